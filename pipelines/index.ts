@@ -1,0 +1,33 @@
+/**
+ * Pipeline definitions: for each kind of input, which stages run and in what order.
+ *
+ *   load (format → DocModel) → repair stages (DocModel → DocModel) → interpret → validate
+ *
+ * Each stage is a small module under src/; this file is the one place that wires them.
+ */
+import type { DocModel, Format } from '../src/model.js';
+import { loadDocx } from '../src/loaders/docx.js';
+import { loadPdf } from '../src/loaders/pdf.js';
+import { loadTxt } from '../src/loaders/txt.js';
+import { stitchTables } from '../src/repair/stitch.js';
+import { joinBrokenParagraphs } from '../src/repair/paragraphs.js';
+
+export interface LoadOptions {
+  /** Upper bound on pages read from one PDF. */
+  maxPages: number;
+}
+
+export type Loader = (bytes: Buffer, opts: LoadOptions) => Promise<DocModel>;
+export type RepairStage = (model: DocModel) => DocModel;
+
+export interface Pipeline {
+  format: Format;
+  load: Loader;
+  repair: RepairStage[];
+}
+
+export const pipelines: Record<Format, Pipeline> = {
+  docx: { format: 'docx', load: (b) => loadDocx(b), repair: [] },
+  pdf: { format: 'pdf', load: loadPdf, repair: [stitchTables, joinBrokenParagraphs] },
+  txt: { format: 'txt', load: (b) => loadTxt(b), repair: [stitchTables, joinBrokenParagraphs] },
+};

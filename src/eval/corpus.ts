@@ -1,0 +1,105 @@
+/**
+ * Runs the extractor over a corpus folder (`<id>/gold.json` beside `document.docx`,
+ * `document.pdf`, `source.txt`) and scores each file against the gold.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { extractBytes } from '../extract.js';
+import type { BudgetDocument } from '../schema.js';
+import { CATEGORIES, type Category, type Score, ratio, scoreDocument } from './score.js';
+
+export const CORPUS_FILES = [
+  ['docx', 'document.docx'],
+  ['pdf', 'document.pdf'],
+  ['txt', 'source.txt'],
+] as const;
+
+export interface EvalResult {
+  doc: string;
+  format: string;
+  error: string | null;
+  warnings: number;
+  score: Score;
+}
+
+const EMPTY: Score = {
+  indicators: { ok: 0, total: 1 },
+  values: { ok: 0, total: 1 },
+  projectFields: { ok: 0, total: 1 },
+  partOne: { ok: 0, total: 1 },
+  documentFields: { ok: 0, total: 1 },
+  diffs: [],
+};
+
+export async function evaluateCorpus(corpus: string): Promise<EvalResult[]> {
+  const out: EvalResult[] = [];
+  const ids = readdirSync(corpus, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(corpus, d.name, 'gold.json')))
+    .map((d) => d.name)
+    .sort();
+  for (const id of ids) {
+    const gold = JSON.parse(readFileSync(path.join(corpus, id, 'gold.json'), 'utf8')) as BudgetDocument;
+    for (const [format, name] of CORPUS_FILES) {
+      const file = path.join(corpus, id, name);
+      if (!existsSync(file)) continue;
+      try {
+        const { record } = await extractBytes(readFileSync(file), file);
+        out.push({ doc: id, format, error: null, warnings: record.warnings.length, score: scoreDocument(record, gold) });
+      } catch (err) {
+        out.push({ doc: id, format, error: (err as Error).message, warnings: 0, score: EMPTY });
+      }
+    }
+  }
+  return out;
+}
+
+const LABELS: Record<Category, string> = {
+  indicators: 'indicator rows',
+  values: 'values',
+  projectFields: 'project fields',
+  partOne: 'part one',
+  documentFields: 'document',
+};
+
+function pct(ok: number, total: number): string {
+  return `${((total === 0 ? 1 : ok / total) * 100).toFixed(1)}% (${ok}/${total})`;
+}
+
+/** Aggregated tallies per format. */
+export function totalsByFormat(results: readonly EvalResult[]): Record<string, Record<Category, { ok: number; total: number }>> {
+  const t: Record<string, Record<Category, { ok: number; total: number }>> = {};
+  for (const r of results) {
+    t[r.format] ??= Object.fromEntries(CATEGORIES.map((c) => [c, { ok: 0, total: 0 }])) as Record<Category, { ok: number; total: number }>;
+    for (const c of CATEGORIES) {
+      t[r.format]![c].ok += r.score[c].ok;
+      t[r.format]![c].total += r.score[c].total;
+    }
+  }
+  return t;
+}
+
+export function formatTable(results: readonly EvalResult[]): string {
+  const head = ['document', 'format', ...CATEGORIES.map((c) => LABELS[c]), 'warnings'];
+  const rows: string[][] = results.map((r) => [
+    r.doc,
+    r.format,
+    ...CATEGORIES.map((c) => (r.error ? 'ERROR' : pct(r.score[c].ok, r.score[c].total))),
+    r.error ? r.error.slice(0, 40) : String(r.warnings),
+  ]);
+  const totals = totalsByFormat(results);
+  for (const [format, t] of Object.entries(totals)) {
+    rows.push(['ALL', format, ...CATEGORIES.map((c) => pct(t[c].ok, t[c].total)), '']);
+  }
+  const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** Display width: CJK characters take two columns. */
+function width(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\uFFEF]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+export { ratio };

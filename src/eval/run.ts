@@ -1,0 +1,36 @@
+/**
+ * `npm run eval`: extracts every document in the corpus (each format present) and scores it
+ * against its gold.json. Prints a table per document and format, then totals per format.
+ *
+ *   npm run eval                       # table
+ *   npm run eval -- --verbose          # plus every differing field
+ *   npm run eval -- --json out.json    # machine-readable figures (used by the tests)
+ *   npm run eval -- --corpus DIR       # another corpus folder (default ../shared/corpus)
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { evaluateCorpus, formatTable } from './corpus.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const program = new Command()
+  .name('jixiao-eval')
+  .description('score the extractor against every gold.json in the corpus')
+  .option('--corpus <dir>', 'corpus folder', path.resolve(here, '../../../shared/corpus'))
+  .option('--verbose', 'print every differing field')
+  .option('--json <file>', 'also write the figures as JSON')
+  .parse();
+const opts = program.opts<{ corpus: string; verbose?: boolean; json?: string }>();
+
+const results = await evaluateCorpus(opts.corpus);
+console.log(formatTable(results));
+if (opts.verbose) {
+  for (const r of results) {
+    if (r.error) console.log(`\n## ${r.doc} (${r.format}): ERROR ${r.error}`);
+    else if (r.score.diffs.length) console.log(`\n## ${r.doc} (${r.format})\n${r.score.diffs.map((x) => `  ${x}`).join('\n')}`);
+  }
+}
+if (opts.json) {
+  writeFileSync(opts.json, JSON.stringify(results.map(({ score, ...r }) => ({ ...r, score: { ...score, diffs: score.diffs.length } })), null, 2));
+}

@@ -1,0 +1,110 @@
+/**
+ * Scores one extracted document against its gold (both in the contract's shape), field by
+ * field. Lists are compared position by position and an extra or missing item counts as a
+ * miss, so a score of 1 means "exactly what the document says, nothing more".
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { BudgetDocument, Project } from '../schema.js';
+
+export interface Tally {
+  ok: number;
+  total: number;
+}
+
+export interface Score {
+  indicators: Tally;
+  values: Tally;
+  projectFields: Tally;
+  partOne: Tally;
+  documentFields: Tally;
+  /** Human-readable differences (field path: got ≠ want), for --verbose. */
+  diffs: string[];
+}
+
+export const CATEGORIES = ['indicators', 'values', 'projectFields', 'partOne', 'documentFields'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+const PROJECT_FIELDS: ReadonlyArray<keyof Project> = [
+  'seq', 'title', 'unit_code', 'unit_name', 'money_unit', 'project_code', 'project_name',
+  'budget_total', 'budget_fiscal', 'budget_other', 'fund_use', 'spending_plan', 'goals', 'explanation',
+];
+
+function tally(): Tally {
+  return { ok: 0, total: 0 };
+}
+
+function short(v: unknown): string {
+  const s = JSON.stringify(v) ?? 'undefined';
+  return s.length > 160 ? `${s.slice(0, 157)}…` : s;
+}
+
+function compareList<T>(got: readonly T[], want: readonly T[], t: Tally, diffs: string[], where: string, eq = isDeepStrictEqual): void {
+  const n = Math.max(got.length, want.length);
+  t.total += n;
+  for (let i = 0; i < n; i++) {
+    if (i < got.length && i < want.length && eq(got[i], want[i])) t.ok++;
+    else diffs.push(`${where}[${i}]: got ${short(got[i])} want ${short(want[i])}`);
+  }
+}
+
+export function scoreDocument(got: BudgetDocument, want: BudgetDocument): Score {
+  const s: Score = {
+    indicators: tally(),
+    values: tally(),
+    projectFields: tally(),
+    partOne: tally(),
+    documentFields: tally(),
+    diffs: [],
+  };
+  const d = s.diffs;
+
+  for (const key of ['title', 'department', 'year', 'draft', 'compiled_by', 'reviewed_by'] as const) {
+    s.documentFields.total++;
+    if (got.document[key] === want.document[key]) s.documentFields.ok++;
+    else d.push(`document.${key}: got ${short(got.document[key])} want ${short(want.document[key])}`);
+  }
+  compareList(got.document.toc, want.document.toc, s.documentFields, d, 'document.toc');
+
+  s.partOne.total++;
+  if (got.part_one.overall_goal === want.part_one.overall_goal) s.partOne.ok++;
+  else d.push(`part_one.overall_goal: got ${short(got.part_one.overall_goal)} want ${short(want.part_one.overall_goal)}`);
+  compareList(got.part_one.sub_goals, want.part_one.sub_goals, s.partOne, d, 'part_one.sub_goals');
+  compareList(got.part_one.safeguards, want.part_one.safeguards, s.partOne, d, 'part_one.safeguards');
+  compareList(got.part_one.dept_indicators, want.part_one.dept_indicators, s.indicators, d, 'part_one.dept_indicators');
+  compareList(
+    got.part_one.dept_indicators.map((i) => [i.value_raw, i.value]),
+    want.part_one.dept_indicators.map((i) => [i.value_raw, i.value]),
+    s.values, [], 'part_one.dept_indicators.value',
+  );
+
+  const n = Math.max(got.projects.length, want.projects.length);
+  for (let i = 0; i < n; i++) {
+    const g = got.projects[i];
+    const w = want.projects[i];
+    const where = `projects[${i}]`;
+    if (!w || !g) {
+      const missing = (w ?? g)!;
+      s.projectFields.total += PROJECT_FIELDS.length;
+      s.indicators.total += missing.indicators.length;
+      s.values.total += missing.indicators.length;
+      d.push(`${where}: ${w ? 'missing' : 'extra'} project ${short(missing.title)}`);
+      continue;
+    }
+    for (const f of PROJECT_FIELDS) {
+      s.projectFields.total++;
+      if (isDeepStrictEqual(g[f], w[f])) s.projectFields.ok++;
+      else d.push(`${where}.${f}: got ${short(g[f])} want ${short(w[f])}`);
+    }
+    compareList(g.indicators, w.indicators, s.indicators, d, `${where}.indicators`);
+    compareList(
+      g.indicators.map((x) => [x.value_raw, x.value]),
+      w.indicators.map((x) => [x.value_raw, x.value]),
+      s.values, [], `${where}.value`,
+    );
+  }
+  return s;
+}
+
+export function ratio(t: Tally): number {
+  return t.total === 0 ? 1 : t.ok / t.total;
+}

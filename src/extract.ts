@@ -1,0 +1,98 @@
+/**
+ * One input file → one validated contract document. Detects the format from the bytes (the
+ * extension only breaks ties), runs that format's pipeline (pipelines/index.ts), interprets,
+ * and validates. Every failure is an InputError with a human-readable reason.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { pipelines, type LoadOptions } from '../pipelines/index.js';
+import { type DocModel, type Format, InputError } from './model.js';
+import { interpret } from './interpret/document.js';
+import { type DocumentRecord, validateDocument } from './schema.js';
+
+export interface ExtractOptions extends LoadOptions {
+  /** Largest input accepted, in bytes. */
+  maxBytes: number;
+}
+
+export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = { maxPages: 2000, maxBytes: 200 * 1024 * 1024 };
+
+const ZIP = Buffer.from('PK\u0003\u0004', 'latin1');
+const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+export function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Stable document id: the first 16 hex digits of the input's sha256. */
+export function docIdOf(hash: string): string {
+  return hash.slice(0, 16);
+}
+
+/** Decides the format from the content; throws InputError for what cannot be read. */
+export function detectFormat(bytes: Buffer, file: string): Format | 'doc' {
+  if (bytes.length === 0) throw new InputError('empty file (0 bytes)', 'empty');
+  const head = bytes.subarray(0, 1024).toString('latin1');
+  if (head.startsWith('%PDF-') || head.slice(0, 1024).includes('%PDF-')) return 'pdf';
+  if (bytes.subarray(0, 4).equals(ZIP)) return 'docx';
+  if (bytes.subarray(0, 8).equals(OLE2)) return 'doc';
+  const ext = path.extname(file).toLowerCase();
+  const lower = head.trimStart().slice(0, 200).toLowerCase();
+  if (lower.startsWith('<!doctype html') || lower.startsWith('<html') || lower.startsWith('<?xml')) {
+    const what = lower.startsWith('<?xml') ? '<?xml' : '<html>';
+    throw new InputError(`not a ${ext === '.pdf' ? 'PDF' : ext === '.docx' ? 'DOCX' : 'budget text'}: starts with ${what}`, 'html');
+  }
+  if (ext === '.pdf') throw new InputError(`not a PDF: no %PDF- header (starts with ${JSON.stringify(printable(head.slice(0, 16)))})`, 'not-pdf');
+  if (ext === '.docx') throw new InputError('not a DOCX: not a ZIP container', 'not-docx');
+  if (bytes.subarray(0, 4).equals(Buffer.from('{\\rt', 'latin1'))) throw new InputError('RTF file: convert to DOCX with LibreOffice', 'rtf');
+  if (looksBinary(bytes)) throw new InputError('binary file of unknown type', 'unknown-binary');
+  return 'txt';
+}
+
+function printable(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, '.');
+}
+
+function looksBinary(bytes: Buffer): boolean {
+  const n = Math.min(bytes.length, 4096);
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (b === 0) return true;
+    if (b < 9 || (b > 13 && b < 32)) bad++;
+  }
+  return bad > n * 0.05;
+}
+
+export interface Extracted {
+  record: DocumentRecord;
+  model: DocModel;
+}
+
+/** Extracts one document from bytes already read. `file` is recorded as the source path. */
+export async function extractBytes(bytes: Buffer, file: string, opts: ExtractOptions = DEFAULT_EXTRACT_OPTIONS): Promise<Extracted> {
+  if (bytes.length > opts.maxBytes) throw new InputError(`file too large: ${bytes.length} bytes (limit ${opts.maxBytes})`, 'too-large');
+  let format = detectFormat(bytes, file);
+  if (format === 'doc') {
+    const { convertLegacyDoc } = await import('./loaders/legacy.js');
+    bytes = await convertLegacyDoc(bytes, file);
+    format = 'docx';
+  }
+  const hash = sha256(bytes);
+  const pipeline = pipelines[format];
+  let model = await pipeline.load(bytes, opts);
+  for (const stage of pipeline.repair) model = stage(model);
+  const doc = interpret(model);
+  if (doc.projects.length === 0 && doc.part_one.sub_goals.length === 0 && doc.part_one.overall_goal == null) {
+    throw new InputError('not a budget performance text: no 第一部分 goals and no 第二部分/项目 tables found', 'not-budget-text');
+  }
+  const valid = validateDocument(doc);
+  return {
+    record: {
+      doc_id: docIdOf(hash),
+      ...valid,
+      source: { path: file, format, sha256: hash, pages: model.pages },
+    },
+    model,
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * Indicator table rows (一级/二级/三级指标 · 绩效指标描述 · 指标值 · 指标值确定依据) → records.
+ *
+ * Two layouts: the current one (one 指标值 column) and the 2020 one whose 指标值 splits into
+ * 符号 / 值 / 单位（文字描述） columns. Columns are found from the header row's grid positions;
+ * a row whose cells cannot be placed on that grid (a text dump that dropped empty cells) is
+ * placed by what each cell looks like, with a warning where that cannot be certain.
+ */
+import { type Row, cellAt } from '../model.js';
+import type { Indicator } from '../schema.js';
+import { cleanText } from '../text/clean.js';
+import { parseValue } from '../normalize/value.js';
+
+type Field = 'level1' | 'level2' | 'level3' | 'description' | 'value' | 'symbol' | 'number' | 'unit' | 'basis';
+
+const HEADER: ReadonlyArray<readonly [Field, RegExp]> = [
+  ['level1', /^一级指标$/],
+  ['level2', /^二级指标$/],
+  ['level3', /^三级指标$/],
+  ['description', /^(绩效)?指标(描述|内容|解释)$/],
+  ['value', /^指标值$/],
+  ['basis', /^指标值(确定)?依据$|^(确定|设定)?依据$/],
+];
+const SUBHEADER: ReadonlyArray<readonly [Field, RegExp]> = [
+  ['symbol', /^符号$/],
+  ['number', /^值$/],
+  ['unit', /^单位/],
+];
+
+/** Column of each field on the table grid. */
+export type ColumnMap = Partial<Record<Field, number>>;
+
+export function isHeaderRow(row: Row): boolean {
+  const texts = row.cells.map((c) => c.text);
+  return texts.some((t) => /^二级指标$/.test(t)) && texts.some((t) => /^三级指标$/.test(t));
+}
+
+export function isSubheaderRow(row: Row): boolean {
+  const texts = row.cells.map((c) => c.text);
+  return texts.includes('符号') && texts.includes('值');
+}
+
+function mapColumns(header: Row | null, sub: Row | null): ColumnMap {
+  const map: ColumnMap = {};
+  if (header) {
+    for (const c of header.cells) {
+      if (c.merged) continue;
+      for (const [f, re] of HEADER) if (re.test(c.text) && map[f] === undefined) map[f] = c.col;
+    }
+  }
+  if (sub) {
+    for (const c of sub.cells) for (const [f, re] of SUBHEADER) if (re.test(c.text) && map[f] === undefined) map[f] = c.col;
+  }
+  return map;
+}
+
+const SPLIT_LAYOUT: Field[] = ['level1', 'level2', 'level3', 'description', 'symbol', 'number', 'unit', 'basis'];
+const PLAIN_LAYOUT: Field[] = ['level1', 'level2', 'level3', 'description', 'value', 'basis'];
+
+const LEVEL1 = /^(产出|效益|效果|满意度|成本|社会|经济|生态|可持续)[^，。；]{0,6}指标$/;
+const SYMBOL = /^(文字描述|>=|<=|=|>|<|≥|≤|≧|≦|＞|＜|＝|＞=|＜=)?$/;
+
+function canonicalOrder(map: ColumnMap): Field[] {
+  return map.symbol !== undefined ? SPLIT_LAYOUT : PLAIN_LAYOUT;
+}
+
+/** Places a row's cell texts on the layout when grid columns are not trustworthy. */
+function placeByShape(texts: string[], order: Field[], warn: (m: string) => void): Partial<Record<Field, string>> {
+  const out: Partial<Record<Field, string>> = {};
+  if (texts.length === order.length) {
+    order.forEach((f, i) => (out[f] = texts[i]!));
+    return out;
+  }
+  const rest = [...texts];
+  // Leading fields: level1 (known words or empty), level2.
+  if (rest.length && (rest[0] === '' || LEVEL1.test(rest[0]!))) out.level1 = rest.shift()!;
+  if (rest.length && /指标$/.test(rest[0]!)) out.level2 = rest.shift()!;
+  if (order === SPLIT_LAYOUT) {
+    const s = rest.findIndex((t, i) => i > 0 && SYMBOL.test(t) && t !== '');
+    if (s >= 0) {
+      out.symbol = rest[s]!;
+      out.number = rest[s + 1] ?? '';
+      out.unit = rest[s + 2] ?? '';
+      out.basis = rest.slice(s + 3).join('');
+      rest.splice(s);
+    }
+  } else if (rest.length >= 2) {
+    out.basis = rest.pop()!;
+    out.value = rest.pop()!;
+  }
+  out.level3 = rest.shift() ?? '';
+  out.description = rest.join('');
+  if (out.description === '' && texts.length < order.length) {
+    warn(`indicator row "${out.level3}": ${order.length - texts.length} empty cell(s) missing from the source; 三级指标 and 绩效指标描述 cannot be told apart, description left empty`);
+  }
+  return out;
+}
+
+export interface IndicatorTableResult {
+  indicators: Indicator[];
+  warnings: string[];
+}
+
+/**
+ * Reads indicator rows from `rows` (the header row included). `gridReliable` says whether the
+ * cells' column positions are real (DOCX, PDF, tab-per-column dumps) or mere order.
+ */
+export function readIndicatorTable(rows: readonly Row[], gridReliable = true): IndicatorTableResult {
+  const warnings: string[] = [];
+  const indicators: Indicator[] = [];
+  let header: Row | null = null;
+  let sub: Row | null = null;
+  let map: ColumnMap | null = null;
+  let last1 = '';
+  let last2 = '';
+  for (const row of rows) {
+    if (isHeaderRow(row)) {
+      if (!map) header = row;
+      continue;
+    }
+    if (isSubheaderRow(row)) {
+      if (!map) sub = row;
+      map = null;
+      continue;
+    }
+    if (!header && !sub) continue;
+    map ??= mapColumns(header, sub);
+    const order = canonicalOrder(map);
+    const nonEmpty = row.cells.filter((c) => c.text !== '');
+    if (nonEmpty.length === 0) continue;
+
+    let f: Partial<Record<Field, string>>;
+    if (gridReliable) {
+      f = {};
+      for (const field of order) {
+        const col = map[field];
+        f[field] = col === undefined ? '' : (cellAt(row, col)?.text ?? '');
+      }
+    } else {
+      f = placeByShape(row.cells.map((c) => c.text), order, (m) => warnings.push(m));
+    }
+    const level1 = f.level1 || last1;
+    const level2 = f.level2 || last2;
+    last1 = level1;
+    last2 = level2;
+    const valueRaw =
+      order === SPLIT_LAYOUT
+        ? f.symbol === '文字描述'
+          ? (f.unit ?? '')
+          : `${f.symbol ?? ''}${f.number ?? ''}${f.unit ?? ''}`
+        : (f.value ?? '');
+    const value_raw = cleanText(valueRaw) || null;
+    indicators.push({
+      level1: level1 || null,
+      level2: level2 || null,
+      level3: cleanText(f.level3 ?? '') || null,
+      description: cleanText(f.description ?? '') || null,
+      value_raw,
+      value: parseValue(value_raw),
+      basis: cleanText(f.basis ?? '') || null,
+    });
+  }
+  return { indicators, warnings };
+}

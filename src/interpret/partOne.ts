@@ -1,0 +1,138 @@
+/**
+ * Part one (第一部分 部门整体绩效目标): overall goal, numbered sub-goals with 绩效目标 /
+ * 绩效指标, safeguards (工作保障措施), and the department-level indicator table.
+ */
+import type { Block, Para, Table } from '../model.js';
+import type { Indicator } from '../schema.js';
+import { cleanText } from '../text/clean.js';
+import { type Numbered, parseNumbered } from '../text/numbering.js';
+import { readIndicatorTable } from './indicators.js';
+
+export interface SubGoal {
+  seq: string | null;
+  title: string | null;
+  goal: string | null;
+  indicator: string | null;
+}
+export interface Safeguard {
+  seq: string | null;
+  title: string | null;
+  text: string;
+}
+export interface PartOne {
+  overall_goal: string | null;
+  sub_goals: SubGoal[];
+  safeguards: Safeguard[];
+  dept_indicators: Indicator[];
+}
+
+type Section = 'overall' | 'subgoals' | 'safeguards' | null;
+
+/** Recognises the part's section headings: 一、总体绩效目标 / 二、分项绩效目标 / 三、(工作)保障措施. */
+function sectionOf(p: Para): Section {
+  const text = cleanText(p.text);
+  if (text.length > 24) return null;
+  const n = parseNumbered(text);
+  const rest = n && n.style === 'cn-comma' ? n.rest : p.heading != null ? text : null;
+  if (rest == null) return null;
+  if (/^(总体绩效目标|部门整体绩效目标|整体绩效目标)$/.test(rest)) return 'overall';
+  if (/^分项绩效目标$/.test(rest)) return 'subgoals';
+  if (/保障措施$/.test(rest)) return 'safeguards';
+  return null;
+}
+
+const GOAL = /^绩效目标[一二三四五六七八九十\d]*\s*[：:]\s*/;
+const INDICATOR = /^绩效指标[一二三四五六七八九十\d]*\s*[：:]\s*/;
+
+function appendText(prev: string | null, add: string): string {
+  return prev == null || prev === '' ? add : `${prev}\n${add}`;
+}
+
+function looksLikeTitle(text: string): boolean {
+  return text.length <= 30 && !/[。；;，,：:]/.test(text.slice(0, -1));
+}
+
+function readSubGoals(paras: Para[]): SubGoal[] {
+  const out: SubGoal[] = [];
+  let field: 'goal' | 'indicator' | null = null;
+  for (const p of paras) {
+    const text = cleanText(p.text);
+    const cur = out[out.length - 1];
+    if (GOAL.test(text) && cur) {
+      cur.goal = appendText(cur.goal, text.replace(GOAL, ''));
+      field = 'goal';
+    } else if (INDICATOR.test(text) && cur) {
+      cur.indicator = appendText(cur.indicator, text.replace(INDICATOR, ''));
+      field = 'indicator';
+    } else {
+      const n = parseNumbered(text);
+      if (n || looksLikeTitle(text) || !cur || field == null) {
+        out.push({ seq: n ? n.seq : null, title: cleanText(n ? n.rest : text) || null, goal: null, indicator: null });
+        field = null;
+      } else {
+        cur[field] = appendText(cur[field], text);
+      }
+    }
+  }
+  return out;
+}
+
+/** Splits "heading。text" / "heading：text" sharing one line; a line that is all heading stays whole. */
+function splitHeading(rest: string): { title: string; text: string | null } {
+  const m = /^(.+?)[。：:](.+)$/.exec(rest);
+  if (m && m[1]!.length <= 40) return { title: cleanText(m[1]!), text: cleanText(m[2]!) };
+  return { title: cleanText(rest), text: null };
+}
+
+function readSafeguards(paras: Para[]): Safeguard[] {
+  const out: Safeguard[] = [];
+  let top: Numbered['style'] | null = null;
+  const lines: string[][] = [];
+  for (const p of paras) {
+    const text = cleanText(p.text);
+    const n = parseNumbered(text);
+    if (n && (top == null || n.style === top)) {
+      top = n.style;
+      const { title, text: body } = splitHeading(n.rest);
+      out.push({ seq: n.seq, title, text: '' });
+      lines.push(body ? [body] : []);
+    } else if (out.length === 0) {
+      // Unnumbered safeguards: each bold heading (or short line) starts an item.
+      if (p.bold || p.heading != null || looksLikeTitle(text)) {
+        out.push({ seq: null, title: text, text: '' });
+        lines.push([]);
+      }
+    } else {
+      lines[lines.length - 1]!.push(text);
+    }
+  }
+  out.forEach((s, i) => (s.text = lines[i]!.join('\n')));
+  return out;
+}
+
+export function readPartOne(blocks: readonly Block[]): PartOne {
+  const by: Record<Exclude<Section, null>, Para[]> = { overall: [], subgoals: [], safeguards: [] };
+  const tables: Table[] = [];
+  let section: Section = null;
+  for (const b of blocks) {
+    if (b.kind === 'table') {
+      tables.push(b);
+      continue;
+    }
+    const s = sectionOf(b);
+    if (s) {
+      section = s;
+      continue;
+    }
+    if (section) by[section].push(b);
+  }
+  const overall = by.overall.map((p) => cleanText(p.text)).filter((t) => t !== '');
+  const dept: Indicator[] = [];
+  for (const t of tables) dept.push(...readIndicatorTable(t.rows, t.columns === 'grid').indicators);
+  return {
+    overall_goal: overall.length ? overall.join('\n') : null,
+    sub_goals: readSubGoals(by.subgoals),
+    safeguards: readSafeguards(by.safeguards),
+    dept_indicators: dept,
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * Part two (第二部分 预算项目绩效目标): one record per project table.
+ *
+ * Each project is a title line (`1.xxx绩效目标表`), optional explanation prose, the budget
+ * unit line (`101001 单位名`), `单位：万元`, and its table rows (possibly several tables, and
+ * tables continued across pages, already stitched by the repair stage).
+ */
+import { type Block, type Cell, type Para, type Row, type Table, cellAt } from '../model.js';
+import type { Project } from '../schema.js';
+import { cleanText, squash } from '../text/clean.js';
+import { numeralValue, parseNumbered } from '../text/numbering.js';
+import { isProjectTitle } from '../segment.js';
+import { isHeaderRow, isSubheaderRow, readIndicatorTable } from './indicators.js';
+
+interface RawProject {
+  title: Para | null;
+  paras: Para[];
+  tables: Table[];
+}
+
+/** Cell texts that are labels, never values. */
+const LABEL =
+  /^(项目编码|项目名称|预算规模及资金用途|预算数|预算金额|(其中[：:])?财政(拨款)?资金|其他资金|资金用途|资金支出计划.*|绩效目标|目标\d+|项目绩效模板|预算项目绩效表|年度绩效目标|实施期绩效目标|主管部门|实施单位)$/;
+
+const PERIOD = /^(\d{1,2}月(底|末)|第?[一二三四1-4]季度(末)?|全年|上半年|下半年)$/;
+
+function isLabel(text: string): boolean {
+  return LABEL.test(text);
+}
+
+/** Groups part two's blocks into projects: a title starts one; tables and prose attach to it. */
+function groupProjects(blocks: readonly Block[]): RawProject[] {
+  const out: RawProject[] = [];
+  for (const b of blocks) {
+    if (isProjectTitle(b)) {
+      out.push({ title: b, paras: [], tables: [] });
+      continue;
+    }
+    const cur = out[out.length - 1];
+    if (b.kind === 'table') {
+      if (!cur || (hasCode(b) && cur.tables.some(hasCode))) {
+        // A project table with no title line of its own.
+        out.push({ title: null, paras: [], tables: [b] });
+      } else cur.tables.push(b);
+      continue;
+    }
+    // Prose belongs to the project whose title precedes it, up to its table.
+    if (cur && cur.tables.length === 0) cur.paras.push(b);
+  }
+  return out;
+}
+
+function hasCode(t: Table): boolean {
+  return t.rows.some((r) => r.cells.some((c) => c.text === '项目编码'));
+}
+
+function parseNumber(text: string | undefined): number | null {
+  if (text == null) return null;
+  const t = squash(text).replace(/,/g, '');
+  return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : null;
+}
+
+/** The cell after the label cell in row order (empty string when that cell is empty). */
+function valueAfter(row: Row, label: RegExp, skipEmpty: boolean): string | undefined {
+  const i = row.cells.findIndex((c) => !c.merged && label.test(c.text));
+  if (i < 0) return undefined;
+  for (let k = i + 1; k < row.cells.length; k++) {
+    const c = row.cells[k]!;
+    if (c.merged) continue;
+    if (isLabel(c.text)) return '';
+    if (c.text !== '' || !skipEmpty) return c.text;
+  }
+  return '';
+}
+
+/** Splits the paragraphs of a goals cell into one string per goal. */
+export function splitGoals(paras: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paras) {
+    for (const piece of p.split(/\s+(?=\d{1,2}[.．、](?:\d{1,2}[.．、])?\D)/)) {
+      const t = cleanText(piece);
+      if (t !== '') out.push(t);
+    }
+  }
+  return out;
+}
+
+interface ProjectOptions {
+  gridReliable: boolean;
+}
+
+function readRows(rows: Row[], p: Project, warnings: string[], opts: ProjectOptions): void {
+  let indicatorFrom = rows.findIndex((r) => isHeaderRow(r) || isSubheaderRow(r));
+  if (indicatorFrom < 0) indicatorFrom = rows.length;
+  const top = rows.slice(0, indicatorFrom);
+  let afterBudget = false;
+  for (let i = 0; i < top.length; i++) {
+    const row = top[i]!;
+    const texts = row.cells.filter((c) => !c.merged).map((c) => c.text);
+    if (texts.includes('项目编码') || texts.includes('项目名称')) {
+      const code = valueAfter(row, /^项目编码$/, true);
+      if (code) p.project_code = squash(code);
+      const name = valueAfter(row, /^项目名称$/, true);
+      if (name) p.project_name = name;
+      continue;
+    }
+    if (texts.some((t) => /^(预算数|预算金额)$/.test(t))) {
+      p.budget_total = parseNumber(valueAfter(row, /^(预算数|预算金额)$/, false));
+      p.budget_fiscal = parseNumber(valueAfter(row, /^(其中[：:])?财政(拨款)?资金$/, false));
+      p.budget_other = parseNumber(valueAfter(row, /^其他资金$/, false));
+      afterBudget = true;
+      continue;
+    }
+    if (texts.includes('资金用途')) {
+      p.fund_use = cleanText(row.cells.filter((c) => !c.merged && c.text !== '' && !isLabel(c.text)).map((c) => c.text).join(' ')) || null;
+      continue;
+    }
+    const periods = row.cells.filter((c) => PERIOD.test(c.text));
+    if (periods.length > 0) {
+      const values = top[i + 1];
+      i++;
+      p.spending_plan = readPlan(periods, row, values, opts.gridReliable, warnings, p.title);
+      afterBudget = false;
+      continue;
+    }
+    if (texts.some((t) => /^绩效目标$|^年度绩效目标$/.test(t)) || (texts.some((t) => /^目标\d+$/.test(t)) && p.goals.length > 0)) {
+      const cells = row.cells.filter((c) => !c.merged && c.text !== '' && !isLabel(c.text));
+      p.goals.push(...splitGoals(cells.flatMap((c) => c.paras)));
+      continue;
+    }
+    if (afterBudget) {
+      const cells = row.cells.filter((c) => !c.merged && c.text !== '' && !isLabel(c.text));
+      if (cells.length > 0) p.fund_use = cleanText(cells.map((c) => c.text).join(' '));
+      afterBudget = false;
+    }
+  }
+  const ind = readIndicatorTable(rows.slice(indicatorFrom), opts.gridReliable);
+  p.indicators = ind.indicators;
+  for (const w of ind.warnings) warnings.push(`project ${p.seq} (${p.title}): ${w}`);
+}
+
+function readPlan(
+  periods: Cell[],
+  header: Row,
+  values: Row | undefined,
+  gridReliable: boolean,
+  warnings: string[],
+  title: string,
+): Project['spending_plan'] {
+  const plan = periods.map((c) => ({ period: c.text, value: null as string | null }));
+  if (!values) return plan;
+  const sameShape = values.cells.length === header.cells.length;
+  if (gridReliable || sameShape) {
+    periods.forEach((c, k) => {
+      const v = cellAt(values, c.col);
+      plan[k]!.value = v && !v.merged && v.text !== '' ? v.text : null;
+    });
+    return plan;
+  }
+  const filled = values.cells.filter((c) => c.text !== '' && !isLabel(c.text));
+  if (filled.length === periods.length) {
+    filled.forEach((c, k) => (plan[k]!.value = c.text));
+  } else {
+    warnings.push(
+      `project "${title}": spending plan has ${periods.length} periods but the source kept ${filled.length} value(s) without their columns; values left null`,
+    );
+  }
+  return plan;
+}
+
+const UNIT_LINE = /^(\d{6})\s*(\S.*)$/;
+const MONEY_UNIT = /^(?:金额)?单位[：:]\s*(\S+)$/;
+
+export interface PartTwo {
+  projects: Project[];
+  warnings: string[];
+}
+
+export function readPartTwo(blocks: readonly Block[]): PartTwo {
+  const warnings: string[] = [];
+  const projects: Project[] = [];
+  for (const raw of groupProjects(blocks)) {
+    const titleText = raw.title ? cleanText(raw.title.text) : '';
+    const n = titleText ? parseNumbered(titleText) : null;
+    const seqNum = n ? numeralValue(n.seq) : null;
+    const p: Project = {
+      seq: seqNum ?? projects.length + 1,
+      title: cleanText(n ? n.rest : titleText),
+      unit_code: null,
+      unit_name: null,
+      money_unit: null,
+      project_code: null,
+      project_name: null,
+      budget_total: null,
+      budget_fiscal: null,
+      budget_other: null,
+      fund_use: null,
+      spending_plan: [],
+      goals: [],
+      indicators: [],
+      explanation: null,
+    };
+    const prose: string[] = [];
+    for (const para of raw.paras) {
+      const t = cleanText(para.text);
+      const u = UNIT_LINE.exec(t);
+      const mu = MONEY_UNIT.exec(t);
+      if (u && p.unit_code == null && !/[。；]/.test(t)) {
+        p.unit_code = u[1]!;
+        p.unit_name = cleanText(u[2]!);
+      } else if (mu) p.money_unit = mu[1]!;
+      else if (t !== '') prose.push(t);
+    }
+    p.explanation = prose.length ? prose.join('\n') : null;
+    const rows = raw.tables.flatMap((t) => t.rows);
+    readRows(rows, p, warnings, { gridReliable: raw.tables.every((t) => t.columns === 'grid') });
+    if (!p.title && p.project_name) p.title = p.project_name;
+    if (raw.tables.length === 0) warnings.push(`project ${p.seq} "${p.title}": title with no table`);
+    else if (p.indicators.length === 0) warnings.push(`project ${p.seq} "${p.title}": table has no indicator rows`);
+    if (p.budget_total != null && p.budget_fiscal != null) {
+      const sum = p.budget_fiscal + (p.budget_other ?? 0);
+      if (Math.abs(sum - p.budget_total) > 0.005) {
+        warnings.push(`project ${p.seq} "${p.title}": budget_total ${p.budget_total} ≠ fiscal ${p.budget_fiscal} + other ${p.budget_other ?? 0}`);
+      }
+    }
+    projects.push(p);
+  }
+  return { projects, warnings };
+}

@@ -1,0 +1,184 @@
+/**
+ * Plain-text dump loader. Two layouts occur, recognised from the lines themselves:
+ *
+ * - PDF-style: one table row per line, cells separated by tabs, one field per grid column
+ *   (merged cells leave empty fields); a blank line inside a table is a page break, after
+ *   which the header may repeat and a cut row may continue as a short row.
+ * - DOCX-style: one cell per line, each starting with a tab, rows separated by blank lines;
+ *   lines without a tab right after a cell continue that cell; empty cells appear as a bare
+ *   tab or go missing (so only the order of cells is known).
+ *
+ * Both become the same intermediate model as the other loaders. Page-break repair (stitching
+ * cut rows) is a later stage; this loader only marks where breaks are.
+ */
+import { type Block, type Cell, type DocModel, type Row, InputError, para } from '../model.js';
+import { cleanText } from '../text/clean.js';
+
+export type TxtLayout = 'pdf' | 'docx';
+
+const PAGE_NUMBER = /^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*\/\s*\d{1,4}|\d{1,4})\s*$/;
+const BLANK = /^[\s\u00A0\u3000]*$/;
+
+export function decodeText(bytes: Buffer): string {
+  let b = bytes;
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
+  if (b[0] === 0xff && b[1] === 0xfe) return new TextDecoder('utf-16le').decode(b.subarray(2));
+  if (b[0] === 0xfe && b[1] === 0xff) return new TextDecoder('utf-16be').decode(b.subarray(2));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    try {
+      return new TextDecoder('gb18030', { fatal: true }).decode(b);
+    } catch {
+      throw new InputError('text file is neither UTF-8, UTF-16 nor GB18030', 'bad-encoding');
+    }
+  }
+}
+
+/** A TOC line: title, dot leaders, tab, page number (or Word's broken-reference text). */
+const TOC_LINE = /([.…·]{2,}\s*\t|\t\s*[.…·]{2,})\s*(\d{1,4}|错误！未定义书签。?)\s*$/;
+
+/** A line holding two or more tab-separated non-empty fields is a PDF-style table row. */
+function isMultiField(line: string): boolean {
+  return !TOC_LINE.test(line) && line.split('\t').filter((f) => !BLANK.test(f)).length >= 2;
+}
+
+export function detectLayout(lines: readonly string[]): TxtLayout {
+  let multi = 0;
+  let single = 0;
+  for (const l of lines) {
+    if (!l.includes('\t')) continue;
+    if (isMultiField(l)) multi++;
+    else if (l.startsWith('\t')) single++;
+  }
+  return multi > single ? 'pdf' : 'docx';
+}
+
+/** One cell from a dump field; `<p>…</p>` markup that some dumps keep becomes paragraphs. */
+function makeCell(raw: string, col: number): Cell {
+  const paras = raw.includes('<p>') || raw.includes('</p>')
+    ? raw.split(/<\/?p>/).map(cleanText).filter((t) => t !== '')
+    : [cleanText(raw)].filter((t) => t !== '');
+  return { text: cleanText(paras.join(' ')), paras, col, colSpan: 1, merged: false };
+}
+
+function rowOf(fields: string[], breakBefore: boolean): Row {
+  return { cells: fields.map((f, i) => makeCell(f, i)), page: null, breakBefore };
+}
+
+function paraLine(line: string): Block | null {
+  if (PAGE_NUMBER.test(line)) return null;
+  const parts = line.split('\t').map(cleanText).filter((t) => t !== '');
+  if (parts.length === 0) return null;
+  return para(parts.join('\t'));
+}
+
+function loadPdfStyle(lines: readonly string[]): Block[] {
+  const blocks: Block[] = [];
+  let table: Row[] | null = null;
+  let sawBreak = false;
+  const next = (i: number) => {
+    for (let k = i + 1; k < lines.length; k++) if (!BLANK.test(lines[k]!) && !PAGE_NUMBER.test(lines[k]!)) return lines[k]!;
+    return null;
+  };
+  const close = () => {
+    if (table && table.length) blocks.push({ kind: 'table', rows: table, page: null, columns: 'grid' });
+    table = null;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (BLANK.test(line) || (table && PAGE_NUMBER.test(line))) {
+      if (table) sawBreak = true;
+      continue;
+    }
+    if (line.includes('\t') && (isMultiField(line) || line.startsWith('\t'))) {
+      const fields = line.split('\t');
+      if (fields.length > 1 && BLANK.test(fields[fields.length - 1]!)) fields.pop();
+      if (!table) {
+        table = [];
+        sawBreak = false;
+      }
+      table.push(rowOf(fields, sawBreak));
+      sawBreak = false;
+      continue;
+    }
+    // A short line between two rows of one table, after a page break, is the rest of a cut row.
+    const following = next(i);
+    if (table && sawBreak && following != null && following.includes('\t') && cleanText(line).length <= 20) {
+      table.push(rowOf([line], true));
+      sawBreak = false;
+      continue;
+    }
+    close();
+    const p = paraLine(line);
+    if (p) blocks.push(p);
+  }
+  close();
+  return blocks;
+}
+
+function loadDocxStyle(lines: readonly string[]): Block[] {
+  const blocks: Block[] = [];
+  let rows: Row[] | null = null;
+  let cur: string[][] | null = null; // current row: cells as lists of paragraph lines
+  let blankRun = false;
+  const endRow = () => {
+    if (cur && rows) {
+      const cells = cur.map((paras, i) => {
+        const c = makeCell(paras.join('\n'), i);
+        c.paras = paras.map(cleanText).filter((t) => t !== '');
+        c.text = cleanText(c.paras.join(' '));
+        return c;
+      });
+      if (cells.length) rows.push({ cells, page: null, breakBefore: false });
+    }
+    cur = null;
+  };
+  const endTable = () => {
+    endRow();
+    if (rows && rows.length) blocks.push({ kind: 'table', rows, page: null, columns: 'order' });
+    rows = null;
+  };
+  for (const line of lines) {
+    if (BLANK.test(line)) {
+      endRow();
+      blankRun = true;
+      continue;
+    }
+    if (line.includes('\t') && !TOC_LINE.test(line)) {
+      rows ??= [];
+      cur ??= [];
+      const fields = line.split('\t');
+      const first = fields.shift()!;
+      if (!BLANK.test(first)) {
+        // Text before the first tab continues the previous cell, or is a cell of its own.
+        if (cur.length) cur[cur.length - 1]!.push(first);
+        else cur.push([first]);
+      } else if (first !== '' && !line.startsWith('\t')) cur.push(['']);
+      for (const f of fields) cur.push([f]);
+      // A line ending in a tab leaves one empty field that is no cell of its own.
+      if (fields.length > 1 && BLANK.test(fields[fields.length - 1]!) && fields[fields.length - 1] === '') cur.pop();
+      blankRun = false;
+      continue;
+    }
+    if (cur && cur.length && !blankRun) {
+      // A line without a tab right after a cell line is another paragraph of that cell.
+      cur[cur.length - 1]!.push(line);
+      continue;
+    }
+    endTable();
+    const p = paraLine(line);
+    if (p) blocks.push(p);
+    blankRun = false;
+  }
+  endTable();
+  return blocks;
+}
+
+export async function loadTxt(bytes: Buffer): Promise<DocModel> {
+  const text = decodeText(bytes).replace(/\r\n?/g, '\n').replace(/\f/g, '\n\n');
+  const lines = text.split('\n');
+  const layout = detectLayout(lines);
+  const blocks = layout === 'pdf' ? loadPdfStyle(lines) : loadDocxStyle(lines);
+  return { format: 'txt', blocks, pages: null, warnings: [] };
+}

@@ -1,0 +1,35 @@
+/**
+ * Repair stage: a paragraph cut by a page break (it stops mid-sentence at the foot of one page
+ * and goes on at the top of the next) is joined back into one paragraph.
+ *
+ * A paragraph is taken as cut when it is long (a full line or more), ends in a CJK character
+ * or digit rather than closing punctuation, and the next paragraph does not open a new item
+ * (numbering, heading, 绩效目标：…, a part or project title).
+ */
+import type { Block, DocModel, Para } from '../model.js';
+import { joinLines } from '../text/clean.js';
+import { parseNumbered } from '../text/numbering.js';
+
+const OPENS_ITEM = /^(第[一二三四五]部分|绩效目标|绩效指标|目\s*录|单位[：:]|\d{6}\s*\S)/;
+const ENDS_OPEN = /[\u4E00-\u9FFF\dA-Za-z、，,]$/;
+
+function isCut(p: Para, next: Para): boolean {
+  if (p.heading != null || p.bold || next.heading != null) return false;
+  if (p.text.includes('\t') || next.text.includes('\t')) return false;
+  if (p.text.length < 30 || !ENDS_OPEN.test(p.text)) return false;
+  if (OPENS_ITEM.test(next.text) || parseNumbered(next.text) || /绩效目标表$/.test(next.text)) return false;
+  return p.page == null || next.page == null || next.page === p.page + 1;
+}
+
+export function joinBrokenParagraphs(model: DocModel): DocModel {
+  const out: Block[] = [];
+  for (const b of model.blocks) {
+    const prev = out[out.length - 1];
+    if (b.kind === 'para' && prev?.kind === 'para' && isCut(prev, b)) {
+      out[out.length - 1] = { ...prev, text: joinLines([prev.text, b.text]) };
+      continue;
+    }
+    out.push(b);
+  }
+  return { ...model, blocks: out };
+}

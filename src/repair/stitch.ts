@@ -1,0 +1,134 @@
+/**
+ * Repair stage: tables that run across pages.
+ *
+ * 1. A table whose continuation starts a new page (the next block is a table on a later page,
+ *    with nothing but page artifacts between) becomes one table; the first row of the
+ *    continuation is marked `breakBefore`.
+ * 2. After each page break, a repeated header row is dropped (the first header is kept).
+ * 3. A row cut by the page break — the first row after it (and after any repeated header)
+ *    holding only the rest of some cells — is joined back into the row before the break,
+ *    cell by cell.
+ *
+ * Works the same whether or not the header is repeated. Only 'grid' tables are touched: a
+ * one-cell-per-line dump has no page breaks inside its tables.
+ */
+import type { Block, Cell, DocModel, Row, Table } from '../model.js';
+import { cellAt } from '../model.js';
+import { joinLines } from '../text/clean.js';
+import { isHeaderRow, isSubheaderRow } from '../interpret/indicators.js';
+
+/** Labels that open a row of a project table; a row starting with one is never a continuation. */
+const ROW_LABEL = /^(项目编码|项目名称|预算规模及资金用途|预算数|资金用途|资金支出计划|绩效目标|一级指标|目标\d+|预算项目绩效表|项目绩效模板)/;
+const PERIOD = /^(\d{1,2}月(底|末)|第?[一二三四1-4]季度(末)?)$/;
+
+function nonEmptyCols(row: Row): number[] {
+  return row.cells.filter((c) => c.text !== '' && !c.merged).map((c) => c.col);
+}
+
+function sameRow(a: Row, b: Row): boolean {
+  const ta = a.cells.map((c) => c.text).join('\u0001');
+  const tb = b.cells.map((c) => c.text).join('\u0001');
+  return ta === tb;
+}
+
+/** Column positions of 三级指标 / 描述 / 指标值 / 依据 in the indicator header, if known. */
+function coreColumns(header: Row | null): number[] | null {
+  if (!header) return null;
+  const want = [/^三级指标$/, /指标(描述|内容)$/, /^指标值$/, /依据$/];
+  const cols = want.map((re) => header.cells.find((c) => re.test(c.text))?.col);
+  return cols.every((c) => c !== undefined) ? (cols as number[]) : null;
+}
+
+function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: boolean): boolean {
+  if (isHeaderRow(cur) || isSubheaderRow(cur)) return false;
+  const first = cur.cells.find((c) => c.text !== '' && !c.merged);
+  if (!first) return false;
+  if (ROW_LABEL.test(first.text)) return false;
+  const prevCols = new Set(nonEmptyCols(prev));
+  const curCols = nonEmptyCols(cur);
+  if (!curCols.every((c) => prevCols.has(c))) return false;
+  if (inIndicators) {
+    const core = coreColumns(header);
+    if (!core) return curCols.length < prevCols.size - 1;
+    // A new indicator row has its 三级指标 and every cell after it; a cut row lacks some.
+    const filled = core.filter((c) => (cellAt(cur, c)?.text ?? '') !== '').length;
+    return (cellAt(cur, core[0]!)?.text ?? '') === '' || filled < core.length;
+  }
+  // A plan header is followed by its values row, which is no continuation unless it holds only the label's rest.
+  if (prev.cells.some((c) => PERIOD.test(c.text))) return curCols.every((c) => c === prev.cells[0]?.col);
+  return curCols.length < prevCols.size || prevCols.size === 1;
+}
+
+function mergeInto(prev: Row, cur: Row): Row {
+  const cells: Cell[] = prev.cells.map((c) => {
+    const add = cur.cells.find((d) => d.col === c.col && d.text !== '' && !d.merged);
+    if (!add || c.merged) return c;
+    const paras = [...c.paras];
+    const lastPara = paras.pop();
+    const joined = joinLines([lastPara ?? '', add.paras[0] ?? add.text]);
+    paras.push(joined, ...add.paras.slice(1));
+    return { ...c, text: joinLines([c.text, add.text]), paras };
+  });
+  return { ...prev, cells };
+}
+
+export function stitchRows(rows: readonly Row[]): Row[] {
+  const out: Row[] = [];
+  let header: Row | null = null;
+  let inIndicators = false;
+  let afterBreak = false;
+  for (const row of rows) {
+    if (row.breakBefore) afterBreak = true;
+    if (isHeaderRow(row)) {
+      if (header && afterBreak) continue; // repeated header
+      header = row;
+      inIndicators = true;
+      out.push(row);
+      continue;
+    }
+    if (isSubheaderRow(row) && afterBreak && out.some((r) => isSubheaderRow(r) || sameRow(r, row))) continue;
+    const prev = out[out.length - 1];
+    if (afterBreak && prev && !isHeaderRow(prev) && !isSubheaderRow(prev) && isContinuation(prev, row, header, inIndicators)) {
+      out[out.length - 1] = mergeInto(prev, row);
+      afterBreak = false;
+      continue;
+    }
+    afterBreak = false;
+    out.push({ ...row, breakBefore: false });
+  }
+  return out;
+}
+
+/** Joins a table and its continuation on the next page into one table. */
+function joinAcrossPages(blocks: readonly Block[]): Block[] {
+  const out: Block[] = [];
+  for (const b of blocks) {
+    const prev = out[out.length - 1];
+    if (
+      b.kind === 'table' &&
+      prev?.kind === 'table' &&
+      prev.columns === 'grid' &&
+      b.columns === 'grid' &&
+      b.page != null &&
+      prev.page != null &&
+      b.page > lastPage(prev)
+    ) {
+      const [first, ...rest] = b.rows;
+      out[out.length - 1] = { ...prev, rows: [...prev.rows, { ...first!, breakBefore: true }, ...rest] };
+      continue;
+    }
+    out.push(b);
+  }
+  return out;
+}
+
+function lastPage(t: Table): number {
+  return t.rows.reduce((m, r) => Math.max(m, r.page ?? t.page ?? 0), t.page ?? 0);
+}
+
+export function stitchTables(model: DocModel): DocModel {
+  const blocks = joinAcrossPages(model.blocks).map((b) =>
+    b.kind === 'table' && b.columns === 'grid' ? { ...b, rows: stitchRows(b.rows) } : b,
+  );
+  return { ...model, blocks };
+}

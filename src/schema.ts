@@ -1,0 +1,88 @@
+/**
+ * The output contract (shared/spec/output-contract.md) as a zod schema. Every document is
+ * validated against it before anything is written; the TypeScript types are inferred from it.
+ */
+import { z } from 'zod';
+
+const text = z.string().refine((s) => !/[\r\n]/.test(s), 'line break inside a value');
+const multiline = z.string();
+
+export const ValueSchema = z.object({
+  symbol: z.enum(['≥', '≤', '>', '<', '=']).nullable(),
+  number: z.number().finite().nullable(),
+  unit: z.string().nullable(),
+  text: text.nullable(),
+});
+
+export const IndicatorSchema = z.object({
+  level1: text.nullable(),
+  level2: text.nullable(),
+  level3: text.nullable(),
+  description: text.nullable(),
+  value_raw: text.nullable(),
+  value: ValueSchema,
+  basis: text.nullable(),
+});
+
+export const ProjectSchema = z.object({
+  seq: z.number().int().positive(),
+  title: text,
+  unit_code: text.nullable(),
+  unit_name: text.nullable(),
+  money_unit: text.nullable(),
+  project_code: text.nullable().refine((s) => s == null || !/\s/.test(s), 'project code contains white space'),
+  project_name: text.nullable(),
+  budget_total: z.number().finite().nullable(),
+  budget_fiscal: z.number().finite().nullable(),
+  budget_other: z.number().finite().nullable(),
+  fund_use: text.nullable(),
+  spending_plan: z.array(z.object({ period: text, value: text.nullable() })),
+  goals: z.array(text),
+  indicators: z.array(IndicatorSchema),
+  explanation: multiline.nullable(),
+});
+
+export const DocumentSchema = z.object({
+  document: z.object({
+    title: text.nullable(),
+    department: text.nullable(),
+    year: z.number().int().min(1990).max(2100).nullable(),
+    draft: z.boolean(),
+    compiled_by: text.nullable(),
+    reviewed_by: text.nullable(),
+    toc: z.array(z.object({ seq: z.number().int(), title: text, page: z.number().int().nullable() })),
+  }),
+  part_one: z.object({
+    overall_goal: multiline.nullable(),
+    sub_goals: z.array(
+      z.object({ seq: text.nullable(), title: text.nullable(), goal: multiline.nullable(), indicator: multiline.nullable() }),
+    ),
+    safeguards: z.array(z.object({ seq: text.nullable(), title: text.nullable(), text: multiline })),
+    dept_indicators: z.array(IndicatorSchema),
+  }),
+  projects: z.array(ProjectSchema),
+  warnings: z.array(z.string()),
+});
+
+export const SourceSchema = z.object({
+  path: z.string(),
+  format: z.enum(['pdf', 'docx', 'txt']),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  pages: z.number().int().nonnegative().nullable(),
+});
+
+export type Value = z.infer<typeof ValueSchema>;
+export type Indicator = z.infer<typeof IndicatorSchema>;
+export type Project = z.infer<typeof ProjectSchema>;
+export type BudgetDocument = z.infer<typeof DocumentSchema>;
+export type Source = z.infer<typeof SourceSchema>;
+export type DocumentRecord = BudgetDocument & { doc_id: string; source: Source };
+
+/** Validates a document; throws an Error naming the first failing field's path. */
+export function validateDocument(doc: unknown): BudgetDocument {
+  const r = DocumentSchema.safeParse(doc);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  throw new Error(`output does not match the contract at ${path || '(root)'}: ${issue.message}`);
+}

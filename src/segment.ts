@@ -1,0 +1,71 @@
+/**
+ * Segmenter: splits the block list into cover, table of contents, part one (第一部分) and
+ * part two (第二部分). Works on any loader's model: it looks only at paragraph text.
+ */
+import type { Block, Para, Table } from './model.js';
+
+export interface Segments {
+  cover: Para[];
+  toc: Para[];
+  partOne: Block[];
+  partTwo: Block[];
+}
+
+const TOC_HEAD = /^目\s*录$/;
+const PART = /^第([一二三四五])部分/;
+/** A TOC line: title followed by leaders and/or a page number, or Word's broken-reference text. */
+const TOC_ENTRY = /([.…·•]{2,}|\t|\s)\s*(\d{1,4})\s*$|错误！未定义书签。?\s*$/;
+
+export function isTocEntry(p: Para): boolean {
+  return TOC_ENTRY.test(p.text) || /[.…·]{4,}/.test(p.text);
+}
+
+export function partNumber(p: Block): string | null {
+  if (p.kind !== 'para') return null;
+  const m = PART.exec(p.text);
+  return m ? m[1]! : null;
+}
+
+export function segment(blocks: readonly Block[]): Segments {
+  const tocAt = blocks.findIndex((b) => b.kind === 'para' && TOC_HEAD.test(b.text));
+  let bodyFrom = 0;
+  const toc: Para[] = [];
+  if (tocAt >= 0) {
+    let i = tocAt + 1;
+    while (i < blocks.length) {
+      const b = blocks[i]!;
+      if (b.kind !== 'para' || !(isTocEntry(b) || partNumber(b) !== null)) break;
+      toc.push(b);
+      i++;
+    }
+    // A part heading just before the first body block opens the body, not the TOC.
+    while (toc.length > 0 && partNumber(toc[toc.length - 1]!) !== null) {
+      toc.pop();
+      i--;
+    }
+    bodyFrom = i;
+  }
+  const firstPart = blocks.findIndex((b, i) => i >= bodyFrom && partNumber(b) !== null);
+  const coverEnd = tocAt >= 0 ? tocAt : firstPart >= 0 ? firstPart : 0;
+  const cover = blocks.slice(0, coverEnd).filter((b): b is Para => b.kind === 'para');
+
+  const oneAt = blocks.findIndex((b, i) => i >= bodyFrom && partNumber(b) === '一');
+  let twoAt = blocks.findIndex((b, i) => i >= Math.max(bodyFrom, oneAt) && partNumber(b) === '二');
+  if (twoAt < 0) {
+    // No 第二部分 heading: part two starts at the first project table title or table.
+    twoAt = blocks.findIndex((b, i) => i > Math.max(bodyFrom, oneAt) && (isProjectTitle(b) || isProjectTable(b)));
+  }
+  const oneFrom = oneAt >= 0 ? oneAt : bodyFrom;
+  const partOne = blocks.slice(oneFrom, twoAt >= 0 ? twoAt : blocks.length);
+  const partTwo = twoAt >= 0 ? blocks.slice(twoAt) : [];
+  return { cover, toc, partOne, partTwo };
+}
+
+/** A project table's title line: "1.xxx绩效目标表", "一、xxx绩效目标表", or unnumbered. */
+export function isProjectTitle(b: Block): b is Para {
+  return b.kind === 'para' && b.text.length <= 120 && /绩效目标表$/.test(b.text) && !isTocEntry(b);
+}
+
+export function isProjectTable(b: Block): b is Table {
+  return b.kind === 'table' && b.rows.some((r) => r.cells.some((c) => /^项目(编码|名称)$/.test(c.text)));
+}

@@ -1,0 +1,59 @@
+/**
+ * Text cleaning shared by every stage (values.md, "Cleaning").
+ *
+ * - white space that touches a CJK character or full-width punctuation is removed;
+ * - white space before ² / ³ is removed;
+ * - any other run of white space becomes one space; the result is trimmed;
+ * - `[bookmark: …]` markers that text dumps carry are dropped.
+ *
+ * Full-width and half-width punctuation are kept as written.
+ */
+
+/** CJK ideographs, CJK punctuation, full-width forms, and the curly quotes/ellipsis/dash used in Chinese text. */
+const WIDE = '\\u2E80-\\u2FFF\\u3000-\\u303F\\u3040-\\u30FF\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uF900-\\uFAFF\\uFE30-\\uFE4F\\uFF00-\\uFFEF\\u2018\\u2019\\u201C\\u201D\\u2026\\u2014\\u00B7\\u2460-\\u24FF\\u3200-\\u32FF';
+const WIDE_CHAR = new RegExp(`[${WIDE}]`);
+const SPACE_AFTER_WIDE = new RegExp(`([${WIDE}])[\\s\\u00A0]+`, 'g');
+const SPACE_BEFORE_WIDE = new RegExp(`[\\s\\u00A0]+(?=[${WIDE}])`, 'g');
+const BOOKMARK = /\[bookmark:[^\]]*\]/g;
+
+export function isWide(ch: string): boolean {
+  return WIDE_CHAR.test(ch);
+}
+
+/** Cleans one value: no line breaks, no spaces next to CJK, runs folded, trimmed. */
+export function cleanText(input: string): string {
+  return input
+    .replace(BOOKMARK, '')
+    .replace(/[\u200B-\u200D\uFEFF]/g, '')
+    .replace(/[\s\u00A0]+/g, ' ')
+    .replace(SPACE_AFTER_WIDE, '$1')
+    .replace(SPACE_BEFORE_WIDE, '')
+    .replace(/ +(?=[²³])/g, '')
+    .trim();
+}
+
+/** Cleans and maps an empty result to null. */
+export function cleanOrNull(input: string | null | undefined): string | null {
+  if (input == null) return null;
+  const t = cleanText(input);
+  return t === '' ? null : t;
+}
+
+/**
+ * Joins the visual lines of one wrapped cell or paragraph into one value: CJK pieces are
+ * joined with no space, Latin words keep one space between them. Codes broken across lines
+ * (`13081123P0000461000` + `2X`) are rejoined by callers that know a field is a code.
+ */
+export function joinLines(lines: readonly string[]): string {
+  return cleanText(lines.map((l) => l.trim()).filter((l) => l !== '').join(' '));
+}
+
+/** Removes all white space (codes, numbers). */
+export function squash(input: string): string {
+  return input.replace(/[\s\u00A0]+/g, '');
+}
+
+/** Text of an empty-looking cell is ''. */
+export function isBlank(s: string | null | undefined): boolean {
+  return s == null || cleanText(s) === '';
+}

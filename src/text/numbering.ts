@@ -1,0 +1,44 @@
+/**
+ * Item numbering as printed in budget texts: `1.` `1、` `1．` `（一）` `(一）` `一、` `(1)` `①`.
+ * `parseNumbered` tells the style and the bare number so that siblings can be recognised.
+ */
+
+export type NumberStyle = 'arabic-dot' | 'cn-comma' | 'cn-paren' | 'arabic-paren' | 'circled';
+
+export interface Numbered {
+  style: NumberStyle;
+  /** The number as printed, without punctuation: "1", "一", "五". */
+  seq: string;
+  /** The text after the number. */
+  rest: string;
+}
+
+const CN_DIGITS = '一二三四五六七八九十';
+const PATTERNS: ReadonlyArray<readonly [NumberStyle, RegExp]> = [
+  ['cn-paren', new RegExp(`^[（(]\\s*([${CN_DIGITS}]+)\\s*[）)]\\s*`)],
+  ['arabic-paren', /^[（(]\s*(\d{1,2})\s*[）)]\s*/],
+  ['cn-comma', new RegExp(`^([${CN_DIGITS}]+)\\s*[、.．]\\s*`)],
+  ['arabic-dot', /^(\d{1,2})\s*[.．、](?!\d)\s*/],
+  ['circled', /^([\u2460-\u2473])\s*/],
+];
+
+export function parseNumbered(text: string): Numbered | null {
+  for (const [style, re] of PATTERNS) {
+    const m = re.exec(text);
+    if (m && m[0].length < text.length) return { style, seq: m[1]!, rest: text.slice(m[0].length) };
+  }
+  return null;
+}
+
+/** Chinese numeral (一…九十九) or Arabic digits → number. */
+export function numeralValue(seq: string): number | null {
+  if (/^\d+$/.test(seq)) return Number(seq);
+  if (!new RegExp(`^[${CN_DIGITS}]+$`).test(seq)) return null;
+  const d = (ch: string) => CN_DIGITS.indexOf(ch) + 1;
+  if (seq === '十') return 10;
+  const i = seq.indexOf('十');
+  if (i < 0) return seq.length === 1 ? d(seq) : null;
+  const tens = i === 0 ? 1 : d(seq[0]!);
+  const ones = i === seq.length - 1 ? 0 : d(seq[i + 1]!);
+  return tens * 10 + ones;
+}
