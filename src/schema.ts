@@ -57,7 +57,7 @@ export const DocumentSchema = z.object({
     sub_goals: z.array(
       z.object({ seq: text.nullable(), title: text.nullable(), goal: multiline.nullable(), indicator: multiline.nullable() }),
     ),
-    safeguards: z.array(z.object({ seq: text.nullable(), title: text.nullable(), text: multiline })),
+    safeguards: z.array(z.object({ seq: text.nullable(), title: text.nullable(), text: multiline.nullable() })),
     dept_indicators: z.array(IndicatorSchema),
   }),
   projects: z.array(ProjectSchema),

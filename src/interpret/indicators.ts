@@ -31,12 +31,12 @@ const SUBHEADER: ReadonlyArray<readonly [Field, RegExp]> = [
 export type ColumnMap = Partial<Record<Field, number>>;
 
 export function isHeaderRow(row: Row): boolean {
-  const texts = row.cells.map((c) => c.text);
+  const texts = row.cells.filter((c) => !c.merged).map((c) => c.text);
   return texts.some((t) => /^二级指标$/.test(t)) && texts.some((t) => /^三级指标$/.test(t));
 }
 
 export function isSubheaderRow(row: Row): boolean {
-  const texts = row.cells.map((c) => c.text);
+  const texts = row.cells.filter((c) => !c.merged).map((c) => c.text);
   return texts.includes('符号') && texts.includes('值');
 }
 

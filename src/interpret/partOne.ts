@@ -17,7 +17,7 @@ export interface SubGoal {
 export interface Safeguard {
   seq: string | null;
   title: string | null;
-  text: string;
+  text: string | null;
 }
 export interface PartOne {
   overall_goal: string | null;
@@ -94,19 +94,19 @@ function readSafeguards(paras: Para[]): Safeguard[] {
     if (n && (top == null || n.style === top)) {
       top = n.style;
       const { title, text: body } = splitHeading(n.rest);
-      out.push({ seq: n.seq, title, text: '' });
+      out.push({ seq: n.seq, title, text: null });
       lines.push(body ? [body] : []);
     } else if (out.length === 0) {
       // Unnumbered safeguards: each bold heading (or short line) starts an item.
       if (p.bold || p.heading != null || looksLikeTitle(text)) {
-        out.push({ seq: null, title: text, text: '' });
+        out.push({ seq: null, title: text, text: null });
         lines.push([]);
       }
     } else {
       lines[lines.length - 1]!.push(text);
     }
   }
-  out.forEach((s, i) => (s.text = lines[i]!.join('\n')));
+  out.forEach((s, i) => (s.text = lines[i]!.length ? lines[i]!.join('\n') : null));
   return out;
 }
 

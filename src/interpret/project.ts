@@ -97,6 +97,9 @@ function readRows(rows: Row[], p: Project, warnings: string[], opts: ProjectOpti
   for (let i = 0; i < top.length; i++) {
     const row = top[i]!;
     const texts = row.cells.filter((c) => !c.merged).map((c) => c.text);
+    const filled = texts.filter((t) => t !== '');
+    // Some renderings put the unit line and 单位：万元 inside the table's first row(s).
+    if (filled.length > 0 && filled.length <= 2 && filled.every((t) => readUnitLine(t, p))) continue;
     if (texts.includes('项目编码') || texts.includes('项目名称')) {
       const code = valueAfter(row, /^项目编码$/, true);
       if (code) p.project_code = squash(code);
@@ -171,6 +174,22 @@ function readPlan(
 const UNIT_LINE = /^(\d{6})\s*(\S.*)$/;
 const MONEY_UNIT = /^(?:金额)?单位[：:]\s*(\S+)$/;
 
+/** Reads a budget unit line (`101001 单位名`) or `单位：万元` into `p`; false when `t` is neither. */
+function readUnitLine(t: string, p: Project): boolean {
+  const u = UNIT_LINE.exec(t);
+  if (u && p.unit_code == null && !/[。；，]/.test(t)) {
+    p.unit_code = u[1]!;
+    p.unit_name = cleanText(u[2]!);
+    return true;
+  }
+  const mu = MONEY_UNIT.exec(t);
+  if (mu && p.money_unit == null) {
+    p.money_unit = mu[1]!;
+    return true;
+  }
+  return false;
+}
+
 export interface PartTwo {
   projects: Project[];
   warnings: string[];
@@ -203,13 +222,7 @@ export function readPartTwo(blocks: readonly Block[]): PartTwo {
     const prose: string[] = [];
     for (const para of raw.paras) {
       const t = cleanText(para.text);
-      const u = UNIT_LINE.exec(t);
-      const mu = MONEY_UNIT.exec(t);
-      if (u && p.unit_code == null && !/[。；]/.test(t)) {
-        p.unit_code = u[1]!;
-        p.unit_name = cleanText(u[2]!);
-      } else if (mu) p.money_unit = mu[1]!;
-      else if (t !== '') prose.push(t);
+      if (t !== '' && !readUnitLine(t, p)) prose.push(t);
     }
     p.explanation = prose.length ? prose.join('\n') : null;
     const rows = raw.tables.flatMap((t) => t.rows);

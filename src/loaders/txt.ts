@@ -54,11 +54,19 @@ export function detectLayout(lines: readonly string[]): TxtLayout {
   return multi > single ? 'pdf' : 'docx';
 }
 
-/** One cell from a dump field; `<p>…</p>` markup that some dumps keep becomes paragraphs. */
+/** A numbered item (`2.` `3、` `1.1.`) after white space: where a flattened cell's paragraphs met. */
+const ITEM_BOUNDARY = /\s+(?=\d{1,2}[.．、](?:\d{1,2}[.．、])?[^\d\s])/;
+
+/**
+ * One cell from a dump field. `<p>…</p>` markup that some dumps keep becomes paragraphs; so
+ * does a numbered item that follows white space inside a flattened field.
+ */
 function makeCell(raw: string, col: number): Cell {
-  const paras = raw.includes('<p>') || raw.includes('</p>')
-    ? raw.split(/<\/?p>/).map(cleanText).filter((t) => t !== '')
-    : [cleanText(raw)].filter((t) => t !== '');
+  const pieces = raw.includes('<p>') || raw.includes('</p>') ? raw.split(/<\/?p>/) : [raw];
+  const paras = pieces
+    .flatMap((piece) => piece.split(ITEM_BOUNDARY))
+    .map(cleanText)
+    .filter((t) => t !== '');
   return { text: cleanText(paras.join(' ')), paras, col, colSpan: 1, merged: false };
 }
 
@@ -140,7 +148,7 @@ function loadDocxStyle(lines: readonly string[]): Block[] {
     rows = null;
   };
   for (const line of lines) {
-    if (BLANK.test(line)) {
+    if (BLANK.test(line) && !line.includes('\t')) {
       endRow();
       blankRun = true;
       continue;
