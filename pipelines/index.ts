@@ -7,7 +7,7 @@
  */
 import type { DocModel, Format } from '../src/model.js';
 import { loadDocx } from '../src/loaders/docx.js';
-import { loadPdf } from '../src/loaders/pdf.js';
+import { loadPdf } from '../src/loaders/pdf/index.js';
 import { loadTxt } from '../src/loaders/txt.js';
 import { stitchTables } from '../src/repair/stitch.js';
 import { joinBrokenParagraphs } from '../src/repair/paragraphs.js';

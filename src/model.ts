@@ -48,6 +48,8 @@ export interface Table {
    * 'order': only the cells' order is known, and empty cells may be missing (one-cell-per-line dumps).
    */
   columns: 'grid' | 'order';
+  /** Grid column boundaries in page units (left to right), where the loader knows geometry. */
+  xs?: number[];
 }
 
 export type Block = Para | Table;

@@ -113,13 +113,44 @@ function joinAcrossPages(blocks: readonly Block[]): Block[] {
       prev.page != null &&
       b.page > lastPage(prev)
     ) {
-      const [first, ...rest] = b.rows;
-      out[out.length - 1] = { ...prev, rows: [...prev.rows, { ...first!, breakBefore: true }, ...rest] };
+      const [a, c] = alignGrids(prev, b);
+      const [first, ...rest] = c.rows;
+      out[out.length - 1] = { ...a, rows: [...a.rows, { ...first!, breakBefore: true }, ...rest] };
       continue;
     }
     out.push(b);
   }
   return out;
+}
+
+/** Column-boundary tolerance when two pages' grids are put on one. */
+const X_SNAP = 3;
+
+/**
+ * Puts two tables on one grid: a continuation page may draw fewer or more column lines, so
+ * both tables' cells are re-indexed on the union of their column boundaries.
+ */
+function alignGrids(a: Table, b: Table): [Table, Table] {
+  if (!a.xs || !b.xs) return [a, b];
+  const union: number[] = [];
+  for (const x of [...a.xs, ...b.xs].sort((p, q) => p - q)) {
+    if (union.length && x - union[union.length - 1]! <= X_SNAP) continue;
+    union.push(x);
+  }
+  const index = (x: number) => union.findIndex((u) => Math.abs(u - x) <= X_SNAP);
+  const remap = (t: Table): Table => ({
+    ...t,
+    xs: union,
+    rows: t.rows.map((r) => ({
+      ...r,
+      cells: r.cells.map((c) => {
+        const col = index(t.xs![c.col]!);
+        const end = index(t.xs![c.col + c.colSpan]!);
+        return { ...c, col, colSpan: Math.max(1, end - col) };
+      }),
+    })),
+  });
+  return [remap(a), remap(b)];
 }
 
 function lastPage(t: Table): number {

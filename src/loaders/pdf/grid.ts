@@ -1,0 +1,125 @@
+/**
+ * Tables rebuilt from drawn ruling lines.
+ *
+ * Segments that touch each other form a component; a component with at least two horizontal
+ * and two vertical lines is a table. Its grid columns are the distinct x of its vertical
+ * lines, its grid rows the distinct y of its horizontal lines. A cell spans to the right
+ * while no vertical line crosses the row band between it and its neighbour, and downwards
+ * while no horizontal line crosses its column band: merged cells are the ones a line does
+ * not cross.
+ */
+import type { Segment } from './geometry.js';
+
+/** Positions closer than this are one grid line. */
+const SNAP = 2;
+/** Segments this close (end to end, or end to crossing line) touch. */
+const TOUCH = 3;
+
+export interface GridCell {
+  row: number;
+  col: number;
+  rowSpan: number;
+  colSpan: number;
+  x0: number;
+  x1: number;
+  /** Top (larger y) and bottom of the cell in page space. */
+  top: number;
+  bottom: number;
+}
+
+export interface Grid {
+  /** Column boundaries, left to right (length = columns + 1). */
+  xs: number[];
+  /** Row boundaries, top to bottom, y decreasing (length = rows + 1). */
+  ys: number[];
+  cells: GridCell[];
+  x0: number;
+  x1: number;
+  top: number;
+  bottom: number;
+}
+
+/** Joins collinear segments that overlap or nearly touch. */
+function mergeCollinear(segs: Segment[]): Segment[] {
+  const sorted = [...segs].sort((p, q) => p.pos - q.pos || p.a - q.a);
+  const out: Segment[] = [];
+  for (const s of sorted) {
+    const last = out.find((o) => o.dir === s.dir && Math.abs(o.pos - s.pos) <= 1 && s.a <= o.b + TOUCH && s.b >= o.a - TOUCH);
+    if (last) {
+      last.a = Math.min(last.a, s.a);
+      last.b = Math.max(last.b, s.b);
+    } else out.push({ ...s });
+  }
+  return out;
+}
+
+function touches(h: Segment, v: Segment): boolean {
+  return v.pos >= h.a - TOUCH && v.pos <= h.b + TOUCH && h.pos >= v.a - TOUCH && h.pos <= v.b + TOUCH;
+}
+
+function snap(values: number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const out: number[] = [];
+  for (const v of sorted) {
+    if (out.length && v - out[out.length - 1]! <= SNAP) continue;
+    out.push(v);
+  }
+  return out;
+}
+
+function components(segs: Segment[]): Segment[][] {
+  const parent = segs.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const hs = segs.map((s, i) => [s, i] as const).filter(([s]) => s.dir === 'h');
+  const vs = segs.map((s, i) => [s, i] as const).filter(([s]) => s.dir === 'v');
+  for (const [h, i] of hs) for (const [v, j] of vs) if (touches(h, v)) parent[find(i)] = find(j);
+  const groups = new Map<number, Segment[]>();
+  segs.forEach((s, i) => {
+    const r = find(i);
+    groups.set(r, [...(groups.get(r) ?? []), s]);
+  });
+  return [...groups.values()];
+}
+
+function covered(lines: Segment[], pos: number, at: number): boolean {
+  return lines.some((l) => Math.abs(l.pos - pos) <= SNAP && l.a - TOUCH <= at && at <= l.b + TOUCH);
+}
+
+function buildGrid(comp: Segment[]): Grid | null {
+  const hs = comp.filter((s) => s.dir === 'h');
+  const vs = comp.filter((s) => s.dir === 'v');
+  if (hs.length < 2 || vs.length < 2) return null;
+  const xs = snap(vs.map((v) => v.pos));
+  const ys = snap(hs.map((h) => h.pos)).reverse();
+  if (xs.length < 2 || ys.length < 2) return null;
+  const nr = ys.length - 1;
+  const nc = xs.length - 1;
+  const taken: boolean[][] = Array.from({ length: nr }, () => new Array<boolean>(nc).fill(false));
+  const cells: GridCell[] = [];
+  for (let r = 0; r < nr; r++) {
+    const ymid = (ys[r]! + ys[r + 1]!) / 2;
+    for (let c = 0; c < nc; c++) {
+      if (taken[r]![c]) continue;
+      let c2 = c + 1;
+      while (c2 < nc && !covered(vs, xs[c2]!, ymid) && !taken[r]![c2]) c2++;
+      let r2 = r + 1;
+      while (r2 < nr) {
+        const blocked = Array.from({ length: c2 - c }, (_, k) => (xs[c + k]! + xs[c + k + 1]!) / 2).some((xm) => covered(hs, ys[r2]!, xm));
+        if (blocked) break;
+        r2++;
+      }
+      for (let rr = r; rr < r2; rr++) for (let cc = c; cc < c2; cc++) taken[rr]![cc] = true;
+      cells.push({ row: r, col: c, rowSpan: r2 - r, colSpan: c2 - c, x0: xs[c]!, x1: xs[c2]!, top: ys[r]!, bottom: ys[r2]! });
+    }
+  }
+  return { xs, ys, cells, x0: xs[0]!, x1: xs[nc]!, top: ys[0]!, bottom: ys[nr]! };
+}
+
+/** All tables drawn on a page, top to bottom. */
+export function findGrids(segs: Segment[]): Grid[] {
+  const merged = mergeCollinear(segs).filter((s) => s.b - s.a > 2);
+  return components(merged)
+    .map(buildGrid)
+    .filter((g): g is Grid => g != null && g.cells.length >= 2)
+    .sort((a, b) => b.top - a.top);
+}

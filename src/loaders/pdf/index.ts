@@ -1,0 +1,207 @@
+/**
+ * PDF loader on pdfjs-dist: text items with positions and the drawn ruling lines of every
+ * page become the intermediate model.
+ *
+ * - Tables are rebuilt from their drawn grid (grid.ts); text goes to the cell that contains
+ *   its middle; the lines inside one cell are one value (CJK joined with no space, Latin
+ *   words keep a space) and a line opening a numbered item starts a new paragraph of the cell.
+ * - Text outside tables becomes lines, then paragraphs (text.ts).
+ * - Page artifacts — page numbers, running headers and footers repeated across pages — are
+ *   dropped here; tables running across pages are stitched by the repair stage.
+ */
+import type { Block, Cell, DocModel, Row, Table } from '../../model.js';
+import { InputError, para } from '../../model.js';
+import { cleanText, joinLines } from '../../text/clean.js';
+import { rulings } from './geometry.js';
+import { type Grid, type GridCell, findGrids } from './grid.js';
+import { type Item, type Line, opensItem, toLines, toParagraphs } from './text.js';
+
+export interface PdfLoadOptions {
+  maxPages: number;
+}
+
+interface PageContent {
+  page: number;
+  /** Lines outside tables. */
+  lines: Line[];
+  tables: Array<{ grid: Grid; table: Table }>;
+}
+
+const PAGE_NUMBER = /^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*\/\s*\d{1,4}|\d{1,4})$/;
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjsPromise: Promise<PdfJs> | null = null;
+function pdfjs(): Promise<PdfJs> {
+  pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjsPromise;
+}
+
+function toItem(raw: unknown): Item | null {
+  const it = raw as { str?: string; transform?: number[]; width?: number };
+  if (typeof it.str !== 'string' || !it.transform || it.str.trim() === '') return null;
+  const [a, b, , d, e, f] = it.transform as [number, number, number, number, number, number];
+  const size = Math.hypot(a, b) || Math.abs(d) || 1;
+  return { str: it.str, x: e, y: f, w: it.width ?? 0, size };
+}
+
+function cellParas(lines: Line[], right: number): string[] {
+  const paras: string[][] = [];
+  let prev: Line | null = null;
+  for (const l of lines) {
+    const brk = prev == null || opensItem(l.text) || prev.x1 < right - 4 - l.size * 1.5;
+    if (brk) paras.push([l.text]);
+    else paras[paras.length - 1]!.push(l.text);
+    prev = l;
+  }
+  return paras.map((p) => joinLines(p)).filter((t) => t !== '');
+}
+
+function gridTable(grid: Grid, items: Item[], page: number): Table {
+  const inCell = new Map<GridCell, Item[]>();
+  for (const it of items) {
+    const cx = it.x + it.w / 2;
+    const cy = it.y + it.size * 0.35;
+    const c = grid.cells.find((g) => cx >= g.x0 && cx <= g.x1 && cy <= g.top && cy >= g.bottom);
+    if (c) inCell.set(c, [...(inCell.get(c) ?? []), it]);
+  }
+  const made = new Map<GridCell, Cell>();
+  for (const g of grid.cells) {
+    const paras = cellParas(toLines(inCell.get(g) ?? []), g.x1);
+    made.set(g, { text: cleanText(paras.join(' ')), paras, col: g.col, colSpan: g.colSpan, merged: false });
+  }
+  const nRows = grid.ys.length - 1;
+  const rows: Row[] = [];
+  for (let r = 0; r < nRows; r++) {
+    const cells: Cell[] = [];
+    for (const g of grid.cells) {
+      if (g.row === r) cells.push(made.get(g)!);
+      else if (g.row < r && r < g.row + g.rowSpan) cells.push({ ...made.get(g)!, merged: true });
+    }
+    cells.sort((a, b) => a.col - b.col);
+    if (cells.length && cells.some((c) => !c.merged)) rows.push({ cells, page, breakBefore: false });
+  }
+  return { kind: 'table', rows, page, columns: 'grid', xs: grid.xs };
+}
+
+type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+
+async function readPage(doc: PdfDocument, n: number): Promise<PageContent> {
+  const page = await doc.getPage(n);
+  try {
+    const [tc, ol] = await Promise.all([page.getTextContent(), page.getOperatorList()]);
+    const items = (tc.items as unknown[]).map(toItem).filter((i): i is Item => i != null);
+    const grids = findGrids(rulings(ol.fnArray, ol.argsArray));
+    const free: Item[] = [];
+    const byGrid = new Map<Grid, Item[]>(grids.map((g) => [g, []]));
+    for (const it of items) {
+      const cx = it.x + it.w / 2;
+      const cy = it.y + it.size * 0.35;
+      const g = grids.find((gr) => cx >= gr.x0 - 1 && cx <= gr.x1 + 1 && cy <= gr.top + 1 && cy >= gr.bottom - 1);
+      if (g) byGrid.get(g)!.push(it);
+      else free.push(it);
+    }
+    return {
+      page: n,
+      lines: toLines(free),
+      tables: grids.map((g) => ({ grid: g, table: gridTable(g, byGrid.get(g)!, n) })),
+    };
+  } finally {
+    page.cleanup();
+  }
+}
+
+/** Text of lines that repeat at the same height on many pages: running headers and footers. */
+function runningLines(pages: PageContent[]): Set<string> {
+  const seen = new Map<string, Set<number>>();
+  for (const p of pages) {
+    for (const l of p.lines) {
+      const key = `${Math.round(l.y / 3)}|${cleanText(l.text).replace(/\d+/g, '#')}`;
+      seen.set(key, (seen.get(key) ?? new Set()).add(p.page));
+    }
+  }
+  const out = new Set<string>();
+  const min = Math.max(3, Math.ceil(pages.length * 0.4));
+  for (const [key, on] of seen) if (on.size >= min) out.add(key);
+  return out;
+}
+
+function percentile(values: number[], q: number): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1))))]!;
+}
+
+export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocModel> {
+  const lib = await pdfjs();
+  let doc;
+  try {
+    doc = await lib.getDocument({
+      data: new Uint8Array(bytes),
+      verbosity: 0,
+      isEvalSupported: false,
+      disableFontFace: true,
+      useSystemFonts: false,
+      stopAtErrors: false,
+    }).promise;
+  } catch (err) {
+    const e = err as Error;
+    if (e.name === 'PasswordException') throw new InputError('encrypted PDF: a password is needed to open it', 'encrypted-pdf');
+    throw new InputError(`not a readable PDF: ${e.message}`, 'corrupt-pdf');
+  }
+  try {
+    if (doc.numPages > opts.maxPages) {
+      throw new InputError(`too many pages: ${doc.numPages} (limit ${opts.maxPages})`, 'too-many-pages');
+    }
+    const pages: PageContent[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      try {
+        pages.push(await readPage(doc, n));
+      } catch (err) {
+        throw new InputError(`PDF page ${n} could not be read: ${(err as Error).message}`, 'corrupt-pdf');
+      }
+    }
+    const chars = pages.reduce((s, p) => s + p.lines.reduce((k, l) => k + l.text.length, 0) + p.tables.length, 0);
+    if (chars < 20) throw new InputError('no text layer: scanned pages need OCR', 'no-text-layer');
+    return { format: 'pdf', blocks: assemble(pages), pages: doc.numPages, warnings: [] };
+  } finally {
+    await doc.destroy();
+  }
+}
+
+function assemble(pages: PageContent[]): Block[] {
+  const running = runningLines(pages);
+  const allLines = pages.flatMap((p) => p.lines);
+  const left = percentile(allLines.map((l) => l.x0), 0.05);
+  const right = percentile(allLines.map((l) => l.x1), 0.95);
+  const bodySize = percentile(allLines.map((l) => l.size), 0.5);
+  const blocks: Block[] = [];
+  for (const p of pages) {
+    const lines = p.lines.filter((l, i, all) => {
+      const t = cleanText(l.text);
+      if (running.has(`${Math.round(l.y / 3)}|${t.replace(/\d+/g, '#')}`)) return false;
+      // A page number: a bare number (or "- 3 -", "第3页") as the page's first or last line.
+      return !(PAGE_NUMBER.test(t) && (i === 0 || i === all.length - 1));
+    });
+    const placed: Array<{ top: number; block: Block }> = [];
+    for (const t of p.tables) placed.push({ top: t.grid.top, block: t.table });
+    // Paragraphs never run through a table: split the line list at each table.
+    const tops = p.tables.map((t) => t.grid.top);
+    const segments: Line[][] = [];
+    for (const l of lines) {
+      const above = tops.filter((y) => y > l.y).length;
+      (segments[above] ??= []).push(l);
+    }
+    for (const seg of segments) {
+      if (!seg) continue;
+      for (const group of toParagraphs(seg, { left, right })) {
+        const text = group.length === 1 ? group[0]!.text.split('\t').map(cleanText).filter(Boolean).join('\t') : joinLines(group.map((l) => l.text));
+        if (text === '') continue;
+        const size = Math.max(...group.map((l) => l.size));
+        placed.push({ top: group[0]!.y + group[0]!.size, block: para(text, { page: p.page, heading: size > bodySize + 1 ? 1 : null }) });
+      }
+    }
+    placed.sort((a, b) => b.top - a.top);
+    blocks.push(...placed.map((x) => x.block));
+  }
+  return blocks;
+}

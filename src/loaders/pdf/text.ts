@@ -1,0 +1,104 @@
+/**
+ * Text on a PDF page: pdf.js text items → visual lines → paragraphs.
+ *
+ * pdf.js splits text into items at font changes and often inserts space items (or no space
+ * at all) between pieces; lines are rebuilt from positions, spaces come only from real gaps,
+ * and cleaning removes the ones that touch CJK characters.
+ */
+
+export interface Item {
+  str: string;
+  x: number;
+  /** Baseline. */
+  y: number;
+  w: number;
+  /** Font size. */
+  size: number;
+}
+
+export interface Line {
+  text: string;
+  x0: number;
+  x1: number;
+  y: number;
+  size: number;
+  items: Item[];
+}
+
+/** Groups items into lines: an item joins a line when its vertical middle lies in the line's band. */
+export function toLines(items: readonly Item[]): Line[] {
+  const sorted = items.filter((i) => i.str.trim() !== '').sort((a, b) => b.y - a.y || a.x - b.x);
+  const lines: Array<{ y: number; size: number; items: Item[] }> = [];
+  for (const it of sorted) {
+    const mid = it.y + it.size * 0.35;
+    const line = lines.find((l) => mid >= l.y - l.size * 0.25 && mid <= l.y + l.size * 0.9);
+    if (line) {
+      line.items.push(it);
+      if (it.size > line.size) {
+        line.size = it.size;
+        line.y = it.y;
+      }
+    } else lines.push({ y: it.y, size: it.size, items: [it] });
+  }
+  return lines
+    .map((l) => {
+      const its = l.items.sort((a, b) => a.x - b.x);
+      return { text: joinItems(its, l.size), x0: its[0]!.x, x1: Math.max(...its.map((i) => i.x + i.w)), y: l.y, size: l.size, items: its };
+    })
+    .sort((a, b) => b.y - a.y || a.x0 - b.x0);
+}
+
+/** Joins a line's items; a real gap becomes a space, a wide gap (TOC leader, tab stop) a tab. */
+function joinItems(items: readonly Item[], size: number): string {
+  let out = '';
+  let end: number | null = null;
+  for (const it of items) {
+    if (end != null) {
+      const gap = it.x - end;
+      if (gap > size * 2.5) out += '\t';
+      else if (gap > size * 0.2) out += ' ';
+    }
+    out += it.str;
+    end = it.x + it.w;
+  }
+  return out;
+}
+
+const ITEM_START = /^\s*(?:\d{1,2}[.．、](?:\d{1,2}[.．、])?[^\d\s]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[\u2460-\u2473])/;
+
+/** Whether a line opens a numbered item. */
+export function opensItem(text: string): boolean {
+  return ITEM_START.test(text);
+}
+
+export interface ParaOptions {
+  /** Left edge of the text column. */
+  left: number;
+  /** Right edge of the text column. */
+  right: number;
+}
+
+/**
+ * Groups lines into paragraphs: a new paragraph starts after a short line, at an indented
+ * line, at a change of font size, after a wide vertical gap, or at a numbered item.
+ */
+export function toParagraphs(lines: readonly Line[], opts: ParaOptions): Line[][] {
+  const paras: Line[][] = [];
+  let prev: Line | null = null;
+  for (const l of lines) {
+    let brk = prev == null;
+    if (prev) {
+      const size = Math.max(prev.size, l.size);
+      if (Math.abs(prev.size - l.size) > 0.6) brk = true;
+      else if (prev.y - l.y > size * 2.1) brk = true;
+      else if (prev.x1 < opts.right - size * 1.5) brk = true;
+      else if (l.x0 > opts.left + size * 0.8) brk = true;
+      else if (opensItem(l.text)) brk = true;
+      else if (l.text.includes('\t') || prev.text.includes('\t')) brk = true;
+    }
+    if (brk) paras.push([l]);
+    else paras[paras.length - 1]!.push(l);
+    prev = l;
+  }
+  return paras;
+}
