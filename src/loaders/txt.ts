@@ -12,7 +12,7 @@
  * cut rows) is a later stage; this loader only marks where breaks are.
  */
 import { type Block, type Cell, type DocModel, type Row, InputError, para } from '../model.js';
-import { cleanText } from '../text/clean.js';
+import { cleanText, joinLines } from '../text/clean.js';
 
 export type TxtLayout = 'pdf' | 'docx';
 
@@ -61,17 +61,18 @@ const ITEM_BOUNDARY = /\s+(?=\d{1,2}[.．、](?:\d{1,2}[.．、])?[^\d\s])/;
  * One cell from a dump field. `<p>…</p>` markup that some dumps keep becomes paragraphs; so
  * does a numbered item that follows white space inside a flattened field.
  */
-function makeCell(raw: string, col: number): Cell {
+function makeCell(raw: string, col: number, unwrap = false): Cell {
   const pieces = raw.includes('<p>') || raw.includes('</p>') ? raw.split(/<\/?p>/) : [raw];
   const paras = pieces
     .flatMap((piece) => piece.split(ITEM_BOUNDARY))
-    .map(cleanText)
+    // In a tab-per-column dump the spaces inside a field are where the cell's lines wrapped.
+    .map((t) => (unwrap ? joinLines(t.split(/[\s\u00A0]+/)) : cleanText(t)))
     .filter((t) => t !== '');
   return { text: cleanText(paras.join(' ')), paras, col, colSpan: 1, merged: false };
 }
 
 function rowOf(fields: string[], breakBefore: boolean): Row {
-  return { cells: fields.map((f, i) => makeCell(f, i)), page: null, breakBefore };
+  return { cells: fields.map((f, i) => makeCell(f, i, true)), page: null, breakBefore };
 }
 
 function paraLine(line: string): Block | null {

@@ -40,12 +40,24 @@ export function cleanOrNull(input: string | null | undefined): string | null {
 }
 
 /**
- * Joins the visual lines of one wrapped cell or paragraph into one value: CJK pieces are
- * joined with no space, Latin words keep one space between them. Codes broken across lines
- * (`13081123P0000461000` + `2X`) are rejoined by callers that know a field is a code.
+ * Joins the visual lines (or the space-separated wrap pieces) of one wrapped cell or
+ * paragraph into one value: CJK pieces are joined with no space, words keep one space
+ * between them, and digits or punctuation cut at a wrap point (`0-` + `10%`,
+ * `13081123P0000461000` + `2X`) are joined back.
  */
 export function joinLines(lines: readonly string[]): string {
-  return cleanText(lines.map((l) => l.trim()).filter((l) => l !== '').join(' '));
+  let out = '';
+  for (const piece of lines.map((l) => l.trim()).filter((l) => l !== '')) {
+    out += out !== '' && keepsSpace(out[out.length - 1]!, piece[0]!) ? ` ${piece}` : piece;
+  }
+  return cleanText(out);
+}
+
+/** At a wrap point, a space survives only between two words: letters, or a letter and a digit. */
+function keepsSpace(before: string, after: string): boolean {
+  const letter = /[A-Za-z]/;
+  const alnum = /[A-Za-z0-9]/;
+  return alnum.test(before) && alnum.test(after) && (letter.test(before) || letter.test(after));
 }
 
 /** Removes all white space (codes, numbers). */

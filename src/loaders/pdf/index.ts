@@ -22,6 +22,8 @@ export interface PdfLoadOptions {
 
 interface PageContent {
   page: number;
+  /** Page box height, for telling the header and footer zones. */
+  height: number;
   /** Lines outside tables. */
   lines: Line[];
   tables: Array<{ grid: Grid; table: Table }>;
@@ -100,8 +102,10 @@ async function readPage(doc: PdfDocument, n: number): Promise<PageContent> {
       if (g) byGrid.get(g)!.push(it);
       else free.push(it);
     }
+    const [, y0, , y1] = page.view as [number, number, number, number];
     return {
       page: n,
+      height: y1 - y0,
       lines: toLines(free),
       tables: grids.map((g) => ({ grid: g, table: gridTable(g, byGrid.get(g)!, n) })),
     };
@@ -110,11 +114,19 @@ async function readPage(doc: PdfDocument, n: number): Promise<PageContent> {
   }
 }
 
-/** Text of lines that repeat at the same height on many pages: running headers and footers. */
+/** Depth of the header and footer zones, in PDF units (about 2.5 cm). */
+const MARGIN_ZONE = 72;
+
+function inMarginZone(l: Line, p: PageContent): boolean {
+  return l.y > p.height - MARGIN_ZONE || l.y < MARGIN_ZONE;
+}
+
+/** Text of lines that repeat at the same height in the margin zone of many pages: running headers and footers. */
 function runningLines(pages: PageContent[]): Set<string> {
   const seen = new Map<string, Set<number>>();
   for (const p of pages) {
     for (const l of p.lines) {
+      if (!inMarginZone(l, p)) continue;
       const key = `${Math.round(l.y / 3)}|${cleanText(l.text).replace(/\d+/g, '#')}`;
       seen.set(key, (seen.get(key) ?? new Set()).add(p.page));
     }
@@ -178,7 +190,7 @@ function assemble(pages: PageContent[]): Block[] {
   for (const p of pages) {
     const lines = p.lines.filter((l, i, all) => {
       const t = cleanText(l.text);
-      if (running.has(`${Math.round(l.y / 3)}|${t.replace(/\d+/g, '#')}`)) return false;
+      if (inMarginZone(l, p) && running.has(`${Math.round(l.y / 3)}|${t.replace(/\d+/g, '#')}`)) return false;
       // A page number: a bare number (or "- 3 -", "第3页") as the page's first or last line.
       return !(PAGE_NUMBER.test(t) && (i === 0 || i === all.length - 1));
     });

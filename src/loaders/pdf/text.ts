@@ -43,13 +43,13 @@ export function toLines(items: readonly Item[]): Line[] {
   return lines
     .map((l) => {
       const its = l.items.sort((a, b) => a.x - b.x);
-      return { text: joinItems(its, l.size), x0: its[0]!.x, x1: Math.max(...its.map((i) => i.x + i.w)), y: l.y, size: l.size, items: its };
+      return { text: joinItems(its, l.size, l.y), x0: its[0]!.x, x1: Math.max(...its.map((i) => i.x + i.w)), y: l.y, size: l.size, items: its };
     })
     .sort((a, b) => b.y - a.y || a.x0 - b.x0);
 }
 
 /** Joins a line's items; a real gap becomes a space, a wide gap (TOC leader, tab stop) a tab. */
-function joinItems(items: readonly Item[], size: number): string {
+function joinItems(items: readonly Item[], size: number, baseline: number): string {
   let out = '';
   let end: number | null = null;
   for (const it of items) {
@@ -58,7 +58,9 @@ function joinItems(items: readonly Item[], size: number): string {
       if (gap > size * 2.5) out += '\t';
       else if (gap > size * 0.2) out += ' ';
     }
-    out += it.str;
+    // A raised 2 or 3 after a letter is a superscript: m² / m³.
+    const raised = it.y > baseline + size * 0.2 && /^[23]$/.test(it.str.trim()) && /[A-Za-z]$/.test(out);
+    out += raised ? (it.str.trim() === '2' ? '²' : '³') : it.str;
     end = it.x + it.w;
   }
   return out;
