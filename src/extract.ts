@@ -72,13 +72,13 @@ export interface Extracted {
 /** Extracts one document from bytes already read. `file` is recorded as the source path. */
 export async function extractBytes(bytes: Buffer, file: string, opts: ExtractOptions = DEFAULT_EXTRACT_OPTIONS): Promise<Extracted> {
   if (bytes.length > opts.maxBytes) throw new InputError(`file too large: ${bytes.length} bytes (limit ${opts.maxBytes})`, 'too-large');
+  const hash = sha256(bytes);
   let format = detectFormat(bytes, file);
   if (format === 'doc') {
     const { convertLegacyDoc } = await import('./loaders/legacy.js');
     bytes = await convertLegacyDoc(bytes, file);
     format = 'docx';
   }
-  const hash = sha256(bytes);
   const pipeline = pipelines[format];
   let model = await pipeline.load(bytes, opts);
   for (const stage of pipeline.repair) model = stage(model);

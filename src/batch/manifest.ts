@@ -1,0 +1,63 @@
+/**
+ * The run manifest (`manifest.jsonl` in the output folder): one line per finished input,
+ * appended as each file ends, so a killed run loses at most the files in flight. On load the
+ * last line for a path wins; a torn last line (the process died mid-write) is ignored.
+ */
+import { appendFile, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../writers/atomic.js';
+
+export type Status = 'done' | 'failed';
+
+export interface ManifestEntry {
+  path: string;
+  sha256: string;
+  status: Status;
+  /** Extractor version that produced the entry; another version redoes the file. */
+  version: string;
+  doc_id: string | null;
+  /** Per-document output, relative to the output folder. */
+  output: string | null;
+  pages: number | null;
+  warnings: number;
+  error: { kind: string; reason: string } | null;
+  at: string;
+}
+
+export class Manifest {
+  private constructor(
+    private readonly file: string,
+    readonly entries: Map<string, ManifestEntry>,
+  ) {}
+
+  static async open(file: string): Promise<Manifest> {
+    const entries = new Map<string, ManifestEntry>();
+    const text = await readFile(file, 'utf8').catch(() => '');
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const e = JSON.parse(line) as ManifestEntry;
+        if (e && typeof e.path === 'string') entries.set(e.path, e);
+      } catch {
+        /* a torn line from a killed run */
+      }
+    }
+    // A torn last line must not swallow the next record appended after it.
+    if (text !== '' && !text.endsWith('\n')) await appendFile(file, '\n');
+    return new Manifest(file, entries);
+  }
+
+  /** Rewrites the manifest with one line per input (the latest), atomically. */
+  async compact(): Promise<void> {
+    const lines = [...this.entries.values()].map((e) => JSON.stringify(e)).join('\n');
+    await writeFileAtomic(this.file, lines === '' ? '' : `${lines}\n`);
+  }
+
+  get(p: string): ManifestEntry | undefined {
+    return this.entries.get(p);
+  }
+
+  async record(e: ManifestEntry): Promise<void> {
+    this.entries.set(e.path, e);
+    await appendFile(this.file, `${JSON.stringify(e)}\n`);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Progress on long runs: a bar on a terminal (files done / total, pages/s, errors, ETA), plain
+ * log lines (one every few seconds and at the end) when stderr is not a terminal.
+ */
+import cliProgress from 'cli-progress';
+
+export type ProgressMode = 'auto' | 'bar' | 'log' | 'none';
+
+export interface Counts {
+  done: number;
+  skipped: number;
+  failed: number;
+  pages: number;
+}
+
+export interface Progress {
+  start(total: number): void;
+  update(counts: Counts): void;
+  /** A line that must not be garbled by the bar (a failure, say). */
+  log(line: string): void;
+  stop(): void;
+}
+
+function rate(pages: number, startedAt: number): string {
+  const s = (Date.now() - startedAt) / 1000;
+  return s > 0 ? (pages / s).toFixed(1) : '0.0';
+}
+
+export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr): Progress {
+  const resolved = mode === 'auto' ? (stream.isTTY ? 'bar' : 'log') : mode;
+  let startedAt = Date.now();
+  let total = 0;
+  if (resolved === 'none') return { start() {}, update() {}, log() {}, stop() {} };
+  if (resolved === 'bar') {
+    const bar = new cliProgress.SingleBar(
+      {
+        stream,
+        format: '{bar} {value}/{total} files | {pagesPerSec} pages/s | {failed} failed | ETA {eta_formatted}',
+        hideCursor: true,
+        etaBuffer: 50,
+        fps: 5,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    return {
+      start(n) {
+        total = n;
+        startedAt = Date.now();
+        bar.start(n, 0, { pagesPerSec: '0.0', failed: 0 });
+      },
+      update(c) {
+        bar.update(c.done + c.skipped + c.failed, { pagesPerSec: rate(c.pages, startedAt), failed: c.failed });
+      },
+      log(line) {
+        stream.write(`\r\x1b[2K${line}\n`);
+        bar.render();
+      },
+      stop() {
+        bar.stop();
+      },
+    };
+  }
+  let last = 0;
+  let latest: Counts = { done: 0, skipped: 0, failed: 0, pages: 0 };
+  const print = () => {
+    const n = latest.done + latest.skipped + latest.failed;
+    const elapsed = (Date.now() - startedAt) / 1000;
+    const eta = n > 0 && n < total ? Math.round((elapsed / n) * (total - n)) : 0;
+    stream.write(
+      `[jixiao] ${n}/${total} files (done ${latest.done}, skipped ${latest.skipped}, failed ${latest.failed}) | ${rate(latest.pages, startedAt)} pages/s | ETA ${eta}s\n`,
+    );
+  };
+  return {
+    start(n) {
+      total = n;
+      startedAt = Date.now();
+      last = Date.now();
+    },
+    update(c) {
+      latest = c;
+      if (Date.now() - last >= 5000) {
+        last = Date.now();
+        print();
+      }
+    },
+    log(line) {
+      stream.write(`${line}\n`);
+    },
+    stop() {
+      print();
+    },
+  };
+}

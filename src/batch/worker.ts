@@ -1,0 +1,35 @@
+/**
+ * Worker-thread entry (tinypool): extracts one file. CPU-heavy parsing (mammoth, pdf.js,
+ * table rebuilding) runs here so that every core works. Failures come back as values with a
+ * human-readable reason, never as a stack trace.
+ */
+import { extractBytes, type ExtractOptions } from '../extract.js';
+import { InputError } from '../model.js';
+import type { DocumentRecord } from '../schema.js';
+
+export interface Task {
+  path: string;
+  bytes: Uint8Array;
+  options: ExtractOptions;
+}
+
+export type TaskResult =
+  | { ok: true; record: DocumentRecord }
+  | { ok: false; kind: string; reason: string };
+
+export default async function run(task: Task): Promise<TaskResult> {
+  const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
+  return extractOne(bytes, task.path, task.options);
+}
+
+export async function extractOne(bytes: Buffer, file: string, options: ExtractOptions): Promise<TaskResult> {
+  try {
+    const { record } = await extractBytes(bytes, file, options);
+    return { ok: true, record };
+  } catch (err) {
+    if (err instanceof InputError) return { ok: false, kind: err.kind, reason: err.message };
+    const e = err as Error;
+    if (/contract/.test(e.message)) return { ok: false, kind: 'invalid-output', reason: e.message };
+    return { ok: false, kind: 'internal', reason: `extractor error: ${e?.message ?? String(err)}` };
+  }
+}
