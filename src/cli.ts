@@ -29,7 +29,9 @@ function formats(v: string): Set<OutputKind> {
 const program = new Command()
   .name('jixiao')
   .description('Chinese county budget performance texts (部门预算绩效文本) → structured JSON, JSONL and CSV')
-  .version(VERSION);
+  .version(VERSION)
+  // Usage errors exit with 2 (1 means "some input failed").
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 program
   .command('extract')
@@ -82,10 +84,6 @@ Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error or 
       process.exitCode = 2;
     } else process.exitCode = summary.failed > 0 || summary.missing.length > 0 ? 1 : 0;
   });
-
-program.exitOverride((err) => {
-  process.exit(err.exitCode === 0 ? 0 : 2);
-});
 
 try {
   await program.parseAsync(process.argv);

@@ -81,7 +81,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   const manifest = await Manifest.open(path.join(outDir, 'manifest.jsonl'));
   const { files, missing } = await discoverInputs(opts.inputs, [outDir]);
   const progress = createProgress(opts.progress);
-  for (const m of missing) progress.log(`[jixiao] no such file or folder: ${m}`);
+  for (const m of missing) process.stderr.write(`[jixiao] no such file or folder: ${m}\n`);
   const counts: Counts = { done: 0, skipped: 0, failed: 0, pages: 0 };
   const concurrency = Math.max(1, opts.concurrency);
 

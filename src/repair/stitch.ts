@@ -62,7 +62,8 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
 function mergeInto(prev: Row, cur: Row): Row {
   const cells: Cell[] = prev.cells.map((c) => {
     const add = cur.cells.find((d) => d.col === c.col && d.text !== '' && !d.merged);
-    if (!add || c.merged) return c;
+    // A merged cell repeated on the new page (or rejoined above) is the same text, not a continuation.
+    if (!add || c.merged || add.text === c.text) return c;
     const paras = [...c.paras];
     const lastPara = paras.pop();
     const joined = joinLines([lastPara ?? '', add.paras[0] ?? add.text]);
@@ -72,7 +73,52 @@ function mergeInto(prev: Row, cur: Row): Row {
   return { ...prev, cells };
 }
 
-export function stitchRows(rows: readonly Row[]): Row[] {
+/**
+ * A vertically merged 一级/二级指标 cell cut by the page break shows part of its text on each
+ * page ("产出指" above, "标" below). When the two parts only make a level name together,
+ * every row of both parts gets the whole name. Runs before cut rows are joined.
+ */
+function rejoinSplitLevels(rows: Row[]): Row[] {
+  const out = rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c })) }));
+  const header = out.find(isHeaderRow);
+  if (!header) return out;
+  for (const re of [/^一级指标$/, /^二级指标$/]) {
+    const col = header.cells.find((c) => re.test(c.text) && !c.merged)?.col;
+    if (col === undefined) continue;
+    for (let i = 1; i < out.length; i++) {
+      if (!out[i]!.breakBefore) continue;
+      let j = i;
+      while (j < out.length && (isHeaderRow(out[j]!) || isSubheaderRow(out[j]!))) j++;
+      let k = i - 1;
+      while (k >= 0 && (isHeaderRow(out[k]!) || isSubheaderRow(out[k]!))) k--;
+      // Both sides must be indicator rows: the cut lies inside the indicator part.
+      if (j >= out.length || k < 0 || k < out.indexOf(header)) continue;
+      const below = cellAt(out[j]!, col);
+      const above = cellAt(out[k]!, col);
+      if (!below || !above || below.text === '' || above.text === '') continue;
+      const joined = joinLines([above.text, below.text]);
+      if (/指标$/.test(above.text) || /^.+指标$/.test(below.text) || !/指标$/.test(joined)) continue;
+      const [a, b] = [above.text, below.text];
+      for (let r = k; r >= 0; r--) {
+        const c = cellAt(out[r]!, col);
+        if (!c || c.text !== a) break;
+        c.text = joined;
+        c.paras = [joined];
+        if (!c.merged) break;
+      }
+      for (let r = j; r < out.length; r++) {
+        const c = cellAt(out[r]!, col);
+        if (!c || c.text !== b || (r > j && !c.merged)) break;
+        c.text = joined;
+        c.paras = [joined];
+      }
+    }
+  }
+  return out;
+}
+
+export function stitchRows(input: readonly Row[]): Row[] {
+  const rows = rejoinSplitLevels([...input]);
   const out: Row[] = [];
   let header: Row | null = null;
   let inIndicators = false;

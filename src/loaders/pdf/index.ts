@@ -9,6 +9,8 @@
  * - Page artifacts — page numbers, running headers and footers repeated across pages — are
  *   dropped here; tables running across pages are stitched by the repair stage.
  */
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Block, Cell, DocModel, Row, Table } from '../../model.js';
 import { InputError, para } from '../../model.js';
 import { cleanText, joinLines } from '../../text/clean.js';
@@ -30,6 +32,11 @@ interface PageContent {
 }
 
 const PAGE_NUMBER = /^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*\/\s*\d{1,4}|\d{1,4})$/;
+
+/** pdf.js's CJK character maps and standard font data, shipped in the pdfjs-dist package. */
+const PDFJS_DIR = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+const CMAP_URL = `${path.join(PDFJS_DIR, 'cmaps')}${path.sep}`;
+const STANDARD_FONTS_URL = `${path.join(PDFJS_DIR, 'standard_fonts')}${path.sep}`;
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjsPromise: Promise<PdfJs> | null = null;
@@ -149,6 +156,9 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
   try {
     doc = await lib.getDocument({
       data: new Uint8Array(bytes),
+      cMapUrl: CMAP_URL,
+      cMapPacked: true,
+      standardFontDataUrl: STANDARD_FONTS_URL,
       verbosity: 0,
       isEvalSupported: false,
       disableFontFace: true,
