@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { extractBytes } from './src/extract.js';
 import { isDeepStrictEqual } from 'node:util';
-const [doc, fmt] = process.argv.slice(2);
-const file = `../shared/corpus/${doc}/${fmt === 'txt' ? 'source.txt' : 'document.' + fmt}`;
+const [arg, fmt] = process.argv.slice(2); const doc = arg!.includes("/") ? arg!.split("/").pop()!.split(".")[0]! : arg!;
+const file = process.argv[2]!.includes("/") ? process.argv[2]! : `../shared/corpus/${doc}/${fmt === "txt" ? "source.txt" : "document." + fmt}`;
 const { record, model } = await extractBytes(readFileSync(file), file);
 const gold = JSON.parse(readFileSync(`../shared/corpus/${doc}/gold.json`, 'utf8'));
 function firstDiff(a: string, b: string) { let i = 0; while (i < a.length && a[i] === b[i]) i++; return `@${i}: got «${a.slice(Math.max(0,i-15), i+25)}» want «${b.slice(Math.max(0,i-15), i+25)}»`; }

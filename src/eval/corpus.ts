@@ -22,6 +22,30 @@ export interface EvalResult {
   score: Score;
 }
 
+/**
+ * Scores re-laid-out renderings of the corpus documents (`<id>.<variant>.pdf`, made by
+ * test/fixtures/make_layouts.py) against the same gold files.
+ */
+export async function evaluateLayouts(dir: string, corpus: string): Promise<EvalResult[]> {
+  const out: EvalResult[] = [];
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.pdf')).sort()) {
+    const [id, variant] = name.split('.');
+    const goldFile = path.join(corpus, id!, 'gold.json');
+    if (!existsSync(goldFile)) continue;
+    out.push(await scoreFile(path.join(dir, name), JSON.parse(readFileSync(goldFile, 'utf8')) as BudgetDocument, id!, `pdf:${variant}`));
+  }
+  return out;
+}
+
+async function scoreFile(file: string, gold: BudgetDocument, doc: string, format: string): Promise<EvalResult> {
+  try {
+    const { record } = await extractBytes(readFileSync(file), file);
+    return { doc, format, error: null, warnings: record.warnings.length, score: scoreDocument(record, gold) };
+  } catch (err) {
+    return { doc, format, error: (err as Error).message, warnings: 0, score: EMPTY };
+  }
+}
+
 const EMPTY: Score = {
   indicators: { ok: 0, total: 1 },
   values: { ok: 0, total: 1 },
@@ -42,12 +66,7 @@ export async function evaluateCorpus(corpus: string): Promise<EvalResult[]> {
     for (const [format, name] of CORPUS_FILES) {
       const file = path.join(corpus, id, name);
       if (!existsSync(file)) continue;
-      try {
-        const { record } = await extractBytes(readFileSync(file), file);
-        out.push({ doc: id, format, error: null, warnings: record.warnings.length, score: scoreDocument(record, gold) });
-      } catch (err) {
-        out.push({ doc: id, format, error: (err as Error).message, warnings: 0, score: EMPTY });
-      }
+      out.push(await scoreFile(file, gold, id, format));
     }
   }
   return out;

@@ -6,24 +6,28 @@
  *   npm run eval -- --verbose          # plus every differing field
  *   npm run eval -- --json out.json    # machine-readable figures (used by the tests)
  *   npm run eval -- --corpus DIR       # another corpus folder (default ../shared/corpus)
+ *   npm run eval -- --no-layouts       # skip the re-laid-out PDFs in test/fixtures/layouts
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { evaluateCorpus, formatTable } from './corpus.js';
+import { evaluateCorpus, evaluateLayouts, formatTable } from './corpus.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const program = new Command()
   .name('jixiao-eval')
   .description('score the extractor against every gold.json in the corpus')
   .option('--corpus <dir>', 'corpus folder', path.resolve(here, '../../../shared/corpus'))
+  .option('--layouts <dir>', 'also score re-laid-out PDFs of the corpus documents (<id>.<variant>.pdf)', path.resolve(here, '../../test/fixtures/layouts'))
+  .option('--no-layouts', 'score the corpus files only')
   .option('--verbose', 'print every differing field')
   .option('--json <file>', 'also write the figures as JSON')
   .parse();
-const opts = program.opts<{ corpus: string; verbose?: boolean; json?: string }>();
+const opts = program.opts<{ corpus: string; layouts: string | false; verbose?: boolean; json?: string }>();
 
 const results = await evaluateCorpus(opts.corpus);
+if (opts.layouts && existsSync(opts.layouts)) results.push(...(await evaluateLayouts(opts.layouts, opts.corpus)));
 console.log(formatTable(results));
 if (opts.verbose) {
   for (const r of results) {

@@ -48,6 +48,14 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
   const curCols = nonEmptyCols(cur);
   if (!curCols.every((c) => prevCols.has(c))) return false;
   if (inIndicators) {
+    // Level names always end in 指标: one cut short before the break continues after it.
+    for (const re of [/^一级指标$/, /^二级指标$/]) {
+      const col = header?.cells.find((c) => re.test(c.text) && !c.merged)?.col;
+      if (col === undefined) continue;
+      const a = cellAt(prev, col);
+      const b = cellAt(cur, col);
+      if (a && b && !a.merged && !b.merged && a.text !== '' && b.text !== '' && !/指标$/.test(a.text) && /指标$/.test(a.text + b.text)) return true;
+    }
     const core = coreColumns(header);
     if (!core) return curCols.length < prevCols.size - 1;
     // A new indicator row has its 三级指标 and every cell after it; a cut row lacks some.

@@ -42,7 +42,7 @@ export function cleanOrNull(input: string | null | undefined): string | null {
 /**
  * Joins the visual lines (or the space-separated wrap pieces) of one wrapped cell or
  * paragraph into one value: CJK pieces are joined with no space, words keep one space
- * between them, and digits or punctuation cut at a wrap point (`0-` + `10%`,
+ * between them, and numbers, units or punctuation cut at a wrap point (`1387.93` + `m²`, (`0-` + `10%`,
  * `13081123P0000461000` + `2X`) are joined back.
  */
 export function joinLines(lines: readonly string[]): string {
@@ -53,11 +53,9 @@ export function joinLines(lines: readonly string[]): string {
   return cleanText(out);
 }
 
-/** At a wrap point, a space survives only between two words: letters, or a letter and a digit. */
+/** At a wrap point, a space survives only between two Latin words. */
 function keepsSpace(before: string, after: string): boolean {
-  const letter = /[A-Za-z]/;
-  const alnum = /[A-Za-z0-9]/;
-  return alnum.test(before) && alnum.test(after) && (letter.test(before) || letter.test(after));
+  return /[A-Za-z]/.test(before) && /[A-Za-z]/.test(after);
 }
 
 /** Removes all white space (codes, numbers). */

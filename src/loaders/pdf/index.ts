@@ -144,6 +144,18 @@ function runningLines(pages: PageContent[]): Set<string> {
   return out;
 }
 
+/** The most common value, in 2-unit bins (null when no bin holds two values). */
+function mode(values: number[]): number | null {
+  const bins = new Map<number, number[]>();
+  for (const v of values) {
+    const k = Math.round(v / 2);
+    bins.set(k, [...(bins.get(k) ?? []), v]);
+  }
+  let best: number[] | null = null;
+  for (const b of bins.values()) if (!best || b.length > best.length) best = b;
+  return best && best.length >= 2 ? best.reduce((a, b) => a + b, 0) / best.length : null;
+}
+
 function percentile(values: number[], q: number): number {
   if (values.length === 0) return 0;
   const s = [...values].sort((a, b) => a - b);
@@ -193,8 +205,9 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
 function assemble(pages: PageContent[]): Block[] {
   const running = runningLines(pages);
   const allLines = pages.flatMap((p) => p.lines);
-  const left = percentile(allLines.map((l) => l.x0), 0.05);
-  const right = percentile(allLines.map((l) => l.x1), 0.95);
+  // The text column: most lines start at the left margin and full lines end at the right one.
+  const left = mode(allLines.map((l) => l.x0)) ?? percentile(allLines.map((l) => l.x0), 0.05);
+  const right = mode(allLines.map((l) => l.x1)) ?? percentile(allLines.map((l) => l.x1), 0.95);
   const bodySize = percentile(allLines.map((l) => l.size), 0.5);
   const blocks: Block[] = [];
   for (const p of pages) {

@@ -80,6 +80,11 @@ export interface ParaOptions {
   right: number;
 }
 
+/** A line set in the middle of the column (a wrapped centred heading goes on centred). */
+function centred(l: Line, opts: ParaOptions): boolean {
+  return Math.abs(l.x0 - opts.left - (opts.right - l.x1)) < l.size * 1.5 && l.x0 > opts.left + l.size * 2;
+}
+
 /**
  * Groups lines into paragraphs: a new paragraph starts after a short line, at an indented
  * line, at a change of font size, after a wide vertical gap, or at a numbered item.
@@ -94,7 +99,7 @@ export function toParagraphs(lines: readonly Line[], opts: ParaOptions): Line[][
       if (Math.abs(prev.size - l.size) > 0.6) brk = true;
       else if (prev.y - l.y > size * 2.1) brk = true;
       else if (prev.x1 < opts.right - size * 1.5) brk = true;
-      else if (l.x0 > opts.left + size * 0.8) brk = true;
+      else if (l.x0 > opts.left + size * 0.8 && !(prev.x1 >= opts.right - size && centred(l, opts))) brk = true;
       else if (opensItem(l.text)) brk = true;
       else if (l.text.includes('\t') || prev.text.includes('\t')) brk = true;
     }

@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { toLines } from './src/loaders/pdf/text.js';
+const doc = await getDocument({ data: new Uint8Array(readFileSync(process.argv[2]!)), verbosity: 0 }).promise;
+const page = await doc.getPage(Number(process.argv[3]));
+const tc = await page.getTextContent();
+const items = (tc.items as any[]).filter(i => i.str.trim()).map(i => ({ str: i.str, x: i.transform[4], y: i.transform[5], w: i.width, size: Math.hypot(i.transform[0], i.transform[1]) }));
+for (const l of toLines(items).slice(0, Number(process.argv[4] ?? 12))) console.log(l.x0.toFixed(1), l.x1.toFixed(1), l.y.toFixed(1), l.size, l.text.slice(0, 50));
+import { toParagraphs } from './src/loaders/pdf/text.js';
+const ls = toLines(items);
+console.log('---');
+for (const p of toParagraphs(ls, { left: Number(process.argv[5] ?? 120), right: Number(process.argv[6] ?? 475) })) console.log(p.map(l => l.text.slice(0, 20)).join(' / '));
