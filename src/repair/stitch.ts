@@ -21,8 +21,8 @@ import { isHeaderRow, isSubheaderRow } from '../interpret/indicators.js';
 const ROW_LABEL = /^(项目编码|项目名称|预算规模及资金用途|预算数|资金用途|资金支出计划|绩效目标|一级指标|目标\d+|预算项目绩效表|项目绩效模板)/;
 const PERIOD = /^(\d{1,2}月(底|末)|第?[一二三四1-4]季度(末)?)$/;
 
-function nonEmptyCols(row: Row): number[] {
-  return row.cells.filter((c) => c.text !== '' && !c.merged).map((c) => c.col);
+function nonEmptyCols(row: Row, withMerged = false): number[] {
+  return row.cells.filter((c) => c.text !== '' && (withMerged || !c.merged)).map((c) => c.col);
 }
 
 function sameRow(a: Row, b: Row): boolean {
@@ -44,7 +44,7 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
   const first = cur.cells.find((c) => c.text !== '' && !c.merged);
   if (!first) return false;
   if (ROW_LABEL.test(first.text)) return false;
-  const prevCols = new Set(nonEmptyCols(prev));
+  const prevCols = new Set(nonEmptyCols(prev, true));
   const curCols = nonEmptyCols(cur);
   if (!curCols.every((c) => prevCols.has(c))) return false;
   if (inIndicators) {
@@ -67,18 +67,28 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
   return curCols.length < prevCols.size || prevCols.size === 1;
 }
 
-function mergeInto(prev: Row, cur: Row): Row {
-  const cells: Cell[] = prev.cells.map((c) => {
-    const add = cur.cells.find((d) => d.col === c.col && d.text !== '' && !d.merged);
+/**
+ * Joins a cut row's rest into the rows before the break, cell by cell. A cell of the last row
+ * that is a vertically merged copy continues the cell it copies, so every row it spans is
+ * updated.
+ */
+function mergeInto(out: Row[], cur: Row): void {
+  const last = out.length - 1;
+  for (const add of cur.cells) {
+    if (add.merged || add.text === '') continue;
+    const target = out[last]!.cells.find((c) => c.col === add.col);
     // A merged cell repeated on the new page (or rejoined above) is the same text, not a continuation.
-    if (!add || c.merged || add.text === c.text) return c;
-    const paras = [...c.paras];
+    if (!target || add.text === target.text) continue;
+    let from = last;
+    while (from > 0 && cellAt(out[from]!, add.col)?.merged && cellAt(out[from - 1]!, add.col)?.text === target.text) from--;
+    const paras = [...target.paras];
     const lastPara = paras.pop();
-    const joined = joinLines([lastPara ?? '', add.paras[0] ?? add.text]);
-    paras.push(joined, ...add.paras.slice(1));
-    return { ...c, text: joinLines([c.text, add.text]), paras };
-  });
-  return { ...prev, cells };
+    const newParas = [...paras, joinLines([lastPara ?? '', add.paras[0] ?? add.text]), ...add.paras.slice(1)];
+    const text = joinLines([target.text, add.text]);
+    for (let r = from; r <= last; r++) {
+      out[r] = { ...out[r]!, cells: out[r]!.cells.map((c) => (c.col === add.col && c.text === target.text ? { ...c, text, paras: newParas } : c)) };
+    }
+  }
 }
 
 /**
@@ -143,7 +153,7 @@ export function stitchRows(input: readonly Row[]): Row[] {
     if (isSubheaderRow(row) && afterBreak && out.some((r) => isSubheaderRow(r) || sameRow(r, row))) continue;
     const prev = out[out.length - 1];
     if (afterBreak && prev && !isHeaderRow(prev) && !isSubheaderRow(prev) && isContinuation(prev, row, header, inIndicators)) {
-      out[out.length - 1] = mergeInto(prev, row);
+      mergeInto(out, row);
       afterBreak = false;
       continue;
     }

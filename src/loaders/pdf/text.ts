@@ -99,6 +99,7 @@ export function toParagraphs(lines: readonly Line[], opts: ParaOptions): Line[][
       if (Math.abs(prev.size - l.size) > 0.6) brk = true;
       else if (prev.y - l.y > size * 2.1) brk = true;
       else if (prev.x1 < opts.right - size * 1.5) brk = true;
+      else if (centred(prev, opts) && !centred(l, opts)) brk = true;
       else if (l.x0 > opts.left + size * 0.8 && !(prev.x1 >= opts.right - size && centred(l, opts))) brk = true;
       else if (opensItem(l.text)) brk = true;
       else if (l.text.includes('\t') || prev.text.includes('\t')) brk = true;
