@@ -144,6 +144,24 @@ function runningLines(pages: PageContent[]): Set<string> {
   return out;
 }
 
+/** The usual baseline distance between consecutive lines of the same size, per size. */
+function linePitch(pages: PageContent[]): (size: number) => number | null {
+  const gaps = new Map<number, number[]>();
+  for (const p of pages) {
+    for (let i = 1; i < p.lines.length; i++) {
+      const a = p.lines[i - 1]!;
+      const b = p.lines[i]!;
+      const gap = a.y - b.y;
+      if (Math.abs(a.size - b.size) < 0.1 && gap > 0 && gap < a.size * 2.1) {
+        const k = Math.round(a.size);
+        gaps.set(k, [...(gaps.get(k) ?? []), gap]);
+      }
+    }
+  }
+  const bySize = new Map([...gaps].map(([k, v]) => [k, mode(v)]));
+  return (size) => bySize.get(Math.round(size)) ?? null;
+}
+
 /** The most common value, in 2-unit bins (null when no bin holds two values). */
 function mode(values: number[]): number | null {
   const bins = new Map<number, number[]>();
@@ -209,6 +227,7 @@ function assemble(pages: PageContent[]): Block[] {
   const left = mode(allLines.map((l) => l.x0)) ?? percentile(allLines.map((l) => l.x0), 0.05);
   const right = mode(allLines.map((l) => l.x1)) ?? percentile(allLines.map((l) => l.x1), 0.95);
   const bodySize = percentile(allLines.map((l) => l.size), 0.5);
+  const pitch = linePitch(pages);
   const blocks: Block[] = [];
   for (const p of pages) {
     const lines = p.lines.filter((l, i, all) => {
@@ -228,7 +247,7 @@ function assemble(pages: PageContent[]): Block[] {
     }
     for (const seg of segments) {
       if (!seg) continue;
-      for (const group of toParagraphs(seg, { left, right })) {
+      for (const group of toParagraphs(seg, { left, right, pitch })) {
         const text = group.length === 1 ? group[0]!.text.split('\t').map(cleanText).filter(Boolean).join('\t') : joinLines(group.map((l) => l.text));
         if (text === '') continue;
         const size = Math.max(...group.map((l) => l.size));

@@ -78,6 +78,14 @@ export interface ParaOptions {
   left: number;
   /** Right edge of the text column. */
   right: number;
+  /** Usual distance between the baselines of two lines of one paragraph, by font size. */
+  pitch: (size: number) => number | null;
+}
+
+/** Extra space above a line (paragraph spacing) beyond the usual line pitch. */
+function paragraphGap(prev: Line, l: Line, opts: ParaOptions): boolean {
+  const pitch = opts.pitch(l.size);
+  return pitch != null && Math.abs(prev.size - l.size) < 0.6 && prev.y - l.y > pitch * 1.2 + 0.5;
 }
 
 /** A line set in the middle of the column (a wrapped centred heading goes on centred). */
@@ -98,6 +106,7 @@ export function toParagraphs(lines: readonly Line[], opts: ParaOptions): Line[][
       const size = Math.max(prev.size, l.size);
       if (Math.abs(prev.size - l.size) > 0.6) brk = true;
       else if (prev.y - l.y > size * 2.1) brk = true;
+      else if (paragraphGap(prev, l, opts)) brk = true;
       else if (prev.x1 < opts.right - size * 1.5) brk = true;
       else if (centred(prev, opts) && !centred(l, opts)) brk = true;
       else if (l.x0 > opts.left + size * 0.8 && !(prev.x1 >= opts.right - size && centred(l, opts))) brk = true;
