@@ -78,6 +78,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   const started = Date.now();
   const outDir = path.resolve(opts.outDir);
   await mkdir(path.join(outDir, DOCS_DIR), { recursive: true });
+  await removeStaleTemps(outDir);
   const manifest = await Manifest.open(path.join(outDir, 'manifest.jsonl'));
   const { files, missing } = await discoverInputs(opts.inputs, [outDir]);
   const progress = createProgress(opts.progress);
@@ -161,6 +162,13 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   }
   await writeOutputs(outDir, manifest, opts);
   return { total: files.length, ...counts, elapsedMs: Date.now() - started, missing };
+}
+
+/** Temporary files a killed run left behind are never outputs: remove them. */
+async function removeStaleTemps(outDir: string): Promise<void> {
+  for (const dir of [outDir, path.join(outDir, DOCS_DIR)]) {
+    for (const f of await readdir(dir)) if (/\.tmp-\d+-\d+-\d+$/.test(f)) await rm(path.join(dir, f), { force: true });
+  }
 }
 
 async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: BatchOptions): Promise<TaskResult> {

@@ -1,0 +1,125 @@
+/**
+ * Batch runs: outputs, resume and incremental re-runs, no duplicate rows, and a run killed
+ * half-way that a re-run finishes with every input accounted for exactly once.
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_BATCH, runBatch } from '../src/batch/run.js';
+import { ROOT } from './helpers.js';
+
+const SAMPLES = path.join(ROOT, 'samples');
+const CLI = path.join(ROOT, 'dist', 'src', 'cli.js');
+
+function tmp(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), `jixiao-${prefix}-`));
+}
+
+function lines(file: string): string[] {
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+}
+
+/** Input folder with the samples plus `copies` text dumps made distinct by trailing blank lines. */
+function inputFolder(copies: number): string {
+  const dir = tmp('in');
+  for (const f of readdirSync(SAMPLES)) copyFileSync(path.join(SAMPLES, f), path.join(dir, f));
+  const txt = readdirSync(SAMPLES).find((f) => f.endsWith('.txt'))!;
+  for (let i = 0; i < copies; i++) {
+    const target = path.join(dir, `copy-${i}.txt`);
+    copyFileSync(path.join(SAMPLES, txt), target);
+    appendFileSync(target, '\n'.repeat(i + 1));
+  }
+  return dir;
+}
+
+function runCli(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+describe('batch', () => {
+  it('writes per-document JSON, JSONL and CSV views, then skips unchanged inputs', async () => {
+    const input = inputFolder(0);
+    const out = tmp('out');
+    const opts = { ...DEFAULT_BATCH, inputs: [input], outDir: out, progress: 'none' as const, inProcess: true };
+    const first = await runBatch(opts);
+    const n = readdirSync(input).length;
+    expect(first).toMatchObject({ total: n, done: n, failed: 0, skipped: 0 });
+    const docs = lines(path.join(out, 'documents.jsonl')).map((l) => JSON.parse(l));
+    expect(docs).toHaveLength(n);
+    const indicators = lines(path.join(out, 'indicators.csv'));
+    const expected = docs.reduce((s, d) => s + d.projects.reduce((k: number, p: { indicators: unknown[] }) => k + p.indicators.length, 0) + d.part_one.dept_indicators.length, 0);
+    expect(indicators.length - 1).toBe(expected);
+    expect(indicators[0]).toBe('doc_id,project_code,project_name,level1,level2,level3,description,value_raw,symbol,number,unit,value_text,basis,scope');
+
+    const again = await runBatch(opts);
+    expect(again).toMatchObject({ total: n, done: 0, skipped: n, failed: 0 });
+    expect(lines(path.join(out, 'documents.jsonl'))).toHaveLength(n);
+
+    // A changed input is redone; its old document leaves the outputs.
+    const txt = readdirSync(input).find((f) => f.endsWith('.txt'))!;
+    appendFileSync(path.join(input, txt), '\n');
+    const third = await runBatch(opts);
+    expect(third).toMatchObject({ done: 1, skipped: n - 1 });
+    const ids = lines(path.join(out, 'documents.jsonl')).map((l) => JSON.parse(l).doc_id);
+    expect(new Set(ids).size).toBe(n);
+    expect(readdirSync(path.join(out, 'docs'))).toHaveLength(n);
+  }, 60_000);
+
+  it('adds a UTF-8 BOM to CSV files when asked', async () => {
+    const out = tmp('bom');
+    await runBatch({ ...DEFAULT_BATCH, inputs: [path.join(SAMPLES, 'laoting-park-2023.docx')], outDir: out, progress: 'none', inProcess: true, bom: true });
+    expect(readFileSync(path.join(out, 'projects.csv')).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  });
+
+  it('survives being killed half-way: the re-run accounts for every input exactly once', async () => {
+    const input = inputFolder(24);
+    const out = tmp('kill');
+    const total = readdirSync(input).length;
+    const child = spawn(process.execPath, [CLI, 'extract', input, '--out', out, '--concurrency', '1', '--progress', 'none'], { stdio: 'ignore' });
+    // Kill once a few files are done.
+    const manifest = path.join(out, 'manifest.jsonl');
+    await new Promise<void>((resolve, reject) => {
+      const t0 = Date.now();
+      const timer = setInterval(() => {
+        const done = existsSync(manifest) ? lines(manifest).length : 0;
+        if (done >= 3 || Date.now() - t0 > 30_000) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          done >= 3 ? resolve() : reject(new Error('no progress before the kill'));
+        }
+      }, 20);
+    });
+    await new Promise((r) => child.on('close', r));
+    const before = lines(manifest).length;
+    expect(before).toBeLessThan(total);
+
+    const rerun = await runCli(['extract', input, '--out', out, '--progress', 'none']);
+    expect(rerun.code).toBe(0);
+    const entries = lines(manifest).map((l) => JSON.parse(l));
+    expect(entries).toHaveLength(total);
+    expect(new Set(entries.map((e) => e.path)).size).toBe(total);
+    expect(entries.every((e) => e.status === 'done')).toBe(true);
+    expect(rerun.stderr).toMatch(new RegExp(`${total} input\\(s\\): ${total - before} done, ${before} skipped, 0 failed`));
+    const ids = lines(path.join(out, 'documents.jsonl')).map((l) => JSON.parse(l).doc_id);
+    expect(ids).toHaveLength(new Set(ids).size);
+    expect(new Set(ids).size).toBe(new Set(entries.map((e) => e.doc_id)).size);
+    expect(readdirSync(out).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(readdirSync(path.join(out, 'docs')).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  }, 90_000);
+
+  it('reports a missing input and exits 1; no input at all exits 2', async () => {
+    const out = tmp('missing');
+    const r = await runCli(['extract', path.join(SAMPLES, 'laoting-park-2023.txt'), '/no/such/file.pdf', '--out', out, '--progress', 'none']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no such file or folder: /no/such/file.pdf');
+    const none = await runCli(['extract', tmp('empty'), '--out', out, '--progress', 'none']);
+    expect(none.code).toBe(2);
+  }, 30_000);
+});
