@@ -11,6 +11,7 @@ import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { cleanText } from '../text/clean.js';
 import { type Block, type Cell, type DocModel, type Row, InputError, para } from '../model.js';
+import { checkZip } from './zipguard.js';
 
 const SUPERSCRIPT: Record<string, string> = { '2': '²', '3': '³' };
 
@@ -118,6 +119,7 @@ export async function loadDocx(bytes: Buffer): Promise<DocModel> {
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
     throw new InputError(describeNonZip(bytes), 'not-docx');
   }
+  checkZip(bytes);
   let html: string;
   try {
     ({ value: html } = await mammoth.convertToHtml({ buffer: bytes }, { ignoreEmptyParagraphs: true }));

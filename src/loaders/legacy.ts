@@ -36,8 +36,11 @@ export async function convertLegacyDoc(bytes: Buffer, file: string): Promise<Buf
     await run(soffice, ['--headless', `-env:UserInstallation=file://${dir}/profile`, '--convert-to', 'docx', '--outdir', dir, input], {
       timeout: CONVERT_TIMEOUT_MS,
     });
-    return await readFile(path.join(dir, 'input.docx'));
+    const out = await readFile(path.join(dir, 'input.docx')).catch(() => null);
+    if (!out) throw new InputError(`legacy .doc (OLE2) file that LibreOffice cannot read: ${path.basename(file)} is damaged or not a Word document`, 'legacy-doc');
+    return out;
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(`legacy .doc could not be converted by LibreOffice: ${(err as Error).message.split('\n')[0]}`, 'legacy-doc');
   } finally {
     await rm(dir, { recursive: true, force: true });
