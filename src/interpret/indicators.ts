@@ -57,7 +57,8 @@ function mapColumns(header: Row | null, sub: Row | null): ColumnMap {
 const SPLIT_LAYOUT: Field[] = ['level1', 'level2', 'level3', 'description', 'symbol', 'number', 'unit', 'basis'];
 const PLAIN_LAYOUT: Field[] = ['level1', 'level2', 'level3', 'description', 'value', 'basis'];
 
-const LEVEL1 = /^(产出|效益|效果|满意度|成本|社会|经济|生态|可持续)[^，。；]{0,6}指标$/;
+/** 一级指标 names that are never a 二级指标 (成本指标 is either, depending on the template). */
+const LEVEL1 = /^(产出|效益|效果|满意度)指标$/;
 const SYMBOL = /^(文字描述|>=|<=|=|>|<|≥|≤|≧|≦|＞|＜|＝|＞=|＜=)?$/;
 
 function canonicalOrder(map: ColumnMap): Field[] {
@@ -72,8 +73,11 @@ function placeByShape(texts: string[], order: Field[], warn: (m: string) => void
     return out;
   }
   const rest = [...texts];
-  // Leading fields: level1 (known words or empty), level2.
-  if (rest.length && (rest[0] === '' || LEVEL1.test(rest[0]!))) out.level1 = rest.shift()!;
+  // Leading fields: an empty cell or a level-1 name is 一级指标; then a name ending in 指标 is 二级指标.
+  // A vanished empty cell of a merged 一级指标 leaves the row starting at 二级指标.
+  if (rest.length && (rest[0] === '' || LEVEL1.test(rest[0]!) || (/指标$/.test(rest[0]!) && /指标$/.test(rest[1] ?? '')))) {
+    out.level1 = rest.shift()!;
+  }
   if (rest.length && /指标$/.test(rest[0]!)) out.level2 = rest.shift()!;
   if (order === SPLIT_LAYOUT) {
     const s = rest.findIndex((t, i) => i > 0 && SYMBOL.test(t) && t !== '');

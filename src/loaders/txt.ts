@@ -55,7 +55,18 @@ export function detectLayout(lines: readonly string[]): TxtLayout {
 }
 
 /** A numbered item (`2.` `3、` `1.1.`) after white space: where a flattened cell's paragraphs met. */
-const ITEM_BOUNDARY = /\s+(?=\d{1,2}[.．、](?:\d{1,2}[.．、])?[^\d\s])/;
+const ITEM_BOUNDARY = /\s+(?=\d{1,2}\s*[.．、]\s*(?:\d{1,2}\s*[.．、]\s*)?[^\d\s.．、])/;
+/** A piece that is only an item number: the wrap came right after it, no paragraph ends there. */
+const BARE_NUMBER = /^\s*(\d{1,2}\s*[.．、]\s*)+$/;
+
+function splitItems(field: string): string[] {
+  const out: string[] = [];
+  for (const piece of field.split(ITEM_BOUNDARY)) {
+    if (out.length && BARE_NUMBER.test(out[out.length - 1]!)) out[out.length - 1] += ` ${piece}`;
+    else out.push(piece);
+  }
+  return out;
+}
 
 /**
  * One cell from a dump field. `<p>…</p>` markup that some dumps keep becomes paragraphs; so
@@ -64,7 +75,7 @@ const ITEM_BOUNDARY = /\s+(?=\d{1,2}[.．、](?:\d{1,2}[.．、])?[^\d\s])/;
 function makeCell(raw: string, col: number, unwrap = false): Cell {
   const pieces = raw.includes('<p>') || raw.includes('</p>') ? raw.split(/<\/?p>/) : [raw];
   const paras = pieces
-    .flatMap((piece) => piece.split(ITEM_BOUNDARY))
+    .flatMap(splitItems)
     // In a tab-per-column dump the spaces inside a field are where the cell's lines wrapped.
     .map((t) => (unwrap ? joinLines(t.split(/[\s\u00A0]+/)) : cleanText(t)))
     .filter((t) => t !== '');

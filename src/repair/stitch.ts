@@ -39,7 +39,11 @@ function coreColumns(header: Row | null): number[] | null {
   return cols.every((c) => c !== undefined) ? (cols as number[]) : null;
 }
 
-function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: boolean): boolean {
+function levelColumn(header: Row | null, re: RegExp): number | undefined {
+  return header?.cells.find((c) => re.test(c.text) && !c.merged)?.col;
+}
+
+function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: boolean, level2Merged: boolean): boolean {
   if (isHeaderRow(cur) || isSubheaderRow(cur)) return false;
   const first = cur.cells.find((c) => c.text !== '' && !c.merged);
   if (!first) return false;
@@ -50,12 +54,16 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
   if (inIndicators) {
     // Level names always end in 指标: one cut short before the break continues after it.
     for (const re of [/^一级指标$/, /^二级指标$/]) {
-      const col = header?.cells.find((c) => re.test(c.text) && !c.merged)?.col;
+      const col = levelColumn(header, re);
       if (col === undefined) continue;
       const a = cellAt(prev, col);
       const b = cellAt(cur, col);
       if (a && b && !a.merged && !b.merged && a.text !== '' && b.text !== '' && !/指标$/.test(a.text) && /指标$/.test(a.text + b.text)) return true;
     }
+    // Where every row so far had its own 二级指标, a row with neither level after a break is a cut row's rest.
+    const l1 = levelColumn(header, /^一级指标$/);
+    const l2 = levelColumn(header, /^二级指标$/);
+    if (!level2Merged && l1 !== undefined && l2 !== undefined && !(cellAt(cur, l1)?.text ?? '') && !(cellAt(cur, l2)?.text ?? '')) return true;
     const core = coreColumns(header);
     if (!core) return curCols.length < prevCols.size - 1;
     // A new indicator row has its 三级指标 and every cell after it; a cut row lacks some.
@@ -141,6 +149,8 @@ export function stitchRows(input: readonly Row[]): Row[] {
   let header: Row | null = null;
   let inIndicators = false;
   let afterBreak = false;
+  /** Whether some data row so far had an empty 二级指标 (the column has merged cells). */
+  let level2Merged = false;
   for (const row of rows) {
     if (row.breakBefore) afterBreak = true;
     if (isHeaderRow(row)) {
@@ -152,12 +162,17 @@ export function stitchRows(input: readonly Row[]): Row[] {
     }
     if (isSubheaderRow(row) && afterBreak && out.some((r) => isSubheaderRow(r) || sameRow(r, row))) continue;
     const prev = out[out.length - 1];
-    if (afterBreak && prev && !isHeaderRow(prev) && !isSubheaderRow(prev) && isContinuation(prev, row, header, inIndicators)) {
+    if (afterBreak && prev && !isHeaderRow(prev) && !isSubheaderRow(prev) && isContinuation(prev, row, header, inIndicators, level2Merged)) {
       mergeInto(out, row);
       afterBreak = false;
       continue;
     }
     afterBreak = false;
+    if (inIndicators && !isSubheaderRow(row)) {
+      const l2 = levelColumn(header, /^二级指标$/);
+      const l3 = levelColumn(header, /^三级指标$/);
+      if (l2 !== undefined && l3 !== undefined && !(cellAt(row, l2)?.text ?? '') && (cellAt(row, l3)?.text ?? '')) level2Merged = true;
+    }
     out.push({ ...row, breakBefore: false });
   }
   return out;
