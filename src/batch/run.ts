@@ -92,13 +92,16 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
     ? null
     : new Tinypool({
         filename: workerFile(),
-        minThreads: 1,
+        // Keep every worker alive for the whole run: a new worker re-imports pdf.js and mammoth.
+        minThreads: concurrency,
         maxThreads: concurrency,
+        idleTimeout: 60_000,
         resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb },
       });
   // A worker that dies is reported through its task; the pool's own error event must not end the run.
   pool?.on('error', () => {});
-  const queue = new PQueue({ concurrency });
+  // Twice as many files in flight as workers, so a worker never waits on the main thread's I/O.
+  const queue = new PQueue({ concurrency: inProcess ? concurrency : concurrency * 2 });
   progress.start(files.length);
 
   const finish = async (entry: ManifestEntry) => {

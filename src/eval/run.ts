@@ -10,16 +10,15 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { evaluateCorpus, evaluateLayouts, formatTable } from './corpus.js';
+import { defaultCorpus, projectRoot } from '../paths.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const program = new Command()
   .name('jixiao-eval')
   .description('score the extractor against every gold.json in the corpus')
-  .option('--corpus <dir>', 'corpus folder', path.resolve(here, '../../../shared/corpus'))
-  .option('--layouts <dir>', 'also score re-laid-out PDFs of the corpus documents (<id>.<variant>.pdf)', path.resolve(here, '../../test/fixtures/layouts'))
+  .option('--corpus <dir>', 'corpus folder', defaultCorpus())
+  .option('--layouts <dir>', 'also score re-laid-out PDFs of the corpus documents (<id>.<variant>.pdf)', path.join(projectRoot(), 'test', 'fixtures', 'layouts'))
   .option('--no-layouts', 'score the corpus files only')
   .option('--verbose', 'print every differing field')
   .option('--json <file>', 'also write the figures as JSON')

@@ -1,0 +1,142 @@
+/**
+ * `npm run bench`: speed and memory, measured (never asserted by a timed test).
+ *
+ * Builds a batch of copies of the corpus documents (PDF, DOCX, text dumps) in a temporary
+ * folder and converts it with 1 worker and with every core, per format and mixed, each run in
+ * its own process. Reports files/s, pages/s, wall time and peak RSS; and, for PDF, the rate at
+ * which pdfjs-dist alone reads the same pages (text content + operator list) beside jixiao's
+ * whole PDF path, both on one thread.
+ *
+ *   npm run bench                 # 300 files
+ *   npm run bench -- --files 600  # another batch size
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { extractBytes } from '../extract.js';
+import { defaultCorpus } from '../paths.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const program = new Command()
+  .option('--files <n>', 'files in the batch', (v) => Number(v), 300)
+  .option('--corpus <dir>', 'corpus folder', defaultCorpus())
+  .option('--pdf-rounds <n>', 'times each corpus PDF is read for the single-thread comparison', (v) => Number(v), 5)
+  .parse();
+const opts = program.opts<{ files: number; corpus: string; pdfRounds: number }>();
+
+const FORMATS = { pdf: 'document.pdf', docx: 'document.docx', txt: 'source.txt' } as const;
+type Fmt = keyof typeof FORMATS;
+
+function corpusFiles(fmt: Fmt): string[] {
+  return readdirSync(opts.corpus)
+    .map((id) => path.join(opts.corpus, id, FORMATS[fmt]))
+    .filter((f) => existsSync(f));
+}
+
+/** A folder of `n` files cycling through the corpus files of the given formats. */
+function makeBatch(root: string, name: string, fmts: Fmt[], n: number): string {
+  const dir = path.join(root, name);
+  mkdirSync(dir, { recursive: true });
+  const sources = fmts.flatMap(corpusFiles);
+  for (let i = 0; i < n; i++) {
+    const src = sources[i % sources.length]!;
+    copyFileSync(src, path.join(dir, `${String(i).padStart(5, '0')}-${path.basename(path.dirname(src))}${path.extname(src)}`));
+  }
+  return dir;
+}
+
+interface Run {
+  total: number;
+  done: number;
+  failed: number;
+  pages: number;
+  elapsedMs: number;
+  peakRssMb: number;
+}
+
+function runChild(input: string, out: string, workers: number): Run {
+  const child = path.join(here, 'child.js');
+  const text = execFileSync(process.execPath, [child, input, out, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  return JSON.parse(text.trim().split('\n').pop()!) as Run;
+}
+
+async function pdfjsAlone(files: string[], rounds: number): Promise<{ pages: number; ms: number }> {
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  let pages = 0;
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    for (const f of files) {
+      const doc = await getDocument({ data: new Uint8Array(readFileSync(f)), verbosity: 0, isEvalSupported: false }).promise;
+      for (let p = 1; p <= doc.numPages; p++) {
+        const page = await doc.getPage(p);
+        await page.getTextContent();
+        await page.getOperatorList();
+        page.cleanup();
+        pages++;
+      }
+      await doc.destroy();
+    }
+  }
+  return { pages, ms: performance.now() - t0 };
+}
+
+async function jixiaoPdf(files: string[], rounds: number): Promise<{ pages: number; ms: number }> {
+  let pages = 0;
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    for (const f of files) pages += (await extractBytes(readFileSync(f), f)).record.source.pages ?? 0;
+  }
+  return { pages, ms: performance.now() - t0 };
+}
+
+const cores = availableParallelism();
+const root = mkdtempSync(path.join(tmpdir(), 'jixiao-bench-'));
+try {
+  const rows: string[][] = [];
+  const configs: Array<[string, Fmt[]]> = [['pdf', ['pdf']], ['docx', ['docx']], ['txt', ['txt']], ['mixed', ['pdf', 'docx', 'txt']]];
+  const perFormat = Math.max(3, Math.round(opts.files / 3));
+  for (const [name, fmts] of configs) {
+    const n = name === 'mixed' ? opts.files : perFormat;
+    const input = makeBatch(root, name, fmts, n);
+    for (const workers of [1, cores]) {
+      const r = runChild(input, path.join(root, `out-${name}-${workers}`), workers);
+      const s = r.elapsedMs / 1000;
+      rows.push([name, String(r.total), String(workers), s.toFixed(2), (r.total / s).toFixed(1), r.pages ? (r.pages / s).toFixed(1) : '-', String(r.peakRssMb), String(r.failed)]);
+    }
+  }
+  // Flat memory: the mixed batch at twice the size, all cores.
+  const big = makeBatch(root, 'mixed-2x', ['pdf', 'docx', 'txt'], opts.files * 2);
+  const r2 = runChild(big, path.join(root, 'out-mixed-2x'), cores);
+  rows.push(['mixed ×2', String(r2.total), String(cores), (r2.elapsedMs / 1000).toFixed(2), (r2.total / (r2.elapsedMs / 1000)).toFixed(1), (r2.pages / (r2.elapsedMs / 1000)).toFixed(1), String(r2.peakRssMb), String(r2.failed)]);
+
+  const head = ['batch', 'files', 'workers', 'wall s', 'files/s', 'pages/s', 'peak RSS MB', 'failed'];
+  const table = (h: string[], rs: string[][]) => {
+    const w = h.map((x, i) => Math.max(x.length, ...rs.map((r) => r[i]!.length)));
+    const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(w[i]!)).join(' | ')} |`;
+    return [line(h), `|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`, ...rs.map(line)].join('\n');
+  };
+  console.log(`jixiao bench — ${cores} cores, node ${process.version}\n`);
+  console.log(table(head, rows));
+
+  const pdfs = corpusFiles('pdf');
+  // One warm-up round each, so that neither side pays for loading and JIT warm-up.
+  await pdfjsAlone(pdfs, 1);
+  await jixiaoPdf(pdfs, 1);
+  const alone = await pdfjsAlone(pdfs, opts.pdfRounds);
+  const ours = await jixiaoPdf(pdfs, opts.pdfRounds);
+  console.log('\nPDF, one thread, same pages:');
+  console.log(
+    table(
+      ['reader', 'pages', 'seconds', 'pages/s'],
+      [
+        ['pdfjs-dist alone (text + operator list)', String(alone.pages), (alone.ms / 1000).toFixed(2), (alone.pages / (alone.ms / 1000)).toFixed(1)],
+        ['jixiao PDF path (load → JSON)', String(ours.pages), (ours.ms / 1000).toFixed(2), (ours.pages / (ours.ms / 1000)).toFixed(1)],
+      ],
+    ),
+  );
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
