@@ -14,9 +14,9 @@ export function interpret(model: DocModel): BudgetDocument {
   const seg = segment(model.blocks);
   const cover = readCover(seg.cover);
   const toc = readToc(seg.toc);
-  const partOne = readPartOne(seg.partOne);
+  const { partOne, warnings: partOneWarnings } = readPartOne(seg.partOne);
   const partTwo = readPartTwo(seg.partTwo);
-  const warnings = [...model.warnings, ...partTwo.warnings];
+  const warnings = [...model.warnings, ...partOneWarnings, ...partTwo.warnings];
 
   let year = cover.year;
   if (year == null) {

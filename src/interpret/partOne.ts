@@ -26,6 +26,11 @@ export interface PartOne {
   dept_indicators: Indicator[];
 }
 
+export interface PartOneResult {
+  partOne: PartOne;
+  warnings: string[];
+}
+
 type Section = 'overall' | 'subgoals' | 'safeguards' | null;
 
 /** Recognises the part's section headings: 一、总体绩效目标 / 二、分项绩效目标 / 三、(工作)保障措施. */
@@ -110,7 +115,7 @@ function readSafeguards(paras: Para[]): Safeguard[] {
   return out;
 }
 
-export function readPartOne(blocks: readonly Block[]): PartOne {
+export function readPartOne(blocks: readonly Block[]): PartOneResult {
   const by: Record<Exclude<Section, null>, Para[]> = { overall: [], subgoals: [], safeguards: [] };
   const tables: Table[] = [];
   let section: Section = null;
@@ -128,11 +133,19 @@ export function readPartOne(blocks: readonly Block[]): PartOne {
   }
   const overall = by.overall.map((p) => cleanText(p.text)).filter((t) => t !== '');
   const dept: Indicator[] = [];
-  for (const t of tables) dept.push(...readIndicatorTable(t.rows, t.columns === 'grid').indicators);
+  const warnings: string[] = [];
+  for (const t of tables) {
+    const r = readIndicatorTable(t.rows, t.columns === 'grid');
+    dept.push(...r.indicators);
+    warnings.push(...r.warnings.map((w) => `part one indicator table: ${w}`));
+  }
   return {
-    overall_goal: overall.length ? overall.join('\n') : null,
-    sub_goals: readSubGoals(by.subgoals),
-    safeguards: readSafeguards(by.safeguards),
-    dept_indicators: dept,
+    partOne: {
+      overall_goal: overall.length ? overall.join('\n') : null,
+      sub_goals: readSubGoals(by.subgoals),
+      safeguards: readSafeguards(by.safeguards),
+      dept_indicators: dept,
+    },
+    warnings,
   };
 }

@@ -11,6 +11,7 @@ import { cleanText, squash } from '../text/clean.js';
 import { numeralValue, parseNumbered } from '../text/numbering.js';
 import { isProjectTitle } from '../segment.js';
 import { isHeaderRow, isSubheaderRow, readIndicatorTable } from './indicators.js';
+import { LABEL, PERIOD } from './vocab.js';
 
 interface RawProject {
   title: Para | null;
@@ -18,11 +19,6 @@ interface RawProject {
   tables: Table[];
 }
 
-/** Cell texts that are labels, never values. */
-const LABEL =
-  /^(项目编码|项目名称|预算规模及资金用途|预算数|预算金额|(其中[：:])?财政(拨款)?资金|其他资金|资金用途|资金支出计划.*|绩效目标|目标\d+|项目绩效模板|预算项目绩效表|年度绩效目标|实施期绩效目标|主管部门|实施单位)$/;
-
-const PERIOD = /^(\d{1,2}月(底|末)|第?[一二三四1-4]季度(末)?|全年|上半年|下半年)$/;
 
 function isLabel(text: string): boolean {
   return LABEL.test(text);

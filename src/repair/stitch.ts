@@ -16,10 +16,8 @@ import type { Block, Cell, DocModel, Row, Table } from '../model.js';
 import { cellAt } from '../model.js';
 import { joinLines } from '../text/clean.js';
 import { isHeaderRow, isSubheaderRow } from '../interpret/indicators.js';
+import { PERIOD, ROW_LABEL } from '../interpret/vocab.js';
 
-/** Labels that open a row of a project table; a row starting with one is never a continuation. */
-const ROW_LABEL = /^(项目编码|项目名称|预算规模及资金用途|预算数|资金用途|资金支出计划|绩效目标|一级指标|目标\d+|预算项目绩效表|项目绩效模板)/;
-const PERIOD = /^(\d{1,2}月(底|末)|第?[一二三四1-4]季度(末)?)$/;
 
 function nonEmptyCols(row: Row, withMerged = false): number[] {
   return row.cells.filter((c) => c.text !== '' && (withMerged || !c.merged)).map((c) => c.col);

@@ -1,0 +1,11 @@
+/** Words of the project table that several stages recognise. */
+
+/** A spending-plan period heading: 3月底, 第一季度, 全年 … */
+export const PERIOD = /^(\d{1,2}月(底|末)|第?[一二三四1-4]季度(末)?|全年|上半年|下半年)$/;
+
+/** Cell texts that are labels of a project table, never values. */
+export const LABEL =
+  /^(项目编码|项目名称|预算规模及资金用途|预算数|预算金额|(其中[：:])?财政(拨款)?资金|其他资金|资金用途|资金支出计划.*|绩效目标|目标\d+|项目绩效模板|预算项目绩效表|年度绩效目标|实施期绩效目标|主管部门|实施单位)$/;
+
+/** Labels that open a row of a project table (a row starting with one is never the rest of a cut row). */
+export const ROW_LABEL = /^(项目编码|项目名称|预算规模及资金用途|预算数|资金用途|资金支出计划|绩效目标|一级指标|目标\d+|预算项目绩效表|项目绩效模板)/;
