@@ -13,9 +13,11 @@ import { type DocumentRecord, validateDocument } from './schema.js';
 export interface ExtractOptions extends LoadOptions {
   /** Largest input accepted, in bytes. */
   maxBytes: number;
+  /** Most table cells accepted in one document (a guard against pathological inputs). */
+  maxCells: number;
 }
 
-export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = { maxPages: 2000, maxBytes: 200 * 1024 * 1024 };
+export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = { maxPages: 2000, maxBytes: 200 * 1024 * 1024, maxCells: 500_000 };
 
 const ZIP = Buffer.from('PK\u0003\u0004', 'latin1');
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
@@ -81,6 +83,8 @@ export async function extractBytes(bytes: Buffer, file: string, opts: ExtractOpt
   }
   const pipeline = pipelines[format];
   let model = await pipeline.load(bytes, opts);
+  const cells = model.blocks.reduce((n, b) => n + (b.kind === 'table' ? b.rows.reduce((k, r) => k + r.cells.length, 0) : 0), 0);
+  if (cells > opts.maxCells) throw new InputError(`too many table cells: ${cells} (limit ${opts.maxCells})`, 'too-many-cells');
   for (const stage of pipeline.repair) model = stage(model);
   const doc = interpret(model);
   if (doc.projects.length === 0 && doc.part_one.sub_goals.length === 0 && doc.part_one.overall_goal == null) {

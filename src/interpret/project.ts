@@ -56,6 +56,11 @@ function parseNumber(text: string | undefined): number | null {
   return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : null;
 }
 
+/** Budget labels: 预算数 and the spellings other templates use. */
+const TOTAL = /^(预算数|预算金额|年度资金总额|资金总额|预算总额)(（万元）|\(万元\))?$/;
+const FISCAL = /^(其中[：:])?(财政(拨款)?资金|财政拨款)$/;
+const OTHER = /^(其中[：:])?其他资金$/;
+
 /** The cell after the label cell in row order (empty string when that cell is empty). */
 function valueAfter(row: Row, label: RegExp, skipEmpty: boolean): string | undefined {
   const i = row.cells.findIndex((c) => !c.merged && label.test(c.text));
@@ -103,10 +108,10 @@ function readRows(rows: Row[], p: Project, warnings: string[], opts: ProjectOpti
       if (name) p.project_name = name;
       continue;
     }
-    if (texts.some((t) => /^(预算数|预算金额)$/.test(t))) {
-      p.budget_total = parseNumber(valueAfter(row, /^(预算数|预算金额)$/, false));
-      p.budget_fiscal = parseNumber(valueAfter(row, /^(其中[：:])?财政(拨款)?资金$/, false));
-      p.budget_other = parseNumber(valueAfter(row, /^其他资金$/, false));
+    if (texts.some((t) => TOTAL.test(t))) {
+      p.budget_total = parseNumber(valueAfter(row, TOTAL, false));
+      p.budget_fiscal = parseNumber(valueAfter(row, FISCAL, false));
+      p.budget_other = parseNumber(valueAfter(row, OTHER, false));
       afterBudget = true;
       continue;
     }
