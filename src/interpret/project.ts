@@ -27,24 +27,36 @@ function isLabel(text: string): boolean {
 /** Groups part two's blocks into projects: a title starts one; tables and prose attach to it. */
 function groupProjects(blocks: readonly Block[]): RawProject[] {
   const out: RawProject[] = [];
+  /** Prose after a project's table: a 关于…的说明 there introduces the next project. */
+  let between: Para[] = [];
+  const explanationAhead = () => {
+    const at = between.findIndex((p) => EXPLANATION_HEAD.test(p.text));
+    return at >= 0 ? between.slice(at) : [];
+  };
   for (const b of blocks) {
     if (isProjectTitle(b)) {
-      out.push({ title: b, paras: [], tables: [] });
+      out.push({ title: b, paras: explanationAhead(), tables: [] });
+      between = [];
       continue;
     }
     const cur = out[out.length - 1];
     if (b.kind === 'table') {
       if (!cur || (hasCode(b) && cur.tables.some(hasCode))) {
         // A project table with no title line of its own.
-        out.push({ title: null, paras: [], tables: [b] });
+        out.push({ title: null, paras: explanationAhead(), tables: [b] });
       } else cur.tables.push(b);
+      between = [];
       continue;
     }
     // Prose belongs to the project whose title precedes it, up to its table.
     if (cur && cur.tables.length === 0) cur.paras.push(b);
+    else between.push(b);
   }
   return out;
 }
+
+/** The heading of a project's explanation when it stands before the project's title or table. */
+const EXPLANATION_HEAD = /^关于.{1,60}的?说明[:：]?$/;
 
 function hasCode(t: Table): boolean {
   return t.rows.some((r) => r.cells.some((c) => c.text === '项目编码'));
