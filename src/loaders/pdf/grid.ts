@@ -81,8 +81,14 @@ function components(segs: Segment[]): Segment[][] {
   return [...groups.values()];
 }
 
-function covered(lines: Segment[], pos: number, at: number): boolean {
-  return lines.some((l) => Math.abs(l.pos - pos) <= SNAP && l.a - TOUCH <= at && at <= l.b + TOUCH);
+/** Whether lines at `pos` cover most of the span [from, to] (a cell's edge is drawn there). */
+function covered(lines: Segment[], pos: number, from: number, to: number): boolean {
+  let length = 0;
+  for (const l of lines) {
+    if (Math.abs(l.pos - pos) > SNAP) continue;
+    length += Math.max(0, Math.min(l.b, to) - Math.max(l.a, from));
+  }
+  return length >= (to - from) * 0.5;
 }
 
 function buildGrid(comp: Segment[]): Grid | null {
@@ -97,17 +103,12 @@ function buildGrid(comp: Segment[]): Grid | null {
   const taken: boolean[][] = Array.from({ length: nr }, () => new Array<boolean>(nc).fill(false));
   const cells: GridCell[] = [];
   for (let r = 0; r < nr; r++) {
-    const ymid = (ys[r]! + ys[r + 1]!) / 2;
     for (let c = 0; c < nc; c++) {
       if (taken[r]![c]) continue;
       let c2 = c + 1;
-      while (c2 < nc && !covered(vs, xs[c2]!, ymid) && !taken[r]![c2]) c2++;
+      while (c2 < nc && !covered(vs, xs[c2]!, ys[r + 1]!, ys[r]!) && !taken[r]![c2]) c2++;
       let r2 = r + 1;
-      while (r2 < nr) {
-        const blocked = Array.from({ length: c2 - c }, (_, k) => (xs[c + k]! + xs[c + k + 1]!) / 2).some((xm) => covered(hs, ys[r2]!, xm));
-        if (blocked) break;
-        r2++;
-      }
+      while (r2 < nr && !covered(hs, ys[r2]!, xs[c]!, xs[c2]!)) r2++;
       for (let rr = r; rr < r2; rr++) for (let cc = c; cc < c2; cc++) taken[rr]![cc] = true;
       cells.push({ row: r, col: c, rowSpan: r2 - r, colSpan: c2 - c, x0: xs[c]!, x1: xs[c2]!, top: ys[r]!, bottom: ys[r2]! });
     }
