@@ -39,19 +39,30 @@ export interface Grid {
   bottom: number;
 }
 
-/** Joins collinear segments that overlap or nearly touch. */
+/** Joins collinear segments that overlap or nearly touch (sort and sweep per line position). */
 function mergeCollinear(segs: Segment[]): Segment[] {
-  const sorted = [...segs].sort((p, q) => p.pos - q.pos || p.a - q.a);
+  const byLine = new Map<string, Segment[]>();
+  for (const s of segs) {
+    const key = `${s.dir}${Math.round(s.pos)}`;
+    byLine.set(key, [...(byLine.get(key) ?? []), s]);
+  }
   const out: Segment[] = [];
-  for (const s of sorted) {
-    const last = out.find((o) => o.dir === s.dir && Math.abs(o.pos - s.pos) <= 1 && s.a <= o.b + TOUCH && s.b >= o.a - TOUCH);
-    if (last) {
-      last.a = Math.min(last.a, s.a);
-      last.b = Math.max(last.b, s.b);
-    } else out.push({ ...s });
+  for (const group of byLine.values()) {
+    group.sort((p, q) => p.a - q.a);
+    let cur: Segment | null = null;
+    for (const s of group) {
+      if (cur && s.a <= cur.b + TOUCH) cur.b = Math.max(cur.b, s.b);
+      else {
+        cur = { ...s };
+        out.push(cur);
+      }
+    }
   }
   return out;
 }
+
+/** More ruling segments than this on one page is no table (a drawing, a pattern): tables are not rebuilt there. */
+export const MAX_SEGMENTS = 4000;
 
 function touches(h: Segment, v: Segment): boolean {
   return v.pos >= h.a - TOUCH && v.pos <= h.b + TOUCH && h.pos >= v.a - TOUCH && h.pos <= v.b + TOUCH;
@@ -117,8 +128,9 @@ function buildGrid(comp: Segment[]): Grid | null {
 }
 
 /** All tables drawn on a page, top to bottom. */
-export function findGrids(segs: Segment[]): Grid[] {
+export function findGrids(segs: Segment[]): Grid[] | 'too-many-lines' {
   const merged = mergeCollinear(segs).filter((s) => s.b - s.a > 2);
+  if (merged.length > MAX_SEGMENTS) return 'too-many-lines';
   return components(merged)
     .map(buildGrid)
     .filter((g): g is Grid => g != null && g.cells.length >= 2)

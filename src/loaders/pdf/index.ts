@@ -15,7 +15,7 @@ import type { Block, Cell, DocModel, Row, Table } from '../../model.js';
 import { InputError, para } from '../../model.js';
 import { cleanText, joinLines } from '../../text/clean.js';
 import { rulings } from './geometry.js';
-import { type Grid, type GridCell, findGrids } from './grid.js';
+import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
 import { type Item, type Line, opensItem, toLines, toParagraphs } from './text.js';
 
 export interface PdfLoadOptions {
@@ -24,6 +24,7 @@ export interface PdfLoadOptions {
 
 interface PageContent {
   page: number;
+  warning: string | null;
   /** Page box height, for telling the header and footer zones. */
   height: number;
   /** Lines outside tables. */
@@ -99,7 +100,8 @@ async function readPage(doc: PdfDocument, n: number): Promise<PageContent> {
   try {
     const [tc, ol] = await Promise.all([page.getTextContent(), page.getOperatorList()]);
     const items = (tc.items as unknown[]).map(toItem).filter((i): i is Item => i != null);
-    const grids = findGrids(rulings(ol.fnArray, ol.argsArray));
+    const found = findGrids(rulings(ol.fnArray, ol.argsArray));
+    const grids = found === 'too-many-lines' ? [] : found;
     const free: Item[] = [];
     const byGrid = new Map<Grid, Item[]>(grids.map((g) => [g, []]));
     for (const it of items) {
@@ -112,6 +114,7 @@ async function readPage(doc: PdfDocument, n: number): Promise<PageContent> {
     const [, y0, , y1] = page.view as [number, number, number, number];
     return {
       page: n,
+      warning: found === 'too-many-lines' ? `page ${n}: more than ${MAX_SEGMENTS} drawn lines; tables on it were not rebuilt` : null,
       height: y1 - y0,
       lines: toLines(free),
       tables: grids.map((g) => ({ grid: g, table: gridTable(g, byGrid.get(g)!, n) })),
@@ -214,7 +217,8 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
     }
     const chars = pages.reduce((s, p) => s + p.lines.reduce((k, l) => k + l.text.length, 0) + p.tables.length, 0);
     if (chars < 20) throw new InputError('no text layer: scanned pages need OCR', 'no-text-layer');
-    return { format: 'pdf', blocks: assemble(pages), pages: doc.numPages, warnings: [] };
+    const warnings = pages.map((p) => p.warning).filter((w): w is string => w != null);
+    return { format: 'pdf', blocks: assemble(pages), pages: doc.numPages, warnings };
   } finally {
     await doc.destroy();
   }
