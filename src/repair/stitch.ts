@@ -7,7 +7,11 @@
  * 2. After each page break, a repeated header row is dropped (the first header is kept).
  * 3. A row cut by the page break — the first row after it (and after any repeated header)
  *    holding only the rest of some cells — is joined back into the row before the break,
- *    cell by cell.
+ *    cell by cell. In the indicator part a row is taken as cut when it lacks a cell every
+ *    row has (三级指标 … 依据), when it has neither level where every row so far had its own
+ *    二级指标, or when a level name cut short (`产出指` + `标`) is completed by it.
+ * 4. A vertically merged level cell whose text the break split between the pages is rejoined
+ *    on every row it covers.
  *
  * Works the same whether or not the header is repeated. Only 'grid' tables are touched: a
  * one-cell-per-line dump has no page breaks inside its tables.
@@ -17,7 +21,6 @@ import { cellAt } from '../model.js';
 import { joinLines } from '../text/clean.js';
 import { isHeaderRow, isSubheaderRow } from '../interpret/indicators.js';
 import { PERIOD, ROW_LABEL } from '../interpret/vocab.js';
-
 
 function nonEmptyCols(row: Row, withMerged = false): number[] {
   return row.cells.filter((c) => c.text !== '' && (withMerged || !c.merged)).map((c) => c.col);
