@@ -100,3 +100,10 @@ describe('DOCX-style dumps', () => {
     await expectExact(`\uFEFF${source(DOCX_STYLE).replace(/\n/g, '\r\n')}`, DOCX_STYLE);
   });
 });
+
+describe('documents missing their part headings', () => {
+  it('finds part one and the project tables without 第一部分/第二部分 lines', async () => {
+    const lines = source(DOCX_STYLE).split('\n').filter((l) => !/^\s*第[一二]部分\s*$/.test(l) && !/^\s*(部门整体绩效目标|预算项目绩效目标)\s*$/.test(l));
+    await expectExact(lines.join('\n'), DOCX_STYLE);
+  });
+});
