@@ -66,6 +66,22 @@ function looksBinary(bytes: Buffer): boolean {
   return bad > n * 0.05;
 }
 
+/**
+ * Whether a document's text is glyph garbage rather than language: PDFs whose fonts carry no
+ * Unicode map come out as one character repeated, or as private-use and replacement characters.
+ */
+export function unreadableText(model: DocModel): boolean {
+  const text = model.blocks
+    .map((b) => (b.kind === 'para' ? b.text : b.rows.map((r) => r.cells.map((c) => c.text).join('')).join('')))
+    .join('')
+    .replace(/\s/g, '');
+  if (text.length < 200) return false;
+  const chars = [...text];
+  const odd = chars.filter((ch) => /[\uE000-\uF8FF\uFFFD]/.test(ch)).length;
+  const distinct = new Set(chars).size;
+  return odd / chars.length > 0.3 || distinct / chars.length < 0.01;
+}
+
 export interface Extracted {
   record: DocumentRecord;
   model: DocModel;
@@ -88,6 +104,9 @@ export async function extractBytes(bytes: Buffer, file: string, opts: ExtractOpt
   for (const stage of pipeline.repair) model = stage(model);
   const doc = interpret(model);
   if (doc.projects.length === 0 && doc.part_one.sub_goals.length === 0 && doc.part_one.overall_goal == null) {
+    if (unreadableText(model)) {
+      throw new InputError('text layer is not readable (fonts without a Unicode map): the pages need OCR', 'unreadable-text');
+    }
     throw new InputError('not a budget performance text: no 第一部分 goals and no 第二部分/项目 tables found', 'not-budget-text');
   }
   const valid = validateDocument(doc);
