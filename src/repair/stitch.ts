@@ -16,7 +16,7 @@
  * Works the same whether or not the header is repeated. Only 'grid' tables are touched: a
  * one-cell-per-line dump has no page breaks inside its tables.
  */
-import type { Block, Cell, DocModel, Row, Table } from '../model.js';
+import type { Block, DocModel, Row, Table } from '../model.js';
 import { cellAt } from '../model.js';
 import { joinLines } from '../text/clean.js';
 import { isHeaderRow, isSubheaderRow } from '../interpret/indicators.js';
