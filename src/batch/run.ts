@@ -96,7 +96,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
         minThreads: concurrency,
         maxThreads: concurrency,
         idleTimeout: 60_000,
-        resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb },
+        // A larger young generation: mammoth and pdf.js allocate many short-lived objects.
+        resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb, maxYoungGenerationSizeMb: 64 },
       });
   // A worker that dies is reported through its task; the pool's own error event must not end the run.
   pool?.on('error', () => {});
