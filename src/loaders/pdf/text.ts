@@ -31,7 +31,10 @@ export function toLines(items: readonly Item[]): Line[] {
   const lines: Array<{ y: number; size: number; items: Item[] }> = [];
   for (const it of sorted) {
     const mid = it.y + it.size * 0.35;
-    const line = lines.find((l) => mid >= l.y - l.size * 0.25 && mid <= l.y + l.size * 0.9);
+    const fits = (l: (typeof lines)[number]) => mid >= l.y - l.size * 0.25 && mid <= l.y + l.size * 0.9;
+    // A small raised item (m², a footnote mark) belongs to the line whose baseline is at or below its own.
+    const small = (l: (typeof lines)[number]) => it.size < l.size * 0.8;
+    const line = lines.find((l) => fits(l) && (!small(l) || l.y <= it.y + 0.5)) ?? lines.find(fits);
     if (line) {
       line.items.push(it);
       if (it.size > line.size) {
