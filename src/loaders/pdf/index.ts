@@ -15,6 +15,7 @@ import type { Block, Cell, DocModel, Row, Table } from '../../model.js';
 import { InputError, para } from '../../model.js';
 import { cleanText, joinLines } from '../../text/clean.js';
 import { rulings } from './geometry.js';
+import { type TextCell, type TextTable, tablesFromText } from './textgrid.js';
 import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
 import { type Item, type Line, opensItem, toLines, toParagraphs } from './text.js';
 
@@ -29,7 +30,7 @@ interface PageContent {
   height: number;
   /** Lines outside tables. */
   lines: Line[];
-  tables: Array<{ grid: Grid; table: Table }>;
+  tables: Array<{ top: number; table: Table }>;
 }
 
 const PAGE_NUMBER = /^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*\/\s*\d{1,4}|\d{1,4})$/;
@@ -95,6 +96,27 @@ function gridTable(grid: Grid, items: Item[], page: number): Table {
 
 type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
 
+/** A table rebuilt from the text alone (textgrid.ts) in the model's shape. */
+function textTable(t: TextTable, page: number): Table {
+  const rows: Row[] = [];
+  for (let r = 0; r < t.rows; r++) {
+    const byCol = new Map<number, TextCell>();
+    for (const c of t.cells.filter((x) => x.row === r)) {
+      const same = byCol.get(c.col);
+      if (same) same.items.push(...c.items);
+      else byCol.set(c.col, { ...c, items: [...c.items] });
+    }
+    const cells: Cell[] = [...byCol.values()]
+      .sort((a, b) => a.col - b.col)
+      .map((c) => {
+        const paras = cellParas(toLines(c.items), c.right);
+        return { text: cleanText(paras.join(' ')), paras, col: c.col, colSpan: c.colSpan, merged: false };
+      });
+    if (cells.length) rows.push({ cells, page, breakBefore: false });
+  }
+  return { kind: 'table', rows, page, columns: 'grid', xs: t.xs };
+}
+
 async function readPage(doc: PdfDocument, n: number): Promise<PageContent> {
   const page = await doc.getPage(n);
   try {
@@ -102,22 +124,29 @@ async function readPage(doc: PdfDocument, n: number): Promise<PageContent> {
     const items = (tc.items as unknown[]).map(toItem).filter((i): i is Item => i != null);
     const found = findGrids(rulings(ol.fnArray, ol.argsArray));
     const grids = found === 'too-many-lines' ? [] : found;
-    const free: Item[] = [];
+    const rest: Item[] = [];
     const byGrid = new Map<Grid, Item[]>(grids.map((g) => [g, []]));
     for (const it of items) {
       const cx = it.x + it.w / 2;
       const cy = it.y + it.size * 0.35;
       const g = grids.find((gr) => cx >= gr.x0 - 1 && cx <= gr.x1 + 1 && cy <= gr.top + 1 && cy >= gr.bottom - 1);
       if (g) byGrid.get(g)!.push(it);
-      else free.push(it);
+      else rest.push(it);
     }
+    // Text outside drawn tables that still stands in table form: a table without lines.
+    const fromText = tablesFromText(rest);
+    const taken = new Set(fromText.flatMap((t) => t.items));
+    const free = rest.filter((it) => !taken.has(it));
     const [, y0, , y1] = page.view as [number, number, number, number];
     return {
       page: n,
       warning: found === 'too-many-lines' ? `page ${n}: more than ${MAX_SEGMENTS} drawn lines; tables on it were not rebuilt` : null,
       height: y1 - y0,
       lines: toLines(free),
-      tables: grids.map((g) => ({ grid: g, table: gridTable(g, byGrid.get(g)!, n) })),
+      tables: [
+        ...grids.map((g) => ({ top: g.top, table: gridTable(g, byGrid.get(g)!, n) })),
+        ...fromText.map((t) => ({ top: t.top, table: textTable(t, n) })),
+      ],
     };
   } finally {
     page.cleanup();
@@ -241,9 +270,9 @@ function assemble(pages: PageContent[]): Block[] {
       return !(PAGE_NUMBER.test(t) && (i === 0 || i === all.length - 1));
     });
     const placed: Array<{ top: number; block: Block }> = [];
-    for (const t of p.tables) placed.push({ top: t.grid.top, block: t.table });
+    for (const t of p.tables) placed.push({ top: t.top, block: t.table });
     // Paragraphs never run through a table: split the line list at each table.
-    const tops = p.tables.map((t) => t.grid.top);
+    const tops = p.tables.map((t) => t.top);
     const segments: Line[][] = [];
     for (const l of lines) {
       const above = tops.filter((y) => y > l.y).length;

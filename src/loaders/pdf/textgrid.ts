@@ -1,0 +1,206 @@
+/**
+ * Tables with no drawn lines, rebuilt from the text alone.
+ *
+ * - Where: a line whose text falls into two or more chunks (separated by a gutter wider than
+ *   half a character) is a table line; a run of them, with the lines between them, is a table
+ *   region. A region is cut into bands at each indicator header row (the upper part of a
+ *   project table and its indicator part have different columns).
+ * - Columns: the gutters that none of a band's chunks covers (wide spanning chunks aside).
+ * - Cells and rows: word processors write a table into the PDF cell by cell, row by row, so
+ *   the text items' own order tells them apart where positions cannot (rows without lines
+ *   touch, and Word centres cell text vertically). An item that neither goes on the current
+ *   line nor starts the next line at the cell's left edge opens a new cell; a cell that opens
+ *   in a column left of (or at) the previous cell's column opens a new row. A merged cell is
+ *   written once, in its first row, which is exactly where fill-down wants it.
+ *
+ * A drawn grid always wins: this reads only text outside drawn tables.
+ */
+import type { Item, Line } from './text.js';
+import { toLines } from './text.js';
+
+interface Chunk {
+  x0: number;
+  x1: number;
+  y: number;
+  size: number;
+}
+
+interface TLine {
+  line: Line;
+  chunks: Chunk[];
+}
+
+export interface TextCell {
+  row: number;
+  col: number;
+  colSpan: number;
+  items: Item[];
+  /** Right edge of the cell's column(s), for telling wrapped lines from paragraph ends. */
+  right: number;
+}
+
+export interface TextTable {
+  top: number;
+  xs: number[];
+  rows: number;
+  cells: TextCell[];
+  items: Item[];
+}
+
+const HEADER_LINE = /一级指标|二级指标|三级指标/;
+
+function chunksOf(line: Line): Chunk[] {
+  const out: Chunk[] = [];
+  let cur: Chunk | null = null;
+  for (const it of line.items) {
+    if (cur && it.x - cur.x1 <= Math.max(line.size * 0.55, 3)) cur.x1 = Math.max(cur.x1, it.x + it.w);
+    else {
+      cur = { x0: it.x, x1: it.x + it.w, y: line.y, size: line.size };
+      out.push(cur);
+    }
+  }
+  return out;
+}
+
+const overlapsX = (a: Chunk, b: Chunk) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0;
+
+/** Table regions on a page's free lines, cut into bands at indicator header rows. */
+function bands(lines: Line[]): TLine[][] {
+  const out: TLine[][] = [];
+  let region: TLine[] = [];
+  const flush = () => {
+    // A region ends at its last table line, or a line just under it that stands inside the
+    // table (the wrapped end of a cell), not at its left edge (a paragraph after the table).
+    const left = Math.min(...region.map((l) => l.line.x0));
+    const keepsTail = (i: number) => {
+      const l = region[i]!;
+      const above = region[i - 1];
+      return above != null && above.line.y - l.line.y <= l.line.size * 1.7 && l.line.x0 > left + l.line.size;
+    };
+    let end = region.length;
+    while (end > 0 && region[end - 1]!.chunks.length < 2 && !(keepsTail(end - 1) && region.slice(0, end - 1).some((l) => l.chunks.length >= 2))) end--;
+    region = region.slice(0, end);
+    // Three table lines make a table; so does one line of three cells or more (a table's first
+    // row at the foot of a page): prose never stands in three blocks.
+    if (region.filter((l) => l.chunks.length >= 2).length >= 3 || region.some((l) => l.chunks.length >= 3)) out.push(...cutAtHeaders(region));
+    region = [];
+  };
+  let prev: Line | null = null;
+  for (const line of lines) {
+    const chunks = chunksOf(line);
+    const near = prev != null && prev.y - line.y <= Math.max(prev.size, line.size) * 2.6;
+    if (region.length && !near) flush();
+    if (region.length || chunks.length >= 2) region.push({ line, chunks });
+    prev = line;
+  }
+  flush();
+  return out;
+}
+
+/**
+ * Cuts a region before each header row. A header row's taller cells have lines just above the
+ * line holding 一级指标, in columns that line leaves empty: they go with it.
+ */
+function cutAtHeaders(region: TLine[]): TLine[][] {
+  const cuts: number[] = [];
+  region.forEach((l, i) => {
+    if (!HEADER_LINE.test(l.line.text) || i === 0) return;
+    let k = i;
+    const pitch = l.line.size * 1.6;
+    while (
+      k > 0 &&
+      region[k - 1]!.line.y - l.line.y <= pitch * (i - k + 1) &&
+      !region[k - 1]!.chunks.some((c) => l.chunks.some((h) => overlapsX(c, h)))
+    ) {
+      k--;
+    }
+    if (k > 0) cuts.push(k);
+  });
+  const out: TLine[][] = [];
+  let from = 0;
+  for (const c of cuts) {
+    if (c > from) out.push(region.slice(from, c));
+    from = c;
+  }
+  out.push(region.slice(from));
+  return out.filter((b) => b.length > 0);
+}
+
+/** Midpoints of the x intervals that no chunk covers, right of `from`. */
+function gutters(covered: Array<[number, number]>, from: number, min: number): number[] {
+  const sorted = [...covered].sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  let x = from;
+  for (const [a, b] of sorted) {
+    if (a - x >= min && x > from) out.push((x + a) / 2);
+    x = Math.max(x, b);
+  }
+  return out;
+}
+
+interface Piece {
+  row: number;
+  items: Item[];
+  x0: number;
+  x1: number;
+}
+
+function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
+  // Cells, in the order the PDF wrote them: an item goes on the current cell when it continues
+  // the current line, or starts the next line inside the cell's extent.
+  const items = band.flatMap((l) => l.line.items).sort((a, b) => order.get(a)! - order.get(b)!);
+  const pieces: Piece[] = [];
+  let cur: (Piece & { lineY: number; lineEnd: number }) | null = null;
+  let row = -1;
+  for (const it of items) {
+    const size = it.size;
+    const sameLine = cur != null && Math.abs(it.y - cur.lineY) < size * 0.5 && it.x >= cur.lineEnd - size * 0.5 && it.x - cur.lineEnd < size * 1.2;
+    const nextLine = cur != null && cur.lineY - it.y > size * 0.5 && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5 && it.x < cur.x1 + size * 0.5;
+    if (cur && (sameLine || nextLine)) {
+      cur.items.push(it);
+      if (nextLine) cur.lineY = it.y;
+      cur.lineEnd = it.x + it.w;
+      cur.x0 = Math.min(cur.x0, it.x);
+      cur.x1 = Math.max(cur.x1, it.x + it.w);
+      continue;
+    }
+    // A row is written left to right: a cell left of the previous one opens the next row.
+    if (!cur || it.x < cur.x0 - it.size * 0.5) row++;
+    cur = { row, items: [it], x0: it.x, x1: it.x + it.w, lineY: it.y, lineEnd: it.x + it.w };
+    pieces.push(cur);
+  }
+  if (row < 0) return null;
+
+  // Columns: the gutters between cells, leaving out cells that span a gutter of another row.
+  const overlap = (a: Piece, b: Piece) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 1;
+  const spanning = (p: Piece) => {
+    const counts = new Map<number, number>();
+    for (const q of pieces) if (q.row !== p.row && overlap(p, q)) counts.set(q.row, (counts.get(q.row) ?? 0) + 1);
+    return [...counts.values()].some((n) => n >= 2);
+  };
+  const x0 = Math.min(...pieces.map((p) => p.x0)) - 2;
+  const x1 = Math.max(...pieces.map((p) => p.x1)) + 2;
+  const inner = gutters(pieces.filter((p) => !spanning(p)).map((p) => [p.x0, p.x1] as [number, number]), x0, 2);
+  const xs = [x0, ...inner, x1];
+  const nc = xs.length - 1;
+  const colOf = (x: number) => {
+    const i = xs.findIndex((_, k) => k < nc && x >= xs[k]! && x < xs[k + 1]!);
+    return i < 0 ? (x < x0 ? 0 : nc - 1) : i;
+  };
+  const cells: TextCell[] = pieces.map((p) => {
+    const col = colOf(p.x0 + 0.5);
+    const colSpan = Math.max(1, colOf(p.x1 - 0.5) - col + 1);
+    return { row: p.row, col, colSpan, items: p.items, right: xs[col + colSpan]! };
+  });
+  const all = band.flatMap((l) => l.chunks);
+  const top = Math.max(...all.map((c) => c.y + c.size));
+  return { top, xs, rows: row + 1, cells, items };
+}
+
+/** Tables in the text of a page that stands in table form without drawn lines. */
+export function tablesFromText(items: readonly Item[]): TextTable[] {
+  const order = new Map(items.map((it, i) => [it, i] as const));
+  return bands(toLines(items))
+    .map((b) => bandTable(b, order))
+    .filter((t): t is TextTable => t != null);
+}
