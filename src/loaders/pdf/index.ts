@@ -5,6 +5,8 @@
  * - Tables are rebuilt from their drawn grid (grid.ts); text goes to the cell that contains
  *   its middle; the lines inside one cell are one value (CJK joined with no space, Latin
  *   words keep a space) and a line opening a numbered item starts a new paragraph of the cell.
+ * - Text outside drawn tables that still stands in table form is rebuilt as a table from the
+ *   order the PDF writes cells in and the gutters between them (textgrid.ts).
  * - Text outside tables becomes lines, then paragraphs (text.ts).
  * - Page artifacts — page numbers, running headers and footers repeated across pages — are
  *   dropped here; tables running across pages are stitched by the repair stage.

@@ -180,7 +180,13 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
   };
   const x0 = Math.min(...pieces.map((p) => p.x0)) - 2;
   const x1 = Math.max(...pieces.map((p) => p.x1)) + 2;
-  const inner = gutters(pieces.filter((p) => !spanning(p)).map((p) => [p.x0, p.x1] as [number, number]), x0, 2);
+  // The rows with the most cells show every column; the others' cells (headers centred over
+  // sub-columns, spanning text) would hide gutters.
+  const perRow = new Map<number, number>();
+  for (const p of pieces) perRow.set(p.row, (perRow.get(p.row) ?? 0) + 1);
+  const most = Math.max(...perRow.values());
+  const fine = pieces.filter((p) => (perRow.get(p.row) ?? 0) >= most - 1 && !spanning(p));
+  const inner = gutters(fine.map((p) => [p.x0, p.x1] as [number, number]), x0, 2);
   const xs = [x0, ...inner, x1];
   const nc = xs.length - 1;
   const colOf = (x: number) => {
