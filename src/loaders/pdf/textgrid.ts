@@ -48,6 +48,7 @@ export interface TextTable {
 }
 
 const HEADER_LINE = /一级指标|二级指标|三级指标/;
+const TOC_ENTRY = /([.…·]{2,}|\t)\s*(\d{1,4}|错误！未定义书签。?)\s*$/;
 
 function chunksOf(line: Line): Chunk[] {
   const out: Chunk[] = [];
@@ -87,7 +88,8 @@ function bands(lines: Line[]): TLine[][] {
   };
   let prev: Line | null = null;
   for (const line of lines) {
-    const chunks = chunksOf(line);
+    // A table-of-contents entry (title … page number) is no table row.
+    const chunks = TOC_ENTRY.test(line.text) ? [{ x0: line.x0, x1: line.x1, y: line.y, size: line.size }] : chunksOf(line);
     const near = prev != null && prev.y - line.y <= Math.max(prev.size, line.size) * 2.6;
     if (region.length && !near) flush();
     if (region.length || chunks.length >= 2) region.push({ line, chunks });
