@@ -3,7 +3,7 @@
  * half-way that a re-run finishes with every input accounted for exactly once.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,6 +113,20 @@ describe('batch', () => {
     expect(readdirSync(out).filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(readdirSync(path.join(out, 'docs')).filter((f) => f.includes('.tmp-'))).toEqual([]);
   }, 90_000);
+
+  it('refuses an output folder another live run holds, and takes over a dead run\'s lock', async () => {
+    const out = tmp('lock');
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
+    writeFileSync(path.join(out, '.jixiao.lock'), String(sleeper.pid));
+    const busy = await runCli(['extract', path.join(SAMPLES, 'laoting-park-2023.txt'), '--out', out, '--progress', 'none']);
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toContain(`is in use by another jixiao run (pid ${sleeper.pid})`);
+    sleeper.kill('SIGKILL');
+    await new Promise((r) => sleeper.on('close', r));
+    const after = await runCli(['extract', path.join(SAMPLES, 'laoting-park-2023.txt'), '--out', out, '--progress', 'none']);
+    expect(after.code).toBe(0);
+    expect(existsSync(path.join(out, '.jixiao.lock'))).toBe(false);
+  }, 30_000);
 
   it('reports a missing input and exits 1; no input at all exits 2', async () => {
     const out = tmp('missing');

@@ -10,7 +10,7 @@
  *   so no row is ever duplicated or half-written, even after a killed run.
  * - Every input ends as exactly one of done, failed or skipped.
  */
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,43 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   const started = Date.now();
   const outDir = path.resolve(opts.outDir);
   await mkdir(path.join(outDir, DOCS_DIR), { recursive: true });
+  const release = await lockOutput(outDir);
+  try {
+    return await runLocked(opts, outDir, started);
+  } finally {
+    await release();
+  }
+}
+
+/** One run at a time per output folder: a second one would interleave the manifest. */
+async function lockOutput(outDir: string): Promise<() => Promise<void>> {
+  const lock = path.join(outDir, '.jixiao.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      return () => rm(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(await readFile(lock, 'utf8').catch(() => ''));
+      if (pid && pid !== process.pid && alive(pid)) {
+        throw new Error(`output folder ${outDir} is in use by another jixiao run (pid ${pid})`);
+      }
+      await rm(lock, { force: true }); // left by a run that was killed
+    }
+  }
+  throw new Error(`cannot lock output folder ${outDir}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function runLocked(opts: BatchOptions, outDir: string, started: number): Promise<BatchSummary> {
   await removeStaleTemps(outDir);
   const manifest = await Manifest.open(path.join(outDir, 'manifest.jsonl'));
   const { files, missing } = await discoverInputs(opts.inputs, [outDir]);
