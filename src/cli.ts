@@ -5,7 +5,7 @@
  *   jixiao extract <files, folders or globs…> [--out DIR] [options]
  *
  * Exit codes: 0 every input done or skipped; 1 at least one input failed (see errors.jsonl);
- * 2 bad usage or nothing to read.
+ * 2 bad usage, nothing to read, or the output folder in use by another run.
  */
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -57,7 +57,7 @@ Outputs (in --out):
   errors.jsonl         inputs that failed, with the reason
   manifest.jsonl       every input's sha256 and status; a re-run skips unchanged inputs
 
-Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error or no input found.`,
+Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error, no input found, or --out in use by another run.`,
   )
   .action(async (inputs: string[], o) => {
     const summary = await runBatch({
