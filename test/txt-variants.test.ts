@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { extractBytes } from '../src/extract.js';
 import { scoreDocument } from '../src/eval/score.js';
 import type { BudgetDocument } from '../src/schema.js';
-import { CORPUS } from './helpers.js';
+import { CORPUS, FIXTURES } from './helpers.js';
 
 const PDF_STYLE = 'chengde-office-2024';
 const DOCX_STYLE = 'laoting-park-2023';
@@ -105,5 +105,22 @@ describe('documents missing their part headings', () => {
   it('finds part one and the project tables without 第一部分/第二部分 lines', async () => {
     const lines = source(DOCX_STYLE).split('\n').filter((l) => !/^\s*第[一二]部分\s*$/.test(l) && !/^\s*(部门整体绩效目标|预算项目绩效目标)\s*$/.test(l));
     await expectExact(lines.join('\n'), DOCX_STYLE);
+  });
+});
+
+describe('encodings', () => {
+  it('reads a GB18030 dump (test/fixtures/laoting-park-2023.gb18030.txt, the corpus dump re-encoded)', async () => {
+    const bytes = readFileSync(path.join(FIXTURES, 'laoting-park-2023.gb18030.txt'));
+    const { record } = await extractBytes(bytes, 'x.txt');
+    const s = scoreDocument(record, gold(DOCX_STYLE));
+    for (const c of ['indicators', 'values', 'projectFields'] as const) expect(s[c].ok, c).toBe(s[c].total);
+  });
+
+  it('reads a dump cut inside a character, with a warning', async () => {
+    const bytes = Buffer.from(source(PDF_STYLE), 'utf8');
+    const cut = bytes.subarray(0, bytes.length - 2); // the last character loses a byte
+    const { record } = await extractBytes(cut, 'x.txt');
+    expect(record.warnings.join('\n')).toMatch(/not valid UTF-8 were replaced/);
+    expect(record.projects).toHaveLength(10);
   });
 });

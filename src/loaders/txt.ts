@@ -19,20 +19,37 @@ export type TxtLayout = 'pdf' | 'docx';
 const PAGE_NUMBER = /^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*\/\s*\d{1,4}|\d{1,4})\s*$/;
 const BLANK = /^[\s\u00A0\u3000]*$/;
 
-export function decodeText(bytes: Buffer): string {
+export interface Decoded {
+  text: string;
+  /** Set when some bytes were not valid in the encoding and were replaced. */
+  warning: string | null;
+}
+
+/**
+ * UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030. A file that is valid in neither but
+ * nearly valid in one (a download cut inside a character, a few damaged bytes) is decoded with
+ * the bad bytes replaced and a warning; anything worse is refused.
+ */
+export function decodeText(bytes: Buffer): Decoded {
   let b = bytes;
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
-  if (b[0] === 0xff && b[1] === 0xfe) return new TextDecoder('utf-16le').decode(b.subarray(2));
-  if (b[0] === 0xfe && b[1] === 0xff) return new TextDecoder('utf-16be').decode(b.subarray(2));
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(b);
-  } catch {
+  if (b[0] === 0xff && b[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(b.subarray(2)), warning: null };
+  if (b[0] === 0xfe && b[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(b.subarray(2)), warning: null };
+  for (const encoding of ['utf-8', 'gb18030']) {
     try {
-      return new TextDecoder('gb18030', { fatal: true }).decode(b);
+      return { text: new TextDecoder(encoding, { fatal: true }).decode(b), warning: null };
     } catch {
-      throw new InputError('text file is neither UTF-8, UTF-16 nor GB18030', 'bad-encoding');
+      /* try the next encoding */
     }
   }
+  for (const encoding of ['utf-8', 'gb18030']) {
+    const text = new TextDecoder(encoding).decode(b);
+    const bad = [...text].filter((ch) => ch === '\uFFFD').length;
+    if (bad <= Math.max(3, text.length * 0.01)) {
+      return { text, warning: `${bad} byte sequence(s) not valid ${encoding.toUpperCase()} were replaced with U+FFFD` };
+    }
+  }
+  throw new InputError('text file is neither UTF-8, UTF-16 nor GB18030', 'bad-encoding');
 }
 
 /** A TOC line: title, dot leaders, tab, page number (or Word's broken-reference text). */
@@ -196,9 +213,10 @@ function loadDocxStyle(lines: readonly string[]): Block[] {
 }
 
 export async function loadTxt(bytes: Buffer): Promise<DocModel> {
-  const text = decodeText(bytes).replace(/\r\n?/g, '\n').replace(/\f/g, '\n\n');
+  const decoded = decodeText(bytes);
+  const text = decoded.text.replace(/\r\n?/g, '\n').replace(/\f/g, '\n\n');
   const lines = text.split('\n');
   const layout = detectLayout(lines);
   const blocks = layout === 'pdf' ? loadPdfStyle(lines) : loadDocxStyle(lines);
-  return { format: 'txt', blocks, pages: null, warnings: [] };
+  return { format: 'txt', blocks, pages: null, warnings: decoded.warning ? [decoded.warning] : [] };
 }
