@@ -61,9 +61,12 @@ export function segment(blocks: readonly Block[]): Segments {
   return { cover, toc, partOne, partTwo };
 }
 
+/** How a project table's title ends: 绩效目标表, 绩效目标申报表, 绩效目标表（2024年）… */
+export const PROJECT_TITLE_END = /绩效目标(申报)?表([（(][^（）()]{0,20}[）)])?$/;
+
 /** A project table's title line: "1.xxx绩效目标表", "一、xxx绩效目标表", or unnumbered. */
 export function isProjectTitle(b: Block): b is Para {
-  return b.kind === 'para' && b.text.length <= 120 && /绩效目标表$/.test(b.text) && !isTocEntry(b);
+  return b.kind === 'para' && b.text.length <= 120 && PROJECT_TITLE_END.test(b.text) && !isTocEntry(b);
 }
 
 export function isProjectTable(b: Block): b is Table {

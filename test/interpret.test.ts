@@ -53,6 +53,14 @@ describe('project tables', () => {
     expect(doc.document.year).toBe(2024);
   });
 
+  it('recognises other spellings of a project title', () => {
+    const doc = interpret(partTwo([para('1.甲项目绩效目标申报表'), projectTable('13010124P001'), para('二、乙项目绩效目标表（2024年）'), projectTable('13010124P002')]));
+    expect(doc.projects.map((p) => [p.seq, p.title])).toEqual([
+      [1, '甲项目绩效目标申报表'],
+      [2, '乙项目绩效目标表（2024年）'],
+    ]);
+  });
+
   it('gives a 关于…的说明 standing before a title to that project', () => {
     const doc = interpret(
       partTwo([

@@ -9,6 +9,7 @@
 import type { Block, DocModel, Para } from '../model.js';
 import { joinLines } from '../text/clean.js';
 import { parseNumbered } from '../text/numbering.js';
+import { PROJECT_TITLE_END } from '../segment.js';
 
 const OPENS_ITEM = /^(第[一二三四五]部分|绩效目标|绩效指标|目\s*录|单位[：:]|\d{6}\s*\S)/;
 const ENDS_OPEN = /[\u4E00-\u9FFF\dA-Za-z、，,]$/;
@@ -17,7 +18,7 @@ function isCut(p: Para, next: Para): boolean {
   if (p.heading != null || p.bold || next.heading != null) return false;
   if (p.text.includes('\t') || next.text.includes('\t')) return false;
   if (p.text.length < 30 || !ENDS_OPEN.test(p.text)) return false;
-  if (OPENS_ITEM.test(next.text) || parseNumbered(next.text) || /绩效目标表$/.test(next.text)) return false;
+  if (OPENS_ITEM.test(next.text) || parseNumbered(next.text) || PROJECT_TITLE_END.test(next.text)) return false;
   return p.page == null || next.page == null || next.page === p.page + 1;
 }
 
