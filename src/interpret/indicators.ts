@@ -18,7 +18,7 @@ const HEADER: ReadonlyArray<readonly [Field, RegExp]> = [
   ['level2', /^二级指标$/],
   ['level3', /^三级指标$/],
   ['description', /^(绩效)?指标(描述|内容|解释)$/],
-  ['value', /^指标值$/],
+  ['value', /^(年度)?(绩效)?指标值([（(].{0,12}[）)])?$/],
   ['basis', /^指标值(确定)?依据$|^(确定|设定)?依据$/],
 ];
 const SUBHEADER: ReadonlyArray<readonly [Field, RegExp]> = [
