@@ -13,12 +13,15 @@ import { parseValue } from '../normalize/value.js';
 
 type Field = 'level1' | 'level2' | 'level3' | 'description' | 'value' | 'symbol' | 'number' | 'unit' | 'basis';
 
+/** The 指标值 header cell, in the spellings templates use. */
+export const VALUE_HEADER = /^(年度)?(绩效)?指标值([（(].{0,12}[）)])?$/;
+
 const HEADER: ReadonlyArray<readonly [Field, RegExp]> = [
   ['level1', /^一级指标$/],
   ['level2', /^二级指标$/],
   ['level3', /^三级指标$/],
   ['description', /^(绩效)?指标(描述|内容|解释)$/],
-  ['value', /^(年度)?(绩效)?指标值([（(].{0,12}[）)])?$/],
+  ['value', VALUE_HEADER],
   ['basis', /^指标值(确定)?依据$|^(确定|设定)?依据$/],
 ];
 const SUBHEADER: ReadonlyArray<readonly [Field, RegExp]> = [

@@ -19,7 +19,7 @@
 import type { Block, DocModel, Row, Table } from '../model.js';
 import { cellAt } from '../model.js';
 import { joinLines } from '../text/clean.js';
-import { isHeaderRow, isSubheaderRow } from '../interpret/indicators.js';
+import { VALUE_HEADER, isHeaderRow, isSubheaderRow } from '../interpret/indicators.js';
 import { PERIOD, ROW_LABEL } from '../interpret/vocab.js';
 
 function nonEmptyCols(row: Row, withMerged = false): number[] {
@@ -35,7 +35,7 @@ function sameRow(a: Row, b: Row): boolean {
 /** Column positions of 三级指标 / 描述 / 指标值 / 依据 in the indicator header, if known. */
 function coreColumns(header: Row | null): number[] | null {
   if (!header) return null;
-  const want = [/^三级指标$/, /指标(描述|内容)$/, /^指标值$/, /依据$/];
+  const want = [/^三级指标$/, /指标(描述|内容)$/, VALUE_HEADER, /依据$/];
   const cols = want.map((re) => header.cells.find((c) => re.test(c.text))?.col);
   return cols.every((c) => c !== undefined) ? (cols as number[]) : null;
 }
