@@ -7,11 +7,13 @@
  *   npm run eval -- --json out.json    # machine-readable figures (used by the tests)
  *   npm run eval -- --corpus DIR       # another corpus folder (default ../shared/corpus)
  *   npm run eval -- --no-layouts       # skip the re-laid-out PDFs in test/fixtures/layouts
+ *   npm run eval -- --write-baseline   # record the figures as the floor test/eval.test.ts holds
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { evaluateCorpus, evaluateLayouts, formatTable } from './corpus.js';
+import { CATEGORIES } from './score.js';
 import { defaultCorpus, projectRoot } from '../paths.js';
 
 const program = new Command()
@@ -22,8 +24,9 @@ const program = new Command()
   .option('--no-layouts', 'score the corpus files only')
   .option('--verbose', 'print every differing field')
   .option('--json <file>', 'also write the figures as JSON')
+  .option('--write-baseline', 'record these figures in test/eval-baseline.json (the floor the tests hold)')
   .parse();
-const opts = program.opts<{ corpus: string; layouts: string | false; verbose?: boolean; json?: string }>();
+const opts = program.opts<{ corpus: string; layouts: string | false; verbose?: boolean; json?: string; writeBaseline?: boolean }>();
 
 const results = await evaluateCorpus(opts.corpus);
 if (opts.layouts && existsSync(opts.layouts)) results.push(...(await evaluateLayouts(opts.layouts, opts.corpus)));
@@ -33,6 +36,15 @@ if (opts.verbose) {
     if (r.error) console.log(`\n## ${r.doc} (${r.format}): ERROR ${r.error}`);
     else if (r.score.diffs.length) console.log(`\n## ${r.doc} (${r.format})\n${r.score.diffs.map((x) => `  ${x}`).join('\n')}`);
   }
+}
+if (opts.writeBaseline) {
+  const failed = results.filter((r) => r.error);
+  if (failed.length) throw new Error(`not recording a baseline while ${failed.length} file(s) fail to extract`);
+  const baseline = Object.fromEntries(
+    results.map((r) => [`${r.doc}/${r.format}`, Object.fromEntries(CATEGORIES.map((c) => [c, [r.score[c].ok, r.score[c].total]]))]),
+  );
+  writeFileSync(path.join(projectRoot(), 'test', 'eval-baseline.json'), `${JSON.stringify(baseline, null, 1)}\n`);
+  console.log('\nrecorded in test/eval-baseline.json');
 }
 if (opts.json) {
   writeFileSync(opts.json, JSON.stringify(results.map(({ score, ...r }) => ({ ...r, score: { ...score, diffs: score.diffs.length } })), null, 2));

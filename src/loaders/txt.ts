@@ -12,11 +12,10 @@
  * cut rows) is a later stage; this loader only marks where breaks are.
  */
 import { type Block, type Cell, type DocModel, type Row, InputError, para } from '../model.js';
-import { cleanText, joinLines } from '../text/clean.js';
+import { PAGE_NUMBER, cleanText, joinLines } from '../text/clean.js';
 
 export type TxtLayout = 'pdf' | 'docx';
 
-const PAGE_NUMBER = /^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*\/\s*\d{1,4}|\d{1,4})\s*$/;
 const BLANK = /^[\s\u00A0\u3000]*$/;
 
 export interface Decoded {

@@ -67,3 +67,6 @@ export function squash(input: string): string {
 export function isBlank(s: string | null | undefined): boolean {
   return s == null || cleanText(s) === '';
 }
+
+/** A page number on a line of its own: `3`, `- 3 -`, `第3页`, `第3页 共20页`, `3/20`. */
+export const PAGE_NUMBER = /^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*\/\s*\d{1,4}|\d{1,4})\s*$/;

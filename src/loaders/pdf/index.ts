@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Block, Cell, DocModel, Row, Table } from '../../model.js';
 import { InputError, para } from '../../model.js';
-import { cleanText, joinLines } from '../../text/clean.js';
+import { PAGE_NUMBER, cleanText, joinLines } from '../../text/clean.js';
 import { rulings } from './geometry.js';
 import { type TextCell, type TextTable, tablesFromText } from './textgrid.js';
 import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
@@ -35,7 +35,6 @@ interface PageContent {
   tables: Array<{ top: number; table: Table }>;
 }
 
-const PAGE_NUMBER = /^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*\/\s*\d{1,4}|\d{1,4})$/;
 
 /** pdf.js's CJK character maps and standard font data, shipped in the pdfjs-dist package. */
 const PDFJS_DIR = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
