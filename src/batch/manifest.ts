@@ -19,6 +19,8 @@ export interface ManifestEntry {
   output: string | null;
   pages: number | null;
   warnings: number;
+  /** Time spent on the file, in milliseconds (read, extract, write). */
+  ms: number;
   error: { kind: string; reason: string } | null;
   at: string;
 }

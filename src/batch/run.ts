@@ -155,11 +155,12 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
   };
 
   const one = async (file: string) => {
-    const base: Omit<ManifestEntry, 'status' | 'sha256' | 'error'> = {
+    const t0 = Date.now();
+    const base: Omit<ManifestEntry, 'status' | 'sha256' | 'error' | 'ms'> = {
       path: file, version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, at: '',
     };
     const fail = (sha: string, kind: string, reason: string) =>
-      finish({ ...base, sha256: sha, status: 'failed', error: { kind, reason }, at: new Date().toISOString() });
+      finish({ ...base, sha256: sha, status: 'failed', error: { kind, reason }, ms: Date.now() - t0, at: new Date().toISOString() });
     let bytes: Buffer;
     try {
       const st = await stat(file);
@@ -191,6 +192,7 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
       pages: result.record.source.pages,
       warnings: result.record.warnings.length,
       error: null,
+      ms: Date.now() - t0,
       at: new Date().toISOString(),
     });
   };
@@ -258,7 +260,7 @@ async function writeOutputs(outDir: string, manifest: Manifest, opts: BatchOptio
   const failures = entries.filter((e) => e.status === 'failed');
   await writeFileAtomic(
     path.join(outDir, 'errors.jsonl'),
-    failures.map((e) => `${JSON.stringify({ path: e.path, sha256: e.sha256 || null, kind: e.error?.kind, reason: e.error?.reason, at: e.at })}\n`).join(''),
+    failures.map((e) => `${JSON.stringify({ path: e.path, sha256: e.sha256 || null, kind: e.error?.kind, reason: e.error?.reason, ms: e.ms, at: e.at })}\n`).join(''),
   );
   // Per-document JSON that no input refers to any more (its file changed) is removed.
   const keep = new Set(docFiles.map((f) => path.basename(f)));
