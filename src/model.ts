@@ -7,6 +7,7 @@
  * `merged: true`, so a 一级指标 cell is known on each of its rows. Loaders that cannot
  * see spans (text dumps) give every field its own column.
  */
+import { cleanText } from './text/clean.js';
 
 export type Format = 'docx' | 'pdf' | 'txt';
 
@@ -67,19 +68,15 @@ export function para(text: string, opts: Partial<Omit<Para, 'kind' | 'text'>> = 
   return { kind: 'para', text, page: opts.page ?? null, heading: opts.heading ?? null, bold: opts.bold ?? false };
 }
 
-export function cell(text: string, col: number, opts: Partial<Omit<Cell, 'text' | 'col'>> = {}): Cell {
-  const paras = opts.paras ?? (text === '' ? [] : [text]);
-  return { text, paras, col, colSpan: opts.colSpan ?? 1, merged: opts.merged ?? false };
+/** A cell from its cleaned paragraphs: empty ones dropped, the text is them joined and cleaned. */
+export function cellOf(paras: readonly string[], col: number, colSpan = 1): Cell {
+  const kept = paras.filter((t) => t !== '');
+  return { text: cleanText(kept.join(' ')), paras: kept, col, colSpan, merged: false };
 }
 
 /** The cell of `row` that covers grid column `col`, if any. */
 export function cellAt(row: Row, col: number): Cell | undefined {
   return row.cells.find((c) => c.col <= col && col < c.col + c.colSpan);
-}
-
-/** Texts of a row's cells, in grid order. */
-export function rowTexts(row: Row): string[] {
-  return row.cells.map((c) => c.text);
 }
 
 /** A fatal, user-facing problem with one input: the message names the reason, never a stack. */

@@ -10,7 +10,7 @@ import mammoth from 'mammoth';
 import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { cleanText } from '../text/clean.js';
-import { type Block, type Cell, type DocModel, type Row, InputError, para } from '../model.js';
+import { type Block, type Cell, type DocModel, type Row, InputError, cellOf, para } from '../model.js';
 import { checkZip } from './zipguard.js';
 
 const SUPERSCRIPT: Record<string, string> = { '2': '²', '3': '³' };
@@ -73,8 +73,7 @@ function tableRows($: $, table: Element): Row[] {
         const rowSpan = Math.max(1, Number($(td).attr('rowspan') ?? 1) || 1);
         const ps = $(td).children('p, h1, h2, h3, h4, h5, h6, ul, ol').toArray();
         const rawParas = ps.length > 0 ? ps.map((p) => textOf($, p)) : [textOf($, td)];
-        const paras = rawParas.map(cleanText).filter((t) => t !== '');
-        const c: Cell = { text: cleanText(paras.join(' ')), paras, col, colSpan, merged: false };
+        const c = cellOf(rawParas.map(cleanText), col, colSpan);
         cells.push(c);
         for (let k = 1; k < rowSpan; k++) {
           const m = carried.get(r + k) ?? new Map();

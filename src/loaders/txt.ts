@@ -11,7 +11,7 @@
  * Both become the same intermediate model as the other loaders. Page-break repair (stitching
  * cut rows) is a later stage; this loader only marks where breaks are.
  */
-import { type Block, type Cell, type DocModel, type Row, InputError, para } from '../model.js';
+import { type Block, type Cell, type DocModel, type Row, InputError, cellOf, para } from '../model.js';
 import { PAGE_NUMBER, cleanText, joinLines } from '../text/clean.js';
 
 export type TxtLayout = 'pdf' | 'docx';
@@ -93,9 +93,8 @@ function makeCell(raw: string, col: number, unwrap = false): Cell {
   const paras = pieces
     .flatMap(splitItems)
     // In a tab-per-column dump the spaces inside a field are where the cell's lines wrapped.
-    .map((t) => (unwrap ? joinLines(t.split(/[\s\u00A0]+/)) : cleanText(t)))
-    .filter((t) => t !== '');
-  return { text: cleanText(paras.join(' ')), paras, col, colSpan: 1, merged: false };
+    .map((t) => (unwrap ? joinLines(t.split(/[\s\u00A0]+/)) : cleanText(t)));
+  return cellOf(paras, col);
 }
 
 function rowOf(fields: string[], breakBefore: boolean): Row {
@@ -160,12 +159,8 @@ function loadDocxStyle(lines: readonly string[]): Block[] {
   let blankRun = false;
   const endRow = () => {
     if (cur && rows) {
-      const cells = cur.map((paras, i) => {
-        const c = makeCell(paras.join('\n'), i);
-        c.paras = paras.map(cleanText).filter((t) => t !== '');
-        c.text = cleanText(c.paras.join(' '));
-        return c;
-      });
+      // Each line of a cell is one of its paragraphs.
+      const cells = cur.map((paras, i) => cellOf(paras.map(cleanText), i));
       if (cells.length) rows.push({ cells, page: null, breakBefore: false });
     }
     cur = null;

@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Block, Cell, DocModel, Row, Table } from '../../model.js';
-import { InputError, para } from '../../model.js';
+import { InputError, cellOf, para } from '../../model.js';
 import { PAGE_NUMBER, cleanText, joinLines } from '../../text/clean.js';
 import { rulings } from './geometry.js';
 import { type TextCell, type TextTable, tablesFromText } from './textgrid.js';
@@ -78,8 +78,7 @@ function gridTable(grid: Grid, items: Item[], page: number): Table {
   }
   const made = new Map<GridCell, Cell>();
   for (const g of grid.cells) {
-    const paras = cellParas(toLines(inCell.get(g) ?? []), g.x1);
-    made.set(g, { text: cleanText(paras.join(' ')), paras, col: g.col, colSpan: g.colSpan, merged: false });
+    made.set(g, cellOf(cellParas(toLines(inCell.get(g) ?? []), g.x1), g.col, g.colSpan));
   }
   const nRows = grid.ys.length - 1;
   const rows: Row[] = [];
@@ -109,10 +108,7 @@ function textTable(t: TextTable, page: number): Table {
     }
     const cells: Cell[] = [...byCol.values()]
       .sort((a, b) => a.col - b.col)
-      .map((c) => {
-        const paras = cellParas(toLines(c.items), c.right);
-        return { text: cleanText(paras.join(' ')), paras, col: c.col, colSpan: c.colSpan, merged: false };
-      });
+      .map((c) => cellOf(cellParas(toLines(c.items), c.right), c.col, c.colSpan));
     if (cells.length) rows.push({ cells, page, breakBefore: false });
   }
   return { kind: 'table', rows, page, columns: 'grid', xs: t.xs };
