@@ -8,7 +8,7 @@
 import { type Block, type Cell, type Para, type Row, type Table, cellAt } from '../model.js';
 import type { Project } from '../schema.js';
 import { cleanText, squash } from '../text/clean.js';
-import { numeralValue, parseNumbered } from '../text/numbering.js';
+import { numeralValue, parseNumbered, splitItems } from '../text/numbering.js';
 import { isProjectTitle } from '../segment.js';
 import { isHeaderRow, isSubheaderRow, readIndicatorTable } from './indicators.js';
 import { LABEL, PERIOD } from './vocab.js';
@@ -90,7 +90,7 @@ function valueAfter(row: Row, label: RegExp, skipEmpty: boolean): string | undef
 export function splitGoals(paras: readonly string[]): string[] {
   const out: string[] = [];
   for (const p of paras) {
-    for (const piece of p.split(/\s+(?=\d{1,2}[.．、](?:\d{1,2}[.．、])?\D)/)) {
+    for (const piece of splitItems(p)) {
       const t = cleanText(piece);
       if (t !== '') out.push(t);
     }

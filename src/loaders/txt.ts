@@ -13,6 +13,7 @@
  */
 import { type Block, type Cell, type DocModel, type Row, InputError, cellOf, para } from '../model.js';
 import { PAGE_NUMBER, cleanText, joinLines } from '../text/clean.js';
+import { splitItems } from '../text/numbering.js';
 
 export type TxtLayout = 'pdf' | 'docx';
 
@@ -68,20 +69,6 @@ export function detectLayout(lines: readonly string[]): TxtLayout {
     else if (l.startsWith('\t')) single++;
   }
   return multi > single ? 'pdf' : 'docx';
-}
-
-/** A numbered item (`2.` `3、` `1.1.`) after white space: where a flattened cell's paragraphs met. */
-const ITEM_BOUNDARY = /\s+(?=\d{1,2}\s*[.．、]\s*(?:\d{1,2}\s*[.．、]\s*)?[^\d\s.．、])/;
-/** A piece that is only an item number: the wrap came right after it, no paragraph ends there. */
-const BARE_NUMBER = /^\s*(\d{1,2}\s*[.．、]\s*)+$/;
-
-function splitItems(field: string): string[] {
-  const out: string[] = [];
-  for (const piece of field.split(ITEM_BOUNDARY)) {
-    if (out.length && BARE_NUMBER.test(out[out.length - 1]!)) out[out.length - 1] += ` ${piece}`;
-    else out.push(piece);
-  }
-  return out;
 }
 
 /**

@@ -42,3 +42,21 @@ export function numeralValue(seq: string): number | null {
   const ones = i === seq.length - 1 ? 0 : d(seq[i + 1]!);
   return tens * 10 + ones;
 }
+
+/** A numbered item (`2.` `3、` `1.1.`) after white space: where a flattened cell's paragraphs met. */
+const ITEM_BOUNDARY = /\s+(?=\d{1,2}\s*[.．、]\s*(?:\d{1,2}\s*[.．、]\s*)?[^\d\s.．、])/;
+/** A piece that is only an item number: the wrap came right after it, no paragraph ends there. */
+const BARE_NUMBER = /^\s*(\d{1,2}\s*[.．、]\s*)+$/;
+
+/**
+ * Splits flattened text where a numbered item follows white space (`…发放 2.联系…`): the places
+ * where a cell's or paragraph's items met when line breaks were lost.
+ */
+export function splitItems(field: string): string[] {
+  const out: string[] = [];
+  for (const piece of field.split(ITEM_BOUNDARY)) {
+    if (out.length && BARE_NUMBER.test(out[out.length - 1]!)) out[out.length - 1] += ` ${piece}`;
+    else out.push(piece);
+  }
+  return out;
+}
