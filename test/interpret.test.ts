@@ -115,3 +115,28 @@ describe('toc', () => {
     ]);
   });
 });
+
+describe('split 符号/值/单位 indicator tables', () => {
+  const header = [row(['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '', '', '指标值确定依据']), row(['', '', '', '', '符号', '值', '单位（文字描述）', ''])];
+  const ind = (name: string, sym: string, num: string, unit: string) => row(['产出指标', '数量指标', name, name, sym, num, unit, '依据']);
+
+  it('reads value from the three cells, never from the joined text', async () => {
+    const { readIndicatorTable } = await import('../src/interpret/indicators.js');
+    const r = readIndicatorTable([...header, ind('控制率', '<=', '10.00', '100%以下计满分'), ind('次数', '>=', '2', '次')]);
+    expect(r.indicators[0]!.value_raw).toBe('<=10.00100%以下计满分');
+    expect(r.indicators[0]!.value).toEqual({ symbol: '≤', number: 10, unit: null, text: '100%以下计满分' });
+    expect(r.indicators[1]!.value).toEqual({ symbol: '≥', number: 2, unit: '次', text: null });
+  });
+
+  it('gives digits spilled into a fixed-format 值 cell back to the 单位 cell, with a warning', async () => {
+    const { readIndicatorTable } = await import('../src/interpret/indicators.js');
+    const rows = [...header, ind('a', '<=', '7.00', '分'), ind('b', '<=', '8.00', '分'), ind('c', '<=', '10.00', '分'), ind('d', '<=', '10.00100', '%以下计满分')];
+    const r = readIndicatorTable(rows);
+    expect(r.indicators[3]!.value).toEqual({ symbol: '≤', number: 10, unit: null, text: '100%以下计满分' });
+    expect(r.warnings.join('\n')).toMatch(/10\.00100/);
+    // Without three values agreeing on the format nothing is moved.
+    const few = readIndicatorTable([...header, ind('a', '<=', '7.00', '分'), ind('d', '<=', '10.00100', '%')]);
+    expect(few.indicators[1]!.value.number).toBe(10.001);
+    expect(few.warnings).toEqual([]);
+  });
+});

@@ -5,11 +5,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseValue } from '../src/normalize/value.js';
+import { parseSplitValue, parseValue } from '../src/normalize/value.js';
 import { SPEC } from './helpers.js';
 
 interface Example {
   raw: string;
+  /** 符号 / 值 / 单位 cells, for rows of a table that splits the value into those columns. */
+  cells: [string, string, string] | null;
   symbol: string | null;
   number: number | null;
   unit: string | null;
@@ -28,8 +30,15 @@ function specExamples(): Example[] {
     // "文字描述 row whose unit column says `…`": the value is that text; otherwise the first quoted value.
     const quoted = ticks(first);
     const raw = first.startsWith('文字描述') ? quoted[quoted.length - 1]! : quoted[0]!;
+    // "(符号/值/单位 columns `>=` `90.00` `%`)": the three cells follow the joined value.
+    const split: Example["cells"] = first.startsWith('文字描述')
+      ? ['文字描述', '', raw]
+      : quoted.length === 4
+        ? [quoted[1]!, quoted[2]!, quoted[3]!]
+        : null;
     return {
       raw,
+      cells: split,
       symbol: plain(cells[1]!),
       number: cells[2] === 'null' ? null : Number(cells[2]),
       unit: plain(cells[3]!),
@@ -45,7 +54,8 @@ describe('values.md examples', () => {
   });
   for (const ex of examples) {
     it(`${ex.raw}`, () => {
-      expect(parseValue(ex.raw)).toEqual({ symbol: ex.symbol, number: ex.number, unit: ex.unit, text: ex.text });
+      const got = ex.cells ? parseSplitValue(...ex.cells) : parseValue(ex.raw);
+      expect(got).toEqual({ symbol: ex.symbol, number: ex.number, unit: ex.unit, text: ex.text });
     });
   }
 });
@@ -69,6 +79,12 @@ describe('value normalizer details', () => {
   it('keeps a date whole, with the sign as written', () => {
     expect(parseValue('≤2024年6月底')).toEqual({ symbol: '≤', number: null, unit: null, text: '2024年6月底' });
     expect(parseValue('2024-01-02')).toEqual({ symbol: '=', number: null, unit: null, text: '2024-01-02' });
+  });
+  it('reads split 符号/值/单位 cells apart, falling back to the joined text when 值 is not a number', () => {
+    expect(parseSplitValue('', '12', '个')).toEqual({ symbol: '=', number: 12, unit: '个', text: null });
+    expect(parseSplitValue('', '', '')).toEqual({ symbol: null, number: null, unit: null, text: null });
+    expect(parseSplitValue('≤', '2024年6月底', '')).toEqual({ symbol: '≤', number: null, unit: null, text: '2024年6月底' });
+    expect(parseSplitValue('>=', '1,387.93', 'm2')).toEqual({ symbol: '≥', number: 1387.93, unit: 'm²', text: null });
   });
   it('gives all-null for an empty value', () => {
     expect(parseValue('')).toEqual({ symbol: null, number: null, unit: null, text: null });

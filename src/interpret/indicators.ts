@@ -9,7 +9,7 @@
 import { type Row, cellAt } from '../model.js';
 import type { Indicator } from '../schema.js';
 import { cleanText } from '../text/clean.js';
-import { parseValue } from '../normalize/value.js';
+import { parseSplitValue, parseValue } from '../normalize/value.js';
 
 type Field = 'level1' | 'level2' | 'level3' | 'description' | 'value' | 'symbol' | 'number' | 'unit' | 'basis';
 
@@ -108,6 +108,34 @@ export interface IndicatorTableResult {
   warnings: string[];
 }
 
+const DECIMAL = /^(\d+)\.(\d+)$/;
+
+/**
+ * 值 cells of a split layout are printed in one fixed format (`7.00`, `10.00`). Where a
+ * producer let the start of the 单位 cell spill into the 值 cell (`10.00100` | `%以下计满分…`
+ * for `10.00` | `100%以下计满分…`), the 值 cell has more decimals than every other value of
+ * its column: the extra digits go back to the front of the 单位 cell, with a warning. Only
+ * when at least three other values agree on the format, and never for a cell that is the
+ * column's only kind.
+ */
+function repairNumberOverflow(rows: Partial<Record<Field, string>>[], warn: (m: string) => void): void {
+  const decimals = rows.map((f) => DECIMAL.exec(f.number ?? '')?.[2]?.length ?? null);
+  const counts = new Map<number, number>();
+  for (const d of decimals) if (d !== null) counts.set(d, (counts.get(d) ?? 0) + 1);
+  const [format, agree] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [0, 0];
+  if (agree < 3) return;
+  rows.forEach((f, i) => {
+    const d = decimals[i];
+    if (d === null || d === undefined || d <= format) return;
+    const m = DECIMAL.exec(f.number!)!;
+    const number = `${m[1]}.${m[2]!.slice(0, format)}`;
+    const spill = m[2]!.slice(format);
+    warn(`indicator "${cleanText(f.level3 ?? '')}": 值 cell "${f.number}" has more decimals than its column (${format}); read as ${number} with "${spill}" starting the 单位 cell`);
+    f.number = number;
+    f.unit = `${spill}${f.unit ?? ''}`;
+  });
+}
+
 /**
  * Reads indicator rows from `rows` (the header row included). `gridReliable` says whether the
  * cells' column positions are real (DOCX, PDF, tab-per-column dumps) or mere order.
@@ -120,6 +148,8 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true): I
   let map: ColumnMap | null = null;
   let last1 = '';
   let last2 = '';
+  const placed: Partial<Record<Field, string>>[] = [];
+  let layout: Field[] = PLAIN_LAYOUT;
   for (const row of rows) {
     if (isHeaderRow(row)) {
       if (!map) header = row;
@@ -146,12 +176,17 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true): I
     } else {
       f = placeByShape(row.cells.map((c) => c.text), order, (m) => warnings.push(m));
     }
+    placed.push(f);
+    layout = order;
+  }
+  if (layout === SPLIT_LAYOUT) repairNumberOverflow(placed, (m) => warnings.push(m));
+  for (const f of placed) {
     const level1 = f.level1 || last1;
     const level2 = f.level2 || last2;
     last1 = level1;
     last2 = level2;
     const valueRaw =
-      order === SPLIT_LAYOUT
+      layout === SPLIT_LAYOUT
         ? f.symbol === '文字描述'
           ? (f.unit ?? '')
           : `${f.symbol ?? ''}${f.number ?? ''}${f.unit ?? ''}`
@@ -163,7 +198,7 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true): I
       level3: cleanText(f.level3 ?? '') || null,
       description: cleanText(f.description ?? '') || null,
       value_raw,
-      value: parseValue(value_raw),
+      value: layout === SPLIT_LAYOUT ? parseSplitValue(f.symbol ?? '', f.number ?? '', f.unit ?? '') : parseValue(value_raw),
       basis: cleanText(f.basis ?? '') || null,
     });
   }

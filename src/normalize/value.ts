@@ -84,10 +84,31 @@ export function parseValue(raw: string | null | undefined): Value {
   }
 
   const number = Number(m[0].replace(/,/g, ''));
-  const rest = afterSign.slice(m[0].length).trim();
-  const sym = symbol ?? '=';
-  if (rest === '') return { symbol: sym, number, unit: null, text: null };
+  return { symbol: symbol ?? '=', number, ...unitAndText(afterSign.slice(m[0].length).trim()) };
+}
+
+/** `unit` and `text` of what follows the number (values.md, "unit and text"). */
+function unitAndText(rest: string): Pick<Value, 'unit' | 'text'> {
+  if (rest === '') return { unit: null, text: null };
   const unit = exactUnit(rest);
-  if (unit) return { symbol: sym, number, unit, text: null };
-  return { symbol: sym, number, unit: trailingUnit(rest), text: rest };
+  if (unit) return { unit, text: null };
+  return { unit: trailingUnit(rest), text: rest };
+}
+
+/**
+ * Normalizes a value written in 符号 / 值 / 单位（文字描述） columns (values.md, "Tables with
+ * 符号 / 值 / 单位 columns"): read from the three cells, never by re-parsing them joined, so a
+ * 单位 cell starting with a digit cannot run into the number. `文字描述` in the 符号 cell makes
+ * the 单位 cell the whole value; a 值 cell that is not a plain number falls back to the joined text.
+ */
+export function parseSplitValue(symbolCell: string, numberCell: string, unitCell: string): Value {
+  const sym = cleanText(symbolCell);
+  const num = cleanText(numberCell).replace(/\s/g, '');
+  const unit = cleanText(unitCell);
+  if (sym === '文字描述') return parseValue(unit);
+  const m = NUMBER.exec(num);
+  if (!m || m[0] !== num) return parseValue(`${sym}${num}${unit}`);
+  const { symbol, rest } = splitSign(sym);
+  if (rest !== '') return parseValue(`${sym}${num}${unit}`);
+  return { symbol: symbol ?? '=', number: Number(num.replace(/,/g, '')), ...unitAndText(unit) };
 }
