@@ -11,6 +11,7 @@ import { loadPdf } from '../src/loaders/pdf/index.js';
 import { loadTxt } from '../src/loaders/txt.js';
 import { stitchTables } from '../src/repair/stitch.js';
 import { joinBrokenParagraphs } from '../src/repair/paragraphs.js';
+import { locateRows } from '../src/repair/locate.js';
 
 export interface LoadOptions {
   /** Upper bound on pages read from one PDF. */
@@ -27,7 +28,7 @@ export interface Pipeline {
 }
 
 export const pipelines: Record<Format, Pipeline> = {
-  docx: { format: 'docx', load: (b) => loadDocx(b), repair: [] },
-  pdf: { format: 'pdf', load: loadPdf, repair: [stitchTables, joinBrokenParagraphs] },
-  txt: { format: 'txt', load: (b) => loadTxt(b), repair: [stitchTables, joinBrokenParagraphs] },
+  docx: { format: 'docx', load: (b) => loadDocx(b), repair: [locateRows] },
+  pdf: { format: 'pdf', load: loadPdf, repair: [stitchTables, joinBrokenParagraphs, locateRows] },
+  txt: { format: 'txt', load: (b) => loadTxt(b), repair: [stitchTables, joinBrokenParagraphs, locateRows] },
 };

@@ -9,6 +9,7 @@ import { pipelines, type LoadOptions } from '../pipelines/index.js';
 import { type DocModel, type Format, InputError } from './model.js';
 import { interpret } from './interpret/document.js';
 import { type DocumentRecord, validateDocument } from './schema.js';
+import { VERSION } from './version.js';
 
 export interface ExtractOptions extends LoadOptions {
   /** Largest input accepted, in bytes. */
@@ -114,7 +115,7 @@ export async function extractBytes(bytes: Buffer, file: string, opts: ExtractOpt
     record: {
       doc_id: docIdOf(hash),
       ...valid,
-      source: { path: file, format, sha256: hash, pages: model.pages },
+      source: { path: file, format, sha256: hash, pages: model.pages, extractor: { name: 'jixiao', version: VERSION }, ocr: model.ocr ?? null },
     },
     model,
   };

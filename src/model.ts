@@ -8,10 +8,28 @@
  * see spans (text dumps) give every field its own column.
  */
 import { cleanText } from './text/clean.js';
+import type { Warning } from './schema.js';
+
+/** A box in PDF points on one page, origin top-left: [x0, y0, x1, y1]. */
+export type BBox = [number, number, number, number];
+
+/**
+ * Where a paragraph or table row stands in its source (output-contract.md, "Provenance"):
+ * pages and boxes for PDFs and scans, the line of a text dump. Loaders fill what their
+ * format knows; the rest stays undefined.
+ */
+export interface Source {
+  /** Last page the block runs onto (a row cut by a page break ends on the next page). */
+  pageEnd?: number | null;
+  /** Box on `page` (the block's part there). */
+  bbox?: BBox | null;
+  /** 1-based line of a text dump where the block starts. */
+  line?: number | null;
+}
 
 export type Format = 'docx' | 'pdf' | 'txt';
 
-export interface Para {
+export interface Para extends Source {
   kind: 'para';
   /** Cleaned text; a tab separates parts that the source set apart with tab stops (TOC title / page). */
   text: string;
@@ -31,13 +49,17 @@ export interface Cell {
   colSpan: number;
   /** True on the rows below the first of a vertically merged cell. */
   merged: boolean;
+  /** Recognition confidence (0–1) where the text was read by OCR. */
+  confidence?: number | null;
 }
 
-export interface Row {
+export interface Row extends Source {
   cells: Cell[];
   page: number | null;
   /** The row is the first of its table on a new page (a page break lies before it). */
   breakBefore: boolean;
+  /** Index of the table in the document (after stitching) and of the row in it; set by the locate stage. */
+  at?: { table: number; row: number };
 }
 
 export interface Table {
@@ -51,6 +73,11 @@ export interface Table {
   columns: 'grid' | 'order';
   /** Grid column boundaries in page units (left to right), where the loader knows geometry. */
   xs?: number[];
+  /**
+   * How the grid was found: drawn ruling lines, or rebuilt from text positions alone (a
+   * table drawn without lines; less certain, and said so in a warning).
+   */
+  rules?: 'drawn' | 'text';
 }
 
 export type Block = Para | Table;
@@ -61,7 +88,9 @@ export interface DocModel {
   /** Page count where the format has pages. */
   pages: number | null;
   /** Loader and repair notes that end in the document's `warnings`. */
-  warnings: string[];
+  warnings: Warning[];
+  /** Set when some pages were read by OCR: the engine and those pages. */
+  ocr?: { engine: string; pages: number[] } | null;
 }
 
 export function para(text: string, opts: Partial<Omit<Para, 'kind' | 'text'>> = {}): Para {

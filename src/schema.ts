@@ -14,6 +14,23 @@ export const ValueSchema = z.object({
   text: text.nullable(),
 });
 
+/** Where a record came from (output-contract.md, "Provenance and confidence"). */
+export const LocSchema = z.object({
+  page: z.number().int().positive().nullable(),
+  page_end: z.number().int().positive().nullable(),
+  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
+  table: z.number().int().nonnegative().nullable(),
+  row: z.number().int().nonnegative().nullable(),
+  line: z.number().int().positive().nullable(),
+});
+
+/** A coded warning: a stable `code` (README, "Warning codes"), the sentence, and where it applies. */
+export const WarningSchema = z.object({
+  code: z.string().regex(/^[a-z0-9-]+$/),
+  message: text,
+  loc: LocSchema.nullable(),
+});
+
 export const IndicatorSchema = z.object({
   level1: text.nullable(),
   level2: text.nullable(),
@@ -22,6 +39,9 @@ export const IndicatorSchema = z.object({
   value_raw: text.nullable(),
   value: ValueSchema,
   basis: text.nullable(),
+  loc: LocSchema,
+  /** Lowest OCR confidence of the row's cells; null where the text was not read by OCR. */
+  confidence: z.number().min(0).max(1).nullable(),
 });
 
 export const ProjectSchema = z.object({
@@ -40,6 +60,7 @@ export const ProjectSchema = z.object({
   goals: z.array(text),
   indicators: z.array(IndicatorSchema),
   explanation: multiline.nullable(),
+  loc: LocSchema,
 });
 
 export const DocumentSchema = z.object({
@@ -55,13 +76,13 @@ export const DocumentSchema = z.object({
   part_one: z.object({
     overall_goal: multiline.nullable(),
     sub_goals: z.array(
-      z.object({ seq: text.nullable(), title: text.nullable(), goal: multiline.nullable(), indicator: multiline.nullable() }),
+      z.object({ seq: text.nullable(), title: text.nullable(), goal: multiline.nullable(), indicator: multiline.nullable(), loc: LocSchema }),
     ),
-    safeguards: z.array(z.object({ seq: text.nullable(), title: text.nullable(), text: multiline.nullable() })),
+    safeguards: z.array(z.object({ seq: text.nullable(), title: text.nullable(), text: multiline.nullable(), loc: LocSchema })),
     dept_indicators: z.array(IndicatorSchema),
   }),
   projects: z.array(ProjectSchema),
-  warnings: z.array(z.string()),
+  warnings: z.array(WarningSchema),
 });
 
 export const SourceSchema = z.object({
@@ -69,8 +90,14 @@ export const SourceSchema = z.object({
   format: z.enum(['pdf', 'docx', 'txt']),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   pages: z.number().int().nonnegative().nullable(),
+  /** Name and version of the extractor that wrote the document. */
+  extractor: z.object({ name: z.literal('jixiao'), version: z.string() }),
+  /** For scanned input: the OCR engine and the pages it read; null otherwise. */
+  ocr: z.object({ engine: z.string(), pages: z.array(z.number().int().positive()) }).nullable(),
 });
 
+export type Loc = z.infer<typeof LocSchema>;
+export type Warning = z.infer<typeof WarningSchema>;
 export type Value = z.infer<typeof ValueSchema>;
 export type Indicator = z.infer<typeof IndicatorSchema>;
 export type Project = z.infer<typeof ProjectSchema>;

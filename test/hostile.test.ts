@@ -51,7 +51,7 @@ describe('hostile inputs', () => {
       } else {
         const doc = docs.find((d) => byName(d.source.path) === name);
         expect(doc, name).toBeDefined();
-        for (const w of e.warnings ?? []) expect(doc.warnings.join('\n'), name).toContain(w);
+        for (const w of e.warnings ?? []) expect(doc.warnings.map((x: { message: string }) => x.message).join('\n'), name).toContain(w);
       }
     }
     const failed = Object.values(expected).filter((e) => e.status === 'failed' || (e.status === 'done-with-libreoffice' && !soffice)).length;

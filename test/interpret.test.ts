@@ -78,7 +78,7 @@ describe('project tables', () => {
   it('warns, never guesses, when a dump lost the columns of plan values', () => {
     const doc = interpret(partTwo([para('1.丙项目绩效目标表'), projectTable('13010124P003', 'order', ['50%', '50%'])]));
     expect(doc.projects[0]!.spending_plan.every((s) => s.value === null)).toBe(true);
-    expect(doc.warnings.join('\n')).toMatch(/spending plan has 4 periods but the source kept 2 value/);
+    expect(doc.warnings.map((w) => `${w.code}: ${w.message}`).join('\n')).toMatch(/plan-unplaced: .*spending plan has 4 periods but the source kept 2 value/);
   });
 
   it('lists a TOC entry without a table, and a budget that does not add up', () => {
@@ -102,14 +102,17 @@ describe('project tables', () => {
       { seq: 1, title: '丁项目绩效目标表', page: 3 },
       { seq: 2, title: '戊项目绩效目标表', page: null },
     ]);
-    expect(doc.warnings).toContain('TOC entry 2 "戊项目绩效目标表" has no project table');
-    expect(doc.warnings.join('\n')).toMatch(/budget_total 10 ≠ fiscal 5 \+ other 0/);
+    const said = doc.warnings.map((w) => `${w.code}: ${w.message}`);
+    expect(said).toContain('toc-no-table: TOC entry 2 "戊项目绩效目标表" has no project table');
+    expect(said.join('\n')).toMatch(/budget-mismatch: .*budget_total 10 ≠ fiscal 5 \+ other 0/);
+    // Warnings on a table say which table and row; the budget one points at the project's table.
+    expect(doc.warnings.find((w) => w.code === 'budget-mismatch')!.loc).toMatchObject({ table: null, row: null });
   });
 });
 
 describe('toc', () => {
   it('reads leaders, tab stops and Chinese numbering', () => {
-    expect(readToc([para('第二部分'), para('一、某项目绩效目标表……………12'), para('二、另一项目绩效目标表\t13')])).toEqual([
+    expect(readToc([para('第二部分'), para('一、某项目绩效目标表……………12'), para('二、另一项目绩效目标表\t13')]).map(({ seq, title, page }) => ({ seq, title, page }))).toEqual([
       { seq: 1, title: '某项目绩效目标表', page: 12 },
       { seq: 2, title: '另一项目绩效目标表', page: 13 },
     ]);
@@ -133,7 +136,7 @@ describe('split 符号/值/单位 indicator tables', () => {
     const rows = [...header, ind('a', '<=', '7.00', '分'), ind('b', '<=', '8.00', '分'), ind('c', '<=', '10.00', '分'), ind('d', '<=', '10.00100', '%以下计满分')];
     const r = readIndicatorTable(rows);
     expect(r.indicators[3]!.value).toEqual({ symbol: '≤', number: 10, unit: null, text: '100%以下计满分' });
-    expect(r.warnings.join('\n')).toMatch(/10\.00100/);
+    expect(r.warnings.map((w) => `${w.code}: ${w.message}`).join('\n')).toMatch(/^value-cell-overflow: .*10\.00100/);
     // Without three values agreeing on the format nothing is moved.
     const few = readIndicatorTable([...header, ind('a', '<=', '7.00', '分'), ind('d', '<=', '10.00100', '%')]);
     expect(few.indicators[1]!.value.number).toBe(10.001);

@@ -120,7 +120,7 @@ describe('encodings', () => {
     const bytes = Buffer.from(source(PDF_STYLE), 'utf8');
     const cut = bytes.subarray(0, bytes.length - 2); // the last character loses a byte
     const { record } = await extractBytes(cut, 'x.txt');
-    expect(record.warnings.join('\n')).toMatch(/not valid UTF-8 were replaced/);
+    expect(record.warnings.map((w) => `${w.code}: ${w.message}`).join('\n')).toMatch(/^text-damaged: .*not valid UTF-8 were replaced/);
     expect(record.projects).toHaveLength(10);
   });
 });

@@ -47,6 +47,7 @@ async function scoreFile(file: string, gold: BudgetDocument, doc: string, format
 }
 
 const EMPTY: Score = {
+  silent: 0,
   indicators: { ok: 0, total: 1 },
   values: { ok: 0, total: 1 },
   projectFields: { ok: 0, total: 1 },
@@ -98,16 +99,18 @@ export function totalsByFormat(results: readonly EvalResult[]): Record<string, R
 }
 
 export function formatTable(results: readonly EvalResult[]): string {
-  const head = ['document', 'format', ...CATEGORIES.map((c) => LABELS[c]), 'warnings'];
+  const head = ['document', 'format', ...CATEGORIES.map((c) => LABELS[c]), 'warnings', 'silent'];
   const rows: string[][] = results.map((r) => [
     r.doc,
     r.format,
     ...CATEGORIES.map((c) => (r.error ? 'ERROR' : pct(r.score[c].ok, r.score[c].total))),
     r.error ? r.error.slice(0, 40) : String(r.warnings),
+    r.error ? '' : String(r.score.silent),
   ]);
   const totals = totalsByFormat(results);
   for (const [format, t] of Object.entries(totals)) {
-    rows.push(['ALL', format, ...CATEGORIES.map((c) => pct(t[c].ok, t[c].total)), '']);
+    const silent = results.filter((r) => r.format === format).reduce((n, r) => n + r.score.silent, 0);
+    rows.push(['ALL', format, ...CATEGORIES.map((c) => pct(t[c].ok, t[c].total)), '', String(silent)]);
   }
   const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join(' | ')} |`;

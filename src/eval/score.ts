@@ -4,7 +4,7 @@
  * miss, so a score of 1 means "exactly what the document says, nothing more".
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { BudgetDocument, Project } from '../schema.js';
+import type { BudgetDocument, Loc, Project, Warning } from '../schema.js';
 
 export interface Tally {
   ok: number;
@@ -19,6 +19,11 @@ export interface Score {
   documentFields: Tally;
   /** Human-readable differences (field path: got ≠ want), for --verbose. */
   diffs: string[];
+  /**
+   * Wrong table records (indicator rows, values, project fields) with no warning on their
+   * table: errors a user would not be told of. The goal is 0.
+   */
+  silent: number;
 }
 
 export const CATEGORIES = ['indicators', 'values', 'projectFields', 'partOne', 'documentFields'] as const;
@@ -38,13 +43,43 @@ function short(v: unknown): string {
   return s.length > 160 ? `${s.slice(0, 157)}…` : s;
 }
 
+/** Provenance fields are the extractor's own (gold files do not have them): never scored. */
+function contractOnly<T>(v: T): T {
+  if (v == null || typeof v !== 'object' || Array.isArray(v)) return v;
+  const { loc: _loc, confidence: _confidence, ...rest } = v as Record<string, unknown>;
+  return rest as T;
+}
+
 function compareList<T>(got: readonly T[], want: readonly T[], t: Tally, diffs: string[], where: string, eq = isDeepStrictEqual): void {
   const n = Math.max(got.length, want.length);
   t.total += n;
   for (let i = 0; i < n; i++) {
-    if (i < got.length && i < want.length && eq(got[i], want[i])) t.ok++;
+    if (i < got.length && i < want.length && eq(contractOnly(got[i]), contractOnly(want[i]))) t.ok++;
     else diffs.push(`${where}[${i}]: got ${short(got[i])} want ${short(want[i])}`);
   }
+}
+
+/**
+ * Whether a warning of the document covers a wrong record read from table `table`: one on
+ * the same table, or (for a record the extractor did not find, so has no table) one about
+ * the whole document.
+ */
+function covered(warnings: readonly Warning[], loc: Loc | null | undefined): boolean {
+  const table = loc?.table ?? null;
+  if (table == null) return warnings.some((w) => w.loc == null);
+  return warnings.some((w) => w.loc?.table === table);
+}
+
+/** Counts the wrong items of two lists that no warning covers. */
+function silentIn<T extends { loc?: Loc }>(got: readonly T[], want: readonly T[], warnings: readonly Warning[], fallback: Loc | null, eq: (a: T, b: T) => boolean): number {
+  let n = 0;
+  for (let i = 0; i < Math.max(got.length, want.length); i++) {
+    const g = got[i];
+    const w = want[i];
+    if (g && w && eq(g, w)) continue;
+    if (!covered(warnings, g?.loc ?? got[got.length - 1]?.loc ?? fallback)) n++;
+  }
+  return n;
 }
 
 export function scoreDocument(got: BudgetDocument, want: BudgetDocument): Score {
@@ -55,8 +90,11 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument): Score 
     partOne: tally(),
     documentFields: tally(),
     diffs: [],
+    silent: 0,
   };
   const d = s.diffs;
+  const warns = got.warnings;
+  const sameRow = (a: object, b: object) => isDeepStrictEqual(contractOnly(a), contractOnly(b));
 
   for (const key of ['title', 'department', 'year', 'draft', 'compiled_by', 'reviewed_by'] as const) {
     s.documentFields.total++;
@@ -71,6 +109,7 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument): Score 
   compareList(got.part_one.sub_goals, want.part_one.sub_goals, s.partOne, d, 'part_one.sub_goals');
   compareList(got.part_one.safeguards, want.part_one.safeguards, s.partOne, d, 'part_one.safeguards');
   compareList(got.part_one.dept_indicators, want.part_one.dept_indicators, s.indicators, d, 'part_one.dept_indicators');
+  s.silent += silentIn(got.part_one.dept_indicators, want.part_one.dept_indicators, warns, null, sameRow);
   compareList(
     got.part_one.dept_indicators.map((i) => [i.value_raw, i.value]),
     want.part_one.dept_indicators.map((i) => [i.value_raw, i.value]),
@@ -88,14 +127,19 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument): Score 
       s.indicators.total += missing.indicators.length;
       s.values.total += missing.indicators.length;
       d.push(`${where}: ${w ? 'missing' : 'extra'} project ${short(missing.title)}`);
+      if (!covered(warns, g?.loc ?? got.projects[got.projects.length - 1]?.loc)) s.silent += 1 + missing.indicators.length;
       continue;
     }
     for (const f of PROJECT_FIELDS) {
       s.projectFields.total++;
       if (isDeepStrictEqual(g[f], w[f])) s.projectFields.ok++;
-      else d.push(`${where}.${f}: got ${short(g[f])} want ${short(w[f])}`);
+      else {
+        d.push(`${where}.${f}: got ${short(g[f])} want ${short(w[f])}`);
+        if (!covered(warns, g.loc)) s.silent++;
+      }
     }
     compareList(g.indicators, w.indicators, s.indicators, d, `${where}.indicators`);
+    s.silent += silentIn(g.indicators, w.indicators, warns, g.loc, sameRow);
     compareList(
       g.indicators.map((x) => [x.value_raw, x.value]),
       w.indicators.map((x) => [x.value_raw, x.value]),

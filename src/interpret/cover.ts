@@ -50,6 +50,8 @@ export interface TocEntry {
   seq: number;
   title: string;
   page: number | null;
+  /** The TOC line it was read from. */
+  para?: Para;
 }
 
 /** Part-two TOC entries, in order. */
@@ -72,6 +74,7 @@ export function readToc(toc: readonly Para[]): TocEntry[] {
       seq: seq ?? out.length + 1,
       title: cleanText(n ? n.rest : head),
       page: m[2] ? Number(m[2]) : null,
+      para: p,
     });
   }
   return out;

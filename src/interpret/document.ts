@@ -6,6 +6,7 @@ import type { DocModel } from '../model.js';
 import type { BudgetDocument } from '../schema.js';
 import { segment } from '../segment.js';
 import { cleanText } from '../text/clean.js';
+import { NO_LOC, locOf, warning } from '../loc.js';
 import { readCover, readToc } from './cover.js';
 import { readPartOne } from './partOne.js';
 import { readPartTwo } from './project.js';
@@ -35,16 +36,17 @@ export function interpret(model: DocModel): BudgetDocument {
   if (department == null && cover.title == null) department = partTwo.projects[0]?.unit_name ?? null;
 
   if (seg.partTwo.length === 0 && partTwo.projects.length === 0) {
-    warnings.push('no 第二部分 (project tables) found');
+    warnings.push(warning('no-part-two', 'no 第二部分 (project tables) found'));
   }
   for (const entry of toc) {
     const hit = partTwo.projects.some((p) => p.title === entry.title);
-    if (!hit) warnings.push(`TOC entry ${entry.seq} "${entry.title}" has no project table`);
-    if (entry.page == null) warnings.push(`TOC entry ${entry.seq} "${entry.title}" has no page number`);
+    const loc = entry.para ? locOf([entry.para]) : NO_LOC;
+    if (!hit) warnings.push(warning('toc-no-table', `TOC entry ${entry.seq} "${entry.title}" has no project table`, loc));
+    if (entry.page == null) warnings.push(warning('toc-no-page', `TOC entry ${entry.seq} "${entry.title}" has no page number`, loc));
   }
 
   return {
-    document: { ...cover, year, department, toc },
+    document: { ...cover, year, department, toc: toc.map(({ seq, title, page }) => ({ seq, title, page })) },
     part_one: partOne,
     projects: partTwo.projects,
     warnings,

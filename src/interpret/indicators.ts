@@ -7,7 +7,8 @@
  * placed by what each cell looks like, with a warning where that cannot be certain.
  */
 import { type Row, cellAt } from '../model.js';
-import type { Indicator } from '../schema.js';
+import type { Indicator, Warning } from '../schema.js';
+import { locOf, rowConfidence, warning } from '../loc.js';
 import { cleanText } from '../text/clean.js';
 import { parseSplitValue, parseValue } from '../normalize/value.js';
 
@@ -57,6 +58,9 @@ function mapColumns(header: Row | null, sub: Row | null): ColumnMap {
   return map;
 }
 
+/** Header words that never stand in an indicator row's data cells. */
+const LABEL_WORDS = /^(一级指标|二级指标|三级指标|(绩效)?指标(描述|内容)|(年度)?(绩效)?指标值|指标值(确定)?依据|项目编码|项目名称|资金支出计划.*|预算数|绩效目标)$/;
+
 const SPLIT_LAYOUT: Field[] = ['level1', 'level2', 'level3', 'description', 'symbol', 'number', 'unit', 'basis'];
 const PLAIN_LAYOUT: Field[] = ['level1', 'level2', 'level3', 'description', 'value', 'basis'];
 
@@ -69,8 +73,8 @@ function canonicalOrder(map: ColumnMap): Field[] {
 }
 
 /** Places a row's cell texts on the layout when grid columns are not trustworthy. */
-function placeByShape(texts: string[], order: Field[], warn: (m: string) => void): Partial<Record<Field, string>> {
-  const out: Partial<Record<Field, string>> = {};
+function placeByShape(texts: string[], order: Field[], warn: (m: string) => void): Placed {
+  const out: Placed = {};
   if (texts.length === order.length) {
     order.forEach((f, i) => (out[f] = texts[i]!));
     return out;
@@ -105,8 +109,10 @@ function placeByShape(texts: string[], order: Field[], warn: (m: string) => void
 
 export interface IndicatorTableResult {
   indicators: Indicator[];
-  warnings: string[];
+  warnings: Warning[];
 }
+
+type Placed = Partial<Record<Field, string>>;
 
 const DECIMAL = /^(\d+)\.(\d+)$/;
 
@@ -118,7 +124,7 @@ const DECIMAL = /^(\d+)\.(\d+)$/;
  * when at least three other values agree on the format, and never for a cell that is the
  * column's only kind.
  */
-function repairNumberOverflow(rows: Partial<Record<Field, string>>[], warn: (m: string) => void): void {
+function repairNumberOverflow(rows: Placed[], warn: (i: number, m: string) => void): void {
   const decimals = rows.map((f) => DECIMAL.exec(f.number ?? '')?.[2]?.length ?? null);
   const counts = new Map<number, number>();
   for (const d of decimals) if (d !== null) counts.set(d, (counts.get(d) ?? 0) + 1);
@@ -130,7 +136,7 @@ function repairNumberOverflow(rows: Partial<Record<Field, string>>[], warn: (m: 
     const m = DECIMAL.exec(f.number!)!;
     const number = `${m[1]}.${m[2]!.slice(0, format)}`;
     const spill = m[2]!.slice(format);
-    warn(`indicator "${cleanText(f.level3 ?? '')}": 值 cell "${f.number}" has more decimals than its column (${format}); read as ${number} with "${spill}" starting the 单位 cell`);
+    warn(i, `indicator "${cleanText(f.level3 ?? '')}": 值 cell "${f.number}" has more decimals than its column (${format}); read as ${number} with "${spill}" starting the 单位 cell`);
     f.number = number;
     f.unit = `${spill}${f.unit ?? ''}`;
   });
@@ -140,15 +146,16 @@ function repairNumberOverflow(rows: Partial<Record<Field, string>>[], warn: (m: 
  * Reads indicator rows from `rows` (the header row included). `gridReliable` says whether the
  * cells' column positions are real (DOCX, PDF, tab-per-column dumps) or mere order.
  */
-export function readIndicatorTable(rows: readonly Row[], gridReliable = true): IndicatorTableResult {
-  const warnings: string[] = [];
+export function readIndicatorTable(rows: readonly Row[], gridReliable = true, where = ''): IndicatorTableResult {
+  const warnings: Warning[] = [];
   const indicators: Indicator[] = [];
   let header: Row | null = null;
   let sub: Row | null = null;
   let map: ColumnMap | null = null;
   let last1 = '';
   let last2 = '';
-  const placed: Partial<Record<Field, string>>[] = [];
+  const placed: Placed[] = [];
+  const sources: Row[] = [];
   let layout: Field[] = PLAIN_LAYOUT;
   for (const row of rows) {
     if (isHeaderRow(row)) {
@@ -166,7 +173,7 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true): I
     const nonEmpty = row.cells.filter((c) => c.text !== '');
     if (nonEmpty.length === 0) continue;
 
-    let f: Partial<Record<Field, string>>;
+    let f: Placed;
     if (gridReliable) {
       f = {};
       for (const field of order) {
@@ -174,15 +181,27 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true): I
         f[field] = col === undefined ? '' : (cellAt(row, col)?.text ?? '');
       }
     } else {
-      f = placeByShape(row.cells.map((c) => c.text), order, (m) => warnings.push(m));
+      f = placeByShape(row.cells.map((c) => c.text), order, (m) => warnings.push(warning('cells-unplaced', `${where}${m}`, locOf([row]))));
     }
     placed.push(f);
+    sources.push(row);
     layout = order;
   }
-  if (layout === SPLIT_LAYOUT) repairNumberOverflow(placed, (m) => warnings.push(m));
-  for (const f of placed) {
+  if (layout === SPLIT_LAYOUT) {
+    repairNumberOverflow(placed, (i, m) => warnings.push(warning('value-cell-overflow', `${where}${m}`, locOf([sources[i]!]))));
+  }
+  placed.forEach((f, i) => {
+    const row = sources[i]!;
+    const loc = locOf([row]);
     const level1 = f.level1 || last1;
     const level2 = f.level2 || last2;
+    if (!level1 && !level2) {
+      warnings.push(warning('indicator-no-level', `${where}indicator row "${cleanText(f.level3 ?? '')}" has no 一级/二级指标`, loc));
+    }
+    const labels = (Object.entries(f) as [Field, string][]).filter(([, t]) => LABEL_WORDS.test(cleanText(t)));
+    if (labels.length) {
+      warnings.push(warning('indicator-label-value', `${where}indicator row holds header words (${labels.map(([k, t]) => `${k}: ${t}`).join(', ')})`, loc));
+    }
     last1 = level1;
     last2 = level2;
     const valueRaw =
@@ -200,7 +219,9 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true): I
       value_raw,
       value: layout === SPLIT_LAYOUT ? parseSplitValue(f.symbol ?? '', f.number ?? '', f.unit ?? '') : parseValue(value_raw),
       basis: cleanText(f.basis ?? '') || null,
+      loc,
+      confidence: rowConfidence([row]),
     });
-  }
+  });
   return { indicators, warnings };
 }

@@ -3,7 +3,8 @@
  * 绩效指标, safeguards (工作保障措施), and the department-level indicator table.
  */
 import type { Block, Para, Table } from '../model.js';
-import type { Indicator } from '../schema.js';
+import type { Indicator, Loc, Warning } from '../schema.js';
+import { locOf, warning } from '../loc.js';
 import { cleanText } from '../text/clean.js';
 import { type Numbered, parseNumbered } from '../text/numbering.js';
 import { readIndicatorTable } from './indicators.js';
@@ -13,11 +14,13 @@ export interface SubGoal {
   title: string | null;
   goal: string | null;
   indicator: string | null;
+  loc: Loc;
 }
 export interface Safeguard {
   seq: string | null;
   title: string | null;
   text: string | null;
+  loc: Loc;
 }
 export interface PartOne {
   overall_goal: string | null;
@@ -28,7 +31,7 @@ export interface PartOne {
 
 export interface PartOneResult {
   partOne: PartOne;
-  warnings: string[];
+  warnings: Warning[];
 }
 
 type Section = 'overall' | 'subgoals' | 'safeguards' | null;
@@ -59,10 +62,12 @@ function looksLikeTitle(text: string): boolean {
 
 function readSubGoals(paras: Para[]): SubGoal[] {
   const out: SubGoal[] = [];
+  const sources: Para[][] = [];
   let field: 'goal' | 'indicator' | null = null;
   for (const p of paras) {
     const text = cleanText(p.text);
     const cur = out[out.length - 1];
+    if (cur) sources[sources.length - 1]!.push(p);
     if (GOAL.test(text) && cur) {
       cur.goal = appendText(cur.goal, text.replace(GOAL, ''));
       field = 'goal';
@@ -72,13 +77,16 @@ function readSubGoals(paras: Para[]): SubGoal[] {
     } else {
       const n = parseNumbered(text);
       if (n || looksLikeTitle(text) || !cur || field == null) {
-        out.push({ seq: n ? n.seq : null, title: cleanText(n ? n.rest : text) || null, goal: null, indicator: null });
+        if (cur) sources[sources.length - 1]!.pop();
+        out.push({ seq: n ? n.seq : null, title: cleanText(n ? n.rest : text) || null, goal: null, indicator: null, loc: locOf([p]) });
+        sources.push([p]);
         field = null;
       } else {
         cur[field] = appendText(cur[field], text);
       }
     }
   }
+  out.forEach((g, i) => (g.loc = locOf(sources[i]!)));
   return out;
 }
 
@@ -93,25 +101,32 @@ function readSafeguards(paras: Para[]): Safeguard[] {
   const out: Safeguard[] = [];
   let top: Numbered['style'] | null = null;
   const lines: string[][] = [];
+  const sources: Para[][] = [];
   for (const p of paras) {
     const text = cleanText(p.text);
     const n = parseNumbered(text);
     if (n && (top == null || n.style === top)) {
       top = n.style;
       const { title, text: body } = splitHeading(n.rest);
-      out.push({ seq: n.seq, title, text: null });
+      out.push({ seq: n.seq, title, text: null, loc: locOf([p]) });
       lines.push(body ? [body] : []);
+      sources.push([p]);
     } else if (out.length === 0) {
       // Unnumbered safeguards: each bold heading (or short line) starts an item.
       if (p.bold || p.heading != null || looksLikeTitle(text)) {
-        out.push({ seq: null, title: text, text: null });
+        out.push({ seq: null, title: text, text: null, loc: locOf([p]) });
         lines.push([]);
+        sources.push([p]);
       }
     } else {
       lines[lines.length - 1]!.push(text);
+      sources[sources.length - 1]!.push(p);
     }
   }
-  out.forEach((s, i) => (s.text = lines[i]!.length ? lines[i]!.join('\n') : null));
+  out.forEach((s, i) => {
+    s.text = lines[i]!.length ? lines[i]!.join('\n') : null;
+    s.loc = locOf(sources[i]!);
+  });
   return out;
 }
 
@@ -133,11 +148,14 @@ export function readPartOne(blocks: readonly Block[]): PartOneResult {
   }
   const overall = by.overall.map((p) => cleanText(p.text)).filter((t) => t !== '');
   const dept: Indicator[] = [];
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   for (const t of tables) {
-    const r = readIndicatorTable(t.rows, t.columns === 'grid');
+    if (t.rules === 'text') {
+      warnings.push(warning('table-no-rules', 'part one indicator table: drawn without ruling lines, columns rebuilt from text positions', locOf(t.rows)));
+    }
+    const r = readIndicatorTable(t.rows, t.columns === 'grid', 'part one indicator table: ');
     dept.push(...r.indicators);
-    warnings.push(...r.warnings.map((w) => `part one indicator table: ${w}`));
+    warnings.push(...r.warnings);
   }
   return {
     partOne: {

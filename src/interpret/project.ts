@@ -6,7 +6,8 @@
  * tables continued across pages, already stitched by the repair stage).
  */
 import { type Block, type Cell, type Para, type Row, type Table, cellAt } from '../model.js';
-import type { Project } from '../schema.js';
+import type { Project, Warning } from '../schema.js';
+import { NO_LOC, locOf, warning } from '../loc.js';
 import { cleanText, squash } from '../text/clean.js';
 import { numeralValue, parseNumbered, splitItems } from '../text/numbering.js';
 import { isProjectTitle } from '../segment.js';
@@ -102,7 +103,7 @@ interface ProjectOptions {
   gridReliable: boolean;
 }
 
-function readRows(rows: Row[], p: Project, warnings: string[], opts: ProjectOptions): void {
+function readRows(rows: Row[], p: Project, warnings: Warning[], opts: ProjectOptions): void {
   let indicatorFrom = rows.findIndex((r) => isHeaderRow(r) || isSubheaderRow(r));
   if (indicatorFrom < 0) indicatorFrom = rows.length;
   const top = rows.slice(0, indicatorFrom);
@@ -135,7 +136,7 @@ function readRows(rows: Row[], p: Project, warnings: string[], opts: ProjectOpti
     if (periods.length > 0) {
       const values = top[i + 1];
       i++;
-      p.spending_plan = readPlan(periods, row, values, opts.gridReliable, warnings, p.title);
+      p.spending_plan = readPlan(periods, row, values, opts.gridReliable, (m) => warnings.push(warning('plan-unplaced', m, locOf(values ? [values] : [row]))), p.title);
       afterBudget = false;
       continue;
     }
@@ -150,9 +151,9 @@ function readRows(rows: Row[], p: Project, warnings: string[], opts: ProjectOpti
       afterBudget = false;
     }
   }
-  const ind = readIndicatorTable(rows.slice(indicatorFrom), opts.gridReliable);
+  const ind = readIndicatorTable(rows.slice(indicatorFrom), opts.gridReliable, `project ${p.seq} (${p.title}): `);
   p.indicators = ind.indicators;
-  for (const w of ind.warnings) warnings.push(`project ${p.seq} (${p.title}): ${w}`);
+  warnings.push(...ind.warnings);
 }
 
 function readPlan(
@@ -160,7 +161,7 @@ function readPlan(
   header: Row,
   values: Row | undefined,
   gridReliable: boolean,
-  warnings: string[],
+  warn: (m: string) => void,
   title: string,
 ): Project['spending_plan'] {
   const plan = periods.map((c) => ({ period: c.text, value: null as string | null }));
@@ -177,7 +178,7 @@ function readPlan(
   if (filled.length === periods.length) {
     filled.forEach((c, k) => (plan[k]!.value = c.text));
   } else {
-    warnings.push(
+    warn(
       `project "${title}": spending plan has ${periods.length} periods but the source kept ${filled.length} value(s) without their columns; values left null`,
     );
   }
@@ -205,11 +206,32 @@ function readUnitLine(t: string, p: Project): boolean {
 
 export interface PartTwo {
   projects: Project[];
-  warnings: string[];
+  warnings: Warning[];
+}
+
+/** A number written in a spending-plan cell (`25%`, `25.00`), and whether it was a percentage. */
+function planAmount(v: string | null): { n: number; pct: boolean } | null {
+  const m = v ? /^(\d+(?:\.\d+)?)\s*([%％])?$/.exec(squash(v)) : null;
+  return m ? { n: Number(m[1]), pct: m[2] != null } : null;
+}
+
+/**
+ * Whether the spending plan reaches the whole budget by its last period, read either way
+ * plans are written: per-period shares (they add up to 100% or to the total) or running
+ * totals (the last one is 100% or the total). Null when the plan holds no numbers.
+ */
+export function planReaches(p: Project): boolean | null {
+  const amounts = p.spending_plan.map((x) => planAmount(x.value)).filter((a): a is { n: number; pct: boolean } => a != null);
+  if (amounts.length === 0) return null;
+  const near = (a: number, b: number) => Math.abs(a - b) <= Math.max(0.01, b * 0.001);
+  const sum = amounts.reduce((s, a) => s + a.n, 0);
+  const last = amounts[amounts.length - 1]!.n;
+  const targets = [100, ...(p.budget_total != null ? [p.budget_total] : [])];
+  return targets.some((t) => near(sum, t) || near(last, t));
 }
 
 export function readPartTwo(blocks: readonly Block[]): PartTwo {
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   const projects: Project[] = [];
   for (const raw of groupProjects(blocks)) {
     const titleText = raw.title ? cleanText(raw.title.text) : '';
@@ -231,6 +253,7 @@ export function readPartTwo(blocks: readonly Block[]): PartTwo {
       goals: [],
       indicators: [],
       explanation: null,
+      loc: NO_LOC,
     };
     const prose: string[] = [];
     for (const para of raw.paras) {
@@ -239,15 +262,23 @@ export function readPartTwo(blocks: readonly Block[]): PartTwo {
     }
     p.explanation = prose.length ? prose.join('\n') : null;
     const rows = raw.tables.flatMap((t) => t.rows);
+    p.loc = rows.length ? locOf(rows) : locOf(raw.title ? [raw.title] : []);
+    const at = `project ${p.seq} "${p.title}"`;
+    for (const t of raw.tables.filter((x) => x.rules === 'text')) {
+      warnings.push(warning('table-no-rules', `${at}: table drawn without ruling lines, columns rebuilt from text positions`, locOf(t.rows)));
+    }
     readRows(rows, p, warnings, { gridReliable: raw.tables.every((t) => t.columns === 'grid') });
     if (!p.title && p.project_name) p.title = p.project_name;
-    if (raw.tables.length === 0) warnings.push(`project ${p.seq} "${p.title}": title with no table`);
-    else if (p.indicators.length === 0) warnings.push(`project ${p.seq} "${p.title}": table has no indicator rows`);
+    if (raw.tables.length === 0) warnings.push(warning('project-no-table', `${at}: title with no table`, p.loc));
+    else if (p.indicators.length === 0) warnings.push(warning('project-no-indicators', `${at}: table has no indicator rows`, p.loc));
     if (p.budget_total != null && p.budget_fiscal != null) {
       const sum = p.budget_fiscal + (p.budget_other ?? 0);
       if (Math.abs(sum - p.budget_total) > 0.005) {
-        warnings.push(`project ${p.seq} "${p.title}": budget_total ${p.budget_total} ≠ fiscal ${p.budget_fiscal} + other ${p.budget_other ?? 0}`);
+        warnings.push(warning('budget-mismatch', `${at}: budget_total ${p.budget_total} ≠ fiscal ${p.budget_fiscal} + other ${p.budget_other ?? 0}`, p.loc));
       }
+    }
+    if (planReaches(p) === false) {
+      warnings.push(warning('plan-incomplete', `${at}: spending plan ${p.spending_plan.map((x) => x.value ?? '–').join(' / ')} does not reach 100% or the budget`, p.loc));
     }
     projects.push(p);
   }

@@ -14,6 +14,7 @@
 import { type Block, type Cell, type DocModel, type Row, InputError, cellOf, para } from '../model.js';
 import { PAGE_NUMBER, cleanText, joinLines } from '../text/clean.js';
 import { splitItems } from '../text/numbering.js';
+import { warning } from '../loc.js';
 
 export type TxtLayout = 'pdf' | 'docx';
 
@@ -84,15 +85,16 @@ function makeCell(raw: string, col: number, unwrap = false): Cell {
   return cellOf(paras, col);
 }
 
-function rowOf(fields: string[], breakBefore: boolean): Row {
-  return { cells: fields.map((f, i) => makeCell(f, i, true)), page: null, breakBefore };
+function rowOf(fields: string[], breakBefore: boolean, line: number): Row {
+  return { cells: fields.map((f, i) => makeCell(f, i, true)), page: null, breakBefore, line };
 }
 
-function paraLine(line: string): Block | null {
-  if (PAGE_NUMBER.test(line)) return null;
-  const parts = line.split('\t').map(cleanText).filter((t) => t !== '');
+/** A paragraph from dump line `n` (1-based), or null for a page number or blank. */
+function paraLine(text: string, n: number): Block | null {
+  if (PAGE_NUMBER.test(text)) return null;
+  const parts = text.split('\t').map(cleanText).filter((t) => t !== '');
   if (parts.length === 0) return null;
-  return para(parts.join('\t'));
+  return { ...para(parts.join('\t')), line: n };
 }
 
 function loadPdfStyle(lines: readonly string[]): Block[] {
@@ -120,19 +122,19 @@ function loadPdfStyle(lines: readonly string[]): Block[] {
         table = [];
         sawBreak = false;
       }
-      table.push(rowOf(fields, sawBreak));
+      table.push(rowOf(fields, sawBreak, i + 1));
       sawBreak = false;
       continue;
     }
     // A short line between two rows of one table, after a page break, is the rest of a cut row.
     const following = next(i);
     if (table && sawBreak && following != null && following.includes('\t') && cleanText(line).length <= 20) {
-      table.push(rowOf([line], true));
+      table.push(rowOf([line], true, i + 1));
       sawBreak = false;
       continue;
     }
     close();
-    const p = paraLine(line);
+    const p = paraLine(line, i + 1);
     if (p) blocks.push(p);
   }
   close();
@@ -143,12 +145,13 @@ function loadDocxStyle(lines: readonly string[]): Block[] {
   const blocks: Block[] = [];
   let rows: Row[] | null = null;
   let cur: string[][] | null = null; // current row: cells as lists of paragraph lines
+  let curLine = 0; // 1-based line where the current row starts
   let blankRun = false;
   const endRow = () => {
     if (cur && rows) {
       // Each line of a cell is one of its paragraphs.
       const cells = cur.map((paras, i) => cellOf(paras.map(cleanText), i));
-      if (cells.length) rows.push({ cells, page: null, breakBefore: false });
+      if (cells.length) rows.push({ cells, page: null, breakBefore: false, line: curLine });
     }
     cur = null;
   };
@@ -157,7 +160,7 @@ function loadDocxStyle(lines: readonly string[]): Block[] {
     if (rows && rows.length) blocks.push({ kind: 'table', rows, page: null, columns: 'order' });
     rows = null;
   };
-  for (const line of lines) {
+  for (const [i, line] of lines.entries()) {
     if (BLANK.test(line) && !line.includes('\t')) {
       endRow();
       blankRun = true;
@@ -165,7 +168,10 @@ function loadDocxStyle(lines: readonly string[]): Block[] {
     }
     if (line.includes('\t') && !TOC_LINE.test(line)) {
       rows ??= [];
-      cur ??= [];
+      if (!cur) {
+        cur = [];
+        curLine = i + 1;
+      }
       const fields = line.split('\t');
       const first = fields.shift()!;
       if (!BLANK.test(first)) {
@@ -185,7 +191,7 @@ function loadDocxStyle(lines: readonly string[]): Block[] {
       continue;
     }
     endTable();
-    const p = paraLine(line);
+    const p = paraLine(line, i + 1);
     if (p) blocks.push(p);
     blankRun = false;
   }
@@ -199,5 +205,5 @@ export async function loadTxt(bytes: Buffer): Promise<DocModel> {
   const lines = text.split('\n');
   const layout = detectLayout(lines);
   const blocks = layout === 'pdf' ? loadPdfStyle(lines) : loadDocxStyle(lines);
-  return { format: 'txt', blocks, pages: null, warnings: decoded.warning ? [decoded.warning] : [] };
+  return { format: 'txt', blocks, pages: null, warnings: decoded.warning ? [warning('text-damaged', decoded.warning)] : [] };
 }

@@ -27,7 +27,7 @@ export function joinBrokenParagraphs(model: DocModel): DocModel {
   for (const b of model.blocks) {
     const prev = out[out.length - 1];
     if (b.kind === 'para' && prev?.kind === 'para' && isCut(prev, b)) {
-      out[out.length - 1] = { ...prev, text: joinLines([prev.text, b.text]) };
+      out[out.length - 1] = { ...prev, text: joinLines([prev.text, b.text]), pageEnd: b.pageEnd ?? b.page ?? prev.pageEnd };
       continue;
     }
     out.push(b);

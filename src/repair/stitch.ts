@@ -98,6 +98,9 @@ function mergeInto(out: Row[], cur: Row): void {
       out[r] = { ...out[r]!, cells: out[r]!.cells.map((c) => (c.col === add.col && c.text === target.text ? { ...c, text, paras: newParas } : c)) };
     }
   }
+  // The joined row now ends on the page its rest was on.
+  const end = cur.pageEnd ?? cur.page;
+  if (end != null) out[last] = { ...out[last]!, pageEnd: Math.max(end, out[last]!.pageEnd ?? out[last]!.page ?? end) };
 }
 
 /**

@@ -13,7 +13,9 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Block, Cell, DocModel, Row, Table } from '../../model.js';
+import type { BBox, Block, Cell, DocModel, Row, Table } from '../../model.js';
+import type { Warning } from '../../schema.js';
+import { warning } from '../../loc.js';
 import { InputError, cellOf, para } from '../../model.js';
 import { PAGE_NUMBER, cleanText, joinLines } from '../../text/clean.js';
 import { rulings } from './geometry.js';
@@ -25,11 +27,15 @@ export interface PdfLoadOptions {
   maxPages: number;
 }
 
+/** Turns a box in PDF user space (y up) into the contract's page box (points, origin top-left). */
+type ToBox = (x0: number, top: number, x1: number, bottom: number) => BBox;
+
 interface PageContent {
   page: number;
-  warning: string | null;
+  warning: Warning | null;
   /** Page box height, for telling the header and footer zones. */
   height: number;
+  box: ToBox;
   /** Lines outside tables. */
   lines: Line[];
   tables: Array<{ top: number; table: Table }>;
@@ -68,7 +74,7 @@ function cellParas(lines: Line[], right: number): string[] {
   return paras.map((p) => joinLines(p)).filter((t) => t !== '');
 }
 
-function gridTable(grid: Grid, items: Item[], page: number): Table {
+function gridTable(grid: Grid, items: Item[], page: number, box: ToBox): Table {
   const inCell = new Map<GridCell, Item[]>();
   for (const it of items) {
     const cx = it.x + it.w / 2;
@@ -89,19 +95,31 @@ function gridTable(grid: Grid, items: Item[], page: number): Table {
       else if (g.row < r && r < g.row + g.rowSpan) cells.push({ ...made.get(g)!, merged: true });
     }
     cells.sort((a, b) => a.col - b.col);
-    if (cells.length && cells.some((c) => !c.merged)) rows.push({ cells, page, breakBefore: false });
+    const bbox = box(grid.x0, grid.ys[r]!, grid.x1, grid.ys[r + 1]!);
+    if (cells.length && cells.some((c) => !c.merged)) rows.push({ cells, page, breakBefore: false, bbox });
   }
-  return { kind: 'table', rows, page, columns: 'grid', xs: grid.xs };
+  return { kind: 'table', rows, page, columns: 'grid', xs: grid.xs, rules: 'drawn' };
+}
+
+/** Box around some text items (baseline to ascender, with a little descent). */
+function itemsBox(items: readonly Item[], box: ToBox): BBox | null {
+  if (items.length === 0) return null;
+  const x0 = Math.min(...items.map((i) => i.x));
+  const x1 = Math.max(...items.map((i) => i.x + i.w));
+  const top = Math.max(...items.map((i) => i.y + i.size));
+  const bottom = Math.min(...items.map((i) => i.y - i.size * 0.2));
+  return box(x0, top, x1, bottom);
 }
 
 type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
 
 /** A table rebuilt from the text alone (textgrid.ts) in the model's shape. */
-function textTable(t: TextTable, page: number): Table {
+function textTable(t: TextTable, page: number, box: ToBox): Table {
   const rows: Row[] = [];
   for (let r = 0; r < t.rows; r++) {
     const byCol = new Map<number, TextCell>();
-    for (const c of t.cells.filter((x) => x.row === r)) {
+    const inRow = t.cells.filter((x) => x.row === r);
+    for (const c of inRow) {
       const same = byCol.get(c.col);
       if (same) same.items.push(...c.items);
       else byCol.set(c.col, { ...c, items: [...c.items] });
@@ -109,9 +127,9 @@ function textTable(t: TextTable, page: number): Table {
     const cells: Cell[] = [...byCol.values()]
       .sort((a, b) => a.col - b.col)
       .map((c) => cellOf(cellParas(toLines(c.items), c.right), c.col, c.colSpan));
-    if (cells.length) rows.push({ cells, page, breakBefore: false });
+    if (cells.length) rows.push({ cells, page, breakBefore: false, bbox: itemsBox(inRow.flatMap((c) => c.items), box) });
   }
-  return { kind: 'table', rows, page, columns: 'grid', xs: t.xs };
+  return { kind: 'table', rows, page, columns: 'grid', xs: t.xs, rules: 'text' };
 }
 
 async function readPage(doc: PdfDocument, n: number): Promise<PageContent> {
@@ -134,15 +152,18 @@ async function readPage(doc: PdfDocument, n: number): Promise<PageContent> {
     const fromText = tablesFromText(rest);
     const taken = new Set(fromText.flatMap((t) => t.items));
     const free = rest.filter((it) => !taken.has(it));
-    const [, y0, , y1] = page.view as [number, number, number, number];
+    const [x0, y0, , y1] = page.view as [number, number, number, number];
+    const box: ToBox = (a, top, b, bottom) => [a - x0, y1 - top, b - x0, y1 - bottom];
+    const loc = { page: n, page_end: n, bbox: null, table: null, row: null, line: null };
     return {
       page: n,
-      warning: found === 'too-many-lines' ? `page ${n}: more than ${MAX_SEGMENTS} drawn lines; tables on it were not rebuilt` : null,
+      warning: found === 'too-many-lines' ? warning('page-too-many-lines', `page ${n}: more than ${MAX_SEGMENTS} drawn lines; tables on it were not rebuilt`, loc) : null,
       height: y1 - y0,
+      box,
       lines: toLines(free),
       tables: [
-        ...grids.map((g) => ({ top: g.top, table: gridTable(g, byGrid.get(g)!, n) })),
-        ...fromText.map((t) => ({ top: t.top, table: textTable(t, n) })),
+        ...grids.map((g) => ({ top: g.top, table: gridTable(g, byGrid.get(g)!, n, box) })),
+        ...fromText.map((t) => ({ top: t.top, table: textTable(t, n, box) })),
       ],
     };
   } finally {
@@ -243,7 +264,7 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
     }
     const chars = pages.reduce((s, p) => s + p.lines.reduce((k, l) => k + l.text.length, 0) + p.tables.length, 0);
     if (chars < 20) throw new InputError('no text layer: scanned pages need OCR', 'no-text-layer');
-    const warnings = pages.map((p) => p.warning).filter((w): w is string => w != null);
+    const warnings = pages.map((p) => p.warning).filter((w): w is Warning => w != null);
     return { format: 'pdf', blocks: assemble(pages), pages: doc.numPages, warnings };
   } finally {
     await doc.destroy();
@@ -281,7 +302,8 @@ function assemble(pages: PageContent[]): Block[] {
         const text = group.length === 1 ? group[0]!.text.split('\t').map(cleanText).filter(Boolean).join('\t') : joinLines(group.map((l) => l.text));
         if (text === '') continue;
         const size = Math.max(...group.map((l) => l.size));
-        placed.push({ top: group[0]!.y + group[0]!.size, block: para(text, { page: p.page, heading: size > bodySize + 1 ? 1 : null }) });
+        const bbox = itemsBox(group.flatMap((l) => l.items), p.box);
+        placed.push({ top: group[0]!.y + group[0]!.size, block: { ...para(text, { page: p.page, heading: size > bodySize + 1 ? 1 : null }), bbox } });
       }
     }
     placed.sort((a, b) => b.top - a.top);
