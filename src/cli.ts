@@ -13,6 +13,12 @@ import { DEFAULT_BATCH, runBatch } from './batch/run.js';
 import type { ProgressMode } from './batch/progress.js';
 import type { OutputKind } from './writers/aggregate.js';
 import { VERSION } from './version.js';
+import { DEFAULT_REVIEW, writeReview } from './review/index.js';
+
+async function review(outDir: string, images: boolean): Promise<void> {
+  const r = await writeReview(outDir, { ...DEFAULT_REVIEW, images });
+  process.stderr.write(`jixiao: review of ${r.documents} document(s), ${r.pages} page image(s) → ${r.index}\n`);
+}
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -47,6 +53,7 @@ program
   .option('--force', 'redo inputs the manifest says are done', false)
   .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'log', 'none']).default('auto'))
   .option('--in-process', 'parse in the main thread instead of worker threads (debugging)', false)
+  .option('--review', 'also write the review report (review/index.html) when the run ends', false)
   .addHelpText(
     'after',
     `
@@ -54,6 +61,7 @@ Outputs (in --out):
   docs/<doc_id>.json   one contract document per input (doc_id = first 16 hex of the input's sha256)
   documents.jsonl      every document, one per line, with its source
   projects.csv  indicators.csv  sub_goals.csv  safeguards.csv
+  warnings.csv         every warning: code, message, page/table/row/line
   errors.jsonl         inputs that failed, with the reason
   manifest.jsonl       every input's sha256 and status; a re-run skips unchanged inputs
 
@@ -83,6 +91,17 @@ Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error, no
       process.stderr.write('jixiao: no input files found\n');
       process.exitCode = 2;
     } else process.exitCode = summary.failed > 0 || summary.missing.length > 0 ? 1 : 0;
+    if (o.review && summary.total > 0) await review(o.out, true);
+  });
+
+program
+  .command('review')
+  .description('write a static HTML report over an output folder: each table as extracted beside its source page, warnings first')
+  .argument('[outdir]', 'output folder of an extract run', 'output')
+  .option('--no-images', 'do not render source pages (tables and provenance only)')
+  .addHelpText('after', '\nWrites <outdir>/review/index.html (documents sorted by warnings) and one page per document. Opens offline.')
+  .action(async (outDir: string, o: { images: boolean }) => {
+    await review(outDir, o.images);
   });
 
 try {

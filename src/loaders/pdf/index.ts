@@ -11,14 +11,13 @@
  * - Page artifacts — page numbers, running headers and footers repeated across pages — are
  *   dropped here; tables running across pages are stitched by the repair stage.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { BBox, Block, Cell, DocModel, Row, Table } from '../../model.js';
 import type { Warning } from '../../schema.js';
 import { warning } from '../../loc.js';
 import { InputError, cellOf, para } from '../../model.js';
 import { PAGE_NUMBER, cleanText, joinLines } from '../../text/clean.js';
 import { rulings } from './geometry.js';
+import { type PdfDocument, openPdf } from './open.js';
 import { type TextCell, type TextTable, tablesFromText } from './textgrid.js';
 import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
 import { type Item, type Line, opensItem, toLines, toParagraphs } from './text.js';
@@ -41,18 +40,6 @@ interface PageContent {
   tables: Array<{ top: number; table: Table }>;
 }
 
-
-/** pdf.js's CJK character maps and standard font data, shipped in the pdfjs-dist package. */
-const PDFJS_DIR = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
-const CMAP_URL = `${path.join(PDFJS_DIR, 'cmaps')}${path.sep}`;
-const STANDARD_FONTS_URL = `${path.join(PDFJS_DIR, 'standard_fonts')}${path.sep}`;
-
-type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-let pdfjsPromise: Promise<PdfJs> | null = null;
-function pdfjs(): Promise<PdfJs> {
-  pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs');
-  return pdfjsPromise;
-}
 
 function toItem(raw: unknown): Item | null {
   const it = raw as { str?: string; transform?: number[]; width?: number };
@@ -110,8 +97,6 @@ function itemsBox(items: readonly Item[], box: ToBox): BBox | null {
   const bottom = Math.min(...items.map((i) => i.y - i.size * 0.2));
   return box(x0, top, x1, bottom);
 }
-
-type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
 
 /** A table rebuilt from the text alone (textgrid.ts) in the model's shape. */
 function textTable(t: TextTable, page: number, box: ToBox): Table {
@@ -231,25 +216,7 @@ function percentile(values: number[], q: number): number {
 }
 
 export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocModel> {
-  const lib = await pdfjs();
-  let doc;
-  try {
-    doc = await lib.getDocument({
-      data: new Uint8Array(bytes),
-      cMapUrl: CMAP_URL,
-      cMapPacked: true,
-      standardFontDataUrl: STANDARD_FONTS_URL,
-      verbosity: 0,
-      isEvalSupported: false,
-      disableFontFace: true,
-      useSystemFonts: false,
-      stopAtErrors: false,
-    }).promise;
-  } catch (err) {
-    const e = err as Error;
-    if (e.name === 'PasswordException') throw new InputError('encrypted PDF: a password is needed to open it', 'encrypted-pdf');
-    throw new InputError(`not a readable PDF: ${e.message}`, 'corrupt-pdf');
-  }
+  const doc = await openPdf(bytes);
   try {
     if (doc.numPages > opts.maxPages) {
       throw new InputError(`too many pages: ${doc.numPages} (limit ${opts.maxPages})`, 'too-many-pages');
