@@ -58,6 +58,12 @@ export interface Row extends Source {
   page: number | null;
   /** The row is the first of its table on a new page (a page break lies before it). */
   breakBefore: boolean;
+  /**
+   * No rule closes the row above (it continues a row cut at the foot of the previous page) or
+   * below (it goes on at the top of the next page): a browser's cut row. Set by the PDF loader.
+   */
+  openAbove?: boolean;
+  openBelow?: boolean;
   /** Index of the table in the document (after stitching) and of the row in it; set by the locate stage. */
   at?: { table: number; row: number };
 }

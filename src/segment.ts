@@ -16,6 +16,10 @@ const PART = /^第([一二三四五])部分/;
 /** A TOC line: title followed by leaders and/or a page number, or Word's broken-reference text. */
 const TOC_ENTRY = /([.…·•]{2,}|\t|\s)\s*(\d{1,4})\s*$|错误！未定义书签。?\s*$/;
 
+/** A short contents line ending in a page number, with nothing between title and number. */
+const BARE_ENTRY = /^.{2,78}?\D(\d{1,4})$/;
+const TRAILING_NUMBER = /(\d{1,4})\s*$/;
+
 export function isTocEntry(p: Para): boolean {
   return TOC_ENTRY.test(p.text) || /[.…·]{4,}/.test(p.text);
 }
@@ -32,9 +36,18 @@ export function segment(blocks: readonly Block[]): Segments {
   const toc: Para[] = [];
   if (tocAt >= 0) {
     let i = tocAt + 1;
+    let lastPage = 0;
     while (i < blocks.length) {
       const b = blocks[i]!;
-      if (b.kind !== 'para' || !(isTocEntry(b) || partNumber(b) !== null)) break;
+      if (b.kind !== 'para') break;
+      // Inside the contents, an entry may meet its page number with no leader, tab or space
+      // left between them once cleaned (`一、总体绩效目标 1` → `一、总体绩效目标1`): taken while the
+      // page numbers do not go back.
+      const bare = BARE_ENTRY.exec(b.text);
+      const loose = bare != null && Number(bare[1]) >= lastPage;
+      if (!(isTocEntry(b) || partNumber(b) !== null || loose)) break;
+      const page = TRAILING_NUMBER.exec(b.text);
+      if (page && partNumber(b) === null) lastPage = Number(page[1]);
       toc.push(b);
       i++;
     }

@@ -10,6 +10,8 @@
  *    cell by cell. In the indicator part a row is taken as cut when it lacks a cell every
  *    row has (三级指标 … 依据), when it has neither level where every row so far had its own
  *    二级指标, or when a level name cut short (`产出指` + `标`) is completed by it.
+ *    A row that no drawn rule closes at the foot of the page, nor above its rest (browsers
+ *    print cut rows that way), is joined whatever its cells look like.
  * 4. A vertically merged level cell whose text the break split between the pages is rejoined
  *    on every row it covers.
  *
@@ -166,7 +168,9 @@ export function stitchRows(input: readonly Row[]): Row[] {
     }
     if (isSubheaderRow(row) && afterBreak && out.some((r) => isSubheaderRow(r) || sameRow(r, row))) continue;
     const prev = out[out.length - 1];
-    if (afterBreak && prev && !isHeaderRow(prev) && !isSubheaderRow(prev) && isContinuation(prev, row, header, inIndicators, level2Merged)) {
+    // A row that no rule closes at the foot of the page, nor above its rest, was cut, whatever its cells look like.
+    const open = prev?.openBelow === true && row.openAbove === true;
+    if (afterBreak && prev && !isHeaderRow(prev) && !isSubheaderRow(prev) && (open || isContinuation(prev, row, header, inIndicators, level2Merged))) {
       mergeInto(out, row);
       afterBreak = false;
       continue;

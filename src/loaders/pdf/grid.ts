@@ -37,7 +37,17 @@ export interface Grid {
   x1: number;
   top: number;
   bottom: number;
+  /**
+   * The grid was closed where no rule is drawn: vertical lines run on above the top rule or
+   * below the bottom one. Browsers draw a row cut by a page break that way, without the
+   * border under its part at the foot of the page (and above its rest on the next).
+   */
+  openTop: boolean;
+  openBottom: boolean;
 }
+
+/** Vertical lines running this far past the outer rule make a row that no rule closes. */
+const OPEN_RUN = 4;
 
 /** Joins collinear segments that overlap or nearly touch (sort and sweep per line position). */
 function mergeCollinear(segs: Segment[]): Segment[] {
@@ -105,10 +115,24 @@ function covered(lines: Segment[], pos: number, from: number, to: number): boole
 function buildGrid(comp: Segment[]): Grid | null {
   const hs = comp.filter((s) => s.dir === 'h');
   const vs = comp.filter((s) => s.dir === 'v');
-  if (hs.length < 2 || vs.length < 2) return null;
+  if (hs.length < 1 || vs.length < 2) return null;
   const xs = snap(vs.map((v) => v.pos));
   const ys = snap(hs.map((h) => h.pos)).reverse();
-  if (xs.length < 2 || ys.length < 2) return null;
+  if (xs.length < 2) return null;
+  // Close the grid where the vertical lines run past the outer rules (a row cut by a page break).
+  const vTop = Math.max(...vs.map((v) => v.b));
+  const vBottom = Math.min(...vs.map((v) => v.a));
+  const openTop = vTop > ys[0]! + OPEN_RUN && vs.filter((v) => v.b > ys[0]! + OPEN_RUN).length >= 2;
+  const openBottom = vBottom < ys[ys.length - 1]! - OPEN_RUN && vs.filter((v) => v.a < ys[ys.length - 1]! - OPEN_RUN).length >= 2;
+  if (openTop) {
+    ys.unshift(vTop);
+    hs.push({ dir: 'h', pos: vTop, a: xs[0]!, b: xs[xs.length - 1]! });
+  }
+  if (openBottom) {
+    ys.push(vBottom);
+    hs.push({ dir: 'h', pos: vBottom, a: xs[0]!, b: xs[xs.length - 1]! });
+  }
+  if (ys.length < 2) return null;
   const nr = ys.length - 1;
   const nc = xs.length - 1;
   const taken: boolean[][] = Array.from({ length: nr }, () => new Array<boolean>(nc).fill(false));
@@ -124,7 +148,7 @@ function buildGrid(comp: Segment[]): Grid | null {
       cells.push({ row: r, col: c, rowSpan: r2 - r, colSpan: c2 - c, x0: xs[c]!, x1: xs[c2]!, top: ys[r]!, bottom: ys[r2]! });
     }
   }
-  return { xs, ys, cells, x0: xs[0]!, x1: xs[nc]!, top: ys[0]!, bottom: ys[nr]! };
+  return { xs, ys, cells, x0: xs[0]!, x1: xs[nc]!, top: ys[0]!, bottom: ys[nr]!, openTop, openBottom };
 }
 
 /** All tables drawn on a page, top to bottom. */

@@ -83,7 +83,9 @@ function gridTable(grid: Grid, items: Item[], page: number, box: ToBox): Table {
     }
     cells.sort((a, b) => a.col - b.col);
     const bbox = box(grid.x0, grid.ys[r]!, grid.x1, grid.ys[r + 1]!);
-    if (cells.length && cells.some((c) => !c.merged)) rows.push({ cells, page, breakBefore: false, bbox });
+    if (cells.length && cells.some((c) => !c.merged)) {
+      rows.push({ cells, page, breakBefore: false, bbox, openAbove: r === 0 && grid.openTop, openBelow: r === nRows - 1 && grid.openBottom });
+    }
   }
   return { kind: 'table', rows, page, columns: 'grid', xs: grid.xs, rules: 'drawn' };
 }

@@ -46,9 +46,25 @@ export function toLines(items: readonly Item[]): Line[] {
   return lines
     .map((l) => {
       const its = l.items.sort((a, b) => a.x - b.x);
-      return { text: joinItems(its, l.size, l.y), x0: its[0]!.x, x1: Math.max(...its.map((i) => i.x + i.w)), y: l.y, size: l.size, items: its };
+      return { text: joinItems(its, l.size, mainBaseline(its)), x0: its[0]!.x, x1: Math.max(...its.map((i) => i.x + i.w)), y: l.y, size: l.size, items: its };
     })
     .sort((a, b) => b.y - a.y || a.x0 - b.x0);
+}
+
+/**
+ * The baseline most of a line's text sits on (by characters): a raised superscript written
+ * first, at the same font size, must not become the line's baseline.
+ */
+function mainBaseline(items: readonly Item[]): number {
+  const weight = new Map<number, number>();
+  for (const it of items) {
+    const k = Math.round(it.y * 2) / 2;
+    weight.set(k, (weight.get(k) ?? 0) + it.str.trim().length);
+  }
+  let best = items[0]!.y;
+  let most = -1;
+  for (const [y, w] of weight) if (w > most) [best, most] = [y, w];
+  return best;
 }
 
 /** Joins a line's items; a real gap becomes a space, a wide gap (TOC leader, tab stop) a tab. */

@@ -23,6 +23,7 @@ interface Chunk {
   x1: number;
   y: number;
   size: number;
+  text: string;
 }
 
 interface TLine {
@@ -54,9 +55,11 @@ function chunksOf(line: Line): Chunk[] {
   const out: Chunk[] = [];
   let cur: Chunk | null = null;
   for (const it of line.items) {
-    if (cur && it.x - cur.x1 <= Math.max(line.size * 0.55, 3)) cur.x1 = Math.max(cur.x1, it.x + it.w);
-    else {
-      cur = { x0: it.x, x1: it.x + it.w, y: line.y, size: line.size };
+    if (cur && it.x - cur.x1 <= Math.max(line.size * 0.55, 3)) {
+      cur.x1 = Math.max(cur.x1, it.x + it.w);
+      cur.text += it.str;
+    } else {
+      cur = { x0: it.x, x1: it.x + it.w, y: line.y, size: line.size, text: it.str };
       out.push(cur);
     }
   }
@@ -64,6 +67,29 @@ function chunksOf(line: Line): Chunk[] {
 }
 
 const overlapsX = (a: Chunk, b: Chunk) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0;
+
+/**
+ * Table-of-contents entries printed without leaders: a title and a bare page number apart.
+ * Three or more such lines in a run (headings between them allowed), their numbers never
+ * going back, are contents, not a two-column table.
+ */
+function contentsLines(lines: readonly Line[]): Set<Line> {
+  const out = new Set<Line>();
+  let run: Array<{ line: Line; page: number }> = [];
+  const close = () => {
+    const pages = run.map((r) => r.page);
+    if (run.length >= 3 && pages.every((p, i) => i === 0 || p >= pages[i - 1]!)) for (const r of run) out.add(r.line);
+    run = [];
+  };
+  for (const line of lines) {
+    const chunks = chunksOf(line);
+    const last = chunks[chunks.length - 1]?.text.trim() ?? '';
+    if (chunks.length === 2 && /^\d{1,4}$/.test(last) && /\D$/.test(chunks[0]!.text.trim())) run.push({ line, page: Number(last) });
+    else if (chunks.length !== 1) close();
+  }
+  close();
+  return out;
+}
 
 /** Table regions on a page's free lines, cut into bands at indicator header rows. */
 function bands(lines: Line[]): TLine[][] {
@@ -87,9 +113,10 @@ function bands(lines: Line[]): TLine[][] {
     region = [];
   };
   let prev: Line | null = null;
+  const contents = contentsLines(lines);
   for (const line of lines) {
     // A table-of-contents entry (title … page number) is no table row.
-    const chunks = TOC_ENTRY.test(line.text) ? [{ x0: line.x0, x1: line.x1, y: line.y, size: line.size }] : chunksOf(line);
+    const chunks = TOC_ENTRY.test(line.text) || contents.has(line) ? [{ x0: line.x0, x1: line.x1, y: line.y, size: line.size, text: line.text }] : chunksOf(line);
     const near = prev != null && prev.y - line.y <= Math.max(prev.size, line.size) * 2.6;
     if (region.length && !near) flush();
     if (region.length || chunks.length >= 2) region.push({ line, chunks });
