@@ -44,6 +44,11 @@ export interface Grid {
    */
   openTop: boolean;
   openBottom: boolean;
+  /**
+   * Column ranges of the bottom edge that no rule closes: a merged cell going on past the
+   * table's last rule (its text may overflow below it, as WeasyPrint prints a cut rowspan).
+   */
+  openBelow: Array<[number, number]>;
 }
 
 /** Vertical lines running this far past the outer rule make a row that no rule closes. */
@@ -148,7 +153,9 @@ function buildGrid(comp: Segment[]): Grid | null {
       cells.push({ row: r, col: c, rowSpan: r2 - r, colSpan: c2 - c, x0: xs[c]!, x1: xs[c2]!, top: ys[r]!, bottom: ys[r2]! });
     }
   }
-  return { xs, ys, cells, x0: xs[0]!, x1: xs[nc]!, top: ys[0]!, bottom: ys[nr]!, openTop, openBottom };
+  const openBelow: Array<[number, number]> = [];
+  for (let c = 0; c < nc; c++) if (!covered(hs, ys[nr]!, xs[c]!, xs[c + 1]!)) openBelow.push([xs[c]!, xs[c + 1]!]);
+  return { xs, ys, cells, x0: xs[0]!, x1: xs[nc]!, top: ys[0]!, bottom: ys[nr]!, openTop, openBottom, openBelow };
 }
 
 /** All tables drawn on a page, top to bottom. */

@@ -20,7 +20,7 @@ import { rulings } from './geometry.js';
 import { type PdfDocument, openPdf } from './open.js';
 import { type TextCell, type TextTable, tablesFromText } from './textgrid.js';
 import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
-import { type Item, type Line, opensItem, toLines, toParagraphs } from './text.js';
+import { type Item, type Line, opensItem, toLines, toParagraphs, wrapped } from './text.js';
 
 export interface PdfLoadOptions {
   maxPages: number;
@@ -49,11 +49,16 @@ function toItem(raw: unknown): Item | null {
   return { str: it.str, x: e, y: f, w: it.width ?? 0, size };
 }
 
+/** Space between a cell's rule and its text, when a cell's own lines cannot tell. */
+const CELL_PADDING = 4;
+
 function cellParas(lines: Line[], right: number): string[] {
   const paras: string[][] = [];
   let prev: Line | null = null;
+  // The cell's text edge: where its longest line ends, or the rule less the usual padding.
+  const edge = Math.max(right - CELL_PADDING, ...lines.map((l) => l.x1));
   for (const l of lines) {
-    const brk = prev == null || opensItem(l.text) || prev.x1 < right - 4 - l.size * 1.5;
+    const brk = prev == null || opensItem(l.text) || !wrapped(prev, l, Math.min(edge, right));
     if (brk) paras.push([l.text]);
     else paras[paras.length - 1]!.push(l.text);
     prev = l;
@@ -61,12 +66,21 @@ function cellParas(lines: Line[], right: number): string[] {
   return paras.map((p) => joinLines(p)).filter((t) => t !== '');
 }
 
+/** Whether a text item at (cx, cy) hangs just under a part of the grid's bottom edge that no rule closes. */
+function hangsBelow(grid: Grid, cx: number, cy: number, size: number): boolean {
+  return grid.bottom - cy <= size * 3 && grid.openBelow.some(([a, b]) => cx >= a && cx <= b);
+}
+
 function gridTable(grid: Grid, items: Item[], page: number, box: ToBox): Table {
   const inCell = new Map<GridCell, Item[]>();
   for (const it of items) {
     const cx = it.x + it.w / 2;
     const cy = it.y + it.size * 0.35;
-    const c = grid.cells.find((g) => cx >= g.x0 && cx <= g.x1 && cy <= g.top && cy >= g.bottom);
+    // Text just under an unclosed bottom edge overflows the last row's cell there.
+    const below = cy < grid.bottom && hangsBelow(grid, cx, cy, it.size);
+    const c = below
+      ? grid.cells.find((g) => cx >= g.x0 && cx <= g.x1 && g.bottom === grid.bottom)
+      : grid.cells.find((g) => cx >= g.x0 && cx <= g.x1 && cy <= g.top && cy >= g.bottom);
     if (c) inCell.set(c, [...(inCell.get(c) ?? []), it]);
   }
   const made = new Map<GridCell, Cell>();
@@ -131,7 +145,7 @@ async function readPage(doc: PdfDocument, n: number): Promise<PageContent> {
     for (const it of items) {
       const cx = it.x + it.w / 2;
       const cy = it.y + it.size * 0.35;
-      const g = grids.find((gr) => cx >= gr.x0 - 1 && cx <= gr.x1 + 1 && cy <= gr.top + 1 && cy >= gr.bottom - 1);
+      const g = grids.find((gr) => cx >= gr.x0 - 1 && cx <= gr.x1 + 1 && cy <= gr.top + 1 && (cy >= gr.bottom - 1 || hangsBelow(gr, cx, cy, it.size)));
       if (g) byGrid.get(g)!.push(it);
       else rest.push(it);
     }

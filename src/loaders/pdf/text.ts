@@ -85,6 +85,54 @@ function joinItems(items: readonly Item[], size: number, baseline: number): stri
   return out;
 }
 
+/** How a sentence or clause ends: a paragraph rarely ends without one of these. */
+const SENTENCE_END = /[。！？；：…!?;:]$/;
+
+/** Characters a line may not start with (closing punctuation stays with the character before). */
+const NO_LINE_START = /[，。、；：？！”’）》」』】〕,.;:?!)\]%]/;
+/** Characters a line may not end with (opening punctuation goes with the character after). */
+const NO_LINE_END = /[“‘（《「『【〔(\[]/;
+
+/**
+ * Width of the start of `l` that a line break could not have split: its first character with
+ * any closing punctuation after it (and the character after opening punctuation), or its first
+ * Latin word or number.
+ */
+function firstRunWidth(l: Line): number {
+  const chars: Array<{ ch: string; w: number }> = [];
+  for (const it of l.items) {
+    const n = [...it.str].length;
+    for (const ch of it.str) chars.push({ ch, w: n ? it.w / n : it.size });
+    if (chars.length > 24) break;
+  }
+  let i = 0;
+  let w = 0;
+  const take = () => (w += chars[i++]!.w);
+  if (i < chars.length && /[A-Za-z0-9]/.test(chars[i]!.ch)) {
+    while (i < chars.length && /[A-Za-z0-9.,%\-]/.test(chars[i]!.ch)) take();
+    return w;
+  }
+  while (i < chars.length && NO_LINE_END.test(chars[i]!.ch)) take();
+  if (i < chars.length) take();
+  while (i < chars.length && NO_LINE_START.test(chars[i]!.ch)) take();
+  return w;
+}
+
+/**
+ * Whether the break between `prev` and `l` was a wrap: the start of `l` would not have fitted
+ * after `prev` before `right` (the column's right edge). Works for justified and ragged-right
+ * text alike: a paragraph that ends leaves room on its last line.
+ */
+export function wrapped(prev: Line, l: Line, right: number): boolean {
+  // A word or number cut by the wrap (`100.0` + `0%` in a narrow cell) was too long for the line.
+  if (/[A-Za-z0-9.%]$/.test(prev.text) && /^[A-Za-z0-9.%]/.test(l.text)) return true;
+  const size = Math.min(prev.size, l.size);
+  // A line that stops mid-sentence with little room left was wrapped, even where the engine
+  // breaks Chinese between words rather than characters (ragged right).
+  if (!SENTENCE_END.test(prev.text.trim()) && right - prev.x1 < size * 3) return true;
+  return prev.x1 + firstRunWidth(l) > right + size * 0.05;
+}
+
 const ITEM_START = /^\s*(?:\d{1,2}[.．、](?:\d{1,2}[.．、])?[^\d\s]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[\u2460-\u2473])/;
 
 /** Whether a line opens a numbered item. */
@@ -109,7 +157,10 @@ function paragraphGap(prev: Line, l: Line, opts: ParaOptions): boolean {
 
 /** A line set in the middle of the column (a wrapped centred heading goes on centred). */
 function centred(l: Line, opts: ParaOptions): boolean {
-  return Math.abs(l.x0 - opts.left - (opts.right - l.x1)) < l.size * 1.5 && l.x0 > opts.left + l.size * 2;
+  const indent = l.x0 - opts.left;
+  const room = opts.right - l.x1;
+  // Room on both sides, and about as much on each: a full line whose first line is indented is not centred.
+  return Math.abs(indent - room) < l.size * 1.5 && indent > l.size * 2 && room > l.size * 1.5;
 }
 
 /**
@@ -126,7 +177,7 @@ export function toParagraphs(lines: readonly Line[], opts: ParaOptions): Line[][
       if (Math.abs(prev.size - l.size) > 0.6) brk = true;
       else if (prev.y - l.y > size * 2.1) brk = true;
       else if (paragraphGap(prev, l, opts)) brk = true;
-      else if (prev.x1 < opts.right - size * 1.5) brk = true;
+      else if (!wrapped(prev, l, opts.right)) brk = true;
       else if (centred(prev, opts) && !centred(l, opts)) brk = true;
       else if (l.x0 > opts.left + size * 0.8 && !(prev.x1 >= opts.right - size && centred(l, opts))) brk = true;
       else if (opensItem(l.text)) brk = true;
