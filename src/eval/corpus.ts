@@ -7,6 +7,7 @@ import path from 'node:path';
 import { extractBytes } from '../extract.js';
 import type { BudgetDocument } from '../schema.js';
 import { CATEGORIES, type Category, type Score, ratio, scoreDocument } from './score.js';
+import { textLayer } from './layer.js';
 
 export const CORPUS_FILES = [
   ['docx', 'document.docx'],
@@ -40,7 +41,8 @@ export async function evaluateLayouts(dir: string, corpus: string): Promise<Eval
 async function scoreFile(file: string, gold: BudgetDocument, doc: string, format: string): Promise<EvalResult> {
   try {
     const { record } = await extractBytes(readFileSync(file), file);
-    return { doc, format, error: null, warnings: record.warnings.length, score: scoreDocument(record, gold) };
+    const layer = record.source.format === 'pdf' ? textLayer(file) : null;
+    return { doc, format, error: null, warnings: record.warnings.length, score: scoreDocument(record, gold, layer) };
   } catch (err) {
     return { doc, format, error: (err as Error).message, warnings: 0, score: EMPTY };
   }
@@ -48,6 +50,7 @@ async function scoreFile(file: string, gold: BudgetDocument, doc: string, format
 
 const EMPTY: Score = {
   silent: 0,
+  lost: 0,
   indicators: { ok: 0, total: 1 },
   values: { ok: 0, total: 1 },
   projectFields: { ok: 0, total: 1 },
@@ -99,18 +102,20 @@ export function totalsByFormat(results: readonly EvalResult[]): Record<string, R
 }
 
 export function formatTable(results: readonly EvalResult[]): string {
-  const head = ['document', 'format', ...CATEGORIES.map((c) => LABELS[c]), 'warnings', 'silent'];
+  const head = ['document', 'format', ...CATEGORIES.map((c) => LABELS[c]), 'warnings', 'silent', 'lost by producer'];
   const rows: string[][] = results.map((r) => [
     r.doc,
     r.format,
     ...CATEGORIES.map((c) => (r.error ? 'ERROR' : pct(r.score[c].ok, r.score[c].total))),
     r.error ? r.error.slice(0, 40) : String(r.warnings),
     r.error ? '' : String(r.score.silent),
+    r.error ? '' : String(r.score.lost),
   ]);
   const totals = totalsByFormat(results);
   for (const [format, t] of Object.entries(totals)) {
     const silent = results.filter((r) => r.format === format).reduce((n, r) => n + r.score.silent, 0);
-    rows.push(['ALL', format, ...CATEGORIES.map((c) => pct(t[c].ok, t[c].total)), '', String(silent)]);
+    const lost = results.filter((r) => r.format === format).reduce((n, r) => n + r.score.lost, 0);
+    rows.push(['ALL', format, ...CATEGORIES.map((c) => pct(t[c].ok, t[c].total)), '', String(silent), String(lost)]);
   }
   const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join(' | ')} |`;

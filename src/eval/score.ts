@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { BudgetDocument, Loc, Project, Warning } from '../schema.js';
+import { lostByProducer } from './layer.js';
 
 export interface Tally {
   ok: number;
@@ -24,6 +25,8 @@ export interface Score {
    * table: errors a user would not be told of. The goal is 0.
    */
   silent: number;
+  /** Fields that differ from the gold only by characters the PDF's own text layer lacks (counted as right). */
+  lost: number;
 }
 
 export const CATEGORIES = ['indicators', 'values', 'projectFields', 'partOne', 'documentFields'] as const;
@@ -50,11 +53,11 @@ function contractOnly<T>(v: T): T {
   return rest as T;
 }
 
-function compareList<T>(got: readonly T[], want: readonly T[], t: Tally, diffs: string[], where: string, eq = isDeepStrictEqual): void {
+function compareList<T>(got: readonly T[], want: readonly T[], t: Tally, diffs: string[], where: string, eq: (a: T, b: T) => boolean = (a, b) => isDeepStrictEqual(contractOnly(a), contractOnly(b))): void {
   const n = Math.max(got.length, want.length);
   t.total += n;
   for (let i = 0; i < n; i++) {
-    if (i < got.length && i < want.length && eq(contractOnly(got[i]), contractOnly(want[i]))) t.ok++;
+    if (i < got.length && i < want.length && eq(got[i]!, want[i]!)) t.ok++;
     else diffs.push(`${where}[${i}]: got ${short(got[i])} want ${short(want[i])}`);
   }
 }
@@ -82,7 +85,36 @@ function silentIn<T extends { loc?: Loc }>(got: readonly T[], want: readonly T[]
   return n;
 }
 
-export function scoreDocument(got: BudgetDocument, want: BudgetDocument): Score {
+/**
+ * Equality of two field values where strings may also differ by characters the producer lost
+ * from the text layer (`layer`, see layer.ts); `onLost` is told when that made them equal.
+ */
+function sameAllowingLoss(layer: string | null, onLost: () => void): (a: unknown, b: unknown) => boolean {
+  const eq = (a: unknown, b: unknown): boolean => {
+    if (isDeepStrictEqual(a, b)) return true;
+    if (layer == null) return false;
+    if (typeof a === 'string' && typeof b === 'string') return lostByProducer(a, b, layer);
+    if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, k) => eq(x, b[k]));
+    if (a && b && typeof a === 'object' && typeof b === 'object') {
+      const ka = Object.keys(a);
+      return ka.length === Object.keys(b).length && ka.every((k) => eq((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    }
+    return false;
+  };
+  return (a, b) => {
+    if (isDeepStrictEqual(a, b)) return true;
+    const ok = eq(a, b);
+    if (ok) onLost();
+    return ok;
+  };
+}
+
+/**
+ * Scores `got` against `want`. `layer` is the source PDF's text layer as an independent reader
+ * sees it (null for other formats): where given, text the producer lost is not held against
+ * the extractor.
+ */
+export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: string | null = null): Score {
   const s: Score = {
     indicators: tally(),
     values: tally(),
@@ -91,7 +123,9 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument): Score 
     documentFields: tally(),
     diffs: [],
     silent: 0,
+    lost: 0,
   };
+  const same = sameAllowingLoss(layer, () => s.lost++);
   const d = s.diffs;
   const warns = got.warnings;
   const sameRow = (a: object, b: object) => isDeepStrictEqual(contractOnly(a), contractOnly(b));
@@ -104,10 +138,11 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument): Score 
   compareList(got.document.toc, want.document.toc, s.documentFields, d, 'document.toc');
 
   s.partOne.total++;
-  if (got.part_one.overall_goal === want.part_one.overall_goal) s.partOne.ok++;
+  if (same(got.part_one.overall_goal, want.part_one.overall_goal)) s.partOne.ok++;
   else d.push(`part_one.overall_goal: got ${short(got.part_one.overall_goal)} want ${short(want.part_one.overall_goal)}`);
-  compareList(got.part_one.sub_goals, want.part_one.sub_goals, s.partOne, d, 'part_one.sub_goals');
-  compareList(got.part_one.safeguards, want.part_one.safeguards, s.partOne, d, 'part_one.safeguards');
+  const sameItem = (a: object, b: object) => same(contractOnly(a), contractOnly(b));
+  compareList(got.part_one.sub_goals, want.part_one.sub_goals, s.partOne, d, 'part_one.sub_goals', sameItem);
+  compareList(got.part_one.safeguards, want.part_one.safeguards, s.partOne, d, 'part_one.safeguards', sameItem);
   compareList(got.part_one.dept_indicators, want.part_one.dept_indicators, s.indicators, d, 'part_one.dept_indicators');
   s.silent += silentIn(got.part_one.dept_indicators, want.part_one.dept_indicators, warns, null, sameRow);
   compareList(
@@ -132,7 +167,7 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument): Score 
     }
     for (const f of PROJECT_FIELDS) {
       s.projectFields.total++;
-      if (isDeepStrictEqual(g[f], w[f])) s.projectFields.ok++;
+      if (same(g[f], w[f])) s.projectFields.ok++;
       else {
         d.push(`${where}.${f}: got ${short(g[f])} want ${short(w[f])}`);
         if (!covered(warns, g.loc)) s.silent++;
