@@ -24,16 +24,17 @@ export interface EvalResult {
 }
 
 /**
- * Scores re-laid-out renderings of the corpus documents (`<id>.<variant>.pdf`, made by
- * test/fixtures/make_layouts.py) against the same gold files.
+ * Scores other renditions of the corpus documents (`<id>.<variant>.<ext>`: re-laid-out and
+ * other producers' PDFs made by test/fixtures/make_layouts.py and make_producers.py, altered
+ * text dumps) against the same gold files, as format `<ext>:<variant>`.
  */
 export async function evaluateLayouts(dir: string, corpus: string): Promise<EvalResult[]> {
   const out: EvalResult[] = [];
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.pdf')).sort()) {
-    const [id, variant] = name.split('.');
+  for (const name of readdirSync(dir).filter((f) => /^[^.]+\.[^.]+\.(pdf|docx|txt)$/.test(f)).sort()) {
+    const [id, variant, ext] = name.split('.');
     const goldFile = path.join(corpus, id!, 'gold.json');
     if (!existsSync(goldFile)) continue;
-    out.push(await scoreFile(path.join(dir, name), JSON.parse(readFileSync(goldFile, 'utf8')) as BudgetDocument, id!, `pdf:${variant}`));
+    out.push(await scoreFile(path.join(dir, name), JSON.parse(readFileSync(goldFile, 'utf8')) as BudgetDocument, id!, `${ext}:${variant}`));
   }
   return out;
 }

@@ -6,8 +6,12 @@
  * - any other run of white space becomes one space; the result is trimmed;
  * - `[bookmark: …]` markers that text dumps carry are dropped.
  *
+ * - CJK radicals and compatibility ideographs written for ordinary characters become the
+ *   ideographs they stand for (compat.ts);
+ *
  * Full-width and half-width punctuation are kept as written.
  */
+import { unifyIdeographs } from './compat.js';
 
 /** CJK ideographs, CJK punctuation, full-width forms, and the curly quotes/ellipsis/dash used in Chinese text. */
 const WIDE = '\\u2E80-\\u2FFF\\u3000-\\u303F\\u3040-\\u30FF\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uF900-\\uFAFF\\uFE30-\\uFE4F\\uFF00-\\uFFEF\\u2018\\u2019\\u201C\\u201D\\u2026\\u2014\\u00B7\\u2460-\\u24FF\\u3200-\\u32FF';
@@ -22,7 +26,7 @@ export function isWide(ch: string): boolean {
 
 /** Cleans one value: no line breaks, no spaces next to CJK, runs folded, trimmed. */
 export function cleanText(input: string): string {
-  return input
+  return unifyIdeographs(input)
     .replace(BOOKMARK, '')
     .replace(/[\u200B-\u200D\uFEFF]/g, '')
     .replace(/[\s\u00A0]+/g, ' ')
