@@ -10,6 +10,7 @@ import { type DocModel, type Format, InputError } from './model.js';
 import { interpret } from './interpret/document.js';
 import { type DocumentRecord, validateDocument } from './schema.js';
 import { VERSION } from './version.js';
+import { isGarbage } from './text/plausible.js';
 
 export interface ExtractOptions extends LoadOptions {
   /** Largest input accepted, in bytes. */
@@ -68,19 +69,14 @@ function looksBinary(bytes: Buffer): boolean {
 }
 
 /**
- * Whether a document's text is glyph garbage rather than language: PDFs whose fonts carry no
- * Unicode map come out as one character repeated, or as private-use and replacement characters.
+ * Whether a document's text is glyph garbage rather than language (text/plausible.ts): PDFs
+ * whose fonts carry no usable Unicode map.
  */
 export function unreadableText(model: DocModel): boolean {
   const text = model.blocks
     .map((b) => (b.kind === 'para' ? b.text : b.rows.map((r) => r.cells.map((c) => c.text).join('')).join('')))
-    .join('')
-    .replace(/\s/g, '');
-  if (text.length < 200) return false;
-  const chars = [...text];
-  const odd = chars.filter((ch) => /[\uE000-\uF8FF\uFFFD]/.test(ch)).length;
-  const distinct = new Set(chars).size;
-  return odd / chars.length > 0.3 || distinct / chars.length < 0.01;
+    .join('');
+  return isGarbage(text);
 }
 
 export interface Extracted {

@@ -50,8 +50,7 @@ export function rowConfidence(rows: readonly Row[]): number | null {
  */
 export const WARNING_CODES = {
   'table-no-rules': 'a table was rebuilt from text positions alone (no ruling lines): its columns are less certain',
-  'table-columns-vary': 'rows of a table rebuilt from text have different numbers of cells',
-  'table-header-unknown': 'an indicator table without a recognised header row (一级/二级/三级指标 …)',
+  'table-header-unknown': 'a part-one table without a recognised indicator header row (一级/二级/三级指标 …): its rows were not read',
   'cells-unplaced': 'a text dump dropped empty cells, so some fields of a row could not be placed',
   'indicator-no-level': 'an indicator row whose 一级/二级指标 are empty with no row above to inherit them from',
   'indicator-label-value': 'an indicator cell holds header or label words instead of data',
@@ -65,10 +64,8 @@ export const WARNING_CODES = {
   'toc-no-page': 'a table-of-contents entry without a page number',
   'no-part-two': 'no 第二部分 project tables were found',
   'page-too-many-lines': 'a page drew so many lines that its tables were not rebuilt',
-  'text-layer-gap': 'a PDF line ends short of the margin inside a paragraph: the text layer may have lost characters there',
+  'page-unreadable': 'a page whose text layer is glyph garbage; its text was left out (it needs OCR)',
   'text-damaged': 'bytes of a text dump were not valid in its encoding and were replaced',
-  'text-control-chars': 'control or bidirectional-override characters were removed from the text',
-  'ocr-low-confidence': 'an OCR-read cell or line below the confidence threshold',
 } as const;
 
 export type WarningCode = keyof typeof WARNING_CODES;

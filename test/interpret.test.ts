@@ -143,3 +143,12 @@ describe('split 符号/值/单位 indicator tables', () => {
     expect(few.warnings).toEqual([]);
   });
 });
+
+describe('unit lines', () => {
+  it('reads a unit line and 单位：万元 printed on one line as two fields', () => {
+    const doc = interpret(partTwo([para('1.甲项目绩效目标表'), para('101001 某某局本级\t单位：万元'), projectTable('13010124P010')]));
+    expect(doc.projects[0]).toMatchObject({ unit_code: '101001', unit_name: '某某局本级', money_unit: '万元' });
+    const joined = interpret(partTwo([para('1.甲项目绩效目标表'), para('101001 某某局本级单位：万元'), projectTable('13010124P011')]));
+    expect(joined.projects[0]).toMatchObject({ unit_code: '101001', unit_name: '某某局本级', money_unit: '万元' });
+  });
+});

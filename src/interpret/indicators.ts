@@ -187,6 +187,9 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true, wh
     sources.push(row);
     layout = order;
   }
+  if (!header && !sub && rows.some((r) => r.cells.some((c) => c.text !== ''))) {
+    warnings.push(warning('table-header-unknown', `${where}no indicator header row (一级/二级/三级指标…) was recognised; its rows were not read`, locOf(rows)));
+  }
   if (layout === SPLIT_LAYOUT) {
     repairNumberOverflow(placed, (i, m) => warnings.push(warning('value-cell-overflow', `${where}${m}`, locOf([sources[i]!]))));
   }

@@ -188,8 +188,16 @@ function readPlan(
 const UNIT_LINE = /^(\d{6})\s*(\S.*)$/;
 const MONEY_UNIT = /^(?:金额)?单位[：:]\s*(\S+)$/;
 
+/** `单位：万元` printed at the right end of the unit line (left and right aligned on one line). */
+const TRAILING_MONEY_UNIT = /^(.*\S)\s*((?:金额)?单位[：:]\s*\S{1,6})$/;
+
 /** Reads a budget unit line (`101001 单位名`) or `单位：万元` into `p`; false when `t` is neither. */
 function readUnitLine(t: string, p: Project): boolean {
+  // Both on one line: two fields, not one (`…本级单位：万元` is no unit name).
+  const both = UNIT_LINE.test(t) ? TRAILING_MONEY_UNIT.exec(t) : null;
+  if (both && UNIT_LINE.test(both[1]!) && p.unit_code == null && p.money_unit == null) {
+    return readUnitLine(both[1]!, p) && readUnitLine(both[2]!, p);
+  }
   const u = UNIT_LINE.exec(t);
   if (u && p.unit_code == null && !/[。；，]/.test(t)) {
     p.unit_code = u[1]!;

@@ -15,6 +15,7 @@ import { type Block, type Cell, type DocModel, type Row, InputError, cellOf, par
 import { PAGE_NUMBER, cleanText, joinLines } from '../text/clean.js';
 import { splitItems } from '../text/numbering.js';
 import { warning } from '../loc.js';
+import { type ContentsLine, contentsRuns } from '../text/contents.js';
 
 export type TxtLayout = 'pdf' | 'docx';
 
@@ -56,16 +57,35 @@ export function decodeText(bytes: Buffer): Decoded {
 /** A TOC line: title, dot leaders, tab, page number (or Word's broken-reference text). */
 const TOC_LINE = /([.…·]{2,}\s*\t|\t\s*[.…·]{2,})\s*(\d{1,4}|错误！未定义书签。?)\s*$/;
 
-/** A line holding two or more tab-separated non-empty fields is a PDF-style table row. */
-function isMultiField(line: string): boolean {
-  return !TOC_LINE.test(line) && line.split('\t').filter((f) => !BLANK.test(f)).length >= 2;
+/** Lines that open a block of their own: part and project titles, unit lines, 单位：…, explanations. */
+const OPENS_BLOCK = /^(第[一二三四五]部分|\d{6}\s*\S|(金额)?单位[：:]|关于.{1,60}说明)|绩效目标(申报)?表([（(][^（）()]{0,20}[）)])?$/;
+
+/** A contents entry written `title<TAB>page` with no leaders. */
+const BARE_TOC_LINE = /^[^\t]*\S[^\t]*\t\s*(\d{1,4})\s*$/;
+
+/** Lines that are contents entries: with leaders, or in a run of bare `title<TAB>page` lines (text/contents.ts). */
+function contentsLines(lines: readonly string[]): Set<number> {
+  const runs = contentsRuns(
+    lines.map((l): ContentsLine => {
+      const m = BARE_TOC_LINE.exec(l);
+      if (m) return { page: Number(m[1]) };
+      return BLANK.test(l) || !l.includes('\t') ? 'neutral' : 'other';
+    }),
+  );
+  lines.forEach((l, i) => TOC_LINE.test(l) && runs.add(i));
+  return runs;
 }
 
-export function detectLayout(lines: readonly string[]): TxtLayout {
+/** A line holding two or more tab-separated non-empty fields is a PDF-style table row. */
+function isMultiField(line: string): boolean {
+  return line.split('\t').filter((f) => !BLANK.test(f)).length >= 2;
+}
+
+export function detectLayout(lines: readonly string[], contents = contentsLines(lines)): TxtLayout {
   let multi = 0;
   let single = 0;
-  for (const l of lines) {
-    if (!l.includes('\t')) continue;
+  for (const [i, l] of lines.entries()) {
+    if (!l.includes('\t') || contents.has(i)) continue;
     if (isMultiField(l)) multi++;
     else if (l.startsWith('\t')) single++;
   }
@@ -97,7 +117,7 @@ function paraLine(text: string, n: number): Block | null {
   return { ...para(parts.join('\t')), line: n };
 }
 
-function loadPdfStyle(lines: readonly string[]): Block[] {
+function loadPdfStyle(lines: readonly string[], contents: ReadonlySet<number>): Block[] {
   const blocks: Block[] = [];
   let table: Row[] | null = null;
   let sawBreak = false;
@@ -115,7 +135,7 @@ function loadPdfStyle(lines: readonly string[]): Block[] {
       if (table) sawBreak = true;
       continue;
     }
-    if (line.includes('\t') && (isMultiField(line) || line.startsWith('\t'))) {
+    if (line.includes('\t') && !contents.has(i) && (isMultiField(line) || line.startsWith('\t'))) {
       const fields = line.split('\t');
       if (fields.length > 1 && BLANK.test(fields[fields.length - 1]!)) fields.pop();
       if (!table) {
@@ -141,19 +161,31 @@ function loadPdfStyle(lines: readonly string[]): Block[] {
   return blocks;
 }
 
-function loadDocxStyle(lines: readonly string[]): Block[] {
+function loadDocxStyle(lines: readonly string[], contents: ReadonlySet<number>): Block[] {
   const blocks: Block[] = [];
   let rows: Row[] | null = null;
   let cur: string[][] | null = null; // current row: cells as lists of paragraph lines
   let curLine = 0; // 1-based line where the current row starts
   let blankRun = false;
+  /** The row ended last, as written, so an empty paragraph's blank line can be taken back. */
+  let lastRaw: { cells: string[][]; line: number } | null = null;
   const endRow = () => {
     if (cur && rows) {
       // Each line of a cell is one of its paragraphs.
       const cells = cur.map((paras, i) => cellOf(paras.map(cleanText), i));
-      if (cells.length) rows.push({ cells, page: null, breakBefore: false, line: curLine });
+      if (cells.length) {
+        rows.push({ cells, page: null, breakBefore: false, line: curLine });
+        lastRaw = { cells: cur, line: curLine };
+      }
     }
     cur = null;
+  };
+  /** Whether the table goes on after line `i` and the lines without a tab right after it. */
+  const tableGoesOn = (i: number): boolean => {
+    let k = i + 1;
+    while (k < lines.length && !BLANK.test(lines[k]!) && !lines[k]!.includes('\t')) k++;
+    while (k < lines.length && BLANK.test(lines[k]!) && !lines[k]!.includes('\t')) k++;
+    return k < lines.length && lines[k]!.startsWith('\t');
   };
   const endTable = () => {
     endRow();
@@ -166,7 +198,7 @@ function loadDocxStyle(lines: readonly string[]): Block[] {
       blankRun = true;
       continue;
     }
-    if (line.includes('\t') && !TOC_LINE.test(line)) {
+    if (line.includes('\t') && !contents.has(i)) {
       rows ??= [];
       if (!cur) {
         cur = [];
@@ -190,6 +222,18 @@ function loadDocxStyle(lines: readonly string[]): Block[] {
       cur[cur.length - 1]!.push(line);
       continue;
     }
+    // A cell's empty paragraph is a blank line inside the cell: text after it, with the table
+    // going on below, is the same cell's next paragraph — unless it opens something new.
+    // (lastRaw is set inside endRow, where the compiler's narrowing does not look.)
+    const back = lastRaw as { cells: string[][]; line: number } | null;
+    if (blankRun && rows && back && rows.length && tableGoesOn(i) && !OPENS_BLOCK.test(cleanText(line))) {
+      rows.pop();
+      cur = back.cells;
+      curLine = back.line;
+      cur[cur.length - 1]!.push(line);
+      blankRun = false;
+      continue;
+    }
     endTable();
     const p = paraLine(line, i + 1);
     if (p) blocks.push(p);
@@ -203,7 +247,8 @@ export async function loadTxt(bytes: Buffer): Promise<DocModel> {
   const decoded = decodeText(bytes);
   const text = decoded.text.replace(/\r\n?/g, '\n').replace(/\f/g, '\n\n');
   const lines = text.split('\n');
-  const layout = detectLayout(lines);
-  const blocks = layout === 'pdf' ? loadPdfStyle(lines) : loadDocxStyle(lines);
+  const contents = contentsLines(lines);
+  const layout = detectLayout(lines, contents);
+  const blocks = layout === 'pdf' ? loadPdfStyle(lines, contents) : loadDocxStyle(lines, contents);
   return { format: 'txt', blocks, pages: null, warnings: decoded.warning ? [warning('text-damaged', decoded.warning)] : [] };
 }

@@ -17,6 +17,7 @@ import { warning } from '../../loc.js';
 import { InputError, cellOf, para } from '../../model.js';
 import { PAGE_NUMBER, cleanText, joinLines } from '../../text/clean.js';
 import { rulings } from './geometry.js';
+import { isGarbage } from '../../text/plausible.js';
 import { type PdfDocument, openPdf } from './open.js';
 import { type TextCell, type TextTable, tablesFromText } from './textgrid.js';
 import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
@@ -31,6 +32,8 @@ type ToBox = (x0: number, top: number, x1: number, bottom: number) => BBox;
 
 interface PageContent {
   page: number;
+  /** The page has text, but it is glyph garbage (fonts without a usable Unicode map). */
+  unreadable: boolean;
   warning: Warning | null;
   /** Page box height, for telling the header and footer zones. */
   height: number;
@@ -137,7 +140,10 @@ async function readPage(doc: PdfDocument, n: number): Promise<PageContent> {
   const page = await doc.getPage(n);
   try {
     const [tc, ol] = await Promise.all([page.getTextContent(), page.getOperatorList()]);
-    const items = (tc.items as unknown[]).map(toItem).filter((i): i is Item => i != null);
+    const all = (tc.items as unknown[]).map(toItem).filter((i): i is Item => i != null);
+    // A page whose text layer is glyph garbage gives no data (text/plausible.ts).
+    const unreadable = isGarbage(all.map((i) => i.str).join(''));
+    const items = unreadable ? [] : all;
     const found = findGrids(rulings(ol.fnArray, ol.argsArray));
     const grids = found === 'too-many-lines' ? [] : found;
     const rest: Item[] = [];
@@ -158,6 +164,7 @@ async function readPage(doc: PdfDocument, n: number): Promise<PageContent> {
     const loc = { page: n, page_end: n, bbox: null, table: null, row: null, line: null };
     return {
       page: n,
+      unreadable,
       warning: found === 'too-many-lines' ? warning('page-too-many-lines', `page ${n}: more than ${MAX_SEGMENTS} drawn lines; tables on it were not rebuilt`, loc) : null,
       height: y1 - y0,
       box,
@@ -246,8 +253,15 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
       }
     }
     const chars = pages.reduce((s, p) => s + p.lines.reduce((k, l) => k + l.text.length, 0) + p.tables.length, 0);
+    const garbled = pages.filter((p) => p.unreadable).map((p) => p.page);
+    if (chars < 20 && garbled.length > 0) {
+      throw new InputError(`text layer is not readable (fonts without a usable Unicode map) on ${garbled.length} page(s): the pages need OCR`, 'unreadable-text');
+    }
     if (chars < 20) throw new InputError('no text layer: scanned pages need OCR', 'no-text-layer');
     const warnings = pages.map((p) => p.warning).filter((w): w is Warning => w != null);
+    for (const n of garbled) {
+      warnings.push(warning('page-unreadable', `page ${n}: the text layer is glyph garbage (a font without a usable Unicode map); its text was left out`, { page: n, page_end: n, bbox: null, table: null, row: null, line: null }));
+    }
     return { format: 'pdf', blocks: assemble(pages), pages: doc.numPages, warnings };
   } finally {
     await doc.destroy();

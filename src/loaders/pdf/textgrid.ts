@@ -17,6 +17,7 @@
  */
 import type { Item, Line } from './text.js';
 import { toLines } from './text.js';
+import { type ContentsLine, contentsRuns } from '../../text/contents.js';
 
 interface Chunk {
   x0: number;
@@ -68,27 +69,16 @@ function chunksOf(line: Line): Chunk[] {
 
 const overlapsX = (a: Chunk, b: Chunk) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0;
 
-/**
- * Table-of-contents entries printed without leaders: a title and a bare page number apart.
- * Three or more such lines in a run (headings between them allowed), their numbers never
- * going back, are contents, not a two-column table.
- */
+/** Contents entries printed without leaders (text/contents.ts): a title and a bare page number apart. */
 function contentsLines(lines: readonly Line[]): Set<Line> {
-  const out = new Set<Line>();
-  let run: Array<{ line: Line; page: number }> = [];
-  const close = () => {
-    const pages = run.map((r) => r.page);
-    if (run.length >= 3 && pages.every((p, i) => i === 0 || p >= pages[i - 1]!)) for (const r of run) out.add(r.line);
-    run = [];
-  };
-  for (const line of lines) {
+  const kinds: ContentsLine[] = lines.map((line) => {
     const chunks = chunksOf(line);
     const last = chunks[chunks.length - 1]?.text.trim() ?? '';
-    if (chunks.length === 2 && /^\d{1,4}$/.test(last) && /\D$/.test(chunks[0]!.text.trim())) run.push({ line, page: Number(last) });
-    else if (chunks.length !== 1) close();
-  }
-  close();
-  return out;
+    if (chunks.length === 2 && /^\d{1,4}$/.test(last) && /\D$/.test(chunks[0]!.text.trim())) return { page: Number(last) };
+    return chunks.length === 1 ? 'neutral' : 'other';
+  });
+  const runs = contentsRuns(kinds);
+  return new Set(lines.filter((_, i) => runs.has(i)));
 }
 
 /** Table regions on a page's free lines, cut into bands at indicator header rows. */
