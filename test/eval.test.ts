@@ -37,6 +37,10 @@ describe('accuracy against gold', () => {
     });
   }
 
+  it('no document comes out wrong in silence: every wrong table record has a warning on its table', () => {
+    for (const r of results) expect(r.score.silent, `${r.doc}/${r.format}`).toBe(0);
+  });
+
   it('DOCX and text dumps are exact on indicators, values and project fields', () => {
     for (const r of results.filter((x) => x.format === 'docx' || x.format === 'txt' || x.format === 'pdf')) {
       for (const c of ['indicators', 'values', 'projectFields'] as const) {

@@ -164,6 +164,15 @@ function centred(l: Line, opts: ParaOptions): boolean {
 }
 
 /**
+ * Whether `prev` is the first line of a paragraph that `l` goes on at the left margin: a first
+ * line indented by about two characters (however much room its end leaves) is no centred line.
+ */
+function firstLineOf(prev: Line, l: Line, opts: ParaOptions): boolean {
+  const indent = prev.x0 - opts.left;
+  return Math.abs(l.x0 - opts.left) < l.size * 0.5 && indent > 0 && indent <= prev.size * 2.6;
+}
+
+/**
  * Groups lines into paragraphs: a new paragraph starts after a short line, at an indented
  * line, at a change of font size, after a wide vertical gap, or at a numbered item.
  */
@@ -178,7 +187,7 @@ export function toParagraphs(lines: readonly Line[], opts: ParaOptions): Line[][
       else if (prev.y - l.y > size * 2.1) brk = true;
       else if (paragraphGap(prev, l, opts)) brk = true;
       else if (!wrapped(prev, l, opts.right)) brk = true;
-      else if (centred(prev, opts) && !centred(l, opts)) brk = true;
+      else if (centred(prev, opts) && !centred(l, opts) && !firstLineOf(prev, l, opts)) brk = true;
       else if (l.x0 > opts.left + size * 0.8 && !(prev.x1 >= opts.right - size && centred(l, opts))) brk = true;
       else if (opensItem(l.text)) brk = true;
       else if (l.text.includes('\t') || prev.text.includes('\t')) brk = true;
