@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_BATCH, runBatch } from './batch/run.js';
 import type { ProgressMode } from './batch/progress.js';
-import type { OutputKind } from './writers/aggregate.js';
+import { OUTPUT_KINDS, type OutputKind } from './writers/aggregate.js';
 import { VERSION } from './version.js';
 import { DEFAULT_REVIEW, writeReview } from './review/index.js';
 
@@ -28,7 +28,7 @@ function positiveInt(v: string): number {
 
 function formats(v: string): Set<OutputKind> {
   const list = v.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const f of list) if (f !== 'jsonl' && f !== 'csv') throw new InvalidArgumentError(`unknown format "${f}" (jsonl, csv)`);
+  for (const f of list) if (!(OUTPUT_KINDS as readonly string[]).includes(f)) throw new InvalidArgumentError(`unknown format "${f}" (${OUTPUT_KINDS.join(', ')})`);
   return new Set(list as OutputKind[]);
 }
 
@@ -44,8 +44,9 @@ program
   .description('extract budget texts (DOCX, PDF, text dumps; legacy .doc with LibreOffice) into an output folder')
   .argument('<inputs...>', 'files, folders (searched recursively for .pdf .docx .doc .wps .txt) or glob patterns')
   .option('-o, --out <dir>', 'output folder', 'output')
-  .option('-f, --format <list>', 'collection outputs besides docs/<doc_id>.json: jsonl,csv', formats, DEFAULT_BATCH.formats)
+  .option('-f, --format <list>', 'collection outputs besides docs/<doc_id>.json: any of jsonl,csv,parquet (default: jsonl,csv)', formats)
   .option('--bom', 'start CSV files with a UTF-8 byte-order mark (opens correctly in Excel)', false)
+  .option('--no-escape-formulas', 'write CSV cells that start with = + - @ as they are (by default they get a leading \' so spreadsheets do not run them)')
   .option('-j, --concurrency <n>', `worker threads and files in flight (default: cores, here ${availableParallelism()})`, positiveInt)
   .option('--timeout <seconds>', 'time limit per file', positiveInt, DEFAULT_BATCH.timeoutMs / 1000)
   .option('--memory <mb>', 'heap limit per worker thread, MB', positiveInt, DEFAULT_BATCH.memoryMb)
@@ -60,8 +61,7 @@ program
 Outputs (in --out):
   docs/<doc_id>.json   one contract document per input (doc_id = first 16 hex of the input's sha256)
   documents.jsonl      every document, one per line, with its source
-  projects.csv  indicators.csv  sub_goals.csv  safeguards.csv
-  warnings.csv         every warning: code, message, page/table/row/line
+  documents  projects  indicators  sub_goals  safeguards  warnings   as .csv (and .parquet with -f parquet)
   errors.jsonl         inputs that failed, with the reason
   manifest.jsonl       every input's sha256 and status; a re-run skips unchanged inputs
 
@@ -72,8 +72,9 @@ Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error, no
       ...DEFAULT_BATCH,
       inputs,
       outDir: o.out,
-      formats: o.format,
+      formats: o.format ?? DEFAULT_BATCH.formats,
       bom: o.bom,
+      escapeFormulas: o.escapeFormulas,
       concurrency: o.concurrency ?? DEFAULT_BATCH.concurrency,
       timeoutMs: o.timeout * 1000,
       memoryMb: o.memory,
@@ -92,6 +93,16 @@ Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error, no
       process.exitCode = 2;
     } else process.exitCode = summary.failed > 0 || summary.missing.length > 0 ? 1 : 0;
     if (o.review && summary.total > 0) await review(o.out, true);
+  });
+
+program
+  .command('schema')
+  .description('print the JSON Schema of the per-document JSON (or, with --tables, the CSV/Parquet table types)')
+  .option('--tables', 'print the tables, their keys and column types (schema/README.md)')
+  .action(async (o: { tables?: boolean }) => {
+    const { documentJsonSchema } = await import('./schema.js');
+    const { tablesMarkdown } = await import('./writers/schemadoc.js');
+    process.stdout.write(o.tables ? tablesMarkdown() : `${JSON.stringify(documentJsonSchema(), null, 2)}\n`);
   });
 
 program

@@ -11,6 +11,7 @@ import { interpret } from './interpret/document.js';
 import { type DocumentRecord, validateDocument } from './schema.js';
 import { VERSION } from './version.js';
 import { isGarbage } from './text/plausible.js';
+import { textKey } from './textkey.js';
 
 export interface ExtractOptions extends LoadOptions {
   /** Largest input accepted, in bytes. */
@@ -110,6 +111,7 @@ export async function extractBytes(bytes: Buffer, file: string, opts: ExtractOpt
   return {
     record: {
       doc_id: docIdOf(hash),
+      text_key: textKey(valid),
       ...valid,
       source: { path: file, format, sha256: hash, pages: model.pages, extractor: { name: 'jixiao', version: VERSION }, ocr: model.ocr ?? null },
     },

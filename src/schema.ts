@@ -96,6 +96,18 @@ export const SourceSchema = z.object({
   ocr: z.object({ engine: z.string(), pages: z.array(z.number().int().positive()) }).nullable(),
 });
 
+/** What jixiao writes per input (docs/<doc_id>.json, a line of documents.jsonl). */
+export const DocumentRecordSchema = DocumentSchema.extend({
+  doc_id: z.string().regex(/^[0-9a-f]{16}$/).describe('first 16 hex digits of the input sha256'),
+  text_key: z.string().regex(/^[0-9a-f]{16}$/).describe('groups renditions of one budget text (derived from its content)'),
+  source: SourceSchema,
+});
+
+/** The JSON Schema (draft 2020-12) of a written document, as `jixiao schema` prints it. */
+export function documentJsonSchema(): object {
+  return { title: 'jixiao document', ...z.toJSONSchema(DocumentRecordSchema, { target: 'draft-2020-12' }) };
+}
+
 export type Loc = z.infer<typeof LocSchema>;
 export type Warning = z.infer<typeof WarningSchema>;
 export type Value = z.infer<typeof ValueSchema>;
@@ -103,7 +115,11 @@ export type Indicator = z.infer<typeof IndicatorSchema>;
 export type Project = z.infer<typeof ProjectSchema>;
 export type BudgetDocument = z.infer<typeof DocumentSchema>;
 export type Source = z.infer<typeof SourceSchema>;
-export type DocumentRecord = BudgetDocument & { doc_id: string; source: Source };
+/**
+ * What is written per input: the contract document, its id, `text_key` (groups renditions of
+ * one budget text, see src/textkey.ts) and its source.
+ */
+export type DocumentRecord = BudgetDocument & { doc_id: string; text_key: string; source: Source };
 
 /** Validates a document; throws an Error naming the first failing field's path. */
 export function validateDocument(doc: unknown): BudgetDocument {

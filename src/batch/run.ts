@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import PQueue from 'p-queue';
 import Tinypool from 'tinypool';
 import { DEFAULT_EXTRACT_OPTIONS, type ExtractOptions, sha256 } from '../extract.js';
-import { type OutputKind, writeAggregates } from '../writers/aggregate.js';
+import { OUTPUT_KINDS, type OutputKind, outputFiles, writeAggregates } from '../writers/aggregate.js';
 import { writeFileAtomic } from '../writers/atomic.js';
 import { VERSION } from '../version.js';
 import { discoverInputs } from './inputs.js';
@@ -30,6 +30,8 @@ export interface BatchOptions {
   outDir: string;
   formats: ReadonlySet<OutputKind>;
   bom: boolean;
+  /** Escape CSV cells a spreadsheet would run as formulas (aggregate.ts). */
+  escapeFormulas: boolean;
   /** Files in flight and worker threads; default: the machine's cores. */
   concurrency: number;
   /** Per-file time limit. */
@@ -58,6 +60,7 @@ export interface BatchSummary {
 export const DEFAULT_BATCH: Omit<BatchOptions, 'inputs' | 'outDir'> = {
   formats: new Set<OutputKind>(['jsonl', 'csv']),
   bom: false,
+  escapeFormulas: true,
   concurrency: availableParallelism(),
   timeoutMs: 120_000,
   memoryMb: 2048,
@@ -256,7 +259,11 @@ async function writeOutputs(outDir: string, manifest: Manifest, opts: BatchOptio
     seen.add(e.doc_id);
     docFiles.push(path.join(outDir, e.output));
   }
-  await writeAggregates(outDir, docFiles, { formats: opts.formats, bom: opts.bom });
+  await writeAggregates(outDir, docFiles, { formats: opts.formats, bom: opts.bom, escapeFormulas: opts.escapeFormulas });
+  // A collection format not asked for this time is not left behind stale.
+  for (const kind of OUTPUT_KINDS.filter((k) => !opts.formats.has(k))) {
+    for (const f of outputFiles(kind)) await rm(path.join(outDir, f), { force: true });
+  }
   const failures = entries.filter((e) => e.status === 'failed');
   await writeFileAtomic(
     path.join(outDir, 'errors.jsonl'),

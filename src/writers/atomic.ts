@@ -7,7 +7,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 
 let counter = 0;
-function tempName(target: string): string {
+export function tempName(target: string): string {
   return `${target}.tmp-${process.pid}-${Date.now()}-${counter++}`;
 }
 

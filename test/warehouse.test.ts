@@ -1,0 +1,135 @@
+/**
+ * The outputs as a data team uses them: the corpus (every format) is converted to JSONL, CSV and
+ * Parquet, loaded into DuckDB (@duckdb/node-api), and the tables must have the documented types,
+ * join on their keys, and answer three researcher's queries exactly as the JSON does. The
+ * committed JSON Schema and table docs must equal what `jixiao schema` prints.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_BATCH, runBatch } from '../src/batch/run.js';
+import type { DocumentRecord } from '../src/schema.js';
+import { sqlTypes } from '../src/writers/schemadoc.js';
+import { TABLE_VIEWS } from '../src/writers/tables.js';
+import { CORPUS, ROOT, requireShared } from './helpers.js';
+
+let out = '';
+let docs: DocumentRecord[] = [];
+let db: DuckDBInstance;
+let con: DuckDBConnection;
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** The CSV of a table, read with the documented column types. */
+function csvOf(table: string): string {
+  const cols = Object.entries(sqlTypes(table)).map(([k, t]) => `${sqlString(k)}: ${sqlString(t === 'VARCHAR[]' ? 'VARCHAR' : t)}`).join(', ');
+  return `read_csv(${sqlString(path.join(out, `${table}.csv`))}, header = true, columns = {${cols}})`;
+}
+const parquetOf = (table: string) => `read_parquet(${sqlString(path.join(out, `${table}.parquet`))})`;
+
+async function rows(sql: string): Promise<Record<string, unknown>[]> {
+  const r = await con.runAndReadAll(sql);
+  return r.getRowObjectsJson() as Record<string, unknown>[];
+}
+
+beforeAll(async () => {
+  requireShared();
+  out = mkdtempSync(path.join(tmpdir(), 'jixiao-warehouse-'));
+  await runBatch({ ...DEFAULT_BATCH, inputs: [CORPUS], outDir: out, progress: 'none', inProcess: true, formats: new Set(['jsonl', 'csv', 'parquet']) });
+  docs = readFileSync(path.join(out, 'documents.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as DocumentRecord);
+  db = await DuckDBInstance.create(':memory:');
+  con = await db.connect();
+}, 180_000);
+
+afterAll(() => {
+  con?.closeSync();
+});
+
+describe('warehouse outputs', () => {
+  it('writes every table as Parquet with the documented types', async () => {
+    for (const v of TABLE_VIEWS) {
+      const described = await rows(`DESCRIBE SELECT * FROM ${parquetOf(v.name)}`);
+      const got = Object.fromEntries(described.map((r) => [r.column_name, r.column_type]));
+      expect(got, v.name).toEqual(sqlTypes(v.name));
+    }
+  });
+
+  it('loads the CSVs with the documented types, the same rows as the Parquet files', async () => {
+    for (const v of TABLE_VIEWS) {
+      const [csv] = await rows(`SELECT count(*) AS n FROM ${csvOf(v.name)}`);
+      const [pq] = await rows(`SELECT count(*) AS n FROM ${parquetOf(v.name)}`);
+      expect(csv!.n, v.name).toBe(pq!.n);
+    }
+    // unit_code keeps its leading zeros; an all-empty money column is still summable.
+    const [r] = await rows(`SELECT count(*) FILTER (WHERE unit_code LIKE '0%' OR unit_code ~ '^[0-9]{6}$') AS codes, sum(budget_other) AS other FROM ${csvOf('projects')}`);
+    expect(Number(r!.codes)).toBeGreaterThan(0);
+    const [p] = await rows(`SELECT sum(budget_other) AS other FROM ${parquetOf('projects')}`);
+    expect(r!.other).toEqual(p!.other);
+  });
+
+  it('gives every row its key, and the keys join', async () => {
+    const n = docs.reduce((k, d) => k + d.projects.reduce((m, p) => m + p.indicators.length, 0) + d.part_one.dept_indicators.length, 0);
+    const [keys] = await rows(`SELECT count(*) AS n, count(DISTINCT (doc_id, project_seq, indicator_seq)) AS k FROM ${parquetOf('indicators')}`);
+    expect(Number(keys!.n)).toBe(n);
+    expect(Number(keys!.k)).toBe(n);
+    const [joined] = await rows(
+      `SELECT count(*) AS n FROM ${parquetOf('indicators')} i JOIN ${parquetOf('projects')} p USING (doc_id, project_seq) JOIN ${parquetOf('documents')} d USING (doc_id) WHERE i.scope = 'project'`,
+    );
+    expect(Number(joined!.n)).toBe(docs.reduce((k, d) => k + d.projects.reduce((m, p) => m + p.indicators.length, 0), 0));
+  });
+
+  it('answers a researcher\'s queries as the JSON does, from Parquet, CSV and JSONL alike', async () => {
+    // 1. Share of indicators with a numeric target, by 一级指标.
+    const share = new Map<string, [number, number]>();
+    for (const d of docs) for (const i of [...d.projects.flatMap((p) => p.indicators), ...d.part_one.dept_indicators]) {
+      const k = i.level1 ?? '';
+      const [a, b] = share.get(k) ?? [0, 0];
+      share.set(k, [a + (i.value.number != null ? 1 : 0), b + 1]);
+    }
+    const want1 = [...share].map(([k, [a, b]]) => ({ level1: k, share: Math.round((a / b) * 1e6) / 1e6 })).sort((x, y) => x.level1.localeCompare(y.level1));
+    for (const src of [parquetOf('indicators'), csvOf('indicators')]) {
+      const got = await rows(`SELECT coalesce(level1, '') AS level1, round(avg(CASE WHEN number IS NOT NULL THEN 1 ELSE 0 END), 6) AS share FROM ${src} GROUP BY 1 ORDER BY 1 COLLATE NOCASE`);
+      expect(got.map((r) => ({ level1: r.level1, share: Number(r.share) })).sort((x, y) => String(x.level1).localeCompare(String(y.level1)))).toEqual(want1);
+    }
+    // 2. Budget totals by department and year.
+    const totals = new Map<string, number>();
+    for (const d of docs) for (const p of d.projects) {
+      const k = `${d.document.department}|${d.document.year}`;
+      totals.set(k, (totals.get(k) ?? 0) + (p.budget_total ?? 0));
+    }
+    const want2 = [...totals].map(([k, v]) => `${k}|${Math.round(v * 100) / 100}`).sort();
+    for (const src of [parquetOf('projects'), csvOf('projects')]) {
+      const got = await rows(`SELECT department, year, round(sum(coalesce(budget_total, 0)), 2) AS total FROM ${src} GROUP BY ALL`);
+      expect(got.map((r) => `${r.department}|${r.year}|${Number(r.total)}`).sort()).toEqual(want2);
+    }
+    // 3. Most common units.
+    const units = new Map<string, number>();
+    for (const d of docs) for (const i of [...d.projects.flatMap((p) => p.indicators), ...d.part_one.dept_indicators]) {
+      if (i.value.unit) units.set(i.value.unit, (units.get(i.value.unit) ?? 0) + 1);
+    }
+    const want3 = [...units].map(([u, n]) => `${u}:${n}`).sort();
+    for (const src of [parquetOf('indicators'), csvOf('indicators')]) {
+      const got = await rows(`SELECT unit, count(*) AS n FROM ${src} WHERE unit IS NOT NULL GROUP BY unit`);
+      expect(got.map((r) => `${r.unit}:${Number(r.n)}`).sort()).toEqual(want3);
+    }
+    // The JSONL loads too: its projects unnest to the same count.
+    const [j] = await rows(`SELECT sum(len(projects)) AS n FROM read_json_auto(${sqlString(path.join(out, 'documents.jsonl'))})`);
+    expect(Number(j!.n)).toBe(docs.reduce((k, d) => k + d.projects.length, 0));
+  });
+
+  it('groups the renditions of one budget text under one text_key', async () => {
+    const groups = await rows(`SELECT text_key, count(*) AS n, count(DISTINCT source_format) AS formats FROM ${parquetOf('documents')} GROUP BY text_key`);
+    const corpusDocs = new Set(docs.map((d) => path.dirname(d.source.path))).size;
+    expect(groups.length).toBe(corpusDocs);
+    for (const g of groups) expect(Number(g.formats)).toBe(Number(g.n));
+  });
+
+  it('publishes the schema it validates with', () => {
+    const cli = (...a: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), ...a], { encoding: 'utf8' });
+    expect(cli('schema').stdout).toBe(readFileSync(path.join(ROOT, 'schema', 'document.schema.json'), 'utf8'));
+    expect(cli('schema', '--tables').stdout).toBe(readFileSync(path.join(ROOT, 'schema', 'README.md'), 'utf8'));
+  });
+});
