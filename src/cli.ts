@@ -9,7 +9,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_BATCH, runBatch } from './batch/run.js';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_BATCH, planBatch, printable, runBatch } from './batch/run.js';
 import type { ProgressMode } from './batch/progress.js';
 import { OUTPUT_KINDS, type OutputKind } from './writers/aggregate.js';
 import { VERSION } from './version.js';
@@ -42,8 +45,8 @@ const program = new Command()
 program
   .command('extract')
   .description('extract budget texts (DOCX, PDF, text dumps; legacy .doc with LibreOffice) into an output folder')
-  .argument('<inputs...>', 'files, folders (searched recursively for .pdf .docx .doc .wps .txt) or glob patterns')
-  .option('-o, --out <dir>', 'output folder', 'output')
+  .argument('<inputs...>', 'files, folders (searched recursively for .pdf .docx .doc .wps .txt), glob patterns, or - for one document on standard input')
+  .option('-o, --out <dir>', 'output folder (default: output; with --stdout and no --out, a temporary one)')
   .option('-f, --format <list>', 'collection outputs besides docs/<doc_id>.json: any of jsonl,csv,parquet (default: jsonl,csv)', formats)
   .option('--bom', 'start CSV files with a UTF-8 byte-order mark (opens correctly in Excel)', false)
   .option('--no-escape-formulas', 'write CSV cells that start with = + - @ as they are (by default they get a leading \' so spreadsheets do not run them)')
@@ -53,6 +56,14 @@ program
   .option('--max-pages <n>', 'refuse PDFs with more pages than this', positiveInt, DEFAULT_BATCH.extract.maxPages)
   .option('--force', 'redo inputs the manifest says are done', false)
   .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'log', 'none']).default('auto'))
+  .option('-q, --quiet', 'print nothing but failures', false)
+  .option('-v, --verbose', 'print every file as it ends (done, skipped, pruned)', false)
+  .addOption(new Option('--log-format <format>', 'text, or json: one JSON object per line on stderr').choices(['text', 'json']).default('text'))
+  .option('--exclude <glob>', 'leave out files matching the pattern (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--dry-run', 'list what would be extracted or skipped, and change nothing', false)
+  .option('--stdout', 'also write the JSON of this run\'s documents to standard output, one per line', false)
+  .option('--absolute-paths', 'record absolute source paths (default: relative to the folder named on the command line)', false)
+  .option('--prune', 'remove the documents of inputs that no longer exist', false)
   .option('--in-process', 'parse in the main thread instead of worker threads (debugging)', false)
   .option('--review', 'also write the review report (review/index.html) when the run ends', false)
   .addHelpText(
@@ -67,33 +78,65 @@ Outputs (in --out):
 
 Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error, no input found, or --out in use by another run.`,
   )
-  .action(async (inputs: string[], o) => {
-    const summary = await runBatch({
-      ...DEFAULT_BATCH,
-      inputs,
-      outDir: o.out,
-      formats: o.format ?? DEFAULT_BATCH.formats,
-      bom: o.bom,
-      escapeFormulas: o.escapeFormulas,
-      concurrency: o.concurrency ?? DEFAULT_BATCH.concurrency,
-      timeoutMs: o.timeout * 1000,
-      memoryMb: o.memory,
-      force: o.force,
-      progress: o.progress as ProgressMode,
-      extract: { ...DEFAULT_BATCH.extract, maxPages: o.maxPages },
-      inProcess: o.inProcess,
-    });
-    const secs = (summary.elapsedMs / 1000).toFixed(1);
-    process.stderr.write(
-      `jixiao: ${summary.total} input(s): ${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed` +
-        ` (${summary.pages} pages, ${secs}s) → ${o.out}${summary.failed ? ` (reasons in ${o.out}/errors.jsonl)` : ''}\n`,
-    );
-    if (summary.total === 0) {
-      process.stderr.write('jixiao: no input files found\n');
-      process.exitCode = 2;
-    } else process.exitCode = summary.failed > 0 || summary.missing.length > 0 ? 1 : 0;
-    if (o.review && summary.total > 0) await review(o.out, true);
+  .action(async (args: string[], o) => {
+    const stdinDir = args.includes('-') ? await mkdtemp(path.join(tmpdir(), 'jixiao-stdin-')) : null;
+    const tmpOut = o.stdout && o.out == null ? await mkdtemp(path.join(tmpdir(), 'jixiao-out-')) : null;
+    const outDir: string = o.out ?? tmpOut ?? 'output';
+    try {
+      let inputs = args;
+      if (stdinDir) {
+        // One document on standard input, extracted like a file named "stdin".
+        await writeFile(path.join(stdinDir, 'stdin'), await readStdin());
+        inputs = args.map((a) => (a === '-' ? path.join(stdinDir, 'stdin') : a));
+      }
+      const progress: ProgressMode = o.quiet ? 'quiet' : o.logFormat === 'json' ? 'json' : (o.progress as ProgressMode);
+      const opts = {
+        ...DEFAULT_BATCH,
+        inputs,
+        outDir,
+        formats: o.format ?? DEFAULT_BATCH.formats,
+        bom: o.bom,
+        escapeFormulas: o.escapeFormulas,
+        concurrency: o.concurrency ?? DEFAULT_BATCH.concurrency,
+        timeoutMs: o.timeout * 1000,
+        memoryMb: o.memory,
+        force: o.force,
+        progress,
+        extract: { ...DEFAULT_BATCH.extract, maxPages: o.maxPages },
+        inProcess: o.inProcess,
+        exclude: o.exclude,
+        absolutePaths: o.absolutePaths,
+        prune: o.prune,
+        verbose: o.verbose,
+      };
+      if (o.dryRun) {
+        const { planned, missing } = await planBatch(opts);
+        for (const p of planned) process.stdout.write(`${p.action === 'extract' ? 'extract' : 'skip   '}  ${printable(p.path)}  (${p.reason})\n`);
+        for (const m of missing) process.stderr.write(`jixiao: no such file or folder: ${printable(m)}\n`);
+        process.exitCode = planned.length === 0 ? 2 : missing.length ? 1 : 0;
+        return;
+      }
+      const summary = await runBatch(opts);
+      if (o.stdout) for (const f of summary.documents) process.stdout.write(`${JSON.stringify(JSON.parse(await readFile(f, 'utf8')))}\n`);
+      const secs = (summary.elapsedMs / 1000).toFixed(1);
+      const line = `${summary.total} input(s): ${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed (${summary.pages} pages, ${secs}s) → ${outDir}`;
+      if (o.logFormat === 'json') process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), event: 'summary', ...summary, documents: undefined, out: outDir })}\n`);
+      else if (!o.quiet) process.stderr.write(`jixiao: ${line}${summary.failed ? ` (reasons in ${outDir}/errors.jsonl)` : ''}\n`);
+      if (summary.total === 0) {
+        process.stderr.write('jixiao: no input files found\n');
+        process.exitCode = 2;
+      } else process.exitCode = summary.failed > 0 || summary.missing.length > 0 ? 1 : 0;
+      if (o.review && summary.total > 0) await review(outDir, true);
+    } finally {
+      for (const d of [stdinDir, tmpOut]) if (d) await rm(d, { recursive: true, force: true });
+    }
   });
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
 
 program
   .command('schema')
@@ -114,6 +157,9 @@ program
   .action(async (outDir: string, o: { images: boolean }) => {
     await review(outDir, o.images);
   });
+
+// A reader that stops early (`| head`) is no error.
+for (const s of [process.stdout, process.stderr]) s.on('error', (e: NodeJS.ErrnoException) => e.code === 'EPIPE' && process.exit(0));
 
 try {
   await program.parseAsync(process.argv);

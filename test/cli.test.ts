@@ -1,6 +1,7 @@
 /** The command line as a user meets it: help, version, usage errors. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../src/version.js';
@@ -35,5 +36,73 @@ describe('cli', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('review/index.html');
     expect(cli('review', path.join(ROOT, 'src')).status).toBe(2);
+  });
+
+  const tmp = (name: string) => mkdtempSync(path.join(tmpdir(), `jixiao-cli-${name}-`));
+  const sample = (f: string) => path.join(ROOT, 'samples', f);
+
+  it('reads one document from stdin and writes JSONL to stdout', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), 'extract', '-', '--stdout', '--quiet'], {
+      input: readFileSync(sample('laoting-park-2023.txt')),
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const doc = JSON.parse(lines[0]!);
+    expect(doc.source.path).toBe('stdin');
+    expect(doc.projects).toHaveLength(2);
+  });
+
+  it('records source paths relative to the folder named, lists a dry run, leaves out --exclude matches', () => {
+    const archive = tmp('rel');
+    mkdirSync(path.join(archive, 'a', 'b'), { recursive: true });
+    copyFileSync(sample('laoting-park-2023.txt'), path.join(archive, 'a', 'b', 'x.txt'));
+    copyFileSync(sample('laoting-park-2023.docx'), path.join(archive, 'a', 'draft.docx'));
+    const out = tmp('rel-out');
+    const dry = cli('extract', archive, '--out', out, '--dry-run', '--exclude', '**/draft.*');
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toMatch(/^extract {2}.*x\.txt {2}\(new\)$/m);
+    expect(dry.stdout).not.toContain('draft');
+    expect(existsSync(path.join(out, 'manifest.jsonl'))).toBe(false); // nothing written
+    expect(cli('extract', archive, '--out', out, '--exclude', '**/draft.*', '-q').status).toBe(0);
+    const doc = JSON.parse(readFileSync(path.join(out, 'documents.jsonl'), 'utf8').trim());
+    expect(doc.source.path).toBe(path.join('a', 'b', 'x.txt'));
+    expect(cli('extract', archive, '--out', tmp('abs'), '--absolute-paths', '--stdout', '-q').stdout).toContain(JSON.stringify(path.join(archive, 'a', 'b', 'x.txt')));
+  });
+
+  it('skips an archive that moved (same bytes), and --prune drops inputs that are gone', () => {
+    const a = tmp('moved-a');
+    copyFileSync(sample('laoting-park-2023.txt'), path.join(a, 'x.txt'));
+    copyFileSync(sample('chengde-office-2024.txt'), path.join(a, 'y.txt'));
+    const out = tmp('moved-out');
+    expect(cli('extract', a, '--out', out, '-q').status).toBe(0);
+    const b = `${a}-moved`;
+    renameSync(a, b);
+    const again = cli('extract', b, '--out', out, '--log-format', 'json');
+    expect(again.status).toBe(0);
+    const summary = again.stderr.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.event === 'summary');
+    expect(summary).toMatchObject({ total: 2, done: 0, skipped: 2, failed: 0 });
+    rmSync(path.join(b, 'y.txt'));
+    expect(cli('extract', b, '--out', out, '--prune', '-q').status).toBe(0);
+    const docs = readFileSync(path.join(out, 'documents.jsonl'), 'utf8').trim().split('\n');
+    expect(docs).toHaveLength(1);
+    expect(JSON.parse(docs[0]!).projects).toHaveLength(2);
+  });
+
+  it('escapes CSV cells a spreadsheet would run, unless asked not to; removes a format no longer asked for', () => {
+    const out = tmp('formula');
+    expect(cli('extract', sample('chengde-office-2024.txt'), '--out', out, '-f', 'csv,parquet', '-q').status).toBe(0);
+    const escaped = readFileSync(path.join(out, 'indicators.csv'), 'utf8');
+    expect(existsSync(path.join(out, 'indicators.parquet'))).toBe(true);
+    expect(cli('extract', sample('chengde-office-2024.txt'), '--out', out, '-f', 'csv', '--force', '--no-escape-formulas', '-q').status).toBe(0);
+    const raw = readFileSync(path.join(out, 'indicators.csv'), 'utf8');
+    expect(existsSync(path.join(out, 'indicators.parquet'))).toBe(false);
+    // Values like "=100%" would run in a spreadsheet: escaped by default, as written with the option.
+    const risky = raw.split('\n').filter((l) => /,=|,\+|,-|,@/.test(l));
+    expect(risky.length).toBeGreaterThan(0);
+    expect(escaped).not.toMatch(/,=[^,]/);
+    expect(escaped).toMatch(/,'=/);
   });
 });

@@ -31,9 +31,13 @@ export class Manifest {
     readonly entries: Map<string, ManifestEntry>,
   ) {}
 
-  static async open(file: string): Promise<Manifest> {
+  /** The manifest as it is on disk, read only (nothing is repaired or written). */
+  static async read(file: string): Promise<Manifest> {
+    return new Manifest(file, Manifest.parse(await readFile(file, 'utf8').catch(() => '')));
+  }
+
+  private static parse(text: string): Map<string, ManifestEntry> {
     const entries = new Map<string, ManifestEntry>();
-    const text = await readFile(file, 'utf8').catch(() => '');
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       try {
@@ -43,6 +47,12 @@ export class Manifest {
         /* a torn line from a killed run */
       }
     }
+    return entries;
+  }
+
+  static async open(file: string): Promise<Manifest> {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    const entries = Manifest.parse(text);
     // A torn last line must not swallow the next record appended after it.
     if (text !== '' && !text.endsWith('\n')) await appendFile(file, '\n');
     return new Manifest(file, entries);
@@ -58,8 +68,31 @@ export class Manifest {
     return this.entries.get(p);
   }
 
+  /** An input done with these bytes by this extractor version, under any path. */
+  doneWith(sha256: string, version: string): ManifestEntry | undefined {
+    const e = this.bySha().get(sha256);
+    return e && e.version === version ? e : undefined;
+  }
+
+  private shaIndex: Map<string, ManifestEntry> | null = null;
+  private bySha(): Map<string, ManifestEntry> {
+    if (!this.shaIndex) {
+      this.shaIndex = new Map();
+      for (const e of this.entries.values()) if (e.status === 'done') this.shaIndex.set(e.sha256, e);
+    }
+    return this.shaIndex;
+  }
+
   async record(e: ManifestEntry): Promise<void> {
     this.entries.set(e.path, e);
+    if (e.status === 'done') this.bySha().set(e.sha256, e);
     await appendFile(this.file, `${JSON.stringify(e)}\n`);
+  }
+
+  /** Drops an input (it no longer exists); takes effect at the next compaction. */
+  forget(p: string): void {
+    const e = this.entries.get(p);
+    this.entries.delete(p);
+    if (e && this.shaIndex?.get(e.sha256) === e) this.shaIndex.delete(e.sha256);
   }
 }

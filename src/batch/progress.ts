@@ -4,7 +4,12 @@
  */
 import cliProgress from 'cli-progress';
 
-export type ProgressMode = 'auto' | 'bar' | 'log' | 'none';
+/**
+ * `auto`: a bar on a terminal, log lines otherwise; `json`: one JSON object per line (progress
+ * every few seconds, and every message), for log collectors; `quiet`: messages only (failures);
+ * `none`: nothing.
+ */
+export type ProgressMode = 'auto' | 'bar' | 'log' | 'json' | 'quiet' | 'none';
 
 export interface Counts {
   done: number;
@@ -31,6 +36,30 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
   let startedAt = Date.now();
   let total = 0;
   if (resolved === 'none') return { start() {}, update() {}, log() {}, stop() {} };
+  if (resolved === 'quiet') return { start() {}, update() {}, log: (line) => stream.write(`${line}\n`), stop() {} };
+  if (resolved === 'json') {
+    let last = 0;
+    let latest: Counts = { done: 0, skipped: 0, failed: 0, pages: 0 };
+    const emit = (o: object) => stream.write(`${JSON.stringify({ at: new Date().toISOString(), ...o })}\n`);
+    const print = () => emit({ event: 'progress', total, ...latest, pagesPerSec: Number(rate(latest.pages, startedAt)) });
+    return {
+      start(n) {
+        total = n;
+        startedAt = Date.now();
+        last = Date.now();
+        emit({ event: 'start', total });
+      },
+      update(c) {
+        latest = c;
+        if (Date.now() - last >= 5000) {
+          last = Date.now();
+          print();
+        }
+      },
+      log: (line) => emit({ event: 'log', message: line.replace(/^\[jixiao\] /, '') }),
+      stop: print,
+    };
+  }
   if (resolved === 'bar') {
     const bar = new cliProgress.SingleBar(
       {

@@ -20,7 +20,7 @@ import { DEFAULT_EXTRACT_OPTIONS, type ExtractOptions, sha256 } from '../extract
 import { OUTPUT_KINDS, type OutputKind, outputFiles, writeAggregates } from '../writers/aggregate.js';
 import { writeFileAtomic } from '../writers/atomic.js';
 import { VERSION } from '../version.js';
-import { discoverInputs } from './inputs.js';
+import { type Input, discoverInputs } from './inputs.js';
 import { Manifest, type ManifestEntry } from './manifest.js';
 import { type Counts, type ProgressMode, createProgress } from './progress.js';
 import { type TaskResult, extractOne } from './worker.js';
@@ -44,6 +44,16 @@ export interface BatchOptions {
   extract: ExtractOptions;
   /** Run in this thread instead of worker threads (tests, debugging). */
   inProcess: boolean;
+  /** Glob patterns of files left out of folders and patterns. */
+  exclude: string[];
+  /** Record absolute source paths instead of paths relative to the input named on the command line. */
+  absolutePaths: boolean;
+  /** Remove the documents of inputs that no longer exist. */
+  prune: boolean;
+  /** Log every finished file. */
+  verbose: boolean;
+  /** Called whenever a file ends (done, skipped or failed): for callers of the library. */
+  onProgress?: (p: Counts & { total: number; file: string; status: 'done' | 'skipped' | 'failed' }) => void;
 }
 
 export interface BatchSummary {
@@ -55,6 +65,8 @@ export interface BatchSummary {
   elapsedMs: number;
   /** Arguments that matched no file. */
   missing: string[];
+  /** Per-document JSON (absolute paths) of this run's inputs that are done, in input order. */
+  documents: string[];
 }
 
 export const DEFAULT_BATCH: Omit<BatchOptions, 'inputs' | 'outDir'> = {
@@ -68,6 +80,10 @@ export const DEFAULT_BATCH: Omit<BatchOptions, 'inputs' | 'outDir'> = {
   progress: 'auto',
   extract: DEFAULT_EXTRACT_OPTIONS,
   inProcess: false,
+  exclude: [],
+  absolutePaths: false,
+  prune: false,
+  verbose: false,
 };
 
 function workerFile(): string {
@@ -120,11 +136,15 @@ function alive(pid: number): boolean {
 async function runLocked(opts: BatchOptions, outDir: string, started: number): Promise<BatchSummary> {
   await removeStaleTemps(outDir);
   const manifest = await Manifest.open(path.join(outDir, 'manifest.jsonl'));
-  const { files, missing } = await discoverInputs(opts.inputs, [outDir]);
+  const { inputs, missing } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
   const progress = createProgress(opts.progress);
-  for (const m of missing) process.stderr.write(`[jixiao] no such file or folder: ${m}\n`);
+  for (const m of missing) process.stderr.write(`[jixiao] no such file or folder: ${printable(m)}\n`);
   const counts: Counts = { done: 0, skipped: 0, failed: 0, pages: 0 };
-  const concurrency = Math.max(1, opts.concurrency);
+  const concurrency = Math.max(1, Math.min(opts.concurrency, Math.max(1, inputs.length)));
+  const tell = (file: string, status: 'done' | 'skipped' | 'failed') => {
+    progress.update(counts);
+    opts.onProgress?.({ ...counts, total: inputs.length, file, status });
+  };
 
   // Worker threads run compiled JavaScript; from TypeScript sources (tsx, vitest) parse in this thread.
   const inProcess = opts.inProcess || workerFile().endsWith('.ts');
@@ -143,21 +163,28 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
   pool?.on('error', () => {});
   // Twice as many files in flight as workers, so a worker never waits on the main thread's I/O.
   const queue = new PQueue({ concurrency: inProcess ? concurrency : concurrency * 2 });
-  progress.start(files.length);
+  progress.start(inputs.length);
 
   const finish = async (entry: ManifestEntry) => {
     await manifest.record(entry);
     if (entry.status === 'done') {
       counts.done++;
       counts.pages += entry.pages ?? 0;
+      if (opts.verbose) progress.log(`[jixiao] done: ${printable(entry.path)} (${entry.pages ?? '-'} pages, ${entry.warnings} warnings, ${entry.ms} ms)`);
     } else {
       counts.failed++;
-      progress.log(`[jixiao] failed: ${entry.path}: ${entry.error?.reason}`);
+      progress.log(`[jixiao] failed: ${printable(entry.path)}: ${entry.error?.reason}`);
     }
-    progress.update(counts);
+    tell(entry.path, entry.status);
+  };
+  const skip = (file: string, why: string) => {
+    counts.skipped++;
+    if (opts.verbose) progress.log(`[jixiao] skipped: ${printable(file)} (${why})`);
+    tell(file, 'skipped');
   };
 
-  const one = async (file: string) => {
+  const one = async (input: Input) => {
+    const file = input.file;
     const t0 = Date.now();
     const base: Omit<ManifestEntry, 'status' | 'sha256' | 'error' | 'ms'> = {
       path: file, version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, at: '',
@@ -173,16 +200,21 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
       return fail('', 'unreadable', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     const hash = sha256(bytes);
-    const prev = manifest.get(file);
-    if (!opts.force && prev?.status === 'done' && prev.sha256 === hash && prev.version === VERSION && prev.output) {
-      const exists = await stat(path.join(outDir, prev.output)).then(() => true, () => false);
-      if (exists) {
-        counts.skipped++;
-        progress.update(counts);
-        return;
+    const done = async (e: ManifestEntry | undefined) =>
+      e != null && e.status === 'done' && e.sha256 === hash && e.version === VERSION && e.output != null &&
+      (await stat(path.join(outDir, e.output)).then(() => true, () => false));
+    if (!opts.force) {
+      const prev = manifest.get(file);
+      if (await done(prev)) return skip(file, 'unchanged');
+      // Keyed on content: the same bytes done under another path (a moved archive) are not redone.
+      const same = manifest.doneWith(hash, VERSION);
+      if (same && (await done(same))) {
+        await manifest.record({ ...same, path: file, at: new Date().toISOString() });
+        return skip(file, `same content as ${printable(same.path)}`);
       }
     }
-    const result = await extractIn(pool, file, bytes, opts);
+    const shown = opts.absolutePaths ? file : input.relative;
+    const result = await extractIn(pool, shown, bytes, opts);
     if (!result.ok) return fail(hash, result.kind, result.reason);
     const rel = path.join(DOCS_DIR, `${result.record.doc_id}.json`);
     await writeFileAtomic(path.join(outDir, rel), `${JSON.stringify(result.record, null, 2)}\n`);
@@ -201,13 +233,57 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
   };
 
   try {
-    await Promise.all(files.map((f) => queue.add(() => one(f))));
+    await Promise.all(inputs.map((f) => queue.add(() => one(f))));
   } finally {
     await pool?.destroy();
     progress.stop();
   }
+  if (opts.prune) {
+    // Inputs recorded by earlier runs whose files are gone: their documents leave the outputs.
+    for (const e of [...manifest.entries.values()]) {
+      if (!(await stat(e.path).then(() => true, () => false))) {
+        manifest.forget(e.path);
+        if (opts.verbose) progress.log(`[jixiao] pruned: ${printable(e.path)} (no longer exists)`);
+      }
+    }
+  }
   await writeOutputs(outDir, manifest, opts);
-  return { total: files.length, ...counts, elapsedMs: Date.now() - started, missing };
+  const documents = inputs
+    .map((i) => manifest.get(i.file))
+    .filter((e): e is ManifestEntry => e?.status === 'done' && e.output != null)
+    .map((e) => path.join(outDir, e.output!));
+  return { total: inputs.length, ...counts, elapsedMs: Date.now() - started, missing, documents: [...new Set(documents)] };
+}
+
+export interface PlannedInput {
+  path: string;
+  action: 'extract' | 'skip';
+  reason: string;
+}
+
+/**
+ * What a run would do (`--dry-run`): every input found, and whether it would be extracted or
+ * skipped, read from the manifest without writing or locking anything.
+ */
+export async function planBatch(opts: BatchOptions): Promise<{ planned: PlannedInput[]; missing: string[] }> {
+  const outDir = path.resolve(opts.outDir);
+  const manifest = await Manifest.read(path.join(outDir, 'manifest.jsonl'));
+  const { inputs, missing } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
+  const planned: PlannedInput[] = [];
+  for (const { file } of inputs) {
+    const hash = await readFile(file).then(sha256, () => null);
+    if (hash == null) {
+      planned.push({ path: file, action: 'extract', reason: 'cannot be read (would fail)' });
+      continue;
+    }
+    const prev = manifest.get(file);
+    const same = manifest.doneWith(hash, VERSION);
+    if (opts.force) planned.push({ path: file, action: 'extract', reason: '--force' });
+    else if (prev?.status === 'done' && prev.sha256 === hash && prev.version === VERSION) planned.push({ path: file, action: 'skip', reason: 'unchanged' });
+    else if (same) planned.push({ path: file, action: 'skip', reason: `same content as ${same.path}` });
+    else planned.push({ path: file, action: 'extract', reason: prev ? (prev.status === 'failed' ? 'failed before' : prev.sha256 !== hash ? 'changed' : 'new extractor version') : 'new' });
+  }
+  return { planned, missing };
 }
 
 /** Temporary files a killed run left behind are never outputs: remove them. */
@@ -215,6 +291,11 @@ async function removeStaleTemps(outDir: string): Promise<void> {
   for (const dir of [outDir, path.join(outDir, DOCS_DIR)]) {
     for (const f of await readdir(dir)) if (/\.tmp-\d+-\d+-\d+$/.test(f)) await rm(path.join(dir, f), { force: true });
   }
+}
+
+/** A path as it can be printed safely: control characters (ANSI escapes) shown escaped. */
+export function printable(p: string): string {
+  return p.replace(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: BatchOptions): Promise<TaskResult> {

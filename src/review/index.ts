@@ -13,6 +13,7 @@ import type { DocumentRecord, Loc } from '../schema.js';
 import { writeFileAtomic } from '../writers/atomic.js';
 import { type IndexEntry, type PageRef, documentPage, indexPage } from './html.js';
 import { renderPages } from './render.js';
+import { Manifest } from '../batch/manifest.js';
 
 export const REVIEW_DIR = 'review';
 
@@ -49,9 +50,20 @@ function referencedPages(d: DocumentRecord): number[] {
   return [...pages].sort((a, b) => a - b);
 }
 
-/** The source file's bytes when it is still where the output says and unchanged. */
-async function sourceBytes(d: DocumentRecord, outDir: string): Promise<Buffer | null> {
-  const candidates = path.isAbsolute(d.source.path) ? [d.source.path] : [path.resolve(d.source.path), path.resolve(outDir, '..', d.source.path)];
+/** Absolute input paths by sha256, from the output folder's manifest. */
+async function manifestPaths(outDir: string): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const { entries } = await Manifest.read(path.join(outDir, 'manifest.jsonl'));
+  for (const e of entries.values()) if (e.status === 'done') out.set(e.sha256, [...(out.get(e.sha256) ?? []), e.path]);
+  return out;
+}
+
+/** The source file's bytes when it is still where the manifest or the document says, unchanged. */
+async function sourceBytes(d: DocumentRecord, outDir: string, known: Map<string, string[]>): Promise<Buffer | null> {
+  const candidates = [
+    ...(known.get(d.source.sha256) ?? []),
+    ...(path.isAbsolute(d.source.path) ? [d.source.path] : [path.resolve(d.source.path), path.resolve(outDir, '..', d.source.path)]),
+  ];
   for (const c of candidates) {
     if (!existsSync(c)) continue;
     const bytes = await readFile(c);
@@ -67,6 +79,7 @@ export async function writeReview(outDir: string, opts: ReviewOptions = DEFAULT_
   await mkdir(reviewDir, { recursive: true });
   const files = (await readdir(docsDir)).filter((f) => f.endsWith('.json')).sort();
   const entries: IndexEntry[] = [];
+  const known = await manifestPaths(outDir);
   let pageCount = 0;
   for (const [k, f] of files.entries()) {
     const doc = JSON.parse(await readFile(path.join(docsDir, f), 'utf8')) as DocumentRecord;
@@ -74,7 +87,7 @@ export async function writeReview(outDir: string, opts: ReviewOptions = DEFAULT_
     const pagesDir = path.join(reviewDir, 'pages', doc.doc_id);
     await rm(pagesDir, { recursive: true, force: true });
     if (opts.images && doc.source.format === 'pdf') {
-      const bytes = await sourceBytes(doc, outDir);
+      const bytes = await sourceBytes(doc, outDir, known);
       if (bytes) {
         await mkdir(pagesDir, { recursive: true });
         for (const img of await renderPages(bytes, referencedPages(doc), opts.scale)) {

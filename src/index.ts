@@ -1,0 +1,48 @@
+/**
+ * jixiao as a library.
+ *
+ *   import { extractFile, extractBytes, extractBatch } from 'jixiao';
+ *
+ * - `extractFile(path)` / `extractBytes(bytes, name)`: one document in this thread → the
+ *   contract document (output-contract.md) with `doc_id`, `text_key` and `source`. A file that
+ *   cannot be read as a budget text rejects with an `InputError` whose `kind` is one of the
+ *   README's error kinds.
+ * - `extractBatch(inputs, { outDir, onProgress })`: the command line's batch (worker threads,
+ *   manifest, resumable, JSONL/CSV/Parquet), with a callback as each file ends.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type BatchOptions, type BatchSummary, DEFAULT_BATCH, runBatch } from './batch/run.js';
+import { DEFAULT_EXTRACT_OPTIONS, type ExtractOptions, extractBytes as extractModel } from './extract.js';
+import type { DocumentRecord } from './schema.js';
+
+export type { BatchOptions, BatchSummary } from './batch/run.js';
+export type { ExtractOptions } from './extract.js';
+export type { BudgetDocument, DocumentRecord, Indicator, Loc, Project, Source, Value, Warning } from './schema.js';
+export { InputError } from './model.js';
+export { DocumentRecordSchema, documentJsonSchema, validateDocument } from './schema.js';
+export { parseValue, parseSplitValue } from './normalize/value.js';
+export { TABLE_VIEWS } from './writers/tables.js';
+export { VERSION } from './version.js';
+
+/** Extracts one document from bytes; `name` is recorded as its source path (and breaks format ties by extension). */
+export async function extractBytes(bytes: Uint8Array, name = 'input', options: Partial<ExtractOptions> = {}): Promise<DocumentRecord> {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { record } = await extractModel(buf, name, { ...DEFAULT_EXTRACT_OPTIONS, ...options });
+  return record;
+}
+
+/** Extracts one file; its source path is recorded as given. */
+export async function extractFile(file: string, options: Partial<ExtractOptions> = {}): Promise<DocumentRecord> {
+  return extractBytes(await readFile(file), file, options);
+}
+
+export type BatchRequest = Partial<Omit<BatchOptions, 'inputs'>> & Pick<BatchOptions, 'outDir'>;
+
+/**
+ * Converts files, folders and globs into `outDir` as `jixiao extract` does; `onProgress` is
+ * called as each file ends. Resolves with the run's counts and the documents it holds.
+ */
+export async function extractBatch(inputs: string[], request: BatchRequest): Promise<BatchSummary> {
+  return runBatch({ ...DEFAULT_BATCH, progress: 'none', ...request, inputs, outDir: path.resolve(request.outDir) });
+}
