@@ -17,6 +17,7 @@ import type { ProgressMode } from './batch/progress.js';
 import { OUTPUT_KINDS, type OutputKind } from './writers/aggregate.js';
 import { VERSION } from './version.js';
 import { DEFAULT_REVIEW, writeReview } from './review/index.js';
+import { DEFAULT_QUEUE_NAME } from './queue/connection.js';
 
 async function review(outDir: string, images: boolean): Promise<void> {
   const r = await writeReview(outDir, { ...DEFAULT_REVIEW, images });
@@ -64,6 +65,11 @@ program
   .option('--stdout', 'also write the JSON of this run\'s documents to standard output, one per line', false)
   .option('--absolute-paths', 'record absolute source paths (default: relative to the folder named on the command line)', false)
   .option('--prune', 'remove the documents of inputs that no longer exist', false)
+  .option('--queue <redis-url>', 'hand the inputs to a cluster of `jixiao worker` processes through a BullMQ queue on this Redis')
+  .option('--queue-name <name>', 'queue name (one per output folder)', DEFAULT_QUEUE_NAME)
+  .option('--attempts <n>', 'with --queue: attempts per input (a crash or timeout is retried)', positiveInt, 3)
+  .option('--backoff <ms>', 'with --queue: first wait before another attempt, doubling', positiveInt, 1000)
+  .option('--wait', 'with --queue: show the cluster\'s progress until the inputs are finished, then write the collection files', false)
   .option('--in-process', 'parse in the main thread instead of worker threads (debugging)', false)
   .option('--review', 'also write the review report (review/index.html) when the run ends', false)
   .addHelpText(
@@ -116,7 +122,14 @@ Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error, no
         process.exitCode = planned.length === 0 ? 2 : missing.length ? 1 : 0;
         return;
       }
-      const summary = await runBatch(opts);
+      const log = (line: string) => (o.quiet ? undefined : process.stderr.write(`${line}\n`));
+      const summary = o.queue
+        ? await (await import('./queue/enqueue.js')).enqueueBatch(opts, { url: o.queue, name: o.queueName, attempts: o.attempts, backoffMs: o.backoff, wait: o.wait, log })
+        : await runBatch(opts);
+      if (o.queue && !o.wait) {
+        process.exitCode = summary.total === 0 ? 2 : 0;
+        return;
+      }
       if (o.stdout) for (const f of summary.documents) process.stdout.write(`${JSON.stringify(JSON.parse(await readFile(f, 'utf8')))}\n`);
       const secs = (summary.elapsedMs / 1000).toFixed(1);
       const line = `${summary.total} input(s): ${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed (${summary.pages} pages, ${secs}s) → ${outDir}`;
@@ -137,6 +150,43 @@ async function readStdin(): Promise<Buffer> {
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
 }
+
+program
+  .command('worker')
+  .description('take extraction jobs from a BullMQ queue (see extract --queue) until stopped')
+  .requiredOption('--queue <redis-url>', 'the Redis that holds the queue, e.g. redis://10.0.0.5:6379/0')
+  .option('--queue-name <name>', 'queue name', DEFAULT_QUEUE_NAME)
+  .option('-j, --concurrency <n>', 'jobs worked on at once by this process', positiveInt, 1)
+  .option('--stalled-interval <seconds>', 'how often jobs of workers that died are put back in the queue', positiveInt, 30)
+  .option('--memory <mb>', 'heap limit per parsing thread, MB', positiveInt, DEFAULT_BATCH.memoryMb)
+  .action(async (o: { queue: string; queueName: string; concurrency: number; stalledInterval: number; memory: number }) => {
+    const { runQueueWorker } = await import('./queue/worker.js');
+    const worker = await runQueueWorker({
+      url: o.queue,
+      name: o.queueName,
+      concurrency: o.concurrency,
+      stalledIntervalMs: o.stalledInterval * 1000,
+      memoryMb: o.memory,
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
+    process.stderr.write(`[jixiao worker] waiting for jobs on ${o.queueName} (${o.queue})\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => void worker.close().then(resolve);
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+  });
+
+program
+  .command('status')
+  .description('print the counts of a BullMQ queue of jixiao jobs')
+  .requiredOption('--queue <redis-url>', 'the Redis that holds the queue')
+  .option('--queue-name <name>', 'queue name', DEFAULT_QUEUE_NAME)
+  .action(async (o: { queue: string; queueName: string }) => {
+    const { queueCounts } = await import('./queue/enqueue.js');
+    const c = await queueCounts(o.queue, o.queueName);
+    process.stdout.write(`${o.queueName}: ${c.completed} done, ${c.failed} failed, ${c.active} in flight, ${c.waiting + c.delayed} waiting\n`);
+  });
 
 program
   .command('schema')

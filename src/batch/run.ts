@@ -106,7 +106,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
 }
 
 /** One run at a time per output folder: a second one would interleave the manifest. */
-async function lockOutput(outDir: string): Promise<() => Promise<void>> {
+export async function lockOutput(outDir: string): Promise<() => Promise<void>> {
   const lock = path.join(outDir, '.jixiao.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -148,19 +148,7 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
 
   // Worker threads run compiled JavaScript; from TypeScript sources (tsx, vitest) parse in this thread.
   const inProcess = opts.inProcess || workerFile().endsWith('.ts');
-  const pool = inProcess
-    ? null
-    : new Tinypool({
-        filename: workerFile(),
-        // Keep every worker alive for the whole run: a new worker re-imports pdf.js and mammoth.
-        minThreads: concurrency,
-        maxThreads: concurrency,
-        idleTimeout: 60_000,
-        // A larger young generation: mammoth and pdf.js allocate many short-lived objects.
-        resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb, maxYoungGenerationSizeMb: 64 },
-      });
-  // A worker that dies is reported through its task; the pool's own error event must not end the run.
-  pool?.on('error', () => {});
+  const pool = inProcess ? null : createPool(concurrency, opts.memoryMb);
   // Twice as many files in flight as workers, so a worker never waits on the main thread's I/O.
   const queue = new PQueue({ concurrency: inProcess ? concurrency : concurrency * 2 });
   progress.start(inputs.length);
@@ -298,7 +286,24 @@ export function printable(p: string): string {
   return p.replace(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: BatchOptions): Promise<TaskResult> {
+/** The worker-thread pool that parses files: `threads` workers, each with a heap limit. */
+export function createPool(threads: number, memoryMb: number): Tinypool {
+  const pool = new Tinypool({
+    filename: workerFile(),
+    // Keep every worker alive for the whole run: a new worker re-imports pdf.js and mammoth.
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+    // A larger young generation: mammoth and pdf.js allocate many short-lived objects.
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 64 },
+  });
+  // A worker that dies is reported through its task; the pool's own error event must not end the run.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** Extracts one file in the pool (or in this thread), with the time and memory limits. */
+export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: Pick<BatchOptions, 'extract' | 'timeoutMs' | 'memoryMb'>): Promise<TaskResult> {
   if (!pool) return withTimeout(extractOne(bytes, file, opts.extract), opts.timeoutMs);
   // Hand the bytes to the worker without a copy.
   const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Buffer.from(bytes);
@@ -331,7 +336,7 @@ function withTimeout(p: Promise<TaskResult>, ms: number): Promise<TaskResult> {
 }
 
 /** Rebuilds the collection outputs, errors.jsonl and the compacted manifest. */
-async function writeOutputs(outDir: string, manifest: Manifest, opts: BatchOptions): Promise<void> {
+export async function writeOutputs(outDir: string, manifest: Manifest, opts: BatchOptions): Promise<void> {
   const entries = [...manifest.entries.values()].sort((a, b) => a.path.localeCompare(b.path));
   const seen = new Set<string>();
   const docFiles: string[] = [];

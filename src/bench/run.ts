@@ -10,7 +10,8 @@
  *   npm run bench                 # 300 files
  *   npm run bench -- --files 600  # another batch size
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -92,6 +93,37 @@ async function jixiaoPdf(files: string[], rounds: number): Promise<{ pages: numb
   return { pages, ms: performance.now() - t0 };
 }
 
+/** The cluster mode (BullMQ on a local redis-server) beside the local pool, same batch and worker counts. */
+async function queueBench(root: string, input: string, n: number): Promise<string[][]> {
+  const redisBin = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
+  if (!redisBin) return [];
+  const port = await new Promise<number>((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(p));
+    });
+  });
+  const redis = spawn(redisBin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const cli = path.join(here, '..', 'cli.js');
+  try {
+    for (let i = 0; i < 50 && spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 100));
+    const rows: string[][] = [];
+    for (const [k, workers] of [1, 2, 4].entries()) {
+      const url = `redis://127.0.0.1:${port}/${k + 1}`;
+      const procs = Array.from({ length: workers }, () => spawn(process.execPath, [cli, 'worker', '--queue', url], { stdio: 'ignore' }));
+      const t0 = performance.now();
+      execFileSync(process.execPath, [cli, 'extract', input, '--out', path.join(root, `out-queue-${workers}`), '--queue', url, '--wait', '-q']);
+      const queued = (performance.now() - t0) / 1000;
+      for (const p of procs) p.kill('SIGTERM');
+      const local = runChild(input, path.join(root, `out-local-${workers}`), workers).elapsedMs / 1000;
+      rows.push([String(workers), String(n), queued.toFixed(2), (n / queued).toFixed(1), local.toFixed(2), (n / local).toFixed(1), `${(((queued - local) / local) * 100).toFixed(1)}%`]);
+    }
+    return rows;
+  } finally {
+    redis.kill('SIGTERM');
+  }
+}
+
 const cores = availableParallelism();
 const root = mkdtempSync(path.join(tmpdir(), 'jixiao-bench-'));
 try {
@@ -120,6 +152,13 @@ try {
   };
   console.log(`jixiao bench — ${cores} cores, node ${process.version}\n`);
   console.log(table(head, rows));
+
+  const queueInput = makeBatch(root, 'queue', ['pdf', 'docx', 'txt'], Math.max(30, Math.round(opts.files / 2)));
+  const queueRows = await queueBench(root, queueInput, readdirSync(queueInput).length);
+  if (queueRows.length) {
+    console.log('\nCluster mode (BullMQ on a local redis-server) against the local pool, same mixed batch:');
+    console.log(table(['workers', 'files', 'queue wall s', 'queue files/s', 'local wall s', 'local files/s', 'queue overhead'], queueRows));
+  } else console.log('\n(no redis-server: cluster mode not measured)');
 
   const pdfs = corpusFiles('pdf');
   // One warm-up round each, so that neither side pays for loading and JIT warm-up.

@@ -1,0 +1,79 @@
+/**
+ * `jixiao worker --queue redis://…`: takes extraction jobs from the BullMQ queue, extracts each
+ * file, writes `docs/<doc_id>.json` atomically into the job's output folder, and acknowledges.
+ * Any number of workers, on any machines that see the inputs and the output folder through a
+ * shared file system. A worker killed mid-file loses nothing: BullMQ's stalled-job check puts
+ * the job back in the queue. Failures carry the local run's error kinds: an input that cannot
+ * be read as a budget text fails at once (retrying would change nothing); a timeout or a crash
+ * is retried up to the job's attempts.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { sha256 } from '../extract.js';
+import { createPool, extractIn } from '../batch/run.js';
+import { writeFileAtomic } from '../writers/atomic.js';
+import { type JobData, type JobResult, connectionOf } from './connection.js';
+
+export interface QueueWorkerOptions {
+  url: string;
+  name: string;
+  /** Jobs this process works on at once. */
+  concurrency: number;
+  /** How often a stalled job (its worker died) is looked for, in ms. */
+  stalledIntervalMs: number;
+  /** Heap limit of each parsing thread, MB. */
+  memoryMb: number;
+  log: (line: string) => void;
+}
+
+/** Kinds of failure another attempt may not meet (the input's own failures are final). */
+const RETRYABLE = new Set(['timeout', 'resource-limit', 'internal']);
+
+export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(): Promise<void> }> {
+  const pool = createPool(opts.concurrency, opts.memoryMb);
+  const worker = new Worker<JobData, JobResult>(
+    opts.name,
+    async (job) => {
+      const t0 = Date.now();
+      const d = job.data;
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(d.path);
+      } catch (err) {
+        throw new UnrecoverableError(`unreadable: cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      if (sha256(bytes) !== d.sha256) throw new UnrecoverableError('changed: the file changed after it was queued; queue it again');
+      // Parsed in a worker thread, so the time limit really stops it.
+      const result = await extractIn(pool, d.shown, bytes, {
+        extract: { maxPages: d.maxPages, maxBytes: d.maxBytes, maxCells: d.maxCells },
+        timeoutMs: d.timeoutMs,
+        memoryMb: opts.memoryMb,
+      });
+      if (!result.ok) {
+        const message = `${result.kind}: ${result.reason}`;
+        throw RETRYABLE.has(result.kind) ? new Error(message) : new UnrecoverableError(message);
+      }
+      const output = path.join('docs', `${result.record.doc_id}.json`);
+      await writeFileAtomic(path.join(d.outDir, output), `${JSON.stringify(result.record, null, 2)}\n`);
+      return { doc_id: result.record.doc_id, output, pages: result.record.source.pages, warnings: result.record.warnings.length, ms: Date.now() - t0 };
+    },
+    {
+      connection: connectionOf(opts.url),
+      concurrency: opts.concurrency,
+      stalledInterval: opts.stalledIntervalMs,
+      // A job whose worker vanished goes back to the queue (twice at most, then it fails).
+      maxStalledCount: 2,
+      lockDuration: Math.max(opts.stalledIntervalMs, 5000),
+    },
+  );
+  worker.on('completed', (job) => opts.log(`[jixiao worker] done: ${job.data.shown}`));
+  worker.on('failed', (job, err) => opts.log(`[jixiao worker] failed: ${job?.data.shown}: ${err.message}`));
+  worker.on('error', (err) => opts.log(`[jixiao worker] ${err.message}`));
+  return {
+    async close() {
+      await worker.close();
+      await pool.destroy();
+    },
+  };
+}

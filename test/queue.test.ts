@@ -1,0 +1,165 @@
+/**
+ * The cluster mode against a real redis-server started here on a free 127.0.0.1 port (with
+ * persistence on): worker processes take the corpus batch, one is SIGKILLed mid-file, Redis is
+ * restarted mid-run, and a poisoned input fails after its attempts — every input ends exactly
+ * once, and the outputs are byte-identical to a local run's. Skipped, saying so, only where no
+ * redis-server is installed (.ci/run installs it).
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS, ROOT, requireShared } from './helpers.js';
+
+const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
+if (!REDIS) console.warn('[queue.test] no redis-server installed (apt-get install redis-server): the cluster tests are skipped');
+
+const CLI = path.join(ROOT, 'dist/src/cli.js');
+let port = 0;
+let redisDir = '';
+let redis: ChildProcess | null = null;
+const workers: ChildProcess[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function startRedis(): Promise<void> {
+  redis = spawn(REDIS!, ['--port', String(port), '--bind', '127.0.0.1', '--dir', redisDir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('redis-server did not start');
+}
+
+async function stopRedis(): Promise<void> {
+  if (!redis) return;
+  const r = redis;
+  redis = null;
+  await new Promise<void>((resolve) => {
+    r.once('exit', () => resolve());
+    r.kill('SIGTERM');
+  });
+}
+
+const url = (db: number) => `redis://127.0.0.1:${port}/${db}`;
+
+function worker(db: number): ChildProcess {
+  const w = spawn(process.execPath, [CLI, 'worker', '--queue', url(db), '--stalled-interval', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  workers.push(w);
+  return w;
+}
+
+/** `extract --queue --wait` as a child; resolves with its exit code and stderr. */
+function extractWait(inputs: string[], out: string, db: number, extra: string[] = []): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [CLI, 'extract', ...inputs, '--out', out, '--queue', url(db), '--wait', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr!.on('data', (d) => (stderr += d));
+    p.on('exit', (code) => resolve({ code, stderr }));
+  });
+}
+
+async function until(cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const activeJobs = (db: number) => Number(spawnSync('redis-cli', ['-p', String(port), '-n', String(db), 'LLEN', 'bull:jixiao:active'], { encoding: 'utf8' }).stdout.trim() || 0);
+
+/** A batch: the corpus in all formats, and copies so that the run lasts. */
+function batch(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'jixiao-q-in-'));
+  cpSync(CORPUS, path.join(dir, 'corpus'), { recursive: true, filter: (f) => !f.endsWith('gold.json') });
+  return dir;
+}
+
+function localRun(input: string): string {
+  const out = mkdtempSync(path.join(tmpdir(), 'jixiao-q-local-'));
+  const r = spawnSync(process.execPath, [CLI, 'extract', input, '--out', out, '-q'], { encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  return out;
+}
+
+function sameOutputs(a: string, b: string): void {
+  for (const f of ['documents.jsonl', 'documents.csv', 'projects.csv', 'indicators.csv', 'sub_goals.csv', 'safeguards.csv', 'warnings.csv', 'errors.jsonl']) {
+    expect(readFileSync(path.join(b, f), 'utf8'), f).toBe(readFileSync(path.join(a, f), 'utf8'));
+  }
+}
+
+beforeAll(async () => {
+  if (!REDIS) return;
+  requireShared();
+  port = await freePort();
+  redisDir = mkdtempSync(path.join(tmpdir(), 'jixiao-redis-'));
+  await startRedis();
+}, 30_000);
+
+afterAll(async () => {
+  for (const w of workers) w.kill('SIGKILL');
+  await stopRedis();
+});
+
+describe.skipIf(!REDIS)('cluster through Redis and BullMQ', () => {
+  it('3 workers, one SIGKILLed mid-file: every input once, byte-identical to a local run', async () => {
+    const input = batch();
+    const out = mkdtempSync(path.join(tmpdir(), 'jixiao-q-out-'));
+    const victim = worker(1);
+    const run = extractWait([input], out, 1);
+    await until(() => activeJobs(1) > 0);
+    victim.kill('SIGKILL');
+    worker(1);
+    worker(1);
+    worker(1);
+    const r = await run;
+    expect(r.stderr).toMatch(/9 input\(s\): 9 done, 0 skipped, 0 failed/);
+    expect(r.code).toBe(0);
+    sameOutputs(localRun(input), out);
+    // Enqueuing the finished batch again is a no-op: nothing is extracted twice.
+    const again = await extractWait([input], out, 1);
+    expect(again.code).toBe(0);
+    sameOutputs(localRun(input), out);
+  }, 120_000);
+
+  it('goes on when Redis restarts mid-run (persistence on)', async () => {
+    const input = batch();
+    const out = mkdtempSync(path.join(tmpdir(), 'jixiao-q-out2-'));
+    worker(2);
+    const run = extractWait([input], out, 2);
+    await until(() => activeJobs(2) > 0);
+    await stopRedis();
+    await new Promise((r) => setTimeout(r, 500));
+    await startRedis();
+    const r = await run;
+    expect(r.code).toBe(0);
+    sameOutputs(localRun(input), out);
+  }, 120_000);
+
+  it('fails a poisoned input after its attempts, with its reason, and the batch goes on', async () => {
+    const input = mkdtempSync(path.join(tmpdir(), 'jixiao-q-poison-'));
+    const text = readFileSync(path.join(CORPUS, 'chengde-office-2024', 'source.txt'), 'utf8');
+    writeFileSync(path.join(input, 'slow.txt'), text.repeat(300)); // takes longer than the 1 s limit, every time
+    writeFileSync(path.join(input, 'ok.txt'), text);
+    const out = mkdtempSync(path.join(tmpdir(), 'jixiao-q-out3-'));
+    worker(3);
+    const r = await extractWait([input], out, 3, ['--timeout', '1', '--attempts', '2', '--backoff', '100']);
+    expect(r.stderr).toMatch(/2 input\(s\): 1 done, 0 skipped, 1 failed/);
+    expect(r.code).toBe(1);
+    const errors = readFileSync(path.join(out, 'errors.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ kind: 'timeout', reason: expect.stringContaining('per-file time limit') });
+    const attempts = spawnSync('redis-cli', ['-p', String(port), '-n', '3', 'HGET', `bull:jixiao:${errors[0].sha256}`, 'atm'], { encoding: 'utf8' }).stdout.trim();
+    expect(attempts).toBe('2');
+  }, 120_000);
+});
