@@ -16,6 +16,8 @@ import { locateRows } from '../src/repair/locate.js';
 export interface LoadOptions {
   /** Upper bound on pages read from one PDF. */
   maxPages: number;
+  /** Upper bound on table cells in one document (checked by a loader as early as it can). */
+  maxCells: number;
 }
 
 export type Loader = (bytes: Buffer, opts: LoadOptions) => Promise<DocModel>;
@@ -28,7 +30,7 @@ export interface Pipeline {
 }
 
 export const pipelines: Record<Format, Pipeline> = {
-  docx: { format: 'docx', load: (b) => loadDocx(b), repair: [locateRows] },
+  docx: { format: 'docx', load: (b, o) => loadDocx(b, o), repair: [locateRows] },
   pdf: { format: 'pdf', load: loadPdf, repair: [stitchTables, joinBrokenParagraphs, locateRows] },
   txt: { format: 'txt', load: (b) => loadTxt(b), repair: [stitchTables, joinBrokenParagraphs, locateRows] },
 };

@@ -56,6 +56,7 @@ program
   .option('--memory <mb>', 'heap limit per worker thread, MB', positiveInt, DEFAULT_BATCH.memoryMb)
   .option('--max-pages <n>', 'refuse PDFs with more pages than this', positiveInt, DEFAULT_BATCH.extract.maxPages)
   .option('--force', 'redo inputs the manifest says are done', false)
+  .option('--retry-failed', 'try again inputs that failed before with the same bytes (by default they are reported failed again without a new attempt)', false)
   .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'log', 'none']).default('auto'))
   .option('-q, --quiet', 'print nothing but failures', false)
   .option('-v, --verbose', 'print every file as it ends (done, skipped, pruned)', false)
@@ -114,6 +115,7 @@ Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error, no
         absolutePaths: o.absolutePaths,
         prune: o.prune,
         verbose: o.verbose,
+        retryFailed: o.retryFailed,
       };
       if (o.dryRun) {
         const { planned, missing } = await planBatch(opts);

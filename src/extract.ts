@@ -12,12 +12,11 @@ import { type DocumentRecord, validateDocument } from './schema.js';
 import { VERSION } from './version.js';
 import { isGarbage } from './text/plausible.js';
 import { textKey } from './textkey.js';
+import { utf16WithoutBom } from './loaders/txt.js';
 
 export interface ExtractOptions extends LoadOptions {
   /** Largest input accepted, in bytes. */
   maxBytes: number;
-  /** Most table cells accepted in one document (a guard against pathological inputs). */
-  maxCells: number;
 }
 
 export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = { maxPages: 2000, maxBytes: 200 * 1024 * 1024, maxCells: 500_000 };
@@ -50,6 +49,7 @@ export function detectFormat(bytes: Buffer, file: string): Format | 'doc' {
   if (ext === '.pdf') throw new InputError(`not a PDF: no %PDF- header (starts with ${JSON.stringify(printable(head.slice(0, 16)))})`, 'not-pdf');
   if (ext === '.docx') throw new InputError('not a DOCX: not a ZIP container', 'not-docx');
   if (bytes.subarray(0, 4).equals(Buffer.from('{\\rt', 'latin1'))) throw new InputError('RTF file: convert to DOCX with LibreOffice', 'rtf');
+  if (utf16WithoutBom(bytes)) return 'txt'; // its zero bytes are no sign of a binary file
   if (looksBinary(bytes)) throw new InputError('binary file of unknown type', 'unknown-binary');
   return 'txt';
 }

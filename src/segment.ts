@@ -21,6 +21,8 @@ const BARE_ENTRY = /^.{2,78}?\D(\d{1,4})$/;
 const TRAILING_NUMBER = /(\d{1,4})\s*$/;
 
 export function isTocEntry(p: Para): boolean {
+  // A contents line is short; a long run of tabs or spaces must not make the patterns backtrack.
+  if (p.text.length > 300) return false;
   return TOC_ENTRY.test(p.text) || /[.…·]{4,}/.test(p.text);
 }
 

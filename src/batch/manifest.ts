@@ -8,6 +8,9 @@ import { writeFileAtomic } from '../writers/atomic.js';
 
 export type Status = 'done' | 'failed';
 
+/** The only outputs an entry may name. */
+const SAFE_OUTPUT = /^docs[\\/][0-9a-f]{16}\.json$/;
+
 export interface ManifestEntry {
   path: string;
   sha256: string;
@@ -42,7 +45,9 @@ export class Manifest {
       if (!line.trim()) continue;
       try {
         const e = JSON.parse(line) as ManifestEntry;
-        if (e && typeof e.path === 'string') entries.set(e.path, e);
+        // An entry names its output inside the folder only (docs/<doc_id>.json): an edited or
+        // crafted one cannot make jixiao read or delete anything elsewhere.
+        if (e && typeof e.path === 'string' && (e.output == null || SAFE_OUTPUT.test(e.output))) entries.set(e.path, e);
       } catch {
         /* a torn line from a killed run */
       }

@@ -32,7 +32,8 @@ function rate(pages: number, startedAt: number): string {
 }
 
 export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr): Progress {
-  const resolved = mode === 'auto' ? (stream.isTTY ? 'bar' : 'log') : mode;
+  // A bar needs a terminal; elsewhere it would print its template: log lines instead.
+  const resolved = mode === 'auto' || mode === 'bar' ? (stream.isTTY ? 'bar' : 'log') : mode;
   let startedAt = Date.now();
   let total = 0;
   if (resolved === 'none') return { start() {}, update() {}, log() {}, stop() {} };

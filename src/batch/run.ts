@@ -52,6 +52,8 @@ export interface BatchOptions {
   prune: boolean;
   /** Log every finished file. */
   verbose: boolean;
+  /** Try again inputs that failed in an earlier run with the same bytes and extractor version. */
+  retryFailed: boolean;
   /** Called whenever a file ends (done, skipped or failed): for callers of the library. */
   onProgress?: (p: Counts & { total: number; file: string; status: 'done' | 'skipped' | 'failed' }) => void;
 }
@@ -84,6 +86,7 @@ export const DEFAULT_BATCH: Omit<BatchOptions, 'inputs' | 'outDir'> = {
   absolutePaths: false,
   prune: false,
   verbose: false,
+  retryFailed: false,
 };
 
 function workerFile(): string {
@@ -96,6 +99,8 @@ const DOCS_DIR = 'docs';
 export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   const started = Date.now();
   const outDir = path.resolve(opts.outDir);
+  const st = await stat(outDir).catch(() => null);
+  if (st && !st.isDirectory()) throw new Error(`--out ${printable(outDir)} is a file, not a folder`);
   await mkdir(path.join(outDir, DOCS_DIR), { recursive: true });
   const release = await lockOutput(outDir);
   try {
@@ -149,8 +154,8 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
   // Worker threads run compiled JavaScript; from TypeScript sources (tsx, vitest) parse in this thread.
   const inProcess = opts.inProcess || workerFile().endsWith('.ts');
   const pool = inProcess ? null : createPool(concurrency, opts.memoryMb);
-  // Twice as many files in flight as workers, so a worker never waits on the main thread's I/O.
-  const queue = new PQueue({ concurrency: inProcess ? concurrency : concurrency * 2 });
+  // N files in flight for N workers: a file's time limit starts when a worker takes it.
+  const queue = new PQueue({ concurrency });
   progress.start(inputs.length);
 
   const finish = async (entry: ManifestEntry) => {
@@ -194,6 +199,12 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
     if (!opts.force) {
       const prev = manifest.get(file);
       if (await done(prev)) return skip(file, 'unchanged');
+      // A failure is the input's own: the same bytes by the same extractor fail the same way.
+      if (!opts.retryFailed && prev?.status === 'failed' && prev.sha256 === hash && prev.version === VERSION) {
+        counts.failed++;
+        tell(file, 'failed');
+        return;
+      }
       // Keyed on content: the same bytes done under another path (a moved archive) are not redone.
       const same = manifest.doneWith(hash, VERSION);
       if (same && (await done(same))) {
@@ -269,7 +280,8 @@ export async function planBatch(opts: BatchOptions): Promise<{ planned: PlannedI
     if (opts.force) planned.push({ path: file, action: 'extract', reason: '--force' });
     else if (prev?.status === 'done' && prev.sha256 === hash && prev.version === VERSION) planned.push({ path: file, action: 'skip', reason: 'unchanged' });
     else if (same) planned.push({ path: file, action: 'skip', reason: `same content as ${same.path}` });
-    else planned.push({ path: file, action: 'extract', reason: prev ? (prev.status === 'failed' ? 'failed before' : prev.sha256 !== hash ? 'changed' : 'new extractor version') : 'new' });
+    else if (!opts.retryFailed && prev?.status === 'failed' && prev.sha256 === hash && prev.version === VERSION) planned.push({ path: file, action: 'skip', reason: `failed before: ${prev.error?.kind} (--retry-failed tries again)` });
+    else planned.push({ path: file, action: 'extract', reason: prev ? (prev.status === 'failed' ? 'failed before, --retry-failed' : prev.sha256 !== hash ? 'changed' : 'new extractor version') : 'new' });
   }
   return { planned, missing };
 }

@@ -12,7 +12,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,14 +37,31 @@ function corpusFiles(fmt: Fmt): string[] {
     .filter((f) => existsSync(f));
 }
 
-/** A folder of `n` files cycling through the corpus files of the given formats. */
-function makeBatch(root: string, name: string, fmts: Fmt[], n: number): string {
+/**
+ * The same document with other bytes (so another sha256): a comment after a PDF's end, a ZIP
+ * comment on a DOCX, a page-number line at the end of a text dump — none changes what is read.
+ */
+function uniquify(bytes: Buffer, ext: string, i: number): Buffer {
+  if (ext === '.pdf') return Buffer.concat([bytes, Buffer.from(`\n%copy ${i}\n`)]);
+  if (ext === '.docx') {
+    const comment = Buffer.from(`copy ${i}`);
+    const out = Buffer.concat([bytes, comment]);
+    out.writeUInt16LE(comment.length, bytes.length - 2); // the end-of-central-directory record's comment length
+    return out;
+  }
+  return Buffer.concat([bytes, Buffer.from(`\n${i}\n`)]);
+}
+
+/** A folder of `n` files cycling through the corpus files of the given formats (`unique`: each with its own bytes). */
+function makeBatch(root: string, name: string, fmts: Fmt[], n: number, unique = false): string {
   const dir = path.join(root, name);
   mkdirSync(dir, { recursive: true });
   const sources = fmts.flatMap(corpusFiles);
   for (let i = 0; i < n; i++) {
     const src = sources[i % sources.length]!;
-    copyFileSync(src, path.join(dir, `${String(i).padStart(5, '0')}-${path.basename(path.dirname(src))}${path.extname(src)}`));
+    const target = path.join(dir, `${String(i).padStart(5, '0')}-${path.basename(path.dirname(src))}${path.extname(src)}`);
+    if (unique) writeFileSync(target, uniquify(readFileSync(src), path.extname(src), i));
+    else copyFileSync(src, target);
   }
   return dir;
 }
@@ -112,7 +129,9 @@ async function queueBench(root: string, input: string, n: number): Promise<strin
       const url = `redis://127.0.0.1:${port}/${k + 1}`;
       const procs = Array.from({ length: workers }, () => spawn(process.execPath, [cli, 'worker', '--queue', url], { stdio: 'ignore' }));
       const t0 = performance.now();
-      execFileSync(process.execPath, [cli, 'extract', input, '--out', path.join(root, `out-queue-${workers}`), '--queue', url, '--wait', '-q']);
+      const summary = spawnSync(process.execPath, [cli, 'extract', input, '--out', path.join(root, `out-queue-${workers}`), '--queue', url, '--wait', '--log-format', 'json'], { encoding: 'utf8' });
+      const done = JSON.parse(summary.stderr.trim().split('\n').pop() ?? '{}') as { done?: number };
+      if (done.done !== n) throw new Error(`queue run did ${done.done} of ${n} files`);
       const queued = (performance.now() - t0) / 1000;
       for (const p of procs) p.kill('SIGTERM');
       const local = runChild(input, path.join(root, `out-local-${workers}`), workers).elapsedMs / 1000;
@@ -153,7 +172,8 @@ try {
   console.log(`jixiao bench — ${cores} cores, node ${process.version}\n`);
   console.log(table(head, rows));
 
-  const queueInput = makeBatch(root, 'queue', ['pdf', 'docx', 'txt'], Math.max(30, Math.round(opts.files / 2)));
+  // Every file its own bytes: the queue keys jobs on content, so copies would be one job.
+  const queueInput = makeBatch(root, 'queue', ['pdf', 'docx', 'txt'], Math.max(30, Math.round(opts.files / 2)), true);
   const queueRows = await queueBench(root, queueInput, readdirSync(queueInput).length);
   if (queueRows.length) {
     console.log('\nCluster mode (BullMQ on a local redis-server) against the local pool, same mixed batch:');

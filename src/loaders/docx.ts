@@ -114,11 +114,11 @@ export function htmlToBlocks(html: string): Block[] {
   return blocks;
 }
 
-export async function loadDocx(bytes: Buffer): Promise<DocModel> {
+export async function loadDocx(bytes: Buffer, opts: { maxCells?: number } = {}): Promise<DocModel> {
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
     throw new InputError(describeNonZip(bytes), 'not-docx');
   }
-  checkZip(bytes);
+  checkZip(bytes, undefined, opts.maxCells);
   let html: string;
   try {
     ({ value: html } = await mammoth.convertToHtml({ buffer: bytes }, { ignoreEmptyParagraphs: true }));

@@ -16,6 +16,7 @@ import { PAGE_NUMBER, cleanText, joinLines } from '../text/clean.js';
 import { splitItems } from '../text/numbering.js';
 import { warning } from '../loc.js';
 import { type ContentsLine, contentsRuns } from '../text/contents.js';
+import { plausibility } from '../text/plausible.js';
 
 export type TxtLayout = 'pdf' | 'docx';
 
@@ -37,6 +38,8 @@ export function decodeText(bytes: Buffer): Decoded {
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
   if (b[0] === 0xff && b[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(b.subarray(2)), warning: null };
   if (b[0] === 0xfe && b[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(b.subarray(2)), warning: null };
+  const utf16 = utf16WithoutBom(b);
+  if (utf16) return { text: new TextDecoder(utf16).decode(b), warning: null };
   for (const encoding of ['utf-8', 'gb18030']) {
     try {
       return { text: new TextDecoder(encoding, { fatal: true }).decode(b), warning: null };
@@ -54,11 +57,34 @@ export function decodeText(bytes: Buffer): Decoded {
   throw new InputError('text file is neither UTF-8, UTF-16 nor GB18030', 'bad-encoding');
 }
 
+/**
+ * UTF-16 without a byte-order mark. Its ASCII characters (tabs, digits, line breaks) leave zero
+ * bytes that no UTF-8 or GB18030 text has; the byte order is the one whose decoding reads as
+ * the documents' characters (text/plausible.ts). Null when the bytes do not look like UTF-16.
+ */
+export function utf16WithoutBom(b: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  const n = Math.min(b.length, 8192) & ~1;
+  if (n < 16) return null;
+  let zeros = 0;
+  for (let i = 0; i < n; i++) if (b[i] === 0) zeros++;
+  if (zeros < n * 0.02) return null;
+  let best: 'utf-16le' | 'utf-16be' | null = null;
+  let bestOdd = 0.1;
+  for (const enc of ['utf-16le', 'utf-16be'] as const) {
+    const odd = plausibility(new TextDecoder(enc).decode(b.subarray(0, n))).odd;
+    if (odd < bestOdd) [best, bestOdd] = [enc, odd];
+  }
+  return best;
+}
+
 /** A TOC line: title, dot leaders, tab, page number (or Word's broken-reference text). */
 const TOC_LINE = /([.…·]{2,}\s*\t|\t\s*[.…·]{2,})\s*(\d{1,4}|错误！未定义书签。?)\s*$/;
 
 /** Lines that open a block of their own: part and project titles, unit lines, 单位：…, explanations. */
 const OPENS_BLOCK = /^(第[一二三四五]部分|\d{6}\s*\S|(金额)?单位[：:]|关于.{1,60}说明)|绩效目标(申报)?表([（(][^（）()]{0,20}[）)])?$/;
+
+/** Contents lines are short; longer ones are never tested against the contents patterns (they could backtrack). */
+const MAX_TOC_LINE = 300;
 
 /** A contents entry written `title<TAB>page` with no leaders. */
 const BARE_TOC_LINE = /^[^\t]*\S[^\t]*\t\s*(\d{1,4})\s*$/;
@@ -67,12 +93,12 @@ const BARE_TOC_LINE = /^[^\t]*\S[^\t]*\t\s*(\d{1,4})\s*$/;
 function contentsLines(lines: readonly string[]): Set<number> {
   const runs = contentsRuns(
     lines.map((l): ContentsLine => {
-      const m = BARE_TOC_LINE.exec(l);
+      const m = l.length <= MAX_TOC_LINE ? BARE_TOC_LINE.exec(l) : null;
       if (m) return { page: Number(m[1]) };
       return BLANK.test(l) || !l.includes('\t') ? 'neutral' : 'other';
     }),
   );
-  lines.forEach((l, i) => TOC_LINE.test(l) && runs.add(i));
+  lines.forEach((l, i) => l.length <= MAX_TOC_LINE && TOC_LINE.test(l) && runs.add(i));
   return runs;
 }
 

@@ -2,6 +2,7 @@
  * Decompression limits for ZIP-based inputs (DOCX), checked from the ZIP's central directory
  * before anything is inflated: a truncated archive or a ZIP bomb is refused with a reason.
  */
+import { inflateRawSync } from 'node:zlib';
 import { InputError } from '../model.js';
 
 export interface ZipLimits {
@@ -17,7 +18,44 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxTotal: 256 * 1024 * 1024, maxR
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 
-export function checkZip(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): void {
+const LOCAL = 0x04034b50;
+
+/** Largest part accepted, inflated (a budget text's document.xml is a few MB). */
+const MAX_PART = 64 * 1024 * 1024;
+
+/** Inflates one part with a cap on its output; throws zip-bomb past the cap. Returns the part's bytes. */
+function inflatePart(bytes: Buffer, local: number, compressed: number, method: number, name: string, cap: number): Buffer {
+  if (local + 30 > bytes.length || bytes.readUInt32LE(local) !== LOCAL) throw new InputError('damaged DOCX: a ZIP entry is corrupt', 'corrupt-docx');
+  const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+  const data = bytes.subarray(start, start + compressed);
+  if (method === 0) return data;
+  if (method !== 8) throw new InputError(`damaged DOCX: ${name} uses an unknown compression (${method})`, 'corrupt-docx');
+  try {
+    return inflateRawSync(data, { maxOutputLength: cap });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      throw new InputError(`ZIP bomb: ${name} inflates to more than ${cap} bytes (its directory says otherwise)`, 'zip-bomb');
+    }
+    throw new InputError(`damaged DOCX: ${name} cannot be inflated`, 'corrupt-docx');
+  }
+}
+
+/** Table cells (`<w:tc>`) in word/document.xml, counted on the bytes. */
+function countCells(xml: Buffer): number {
+  let n = 0;
+  for (let i = xml.indexOf('<w:tc'); i >= 0; i = xml.indexOf('<w:tc', i + 5)) {
+    const next = xml[i + 5];
+    if (next === 0x3e || next === 0x20 || next === 0x2f) n++; // '<w:tc>', '<w:tc …', '<w:tc/>' (not <w:tcPr>)
+  }
+  return n;
+}
+
+/**
+ * Checks a DOCX before any reader inflates it: a complete central directory, not too many
+ * parts, every part inflating (really, not as declared) within the limits, and no more table
+ * cells than `maxCells` (a document of half a million cells is refused in a moment).
+ */
+export function checkZip(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS, maxCells = Infinity): void {
   let eocd = -1;
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
     if (bytes.readUInt32LE(i) === EOCD) {
@@ -31,6 +69,7 @@ export function checkZip(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS):
   if (count > limits.maxEntries) throw new InputError(`DOCX has too many parts (${count})`, 'zip-bomb');
   let p = cdOffset;
   let total = 0;
+  let real = 0;
   for (let n = 0; n < count; n++) {
     if (p + 46 > bytes.length || bytes.readUInt32LE(p) !== CENTRAL) {
       throw new InputError('damaged DOCX: the ZIP central directory is corrupt', 'corrupt-docx');
@@ -42,6 +81,17 @@ export function checkZip(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS):
     const commentLen = bytes.readUInt16LE(p + 32);
     const name = bytes.subarray(p + 46, p + 46 + nameLen).toString('utf8');
     total += size;
+    const method = bytes.readUInt16LE(p + 10);
+    const local = bytes.readUInt32LE(p + 42);
+    // The directory may understate what a part inflates to: every part is inflated here,
+    // with a cap on its output, before any reader sees it.
+    const part = inflatePart(bytes, local, compressed, method, name, Math.min(MAX_PART, limits.maxTotal));
+    real += part.length;
+    if (real > limits.maxTotal) throw new InputError(`ZIP bomb: parts inflate to more than ${limits.maxTotal} bytes`, 'zip-bomb');
+    if (name === 'word/document.xml') {
+      const cells = countCells(part);
+      if (cells > maxCells) throw new InputError(`too many table cells: ${cells} (limit ${maxCells})`, 'too-many-cells');
+    }
     if (size > 10 * 1024 * 1024 && size / Math.max(1, compressed) > limits.maxRatio) {
       throw new InputError(`ZIP bomb: ${name} inflates ${compressed} bytes to ${size} bytes`, 'zip-bomb');
     }

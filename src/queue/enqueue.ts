@@ -93,19 +93,29 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
     if (!q.wait) {
       return { total: inputs.length, done: 0, skipped: 0, failed: 0, pages: 0, elapsedMs: Date.now() - started, missing, documents: [] };
     }
-    // Progress over the cluster until every job of this batch is finished.
+    // Progress over the cluster until every job of this batch is finished; finished jobs are
+    // not asked about again, so the polling stays light beside the workers' own traffic.
     const jobIds = [...new Set(ids.map((i) => i.id).filter((x): x is string => x != null))];
+    const pending = new Set(jobIds);
+    let done = 0;
     let last = 0;
     for (;;) {
-      const states = await Promise.all(jobIds.map((id) => queue.getJobState(id)));
-      const finished = states.filter((s) => s === 'completed' || s === 'failed').length;
-      if (Date.now() - last > 2000 || finished === jobIds.length) {
+      const ask = [...pending];
+      const states = await Promise.all(ask.map((id) => queue.getJobState(id)));
+      let active = 0;
+      ask.forEach((id, k) => {
+        if (states[k] === 'completed' || states[k] === 'failed') {
+          pending.delete(id);
+          if (states[k] === 'completed') done++;
+        } else if (states[k] === 'active') active++;
+      });
+      const finished = jobIds.length - pending.size;
+      if (Date.now() - last > 2000 || pending.size === 0) {
         last = Date.now();
-        const done = states.filter((s) => s === 'completed').length;
-        q.log(`[jixiao] cluster: ${finished}/${jobIds.length} finished (done ${done}, failed ${finished - done}, in flight ${states.filter((s) => s === 'active').length})`);
+        q.log(`[jixiao] cluster: ${finished}/${jobIds.length} finished (done ${done}, failed ${finished - done}, in flight ${active})`);
       }
-      if (finished === jobIds.length) break;
-      await new Promise((r) => setTimeout(r, 250));
+      if (pending.size === 0) break;
+      await new Promise((r) => setTimeout(r, 500));
     }
     const jobs = new Map<string, Job<JobData, JobResult> | undefined>();
     for (const id of jobIds) jobs.set(id, await queue.getJob(id));

@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../writers/atomic.js';
 import { type IndexEntry, type PageRef, documentPage, indexPage } from './html.js';
 import { renderPages } from './render.js';
 import { Manifest } from '../batch/manifest.js';
+import { pushTo } from '../util.js';
 
 export const REVIEW_DIR = 'review';
 
@@ -54,7 +55,7 @@ function referencedPages(d: DocumentRecord): number[] {
 async function manifestPaths(outDir: string): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   const { entries } = await Manifest.read(path.join(outDir, 'manifest.jsonl'));
-  for (const e of entries.values()) if (e.status === 'done') out.set(e.sha256, [...(out.get(e.sha256) ?? []), e.path]);
+  for (const e of entries.values()) if (e.status === 'done') pushTo(out, e.sha256, e.path);
   return out;
 }
 

@@ -9,6 +9,7 @@
  * not cross.
  */
 import type { Segment } from './geometry.js';
+import { pushTo } from '../../util.js';
 
 /** Positions closer than this are one grid line. */
 const SNAP = 2;
@@ -59,7 +60,7 @@ function mergeCollinear(segs: Segment[]): Segment[] {
   const byLine = new Map<string, Segment[]>();
   for (const s of segs) {
     const key = `${s.dir}${Math.round(s.pos)}`;
-    byLine.set(key, [...(byLine.get(key) ?? []), s]);
+    pushTo(byLine, key, s);
   }
   const out: Segment[] = [];
   for (const group of byLine.values()) {
@@ -78,6 +79,8 @@ function mergeCollinear(segs: Segment[]): Segment[] {
 
 /** More ruling segments than this on one page is no table (a drawing, a pattern): tables are not rebuilt there. */
 export const MAX_SEGMENTS = 4000;
+/** More grid cells than this in one drawn table is no table either. */
+export const MAX_GRID_CELLS = 20_000;
 
 function touches(h: Segment, v: Segment): boolean {
   return v.pos >= h.a - TOUCH && v.pos <= h.b + TOUCH && h.pos >= v.a - TOUCH && h.pos <= v.b + TOUCH;
@@ -102,7 +105,7 @@ function components(segs: Segment[]): Segment[][] {
   const groups = new Map<number, Segment[]>();
   segs.forEach((s, i) => {
     const r = find(i);
-    groups.set(r, [...(groups.get(r) ?? []), s]);
+    pushTo(groups, r, s);
   });
   return [...groups.values()];
 }
@@ -117,7 +120,7 @@ function covered(lines: Segment[], pos: number, from: number, to: number): boole
   return length >= (to - from) * 0.5;
 }
 
-function buildGrid(comp: Segment[]): Grid | null {
+function buildGrid(comp: Segment[]): Grid | null | 'too-many-cells' {
   const hs = comp.filter((s) => s.dir === 'h');
   const vs = comp.filter((s) => s.dir === 'v');
   if (hs.length < 1 || vs.length < 2) return null;
@@ -138,6 +141,8 @@ function buildGrid(comp: Segment[]): Grid | null {
     hs.push({ dir: 'h', pos: vBottom, a: xs[0]!, b: xs[xs.length - 1]! });
   }
   if (ys.length < 2) return null;
+  // A grid of this many cells is a pattern or a hostile file, not a table: not built at all.
+  if ((xs.length - 1) * (ys.length - 1) > MAX_GRID_CELLS) return 'too-many-cells';
   const nr = ys.length - 1;
   const nc = xs.length - 1;
   const taken: boolean[][] = Array.from({ length: nr }, () => new Array<boolean>(nc).fill(false));
@@ -162,8 +167,7 @@ function buildGrid(comp: Segment[]): Grid | null {
 export function findGrids(segs: Segment[]): Grid[] | 'too-many-lines' {
   const merged = mergeCollinear(segs).filter((s) => s.b - s.a > 2);
   if (merged.length > MAX_SEGMENTS) return 'too-many-lines';
-  return components(merged)
-    .map(buildGrid)
-    .filter((g): g is Grid => g != null && g.cells.length >= 2)
-    .sort((a, b) => b.top - a.top);
+  const grids = components(merged).map(buildGrid);
+  if (grids.includes('too-many-cells')) return 'too-many-lines';
+  return grids.filter((g): g is Grid => g != null && g !== 'too-many-cells' && g.cells.length >= 2).sort((a, b) => b.top - a.top);
 }

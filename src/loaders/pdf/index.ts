@@ -22,6 +22,7 @@ import { type PdfDocument, openPdf } from './open.js';
 import { type TextCell, type TextTable, tablesFromText } from './textgrid.js';
 import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
 import { type Item, type Line, opensItem, toLines, toParagraphs, wrapped } from './text.js';
+import { pushTo } from '../../util.js';
 
 export interface PdfLoadOptions {
   maxPages: number;
@@ -84,7 +85,7 @@ function gridTable(grid: Grid, items: Item[], page: number, box: ToBox): Table {
     const c = below
       ? grid.cells.find((g) => cx >= g.x0 && cx <= g.x1 && g.bottom === grid.bottom)
       : grid.cells.find((g) => cx >= g.x0 && cx <= g.x1 && cy <= g.top && cy >= g.bottom);
-    if (c) inCell.set(c, [...(inCell.get(c) ?? []), it]);
+    if (c) pushTo(inCell, c, it);
   }
   const made = new Map<GridCell, Cell>();
   for (const g of grid.cells) {
@@ -212,7 +213,7 @@ function linePitch(pages: PageContent[]): (size: number) => number | null {
       const gap = a.y - b.y;
       if (Math.abs(a.size - b.size) < 0.1 && gap > 0 && gap < a.size * 2.1) {
         const k = Math.round(a.size);
-        gaps.set(k, [...(gaps.get(k) ?? []), gap]);
+        pushTo(gaps, k, gap);
       }
     }
   }
@@ -225,7 +226,7 @@ function mode(values: number[]): number | null {
   const bins = new Map<number, number[]>();
   for (const v of values) {
     const k = Math.round(v / 2);
-    bins.set(k, [...(bins.get(k) ?? []), v]);
+    pushTo(bins, k, v);
   }
   let best: number[] | null = null;
   for (const b of bins.values()) if (!best || b.length > best.length) best = b;

@@ -25,6 +25,9 @@ export interface Line {
   items: Item[];
 }
 
+/** How many of the latest lines an item is tried against (a table row has fewer side by side). */
+const LINE_WINDOW = 64;
+
 /** Groups items into lines: an item joins a line when its vertical middle lies in the line's band. */
 export function toLines(items: readonly Item[]): Line[] {
   const sorted = items.filter((i) => i.str.trim() !== '').sort((a, b) => b.y - a.y || a.x - b.x);
@@ -34,7 +37,10 @@ export function toLines(items: readonly Item[]): Line[] {
     const fits = (l: (typeof lines)[number]) => mid >= l.y - l.size * 0.25 && mid <= l.y + l.size * 0.9;
     // A small raised item (m², a footnote mark) belongs to the line whose baseline is at or below its own.
     const small = (l: (typeof lines)[number]) => it.size < l.size * 0.8;
-    const line = lines.find((l) => fits(l) && (!small(l) || l.y <= it.y + 0.5)) ?? lines.find(fits);
+    // Items come top to bottom, so only the latest lines can take this one: a fixed window
+    // keeps grouping linear however many lines a page has.
+    const recent = lines.length > LINE_WINDOW ? lines.slice(-LINE_WINDOW) : lines;
+    const line = recent.find((l) => fits(l) && (!small(l) || l.y <= it.y + 0.5)) ?? recent.find(fits);
     if (line) {
       line.items.push(it);
       if (it.size > line.size) {

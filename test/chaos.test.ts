@@ -1,0 +1,164 @@
+/**
+ * Hostile inputs of the kinds that used to hold a worker for its whole time limit, or to get
+ * past a limit, generated here (they are too big to commit), run through the command line as a
+ * user would: each must end within the time limit with its own kind, and the batch go on.
+ * Also the small batch faults: a manifest entry naming a path outside the output folder, --out
+ * naming a file, a progress bar asked for off a terminal, failed inputs not retried unasked.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS, ROOT, requireShared } from './helpers.js';
+
+const CLI = path.join(ROOT, 'dist/src/cli.js');
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+const tmp = (name: string) => mkdtempSync(path.join(tmpdir(), `jixiao-chaos-${name}-`));
+const jsonl = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+
+/** A one-page PDF drawing `content` (PDF operators), with Helvetica as /F1. */
+function pdf(content: string): Buffer {
+  const objs = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>',
+    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objs.forEach((o, i) => {
+    offsets.push(Buffer.byteLength(out, 'latin1'));
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(out, 'latin1');
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+/** A ZIP of the given parts (deflated); `declare` overrides the uncompressed size a part's headers state. */
+function zip(parts: Array<{ name: string; data: Buffer; declare?: number }>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const p of parts) {
+    const body = deflateRawSync(p.data);
+    const name = Buffer.from(p.name);
+    const size = p.declare ?? p.data.length;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(size, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, body);
+    centrals.push(central, name);
+    offset += 30 + name.length + body.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(parts.length, 8);
+  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+const docx = (body: string, declare?: number) =>
+  zip([
+    { name: '[Content_Types].xml', data: Buffer.from('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>') },
+    { name: 'word/document.xml', data: Buffer.from(`<?xml version="1.0"?><w:document ${W}><w:body>${body}</w:body></w:document>`), declare },
+  ]);
+
+let dir = '';
+let out = '';
+let run: ReturnType<typeof cli>;
+
+beforeAll(() => {
+  requireShared();
+  dir = tmp('in');
+  const w = (name: string, data: Buffer | string) => writeFileSync(path.join(dir, name), data);
+  w('tabs.txt', `第一部分\n${'\t'.repeat(10 * 1024 * 1024)}x 1\n`);
+  w('grid-2000.pdf', pdf([...Array(2000).keys()].map((i) => `0 ${i * 0.4} m 595 ${i * 0.4} l S ${i * 0.29} 0 m ${i * 0.29} 842 l S`).join('\n')));
+  w('lines-100k.pdf', pdf(`BT /F1 1 Tf 10 840 Td ${'(ab) Tj 0 -0.008 Td '.repeat(100_000)}ET`));
+  w('segments-300k.pdf', pdf(`${'10 10 m 20 10 l S '.repeat(300_000)}`));
+  w('cells-600k.docx', docx(`<w:tbl>${'<w:tr>' + '<w:tc><w:p/></w:tc>'.repeat(1000) + '</w:tr>'}`.repeat(1) + `${('<w:tr>' + '<w:tc><w:p/></w:tc>'.repeat(1000) + '</w:tr>').repeat(600)}</w:tbl>`));
+  w('understated.docx', docx(`<w:p><w:r><w:t>第一部分</w:t></w:r></w:p><!--${' '.repeat(100 * 1024 * 1024)}-->`, 1000));
+  const utf8 = readFileSync(path.join(CORPUS, 'laoting-park-2023', 'source.txt'), 'utf8');
+  w('utf16le-nobom.txt', Buffer.from(utf8, 'utf16le'));
+  out = tmp('out');
+  run = cli('extract', dir, '--out', out, '--timeout', '30', '-q');
+}, 180_000);
+
+describe('hostile inputs end within the time limit, each with its own kind', () => {
+  const kind = (name: string) => jsonl(path.join(out, 'errors.jsonl')).find((e) => path.basename(e.path) === name)?.kind;
+  const done = (name: string) => jsonl(path.join(out, 'documents.jsonl')).find((d) => path.basename(d.source.path) === name);
+
+  // Ten million tab-separated fields on one line are a table row of ten million cells.
+  it('a 10 MB run of tabs', () => expect(kind('tabs.txt')).toBe('too-many-cells'));
+  it('a page ruled 2,000 × 2,000', () => expect(kind('grid-2000.pdf')).toBe('no-text-layer'));
+  // One pair of glyphs repeated 100,000 times is no language: an unreadable text layer.
+  it('100,000 text lines on one page', () => expect(kind('lines-100k.pdf')).toBe('unreadable-text'));
+  it('300,000 collinear segments', () => expect(kind('segments-300k.pdf')).toBe('no-text-layer'));
+  it('a DOCX of 600,000 cells', () => expect(kind('cells-600k.docx')).toBe('too-many-cells'));
+  it('a DOCX whose ZIP directory understates what a part inflates to', () => expect(kind('understated.docx')).toBe('zip-bomb'));
+  it('a UTF-16 text dump without a byte-order mark is read', () => expect(done('utf16le-nobom.txt')?.projects).toHaveLength(2));
+  it('and the batch reports them all, none as a timeout', () => {
+    expect(run.status).toBe(1);
+    expect(jsonl(path.join(out, 'errors.jsonl')).filter((e) => e.kind === 'timeout')).toEqual([]);
+  });
+});
+
+describe('batch faults', () => {
+  it('a manifest entry naming a path outside the output folder is ignored', () => {
+    const o = tmp('manifest');
+    const victim = path.join(tmp('victim'), 'keep.json');
+    writeFileSync(victim, '{"keep":true}');
+    const input = path.join(ROOT, 'samples', 'laoting-park-2023.txt');
+    writeFileSync(path.join(o, 'manifest.jsonl'), `${JSON.stringify({ path: input, sha256: 'x', status: 'done', version: '0', doc_id: 'x', output: path.relative(o, victim), pages: null, warnings: 0, ms: 0, error: null, at: '' })}\n`);
+    expect(cli('extract', input, '--out', o, '-q').status).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('{"keep":true}');
+    expect(jsonl(path.join(o, 'documents.jsonl'))).toHaveLength(1);
+  });
+
+  it('--out naming a file is one clear line and exit 2', () => {
+    const f = path.join(tmp('outfile'), 'a-file');
+    writeFileSync(f, 'x');
+    const r = cli('extract', path.join(ROOT, 'samples', 'laoting-park-2023.txt'), '--out', f);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`jixiao: --out ${f} is a file, not a folder`]);
+  });
+
+  it('a progress bar asked for off a terminal prints log lines, never its template', () => {
+    const r = cli('extract', path.join(ROOT, 'samples', 'laoting-park-2023.txt'), '--out', tmp('bar'), '--progress', 'bar');
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toMatch(/\{[a-z_]+\}/);
+  });
+
+  it('a failed input is not tried again unless asked (--retry-failed)', () => {
+    const o = tmp('retry');
+    const bad = path.join(tmp('bad'), 'bad.pdf');
+    writeFileSync(bad, '%PDF-1.7\n garbage');
+    expect(cli('extract', bad, '--out', o, '-q').status).toBe(1);
+    const first = jsonl(path.join(o, 'manifest.jsonl'))[0].at;
+    expect(cli('extract', bad, '--out', o, '-q').status).toBe(1);
+    expect(jsonl(path.join(o, 'manifest.jsonl'))[0].at).toBe(first); // not attempted again
+    expect(jsonl(path.join(o, 'errors.jsonl'))).toHaveLength(1);
+    expect(cli('extract', bad, '--out', o, '-q', '--retry-failed').status).toBe(1);
+    expect(jsonl(path.join(o, 'manifest.jsonl'))[0].at).not.toBe(first);
+  });
+});
