@@ -116,6 +116,7 @@ Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error, no
         prune: o.prune,
         verbose: o.verbose,
         retryFailed: o.retryFailed,
+        handleSignals: true,
       };
       if (o.dryRun) {
         const { planned, missing } = await planBatch(opts);
@@ -137,7 +138,11 @@ Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error, no
       const line = `${summary.total} input(s): ${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed (${summary.pages} pages, ${secs}s) → ${outDir}`;
       if (o.logFormat === 'json') process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), event: 'summary', ...summary, documents: undefined, out: outDir })}\n`);
       else if (!o.quiet) process.stderr.write(`jixiao: ${line}${summary.failed ? ` (reasons in ${outDir}/errors.jsonl)` : ''}\n`);
-      if (summary.total === 0) {
+      if (summary.interrupted) {
+        const left = summary.total - summary.done - summary.skipped - summary.failed;
+        process.stderr.write(`jixiao: stopped by ${summary.interrupted} with ${left} input(s) not reached; run the same command again to resume\n`);
+        process.exitCode = 128 + (summary.interrupted === 'SIGINT' ? 2 : summary.interrupted === 'SIGHUP' ? 1 : 15);
+      } else if (summary.total === 0) {
         process.stderr.write('jixiao: no input files found\n');
         process.exitCode = 2;
       } else process.exitCode = summary.failed > 0 || summary.missing.length > 0 ? 1 : 0;

@@ -117,17 +117,99 @@ describe('batch', () => {
 
   it('refuses an output folder another live run holds, and takes over a dead run\'s lock', async () => {
     const out = tmp('lock');
-    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
-    writeFileSync(path.join(out, '.jixiao.lock'), String(sleeper.pid));
+    // A live holder: a process keeping the lock fresh, as a running jixiao does.
+    const holder = spawn(process.execPath, ['-e', `require('proper-lockfile').lockSync(${JSON.stringify(out)}, { lockfilePath: ${JSON.stringify(path.join(out, '.jixiao.lock'))}, realpath: false, stale: 5000, update: 1000 }); setTimeout(() => {}, 30000)`], { stdio: 'ignore', cwd: ROOT });
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => existsSync(path.join(out, '.jixiao.lock')) && (clearInterval(t), resolve()), 20);
+    });
     const busy = await runCli(['extract', path.join(SAMPLES, 'laoting-park-2023.txt'), '--out', out, '--progress', 'none']);
     expect(busy.code).toBe(2);
-    expect(busy.stderr).toContain(`is in use by another jixiao run (pid ${sleeper.pid})`);
-    sleeper.kill('SIGKILL');
-    await new Promise((r) => sleeper.on('close', r));
+    expect(busy.stderr).toContain('is in use by another jixiao run; if no run is alive, wait 5 s');
+    // Killed: its lock stops being refreshed, goes stale, and the next run takes it over.
+    holder.kill('SIGKILL');
+    await new Promise((r) => holder.on('close', r));
     const after = await runCli(['extract', path.join(SAMPLES, 'laoting-park-2023.txt'), '--out', out, '--progress', 'none']);
     expect(after.code).toBe(0);
     expect(existsSync(path.join(out, '.jixiao.lock'))).toBe(false);
-  }, 30_000);
+  }, 60_000);
+
+  it('two runs started together on a folder with a stale lock never both run', async () => {
+    for (let round = 0; round < 3; round++) {
+      const out = tmp('race');
+      // A killed run's lock: present, and not refreshed for a minute.
+      const { mkdirSync, utimesSync } = await import('node:fs');
+      mkdirSync(path.join(out, '.jixiao.lock'));
+      const old = new Date(Date.now() - 60_000);
+      utimesSync(path.join(out, '.jixiao.lock'), old, old);
+      const a = inputFolder(4);
+      const b = inputFolder(5);
+      const [ra, rb] = await Promise.all([
+        runCli(['extract', a, '--out', out, '--progress', 'none', '-j', '1']),
+        runCli(['extract', b, '--out', out, '--progress', 'none', '-j', '1']),
+      ]);
+      // Each run either ran alone or was turned away; what ran is in the outputs, whole.
+      for (const r of [ra, rb]) expect([0, 2]).toContain(r.code);
+      expect([ra.code, rb.code]).toContain(0);
+      for (const r of [ra, rb]) if (r.code === 2) expect(r.stderr).toContain('in use by another jixiao run');
+      const entries = lines(path.join(out, 'manifest.jsonl')).map((l) => JSON.parse(l));
+      const expected = (ra.code === 0 ? readdirSync(a).length : 0) + (rb.code === 0 ? readdirSync(b).length : 0);
+      expect(entries.filter((e) => e.status === 'done')).toHaveLength(expected);
+      const docs = new Set(readdirSync(path.join(out, 'docs')));
+      for (const e of entries) expect(docs.has(path.basename(e.output))).toBe(true);
+      expect(lines(path.join(out, 'documents.jsonl'))).toHaveLength(new Set(entries.map((e) => e.doc_id)).size);
+    }
+  }, 120_000);
+
+  it('writes only into a folder it owns: a folder of other files is refused, untouched', async () => {
+    const out = tmp('foreign');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(out, 'docs'));
+    writeFileSync(path.join(out, 'docs', 'notes.json'), '{"mine":true}');
+    writeFileSync(path.join(out, 'projects.csv'), 'my,own,data\n');
+    const r = await runCli(['extract', path.join(SAMPLES, 'laoting-park-2023.txt'), '--out', out, '--progress', 'none']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('holds files jixiao did not write');
+    expect(readFileSync(path.join(out, 'projects.csv'), 'utf8')).toBe('my,own,data\n');
+    expect(readFileSync(path.join(out, 'docs', 'notes.json'), 'utf8')).toBe('{"mine":true}');
+    // Inputs inside the output folder are reported, never dropped in silence.
+    const inside = tmp('inside');
+    copyFileSync(path.join(SAMPLES, 'laoting-park-2023.txt'), path.join(inside, 'a.txt'));
+    expect((await runCli(['extract', inside, '--out', path.join(inside, 'out'), '--progress', 'none'])).code).toBe(0);
+    copyFileSync(path.join(SAMPLES, 'laoting-park-2023.txt'), path.join(inside, 'out', 'stray.txt'));
+    const again = await runCli(['extract', inside, '--out', path.join(inside, 'out'), '--progress', 'none']);
+    expect(again.code).toBe(1);
+    const errors = lines(path.join(inside, 'out', 'errors.jsonl')).map((l) => JSON.parse(l));
+    expect(errors.map((e) => [path.basename(e.path), e.kind])).toEqual([['stray.txt', 'in-output-folder']]);
+  }, 60_000);
+
+  it('stops cleanly on SIGTERM: the lock released, the outputs whole, a re-run resumes', async () => {
+    const input = inputFolder(24);
+    const out = tmp('term');
+    const total = readdirSync(input).length;
+    const child = spawn(process.execPath, [CLI, 'extract', input, '--out', out, '--concurrency', '1', '--progress', 'none'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const manifest = path.join(out, 'manifest.jsonl');
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (existsSync(manifest) && lines(manifest).length >= 3) {
+          clearInterval(t);
+          child.kill('SIGTERM');
+          resolve();
+        }
+      }, 20);
+    });
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).toBe(143);
+    expect(stderr).toMatch(/stopped by SIGTERM with \d+ input\(s\) not reached; run the same command again to resume/);
+    expect(existsSync(path.join(out, '.jixiao.lock'))).toBe(false);
+    const done = lines(manifest).length;
+    expect(done).toBeLessThan(total);
+    expect(lines(path.join(out, 'documents.jsonl'))).toHaveLength(new Set(lines(manifest).map((l) => JSON.parse(l).doc_id)).size);
+    const rerun = await runCli(['extract', input, '--out', out, '--progress', 'none']);
+    expect(rerun.code).toBe(0);
+    expect(lines(manifest)).toHaveLength(total);
+  }, 90_000);
 
   it('reports a missing input and exits 1; no input at all exits 2', async () => {
     const out = tmp('missing');

@@ -21,6 +21,8 @@ export interface Discovery {
   inputs: Input[];
   /** Arguments that matched nothing (reported, never silently dropped). */
   missing: string[];
+  /** Input files a scanned folder holds inside a skipped folder (the output folder): reported, never silently dropped. */
+  skipped: string[];
 }
 
 export interface DiscoverOptions {
@@ -33,6 +35,7 @@ export interface DiscoverOptions {
 export async function discoverInputs(args: readonly string[], opts: DiscoverOptions = {}): Promise<Discovery> {
   const found = new Map<string, Input>();
   const missing: string[] = [];
+  const skipped = new Set<string>();
   const pattern = `**/*.{${INPUT_EXTENSIONS.join(',')}}`;
   const ignore = ['**/node_modules/**', ...(opts.skipDirs ?? []).map((e) => `${path.resolve(e)}/**`), ...(opts.exclude ?? [])];
   const add = (file: string, root: string) => {
@@ -46,6 +49,10 @@ export async function discoverInputs(args: readonly string[], opts: DiscoverOpti
       const root = path.resolve(arg);
       const files = await fg(pattern, { cwd: root, absolute: true, caseSensitiveMatch: false, onlyFiles: true, ignore, followSymbolicLinks: false });
       for (const f of files) add(f, root);
+      for (const dir of (opts.skipDirs ?? []).map((d) => path.resolve(d))) {
+        if (!dir.startsWith(`${root}${path.sep}`)) continue;
+        for (const f of await fg(pattern, { cwd: dir, absolute: true, caseSensitiveMatch: false, onlyFiles: true, ignore: ['**/node_modules/**'] })) skipped.add(path.resolve(f));
+      }
     } else if (fg.isDynamicPattern(arg)) {
       const files = await fg(arg, { absolute: true, onlyFiles: true, ignore });
       if (files.length === 0) missing.push(arg);
@@ -53,5 +60,5 @@ export async function discoverInputs(args: readonly string[], opts: DiscoverOpti
       for (const f of files) add(f, base);
     } else missing.push(arg);
   }
-  return { inputs: [...found.values()].sort((a, b) => a.file.localeCompare(b.file)), missing };
+  return { inputs: [...found.values()].sort((a, b) => a.file.localeCompare(b.file)), missing, skipped: [...skipped].filter((f) => !found.has(f)).sort() };
 }

@@ -10,11 +10,12 @@
  *   so no row is ever duplicated or half-written, even after a killed run.
  * - Every input ends as exactly one of done, failed or skipped.
  */
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import PQueue from 'p-queue';
+import lockfile from 'proper-lockfile';
 import Tinypool from 'tinypool';
 import { DEFAULT_EXTRACT_OPTIONS, type ExtractOptions, sha256 } from '../extract.js';
 import { OUTPUT_KINDS, type OutputKind, outputFiles, writeAggregates } from '../writers/aggregate.js';
@@ -54,6 +55,12 @@ export interface BatchOptions {
   verbose: boolean;
   /** Try again inputs that failed in an earlier run with the same bytes and extractor version. */
   retryFailed: boolean;
+  /**
+   * Stop cleanly on SIGINT, SIGTERM and SIGHUP: take no more files, let those in flight end,
+   * write the collection files from what is done, release the lock. A second signal exits at
+   * once. (The command line sets it; a library caller handles its own signals.)
+   */
+  handleSignals?: boolean;
   /** Called whenever a file ends (done, skipped or failed): for callers of the library. */
   onProgress?: (p: Counts & { total: number; file: string; status: 'done' | 'skipped' | 'failed' }) => void;
 }
@@ -69,6 +76,8 @@ export interface BatchSummary {
   missing: string[];
   /** Per-document JSON (absolute paths) of this run's inputs that are done, in input order. */
   documents: string[];
+  /** The signal that stopped the run early, if one did (the inputs not reached are left for the next run). */
+  interrupted?: NodeJS.Signals;
 }
 
 export const DEFAULT_BATCH: Omit<BatchOptions, 'inputs' | 'outDir'> = {
@@ -99,9 +108,7 @@ const DOCS_DIR = 'docs';
 export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   const started = Date.now();
   const outDir = path.resolve(opts.outDir);
-  const st = await stat(outDir).catch(() => null);
-  if (st && !st.isDirectory()) throw new Error(`--out ${printable(outDir)} is a file, not a folder`);
-  await mkdir(path.join(outDir, DOCS_DIR), { recursive: true });
+  await claimOutput(outDir);
   const release = await lockOutput(outDir);
   try {
     return await runLocked(opts, outDir, started);
@@ -110,40 +117,76 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   }
 }
 
-/** One run at a time per output folder: a second one would interleave the manifest. */
-export async function lockOutput(outDir: string): Promise<() => Promise<void>> {
-  const lock = path.join(outDir, '.jixiao.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(lock, String(process.pid), { flag: 'wx' });
-      return () => rm(lock, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number(await readFile(lock, 'utf8').catch(() => ''));
-      if (pid && pid !== process.pid && alive(pid)) {
-        throw new Error(`output folder ${outDir} is in use by another jixiao run (pid ${pid})`);
-      }
-      await rm(lock, { force: true }); // left by a run that was killed
+/** The mark jixiao leaves in every output folder it writes. */
+export const OUTPUT_MARK = '.jixiao';
+
+/**
+ * Makes sure `outDir` is a folder jixiao may write: new, empty (hidden files aside), or one it
+ * wrote before (its mark or its manifest is there). jixiao only ever replaces or deletes what it
+ * wrote, so a folder holding other files is refused with a clear message.
+ */
+export async function claimOutput(outDir: string): Promise<void> {
+  const st = await stat(outDir).catch(() => null);
+  if (st && !st.isDirectory()) throw new Error(`--out ${printable(outDir)} is a file, not a folder`);
+  if (st) {
+    const names = await readdir(outDir);
+    const ours = names.includes(OUTPUT_MARK) || names.includes('manifest.jsonl');
+    const foreign = names.filter((n) => !n.startsWith('.'));
+    if (!ours && foreign.length > 0) {
+      throw new Error(
+        `output folder ${printable(outDir)} holds files jixiao did not write (${foreign.slice(0, 3).map(printable).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new folder, or one jixiao wrote before`,
+      );
     }
   }
-  throw new Error(`cannot lock output folder ${outDir}`);
+  await mkdir(path.join(outDir, DOCS_DIR), { recursive: true });
+  await writeFileAtomic(path.join(outDir, OUTPUT_MARK), 'This folder is written by jixiao: it replaces and deletes only the files it wrote here.\n');
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+/** A lock not refreshed for this long belongs to a run that died (its heartbeat stopped). */
+const LOCK_STALE_MS = 5000;
+
+/**
+ * One run at a time per output folder: a second one would interleave the manifest. The lock is
+ * proper-lockfile's (an atomic mkdir of `.jixiao.lock`, refreshed every second while the run
+ * lives): a lock whose refresh stopped for 5 s is a dead run's and is taken over, atomically,
+ * by exactly one of the runs that find it; a lock still being refreshed stops the next run.
+ */
+export async function lockOutput(outDir: string): Promise<() => Promise<void>> {
+  const lockfilePath = path.join(outDir, '.jixiao.lock');
+  const options = { lockfilePath, realpath: false, stale: LOCK_STALE_MS, update: 1000 };
+  if (await lockfile.check(outDir, options).catch(() => false)) {
+    // A fresh lock: a live run refreshes it every second; a run killed a moment ago does not.
+    const mtime = () => stat(lockfilePath).then((s) => s.mtimeMs, () => 0);
+    const before = await mtime();
+    await new Promise((r) => setTimeout(r, 2500));
+    if ((await mtime()) !== before) throw lockedError(outDir, lockfilePath);
   }
+  try {
+    // A stale lock (a killed run's) is taken over; wait for it to go stale if it is about to.
+    return await lockfile.lock(outDir, { ...options, retries: { retries: 12, minTimeout: 250, maxTimeout: 1000, factor: 1.5 } });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw lockedError(outDir, lockfilePath);
+    throw err;
+  }
+}
+
+function lockedError(outDir: string, lock: string): Error {
+  return new Error(
+    `output folder ${printable(outDir)} is in use by another jixiao run; if no run is alive, wait ${LOCK_STALE_MS / 1000} s (its lock goes stale) or remove ${printable(lock)}`,
+  );
 }
 
 async function runLocked(opts: BatchOptions, outDir: string, started: number): Promise<BatchSummary> {
   await removeStaleTemps(outDir);
   const manifest = await Manifest.open(path.join(outDir, 'manifest.jsonl'));
-  const { inputs, missing } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
+  const { inputs, missing, skipped } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
   const progress = createProgress(opts.progress);
   for (const m of missing) process.stderr.write(`[jixiao] no such file or folder: ${printable(m)}\n`);
+  // Inputs inside the output folder are not read (its files are jixiao's), but never dropped in silence.
+  for (const f of skipped) {
+    await manifest.record({ path: f, sha256: '', status: 'failed', version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, ms: 0, error: { kind: 'in-output-folder', reason: 'inside the output folder: move it out, or choose another --out' }, at: new Date().toISOString() });
+    process.stderr.write(`[jixiao] failed: ${printable(f)}: inside the output folder\n`);
+  }
   const counts: Counts = { done: 0, skipped: 0, failed: 0, pages: 0 };
   const concurrency = Math.max(1, Math.min(opts.concurrency, Math.max(1, inputs.length)));
   const tell = (file: string, status: 'done' | 'skipped' | 'failed') => {
@@ -176,7 +219,21 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
     tell(file, 'skipped');
   };
 
+  // Signals: the first stops taking files, the second exits at once.
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted) {
+      if (process.stderr.isTTY) process.stderr.write('\x1b[?25h');
+      process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15));
+    }
+    interrupted = sig;
+    progress.log(`[jixiao] ${sig}: finishing the files in flight (again to stop at once)`);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  if (opts.handleSignals) for (const sig of signals) process.on(sig, onSignal);
+
   const one = async (input: Input) => {
+    if (interrupted) return; // left for the next run: not recorded
     const file = input.file;
     const t0 = Date.now();
     const base: Omit<ManifestEntry, 'status' | 'sha256' | 'error' | 'ms'> = {
@@ -236,6 +293,7 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
   } finally {
     await pool?.destroy();
     progress.stop();
+    for (const sig of signals) process.off(sig, onSignal);
   }
   if (opts.prune) {
     // Inputs recorded by earlier runs whose files are gone: their documents leave the outputs.
@@ -251,7 +309,7 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
     .map((i) => manifest.get(i.file))
     .filter((e): e is ManifestEntry => e?.status === 'done' && e.output != null)
     .map((e) => path.join(outDir, e.output!));
-  return { total: inputs.length, ...counts, elapsedMs: Date.now() - started, missing, documents: [...new Set(documents)] };
+  return { total: inputs.length + skipped.length, ...counts, failed: counts.failed + skipped.length, elapsedMs: Date.now() - started, missing, documents: [...new Set(documents)], interrupted };
 }
 
 export interface PlannedInput {

@@ -5,11 +5,11 @@
  * shown until this batch's jobs are finished, and the collection files are then rebuilt from
  * the per-document JSON exactly as a local run does (manifest, errors.jsonl, JSONL/CSV/Parquet).
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Job, Queue } from 'bullmq';
 import { sha256 } from '../extract.js';
-import { type BatchOptions, type BatchSummary, lockOutput, printable, writeOutputs } from '../batch/run.js';
+import { type BatchOptions, type BatchSummary, claimOutput, lockOutput, printable, writeOutputs } from '../batch/run.js';
 import { discoverInputs } from '../batch/inputs.js';
 import { Manifest, type ManifestEntry } from '../batch/manifest.js';
 import { VERSION } from '../version.js';
@@ -57,7 +57,7 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
   const { inputs, missing } = await discoverInputs(batch.inputs, { skipDirs: [outDir], exclude: batch.exclude });
   for (const m of missing) q.log(`[jixiao] no such file or folder: ${printable(m)}`);
   // Workers write docs/<doc_id>.json straight into the shared output folder.
-  await mkdir(path.join(outDir, 'docs'), { recursive: true });
+  await claimOutput(outDir);
   const queue = new Queue<JobData, JobResult>(q.name, { connection: connectionOf(q.url) });
   const ids: Array<{ file: string; id: string | null; error?: string }> = [];
   try {
