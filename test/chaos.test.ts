@@ -162,3 +162,41 @@ describe('batch faults', () => {
     expect(jsonl(path.join(o, 'manifest.jsonl'))[0].at).not.toBe(first);
   });
 });
+
+describe('memory limits hold for the whole worker, and one file never takes the run down', () => {
+  it('a PDF whose content stream inflates to 800 MB fails alone as resource-limit under --memory 256', async () => {
+    const { createDeflate } = await import('node:zlib');
+    // 800 MB of zeros, deflated as it is made (about 0.8 MB).
+    const deflated: Buffer = await new Promise((resolve) => {
+      const z = createDeflate({ level: 9 });
+      const chunks: Buffer[] = [];
+      z.on('data', (c: Buffer) => chunks.push(c));
+      z.on('end', () => resolve(Buffer.concat(chunks)));
+      const zero = Buffer.alloc(8 * 1024 * 1024);
+      let left = 100;
+      const pump = () => {
+        while (left > 0) {
+          left--;
+          if (!z.write(zero)) return z.once('drain', pump);
+        }
+        z.end();
+      };
+      pump();
+    });
+    const head = Buffer.from(
+      '%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n' +
+        '3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>\nendobj\n' +
+        `4 0 obj\n<< /Length ${deflated.length} /Filter /FlateDecode >>\nstream\n`,
+      'latin1',
+    );
+    const input = tmp('bomb');
+    writeFileSync(path.join(input, 'bomb.pdf'), Buffer.concat([head, deflated, Buffer.from('\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1')]));
+    writeFileSync(path.join(input, 'ok.txt'), readFileSync(path.join(ROOT, 'samples', 'laoting-park-2023.txt')));
+    const o = tmp('bomb-out');
+    const r = cli('extract', input, '--out', o, '--memory', '256', '-q', '-j', '1');
+    expect(r.status).toBe(1); // not 134: the run itself did not die
+    const errors = jsonl(path.join(o, 'errors.jsonl'));
+    expect(errors.map((e) => [path.basename(e.path), e.kind])).toEqual([['bomb.pdf', 'resource-limit']]);
+    expect(jsonl(path.join(o, 'documents.jsonl'))).toHaveLength(1);
+  }, 120_000);
+});

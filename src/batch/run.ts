@@ -10,6 +10,7 @@
  *   so no row is ever duplicated or half-written, even after a killed run.
  * - Every input ends as exactly one of done, failed or skipped.
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -138,8 +139,10 @@ export async function claimOutput(outDir: string): Promise<void> {
       );
     }
   }
-  await mkdir(path.join(outDir, DOCS_DIR), { recursive: true });
+  // The mark first: another run looking at the folder meanwhile must see it as jixiao's.
+  await mkdir(outDir, { recursive: true });
   await writeFileAtomic(path.join(outDir, OUTPUT_MARK), 'This folder is written by jixiao: it replaces and deletes only the files it wrote here.\n');
+  await mkdir(path.join(outDir, DOCS_DIR), { recursive: true });
 }
 
 /** A lock not refreshed for this long belongs to a run that died (its heartbeat stopped). */
@@ -356,40 +359,71 @@ export function printable(p: string): string {
   return p.replace(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** The worker-thread pool that parses files: `threads` workers, each with a heap limit. */
-export function createPool(threads: number, memoryMb: number): Tinypool {
+/**
+ * The pool of worker processes that parse files: `workers` child processes, each with a heap
+ * limit, watched for their whole memory (ArrayBuffers and native memory included): a process
+ * over `memoryMb` + a margin is killed, and only its file fails (resource-limit). A fatal error
+ * in a process — a heap limit reached, a crash — cannot reach this one.
+ */
+export function createPool(workers: number, memoryMb: number): Tinypool {
   const pool = new Tinypool({
     filename: workerFile(),
+    runtime: 'child_process',
+    // Structured clone over IPC: the input bytes travel as bytes.
+    serialization: 'advanced',
     // Keep every worker alive for the whole run: a new worker re-imports pdf.js and mammoth.
-    minThreads: threads,
-    maxThreads: threads,
+    minThreads: workers,
+    maxThreads: workers,
     idleTimeout: 60_000,
-    // A larger young generation: mammoth and pdf.js allocate many short-lived objects.
-    resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 64 },
-  });
+    execArgv: [`--max-old-space-size=${memoryMb}`, '--max-semi-space-size=32'],
+  } as ConstructorParameters<typeof Tinypool>[0]);
   // A worker that dies is reported through its task; the pool's own error event must not end the run.
   pool.on('error', () => {});
+  const watchdog = setInterval(() => killOverMemory(memoryMb + MEMORY_MARGIN_MB), 200);
+  watchdog.unref();
+  const destroy = pool.destroy.bind(pool);
+  pool.destroy = async () => {
+    clearInterval(watchdog);
+    await destroy();
+  };
   return pool;
+}
+
+/** What a worker process may use beyond its heap limit (code, pdf.js's caches, buffers in flight). */
+export const MEMORY_MARGIN_MB = 256;
+
+/** Kills this process's children whose resident memory is over `limitMb` (Linux /proc; elsewhere the heap limit alone holds). */
+function killOverMemory(limitMb: number): void {
+  let children: string[];
+  try {
+    children = readdirSync('/proc/self/task').flatMap((t) => readFileSync(`/proc/self/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean));
+  } catch {
+    return;
+  }
+  for (const pid of children) {
+    try {
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (rss && Number(rss[1]) / 1024 > limitMb) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      /* gone meanwhile */
+    }
+  }
 }
 
 /** Extracts one file in the pool (or in this thread), with the time and memory limits. */
 export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: Pick<BatchOptions, 'extract' | 'timeoutMs' | 'memoryMb'>): Promise<TaskResult> {
   if (!pool) return withTimeout(extractOne(bytes, file, opts.extract), opts.timeoutMs);
-  // Hand the bytes to the worker without a copy.
-  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Buffer.from(bytes);
-  const data = new Uint8Array(own.buffer, own.byteOffset, own.byteLength);
+  const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
-    return (await pool.run(
-      { path: file, bytes: data, options: opts.extract },
-      { transferList: [data.buffer as ArrayBuffer], signal: AbortSignal.timeout(opts.timeoutMs) },
-    )) as TaskResult;
+    return (await pool.run({ path: file, bytes: data, options: opts.extract }, { signal: AbortSignal.timeout(opts.timeoutMs) })) as TaskResult;
   } catch (err) {
     const e = err as Error & { code?: string };
     if (e.name === 'AbortError' || e.name === 'TimeoutError' || /abort/i.test(e.message)) {
       return { ok: false, kind: 'timeout', reason: `took longer than ${Math.round(opts.timeoutMs / 1000)}s (per-file time limit)` };
     }
-    if (e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /memory/i.test(e.message)) {
-      return { ok: false, kind: 'resource-limit', reason: `ran out of memory (limit ${opts.memoryMb} MB per worker)` };
+    if (e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /memory|exited unexpectedly/i.test(e.message)) {
+      // Over its memory (killed by the watchdog or the heap limit) or crashed: this file alone fails.
+      return { ok: false, kind: 'resource-limit', reason: `the worker ran out of memory or crashed on this file (limit ${opts.memoryMb} MB + ${MEMORY_MARGIN_MB} MB per worker)` };
     }
     return { ok: false, kind: 'internal', reason: `worker failed: ${e.message}` };
   }

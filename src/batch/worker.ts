@@ -1,5 +1,5 @@
 /**
- * Worker-thread entry (tinypool): extracts one file. CPU-heavy parsing (mammoth, pdf.js,
+ * Worker-process entry (tinypool, child_process runtime): extracts one file. CPU-heavy parsing (mammoth, pdf.js,
  * table rebuilding) runs here so that every core works. Failures come back as values with a
  * human-readable reason, never as a stack trace.
  */
