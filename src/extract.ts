@@ -58,15 +58,17 @@ function printable(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, '.');
 }
 
+/** Bytes that are no text: many NULs or other control bytes (a stray NUL in a text dump is text with dirt). */
 function looksBinary(bytes: Buffer): boolean {
   const n = Math.min(bytes.length, 4096);
+  let zeros = 0;
   let bad = 0;
   for (let i = 0; i < n; i++) {
     const b = bytes[i]!;
-    if (b === 0) return true;
-    if (b < 9 || (b > 13 && b < 32)) bad++;
+    if (b === 0) zeros++;
+    else if (b < 9 || (b > 13 && b < 32)) bad++;
   }
-  return bad > n * 0.05;
+  return zeros > n * 0.01 || bad > n * 0.05;
 }
 
 /**

@@ -66,9 +66,15 @@ export const WARNING_CODES = {
   'page-too-many-lines': 'a page drew so many lines that its tables were not rebuilt',
   'page-unreadable': 'a page whose text layer is glyph garbage; its text was left out (it needs OCR)',
   'text-damaged': 'bytes of a text dump were not valid in its encoding and were replaced',
+  'text-control-chars': 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text',
 } as const;
 
 export type WarningCode = keyof typeof WARNING_CODES;
+
+/** The warning a loader gives when its raw text held control characters (cleaning removes them). */
+export function controlCharsWarning(): Warning {
+  return warning('text-control-chars', 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text');
+}
 
 export function warning(code: WarningCode, message: string, loc: Loc | null = null): Warning {
   return { code, message, loc };

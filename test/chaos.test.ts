@@ -100,6 +100,9 @@ beforeAll(() => {
   w('understated.docx', docx(`<w:p><w:r><w:t>第一部分</w:t></w:r></w:p><!--${' '.repeat(100 * 1024 * 1024)}-->`, 1000));
   const utf8 = readFileSync(path.join(CORPUS, 'laoting-park-2023', 'source.txt'), 'utf8');
   w('utf16le-nobom.txt', Buffer.from(utf8, 'utf16le'));
+  // NUL, ESC and a right-to-left override inside the text, and a file name with an ANSI escape.
+  w('controls.txt', utf8.replace('招商经费', '招商\u0000经\u202E费').replace('乐亭县', '乐亭\u001b[31m县'));
+  w('bad-\u001b[2J.pdf', '%PDF-1.7\n damaged');
   out = tmp('out');
   run = cli('extract', dir, '--out', out, '--timeout', '30', '-q');
 }, 180_000);
@@ -117,6 +120,17 @@ describe('hostile inputs end within the time limit, each with its own kind', () 
   it('a DOCX of 600,000 cells', () => expect(kind('cells-600k.docx')).toBe('too-many-cells'));
   it('a DOCX whose ZIP directory understates what a part inflates to', () => expect(kind('understated.docx')).toBe('zip-bomb'));
   it('a UTF-16 text dump without a byte-order mark is read', () => expect(done('utf16le-nobom.txt')?.projects).toHaveLength(2));
+  it('control characters never reach a field, and say so in a warning', () => {
+    const doc = done('controls.txt');
+    expect(doc.warnings.map((x: { code: string }) => x.code)).toContain('text-control-chars');
+    expect(JSON.stringify(doc)).not.toMatch(/\\u0000|\\u001b|\u202e/i);
+    expect(doc.projects.map((p: { project_name: string }) => p.project_name)).toContain('招商经费');
+    expect(readFileSync(path.join(out, 'indicators.csv'), 'utf8')).not.toMatch(/[\u0000\u001b\u202e]/);
+  });
+  it('a file name with terminal escapes is printed escaped', () => {
+    expect(run.stderr).toContain('bad-\\u001b[2J.pdf');
+    expect(run.stderr).not.toContain('\u001b[2J');
+  });
   it('and the batch reports them all, none as a timeout', () => {
     expect(run.status).toBe(1);
     expect(jsonl(path.join(out, 'errors.jsonl')).filter((e) => e.kind === 'timeout')).toEqual([]);
@@ -198,5 +212,31 @@ describe('memory limits hold for the whole worker, and one file never takes the 
     const errors = jsonl(path.join(o, 'errors.jsonl'));
     expect(errors.map((e) => [path.basename(e.path), e.kind])).toEqual([['bomb.pdf', 'resource-limit']]);
     expect(jsonl(path.join(o, 'documents.jsonl'))).toHaveLength(1);
+  }, 120_000);
+});
+
+describe('a full disk', () => {
+  const mountPoint = mkdtempSync(path.join(tmpdir(), 'jixiao-full-'));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=400k', 'tmpfs', mountPoint]).status === 0;
+  if (!mounted) console.warn('[chaos.test] cannot mount a small tmpfs here (needs root): the disk-full test is skipped');
+
+  it.skipIf(!mounted)('is one clear line and exit 2, blames no input, releases the lock; a re-run after freeing space completes', () => {
+    try {
+      const out = path.join(mountPoint, 'out');
+      const r = cli('extract', path.join(ROOT, 'samples'), '--out', out, '-j', '1');
+      expect(r.status).toBe(2);
+      const said = r.stderr.trim().split('\n').filter((l) => l.startsWith('jixiao:'));
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(/^jixiao: cannot write .*: the disk is full \(ENOSPC\); free space or fix the folder, then run the same command again$/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(path.join(out, '.jixiao.lock'))).toBe(false);
+      expect(jsonl(path.join(out, 'manifest.jsonl')).filter((e) => e.status === 'failed')).toEqual([]);
+      expect(spawnSync('mount', ['-o', 'remount,size=40m', mountPoint]).status).toBe(0);
+      const again = cli('extract', path.join(ROOT, 'samples'), '--out', out, '-q');
+      expect(again.status).toBe(0);
+      expect(jsonl(path.join(out, 'documents.jsonl'))).toHaveLength(6);
+    } finally {
+      spawnSync('umount', [mountPoint]);
+    }
   }, 120_000);
 });

@@ -118,6 +118,27 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   }
 }
 
+/** Errors of the output's file system: the run cannot go on, and no input is to blame. */
+const OUTPUT_FAULTS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'ENOTDIR']);
+
+const FAULT_WORDS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error',
+  ENOTDIR: 'a path component is not a folder',
+};
+
+/** One clear line for a fault of the output (naming the path), or the error as it was. */
+function asOutputFault(err: unknown): Error {
+  const e = err as NodeJS.ErrnoException;
+  if (!e?.code || !OUTPUT_FAULTS.has(e.code)) return e instanceof Error ? e : new Error(String(err));
+  const where = e.path ? printable(String(e.path).replace(/\.tmp-\d+-\d+-\d+$/, '')) : 'the output folder';
+  return new Error(`cannot write ${where}: ${FAULT_WORDS[e.code]} (${e.code}); free space or fix the folder, then run the same command again`);
+}
+
 /** The mark jixiao leaves in every output folder it writes. */
 export const OUTPUT_MARK = '.jixiao';
 
@@ -235,8 +256,17 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   if (opts.handleSignals) for (const sig of signals) process.on(sig, onSignal);
 
+  /** A fault of the output (disk full, read-only, no permission): the run stops, no input is blamed. */
+  let outputFault: Error | null = null;
   const one = async (input: Input) => {
-    if (interrupted) return; // left for the next run: not recorded
+    if (interrupted || outputFault) return; // left for the next run: not recorded
+    try {
+      await oneFile(input);
+    } catch (err) {
+      outputFault ??= asOutputFault(err);
+    }
+  };
+  const oneFile = async (input: Input) => {
     const file = input.file;
     const t0 = Date.now();
     const base: Omit<ManifestEntry, 'status' | 'sha256' | 'error' | 'ms'> = {
@@ -307,7 +337,12 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
       }
     }
   }
-  await writeOutputs(outDir, manifest, opts);
+  if (outputFault) throw outputFault;
+  try {
+    await writeOutputs(outDir, manifest, opts);
+  } catch (err) {
+    throw asOutputFault(err);
+  }
   const documents = inputs
     .map((i) => manifest.get(i.file))
     .filter((e): e is ManifestEntry => e?.status === 'done' && e.output != null)

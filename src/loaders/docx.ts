@@ -12,6 +12,8 @@ import type { AnyNode, Element } from 'domhandler';
 import { cleanText } from '../text/clean.js';
 import { type Block, type Cell, type DocModel, type Row, InputError, cellOf, para } from '../model.js';
 import { checkZip } from './zipguard.js';
+import { hasControlChars } from '../text/clean.js';
+import { controlCharsWarning } from '../loc.js';
 
 const SUPERSCRIPT: Record<string, string> = { '2': '²', '3': '³' };
 
@@ -125,7 +127,7 @@ export async function loadDocx(bytes: Buffer, opts: { maxCells?: number } = {}):
   } catch (err) {
     throw new InputError(`not a readable DOCX: ${(err as Error).message.split('\n')[0]}`, 'corrupt-docx');
   }
-  return { format: 'docx', blocks: htmlToBlocks(html), pages: null, warnings: [] };
+  return { format: 'docx', blocks: htmlToBlocks(html), pages: null, warnings: hasControlChars(html) ? [controlCharsWarning()] : [] };
 }
 
 function describeNonZip(bytes: Buffer): string {

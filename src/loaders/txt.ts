@@ -12,9 +12,9 @@
  * cut rows) is a later stage; this loader only marks where breaks are.
  */
 import { type Block, type Cell, type DocModel, type Row, InputError, cellOf, para } from '../model.js';
-import { PAGE_NUMBER, cleanText, joinLines } from '../text/clean.js';
+import { PAGE_NUMBER, cleanText, hasControlChars, joinLines } from '../text/clean.js';
 import { splitItems } from '../text/numbering.js';
-import { warning } from '../loc.js';
+import { controlCharsWarning, warning } from '../loc.js';
 import { type ContentsLine, contentsRuns } from '../text/contents.js';
 import { plausibility } from '../text/plausible.js';
 
@@ -276,5 +276,7 @@ export async function loadTxt(bytes: Buffer): Promise<DocModel> {
   const contents = contentsLines(lines);
   const layout = detectLayout(lines, contents);
   const blocks = layout === 'pdf' ? loadPdfStyle(lines, contents) : loadDocxStyle(lines, contents);
-  return { format: 'txt', blocks, pages: null, warnings: decoded.warning ? [warning('text-damaged', decoded.warning)] : [] };
+  const warnings = decoded.warning ? [warning('text-damaged', decoded.warning)] : [];
+  if (hasControlChars(text.replace(/[\t\n\r\f]/g, ''))) warnings.push(controlCharsWarning());
+  return { format: 'txt', blocks, pages: null, warnings };
 }

@@ -98,21 +98,28 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
     const jobIds = [...new Set(ids.map((i) => i.id).filter((x): x is string => x != null))];
     const pending = new Set(jobIds);
     let done = 0;
+    let pages = 0;
     let last = 0;
+    const waitStarted = Date.now();
     for (;;) {
       const ask = [...pending];
       const states = await Promise.all(ask.map((id) => queue.getJobState(id)));
       let active = 0;
+      const completed: string[] = [];
       ask.forEach((id, k) => {
         if (states[k] === 'completed' || states[k] === 'failed') {
           pending.delete(id);
-          if (states[k] === 'completed') done++;
+          if (states[k] === 'completed') completed.push(id);
         } else if (states[k] === 'active') active++;
       });
+      done += completed.length;
+      // Pages of the jobs just finished (read once each), for the cluster's pages/s.
+      for (const job of await Promise.all(completed.map((id) => queue.getJob(id)))) pages += job?.returnvalue?.pages ?? 0;
       const finished = jobIds.length - pending.size;
       if (Date.now() - last > 2000 || pending.size === 0) {
         last = Date.now();
-        q.log(`[jixiao] cluster: ${finished}/${jobIds.length} finished (done ${done}, failed ${finished - done}, in flight ${active})`);
+        const rate = pages / Math.max(0.001, (Date.now() - waitStarted) / 1000);
+        q.log(`[jixiao] cluster: ${finished}/${jobIds.length} finished (done ${done}, failed ${finished - done}, in flight ${active}) | ${rate.toFixed(1)} pages/s`);
       }
       if (pending.size === 0) break;
       await new Promise((r) => setTimeout(r, 500));

@@ -6,6 +6,7 @@
  * - any other run of white space becomes one space; the result is trimmed;
  * - `[bookmark: …]` markers that text dumps carry are dropped.
  *
+ * - control characters and direction overrides (NUL, ESC, U+202E …) are removed;
  * - CJK radicals and compatibility ideographs written for ordinary characters become the
  *   ideographs they stand for (compat.ts);
  *
@@ -19,6 +20,14 @@ const WIDE_CHAR = new RegExp(`[${WIDE}]`);
 const SPACE_AFTER_WIDE = new RegExp(`([${WIDE}])[\\s\\u00A0]+`, 'g');
 const SPACE_BEFORE_WIDE = new RegExp(`[\\s\\u00A0]+(?=[${WIDE}])`, 'g');
 const BOOKMARK = /\[bookmark:[^\]]*\]/g;
+/** Control characters and direction overrides: never text of a document (NUL, BEL, ESC, U+202E …). */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+const HAS_CONTROL = new RegExp(CONTROL.source);
+
+/** Whether raw text holds control or direction-override characters (cleaning removes them; loaders warn). */
+export function hasControlChars(raw: string): boolean {
+  return HAS_CONTROL.test(raw);
+}
 
 export function isWide(ch: string): boolean {
   return WIDE_CHAR.test(ch);
@@ -27,6 +36,7 @@ export function isWide(ch: string): boolean {
 /** Cleans one value: no line breaks, no spaces next to CJK, runs folded, trimmed. */
 export function cleanText(input: string): string {
   return unifyIdeographs(input)
+    .replace(CONTROL, '')
     .replace(BOOKMARK, '')
     .replace(/[\u200B-\u200D\uFEFF]/g, '')
     .replace(/[\s\u00A0]+/g, ' ')

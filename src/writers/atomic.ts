@@ -26,15 +26,30 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
 export class AtomicStream {
   readonly stream: WriteStream;
   private readonly tmp: string;
+  /** The stream's error (a full disk, say), raised by the next write or the commit. */
+  private failed: Error | null = null;
   constructor(private readonly target: string) {
     this.tmp = tempName(target);
     this.stream = createWriteStream(this.tmp);
+    this.stream.on('error', (err) => (this.failed ??= err));
   }
   /** Writes a chunk, waiting for the stream to drain when its buffer is full. */
   async write(chunk: string): Promise<void> {
-    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+    if (this.failed) throw this.failed;
+    if (!this.stream.write(chunk)) {
+      await new Promise<void>((resolve, reject) => {
+        const done = () => {
+          this.stream.off('drain', done);
+          this.stream.off('error', done);
+          this.failed ? reject(this.failed) : resolve();
+        };
+        this.stream.once('drain', done);
+        this.stream.once('error', done);
+      });
+    }
   }
   async commit(): Promise<void> {
+    if (this.failed) throw this.failed;
     this.stream.end();
     await finished(this.stream);
     await rename(this.tmp, this.target);

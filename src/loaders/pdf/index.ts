@@ -13,9 +13,9 @@
  */
 import type { BBox, Block, Cell, DocModel, Row, Table } from '../../model.js';
 import type { Warning } from '../../schema.js';
-import { warning } from '../../loc.js';
+import { controlCharsWarning, warning } from '../../loc.js';
 import { InputError, cellOf, para } from '../../model.js';
-import { PAGE_NUMBER, cleanText, joinLines } from '../../text/clean.js';
+import { PAGE_NUMBER, cleanText, hasControlChars, joinLines } from '../../text/clean.js';
 import { rulings } from './geometry.js';
 import { isGarbage } from '../../text/plausible.js';
 import { type PdfDocument, openPdf } from './open.js';
@@ -35,6 +35,8 @@ interface PageContent {
   page: number;
   /** The page has text, but it is glyph garbage (fonts without a usable Unicode map). */
   unreadable: boolean;
+  /** Its text held control or direction-override characters (cleaning removes them). */
+  controlChars: boolean;
   warning: Warning | null;
   /** Page box height, for telling the header and footer zones. */
   height: number;
@@ -166,6 +168,7 @@ async function readPage(doc: PdfDocument, n: number): Promise<PageContent> {
     return {
       page: n,
       unreadable,
+      controlChars: !unreadable && all.some((i) => hasControlChars(i.str)),
       warning: found === 'too-many-lines' ? warning('page-too-many-lines', `page ${n}: more than ${MAX_SEGMENTS} drawn lines; tables on it were not rebuilt`, loc) : null,
       height: y1 - y0,
       box,
@@ -260,6 +263,7 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
     }
     if (chars < 20) throw new InputError('no text layer: scanned pages need OCR', 'no-text-layer');
     const warnings = pages.map((p) => p.warning).filter((w): w is Warning => w != null);
+    if (pages.some((p) => p.controlChars)) warnings.push(controlCharsWarning());
     for (const n of garbled) {
       warnings.push(warning('page-unreadable', `page ${n}: the text layer is glyph garbage (a font without a usable Unicode map); its text was left out`, { page: n, page_end: n, bbox: null, table: null, row: null, line: null }));
     }
