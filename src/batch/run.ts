@@ -10,7 +10,6 @@
  *   so no row is ever duplicated or half-written, even after a killed run.
  * - Every input ends as exactly one of done, failed or skipped.
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -23,6 +22,7 @@ import { OUTPUT_KINDS, type OutputKind, outputFiles, writeAggregates } from '../
 import { writeFileAtomic } from '../writers/atomic.js';
 import { VERSION } from '../version.js';
 import { type Input, discoverInputs } from './inputs.js';
+import { childPids, rssKb } from './procmem.js';
 import { Manifest, type ManifestEntry } from './manifest.js';
 import { type Counts, type ProgressMode, createProgress } from './progress.js';
 import { type TaskResult, extractOne } from './worker.js';
@@ -429,18 +429,14 @@ export const MEMORY_MARGIN_MB = 256;
 
 /** Kills this process's children whose resident memory is over `limitMb` (Linux /proc; elsewhere the heap limit alone holds). */
 function killOverMemory(limitMb: number): void {
-  let children: string[];
-  try {
-    children = readdirSync('/proc/self/task').flatMap((t) => readFileSync(`/proc/self/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean));
-  } catch {
-    return;
-  }
-  for (const pid of children) {
-    try {
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (rss && Number(rss[1]) / 1024 > limitMb) process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      /* gone meanwhile */
+  for (const pid of childPids()) {
+    const kb = rssKb(pid);
+    if (kb != null && kb / 1024 > limitMb) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        /* gone meanwhile */
+      }
     }
   }
 }

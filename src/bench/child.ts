@@ -3,26 +3,13 @@
  * converts a folder and prints one JSON line of figures. Memory is the peak of this process
  * and its worker processes together, sampled from /proc (Linux) every 100 ms.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { childPids, rssKb } from '../batch/procmem.js';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_BATCH, runBatch } from '../batch/run.js';
 
-function rssKb(pid: string): number {
-  try {
-    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
 /** Resident memory of this process and its children, kB. */
 function treeRssKb(): number {
-  try {
-    const kids = readdirSync('/proc/self/task').flatMap((t) => readFileSync(`/proc/self/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean));
-    return rssKb('self') + kids.reduce((s, k) => s + rssKb(k), 0);
-  } catch {
-    return process.memoryUsage().rss / 1024;
-  }
+  return (rssKb('self') ?? process.memoryUsage().rss / 1024) + childPids().reduce((s, k) => s + (rssKb(k) ?? 0), 0);
 }
 
 let peak = 0;
