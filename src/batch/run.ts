@@ -400,21 +400,29 @@ export function printable(p: string): string {
  * over `memoryMb` + a margin is killed, and only its file fails (resource-limit). A fatal error
  * in a process — a heap limit reached, a crash — cannot reach this one.
  */
-export function createPool(workers: number, memoryMb: number): Tinypool {
-  const pool = new Tinypool({
+export function createPool(workers: number, memoryMb: number, runtime: 'process' | 'thread' = 'process'): Tinypool {
+  const common = {
     filename: workerFile(),
-    runtime: 'child_process',
-    // Structured clone over IPC: the input bytes travel as bytes.
-    serialization: 'advanced',
     // Keep every worker alive for the whole run: a new worker re-imports pdf.js and mammoth.
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 60_000,
-    execArgv: [`--max-old-space-size=${memoryMb}`, '--max-semi-space-size=32'],
-  } as ConstructorParameters<typeof Tinypool>[0]);
+  };
+  const pool = new Tinypool(
+    runtime === 'process'
+      ? ({
+          ...common,
+          runtime: 'child_process',
+          // Structured clone over IPC: the input bytes travel as bytes.
+          serialization: 'advanced',
+          execArgv: [`--max-old-space-size=${memoryMb}`, '--max-semi-space-size=32'],
+        } as ConstructorParameters<typeof Tinypool>[0])
+      : // Threads, where the process around them is itself the unit of isolation (a cluster worker).
+        { ...common, resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 64 } },
+  );
   // A worker that dies is reported through its task; the pool's own error event must not end the run.
   pool.on('error', () => {});
-  const watchdog = setInterval(() => killOverMemory(memoryMb + MEMORY_MARGIN_MB), 200);
+  const watchdog = setInterval(() => runtime === 'process' && killOverMemory(memoryMb + MEMORY_MARGIN_MB), 200);
   watchdog.unref();
   const destroy = pool.destroy.bind(pool);
   pool.destroy = async () => {

@@ -25,8 +25,10 @@ const program = new Command()
   .option('--files <n>', 'files in the batch', (v) => Number(v), 300)
   .option('--corpus <dir>', 'corpus folder', defaultCorpus())
   .option('--pdf-rounds <n>', 'times each corpus PDF is read for the single-thread comparison', (v) => Number(v), 5)
+  .option('--only <part>', 'run one part: batches, queue or pdf')
   .parse();
-const opts = program.opts<{ files: number; corpus: string; pdfRounds: number }>();
+const opts = program.opts<{ files: number; corpus: string; pdfRounds: number; only?: string }>();
+const runs = (part: string) => opts.only == null || opts.only === part;
 
 const FORMATS = { pdf: 'document.pdf', docx: 'document.docx', txt: 'source.txt' } as const;
 type Fmt = keyof typeof FORMATS;
@@ -152,7 +154,7 @@ try {
   const rows: string[][] = [];
   const configs: Array<[string, Fmt[]]> = [['pdf', ['pdf']], ['docx', ['docx']], ['txt', ['txt']], ['mixed', ['pdf', 'docx', 'txt']]];
   const perFormat = Math.max(3, Math.round(opts.files / 3));
-  for (const [name, fmts] of configs) {
+  for (const [name, fmts] of runs('batches') ? configs : []) {
     const n = name === 'mixed' ? opts.files : perFormat;
     const input = makeBatch(root, name, fmts, n);
     for (const workers of [1, cores]) {
@@ -162,10 +164,11 @@ try {
     }
   }
   // Flat memory: the mixed batch at twice the size, all cores.
-  const big = makeBatch(root, 'mixed-2x', ['pdf', 'docx', 'txt'], opts.files * 2);
-  const r2 = runChild(big, path.join(root, 'out-mixed-2x'), cores);
-  rows.push(['mixed ×2', String(r2.total), String(cores), (r2.elapsedMs / 1000).toFixed(2), (r2.total / (r2.elapsedMs / 1000)).toFixed(1), (r2.pages / (r2.elapsedMs / 1000)).toFixed(1), String(r2.peakRssMb), String(r2.failed)]);
-
+  if (runs('batches')) {
+    const big = makeBatch(root, 'mixed-2x', ['pdf', 'docx', 'txt'], opts.files * 2);
+    const r2 = runChild(big, path.join(root, 'out-mixed-2x'), cores);
+    rows.push(['mixed ×2', String(r2.total), String(cores), (r2.elapsedMs / 1000).toFixed(2), (r2.total / (r2.elapsedMs / 1000)).toFixed(1), (r2.pages / (r2.elapsedMs / 1000)).toFixed(1), String(r2.peakRssMb), String(r2.failed)]);
+  }
   const head = ['batch', 'files', 'workers', 'wall s', 'files/s', 'pages/s', 'peak RSS MB', 'failed'];
   const table = (h: string[], rs: string[][]) => {
     const w = h.map((x, i) => Math.max(x.length, ...rs.map((r) => r[i]!.length)));
@@ -173,16 +176,19 @@ try {
     return [line(h), `|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`, ...rs.map(line)].join('\n');
   };
   console.log(`jixiao bench — ${cores} cores, node ${process.version}\n`);
-  console.log(table(head, rows));
+  if (rows.length) console.log(table(head, rows));
 
   // Every file its own bytes: the queue keys jobs on content, so copies would be one job.
-  const queueInput = makeBatch(root, 'queue', ['pdf', 'docx', 'txt'], Math.max(30, Math.round(opts.files / 2)), true);
-  const queueRows = await queueBench(root, queueInput, readdirSync(queueInput).length);
-  if (queueRows.length) {
+  const queueInput = runs('queue') ? makeBatch(root, 'queue', ['pdf', 'docx', 'txt'], Math.max(30, Math.round(opts.files / 2)), true) : null;
+  const queueRows = queueInput ? await queueBench(root, queueInput, readdirSync(queueInput).length) : [];
+  if (!queueInput) {
+    /* not asked for */
+  } else if (queueRows.length) {
     console.log('\nCluster mode (BullMQ on a local redis-server) against the local pool, same mixed batch:');
     console.log(table(['workers', 'files', 'queue wall s', 'queue files/s', 'local wall s', 'local files/s', 'queue overhead'], queueRows));
   } else console.log('\n(no redis-server: cluster mode not measured)');
 
+  if (!runs('pdf')) process.exit(0);
   const pdfs = corpusFiles('pdf');
   // One warm-up round each, so that neither side pays for loading and JIT warm-up.
   await pdfjsAlone(pdfs, 1);

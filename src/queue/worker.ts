@@ -31,7 +31,9 @@ export interface QueueWorkerOptions {
 const RETRYABLE = new Set(['timeout', 'resource-limit', 'internal']);
 
 export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(): Promise<void> }> {
-  const pool = createPool(opts.concurrency, opts.memoryMb);
+  // Threads: this worker process is the unit of isolation here (a crash puts its jobs back in the
+  // queue), and it saves a process and a copy of every file per job.
+  const pool = createPool(opts.concurrency, opts.memoryMb, 'thread');
   const worker = new Worker<JobData, JobResult>(
     opts.name,
     async (job) => {
