@@ -283,24 +283,17 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
       return fail('', 'unreadable', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     const hash = sha256(bytes);
-    const done = async (e: ManifestEntry | undefined) =>
-      e != null && e.status === 'done' && e.sha256 === hash && e.version === VERSION && e.output != null &&
-      (await stat(path.join(outDir, e.output)).then(() => true, () => false));
-    if (!opts.force) {
-      const prev = manifest.get(file);
-      if (await done(prev)) return skip(file, 'unchanged');
-      // A failure is the input's own: the same bytes by the same extractor fail the same way.
-      if (!opts.retryFailed && prev?.status === 'failed' && prev.sha256 === hash && prev.version === VERSION) {
-        counts.failed++;
-        tell(file, 'failed');
-        return;
-      }
-      // Keyed on content: the same bytes done under another path (a moved archive) are not redone.
-      const same = manifest.doneWith(hash, VERSION);
-      if (same && (await done(same))) {
-        await manifest.record({ ...same, path: file, at: new Date().toISOString() });
-        return skip(file, `same content as ${printable(same.path)}`);
-      }
+    const prior = opts.force ? null : priorOf(manifest, file, hash, opts.retryFailed);
+    if (prior?.kind === 'failed-before') {
+      counts.failed++;
+      tell(file, 'failed');
+      return;
+    }
+    // Done before, and its document still there: not redone.
+    if (prior && (await stat(path.join(outDir, prior.entry.output!)).then(() => true, () => false))) {
+      if (prior.kind === 'unchanged') return skip(file, 'unchanged');
+      await manifest.record({ ...prior.entry, path: file, at: new Date().toISOString() });
+      return skip(file, `same content as ${printable(prior.entry.path)}`);
     }
     const shown = opts.absolutePaths ? file : input.relative;
     const result = await extractIn(pool, shown, bytes, opts);
@@ -350,6 +343,23 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
   return { total: inputs.length + skipped.length, ...counts, failed: counts.failed + skipped.length, elapsedMs: Date.now() - started, missing, documents: [...new Set(documents)], interrupted };
 }
 
+/** Why an input with these bytes need not be extracted again, by what the manifest says. */
+type Prior = { kind: 'unchanged' | 'failed-before' | 'same-content'; entry: ManifestEntry };
+
+/**
+ * The manifest's word on an input, shared by a run and its dry run: done with the same bytes
+ * by this version (unchanged); failed with them (the same bytes fail the same way, unless
+ * `retryFailed`); or its bytes done under another path (a moved archive). Null: extract it.
+ */
+function priorOf(manifest: Manifest, file: string, hash: string, retryFailed: boolean): Prior | null {
+  const prev = manifest.get(file);
+  const same = (e: ManifestEntry | undefined) => e != null && e.sha256 === hash && e.version === VERSION;
+  if (same(prev) && prev!.status === 'done' && prev!.output != null) return { kind: 'unchanged', entry: prev! };
+  if (same(prev) && prev!.status === 'failed' && !retryFailed) return { kind: 'failed-before', entry: prev! };
+  const other = manifest.doneWith(hash, VERSION);
+  return other?.output != null ? { kind: 'same-content', entry: other } : null;
+}
+
 export interface PlannedInput {
   path: string;
   action: 'extract' | 'skip';
@@ -371,12 +381,12 @@ export async function planBatch(opts: BatchOptions): Promise<{ planned: PlannedI
       planned.push({ path: file, action: 'extract', reason: 'cannot be read (would fail)' });
       continue;
     }
+    const prior = opts.force ? null : priorOf(manifest, file, hash, opts.retryFailed);
     const prev = manifest.get(file);
-    const same = manifest.doneWith(hash, VERSION);
     if (opts.force) planned.push({ path: file, action: 'extract', reason: '--force' });
-    else if (prev?.status === 'done' && prev.sha256 === hash && prev.version === VERSION) planned.push({ path: file, action: 'skip', reason: 'unchanged' });
-    else if (same) planned.push({ path: file, action: 'skip', reason: `same content as ${same.path}` });
-    else if (!opts.retryFailed && prev?.status === 'failed' && prev.sha256 === hash && prev.version === VERSION) planned.push({ path: file, action: 'skip', reason: `failed before: ${prev.error?.kind} (--retry-failed tries again)` });
+    else if (prior?.kind === 'unchanged') planned.push({ path: file, action: 'skip', reason: 'unchanged' });
+    else if (prior?.kind === 'failed-before') planned.push({ path: file, action: 'skip', reason: `failed before: ${prior.entry.error?.kind} (--retry-failed tries again)` });
+    else if (prior?.kind === 'same-content') planned.push({ path: file, action: 'skip', reason: `same content as ${prior.entry.path}` });
     else planned.push({ path: file, action: 'extract', reason: prev ? (prev.status === 'failed' ? 'failed before, --retry-failed' : prev.sha256 !== hash ? 'changed' : 'new extractor version') : 'new' });
   }
   return { planned, missing };
@@ -422,7 +432,8 @@ export function createPool(workers: number, memoryMb: number, runtime: 'process'
   );
   // A worker that dies is reported through its task; the pool's own error event must not end the run.
   pool.on('error', () => {});
-  const watchdog = setInterval(() => runtime === 'process' && killOverMemory(memoryMb + MEMORY_MARGIN_MB), 200);
+  if (runtime === 'thread') return pool;
+  const watchdog = setInterval(() => killOverMemory(memoryMb + MEMORY_MARGIN_MB), 200);
   watchdog.unref();
   const destroy = pool.destroy.bind(pool);
   pool.destroy = async () => {
