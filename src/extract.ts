@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pipelines, type LoadOptions } from '../pipelines/index.js';
 import { type DocModel, type Format, InputError } from './model.js';
+import { isImage } from './loaders/image/index.js';
 import { interpret } from './interpret/document.js';
 import { type DocumentRecord, validateDocument } from './schema.js';
 import { VERSION } from './version.js';
@@ -40,6 +41,7 @@ export function detectFormat(bytes: Buffer, file: string): Format | 'doc' {
   if (head.startsWith('%PDF-') || head.slice(0, 1024).includes('%PDF-')) return 'pdf';
   if (bytes.subarray(0, 4).equals(ZIP)) return 'docx';
   if (bytes.subarray(0, 8).equals(OLE2)) return 'doc';
+  if (isImage(bytes)) return 'image';
   const ext = path.extname(file).toLowerCase();
   const lower = head.trimStart().slice(0, 200).toLowerCase();
   if (lower.startsWith('<!doctype html') || lower.startsWith('<html') || lower.startsWith('<?xml')) {

@@ -27,7 +27,8 @@ export interface Source {
   line?: number | null;
 }
 
-export type Format = 'docx' | 'pdf' | 'txt';
+/** 'image': PNG, JPEG or TIFF page scans (read by OCR). */
+export type Format = 'docx' | 'pdf' | 'txt' | 'image';
 
 export interface Para extends Source {
   kind: 'para';

@@ -87,7 +87,7 @@ export const DocumentSchema = z.object({
 
 export const SourceSchema = z.object({
   path: z.string(),
-  format: z.enum(['pdf', 'docx', 'txt']),
+  format: z.enum(['pdf', 'docx', 'txt', 'image']),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   pages: z.number().int().nonnegative().nullable(),
   /** Name and version of the extractor that wrote the document. */

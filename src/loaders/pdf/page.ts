@@ -1,0 +1,167 @@
+/**
+ * One page's text items and ruling lines → its content in the model's terms: tables rebuilt
+ * from the drawn grid (grid.ts) or from text positions (textgrid.ts), and the lines outside
+ * them (text.ts). The PDF loader feeds it pdf.js's text layer and vector lines; the scan
+ * reader (../image/) feeds it recognised text and the lines found in the bitmap, so both
+ * go through the same table and paragraph rules.
+ */
+import type { BBox, Cell, Row, Table } from '../../model.js';
+import type { Warning } from '../../schema.js';
+import { warning } from '../../loc.js';
+import { cellOf } from '../../model.js';
+import { hasControlChars, joinLines } from '../../text/clean.js';
+import { isGarbage } from '../../text/plausible.js';
+import type { Segment } from './geometry.js';
+import { type TextCell, type TextTable, tablesFromText } from './textgrid.js';
+import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
+import { type Item, type Line, opensItem, toLines, wrapped } from './text.js';
+import { pushTo } from '../../util.js';
+
+/** Turns a box in PDF user space (y up) into the contract's page box (points, origin top-left). */
+export type ToBox = (x0: number, top: number, x1: number, bottom: number) => BBox;
+
+export interface PageContent {
+  page: number;
+  /** The page has text, but it is glyph garbage (fonts without a usable Unicode map). */
+  unreadable: boolean;
+  /** Its text held control or direction-override characters (cleaning removes them). */
+  controlChars: boolean;
+  warning: Warning | null;
+  /** Page box height, for telling the header and footer zones. */
+  height: number;
+  box: ToBox;
+  /** Lines outside tables. */
+  lines: Line[];
+  tables: Array<{ top: number; table: Table }>;
+}
+
+/** A cell read by OCR carries the lowest confidence of its text. */
+function withConfidence(cell: Cell, items: readonly Item[] | undefined): Cell {
+  const cs = (items ?? []).map((i) => i.conf).filter((c): c is number => c != null);
+  return cs.length ? { ...cell, confidence: Math.min(...cs) } : cell;
+}
+
+/** Space between a cell's rule and its text, when a cell's own lines cannot tell. */
+const CELL_PADDING = 4;
+
+function cellParas(lines: Line[], right: number): string[] {
+  const paras: string[][] = [];
+  let prev: Line | null = null;
+  // The cell's text edge: where its longest line ends, or the rule less the usual padding.
+  const edge = Math.max(right - CELL_PADDING, ...lines.map((l) => l.x1));
+  for (const l of lines) {
+    const brk = prev == null || opensItem(l.text) || !wrapped(prev, l, Math.min(edge, right));
+    if (brk) paras.push([l.text]);
+    else paras[paras.length - 1]!.push(l.text);
+    prev = l;
+  }
+  return paras.map((p) => joinLines(p)).filter((t) => t !== '');
+}
+
+/** Whether a text item at (cx, cy) hangs just under a part of the grid's bottom edge that no rule closes. */
+function hangsBelow(grid: Grid, cx: number, cy: number, size: number): boolean {
+  return grid.bottom - cy <= size * 3 && grid.openBelow.some(([a, b]) => cx >= a && cx <= b);
+}
+
+function gridTable(grid: Grid, items: Item[], page: number, box: ToBox): Table {
+  const inCell = new Map<GridCell, Item[]>();
+  for (const it of items) {
+    const cx = it.x + it.w / 2;
+    const cy = it.y + it.size * 0.35;
+    // Text just under an unclosed bottom edge overflows the last row's cell there.
+    const below = cy < grid.bottom && hangsBelow(grid, cx, cy, it.size);
+    const c = below
+      ? grid.cells.find((g) => cx >= g.x0 && cx <= g.x1 && g.bottom === grid.bottom)
+      : grid.cells.find((g) => cx >= g.x0 && cx <= g.x1 && cy <= g.top && cy >= g.bottom);
+    if (c) pushTo(inCell, c, it);
+  }
+  const made = new Map<GridCell, Cell>();
+  for (const g of grid.cells) {
+    made.set(g, withConfidence(cellOf(cellParas(toLines(inCell.get(g) ?? []), g.x1), g.col, g.colSpan), inCell.get(g)));
+  }
+  const nRows = grid.ys.length - 1;
+  const rows: Row[] = [];
+  for (let r = 0; r < nRows; r++) {
+    const cells: Cell[] = [];
+    for (const g of grid.cells) {
+      if (g.row === r) cells.push(made.get(g)!);
+      else if (g.row < r && r < g.row + g.rowSpan) cells.push({ ...made.get(g)!, merged: true });
+    }
+    cells.sort((a, b) => a.col - b.col);
+    const bbox = box(grid.x0, grid.ys[r]!, grid.x1, grid.ys[r + 1]!);
+    if (cells.length && cells.some((c) => !c.merged)) {
+      rows.push({ cells, page, breakBefore: false, bbox, openAbove: r === 0 && grid.openTop, openBelow: r === nRows - 1 && grid.openBottom });
+    }
+  }
+  return { kind: 'table', rows, page, columns: 'grid', xs: grid.xs, rules: 'drawn' };
+}
+
+/** Box around some text items (baseline to ascender, with a little descent). */
+export function itemsBox(items: readonly Item[], box: ToBox): BBox | null {
+  if (items.length === 0) return null;
+  const x0 = Math.min(...items.map((i) => i.x));
+  const x1 = Math.max(...items.map((i) => i.x + i.w));
+  const top = Math.max(...items.map((i) => i.y + i.size));
+  const bottom = Math.min(...items.map((i) => i.y - i.size * 0.2));
+  return box(x0, top, x1, bottom);
+}
+
+/** A table rebuilt from the text alone (textgrid.ts) in the model's shape. */
+function textTable(t: TextTable, page: number, box: ToBox): Table {
+  const rows: Row[] = [];
+  for (let r = 0; r < t.rows; r++) {
+    const byCol = new Map<number, TextCell>();
+    const inRow = t.cells.filter((x) => x.row === r);
+    for (const c of inRow) {
+      const same = byCol.get(c.col);
+      if (same) same.items.push(...c.items);
+      else byCol.set(c.col, { ...c, items: [...c.items] });
+    }
+    const cells: Cell[] = [...byCol.values()]
+      .sort((a, b) => a.col - b.col)
+      .map((c) => withConfidence(cellOf(cellParas(toLines(c.items), c.right), c.col, c.colSpan), c.items));
+    if (cells.length) rows.push({ cells, page, breakBefore: false, bbox: itemsBox(inRow.flatMap((c) => c.items), box) });
+  }
+  return { kind: 'table', rows, page, columns: 'grid', xs: t.xs, rules: 'text' };
+}
+
+/** The page's box in user space: [x0, y0, x1, y1] as pdf.js gives `page.view`. */
+export type PageView = [number, number, number, number];
+
+/** A page's content from its text items and ruling segments. */
+export function pageContent(n: number, all: Item[], segs: Segment[], view: PageView): PageContent {
+  // A page whose text layer is glyph garbage gives no data (text/plausible.ts).
+  const unreadable = isGarbage(all.map((i) => i.str).join(''));
+  const items = unreadable ? [] : all;
+  const found = findGrids(segs);
+  const grids = found === 'too-many-lines' ? [] : found;
+  const rest: Item[] = [];
+  const byGrid = new Map<Grid, Item[]>(grids.map((g) => [g, []]));
+  for (const it of items) {
+    const cx = it.x + it.w / 2;
+    const cy = it.y + it.size * 0.35;
+    const g = grids.find((gr) => cx >= gr.x0 - 1 && cx <= gr.x1 + 1 && cy <= gr.top + 1 && (cy >= gr.bottom - 1 || hangsBelow(gr, cx, cy, it.size)));
+    if (g) byGrid.get(g)!.push(it);
+    else rest.push(it);
+  }
+  // Text outside drawn tables that still stands in table form: a table without lines.
+  const fromText = tablesFromText(rest);
+  const taken = new Set(fromText.flatMap((t) => t.items));
+  const free = rest.filter((it) => !taken.has(it));
+  const [x0, y0, , y1] = view;
+  const box: ToBox = (a, top, b, bottom) => [a - x0, y1 - top, b - x0, y1 - bottom];
+  const loc = { page: n, page_end: n, bbox: null, table: null, row: null, line: null };
+  return {
+    page: n,
+    unreadable,
+    controlChars: !unreadable && all.some((i) => hasControlChars(i.str)),
+    warning: found === 'too-many-lines' ? warning('page-too-many-lines', `page ${n}: more than ${MAX_SEGMENTS} drawn lines; tables on it were not rebuilt`, loc) : null,
+    height: y1 - y0,
+    box,
+    lines: toLines(free),
+    tables: [
+      ...grids.map((g) => ({ top: g.top, table: gridTable(g, byGrid.get(g)!, n, box) })),
+      ...fromText.map((t) => ({ top: t.top, table: textTable(t, n, box) })),
+    ],
+  };
+}
