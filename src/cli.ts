@@ -7,6 +7,7 @@
  * Exit codes: 0 every input done or skipped; 1 at least one input failed (see errors.jsonl);
  * 2 bad usage, nothing to read, or the output folder in use by another run.
  */
+import type { OcrMode } from './loaders/image/index.js';
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -45,8 +46,8 @@ const program = new Command()
 
 program
   .command('extract')
-  .description('extract budget texts (DOCX, PDF, text dumps; legacy .doc with LibreOffice) into an output folder')
-  .argument('<inputs...>', 'files, folders (searched recursively for .pdf .docx .doc .wps .txt), glob patterns, or - for one document on standard input')
+  .description('extract budget texts (DOCX, PDF, text dumps, scans by OCR; legacy .doc with LibreOffice) into an output folder')
+  .argument('<inputs...>', 'files, folders (searched recursively for .pdf .docx .doc .wps .txt and page scans .png .jpg .jpeg .tif .tiff), glob patterns, or - for one document on standard input')
   .option('-o, --out <dir>', 'output folder (default: output; with --stdout and no --out, a temporary one)')
   .option('-f, --format <list>', 'collection outputs besides docs/<doc_id>.json: any of jsonl,csv,parquet (default: jsonl,csv)', formats)
   .option('--bom', 'start CSV files with a UTF-8 byte-order mark (opens correctly in Excel)', false)
@@ -55,6 +56,8 @@ program
   .option('--timeout <seconds>', 'time limit per file', positiveInt, DEFAULT_BATCH.timeoutMs / 1000)
   .option('--memory <mb>', 'heap limit per worker thread, MB', positiveInt, DEFAULT_BATCH.memoryMb)
   .option('--max-pages <n>', 'refuse PDFs with more pages than this', positiveInt, DEFAULT_BATCH.extract.maxPages)
+  .addOption(new Option('--ocr <mode>', 'read scanned pages by OCR: auto (pages without a usable text layer), force (every PDF page), off').choices(['auto', 'force', 'off']).default('auto'))
+  .option('--ocr-timeout <seconds>', 'time added to a file\'s limit for each page it may read by OCR', positiveInt, DEFAULT_BATCH.ocrPageMs / 1000)
   .option('--force', 'redo inputs the manifest says are done', false)
   .option('--retry-failed', 'try again inputs that failed before with the same bytes (by default they are reported failed again without a new attempt)', false)
   .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'log', 'none']).default('auto'))
@@ -106,10 +109,11 @@ Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error, no
         escapeFormulas: o.escapeFormulas,
         concurrency: o.concurrency ?? DEFAULT_BATCH.concurrency,
         timeoutMs: o.timeout * 1000,
+        ocrPageMs: o.ocrTimeout * 1000,
         memoryMb: o.memory,
         force: o.force,
         progress,
-        extract: { ...DEFAULT_BATCH.extract, maxPages: o.maxPages },
+        extract: { ...DEFAULT_BATCH.extract, maxPages: o.maxPages, ocr: o.ocr as OcrMode },
         inProcess: o.inProcess,
         exclude: o.exclude,
         absolutePaths: o.absolutePaths,

@@ -67,9 +67,25 @@ export const WARNING_CODES = {
   'page-unreadable': 'a page whose text layer is glyph garbage; its text was left out (it needs OCR)',
   'text-damaged': 'bytes of a text dump were not valid in its encoding and were replaced',
   'text-control-chars': 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text',
+  'ocr-low-confidence': 'a table cell read by OCR with low recognition confidence: check it against the page',
 } as const;
 
 export type WarningCode = keyof typeof WARNING_CODES;
+
+/** OCR recognition confidence below which a cell is reported (`ocr-low-confidence`). */
+export const OCR_LOW_CONFIDENCE = 0.9;
+
+/** One warning for each table row holding a cell read by OCR below the confidence threshold. */
+export function lowConfidenceWarnings(rows: readonly Row[], where: string): Warning[] {
+  const out: Warning[] = [];
+  for (const r of rows) {
+    const low = r.cells.filter((c) => !c.merged && c.confidence != null && c.confidence < OCR_LOW_CONFIDENCE);
+    if (low.length === 0) continue;
+    const cells = low.map((c) => `"${c.text}" (${c.confidence!.toFixed(2)})`).join(', ');
+    out.push(warning('ocr-low-confidence', `${where}row ${r.at ? r.at.row : '?'}: OCR is unsure of ${cells}`, locOf([r])));
+  }
+  return out;
+}
 
 /** The warning a loader gives when its raw text held control characters (cleaning removes them). */
 export function controlCharsWarning(): Warning {

@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 
-export const INPUT_EXTENSIONS = ['pdf', 'docx', 'doc', 'wps', 'txt'];
+export const INPUT_EXTENSIONS = ['pdf', 'docx', 'doc', 'wps', 'txt', 'png', 'jpg', 'jpeg', 'tif', 'tiff'];
 
 export interface Input {
   /** Absolute path (the manifest's key). */

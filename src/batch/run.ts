@@ -21,6 +21,7 @@ import { DEFAULT_EXTRACT_OPTIONS, type ExtractOptions, sha256 } from '../extract
 import { OUTPUT_KINDS, type OutputKind, outputFiles, writeAggregates } from '../writers/aggregate.js';
 import { writeFileAtomic } from '../writers/atomic.js';
 import { VERSION } from '../version.js';
+import { timeLimitOf } from './limits.js';
 import { type Input, discoverInputs } from './inputs.js';
 import { childPids, rssKb } from './procmem.js';
 import { Manifest, type ManifestEntry } from './manifest.js';
@@ -36,8 +37,10 @@ export interface BatchOptions {
   escapeFormulas: boolean;
   /** Files in flight and worker threads; default: the machine's cores. */
   concurrency: number;
-  /** Per-file time limit. */
+  /** Per-file time limit (for its text work; see ocrPageMs). */
   timeoutMs: number;
+  /** Time added to a file's limit for each page it may read by OCR (limits.ts). */
+  ocrPageMs: number;
   /** Per-worker heap limit, in MB. */
   memoryMb: number;
   /** Redo every input even when the manifest says it is done. */
@@ -87,6 +90,7 @@ export const DEFAULT_BATCH: Omit<BatchOptions, 'inputs' | 'outDir'> = {
   escapeFormulas: true,
   concurrency: availableParallelism(),
   timeoutMs: 120_000,
+  ocrPageMs: 30_000,
   memoryMb: 2048,
   force: false,
   progress: 'auto',
@@ -461,15 +465,16 @@ function killOverMemory(limitMb: number): void {
 }
 
 /** Extracts one file in the pool (or in this thread), with the time and memory limits. */
-export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: Pick<BatchOptions, 'extract' | 'timeoutMs' | 'memoryMb'>): Promise<TaskResult> {
-  if (!pool) return withTimeout(extractOne(bytes, file, opts.extract), opts.timeoutMs);
+export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: Pick<BatchOptions, 'extract' | 'timeoutMs' | 'ocrPageMs' | 'memoryMb'>): Promise<TaskResult> {
+  const limit = timeLimitOf(bytes, opts);
+  if (!pool) return withTimeout(extractOne(bytes, file, opts.extract), limit);
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
-    return (await pool.run({ path: file, bytes: data, options: opts.extract }, { signal: AbortSignal.timeout(opts.timeoutMs) })) as TaskResult;
+    return (await pool.run({ path: file, bytes: data, options: opts.extract }, { signal: AbortSignal.timeout(limit) })) as TaskResult;
   } catch (err) {
     const e = err as Error & { code?: string };
     if (e.name === 'AbortError' || e.name === 'TimeoutError' || /abort/i.test(e.message)) {
-      return { ok: false, kind: 'timeout', reason: `took longer than ${Math.round(opts.timeoutMs / 1000)}s (per-file time limit)` };
+      return { ok: false, kind: 'timeout', reason: timeoutReason(limit, opts) };
     }
     if (e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /memory|exited unexpectedly/i.test(e.message)) {
       // Over its memory (killed by the watchdog or the heap limit) or crashed: this file alone fails.
@@ -477,6 +482,11 @@ export async function extractIn(pool: Tinypool | null, file: string, bytes: Buff
     }
     return { ok: false, kind: 'internal', reason: `worker failed: ${e.message}` };
   }
+}
+
+function timeoutReason(limit: number, opts: Pick<BatchOptions, 'timeoutMs'>): string {
+  const extra = limit > opts.timeoutMs ? `, ${Math.round((limit - opts.timeoutMs) / 1000)}s of it for pages to OCR` : '';
+  return `took longer than ${Math.round(limit / 1000)}s (per-file time limit${extra})`;
 }
 
 function withTimeout(p: Promise<TaskResult>, ms: number): Promise<TaskResult> {

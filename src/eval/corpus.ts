@@ -30,7 +30,7 @@ export interface EvalResult {
  */
 export async function evaluateLayouts(dir: string, corpus: string): Promise<EvalResult[]> {
   const out: EvalResult[] = [];
-  for (const name of readdirSync(dir).filter((f) => /^[^.]+\.[^.]+\.(pdf|docx|txt)$/.test(f)).sort()) {
+  for (const name of readdirSync(dir).filter((f) => /^[^.]+\.[^.]+\.(pdf|docx|txt|tiff|png|jpg)$/.test(f)).sort()) {
     const [id, variant, ext] = name.split('.');
     const goldFile = path.join(corpus, id!, 'gold.json');
     if (!existsSync(goldFile)) continue;
@@ -42,7 +42,8 @@ export async function evaluateLayouts(dir: string, corpus: string): Promise<Eval
 async function scoreFile(file: string, gold: BudgetDocument, doc: string, format: string): Promise<EvalResult> {
   try {
     const { record } = await extractBytes(readFileSync(file), file);
-    const layer = record.source.format === 'pdf' ? textLayer(file) : null;
+    // A scan has no text layer of its own to blame: whatever OCR misreads is the extractor's.
+    const layer = record.source.format === 'pdf' && !record.source.ocr ? textLayer(file) : null;
     return { doc, format, error: null, warnings: record.warnings.length, score: scoreDocument(record, gold, layer) };
   } catch (err) {
     return { doc, format, error: (err as Error).message, warnings: 0, score: EMPTY };

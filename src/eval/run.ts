@@ -7,6 +7,7 @@
  *   npm run eval -- --json out.json    # machine-readable figures (used by the tests)
  *   npm run eval -- --corpus DIR       # another corpus folder (default ../shared/corpus)
  *   npm run eval -- --no-layouts       # skip the re-laid-out PDFs in test/fixtures/layouts
+ *   npm run eval -- --no-scans         # skip the scanned renditions (made once, then cached; OCR takes minutes)
  *   npm run eval -- --write-baseline   # record the figures as the floor test/eval.test.ts holds
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { evaluateCorpus, evaluateLayouts, formatTable } from './corpus.js';
 import { CATEGORIES } from './score.js';
+import { scanVariants } from './scans.js';
 import { defaultCorpus, projectRoot } from '../paths.js';
 
 const program = new Command()
@@ -22,14 +24,17 @@ const program = new Command()
   .option('--corpus <dir>', 'corpus folder', defaultCorpus())
   .option('--layouts <dir>', 'also score re-laid-out PDFs of the corpus documents (<id>.<variant>.pdf)', path.join(projectRoot(), 'test', 'fixtures', 'layouts'))
   .option('--no-layouts', 'score the corpus files only')
+  .option('--scans <dir>', 'cache of scanned renditions of the corpus PDFs (src/eval/scans.ts)', path.join(projectRoot(), 'node_modules', '.cache', 'jixiao-eval-scans'))
+  .option('--no-scans', 'skip the scanned renditions')
   .option('--verbose', 'print every differing field')
   .option('--json <file>', 'also write the figures as JSON')
   .option('--write-baseline', 'record these figures in test/eval-baseline.json (the floor the tests hold)')
   .parse();
-const opts = program.opts<{ corpus: string; layouts: string | false; verbose?: boolean; json?: string; writeBaseline?: boolean }>();
+const opts = program.opts<{ corpus: string; layouts: string | false; scans: string | false; verbose?: boolean; json?: string; writeBaseline?: boolean }>();
 
 const results = await evaluateCorpus(opts.corpus);
 if (opts.layouts && existsSync(opts.layouts)) results.push(...(await evaluateLayouts(opts.layouts, opts.corpus)));
+if (opts.scans) results.push(...(await evaluateLayouts(await scanVariants(opts.corpus, opts.scans), opts.corpus)));
 console.log(formatTable(results));
 if (opts.verbose) {
   for (const r of results) {

@@ -4,7 +4,7 @@
  */
 import type { Block, Para, Table } from '../model.js';
 import type { Indicator, Loc, Warning } from '../schema.js';
-import { locOf, warning } from '../loc.js';
+import { locOf, lowConfidenceWarnings, warning } from '../loc.js';
 import { cleanText } from '../text/clean.js';
 import { type Numbered, parseNumbered } from '../text/numbering.js';
 import { readIndicatorTable } from './indicators.js';
@@ -154,6 +154,7 @@ export function readPartOne(blocks: readonly Block[]): PartOneResult {
       warnings.push(warning('table-no-rules', 'part one indicator table: drawn without ruling lines, columns rebuilt from text positions', locOf(t.rows)));
     }
     const r = readIndicatorTable(t.rows, t.columns === 'grid', 'part one indicator table: ');
+    warnings.push(...lowConfidenceWarnings(t.rows, 'part one indicator table: '));
     dept.push(...r.indicators);
     warnings.push(...r.warnings);
   }

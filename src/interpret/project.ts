@@ -7,7 +7,7 @@
  */
 import { type Block, type Cell, type Para, type Row, type Table, cellAt } from '../model.js';
 import type { Project, Warning } from '../schema.js';
-import { NO_LOC, locOf, warning } from '../loc.js';
+import { NO_LOC, locOf, lowConfidenceWarnings, warning } from '../loc.js';
 import { cleanText, squash } from '../text/clean.js';
 import { numeralValue, parseNumbered, splitItems } from '../text/numbering.js';
 import { isProjectTitle } from '../segment.js';
@@ -276,6 +276,7 @@ export function readPartTwo(blocks: readonly Block[]): PartTwo {
       warnings.push(warning('table-no-rules', `${at}: table drawn without ruling lines, columns rebuilt from text positions`, locOf(t.rows)));
     }
     readRows(rows, p, warnings, { gridReliable: raw.tables.every((t) => t.columns === 'grid') });
+    warnings.push(...lowConfidenceWarnings(rows, `${at}: `));
     if (!p.title && p.project_name) p.title = p.project_name;
     if (raw.tables.length === 0) warnings.push(warning('project-no-table', `${at}: title with no table`, p.loc));
     else if (p.indicators.length === 0) warnings.push(warning('project-no-indicators', `${at}: table has no indicator rows`, p.loc));

@@ -3,6 +3,7 @@
  * URL. Workers and the coordinator retry for ever while Redis is away (a restart), so a run
  * goes on when Redis comes back.
  */
+import type { OcrMode } from '../loaders/image/index.js';
 import type { ConnectionOptions } from 'bullmq';
 
 export function connectionOf(url: string): ConnectionOptions {
@@ -44,6 +45,9 @@ export interface JobData {
   maxBytes: number;
   maxCells: number;
   timeoutMs: number;
+  /** Time added per page to OCR, and when pages are read by OCR. */
+  ocrPageMs: number;
+  ocr: OcrMode;
 }
 
 /** What a finished job returns: its manifest entry's facts. */

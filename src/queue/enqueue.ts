@@ -78,6 +78,8 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
         maxBytes: batch.extract.maxBytes,
         maxCells: batch.extract.maxCells,
         timeoutMs: batch.timeoutMs,
+        ocrPageMs: batch.ocrPageMs,
+        ocr: batch.extract.ocr ?? 'auto',
       };
       // The same id twice is one job: BullMQ keeps the first and ignores the second.
       await queue.add('extract', data, {

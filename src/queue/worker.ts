@@ -48,8 +48,9 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(
       if (sha256(bytes) !== d.sha256) throw new UnrecoverableError('changed: the file changed after it was queued; queue it again');
       // Parsed in a worker thread, so the time limit really stops it.
       const result = await extractIn(pool, d.shown, bytes, {
-        extract: { maxPages: d.maxPages, maxBytes: d.maxBytes, maxCells: d.maxCells },
+        extract: { maxPages: d.maxPages, maxBytes: d.maxBytes, maxCells: d.maxCells, ocr: d.ocr ?? 'auto' },
         timeoutMs: d.timeoutMs,
+        ocrPageMs: d.ocrPageMs ?? 30_000,
         memoryMb: opts.memoryMb,
       });
       if (!result.ok) {

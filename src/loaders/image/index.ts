@@ -80,11 +80,21 @@ async function imagePages(bytes: Buffer, maxPages: number): Promise<Array<{ gray
   const out: Array<{ gray: Gray; dpi: number }> = [];
   for (let page = 0; page < count; page++) {
     try {
-      const { data, info } = await sharp(bytes, { page, limitInputPixels: MAX_IMAGE_PIXELS }).rotate().greyscale().raw().toBuffer({ resolveWithObject: true });
-      const gray = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height) };
+      const img = sharp(bytes, { page, limitInputPixels: MAX_IMAGE_PIXELS }).rotate();
+      const size = await img.clone().metadata();
+      const width = size.autoOrient?.width ?? size.width ?? 1;
       // A stated resolution is used when it is a scanner's (72 is a default, not a scan).
       const stated = meta.density && meta.density >= 100 && meta.density <= 1200 ? meta.density : null;
-      out.push({ gray, dpi: stated ?? info.width / A4_WIDTH_IN });
+      let dpi = stated ?? width / A4_WIDTH_IN;
+      // Low-resolution scans are enlarged to the resolution PDF pages are drawn at for OCR
+      // (smooth resampling reads better than the recognizer's own stretching of small text).
+      if (dpi < OCR_DPI * 0.95) {
+        img.resize({ width: Math.round((width * OCR_DPI) / dpi), kernel: 'lanczos3' });
+        dpi = OCR_DPI;
+      }
+      const { data, info } = await img.greyscale().raw().toBuffer({ resolveWithObject: true });
+      const gray = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height) };
+      out.push({ gray, dpi });
     } catch (err) {
       if (/pixel limit/i.test((err as Error).message)) {
         throw new InputError(`image larger than ${MAX_IMAGE_PIXELS / 1e6} million pixels: not a page scan`, 'resource-limit');

@@ -189,6 +189,8 @@ function cut(c: Ctx, p: Piece): void {
     c.depth--;
     return;
   }
+  // A band of nothing but specks (cleared as leaders) holds no text.
+  if (parts.length === 0) return;
   const [a, b] = parts[0]!;
   const piece = { x0: band.x0 + a, x1: band.x0 + b, y0: band.y0, y1: band.y1 };
   // Scan noise: a few pixels, far smaller than any mark a text prints (a full stop is larger).

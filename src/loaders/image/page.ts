@@ -11,9 +11,9 @@ import type { Segment } from '../pdf/geometry.js';
 import type { Item } from '../pdf/text.js';
 import { skewOf } from './deskew.js';
 import { type Piece, textPieces } from './layout.js';
-import { type Gray, binarize, crop, otsu, rotate } from './raster.js';
+import { type Gray, binarize, crop, despeckle, otsu, rotate } from './raster.js';
 import { recognize } from './recognize.js';
-import { alignRules, findRules } from './rules.js';
+import { type PixelRule, alignRules, findRules } from './rules.js';
 
 export interface ScanPage {
   items: Item[];
@@ -28,6 +28,21 @@ const MIN_SKEW = 0.08;
 const BODY_PT = 10.5;
 
 /**
+ * The body text's size in pixels: the usual height of the page's lines of text (pieces at
+ * least three times as wide as high), when it differs much from what the resolution says
+ * (a page whose stated size is not its printed size, a scan enlarged or reduced).
+ */
+function textSize(mask: Uint8Array, width: number, height: number, nominal: number, rules: PixelRule[]): number {
+  const lines = textPieces(mask.slice(), width, height, nominal, rules)
+    .filter((p) => !p.leader && p.x1 - p.x0 >= (p.y1 - p.y0) * 3)
+    .map((p) => p.y1 - p.y0)
+    .sort((a, b) => a - b);
+  if (lines.length < 5) return nominal;
+  const measured = lines[lines.length >> 1]! / 0.95;
+  return Math.abs(measured / nominal - 1) > 0.3 ? measured : nominal;
+}
+
+/**
  * Reads a page bitmap at `dpi` whose page box is `heightPt` points tall (the page's origin
  * is its top-left corner in the bitmap).
  */
@@ -40,14 +55,16 @@ export async function readScan(page: Gray, dpi: number, heightPt: number): Promi
     img = rotate(img, skew);
     mask = binarize(img, threshold);
   }
-  const ink = mask.slice();
+  // Specks smaller than a full stop (scan noise, dust) are paper.
+  const nominal = (dpi * BODY_PT) / 72;
+  despeckle(mask, img.width, img.height, Math.max(3, Math.round((nominal * 0.1) ** 2)));
   const rules = alignRules(findRules(mask, img.width, img.height, dpi), Math.max(2, Math.round(dpi / 50)));
-  const em = (dpi * BODY_PT) / 72;
+  const em = textSize(mask, img.width, img.height, nominal, rules);
   const pieces = textPieces(mask, img.width, img.height, em, rules);
   // What was cleared from the mask (rules, dot leaders) becomes paper in the grey image too,
   // so no crop shows a piece of rule or a stray dot.
   const clean = new Uint8Array(img.data);
-  for (let i = 0; i < clean.length; i++) if (ink[i] && !mask[i]) clean[i] = 255;
+  for (let i = 0; i < clean.length; i++) if (!mask[i] && clean[i]! <= threshold) clean[i] = 255;
   const grey: Gray = { width: img.width, height: img.height, data: clean };
   const words = pieces.filter((p) => !p.leader);
   const crops = words.map((p) => {

@@ -97,3 +97,45 @@ export function crop(img: Gray, x0: number, y0: number, x1: number, y1: number):
   for (let y = 0; y < h; y++) out.set(img.data.subarray((b + y) * img.width + a, (b + y) * img.width + a + w), y * w);
   return { width: w, height: h, data: out };
 }
+
+/**
+ * Clears specks from an ink mask: 8-connected blobs of fewer than `minArea` pixels (scan
+ * noise, dust). `onClear` sees each pixel cleared.
+ */
+export function despeckle(mask: Uint8Array, width: number, height: number, minArea: number, onClear?: (i: number) => void): void {
+  const seen = new Uint8Array(mask.length);
+  const stack: number[] = [];
+  const blob: number[] = [];
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || seen[start]) continue;
+    blob.length = 0;
+    stack.push(start);
+    seen[start] = 1;
+    while (stack.length) {
+      const i = stack.pop()!;
+      // Only a blob still small enough to be a speck needs its pixels remembered.
+      if (blob.length < minArea) blob.push(i);
+      const x = i % width;
+      const y = (i - x) / width;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= width) continue;
+          const j = yy * width + xx;
+          if (mask[j] && !seen[j]) {
+            seen[j] = 1;
+            stack.push(j);
+          }
+        }
+      }
+    }
+    if (blob.length < minArea) {
+      for (const i of blob) {
+        mask[i] = 0;
+        onClear?.(i);
+      }
+    }
+  }
+}

@@ -5,8 +5,8 @@
  *
  * Each crop is scaled to the model's 48-pixel height, normalised to [-1, 1] and padded to
  * its batch's width; the model's per-step character probabilities are decoded the CTC way
- * (repeats and blanks dropped). A crop's confidence is the mean probability of the
- * characters it kept, as PaddleOCR reports it.
+ * (repeats and blanks dropped). A crop's confidence is the probability of its least certain
+ * character (PaddleOCR reports the mean, which hides one misread character in a long line).
  *
  * onnxruntime-node, the models and sharp are optional dependencies: `ocrAvailable()` says
  * whether this installation has them, and a scan then fails with kind `ocr-unavailable`
@@ -112,8 +112,9 @@ function modelWidth(img: Gray): number {
 }
 
 function decode(data: Float32Array, steps: number, classes: number, offset: number, chars: string[]): Recognized {
-  let text = '';
-  let sum = 0;
+  const out: string[] = [];
+  const at: number[] = [];
+  let low = 1;
   let n = 0;
   let prev = -1;
   for (let t = 0; t < steps; t++) {
@@ -128,13 +129,48 @@ function decode(data: Float32Array, steps: number, classes: number, offset: numb
       }
     }
     if (best !== 0 && best !== prev) {
-      text += chars[best] ?? '';
-      sum += p;
+      out.push(chars[best] ?? '');
+      at.push(t);
+      low = Math.min(low, p);
       n++;
     }
     prev = best;
   }
-  return { text, confidence: n ? sum / n : 0 };
+  return { text: confusions(punctuationWidths(out, at).join('')), confidence: n ? low : 0 };
+}
+
+/**
+ * Readings the model confuses where the document's context leaves no doubt: a hyphen
+ * between (or opening before) 汉字 is 一; 二 opening a number is =; full-width digits are the
+ * ASCII digits the documents print.
+ */
+export function confusions(text: string): string {
+  return text
+    .replace(/(^|[\u4e00-\u9fff])[-－](?=[\u4e00-\u9fff])/gu, '$1一')
+    .replace(/(^|[<>≤≥])二(?=\d)/gu, '$1=')
+    .replace(/[０-９]/gu, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+}
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
+
+/**
+ * Brackets as printed: the model reads a full-width （ ） as ASCII ( ) more often than not. A
+ * full-width bracket fills a whole character box, so the character after a closing one (or
+ * before an opening one) stands well over a character's pitch away, where after a narrow
+ * ASCII bracket it stands closer than one. Distances are the model's output steps where
+ * each character was read, against the line's own pitch (the median step between
+ * neighbouring 汉字); without a neighbour on that side, or a pitch, the reading stands.
+ */
+function punctuationWidths(chars: string[], at: number[]): string[] {
+  const pitches: number[] = [];
+  for (let i = 1; i < chars.length; i++) if (CJK.test(chars[i]!) && CJK.test(chars[i - 1]!)) pitches.push(at[i]! - at[i - 1]!);
+  if (pitches.length < 2) return chars;
+  const pitch = pitches.sort((a, b) => a - b)[pitches.length >> 1]!;
+  return chars.map((c, i) => {
+    if (c === ')' && i + 1 < chars.length && at[i + 1]! - at[i]! >= pitch * 1.3) return '）';
+    if (c === '(' && i > 0 && at[i]! - at[i - 1]! >= pitch * 1.3) return '（';
+    return c;
+  });
 }
 
 /** Recognizes each crop (one line of text each); results in the crops' order. */
