@@ -16,8 +16,12 @@ const baseline = JSON.parse(readFileSync(path.join(ROOT, 'test', 'eval-baseline.
 let results: EvalResult[] = [];
 beforeAll(async () => {
   requireShared();
-  results = [...(await evaluateCorpus(CORPUS)), ...(await evaluateLayouts(path.join(FIXTURES, 'layouts'), CORPUS))];
-}, 120_000);
+  results = [
+    ...(await evaluateCorpus(CORPUS)),
+    ...(await evaluateLayouts(path.join(FIXTURES, 'layouts'), CORPUS)),
+    ...(await evaluateLayouts(path.join(FIXTURES, 'scans'), CORPUS)),
+  ];
+}, 300_000);
 
 describe('accuracy against gold', () => {
   it('scores every baseline entry', () => {

@@ -66,6 +66,12 @@ export function isImage(bytes: Uint8Array): boolean {
   return false;
 }
 
+function imageError(err: unknown, what: string): InputError {
+  const message = (err as Error).message;
+  if (/pixel limit/i.test(message)) return new InputError(`image larger than ${MAX_IMAGE_PIXELS / 1e6} million pixels: not a page scan`, 'resource-limit');
+  return new InputError(`${what}: ${message}`, 'corrupt-image');
+}
+
 /** Pages of an image file as grey bitmaps with their resolution. */
 async function imagePages(bytes: Buffer, maxPages: number): Promise<Array<{ gray: Gray; dpi: number }>> {
   const { default: sharp } = await import('sharp');
@@ -73,7 +79,7 @@ async function imagePages(bytes: Buffer, maxPages: number): Promise<Array<{ gray
   try {
     meta = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
   } catch (err) {
-    throw new InputError(`not a readable image: ${(err as Error).message}`, 'corrupt-image');
+    throw imageError(err, 'not a readable image');
   }
   const count = meta.pages ?? 1;
   if (count > maxPages) throw new InputError(`too many pages: ${count} (limit ${maxPages})`, 'too-many-pages');
@@ -96,10 +102,7 @@ async function imagePages(bytes: Buffer, maxPages: number): Promise<Array<{ gray
       const gray = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height) };
       out.push({ gray, dpi });
     } catch (err) {
-      if (/pixel limit/i.test((err as Error).message)) {
-        throw new InputError(`image larger than ${MAX_IMAGE_PIXELS / 1e6} million pixels: not a page scan`, 'resource-limit');
-      }
-      throw new InputError(`image page ${page + 1} could not be read: ${(err as Error).message}`, 'corrupt-image');
+      throw imageError(err, `image page ${page + 1} could not be read`);
     }
   }
   return out;

@@ -12,7 +12,7 @@ import type { Item } from '../pdf/text.js';
 import { skewOf } from './deskew.js';
 import { type Piece, textPieces } from './layout.js';
 import { type Gray, binarize, crop, despeckle, otsu, rotate } from './raster.js';
-import { recognize } from './recognize.js';
+import { type Recognized, recognize } from './recognize.js';
 import { type PixelRule, alignRules, findRules } from './rules.js';
 
 export interface ScanPage {
@@ -43,6 +43,74 @@ function textSize(mask: Uint8Array, width: number, height: number, nominal: numb
 }
 
 /**
+ * Brackets as printed: the model reads a full-width （ ） as ASCII ( ) more often than not. A
+ * full-width bracket's glyph sits at one side of a whole character box, so white of about
+ * half a character lies before an opening one (after a closing one); an ASCII bracket sits
+ * close to its neighbours. The bracket's ink is found where the model read it, and the white
+ * beside it measured in the ink mask. A bracket with no neighbour on that side in its piece
+ * keeps the model's reading.
+ */
+function bracketWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number): string {
+  if (!/[()（）]/.test(r.text) || r.at.length !== r.text.length) return r.text;
+  const h = p.y1 - p.y0;
+  const cols = new Uint8Array(p.x1 - p.x0);
+  for (let y = p.y0; y < p.y1; y++) for (let x = p.x0; x < p.x1; x++) if (mask[y * width + x]) cols[x - p.x0] = 1;
+  // The crop reaches a little beyond the piece on each side.
+  const side = (cropWidth - (p.x1 - p.x0)) / 2;
+  const chars = [...r.text];
+  const told: boolean[] = [];
+  const out = chars.map((c, i) => {
+      const closing = c === ')' || c === '）';
+      if (!closing && c !== '(' && c !== '（') return c;
+      let x = Math.round(r.at[i]! * cropWidth - side);
+      x = Math.max(0, Math.min(cols.length - 1, x));
+      // The bracket's ink: the nearest inked column, then its run.
+      let k = 0;
+      while (k < h && !cols[x + k] && !cols[x - k]) k++;
+      x = cols[x + k] ? x + k : x - k;
+      if (!cols[x]) return c;
+      let a = x;
+      let b = x;
+      while (a > 0 && cols[a - 1]) a--;
+      while (b + 1 < cols.length && cols[b + 1]) b++;
+      // White beside it, up to the next ink (or the piece's edge: then it cannot tell).
+      let gap = 0;
+      if (closing) {
+        let j = b + 1;
+        while (j < cols.length && !cols[j]) j++;
+        if (j >= cols.length) return c;
+        gap = j - b - 1;
+      } else {
+        let j = a - 1;
+        while (j >= 0 && !cols[j]) j--;
+        if (j < 0) return c;
+        gap = a - j - 1;
+      }
+      const full = gap >= h * 0.3;
+      told[i] = true;
+      return closing ? (full ? '）' : ')') : full ? '（' : '(';
+    });
+  // A bracket that could not be told (at the piece's edge) takes the width of its pair.
+  for (let i = 0; i < out.length; i++) {
+    if (told[i] || !/[()（）]/.test(out[i]!)) continue;
+    const closing = out[i] === ')' || out[i] === '）';
+    let depth = 0;
+    for (let j = i + (closing ? -1 : 1); j >= 0 && j < out.length; j += closing ? -1 : 1) {
+      const o = out[j]!;
+      const same = closing ? o === ')' || o === '）' : o === '(' || o === '（';
+      const pair = closing ? o === '(' || o === '（' : o === ')' || o === '）';
+      if (same) depth++;
+      else if (pair && depth-- === 0) {
+        const full = o === '（' || o === '）';
+        if (told[j]) out[i] = full ? (closing ? '）' : '（') : closing ? ')' : '(';
+        break;
+      }
+    }
+  }
+  return out.join('');
+}
+
+/**
  * Reads a page bitmap at `dpi` whose page box is `heightPt` points tall (the page's origin
  * is its top-left corner in the bitmap).
  */
@@ -67,15 +135,26 @@ export async function readScan(page: Gray, dpi: number, heightPt: number): Promi
   for (let i = 0; i < clean.length; i++) if (!mask[i] && clean[i]! <= threshold) clean[i] = 255;
   const grey: Gray = { width: img.width, height: img.height, data: clean };
   const words = pieces.filter((p) => !p.leader);
+  // Margins of an eighth of the line's height (the recognizer reads a snug crop best); a
+  // character or two alone a little more room on the sides.
   const crops = words.map((p) => {
-    // Margins of about a quarter of the line's height, as the recognition model was trained
-    // on; a character or two alone gets more room on the sides.
     const h = p.y1 - p.y0;
-    const pad = Math.max(2, Math.round(h * 0.25));
-    const side = p.x1 - p.x0 < h * 1.5 ? Math.round(h * 0.5) : pad;
+    const pad = Math.max(2, Math.round(h * 0.12));
+    const side = p.x1 - p.x0 < h * 1.5 ? Math.round(h * 0.2) : pad;
     return crop(grey, p.x0 - side, p.y0 - pad, p.x1 + side, p.y1 + pad);
   });
   const texts = await recognize(crops);
+  // A short piece (a symbol, a number, a character or two) is read a second time cropped
+  // to its ink, and the surer reading kept: the model drops marks like <= in a roomy crop.
+  const short = words.map((_, i) => i).filter((i) => words[i]!.x1 - words[i]!.x0 < (words[i]!.y1 - words[i]!.y0) * 2.5);
+  const again = await recognize(short.map((i) => crop(grey, words[i]!.x0 - 1, words[i]!.y0 - 1, words[i]!.x1 + 1, words[i]!.y1 + 1)));
+  short.forEach((i, k) => {
+    const r = again[k]!;
+    if (r.text && (r.confidence > texts[i]!.confidence || !texts[i]!.text)) texts[i] = r;
+  });
+  words.forEach((p, i) => {
+    texts[i] = { ...texts[i]!, text: bracketWidths(texts[i]!, p, crops[i]!.width, mask, img.width) };
+  });
   const pt = 72 / dpi;
   const items: Item[] = [];
   // Ink height varies with the characters a line holds (digits are shorter than 汉字): lines

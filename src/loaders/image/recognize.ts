@@ -27,6 +27,8 @@ const BATCH = 8;
 export interface Recognized {
   text: string;
   confidence: number;
+  /** Where each character was read, as a share of the crop's width (0–1), in text order. */
+  at: number[];
 }
 
 type Ort = typeof import('onnxruntime-node');
@@ -111,7 +113,7 @@ function modelWidth(img: Gray): number {
   return Math.max(16, Math.min(MAX_WIDTH, Math.round((img.width * HEIGHT) / Math.max(1, img.height))));
 }
 
-function decode(data: Float32Array, steps: number, classes: number, offset: number, chars: string[]): Recognized {
+function decode(data: Float32Array, steps: number, classes: number, offset: number, chars: string[], stretch: number): Recognized {
   const out: string[] = [];
   const at: number[] = [];
   let low = 1;
@@ -136,7 +138,7 @@ function decode(data: Float32Array, steps: number, classes: number, offset: numb
     }
     prev = best;
   }
-  return { text: confusions(punctuationWidths(out, at).join('')), confidence: n ? low : 0 };
+  return { text: confusions(out.join('')), confidence: n ? low : 0, at: at.map((t) => Math.min(1, ((t + 0.5) / steps) * stretch)) };
 }
 
 /**
@@ -149,28 +151,6 @@ export function confusions(text: string): string {
     .replace(/(^|[\u4e00-\u9fff])[-－](?=[\u4e00-\u9fff])/gu, '$1一')
     .replace(/(^|[<>≤≥])二(?=\d)/gu, '$1=')
     .replace(/[０-９]/gu, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
-}
-
-const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
-
-/**
- * Brackets as printed: the model reads a full-width （ ） as ASCII ( ) more often than not. A
- * full-width bracket fills a whole character box, so the character after a closing one (or
- * before an opening one) stands well over a character's pitch away, where after a narrow
- * ASCII bracket it stands closer than one. Distances are the model's output steps where
- * each character was read, against the line's own pitch (the median step between
- * neighbouring 汉字); without a neighbour on that side, or a pitch, the reading stands.
- */
-function punctuationWidths(chars: string[], at: number[]): string[] {
-  const pitches: number[] = [];
-  for (let i = 1; i < chars.length; i++) if (CJK.test(chars[i]!) && CJK.test(chars[i - 1]!)) pitches.push(at[i]! - at[i - 1]!);
-  if (pitches.length < 2) return chars;
-  const pitch = pitches.sort((a, b) => a - b)[pitches.length >> 1]!;
-  return chars.map((c, i) => {
-    if (c === ')' && i + 1 < chars.length && at[i + 1]! - at[i]! >= pitch * 1.3) return '）';
-    if (c === '(' && i > 0 && at[i]! - at[i - 1]! >= pitch * 1.3) return '（';
-    return c;
-  });
 }
 
 /** Recognizes each crop (one line of text each); results in the crops' order. */
@@ -202,7 +182,8 @@ export async function recognize(crops: readonly Gray[]): Promise<Recognized[]> {
     const [, steps, classes] = output.dims as [number, number, number];
     const data = output.data as Float32Array;
     batch.forEach((b, k) => {
-      out[b.i] = decode(data, steps, classes, k * steps * classes, chars);
+      // The batch is as wide as its widest crop: positions are shares of this crop's own width.
+      out[b.i] = decode(data, steps, classes, k * steps * classes, chars, width / b.w);
     });
   }
   return out;

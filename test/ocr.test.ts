@@ -1,0 +1,189 @@
+/**
+ * Scans become data: image-only PDFs, OCR'd PDFs (an image under an invisible text layer)
+ * and page images go through OCR into the same model and records as a PDF with a text
+ * layer; the parts of the scan reader hold on bitmaps made here.
+ *
+ * Fixtures (test/fixtures/make_scans.sh): a corpus document printed to 150 dpi grey JPEG
+ * pages (image only), the same pages through tesseract (OCR'd layer), one page as PNG.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { extractBytes } from '../src/extract.js';
+import { InputError } from '../src/model.js';
+import type { BudgetDocument } from '../src/schema.js';
+import { scoreDocument } from '../src/eval/score.js';
+import { skewOf } from '../src/loaders/image/deskew.js';
+import { textPieces } from '../src/loaders/image/layout.js';
+import { type Gray, binarize, despeckle, rotate } from '../src/loaders/image/raster.js';
+import { confusions } from '../src/loaders/image/recognize.js';
+import { findRules } from '../src/loaders/image/rules.js';
+import { OCR_LOW_CONFIDENCE } from '../src/loc.js';
+import { CORPUS, FIXTURES, requireShared } from './helpers.js';
+
+const SCANS = path.join(FIXTURES, 'scans');
+const gold = (id: string) => JSON.parse(readFileSync(path.join(CORPUS, id, 'gold.json'), 'utf8')) as BudgetDocument;
+const extract = (file: string, ocr: 'auto' | 'force' | 'off' = 'auto') =>
+  extractBytes(readFileSync(path.join(SCANS, file)), file, { maxPages: 50, maxBytes: 50e6, maxCells: 1e5, ocr });
+
+describe('scanned PDFs', () => {
+  let scan: Awaited<ReturnType<typeof extract>>;
+  let layered: Awaited<ReturnType<typeof extract>>;
+  beforeAll(async () => {
+    requireShared();
+    [scan, layered] = await Promise.all([extract('laoting-park-2023.scan150.pdf'), extract('laoting-park-2023.ocr-layer.pdf')]);
+  }, 180_000);
+
+  for (const [name, get] of [['image-only', () => scan], ["OCR'd layer", () => layered]] as const) {
+    it(`${name}: every project found, values and fields as in the gold`, () => {
+      const { record } = get();
+      const want = gold('laoting-park-2023');
+      const s = scoreDocument(record, want);
+      expect(record.projects.map((p) => p.project_code)).toEqual(want.projects.map((p) => p.project_code));
+      expect(s.values.ok / s.values.total).toBeGreaterThanOrEqual(0.95);
+      expect(s.projectFields.ok / s.projectFields.total).toBeGreaterThanOrEqual(0.95);
+      expect(s.silent).toBe(0);
+    });
+
+    it(`${name}: pages read by OCR are named, indicators carry confidence and page boxes`, () => {
+      const { record } = get();
+      expect(record.source.format).toBe('pdf');
+      expect(record.source.ocr?.engine).toMatch(/PP-OCR/);
+      expect(record.source.ocr?.pages).toEqual([1, 2, 3, 4]);
+      const inds = record.projects.flatMap((p) => p.indicators);
+      expect(inds.length).toBeGreaterThan(0);
+      for (const i of inds) {
+        expect(i.confidence).toBeGreaterThan(0);
+        expect(i.confidence).toBeLessThanOrEqual(1);
+        expect(i.loc.page).toBeGreaterThanOrEqual(1);
+        expect(i.loc.bbox).not.toBeNull();
+      }
+      // Every cell under the threshold is reported where it is.
+      const low = inds.filter((i) => i.confidence! < OCR_LOW_CONFIDENCE);
+      const warned = record.warnings.filter((w) => w.code === 'ocr-low-confidence');
+      for (const i of low) expect(warned.some((w) => w.loc?.table === i.loc.table && w.loc?.row === i.loc.row)).toBe(true);
+    });
+  }
+
+  it('--ocr off leaves a scan refused as before, naming OCR', async () => {
+    const err = await extract('laoting-park-2023.scan150.pdf', 'off').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).kind).toBe('no-text-layer');
+    expect((err as Error).message).toMatch(/OCR/);
+  });
+
+  it("--ocr off reads an OCR'd PDF by its invisible layer alone, which gives far less than reading the image", async () => {
+    const off = await extract('laoting-park-2023.ocr-layer.pdf', 'off').catch((e: unknown) => e);
+    if (off instanceof InputError) return void expect(off.kind).toBe('not-budget-text');
+    const { record } = off as Awaited<ReturnType<typeof extract>>;
+    expect(record.source.ocr).toBeNull();
+    expect(record.projects.length).toBeLessThan(layered.record.projects.length);
+  });
+}, 240_000);
+
+describe('page images', () => {
+  it('a PNG page is a document of format image, read into a project table', async () => {
+    requireShared();
+    const { record } = await extract('chengde-office-2024-p7.png');
+    expect(record.source.format).toBe('image');
+    expect(record.source.ocr?.pages).toEqual([1]);
+    const want = gold('chengde-office-2024').projects[0]!;
+    const got = record.projects[0]!;
+    expect(got.project_code).toBe(want.project_code);
+    expect(got.project_name).toBe(want.project_name);
+    expect(got.budget_total).toBe(want.budget_total);
+    // The page ends inside the table: its first indicators are on it.
+    const values = got.indicators.map((i) => i.value_raw);
+    expect(values.slice(0, 3)).toEqual(want.indicators.slice(0, 3).map((i) => i.value_raw));
+  }, 120_000);
+
+  it('an image larger than a page scan can be is refused as a resource limit', async () => {
+    const { default: sharp } = await import('sharp');
+    const huge = await sharp({ create: { width: 10_000, height: 10_000, channels: 3, background: '#ffffff' } }).png({ compressionLevel: 9 }).toBuffer();
+    const err = await extractBytes(huge, 'huge.png').catch((e: unknown) => e);
+    expect((err as InputError).kind).toBe('resource-limit');
+  });
+});
+
+/** A white page with a ruled table (3 × 4 cells) and a row of text-like blocks in each cell. */
+function ruledPage(): Gray {
+  const width = 1200;
+  const height = 900;
+  const data = new Uint8Array(width * height).fill(255);
+  const ink = (x: number, y: number) => (data[y * width + x] = 0);
+  const xs = [100, 400, 700, 1100];
+  const ys = [100, 250, 400, 550, 700];
+  for (const y of ys) for (let x = xs[0]!; x <= xs[3]!; x++) for (let t = 0; t < 2; t++) ink(x, y + t);
+  for (const x of xs) for (let y = ys[0]!; y <= ys[4]!; y++) for (let t = 0; t < 2; t++) ink(x + t, y);
+  // "Text": 5 square glyphs of 24 px with 4 px gaps in the middle of each cell.
+  for (let r = 0; r < 4; r++) {
+    for (let c = 0; c < 3; c++) {
+      const y0 = ys[r]! + 60;
+      for (let g = 0; g < 5; g++) {
+        const x0 = xs[c]! + 40 + g * 28;
+        for (let y = y0; y < y0 + 24; y++) for (let x = x0; x < x0 + 24; x += 3) ink(x, y);
+      }
+    }
+  }
+  return { width, height, data };
+}
+
+describe('scan reader parts', () => {
+  it('measures a page turned by 1° and turns it back', () => {
+    const page = ruledPage();
+    for (const deg of [1, -1, 0.5]) {
+      const turned = rotate(page, -deg);
+      const skew = skewOf(binarize(turned), turned);
+      expect(Math.abs(skew - deg)).toBeLessThan(0.15);
+    }
+  });
+
+  it('finds the ruling lines of a table, skewed or not, and no text as a line', () => {
+    for (const deg of [0, 0.3]) {
+      const page = rotate(ruledPage(), deg);
+      const mask = binarize(page);
+      const rules = findRules(mask, page.width, page.height, 150);
+      const hs = rules.filter((r) => r.dir === 'h' && r.b - r.a > 900);
+      const vs = rules.filter((r) => r.dir === 'v' && r.b - r.a > 500);
+      expect(hs.length).toBe(5);
+      expect(vs.length).toBe(4);
+      // The glyphs stay in the mask: text is cut into one piece per cell, not joined across rules.
+      const pieces = textPieces(mask, page.width, page.height, 22, rules);
+      expect(pieces.length).toBe(12);
+    }
+  });
+
+  it('takes dot leaders out of a contents line as a leader piece', () => {
+    const width = 800;
+    const height = 60;
+    const data = new Uint8Array(width * height).fill(255);
+    for (let x = 20; x < 140; x++) for (let y = 15; y < 40; y++) if (x % 4) data[y * width + x] = 0; // the title
+    for (let x = 150; x < 700; x += 8) for (let y = 36; y < 39; y++) for (let d = 0; d < 3; d++) data[y * width + x + d] = 0; // dots
+    for (let x = 720; x < 740; x++) for (let y = 15; y < 40; y++) data[y * width + x] = 0; // the page number
+    const mask = binarize({ width, height, data });
+    const pieces = textPieces(mask, width, height, 25, []);
+    expect(pieces.filter((p) => p.leader)).toHaveLength(1);
+    expect(pieces.filter((p) => !p.leader)).toHaveLength(2);
+  });
+
+  it('clears specks, keeps strokes', () => {
+    const width = 100;
+    const height = 100;
+    const mask = new Uint8Array(width * height);
+    mask[5 * width + 5] = 1;
+    mask[50 * width + 50] = 1;
+    mask[50 * width + 51] = 1;
+    for (let x = 10; x < 60; x++) mask[80 * width + x] = 1;
+    despeckle(mask, width, height, 4);
+    expect(mask.reduce((n, v) => n + v, 0)).toBe(50);
+  });
+
+  it('reads the confusions the context settles', () => {
+    expect(confusions('-级指标')).toBe('一级指标');
+    expect(confusions('第-部分')).toBe('第一部分');
+    expect(confusions('二100.00%')).toBe('=100.00%');
+    expect(confusions('≥９０%')).toBe('≥90%');
+    expect(confusions('2020-2021年')).toBe('2020-2021年');
+    expect(confusions('二级指标')).toBe('二级指标');
+  });
+});
