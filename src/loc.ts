@@ -79,7 +79,7 @@ export const OCR_LOW_CONFIDENCE = 0.9;
 export function lowConfidenceWarnings(rows: readonly Row[], where: string): Warning[] {
   const out: Warning[] = [];
   for (const r of rows) {
-    const low = r.cells.filter((c) => !c.merged && c.confidence != null && c.confidence < OCR_LOW_CONFIDENCE);
+    const low = r.cells.filter((c) => c.confidence != null && c.confidence < OCR_LOW_CONFIDENCE);
     if (low.length === 0) continue;
     const cells = low.map((c) => `"${c.text}" (${c.confidence!.toFixed(2)})`).join(', ');
     out.push(warning('ocr-low-confidence', `${where}row ${r.at ? r.at.row : '?'}: OCR is unsure of ${cells}`, locOf([r])));
