@@ -34,16 +34,22 @@ export async function evaluateLayouts(dir: string, corpus: string): Promise<Eval
     const [id, variant, ext] = name.split('.');
     const goldFile = path.join(corpus, id!, 'gold.json');
     if (!existsSync(goldFile)) continue;
-    out.push(await scoreFile(path.join(dir, name), JSON.parse(readFileSync(goldFile, 'utf8')) as BudgetDocument, id!, `${ext}:${variant}`));
+    out.push(await scoreFile(path.join(dir, name), JSON.parse(readFileSync(goldFile, 'utf8')) as BudgetDocument, id!, `${ext}:${variant}`, path.join(corpus, id!, 'document.pdf')));
   }
   return out;
 }
 
-async function scoreFile(file: string, gold: BudgetDocument, doc: string, format: string): Promise<EvalResult> {
+/**
+ * `printedFrom`: the PDF a scanned rendition was printed from. What that PDF's producer lost
+ * (characters missing from its text layer) is missing from its scan's image too.
+ */
+async function scoreFile(file: string, gold: BudgetDocument, doc: string, format: string, printedFrom?: string): Promise<EvalResult> {
   try {
     const { record } = await extractBytes(readFileSync(file), file);
-    // A scan has no text layer of its own to blame: whatever OCR misreads is the extractor's.
-    const layer = record.source.format === 'pdf' && !record.source.ocr ? textLayer(file) : null;
+    // A scan has no text layer of its own: characters count as lost by the producer only when
+    // the PDF it was printed from lacks them; whatever else OCR misreads is the extractor's.
+    const scanned = record.source.ocr != null;
+    const layer = scanned ? (printedFrom && existsSync(printedFrom) ? textLayer(printedFrom) : null) : record.source.format === 'pdf' ? textLayer(file) : null;
     return { doc, format, error: null, warnings: record.warnings.length, score: scoreDocument(record, gold, layer) };
   } catch (err) {
     return { doc, format, error: (err as Error).message, warnings: 0, score: EMPTY };

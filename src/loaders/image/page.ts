@@ -42,54 +42,56 @@ function textSize(mask: Uint8Array, width: number, height: number, nominal: numb
   return Math.abs(measured / nominal - 1) > 0.3 ? measured : nominal;
 }
 
+/** Marks printed in either width: ASCII → full-width, closing ones (white after) and opening. */
+const CLOSING: Record<string, string> = { ')': '）', ',': '，', ';': '；', ':': '：', '?': '？', '!': '！' };
+const OPENING: Record<string, string> = { '(': '（' };
+const HALF: Record<string, string> = Object.fromEntries([...Object.entries(CLOSING), ...Object.entries(OPENING)].map(([a, b]) => [b, a]));
+const CJK = /[\u3400-\u9fff]/u;
+
 /**
- * Brackets as printed: the model reads a full-width （ ） as ASCII ( ) more often than not. A
- * full-width bracket's glyph sits at one side of a whole character box, so white of about
- * half a character lies before an opening one (after a closing one); an ASCII bracket sits
- * close to its neighbours. The bracket's ink is found where the model read it, and the white
- * beside it measured in the ink mask. A bracket with no neighbour on that side in its piece
- * keeps the model's reading.
+ * Punctuation as printed: the model often reads a full-width （ ） ， ； ： as its ASCII
+ * twin. A full-width mark's glyph sits at one side of a whole character box, so white of
+ * about half a character lies after a closing mark (before an opening one); an ASCII mark
+ * sits close to its neighbours. The mark's ink is found where the model read it and the
+ * white beside it measured in the ink mask. A mark with no neighbour on that side in its
+ * piece takes the width of its pair (brackets), or full width after a 汉字 (a clause mark
+ * ending a line of Chinese), or keeps the model's reading.
  */
-function bracketWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number): string {
-  if (!/[()（）]/.test(r.text) || r.at.length !== r.text.length) return r.text;
+function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number): string {
+  const chars = [...r.text];
+  if (!chars.some((c) => HALF[c] || CLOSING[c] || OPENING[c]) || r.at.length !== chars.length) return r.text;
   const h = p.y1 - p.y0;
   const cols = new Uint8Array(p.x1 - p.x0);
   for (let y = p.y0; y < p.y1; y++) for (let x = p.x0; x < p.x1; x++) if (mask[y * width + x]) cols[x - p.x0] = 1;
   // The crop reaches a little beyond the piece on each side.
   const side = (cropWidth - (p.x1 - p.x0)) / 2;
-  const chars = [...r.text];
   const told: boolean[] = [];
   const out = chars.map((c, i) => {
-      const closing = c === ')' || c === '）';
-      if (!closing && c !== '(' && c !== '（') return c;
-      let x = Math.round(r.at[i]! * cropWidth - side);
-      x = Math.max(0, Math.min(cols.length - 1, x));
-      // The bracket's ink: the nearest inked column, then its run.
-      let k = 0;
-      while (k < h && !cols[x + k] && !cols[x - k]) k++;
-      x = cols[x + k] ? x + k : x - k;
-      if (!cols[x]) return c;
-      let a = x;
-      let b = x;
-      while (a > 0 && cols[a - 1]) a--;
-      while (b + 1 < cols.length && cols[b + 1]) b++;
-      // White beside it, up to the next ink (or the piece's edge: then it cannot tell).
-      let gap = 0;
-      if (closing) {
-        let j = b + 1;
-        while (j < cols.length && !cols[j]) j++;
-        if (j >= cols.length) return c;
-        gap = j - b - 1;
-      } else {
-        let j = a - 1;
-        while (j >= 0 && !cols[j]) j--;
-        if (j < 0) return c;
-        gap = a - j - 1;
-      }
-      const full = gap >= h * 0.3;
-      told[i] = true;
-      return closing ? (full ? '）' : ')') : full ? '（' : '(';
-    });
+    const half = HALF[c] ?? c;
+    const closing = half in CLOSING;
+    if (!closing && !(half in OPENING)) return c;
+    const full = closing ? CLOSING[half]! : OPENING[half]!;
+    let x = Math.round(r.at[i]! * cropWidth - side);
+    x = Math.max(0, Math.min(cols.length - 1, x));
+    // The mark's ink: the nearest inked column, then its run.
+    let k = 0;
+    while (k < h && !cols[x + k] && !cols[x - k]) k++;
+    x = cols[x + k] ? x + k : x - k;
+    if (!cols[x]) return c;
+    let a = x;
+    let b = x;
+    while (a > 0 && cols[a - 1]) a--;
+    while (b + 1 < cols.length && cols[b + 1]) b++;
+    // White beside it, up to the next ink (the piece's edge: it cannot tell).
+    let j = closing ? b + 1 : a - 1;
+    while (j >= 0 && j < cols.length && !cols[j]) j += closing ? 1 : -1;
+    if (j < 0 || j >= cols.length) {
+      if (closing && half !== ')' && i === chars.length - 1 && i > 0 && CJK.test(chars[i - 1]!)) return full;
+      return c;
+    }
+    told[i] = true;
+    return Math.abs(j - (closing ? b : a)) - 1 >= h * 0.3 ? full : half;
+  });
   // A bracket that could not be told (at the piece's edge) takes the width of its pair.
   for (let i = 0; i < out.length; i++) {
     if (told[i] || !/[()（）]/.test(out[i]!)) continue;
@@ -153,7 +155,7 @@ export async function readScan(page: Gray, dpi: number, heightPt: number): Promi
     if (r.text && (r.confidence > texts[i]!.confidence || !texts[i]!.text)) texts[i] = r;
   });
   words.forEach((p, i) => {
-    texts[i] = { ...texts[i]!, text: bracketWidths(texts[i]!, p, crops[i]!.width, mask, img.width) };
+    texts[i] = { ...texts[i]!, text: markWidths(texts[i]!, p, crops[i]!.width, mask, img.width) };
   });
   const pt = 72 / dpi;
   const items: Item[] = [];
