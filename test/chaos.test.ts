@@ -6,7 +6,7 @@
  * naming a file, a progress bar asked for off a terminal, failed inputs not retried unasked.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -174,6 +174,52 @@ describe('batch faults', () => {
     expect(jsonl(path.join(o, 'errors.jsonl'))).toHaveLength(1);
     expect(cli('extract', bad, '--out', o, '-q', '--retry-failed').status).toBe(1);
     expect(jsonl(path.join(o, 'manifest.jsonl'))[0].at).not.toBe(first);
+  });
+});
+
+describe('scanned folders: nothing found is lost in silence', () => {
+  it('follows a link to a file once, reports a link to a folder and a broken link, and goes on', () => {
+    const dir = tmp('links');
+    const elsewhere = tmp('elsewhere');
+    const sample = path.join(ROOT, 'samples', 'laoting-park-2023.txt');
+    writeFileSync(path.join(elsewhere, 'linked.txt'), readFileSync(sample));
+    mkdirSync(path.join(dir, 'sub'));
+    writeFileSync(path.join(dir, 'sub', 'real.txt'), readFileSync(sample));
+    symlinkSync(path.join(elsewhere, 'linked.txt'), path.join(dir, 'link-to-file.txt'));
+    symlinkSync(path.join(dir, 'sub', 'real.txt'), path.join(dir, 'sub', 'same-again.txt')); // the same file twice: one input
+    symlinkSync(elsewhere, path.join(dir, 'link-to-folder'));
+    symlinkSync(path.join(dir, 'gone.txt'), path.join(dir, 'broken.txt'));
+    symlinkSync(dir, path.join(dir, 'sub', 'loop')); // a loop: never walked
+    const o = tmp('links-out');
+    const r = cli('extract', dir, '--out', o, '-q');
+    expect(r.status).toBe(1);
+    const manifest = jsonl(path.join(o, 'manifest.jsonl'));
+    const by = (name: string) => manifest.find((m: { path: string }) => m.path.endsWith(name));
+    expect(by('link-to-file.txt').status).toBe('done');
+    expect(by('real.txt').status).toBe('done');
+    expect(by('same-again.txt')).toBeUndefined();
+    expect(by('link-to-folder').error.kind).toBe('symlink-folder');
+    expect(by('broken.txt').error).toMatchObject({ kind: 'unreadable', reason: 'a broken symbolic link' });
+    expect(by('loop').error.kind).toBe('symlink-folder');
+    expect(r.stderr).toMatch(/link-to-folder: a symbolic link to a folder/);
+  });
+
+  // Root reads every folder whatever its mode: the case can only be made as another user.
+  it.skipIf(process.getuid?.() === 0)('an unreadable subfolder is a failed entry with its reason; the rest is extracted', () => {
+    const dir = tmp('unreadable');
+    mkdirSync(path.join(dir, 'closed'));
+    writeFileSync(path.join(dir, 'closed', 'x.txt'), 'x');
+    writeFileSync(path.join(dir, 'open.txt'), readFileSync(path.join(ROOT, 'samples', 'laoting-park-2023.txt')));
+    chmodSync(path.join(dir, 'closed'), 0);
+    try {
+      const o = tmp('unreadable-out');
+      expect(cli('extract', dir, '--out', o, '-q').status).toBe(1);
+      const manifest = jsonl(path.join(o, 'manifest.jsonl'));
+      expect(manifest.find((m: { path: string }) => m.path.endsWith('open.txt')).status).toBe('done');
+      expect(manifest.find((m: { path: string }) => m.path.endsWith('closed')).error.kind).toBe('unreadable');
+    } finally {
+      chmodSync(path.join(dir, 'closed'), 0o755);
+    }
   });
 });
 

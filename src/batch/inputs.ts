@@ -3,10 +3,16 @@
  * duplicates. Folders contribute the kinds of files jixiao reads; a file named explicitly is
  * always taken (and fails with a clear reason if it is not a budget text). Each input keeps
  * the root it was found under, so that documents record paths relative to what the user named.
+ *
+ * Folders are walked here (not by a glob library) so that nothing found is lost in silence:
+ * a symbolic link to a file is followed (once: links to folders are not, so no walk loops);
+ * a subfolder that cannot be read, a link to a folder and a broken link are reported as
+ * refused entries with the reason, and the rest of the batch goes on.
  */
-import { stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
+import picomatch from 'picomatch';
 
 export const INPUT_EXTENSIONS = ['pdf', 'docx', 'doc', 'wps', 'txt', 'png', 'jpg', 'jpeg', 'tif', 'tiff'];
 
@@ -23,6 +29,8 @@ export interface Discovery {
   missing: string[];
   /** Input files a scanned folder holds inside a skipped folder (the output folder): reported, never silently dropped. */
   skipped: string[];
+  /** Entries of scanned folders that could not be taken: unreadable subfolders, links to folders, broken links. */
+  refused: Array<{ path: string; kind: 'unreadable' | 'symlink-folder'; reason: string }>;
 }
 
 export interface DiscoverOptions {
@@ -42,13 +50,20 @@ export async function discoverInputs(args: readonly string[], opts: DiscoverOpti
     const abs = path.resolve(file);
     if (!found.has(abs)) found.set(abs, { file: abs, relative: path.relative(root, abs) || path.basename(abs) });
   };
+  const refused: Discovery['refused'] = [];
+  const real = new Set<string>();
   for (const arg of args) {
     const st = await stat(arg).catch(() => null);
     if (st?.isFile()) add(arg, path.dirname(path.resolve(arg)));
     else if (st?.isDirectory()) {
       const root = path.resolve(arg);
-      const files = await fg(pattern, { cwd: root, absolute: true, caseSensitiveMatch: false, onlyFiles: true, ignore, followSymbolicLinks: false });
-      for (const f of files) add(f, root);
+      for (const f of await walk(root, ignore, refused)) {
+        // Two links to one file (or a link beside its target) are one input.
+        const r = await realpath(f).catch(() => f);
+        if (real.has(r)) continue;
+        real.add(r);
+        add(f, root);
+      }
       for (const dir of (opts.skipDirs ?? []).map((d) => path.resolve(d))) {
         if (!dir.startsWith(`${root}${path.sep}`)) continue;
         for (const f of await fg(pattern, { cwd: dir, absolute: true, caseSensitiveMatch: false, onlyFiles: true, ignore: ['**/node_modules/**'] })) skipped.add(path.resolve(f));
@@ -60,5 +75,46 @@ export async function discoverInputs(args: readonly string[], opts: DiscoverOpti
       for (const f of files) add(f, base);
     } else missing.push(arg);
   }
-  return { inputs: [...found.values()].sort((a, b) => a.file.localeCompare(b.file)), missing, skipped: [...skipped].filter((f) => !found.has(f)).sort() };
+  return { inputs: [...found.values()].sort((a, b) => a.file.localeCompare(b.file)), missing, skipped: [...skipped].filter((f) => !found.has(f)).sort(), refused };
+}
+
+const INPUT_NAME = new RegExp(`\\.(${INPUT_EXTENSIONS.join('|')})$`, 'i');
+
+/** The input files under `root`, depth first, names sorted; what cannot be taken goes to `refused`. */
+async function walk(root: string, ignore: readonly string[], refused: Discovery['refused']): Promise<string[]> {
+  const ignored = picomatch([...ignore], { dot: true });
+  const skip = (abs: string) => ignored(abs) || ignored(path.relative(root, abs));
+  // A folder is left out when everything under it would be.
+  const skipDir = (abs: string) => skip(abs) || skip(path.join(abs, '\u0000'));
+  const out: string[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      refused.push({ path: dir, kind: 'unreadable', reason: `folder cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): its files were not searched` });
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== 'node_modules' && !skipDir(full)) stack.push(full);
+      } else if (e.isFile()) {
+        if (INPUT_NAME.test(e.name) && !skip(full)) out.push(full);
+      } else if (e.isSymbolicLink() && !skip(full)) {
+        const st = await stat(full).catch(() => null);
+        if (st?.isFile()) {
+          if (INPUT_NAME.test(e.name)) out.push(full);
+        } else if (st?.isDirectory()) {
+          refused.push({ path: full, kind: 'symlink-folder', reason: 'a symbolic link to a folder: not followed (name the folder itself to search it)' });
+        } else if (!st && INPUT_NAME.test(e.name)) {
+          refused.push({ path: full, kind: 'unreadable', reason: 'a broken symbolic link' });
+        }
+      }
+    }
+  }
+  return out;
 }

@@ -207,7 +207,7 @@ function lockedError(outDir: string, lock: string): Error {
 async function runLocked(opts: BatchOptions, outDir: string, started: number): Promise<BatchSummary> {
   await removeStaleTemps(outDir);
   const manifest = await Manifest.open(path.join(outDir, 'manifest.jsonl'));
-  const { inputs, missing, skipped } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
+  const { inputs, missing, skipped, refused } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
   const progress = createProgress(opts.progress);
   for (const m of missing) process.stderr.write(`[jixiao] no such file or folder: ${printable(m)}\n`);
   // Inputs inside the output folder are not read (its files are jixiao's), but never dropped in silence.
@@ -215,6 +215,13 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
     await manifest.record({ path: f, sha256: '', status: 'failed', version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, ms: 0, error: { kind: 'in-output-folder', reason: 'inside the output folder: move it out, or choose another --out' }, at: new Date().toISOString() });
     process.stderr.write(`[jixiao] failed: ${printable(f)}: inside the output folder\n`);
   }
+  // What a scanned folder held but could not be taken (an unreadable subfolder, a link to a
+  // folder) is a failed entry with its reason: reported, and the batch goes on.
+  for (const r of refused) {
+    await manifest.record({ path: r.path, sha256: '', status: 'failed', version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, ms: 0, error: { kind: r.kind, reason: r.reason }, at: new Date().toISOString() });
+    process.stderr.write(`[jixiao] failed: ${printable(r.path)}: ${r.reason}\n`);
+  }
+
   const counts: Counts = { done: 0, skipped: 0, failed: 0, pages: 0 };
   const concurrency = Math.max(1, Math.min(opts.concurrency, Math.max(1, inputs.length)));
   const tell = (file: string, status: 'done' | 'skipped' | 'failed') => {
@@ -344,7 +351,7 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
     .map((i) => manifest.get(i.file))
     .filter((e): e is ManifestEntry => e?.status === 'done' && e.output != null)
     .map((e) => path.join(outDir, e.output!));
-  return { total: inputs.length + skipped.length, ...counts, failed: counts.failed + skipped.length, elapsedMs: Date.now() - started, missing, documents: [...new Set(documents)], interrupted };
+  return { total: inputs.length + skipped.length + refused.length, ...counts, failed: counts.failed + skipped.length + refused.length, elapsedMs: Date.now() - started, missing, documents: [...new Set(documents)], interrupted };
 }
 
 /** Why an input with these bytes need not be extracted again, by what the manifest says. */
