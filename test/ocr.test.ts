@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractBytes } from '../src/extract.js';
+import { ocrPagesOf, timeLimitOf } from '../src/batch/limits.js';
 import { InputError } from '../src/model.js';
 import type { BudgetDocument } from '../src/schema.js';
 import { scoreDocument } from '../src/eval/score.js';
@@ -80,6 +81,22 @@ describe('scanned PDFs', () => {
     expect(record.projects.length).toBeLessThan(layered.record.projects.length);
   });
 }, 240_000);
+
+describe('time limits grow with the pages to OCR', () => {
+  const limits = (ocr: 'auto' | 'force' | 'off') => ({ timeoutMs: 10_000, ocrPageMs: 5_000, extract: { ocr, maxPages: 100 } });
+  it('counts the pages a file may OCR from its bytes, before parsing', () => {
+    requireShared();
+    const scan = readFileSync(path.join(SCANS, 'laoting-park-2023.scan150.pdf'));
+    const text = readFileSync(path.join(CORPUS, 'laoting-park-2023', 'document.pdf'));
+    const png = readFileSync(path.join(SCANS, 'chengde-office-2024-p7.png'));
+    expect(ocrPagesOf(scan, limits('auto').extract)).toBe(4);
+    expect(timeLimitOf(scan, limits('auto'))).toBe(30_000);
+    expect(ocrPagesOf(text, limits('auto').extract)).toBe(0); // a text PDF without images: nothing to OCR
+    expect(ocrPagesOf(text, limits('force').extract)).toBe(4);
+    expect(ocrPagesOf(png, limits('auto').extract)).toBe(1);
+    expect(timeLimitOf(scan, limits('off'))).toBe(10_000);
+  });
+});
 
 describe('page images', () => {
   it('a PNG page is a document of format image, read into a project table', async () => {
