@@ -18,6 +18,8 @@ import { utf16WithoutBom } from './loaders/txt.js';
 export interface ExtractOptions extends LoadOptions {
   /** Largest input accepted, in bytes. */
   maxBytes: number;
+  /** Names the file's work (its temporary folders), so a batch can clean up after a killed worker. */
+  task?: string;
 }
 
 export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = { maxPages: 2000, maxBytes: 200 * 1024 * 1024, maxCells: 500_000 };
@@ -96,7 +98,7 @@ export async function extractBytes(bytes: Buffer, file: string, opts: ExtractOpt
   let format = detectFormat(bytes, file);
   if (format === 'doc') {
     const { convertLegacyDoc } = await import('./loaders/legacy.js');
-    bytes = await convertLegacyDoc(bytes, file);
+    bytes = await convertLegacyDoc(bytes, file, opts.task);
     format = 'docx';
   }
   const pipeline = pipelines[format];

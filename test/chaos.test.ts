@@ -6,7 +6,7 @@
  * naming a file, a progress bar asked for off a terminal, failed inputs not retried unasked.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -221,6 +221,28 @@ describe('scanned folders: nothing found is lost in silence', () => {
       chmodSync(path.join(dir, 'closed'), 0o755);
     }
   });
+});
+
+describe('a LibreOffice conversion cut off by the time limit', () => {
+  it('leaves no process and no temporary folder behind', () => {
+    // A stand-in soffice that answers --version and then hangs converting, as a damaged .doc can make it.
+    const bin = tmp('fake-bin');
+    writeFileSync(path.join(bin, 'soffice'), '#!/bin/sh\n[ "$1" = "--version" ] && { echo "LibreOffice 0"; exit 0; }\nsleep 300 & wait\n', { mode: 0o755 });
+    const temp = tmp('fake-tmp');
+    const doc = path.join(tmp('doc'), 'old.doc');
+    writeFileSync(doc, Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(4096)]));
+    const o = tmp('doc-out');
+    const r = spawnSync(process.execPath, [CLI, 'extract', doc, '--out', o, '-q', '--timeout', '3'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, TMPDIR: temp },
+    });
+    expect(r.status).toBe(1);
+    expect(jsonl(path.join(o, 'errors.jsonl'))[0].kind).toBe('timeout');
+    expect(readdirSync(temp).filter((n) => n.startsWith('jixiao-doc-'))).toEqual([]);
+    const left = spawnSync('pgrep', ['-f', temp], { encoding: 'utf8' }).stdout.trim();
+    expect(left).toBe('');
+  }, 90_000);
 });
 
 describe('memory limits hold for the whole worker, and one file never takes the run down', () => {

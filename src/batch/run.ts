@@ -11,6 +11,7 @@
  * - Every input ends as exactly one of done, failed or skipped.
  */
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,7 @@ import { OUTPUT_KINDS, type OutputKind, outputFiles, writeAggregates } from '../
 import { writeFileAtomic } from '../writers/atomic.js';
 import { VERSION } from '../version.js';
 import { timeLimitOf } from './limits.js';
+import { cleanupConversion } from '../loaders/legacy.js';
 import { type Input, discoverInputs } from './inputs.js';
 import { childPids, rssKb } from './procmem.js';
 import { Manifest, type ManifestEntry } from './manifest.js';
@@ -436,6 +438,9 @@ export function createPool(workers: number, memoryMb: number, runtime: 'process'
           runtime: 'child_process',
           // Structured clone over IPC: the input bytes travel as bytes.
           serialization: 'advanced',
+          // The workers' environment is this process's (tinypool would give them none: no PATH,
+          // no TMPDIR, no locale).
+          env: { ...process.env },
           execArgv: [`--max-old-space-size=${memoryMb}`, '--max-semi-space-size=32'],
         } as ConstructorParameters<typeof Tinypool>[0])
       : // Threads, where the process around them is itself the unit of isolation (a cluster worker).
@@ -474,12 +479,15 @@ function killOverMemory(limitMb: number): void {
 /** Extracts one file in the pool (or in this thread), with the time and memory limits. */
 export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: Pick<BatchOptions, 'extract' | 'timeoutMs' | 'ocrPageMs' | 'memoryMb'>): Promise<TaskResult> {
   const limit = timeLimitOf(bytes, opts);
-  if (!pool) return withTimeout(extractOne(bytes, file, opts.extract), limit);
+  const extract = { ...opts.extract, task: randomUUID().replace(/-/g, '').slice(0, 16) };
+  if (!pool) return withTimeout(extractOne(bytes, file, extract), limit);
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
-    return (await pool.run({ path: file, bytes: data, options: opts.extract }, { signal: AbortSignal.timeout(limit) })) as TaskResult;
+    return (await pool.run({ path: file, bytes: data, options: extract }, { signal: AbortSignal.timeout(limit) })) as TaskResult;
   } catch (err) {
     const e = err as Error & { code?: string };
+    // The worker was killed mid-file: what it started outside itself (a LibreOffice conversion) is cleaned up here.
+    await cleanupConversion(extract.task);
     if (e.name === 'AbortError' || e.name === 'TimeoutError' || /abort/i.test(e.message)) {
       return { ok: false, kind: 'timeout', reason: timeoutReason(limit, opts) };
     }

@@ -1,9 +1,16 @@
 /**
  * Legacy Word (.doc / .wps, OLE2) input: converted to DOCX with LibreOffice when `soffice`
  * is installed (Debian: `apt-get install libreoffice-writer-nogui`), else a clear error.
+ *
+ * A conversion works in a temporary folder named after its task (`jixiao-doc-<task>-…`,
+ * holding the input's copy and LibreOffice's profile). When the batch stops a file for its
+ * time limit, the worker process is killed mid-conversion and cannot clean up after itself:
+ * the batch then calls `cleanupConversion(task)`, which kills every process still working in
+ * that folder and removes it.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -24,12 +31,14 @@ async function findSoffice(): Promise<string | null> {
   return null;
 }
 
-export async function convertLegacyDoc(bytes: Buffer, file: string): Promise<Buffer> {
+const PREFIX = 'jixiao-doc-';
+
+export async function convertLegacyDoc(bytes: Buffer, file: string, task = 'x'): Promise<Buffer> {
   const soffice = await findSoffice();
   if (!soffice) {
     throw new InputError('legacy .doc: convert with LibreOffice (install it: apt-get install libreoffice-writer-nogui)', 'legacy-doc');
   }
-  const dir = await mkdtemp(path.join(tmpdir(), 'jixiao-doc-'));
+  const dir = await mkdtemp(path.join(tmpdir(), `${PREFIX}${safeTask(task)}-`));
   try {
     const input = path.join(dir, 'input.doc');
     await writeFile(input, bytes);
@@ -45,4 +54,26 @@ export async function convertLegacyDoc(bytes: Buffer, file: string): Promise<Buf
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function safeTask(task: string): string {
+  return task.replace(/[^A-Za-z0-9]/g, '').slice(0, 32) || 'x';
+}
+
+/**
+ * After a conversion was cut off (its worker killed at the time limit): kills the processes
+ * whose command line names the task's folders (soffice and its children) and removes them.
+ */
+export async function cleanupConversion(task: string): Promise<void> {
+  const marker = path.join(tmpdir(), `${PREFIX}${safeTask(task)}-`);
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.includes(marker) && Number(pid) !== process.pid) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      /* gone already, or not ours to see */
+    }
+  }
+  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const n of names) if (path.join(tmpdir(), n).startsWith(marker)) await rm(path.join(tmpdir(), n), { recursive: true, force: true });
 }
