@@ -12,7 +12,8 @@ import { DEFAULT_BATCH, runBatch } from '../src/batch/run.js';
 import { FIXTURES, ROOT } from './helpers.js';
 
 const DIR = path.join(FIXTURES, 'hostile');
-type Expect = { status: string; kind?: string; reason?: string; warnings?: string[] };
+/** `ocrPages`: pages whose text layer was glyph garbage, read from their drawing by OCR instead. */
+type Expect = { status: string; kind?: string; reason?: string; warnings?: string[]; ocrPages?: number[] };
 const expected = JSON.parse(readFileSync(path.join(DIR, 'expected.json'), 'utf8')) as Record<string, Expect>;
 
 function hasSoffice(): boolean {
@@ -52,6 +53,7 @@ describe('hostile inputs', () => {
         const doc = docs.find((d) => byName(d.source.path) === name);
         expect(doc, name).toBeDefined();
         for (const w of e.warnings ?? []) expect(doc.warnings.map((x: { message: string }) => x.message).join('\n'), name).toContain(w);
+        if (e.ocrPages) expect(doc.source.ocr?.pages, name).toEqual(e.ocrPages);
       }
     }
     const failed = Object.values(expected).filter((e) => e.status === 'failed' || (e.status === 'done-with-libreoffice' && !soffice)).length;

@@ -69,12 +69,14 @@ function ocrReason(mode: OcrMode, items: Item[], p: ReturnType<typeof paints>): 
   if (mode === 'off') return null;
   if (mode === 'force') return 'forced';
   const text = items.map((i) => i.str).join('');
+  // Glyph garbage in the text layer (fonts without a usable Unicode map) still draws the right
+  // shapes on the page: they are read from the drawing.
+  if (isGarbage(text)) return 'garbage';
   if (!p.image) return null;
   if (text.replace(/\s+/g, '').length < MIN_PAGE_CHARS) return 'no-text';
   // An OCR'd scan: the text is an invisible layer over the image; its positions and words are
   // another engine's guess, and jixiao reads the image itself (README, "OCR").
   if (p.hiddenText > 0 && p.visibleText === 0) return 'hidden-text';
-  if (isGarbage(text)) return 'garbage';
   return null;
 }
 
