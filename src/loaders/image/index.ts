@@ -12,7 +12,7 @@ import { InputError } from '../../model.js';
 import type { Warning } from '../../schema.js';
 import { type PageContent, type PageView, pageContent } from '../pdf/page.js';
 import { assemble } from '../pdf/assemble.js';
-import type { PdfDocument } from '../pdf/open.js';
+import type { PdfPage } from '../pdf/draw.js';
 import { readScan } from './page.js';
 import type { Gray } from './raster.js';
 import { OCR_ENGINE, ocrAvailable } from './recognize.js';
@@ -33,8 +33,6 @@ const MAX_IMAGE_PIXELS = 60_000_000;
 export interface OcrPages {
   pages: number[];
 }
-
-type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
 
 async function requireOcr(): Promise<void> {
   if (!(await ocrAvailable())) {
