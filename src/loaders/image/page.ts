@@ -22,6 +22,8 @@ export interface ScanPage {
   skew: number;
 }
 
+/** Confidence of a piece whose readings from different crops disagree (under the warning threshold). */
+const UNSURE = 0.85;
 /** Skews smaller than this are left alone (turning the page costs more than it gains). */
 const MIN_SKEW = 0.08;
 /** Nominal body text size in points: sets the scale of the layout rules in pixels. */
@@ -146,13 +148,31 @@ export async function readScan(page: Gray, dpi: number, heightPt: number): Promi
     return crop(grey, p.x0 - side, p.y0 - pad, p.x1 + side, p.y1 + pad);
   });
   const texts = await recognize(crops);
-  // A short piece (a symbol, a number, a character or two) is read a second time cropped
-  // to its ink, and the surer reading kept: the model drops marks like <= in a roomy crop.
+  // A short piece (a symbol, a number, a character or two) is read again in two other crops
+  // — cut to its ink, and snug above and below with room on the sides — and the surest
+  // reading kept: the model drops marks like <= in one crop or another. Readings that
+  // disagree make the piece uncertain, whichever is kept.
   const short = words.map((_, i) => i).filter((i) => words[i]!.x1 - words[i]!.x0 < (words[i]!.y1 - words[i]!.y0) * 2.5);
-  const again = await recognize(short.map((i) => crop(grey, words[i]!.x0 - 1, words[i]!.y0 - 1, words[i]!.x1 + 1, words[i]!.y1 + 1)));
-  short.forEach((i, k) => {
-    const r = again[k]!;
-    if (r.text && (r.confidence > texts[i]!.confidence || !texts[i]!.text)) texts[i] = r;
+  const variants = [
+    (p: Piece) => crop(grey, p.x0 - 1, p.y0 - 1, p.x1 + 1, p.y1 + 1),
+    (p: Piece) => crop(grey, p.x0 - Math.round((p.y1 - p.y0) * 0.4), p.y0, p.x1 + Math.round((p.y1 - p.y0) * 0.4), p.y1),
+  ];
+  for (const variant of variants) {
+    const again = await recognize(short.map((i) => variant(words[i]!)));
+    short.forEach((i, k) => {
+      const r = again[k]!;
+      const was = texts[i]!;
+      const disagree = r.text !== '' && was.text !== '' && r.text !== was.text;
+      const best = r.text && (r.confidence > was.confidence || !was.text) ? r : was;
+      texts[i] = disagree ? { ...best, confidence: Math.min(best.confidence, UNSURE) } : best;
+      if (best === r) crops[i] = variant(words[i]!);
+    });
+  }
+  // 二 standing alone just before a number is the = of a value written "= 100.00%".
+  words.forEach((p, i) => {
+    if (texts[i]!.text !== '二') return;
+    const next = words.findIndex((q, j) => j !== i && q.x0 >= p.x1 && q.x0 - p.x1 < em * 2.5 && Math.min(p.y1, q.y1) - Math.max(p.y0, q.y0) > (p.y1 - p.y0) / 2);
+    if (next >= 0 && /^\d/.test(texts[next]!.text)) texts[i] = { ...texts[i]!, text: '=' };
   });
   words.forEach((p, i) => {
     texts[i] = { ...texts[i]!, text: markWidths(texts[i]!, p, crops[i]!.width, mask, img.width) };
