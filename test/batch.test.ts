@@ -115,6 +115,31 @@ describe('batch', () => {
     expect(readdirSync(path.join(out, 'docs')).filter((f) => f.includes('.tmp-'))).toEqual([]);
   }, 90_000);
 
+  it('a series of kill -9s at random moments ends byte-identical to a clean run', async () => {
+    // A mixed batch (PDF, DOCX, text dumps, copies): the samples plus unique copies.
+    const input = inputFolder(10);
+    const clean = tmp('clean');
+    expect((await runCli(['extract', input, '--out', clean, '--progress', 'none', '-f', 'jsonl,csv'])).code).toBe(0);
+    const out = tmp('killed');
+    // Fixed seed: the same moments on every run of the test.
+    let seed = 20261123;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (let round = 0; round < 4; round++) {
+      const child = spawn(process.execPath, [CLI, 'extract', input, '--out', out, '--concurrency', '2', '--progress', 'none', '-f', 'jsonl,csv'], { stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, 300 + rnd() * 1500));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('close', r));
+    }
+    expect((await runCli(['extract', input, '--out', out, '--progress', 'none', '-f', 'jsonl,csv'])).code).toBe(0);
+    const files = (dir: string) => [
+      ...['documents.jsonl', 'projects.csv', 'indicators.csv', 'documents.csv', 'sub_goals.csv', 'safeguards.csv', 'warnings.csv'].map((f) => path.join(dir, f)),
+      ...readdirSync(path.join(dir, 'docs')).sort().map((f) => path.join(dir, 'docs', f)),
+    ];
+    expect(files(out).map((f) => path.relative(out, f))).toEqual(files(clean).map((f) => path.relative(clean, f)));
+    for (const [a, b] of files(clean).map((f, i) => [f, files(out)[i]!] as const)) expect(readFileSync(b).equals(readFileSync(a)), path.relative(clean, a)).toBe(true);
+    expect(readdirSync(out).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  }, 180_000);
+
   it('refuses an output folder another live run holds, and takes over a dead run\'s lock', async () => {
     const out = tmp('lock');
     // A live holder: a process keeping the lock fresh, as a running jixiao does.
