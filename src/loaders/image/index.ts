@@ -32,6 +32,8 @@ const MAX_IMAGE_PIXELS = 60_000_000;
 /** The pages of one document read by OCR so far. */
 export interface OcrPages {
   pages: number[];
+  /** Of those, the pages whose own text layer was glyph garbage. */
+  garbled: number[];
 }
 
 async function requireOcr(): Promise<void> {

@@ -86,7 +86,9 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
     const [tc, ol] = await Promise.all([page.getTextContent(), page.getOperatorList()]);
     const all = (tc.items as unknown[]).map(toItem).filter((i): i is Item => i != null);
     const view = page.view as PageView;
-    if (ocrReason(mode, all, paints(ol.fnArray, ol.argsArray))) {
+    const reason = ocrReason(mode, all, paints(ol.fnArray, ol.argsArray));
+    if (reason) {
+      if (reason === 'garbage') ocr.garbled.push(n);
       // The page as drawn (its /Rotate applied) is the frame of the scan's items and boxes.
       const scan = await ocrPdfPage(page, n, ocr);
       return pageContent(n, scan.items, scan.segments, scan.view);
@@ -104,7 +106,7 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
       throw new InputError(`too many pages: ${doc.numPages} (limit ${opts.maxPages})`, 'too-many-pages');
     }
     const pages: PageContent[] = [];
-    const ocr: OcrPages = { pages: [] };
+    const ocr: OcrPages = { pages: [], garbled: [] };
     for (let n = 1; n <= doc.numPages; n++) {
       try {
         pages.push(await readPage(doc, n, opts.ocr ?? 'auto', ocr));
@@ -117,6 +119,12 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
     const garbled = pages.filter((p) => p.unreadable).map((p) => p.page);
     if (chars < 20 && garbled.length > 0) {
       throw new InputError(`text layer is not readable (fonts without a usable Unicode map) on ${garbled.length} page(s): the pages need OCR`, 'unreadable-text');
+    }
+    if (chars < 20 && ocr.garbled.length > 0) {
+      throw new InputError(`text layer is not readable (fonts without a usable Unicode map) on ${ocr.garbled.length} page(s), and OCR of their drawing found no text either`, 'unreadable-text');
+    }
+    if (chars < 20 && ocr.pages.length > 0) {
+      throw new InputError(`no text found: ${ocr.pages.length} page(s) read by OCR hold no text (a blank or unreadable scan)`, 'no-text-layer');
     }
     if (chars < 20) throw new InputError('no text layer: scanned pages need OCR', 'no-text-layer');
     const warnings = pages.map((p) => p.warning).filter((w): w is Warning => w != null);
