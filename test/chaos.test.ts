@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pidsRunning } from '../src/procmem.js';
 import { CORPUS, ROOT, requireShared } from './helpers.js';
 
 const CLI = path.join(ROOT, 'dist/src/cli.js');
@@ -241,14 +242,7 @@ describe('a LibreOffice conversion cut off by the time limit', () => {
     expect(jsonl(path.join(o, 'errors.jsonl'))[0].kind).toBe('timeout');
     expect(readdirSync(temp).filter((n) => n.startsWith('jixiao-doc-'))).toEqual([]);
     // No process left whose command line names the temporary folder (LibreOffice's profile is there).
-    const left = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && (() => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(temp);
-      } catch {
-        return false;
-      }
-    })());
-    expect(left).toEqual([]);
+    expect(pidsRunning(temp)).toEqual([]);
   }, 90_000);
 });
 

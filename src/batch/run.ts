@@ -25,7 +25,7 @@ import { VERSION } from '../version.js';
 import { timeLimitOf } from './limits.js';
 import { cleanupConversion } from '../loaders/legacy.js';
 import { type Input, discoverInputs } from './inputs.js';
-import { childPids, rssKb } from './procmem.js';
+import { childPids, rssKb } from '../procmem.js';
 import { Manifest, type ManifestEntry } from './manifest.js';
 import { type Counts, type ProgressMode, createProgress } from './progress.js';
 import { type TaskResult, extractOne } from './worker.js';

@@ -3,7 +3,7 @@
  * converts a folder and prints one JSON line of figures. Memory is the peak of this process
  * and its worker processes together, sampled from /proc (Linux) every 100 ms.
  */
-import { childPids, rssKb } from '../batch/procmem.js';
+import { childPids, rssKb } from '../procmem.js';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_BATCH, runBatch } from '../batch/run.js';
 

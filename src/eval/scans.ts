@@ -21,8 +21,10 @@ import path from 'node:path';
 export const SCAN_VARIANTS = ['scan150', 'scan300-skew', 'scan200-noise', 'ocr-layer', 'tiff'] as const;
 export type ScanVariant = (typeof SCAN_VARIANTS)[number];
 
+const found = new Map<string, boolean>();
 function has(tool: string): boolean {
-  return spawnSync(tool, ['--version'], { stdio: 'ignore' }).error == null;
+  if (!found.has(tool)) found.set(tool, spawnSync(tool, ['--version'], { stdio: 'ignore' }).error == null);
+  return found.get(tool)!;
 }
 
 function pages(pdf: string, dpi: number, dir: string): string[] {

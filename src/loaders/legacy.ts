@@ -9,12 +9,12 @@
  * that folder and removes it.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { InputError } from '../model.js';
+import { pidsRunning } from '../procmem.js';
 
 const run = promisify(execFile);
 const CONVERT_TIMEOUT_MS = 120_000;
@@ -66,12 +66,11 @@ function safeTask(task: string): string {
  */
 export async function cleanupConversion(task: string): Promise<void> {
   const marker = path.join(tmpdir(), `${PREFIX}${safeTask(task)}-`);
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+  for (const pid of pidsRunning(marker)) {
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.includes(marker) && Number(pid) !== process.pid) process.kill(Number(pid), 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
-      /* gone already, or not ours to see */
+      /* ended meanwhile */
     }
   }
   const names = await readdir(tmpdir()).catch(() => [] as string[]);

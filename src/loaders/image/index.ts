@@ -10,7 +10,7 @@
 import type { DocModel } from '../../model.js';
 import { InputError } from '../../model.js';
 import type { Warning } from '../../schema.js';
-import { type PageContent, type PageView, pageContent } from '../pdf/page.js';
+import { type PageContent, type PageView, pageContent, tooLittleText } from '../pdf/page.js';
 import { assemble } from '../pdf/assemble.js';
 import type { PdfPage } from '../pdf/draw.js';
 import { readScan } from './page.js';
@@ -123,8 +123,7 @@ export async function loadImage(bytes: Buffer, opts: ImageLoadOptions): Promise<
     const scan = await readScan(img.gray, img.dpi, heightPt);
     pages.push(pageContent(i + 1, scan.items, scan.segments, [0, 0, widthPt, heightPt]));
   }
-  const chars = pages.reduce((s, p) => s + p.lines.reduce((k, l) => k + l.text.length, 0) + p.tables.length, 0);
-  if (chars < 20) throw new InputError('no text found on the image: a blank or unreadable scan', 'no-text-layer');
+  if (tooLittleText(pages)) throw new InputError('no text found on the image: a blank or unreadable scan', 'no-text-layer');
   const warnings: Warning[] = [];
   return { format: 'image', blocks: assemble(pages), pages: pages.length, warnings, ocr: { engine: OCR_ENGINE, pages: pages.map((p) => p.page) } };
 }

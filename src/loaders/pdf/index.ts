@@ -19,7 +19,7 @@ import { InputError } from '../../model.js';
 import { isGarbage } from '../../text/plausible.js';
 import { rulings } from './geometry.js';
 import { type PdfDocument, openPdf } from './open.js';
-import { type PageContent, type PageView, pageContent } from './page.js';
+import { type PageContent, type PageView, pageContent, tooLittleText } from './page.js';
 import { assemble } from './assemble.js';
 import type { Item } from './text.js';
 import { type OcrMode, type OcrPages, ocrNote, ocrPdfPage } from '../image/index.js';
@@ -115,18 +115,18 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
         throw new InputError(`PDF page ${n} could not be read: ${(err as Error).message}`, 'corrupt-pdf');
       }
     }
-    const chars = pages.reduce((s, p) => s + p.lines.reduce((k, l) => k + l.text.length, 0) + p.tables.length, 0);
+    const empty = tooLittleText(pages);
     const garbled = pages.filter((p) => p.unreadable).map((p) => p.page);
-    if (chars < 20 && garbled.length > 0) {
+    if (empty && garbled.length > 0) {
       throw new InputError(`text layer is not readable (fonts without a usable Unicode map) on ${garbled.length} page(s): the pages need OCR`, 'unreadable-text');
     }
-    if (chars < 20 && ocr.garbled.length > 0) {
+    if (empty && ocr.garbled.length > 0) {
       throw new InputError(`text layer is not readable (fonts without a usable Unicode map) on ${ocr.garbled.length} page(s), and OCR of their drawing found no text either`, 'unreadable-text');
     }
-    if (chars < 20 && ocr.pages.length > 0) {
+    if (empty && ocr.pages.length > 0) {
       throw new InputError(`no text found: ${ocr.pages.length} page(s) read by OCR hold no text (a blank or unreadable scan)`, 'no-text-layer');
     }
-    if (chars < 20) throw new InputError('no text layer: scanned pages need OCR', 'no-text-layer');
+    if (empty) throw new InputError('no text layer: scanned pages need OCR', 'no-text-layer');
     const warnings = pages.map((p) => p.warning).filter((w): w is Warning => w != null);
     if (pages.some((p) => p.controlChars)) warnings.push(controlCharsWarning());
     for (const n of garbled) {

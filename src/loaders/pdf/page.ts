@@ -125,6 +125,15 @@ function textTable(t: TextTable, page: number, box: ToBox): Table {
   return { kind: 'table', rows, page, columns: 'grid', xs: t.xs, rules: 'text' };
 }
 
+/** Fewer than this many characters (a table counts one) over all pages is no text to read. */
+export const MIN_DOCUMENT_CHARS = 20;
+
+/** Whether pages hold too little text to be a document (a blank or unreadable one). */
+export function tooLittleText(pages: readonly PageContent[]): boolean {
+  const chars = pages.reduce((s, p) => s + p.lines.reduce((k, l) => k + l.text.length, 0) + p.tables.length, 0);
+  return chars < MIN_DOCUMENT_CHARS;
+}
+
 /** The page's box in user space: [x0, y0, x1, y1] as pdf.js gives `page.view`. */
 export type PageView = [number, number, number, number];
 
