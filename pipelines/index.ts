@@ -35,7 +35,7 @@ export interface Pipeline {
 export const pipelines: Record<Format, Pipeline> = {
   docx: { format: 'docx', load: (b, o) => loadDocx(b, o), repair: [locateRows] },
   pdf: { format: 'pdf', load: loadPdf, repair: [stitchTables, joinBrokenParagraphs, locateRows] },
-  txt: { format: 'txt', load: (b) => loadTxt(b), repair: [stitchTables, joinBrokenParagraphs, locateRows] },
+  txt: { format: 'txt', load: (b, o) => loadTxt(b, o), repair: [stitchTables, joinBrokenParagraphs, locateRows] },
   // Scans go through the PDF's page rules (their pages are read into the same items and lines).
   image: { format: 'image', load: loadImage, repair: [stitchTables, joinBrokenParagraphs, locateRows] },
 };

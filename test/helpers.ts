@@ -1,6 +1,18 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+
+/**
+ * A test file's temporary folders and files, and those of the commands it runs, go into one
+ * folder of its own (TMPDIR), removed when the file's tests end.
+ */
+const TEST_TMP = mkdtempSync(path.join(tmpdir(), 'jixiao-test-'));
+process.env.TMPDIR = TEST_TMP;
+const removeTestTmp = () => rmSync(TEST_TMP, { recursive: true, force: true });
+afterAll(removeTestTmp);
+process.on('exit', removeTestTmp);
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The shared folder beside the checkout (spec and corpus), as in CI. */

@@ -269,9 +269,17 @@ function loadDocxStyle(lines: readonly string[], contents: ReadonlySet<number>):
   return blocks;
 }
 
-export async function loadTxt(bytes: Buffer): Promise<DocModel> {
+export async function loadTxt(bytes: Buffer, opts: { maxCells?: number } = {}): Promise<DocModel> {
   const decoded = decodeText(bytes);
   const text = decoded.text.replace(/\r\n?/g, '\n').replace(/\f/g, '\n\n');
+  // Every tab separates two cells of a table row: a dump with more tabs than the cell limit is
+  // refused before its lines are split (ten million tabs would be ten million cells).
+  const maxCells = opts.maxCells ?? Infinity;
+  if (maxCells < Infinity) {
+    let tabs = 0;
+    for (let i = text.indexOf('\t'); i >= 0 && tabs <= maxCells; i = text.indexOf('\t', i + 1)) tabs++;
+    if (tabs > maxCells) throw new InputError(`too many table cells: more than ${maxCells} tab-separated fields (limit ${maxCells})`, 'too-many-cells');
+  }
   const lines = text.split('\n');
   const contents = contentsLines(lines);
   const layout = detectLayout(lines, contents);

@@ -17,6 +17,7 @@ import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { controlCharsWarning, warning } from '../../loc.js';
 import { InputError } from '../../model.js';
 import { isGarbage } from '../../text/plausible.js';
+import { PAGE_BUDGET, operators, textItems } from './budget.js';
 import { rulings } from './geometry.js';
 import { type PdfDocument, openPdf } from './open.js';
 import { type PageContent, type PageView, pageContent, tooLittleText } from './page.js';
@@ -83,8 +84,9 @@ function ocrReason(mode: OcrMode, items: Item[], p: ReturnType<typeof paints>): 
 async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages): Promise<PageContent> {
   const page = await doc.getPage(n);
   try {
-    const [tc, ol] = await Promise.all([page.getTextContent(), page.getOperatorList()]);
-    const all = (tc.items as unknown[]).map(toItem).filter((i): i is Item => i != null);
+    const started = Date.now();
+    const [texts, ol] = await Promise.all([textItems(page, n, PAGE_BUDGET, started), operators(page, n, PAGE_BUDGET, started)]);
+    const all = texts.map(toItem).filter((i): i is Item => i != null);
     const view = page.view as PageView;
     const reason = ocrReason(mode, all, paints(ol.fnArray, ol.argsArray));
     if (reason) {
