@@ -13,7 +13,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_BATCH, planBatch, printable, runBatch } from './batch/run.js';
+import { DEFAULT_BATCH, planBatch, runBatch } from './batch/run.js';
+import { readablePath } from './fsname.js';
 import type { ProgressMode } from './batch/progress.js';
 import { OUTPUT_KINDS, type OutputKind } from './writers/aggregate.js';
 import { VERSION } from './version.js';
@@ -124,8 +125,8 @@ Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error, no
       };
       if (o.dryRun) {
         const { planned, missing } = await planBatch(opts);
-        for (const p of planned) process.stdout.write(`${p.action === 'extract' ? 'extract' : 'skip   '}  ${printable(p.path)}  (${p.reason})\n`);
-        for (const m of missing) process.stderr.write(`jixiao: no such file or folder: ${printable(m)}\n`);
+        for (const p of planned) process.stdout.write(`${p.action === 'extract' ? 'extract' : 'skip   '}  ${readablePath(p.path)}  (${p.reason})\n`);
+        for (const m of missing) process.stderr.write(`jixiao: no such file or folder: ${readablePath(m)}\n`);
         process.exitCode = planned.length === 0 ? 2 : missing.length ? 1 : 0;
         return;
       }

@@ -111,6 +111,16 @@ export async function extractBytes(bytes: Buffer, file: string, opts: ExtractOpt
     if (unreadableText(model)) {
       throw new InputError('text layer is not readable (fonts without a Unicode map): the pages need OCR', 'unreadable-text');
     }
+    // Pages whose text layer was glyph garbage, and nothing of a budget text besides: the garbage
+    // is the reason (what OCR read of their drawing, if it ran, was no budget text either).
+    const garbled = model.garbledPages ?? [];
+    if (garbled.length > 0) {
+      const read = model.ocr?.pages.some((p) => garbled.includes(p));
+      throw new InputError(
+        `text layer is not readable (fonts without a usable Unicode map) on ${garbled.length} page(s)${read ? ', and OCR of their drawing found no budget text either' : ': the pages need OCR'}`,
+        'unreadable-text',
+      );
+    }
     throw new InputError('not a budget performance text: no 第一部分 goals and no 第二部分/项目 tables found', 'not-budget-text');
   }
   const valid = validateDocument(doc);

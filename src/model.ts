@@ -98,6 +98,8 @@ export interface DocModel {
   warnings: Warning[];
   /** Set when some pages were read by OCR: the engine and those pages. */
   ocr?: { engine: string; pages: number[] } | null;
+  /** Pages whose text layer was glyph garbage (a font without a usable Unicode map). */
+  garbledPages?: number[];
 }
 
 export function para(text: string, opts: Partial<Omit<Para, 'kind' | 'text'>> = {}): Para {

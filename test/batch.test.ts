@@ -2,8 +2,8 @@
  * Batch runs: outputs, resume and incremental re-runs, no duplicate rows, and a run killed
  * half-way that a re-run finishes with every input accounted for exactly once.
  */
-import { spawn } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -235,6 +235,63 @@ describe('batch', () => {
     expect(rerun.code).toBe(0);
     expect(lines(manifest)).toHaveLength(total);
   }, 90_000);
+
+  it('stops the same way on SIGHUP and on one SIGINT; a second SIGINT exits at once', async () => {
+    const input = inputFolder(24);
+    /** Starts a run, sends `signals` (20 ms apart) once it has finished three inputs; its exit code and stderr. */
+    const stopWith = async (signals: NodeJS.Signals[]) => {
+      const out = tmp('signal');
+      const child = spawn(process.execPath, [CLI, 'extract', input, '--out', out, '--concurrency', '1', '--progress', 'none'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      const manifest = path.join(out, 'manifest.jsonl');
+      await new Promise<void>((resolve) => {
+        const t = setInterval(() => {
+          if (existsSync(manifest) && lines(manifest).length >= 3) {
+            clearInterval(t);
+            signals.forEach((sig, i) => setTimeout(() => child.kill(sig), i * 20));
+            resolve();
+          }
+        }, 20);
+      });
+      const code = await new Promise((r) => child.on('close', r));
+      return { code, stderr, out };
+    };
+    const hup = await stopWith(['SIGHUP']);
+    expect(hup.code).toBe(129);
+    expect(hup.stderr).toMatch(/stopped by SIGHUP with \d+ input\(s\) not reached; run the same command again to resume/);
+    expect(existsSync(path.join(hup.out, '.jixiao.lock'))).toBe(false);
+    const twice = await stopWith(['SIGINT', 'SIGINT']);
+    expect(twice.code).toBe(130);
+    expect(twice.stderr).not.toMatch(/run the same command again/); // did not wait to finish
+    // Even so, what it wrote is a folder the next run resumes from.
+    const rerun = await runCli(['extract', input, '--out', twice.out, '--progress', 'none']);
+    expect(rerun.code).toBe(0);
+    expect(lines(path.join(twice.out, 'manifest.jsonl'))).toHaveLength(readdirSync(input).length);
+  }, 120_000);
+
+  it('an output folder it may not write is one line naming it, exit 2, no input blamed', async () => {
+    // As root every folder is writable: the run is made as user nobody on a folder of root's.
+    const asRoot = process.getuid?.() === 0;
+    const base = mkdtempSync(path.join('/tmp', 'jixiao-perm-'));
+    try {
+      chmodSync(base, 0o755);
+      const out = path.join(base, 'out');
+      mkdirSync(out, { mode: 0o755 });
+      if (!asRoot) chmodSync(out, 0o555);
+      const r = spawnSync(process.execPath, [CLI, 'extract', SAMPLES, '--out', out, '--progress', 'none'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, TMPDIR: '/tmp' },
+        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+      });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^jixiao: cannot write ${out}.*: permission denied \\(EACCES\\)`))]);
+      expect(readdirSync(out)).toEqual([]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
 
   it('reports a missing input and exits 1; no input at all exits 2', async () => {
     const out = tmp('missing');

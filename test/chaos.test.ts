@@ -6,7 +6,7 @@
  * naming a file, a progress bar asked for off a terminal, failed inputs not retried unasked.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -196,6 +196,18 @@ describe('batch faults', () => {
     expect(r.stderr).not.toMatch(/\{[a-z_]+\}/);
   });
 
+  it('a file\'s time limit starts when its parsing starts, not while it waits behind slow ones', () => {
+    const input = tmp('queue');
+    // Two files that each take about 5 s (cut off as too-complex), then a fast one, one at a time.
+    writeFileSync(path.join(input, 'a-slow.pdf'), fanOut(30, '0 0 m 1 1 l S'));
+    writeFileSync(path.join(input, 'b-slow.pdf'), fanOut(29, '0 0 m 1 1 l S'));
+    writeFileSync(path.join(input, 'c-fast.txt'), readFileSync(path.join(ROOT, 'samples', 'laoting-park-2023.txt')));
+    const o = tmp('queue-out');
+    cli('extract', input, '--out', o, '-q', '-j', '1', '--timeout', '8');
+    const status = Object.fromEntries(jsonl(path.join(o, 'manifest.jsonl')).map((e) => [path.basename(e.path), e.error?.kind ?? e.status]));
+    expect(status).toEqual({ 'a-slow.pdf': 'too-complex', 'b-slow.pdf': 'too-complex', 'c-fast.txt': 'done' });
+  }, 60_000);
+
   it('a failed input is not tried again unless asked (--retry-failed)', () => {
     const o = tmp('retry');
     const bad = path.join(tmp('bad'), 'bad.pdf');
@@ -237,22 +249,54 @@ describe('scanned folders: nothing found is lost in silence', () => {
     expect(r.stderr).toMatch(/link-to-folder: a symbolic link to a folder/);
   });
 
-  // Root reads every folder whatever its mode: the case can only be made as another user.
-  it.skipIf(process.getuid?.() === 0)('an unreadable subfolder is a failed entry with its reason; the rest is extracted', () => {
-    const dir = tmp('unreadable');
-    mkdirSync(path.join(dir, 'closed'));
-    writeFileSync(path.join(dir, 'closed', 'x.txt'), 'x');
-    writeFileSync(path.join(dir, 'open.txt'), readFileSync(path.join(ROOT, 'samples', 'laoting-park-2023.txt')));
-    chmodSync(path.join(dir, 'closed'), 0);
+  // Root reads every folder whatever its mode: as root, the run is made as user nobody.
+  const asRoot = process.getuid?.() === 0;
+  it('an unreadable subfolder is a failed entry with its reason; the rest is extracted', () => {
+    const base = mkdtempSync(path.join('/tmp', 'jixiao-unreadable-'));
     try {
-      const o = tmp('unreadable-out');
-      expect(cli('extract', dir, '--out', o, '-q').status).toBe(1);
+      chmodSync(base, 0o777);
+      const dir = path.join(base, 'in');
+      mkdirSync(path.join(dir, 'closed'), { recursive: true });
+      writeFileSync(path.join(dir, 'closed', 'x.txt'), 'x');
+      writeFileSync(path.join(dir, 'open.txt'), readFileSync(path.join(ROOT, 'samples', 'laoting-park-2023.txt')));
+      chmodSync(path.join(dir, 'closed'), 0);
+      const o = path.join(base, 'out');
+      const r = spawnSync(process.execPath, [CLI, 'extract', dir, '--out', o, '-q'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, TMPDIR: base },
+        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+      });
+      expect(r.status).toBe(1);
       const manifest = jsonl(path.join(o, 'manifest.jsonl'));
       expect(manifest.find((m: { path: string }) => m.path.endsWith('open.txt')).status).toBe('done');
-      expect(manifest.find((m: { path: string }) => m.path.endsWith('closed')).error.kind).toBe('unreadable');
+      expect(manifest.find((m: { path: string }) => m.path.endsWith('closed')).error).toMatchObject({ kind: 'unreadable', reason: expect.stringMatching(/^folder cannot be read \(EACCES\)/) });
     } finally {
-      chmodSync(path.join(dir, 'closed'), 0o755);
+      rmSync(base, { recursive: true, force: true });
     }
+  });
+
+  it('file names in GBK, in Latin-1 and with a backslash are read, shown readably, and skipped when unchanged', () => {
+    const dir = tmp('names');
+    const put = (name: Buffer, from: string) => writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), name]), readFileSync(from));
+    const gbk = (s: string) => Buffer.from(new Uint8Array([...s].flatMap((c) => [...GBK[c]!])));
+    // 乐亭公园 and 乐亭 in GBK, café in Latin-1: bytes that are not UTF-8.
+    const GBK: Record<string, number[]> = { 乐: [0xc0, 0xd6], 亭: [0xcd, 0xa4], 公: [0xb9, 0xab], 园: [0xd4, 0xb0] };
+    mkdirSync(Buffer.concat([Buffer.from(`${dir}/`), gbk('乐亭')]));
+    put(Buffer.concat([gbk('乐亭公园'), Buffer.from('.txt')]), path.join(ROOT, 'samples', 'laoting-park-2023.txt'));
+    put(Buffer.from('caf\xe9.txt', 'latin1'), path.join(CORPUS, 'chengde-office-2024', 'source.txt'));
+    put(Buffer.from('back\\slash.txt'), path.join(CORPUS, 'chengde-office-2020', 'source.txt'));
+    put(Buffer.concat([gbk('乐亭'), Buffer.from('/'), gbk('公园'), Buffer.from('.docx')]), path.join(CORPUS, 'laoting-park-2023', 'document.docx'));
+    const o = tmp('names-out');
+    const r = cli('extract', dir, '--out', o);
+    expect(r.stderr).not.toMatch(/ENOENT|\ufffd/);
+    expect(r.status).toBe(0);
+    const shown = jsonl(path.join(o, 'documents.jsonl')).map((d) => d.source.path).sort();
+    expect(shown).toEqual(['back\\slash.txt', 'caf\\xe9.txt', '乐亭/公园.docx', '乐亭公园.txt']);
+    const again = cli('extract', dir, '--out', o, '-v');
+    expect(again.status).toBe(0);
+    expect(again.stderr.match(/skipped: .* \(unchanged\)/g)).toHaveLength(4);
+    expect(again.stderr).toContain(`${dir}/乐亭/公园.docx`);
   });
 });
 

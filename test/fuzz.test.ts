@@ -12,6 +12,7 @@ import { unifyIdeographs } from '../src/text/compat.js';
 import { splitGoals } from '../src/interpret/project.js';
 import { stitchRows } from '../src/repair/stitch.js';
 import type { Row } from '../src/model.js';
+import { fsPath, nameFromBytes, nameToBytes, readablePath } from '../src/fsname.js';
 
 /** Strings built from the characters budget texts are made of, spaces and odd ones included. */
 const piece = fc.constantFrom(
@@ -105,5 +106,27 @@ describe('stitchRows', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('file names as bytes (src/fsname.ts)', () => {
+  it('any bytes survive the string form exactly, and their readable form is well-formed text', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (raw) => {
+        const bytes = Buffer.from(raw.filter((b) => b !== 0x2f && b !== 0)); // a name: no / or NUL
+        const name = nameFromBytes(bytes);
+        expect(nameToBytes(name).equals(bytes)).toBe(true);
+        expect(Buffer.from(fsPath(name)).equals(bytes)).toBe(true);
+        expect(readablePath(name).isWellFormed()).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('UTF-8 names stay as they are; GBK names read as Chinese; other bytes as \\xNN', () => {
+    expect(nameFromBytes(Buffer.from('乐亭公园.txt'))).toBe('乐亭公园.txt');
+    expect(fsPath('乐亭公园.txt')).toBe('乐亭公园.txt');
+    expect(readablePath(nameFromBytes(Buffer.from([0xc0, 0xd6, 0xcd, 0xa4, 0x2e, 0x70, 0x64, 0x66])))).toBe('乐亭.pdf');
+    expect(readablePath(`/in/${nameFromBytes(Buffer.from('caf\xe9-1.txt', 'latin1'))}`)).toBe('/in/caf\\xe9-1.txt');
+    expect(readablePath('bad-\u001b[2J.pdf')).toBe('bad-\\u001b[2J.pdf');
   });
 });

@@ -7,12 +7,14 @@
  * Folders are walked here (not by a glob library) so that nothing found is lost in silence:
  * a symbolic link to a file is followed (once: links to folders are not, so no walk loops);
  * a subfolder that cannot be read, a link to a folder and a broken link are reported as
- * refused entries with the reason, and the rest of the batch goes on.
+ * refused entries with the reason, and the rest of the batch goes on. Names are read as bytes:
+ * a name that is not UTF-8 (GBK, Latin-1) keeps its bytes in the path string (../fsname.ts).
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import picomatch from 'picomatch';
+import { fsPath, nameFromBytes } from '../fsname.js';
 
 export const INPUT_EXTENSIONS = ['pdf', 'docx', 'doc', 'wps', 'txt', 'png', 'jpg', 'jpeg', 'tif', 'tiff'];
 
@@ -59,7 +61,7 @@ export async function discoverInputs(args: readonly string[], opts: DiscoverOpti
       const root = path.resolve(arg);
       for (const f of await walk(root, ignore, refused)) {
         // Two links to one file (or a link beside its target) are one input.
-        const r = await realpath(f).catch(() => f);
+        const r = await realpath(fsPath(f), { encoding: 'buffer' }).then(nameFromBytes, () => f);
         if (real.has(r)) continue;
         real.add(r);
         add(f, root);
@@ -92,25 +94,25 @@ async function walk(root: string, ignore: readonly string[], refused: Discovery[
     const dir = stack.pop()!;
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = (await readdir(fsPath(dir), { withFileTypes: true, encoding: 'buffer' })).map((e) => ({ e, name: nameFromBytes(e.name) }));
     } catch (err) {
       refused.push({ path: dir, kind: 'unreadable', reason: `folder cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): its files were not searched` });
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const full = path.join(dir, e.name);
+    for (const { e, name } of entries) {
+      const full = path.join(dir, name);
       if (e.isDirectory()) {
-        if (e.name !== 'node_modules' && !skipDir(full)) stack.push(full);
+        if (name !== 'node_modules' && !skipDir(full)) stack.push(full);
       } else if (e.isFile()) {
-        if (INPUT_NAME.test(e.name) && !skip(full)) out.push(full);
+        if (INPUT_NAME.test(name) && !skip(full)) out.push(full);
       } else if (e.isSymbolicLink() && !skip(full)) {
-        const st = await stat(full).catch(() => null);
+        const st = await stat(fsPath(full)).catch(() => null);
         if (st?.isFile()) {
-          if (INPUT_NAME.test(e.name)) out.push(full);
+          if (INPUT_NAME.test(name)) out.push(full);
         } else if (st?.isDirectory()) {
           refused.push({ path: full, kind: 'symlink-folder', reason: 'a symbolic link to a folder: not followed (name the folder itself to search it)' });
-        } else if (!st && INPUT_NAME.test(e.name)) {
+        } else if (!st && INPUT_NAME.test(name)) {
           refused.push({ path: full, kind: 'unreadable', reason: 'a broken symbolic link' });
         }
       }

@@ -26,6 +26,7 @@ import { timeLimitOf } from './limits.js';
 import { cleanupConversion } from '../loaders/legacy.js';
 import { type Input, discoverInputs } from './inputs.js';
 import { childPids, rssKb } from '../procmem.js';
+import { fsPath, readablePath } from '../fsname.js';
 import { Manifest, type ManifestEntry } from './manifest.js';
 import { type Counts, type ProgressMode, createProgress } from './progress.js';
 import { type TaskResult, extractOne } from './worker.js';
@@ -141,7 +142,7 @@ const FAULT_WORDS: Record<string, string> = {
 function asOutputFault(err: unknown): Error {
   const e = err as NodeJS.ErrnoException;
   if (!e?.code || !OUTPUT_FAULTS.has(e.code)) return e instanceof Error ? e : new Error(String(err));
-  const where = e.path ? printable(String(e.path).replace(/\.tmp-\d+-\d+-\d+$/, '')) : 'the output folder';
+  const where = e.path ? readablePath(String(e.path).replace(/\.tmp-\d+-\d+-\d+$/, '')) : 'the output folder';
   return new Error(`cannot write ${where}: ${FAULT_WORDS[e.code]} (${e.code}); free space or fix the folder, then run the same command again`);
 }
 
@@ -155,21 +156,25 @@ export const OUTPUT_MARK = '.jixiao';
  */
 export async function claimOutput(outDir: string): Promise<void> {
   const st = await stat(outDir).catch(() => null);
-  if (st && !st.isDirectory()) throw new Error(`--out ${printable(outDir)} is a file, not a folder`);
+  if (st && !st.isDirectory()) throw new Error(`--out ${readablePath(outDir)} is a file, not a folder`);
   if (st) {
     const names = await readdir(outDir);
     const ours = names.includes(OUTPUT_MARK) || names.includes('manifest.jsonl');
     const foreign = names.filter((n) => !n.startsWith('.'));
     if (!ours && foreign.length > 0) {
       throw new Error(
-        `output folder ${printable(outDir)} holds files jixiao did not write (${foreign.slice(0, 3).map(printable).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new folder, or one jixiao wrote before`,
+        `output folder ${readablePath(outDir)} holds files jixiao did not write (${foreign.slice(0, 3).map(readablePath).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new folder, or one jixiao wrote before`,
       );
     }
   }
-  // The mark first: another run looking at the folder meanwhile must see it as jixiao's.
-  await mkdir(outDir, { recursive: true });
-  await writeFileAtomic(path.join(outDir, OUTPUT_MARK), 'This folder is written by jixiao: it replaces and deletes only the files it wrote here.\n');
-  await mkdir(path.join(outDir, DOCS_DIR), { recursive: true });
+  try {
+    // The mark first: another run looking at the folder meanwhile must see it as jixiao's.
+    await mkdir(outDir, { recursive: true });
+    await writeFileAtomic(path.join(outDir, OUTPUT_MARK), 'This folder is written by jixiao: it replaces and deletes only the files it wrote here.\n');
+    await mkdir(path.join(outDir, DOCS_DIR), { recursive: true });
+  } catch (err) {
+    throw asOutputFault(err);
+  }
 }
 
 /** A lock not refreshed for this long belongs to a run that died (its heartbeat stopped). */
@@ -196,13 +201,13 @@ export async function lockOutput(outDir: string): Promise<() => Promise<void>> {
     return await lockfile.lock(outDir, { ...options, retries: { retries: 12, minTimeout: 250, maxTimeout: 1000, factor: 1.5 } });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw lockedError(outDir, lockfilePath);
-    throw err;
+    throw asOutputFault(err);
   }
 }
 
 function lockedError(outDir: string, lock: string): Error {
   return new Error(
-    `output folder ${printable(outDir)} is in use by another jixiao run; if no run is alive, wait ${LOCK_STALE_MS / 1000} s (its lock goes stale) or remove ${printable(lock)}`,
+    `output folder ${readablePath(outDir)} is in use by another jixiao run; if no run is alive, wait ${LOCK_STALE_MS / 1000} s (its lock goes stale) or remove ${readablePath(lock)}`,
   );
 }
 
@@ -211,17 +216,17 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
   const manifest = await Manifest.open(path.join(outDir, 'manifest.jsonl'));
   const { inputs, missing, skipped, refused } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
   const progress = createProgress(opts.progress);
-  for (const m of missing) process.stderr.write(`[jixiao] no such file or folder: ${printable(m)}\n`);
+  for (const m of missing) process.stderr.write(`[jixiao] no such file or folder: ${readablePath(m)}\n`);
   // Inputs inside the output folder are not read (its files are jixiao's), but never dropped in silence.
   for (const f of skipped) {
     await manifest.record({ path: f, sha256: '', status: 'failed', version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, ms: 0, error: { kind: 'in-output-folder', reason: 'inside the output folder: move it out, or choose another --out' }, at: new Date().toISOString() });
-    process.stderr.write(`[jixiao] failed: ${printable(f)}: inside the output folder\n`);
+    process.stderr.write(`[jixiao] failed: ${readablePath(f)}: inside the output folder\n`);
   }
   // What a scanned folder held but could not be taken (an unreadable subfolder, a link to a
   // folder) is a failed entry with its reason: reported, and the batch goes on.
   for (const r of refused) {
     await manifest.record({ path: r.path, sha256: '', status: 'failed', version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, ms: 0, error: { kind: r.kind, reason: r.reason }, at: new Date().toISOString() });
-    process.stderr.write(`[jixiao] failed: ${printable(r.path)}: ${r.reason}\n`);
+    process.stderr.write(`[jixiao] failed: ${readablePath(r.path)}: ${r.reason}\n`);
   }
 
   const counts: Counts = { done: 0, skipped: 0, failed: 0, pages: 0 };
@@ -243,16 +248,16 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
     if (entry.status === 'done') {
       counts.done++;
       counts.pages += entry.pages ?? 0;
-      if (opts.verbose) progress.log(`[jixiao] done: ${printable(entry.path)} (${entry.pages ?? '-'} pages, ${entry.warnings} warnings, ${entry.ms} ms)`);
+      if (opts.verbose) progress.log(`[jixiao] done: ${readablePath(entry.path)} (${entry.pages ?? '-'} pages, ${entry.warnings} warnings, ${entry.ms} ms)`);
     } else {
       counts.failed++;
-      progress.log(`[jixiao] failed: ${printable(entry.path)}: ${entry.error?.reason}`);
+      progress.log(`[jixiao] failed: ${readablePath(entry.path)}: ${entry.error?.reason}`);
     }
     tell(entry.path, entry.status);
   };
   const skip = (file: string, why: string) => {
     counts.skipped++;
-    if (opts.verbose) progress.log(`[jixiao] skipped: ${printable(file)} (${why})`);
+    if (opts.verbose) progress.log(`[jixiao] skipped: ${readablePath(file)} (${why})`);
     tell(file, 'skipped');
   };
 
@@ -289,9 +294,9 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
       finish({ ...base, sha256: sha, status: 'failed', error: { kind, reason }, ms: Date.now() - t0, at: new Date().toISOString() });
     let bytes: Buffer;
     try {
-      const st = await stat(file);
+      const st = await stat(fsPath(file));
       if (st.size > opts.extract.maxBytes) return fail('', 'too-large', `file too large: ${st.size} bytes (limit ${opts.extract.maxBytes})`);
-      bytes = await readFile(file);
+      bytes = await readFile(fsPath(file));
     } catch (err) {
       return fail('', 'unreadable', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
@@ -306,9 +311,9 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
     if (prior && (await stat(path.join(outDir, prior.entry.output!)).then(() => true, () => false))) {
       if (prior.kind === 'unchanged') return skip(file, 'unchanged');
       await manifest.record({ ...prior.entry, path: file, at: new Date().toISOString() });
-      return skip(file, `same content as ${printable(prior.entry.path)}`);
+      return skip(file, `same content as ${readablePath(prior.entry.path)}`);
     }
-    const shown = opts.absolutePaths ? file : input.relative;
+    const shown = readablePath(opts.absolutePaths ? file : input.relative);
     const result = await extractIn(pool, shown, bytes, opts);
     if (!result.ok) return fail(hash, result.kind, result.reason);
     const rel = path.join(DOCS_DIR, `${result.record.doc_id}.json`);
@@ -337,9 +342,9 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
   if (opts.prune) {
     // Inputs recorded by earlier runs whose files are gone: their documents leave the outputs.
     for (const e of [...manifest.entries.values()]) {
-      if (!(await stat(e.path).then(() => true, () => false))) {
+      if (!(await stat(fsPath(e.path)).then(() => true, () => false))) {
         manifest.forget(e.path);
-        if (opts.verbose) progress.log(`[jixiao] pruned: ${printable(e.path)} (no longer exists)`);
+        if (opts.verbose) progress.log(`[jixiao] pruned: ${readablePath(e.path)} (no longer exists)`);
       }
     }
   }
@@ -389,7 +394,7 @@ export async function planBatch(opts: BatchOptions): Promise<{ planned: PlannedI
   const { inputs, missing } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
   const planned: PlannedInput[] = [];
   for (const { file } of inputs) {
-    const hash = await readFile(file).then(sha256, () => null);
+    const hash = await readFile(fsPath(file)).then(sha256, () => null);
     if (hash == null) {
       planned.push({ path: file, action: 'extract', reason: 'cannot be read (would fail)' });
       continue;
@@ -399,7 +404,7 @@ export async function planBatch(opts: BatchOptions): Promise<{ planned: PlannedI
     if (opts.force) planned.push({ path: file, action: 'extract', reason: '--force' });
     else if (prior?.kind === 'unchanged') planned.push({ path: file, action: 'skip', reason: 'unchanged' });
     else if (prior?.kind === 'failed-before') planned.push({ path: file, action: 'skip', reason: `failed before: ${prior.entry.error?.kind} (--retry-failed tries again)` });
-    else if (prior?.kind === 'same-content') planned.push({ path: file, action: 'skip', reason: `same content as ${prior.entry.path}` });
+    else if (prior?.kind === 'same-content') planned.push({ path: file, action: 'skip', reason: `same content as ${readablePath(prior.entry.path)}` });
     else planned.push({ path: file, action: 'extract', reason: prev ? (prev.status === 'failed' ? 'failed before, --retry-failed' : prev.sha256 !== hash ? 'changed' : 'new extractor version') : 'new' });
   }
   return { planned, missing };
@@ -410,11 +415,6 @@ async function removeStaleTemps(outDir: string): Promise<void> {
   for (const dir of [outDir, path.join(outDir, DOCS_DIR)]) {
     for (const f of await readdir(dir)) if (/\.tmp-\d+-\d+-\d+$/.test(f)) await rm(path.join(dir, f), { force: true });
   }
-}
-
-/** A path as it can be printed safely: control characters (ANSI escapes) shown escaped. */
-export function printable(p: string): string {
-  return p.replace(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -532,7 +532,7 @@ export async function writeOutputs(outDir: string, manifest: Manifest, opts: Bat
   const failures = entries.filter((e) => e.status === 'failed');
   await writeFileAtomic(
     path.join(outDir, 'errors.jsonl'),
-    failures.map((e) => `${JSON.stringify({ path: e.path, sha256: e.sha256 || null, kind: e.error?.kind, reason: e.error?.reason, ms: e.ms, at: e.at })}\n`).join(''),
+    failures.map((e) => `${JSON.stringify({ path: readablePath(e.path), sha256: e.sha256 || null, kind: e.error?.kind, reason: e.error?.reason, ms: e.ms, at: e.at })}\n`).join(''),
   );
   // Per-document JSON that no input refers to any more (its file changed) is removed.
   const keep = new Set(docFiles.map((f) => path.basename(f)));

@@ -9,7 +9,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Job, Queue } from 'bullmq';
 import { sha256 } from '../extract.js';
-import { type BatchOptions, type BatchSummary, claimOutput, lockOutput, printable, writeOutputs } from '../batch/run.js';
+import { type BatchOptions, type BatchSummary, claimOutput, lockOutput, writeOutputs } from '../batch/run.js';
+import { fsPath, readablePath } from '../fsname.js';
 import { discoverInputs } from '../batch/inputs.js';
 import { Manifest, type ManifestEntry } from '../batch/manifest.js';
 import { VERSION } from '../version.js';
@@ -55,7 +56,7 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
   const started = Date.now();
   const outDir = path.resolve(batch.outDir);
   const { inputs, missing } = await discoverInputs(batch.inputs, { skipDirs: [outDir], exclude: batch.exclude });
-  for (const m of missing) q.log(`[jixiao] no such file or folder: ${printable(m)}`);
+  for (const m of missing) q.log(`[jixiao] no such file or folder: ${readablePath(m)}`);
   // Workers write docs/<doc_id>.json straight into the shared output folder.
   await claimOutput(outDir);
   const queue = new Queue<JobData, JobResult>(q.name, { connection: connectionOf(q.url) });
@@ -64,14 +65,14 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
     for (const input of inputs) {
       let hash: string;
       try {
-        hash = sha256(await readFile(input.file));
+        hash = sha256(await readFile(fsPath(input.file)));
       } catch (err) {
         ids.push({ file: input.file, id: null, error: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
         continue;
       }
       const data: JobData = {
         path: input.file,
-        shown: batch.absolutePaths ? input.file : input.relative,
+        shown: readablePath(batch.absolutePaths ? input.file : input.relative),
         outDir,
         sha256: hash,
         maxPages: batch.extract.maxPages,

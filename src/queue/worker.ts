@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fsPath } from '../fsname.js';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { sha256 } from '../extract.js';
 import { createPool, extractIn } from '../batch/run.js';
@@ -41,7 +42,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(
       const d = job.data;
       let bytes: Buffer;
       try {
-        bytes = await readFile(d.path);
+        bytes = await readFile(fsPath(d.path));
       } catch (err) {
         throw new UnrecoverableError(`unreadable: cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }

@@ -134,7 +134,7 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
     for (const n of garbled) {
       warnings.push(warning('page-unreadable', `page ${n}: the text layer is glyph garbage (a font without a usable Unicode map); its text was left out`, { page: n, page_end: n, bbox: null, table: null, row: null, line: null }));
     }
-    return { format: 'pdf', blocks: assemble(pages), pages: doc.numPages, warnings, ocr: ocrNote(ocr) };
+    return { format: 'pdf', blocks: assemble(pages), pages: doc.numPages, warnings, ocr: ocrNote(ocr), garbledPages: [...new Set([...ocr.garbled, ...garbled])].sort((a, b) => a - b) };
   } finally {
     await doc.destroy();
   }
