@@ -3,11 +3,12 @@
  * extension only breaks ties), runs that format's pipeline (pipelines/index.ts), interprets,
  * and validates. Every failure is an InputError with a human-readable reason.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from './hash.js';
+import { DEFAULT_EXTRACT_OPTIONS } from './options.js';
 import path from 'node:path';
 import { pipelines, type LoadOptions } from '../pipelines/index.js';
 import { type DocModel, type Format, InputError } from './model.js';
-import { isImage } from './loaders/image/index.js';
+import { isImage } from './loaders/image/detect.js';
 import { interpret } from './interpret/document.js';
 import { type DocumentRecord, validateDocument } from './schema.js';
 import { VERSION } from './version.js';
@@ -22,14 +23,10 @@ export interface ExtractOptions extends LoadOptions {
   task?: string;
 }
 
-export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = { maxPages: 2000, maxBytes: 200 * 1024 * 1024, maxCells: 500_000 };
+export { DEFAULT_EXTRACT_OPTIONS, sha256 };
 
 const ZIP = Buffer.from('PK\u0003\u0004', 'latin1');
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
-
-export function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** Stable document id: the first 16 hex digits of the input's sha256. */
 export function docIdOf(hash: string): string {

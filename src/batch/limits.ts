@@ -7,7 +7,7 @@
  * has nothing to OCR unless --ocr force).
  */
 import type { ExtractOptions } from '../extract.js';
-import { isImage } from '../loaders/image/index.js';
+import { isImage } from '../loaders/image/detect.js';
 
 export interface TimeLimits {
   timeoutMs: number;

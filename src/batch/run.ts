@@ -18,7 +18,9 @@ import { fileURLToPath } from 'node:url';
 import PQueue from 'p-queue';
 import lockfile from 'proper-lockfile';
 import Tinypool from 'tinypool';
-import { DEFAULT_EXTRACT_OPTIONS, type ExtractOptions, sha256 } from '../extract.js';
+import type { ExtractOptions } from '../extract.js';
+import { DEFAULT_EXTRACT_OPTIONS } from '../options.js';
+import { sha256 } from '../hash.js';
 import { OUTPUT_KINDS, type OutputKind, outputFiles, writeAggregates } from '../writers/aggregate.js';
 import { writeFileAtomic } from '../writers/atomic.js';
 import { VERSION } from '../version.js';
@@ -29,7 +31,7 @@ import { childPids, rssKb } from '../procmem.js';
 import { fsPath, readablePath } from '../fsname.js';
 import { Manifest, type ManifestEntry } from './manifest.js';
 import { type Counts, type ProgressMode, createProgress } from './progress.js';
-import { type TaskResult, extractOne } from './worker.js';
+import type { TaskResult } from './worker.js';
 
 export interface BatchOptions {
   inputs: string[];
@@ -480,7 +482,11 @@ function killOverMemory(limitMb: number): void {
 export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: Pick<BatchOptions, 'extract' | 'timeoutMs' | 'ocrPageMs' | 'memoryMb'>): Promise<TaskResult> {
   const limit = timeLimitOf(bytes, opts);
   const extract = { ...opts.extract, task: randomUUID().replace(/-/g, '').slice(0, 16) };
-  if (!pool) return withTimeout(extractOne(bytes, file, extract), limit);
+  if (!pool) {
+    // In this process (tests, --in-process): the pipeline is loaded only here.
+    const { extractOne } = await import('./worker.js');
+    return withTimeout(extractOne(bytes, file, extract), limit);
+  }
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
     return (await pool.run({ path: file, bytes: data, options: extract }, { signal: AbortSignal.timeout(limit) })) as TaskResult;

@@ -7,8 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Job, Queue } from 'bullmq';
-import { sha256 } from '../extract.js';
+import { type Job, type JobsOptions, Queue, QueueEvents } from 'bullmq';
+import { sha256 } from '../hash.js';
 import { type BatchOptions, type BatchSummary, claimOutput, lockOutput, writeOutputs } from '../batch/run.js';
 import { fsPath, readablePath } from '../fsname.js';
 import { discoverInputs } from '../batch/inputs.js';
@@ -59,9 +59,23 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
   for (const m of missing) q.log(`[jixiao] no such file or folder: ${readablePath(m)}`);
   // Workers write docs/<doc_id>.json straight into the shared output folder.
   await claimOutput(outDir);
-  const queue = new Queue<JobData, JobResult>(q.name, { connection: connectionOf(q.url) });
+  const connection = connectionOf(q.url);
+  const queue = new Queue<JobData, JobResult>(q.name, { connection });
+  // Listening before the first job is added: no job of this batch finishes unheard.
+  const events = q.wait ? new QueueEvents(q.name, { connection }) : null;
   const ids: Array<{ file: string; id: string | null; error?: string }> = [];
   try {
+    await events?.waitUntilReady();
+    const finished = events ? listen(events) : null;
+    // Jobs go to Redis in bulks of 1, 2, 4 … up to BULK (one round trip each): workers start on
+    // the first job at once while the rest are hashed.
+    let bulk: Array<{ name: string; data: JobData; opts: JobsOptions }> = [];
+    let size = 1;
+    const flush = async () => {
+      if (bulk.length) await queue.addBulk(bulk);
+      bulk = [];
+      size = Math.min(BULK, size * 2);
+    };
     for (const input of inputs) {
       let hash: string;
       try {
@@ -83,57 +97,138 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
         ocr: batch.extract.ocr ?? 'auto',
       };
       // The same id twice is one job: BullMQ keeps the first and ignores the second.
-      await queue.add('extract', data, {
-        jobId: hash,
-        attempts: q.attempts,
-        backoff: { type: 'exponential', delay: q.backoffMs },
-        removeOnComplete: false,
-        removeOnFail: false,
+      bulk.push({
+        name: 'extract',
+        data,
+        opts: { jobId: hash, attempts: q.attempts, backoff: { type: 'exponential', delay: q.backoffMs }, removeOnComplete: false, removeOnFail: false },
       });
       ids.push({ file: input.file, id: hash });
+      if (bulk.length >= size) await flush();
     }
+    await flush();
     q.log(`[jixiao] queued ${ids.filter((i) => i.id).length} input(s) on ${q.name}`);
-    if (!q.wait) {
+    if (!events || !finished) {
       return { total: inputs.length, done: 0, skipped: 0, failed: 0, pages: 0, elapsedMs: Date.now() - started, missing, documents: [] };
     }
-    // Progress over the cluster until every job of this batch is finished; finished jobs are
-    // not asked about again, so the polling stays light beside the workers' own traffic.
     const jobIds = [...new Set(ids.map((i) => i.id).filter((x): x is string => x != null))];
-    const pending = new Set(jobIds);
-    let done = 0;
-    let pages = 0;
-    let last = 0;
-    const waitStarted = Date.now();
-    for (;;) {
-      const ask = [...pending];
-      const states = await Promise.all(ask.map((id) => queue.getJobState(id)));
-      let active = 0;
-      const completed: string[] = [];
-      ask.forEach((id, k) => {
-        if (states[k] === 'completed' || states[k] === 'failed') {
-          pending.delete(id);
-          if (states[k] === 'completed') completed.push(id);
-        } else if (states[k] === 'active') active++;
-      });
-      done += completed.length;
-      // Pages of the jobs just finished (read once each), for the cluster's pages/s.
-      for (const job of await Promise.all(completed.map((id) => queue.getJob(id)))) pages += job?.returnvalue?.pages ?? 0;
-      const finished = jobIds.length - pending.size;
-      if (Date.now() - last > 2000 || pending.size === 0) {
-        last = Date.now();
-        const rate = pages / Math.max(0.001, (Date.now() - waitStarted) / 1000);
-        q.log(`[jixiao] cluster: ${finished}/${jobIds.length} finished (done ${done}, failed ${finished - done}, in flight ${active}) | ${rate.toFixed(1)} pages/s`);
-      }
-      if (pending.size === 0) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await waitFor(queue, jobIds, finished, q.log);
     const jobs = new Map<string, Job<JobData, JobResult> | undefined>();
-    for (const id of jobIds) jobs.set(id, await queue.getJob(id));
+    for (let i = 0; i < jobIds.length; i += BULK) {
+      const some = jobIds.slice(i, i + BULK);
+      (await Promise.all(some.map((id) => queue.getJob(id)))).forEach((job, k) => jobs.set(some[k]!, job));
+    }
     return await rebuild(outDir, batch, ids, jobs, started, missing);
   } finally {
+    await events?.close();
     await queue.close();
   }
 }
+
+/** Jobs added or asked about per round trip. */
+const BULK = 100;
+
+/** What the queue's event stream told of finished jobs, and a way to be woken by the next one. */
+interface Finished {
+  /** Job ids heard completed, with their pages. */
+  completed: Map<string, number>;
+  /** Job ids heard failed (an attempt, maybe not the last: checked against the job's state). */
+  failed: Set<string>;
+  /** Resolves at the next event, or after `ms`. */
+  next(ms: number): Promise<void>;
+}
+
+function listen(events: QueueEvents): Finished {
+  let wake: (() => void) | null = null;
+  const f: Finished = {
+    completed: new Map(),
+    failed: new Set(),
+    next: (ms) =>
+      new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          wake = null;
+          resolve();
+        }, ms);
+        wake = () => {
+          clearTimeout(t);
+          wake = null;
+          resolve();
+        };
+      }),
+  };
+  events.on('completed', ({ jobId, returnvalue }) => {
+    f.completed.set(jobId, pagesOf(returnvalue));
+    wake?.();
+  });
+  events.on('failed', ({ jobId }) => {
+    f.failed.add(jobId);
+    wake?.();
+  });
+  return f;
+}
+
+function pagesOf(returnvalue: unknown): number {
+  try {
+    const r = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as JobResult | null;
+    return r?.pages ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Until every job of the batch is finished: woken by the queue's events as jobs finish, and every
+ * few seconds the jobs not yet heard of are asked for their state (an event missed while Redis
+ * restarted, a job finished before this run). Progress over the cluster every two seconds.
+ */
+async function waitFor(queue: Queue<JobData, JobResult>, jobIds: string[], heard: Finished, log: (line: string) => void): Promise<void> {
+  const pending = new Set(jobIds);
+  let done = 0;
+  let pages = 0;
+  let lastAsk = 0;
+  let inFlight = 0;
+  const started = Date.now();
+  const finish = (id: string, ok: boolean, p = 0) => {
+    if (!pending.delete(id)) return;
+    if (ok) {
+      done++;
+      pages += p;
+    }
+  };
+  for (;;) {
+    for (const [id, p] of heard.completed) finish(id, true, p);
+    heard.completed.clear();
+    // A failed attempt may be retried: the job's own state says whether it is finished.
+    const failed = [...heard.failed].filter((id) => pending.has(id));
+    heard.failed.clear();
+    const full = Date.now() - lastAsk >= ASK_EVERY_MS;
+    if (full) lastAsk = Date.now();
+    const ask = full ? [...pending] : failed;
+    let active = 0;
+    for (let i = 0; i < ask.length; i += BULK) {
+      const some = ask.slice(i, i + BULK);
+      const states = await Promise.all(some.map((id) => queue.getJobState(id)));
+      const completed: string[] = [];
+      some.forEach((id, k) => {
+        if (states[k] === 'failed') finish(id, false);
+        else if (states[k] === 'completed') completed.push(id);
+        else if (states[k] === 'active') active++;
+      });
+      // Pages of jobs finished unheard, read once each.
+      for (const job of await Promise.all(completed.map((id) => queue.getJob(id)))) if (job) finish(job.id!, true, job.returnvalue?.pages ?? 0);
+    }
+    if (full) inFlight = active;
+    if (full || pending.size === 0) {
+      const rate = pages / Math.max(0.001, (Date.now() - started) / 1000);
+      const over = jobIds.length - pending.size;
+      log(`[jixiao] cluster: ${over}/${jobIds.length} finished (done ${done}, failed ${over - done}, in flight ${pending.size ? inFlight : 0}) | ${rate.toFixed(1)} pages/s`);
+    }
+    if (pending.size === 0) return;
+    await heard.next(Math.max(0, lastAsk + ASK_EVERY_MS - Date.now()));
+  }
+}
+
+/** How often jobs not heard of are asked for their state, and progress shown. */
+const ASK_EVERY_MS = 2000;
 
 /** Manifest entries of this batch from its jobs, then the outputs, as a local run writes them. */
 async function rebuild(

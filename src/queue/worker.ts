@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fsPath } from '../fsname.js';
 import { UnrecoverableError, Worker } from 'bullmq';
-import { sha256 } from '../extract.js';
+import { sha256 } from '../hash.js';
 import { createPool, extractIn } from '../batch/run.js';
 import { writeFileAtomic } from '../writers/atomic.js';
 import { type JobData, type JobResult, connectionOf } from './connection.js';

@@ -56,15 +56,7 @@ export function ocrNote(ocr: OcrPages): DocModel['ocr'] {
   return ocr.pages.length ? { engine: OCR_ENGINE, pages: [...ocr.pages] } : null;
 }
 
-/** Image files this loader reads, by their first bytes. */
-export function isImage(bytes: Uint8Array): boolean {
-  const b = bytes;
-  if (b.length < 8) return false;
-  if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return true; // PNG
-  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return true; // JPEG
-  if ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 0x2a)) return true; // TIFF
-  return false;
-}
+export { isImage } from './detect.js';
 
 function imageError(err: unknown, what: string): InputError {
   const message = (err as Error).message;
