@@ -446,7 +446,7 @@ export function createPool(workers: number, memoryMb: number, runtime: 'process'
           execArgv: [`--max-old-space-size=${memoryMb}`, '--max-semi-space-size=32'],
         } as ConstructorParameters<typeof Tinypool>[0])
       : // Threads, where the process around them is itself the unit of isolation (a cluster worker).
-        { ...common, resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 64 } },
+        { ...common, resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 96 } },
   );
   // A worker that dies is reported through its task; the pool's own error event must not end the run.
   pool.on('error', () => {});

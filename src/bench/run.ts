@@ -119,6 +119,9 @@ async function jixiaoPdf(files: string[], rounds: number): Promise<{ pages: numb
 }
 
 /** The cluster mode (BullMQ on a local redis-server) beside the local pool, same batch and worker counts. */
+/** Runs of each side per worker count (the fastest counts). */
+const ROUNDS = 3;
+
 async function queueBench(root: string, input: string, n: number): Promise<string[][]> {
   const redisBin = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
   if (!redisBin) return [];
@@ -133,13 +136,13 @@ async function queueBench(root: string, input: string, n: number): Promise<strin
   try {
     for (let i = 0; i < 50 && spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 100));
     const rows: string[][] = [];
-    // Each side twice, alternating, the faster run of each counted: the machine's own noise
-    // (another process, the page cache) is of the order of the overhead measured.
+    // Each side three times, alternating, the fastest run of each counted: the machine's own
+    // noise (another process, the page cache) is of the order of the overhead measured.
     for (const [k, workers] of [1, 2, 4].entries()) {
       let queued = Infinity;
       let local = Infinity;
-      for (let round = 0; round < 2; round++) {
-        const url = `redis://127.0.0.1:${port}/${2 * k + round + 1}`;
+      for (let round = 0; round < ROUNDS; round++) {
+        const url = `redis://127.0.0.1:${port}/${ROUNDS * k + round + 1}`;
         const procs = Array.from({ length: workers }, () => spawn(process.execPath, [cli, 'worker', '--queue', url], { stdio: 'ignore' }));
         const t0 = performance.now();
         const summary = spawnSync(process.execPath, [cli, 'extract', input, '--out', path.join(root, `out-queue-${workers}-${round}`), '--queue', url, '--wait', '--log-format', 'json'], { encoding: 'utf8' });
@@ -152,7 +155,7 @@ async function queueBench(root: string, input: string, n: number): Promise<strin
         runChild(input, path.join(root, `out-local-${workers}-${round}`), workers);
         local = Math.min(local, (performance.now() - t1) / 1000);
       }
-      rows.push([String(workers), String(n), queued.toFixed(2), (n / queued).toFixed(1), local.toFixed(2), (n / local).toFixed(1), `${(((queued - local) / local) * 100).toFixed(1)}%`]);
+      rows.push([String(workers), String(n), queued.toFixed(2), (n / queued).toFixed(1), local.toFixed(2), (n / local).toFixed(1), `${(((queued - local) / local) * 100).toFixed(1)}%`, `${(((queued - local) * 1000) / n).toFixed(1)}`]);
     }
     return rows;
   } finally {
@@ -214,7 +217,7 @@ try {
     /* not asked for */
   } else if (queueRows.length) {
     console.log('\nCluster mode (BullMQ on a local redis-server) against the local pool, same mixed batch:');
-    console.log(table(['workers', 'files', 'queue wall s', 'queue files/s', 'local wall s', 'local files/s', 'queue overhead'], queueRows));
+    console.log(table(['workers', 'files', 'queue wall s', 'queue files/s', 'local wall s', 'local files/s', 'queue overhead', 'ms per file'], queueRows));
   } else console.log('\n(no redis-server: cluster mode not measured)');
 
   if (!runs('pdf')) process.exit(0);
