@@ -200,7 +200,7 @@ function joinAcrossPages(blocks: readonly Block[]): Block[] {
       prev.page != null &&
       b.page > lastPage(prev)
     ) {
-      const [a, c] = alignGrids(prev, b);
+      const [a, c] = alignText(prev, b);
       const [first, ...rest] = c.rows;
       out[out.length - 1] = { ...a, rows: [...a.rows, { ...first!, breakBefore: true }, ...rest] };
       continue;
@@ -238,6 +238,41 @@ function alignGrids(a: Table, b: Table): [Table, Table] {
     })),
   });
   return [remap(a), remap(b)];
+}
+
+/**
+ * Puts a text-position table's continuation on the grid of the page before. Such columns are
+ * placed at the middle of the gaps between texts, which move with each page's content: a
+ * column is matched to the column before that it overlaps most (more than half of the
+ * narrower), in order, one to one; tables whose columns do not match so are put on the union
+ * of both grids, as drawn ones are.
+ */
+function alignText(a: Table, b: Table): [Table, Table] {
+  const ax = a.xs;
+  const bx = b.xs;
+  if (!ax || !bx || a.rules !== 'text' || b.rules !== 'text') return alignGrids(a, b);
+  const overlap = (i: number, j: number) => Math.min(ax[i + 1]!, bx[j + 1]!) - Math.max(ax[i]!, bx[j]!);
+  const width = (xs: number[], k: number) => xs[k + 1]! - xs[k]!;
+  const map: number[] = [];
+  for (let j = 0; j + 1 < bx.length; j++) {
+    let best = -1;
+    for (let i = 0; i + 1 < ax.length; i++) if (best < 0 || overlap(i, j) > overlap(best, j)) best = i;
+    if (best < 0 || overlap(best, j) <= Math.min(width(ax, best), width(bx, j)) / 2 || (map.length && best <= map[map.length - 1]!)) return alignGrids(a, b);
+    map.push(best);
+  }
+  const remapped: Table = {
+    ...b,
+    xs: ax,
+    rows: b.rows.map((r) => ({
+      ...r,
+      cells: r.cells.map((c) => {
+        const col = map[c.col]!;
+        const end = map[Math.min(c.col + c.colSpan, map.length) - 1]!;
+        return { ...c, col, colSpan: end - col + 1 };
+      }),
+    })),
+  };
+  return [a, remapped];
 }
 
 function lastPage(t: Table): number {

@@ -50,6 +50,8 @@ export interface TextTable {
 }
 
 const HEADER_LINE = /一级指标|二级指标|三级指标/;
+/** Rows of an indicator table's header: the level names, or the split value's 符号 / 值 / 单位. */
+const HEADER_CELL = /一级指|二级指|三级指标|^符号|符号值单位/;
 const TOC_ENTRY = /([.…·]{2,}|\t)\s*(\d{1,4}|错误！未定义书签。?)\s*$/;
 
 function chunksOf(line: Line): Chunk[] {
@@ -104,15 +106,33 @@ function bands(lines: Line[]): TLine[][] {
   };
   let prev: Line | null = null;
   const contents = contentsLines(lines);
-  for (const line of lines) {
+  lines.forEach((line, i) => {
     // A table-of-contents entry (title … page number) is no table row.
     const chunks = TOC_ENTRY.test(line.text) || contents.has(line) ? [{ x0: line.x0, x1: line.x1, y: line.y, size: line.size, text: line.text }] : chunksOf(line);
     const near = prev != null && prev.y - line.y <= Math.max(prev.size, line.size) * 2.6;
     if (region.length && !near) flush();
+    // An indicator header starting the table: the top of its taller cells comes with it.
+    if (!region.length && chunks.length >= 2 && lines.slice(i, i + 3).some((l) => HEADER_LINE.test(l.text))) region.push(...headerTop(lines, i, chunks));
     if (region.length || chunks.length >= 2) region.push({ line, chunks });
     prev = line;
-  }
+  });
   flush();
+  return out;
+}
+
+/**
+ * The lines just above a table's first header line that stand in columns it leaves empty: the
+ * top of the header's taller cells (指标值 over 符号 · 值 · 单位), a line of one chunk each.
+ */
+function headerTop(lines: readonly Line[], at: number, chunks: Chunk[]): TLine[] {
+  const out: TLine[] = [];
+  const pitch = lines[at]!.size * 1.6;
+  for (let k = at - 1; k >= 0 && at - k <= 2; k--) {
+    const l = lines[k]!;
+    const c = chunksOf(l);
+    if (l.y - lines[at]!.y > pitch * (at - k) || c.some((x) => chunks.some((h) => overlapsX(x, h)))) break;
+    out.unshift({ line: l, chunks: c });
+  }
   return out;
 }
 
@@ -155,6 +175,33 @@ function gutters(covered: Array<[number, number]>, from: number, min: number): n
     x = Math.max(x, b);
   }
   return out;
+}
+
+/** Rows of the band that are an indicator table's header. */
+function headerRows(pieces: readonly Piece[]): Set<number> {
+  const text = new Map<number, string>();
+  for (const p of pieces) text.set(p.row, (text.get(p.row) ?? '') + p.items.map((i) => i.str).join(''));
+  return new Set([...text].filter(([, t]) => HEADER_CELL.test(t)).map(([r]) => r));
+}
+
+/**
+ * Gutters the other header rows add: two cells of a header row side by side over one column
+ * (一级指标 and 二级指标 over a page where every data row leaves both empty, under merged
+ * cells) split it, where no data cell crosses the gap between them.
+ */
+function headerGutters(pieces: readonly Piece[], header: ReadonlySet<number>, fine: readonly Piece[], xs: number[]): number[] {
+  const inner = xs.slice(1, -1);
+  const data = fine.filter((p) => !header.has(p.row));
+  for (const r of header) {
+    const row = pieces.filter((p) => p.row === r).sort((a, b) => a.x0 - b.x0);
+    for (let k = 1; k < row.length; k++) {
+      const [a, b] = [row[k - 1]!, row[k]!];
+      if (b.x0 - a.x1 < 2 || inner.some((g) => g > a.x1 && g < b.x0)) continue;
+      if (data.some((p) => p.x0 < b.x0 && p.x1 > a.x1)) continue;
+      inner.push((a.x1 + b.x0) / 2);
+    }
+  }
+  return inner.sort((a, b) => a - b);
 }
 
 interface Piece {
@@ -204,18 +251,35 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
   const perRow = new Map<number, number>();
   for (const p of pieces) perRow.set(p.row, (perRow.get(p.row) ?? 0) + 1);
   const most = Math.max(...perRow.values());
-  const fine = pieces.filter((p) => (perRow.get(p.row) ?? 0) >= most - 1 && !spanning(p));
+  // Of the header, its last row stands over the finest columns (符号 · 值 · 单位 under 指标值):
+  // it anchors them, even a column no data row of the page fills (值 on a page of text-only
+  // values). Header rows above it are centred over sub-columns (指标值 over 值 and 单位) and
+  // would hide the gutter between them.
+  const header = headerRows(pieces);
+  const lastHeader = Math.max(-1, ...header);
+  const counts = (p: Piece) => (header.has(p.row) ? p.row === lastHeader : (perRow.get(p.row) ?? 0) >= most - 1);
+  const fine = pieces.filter((p) => counts(p) && !spanning(p));
   const inner = gutters(fine.map((p) => [p.x0, p.x1] as [number, number]), x0, 2);
-  const xs = [x0, ...inner, x1];
+  const xs = [x0, ...headerGutters(pieces, header, fine, [x0, ...inner, x1]), x1];
   const nc = xs.length - 1;
   const colOf = (x: number) => {
     const i = xs.findIndex((_, k) => k < nc && x >= xs[k]! && x < xs[k + 1]!);
     return i < 0 ? (x < x0 ? 0 : nc - 1) : i;
   };
+  // A piece belongs to the columns it covers by more than a character's width (or most of a
+  // narrow column): a header cell wider than the data under it, its padding reaching a point
+  // over a gutter, stays in its own column.
   const cells: TextCell[] = pieces.map((p) => {
-    const col = colOf(p.x0 + 0.5);
-    const colSpan = Math.max(1, colOf(p.x1 - 0.5) - col + 1);
-    return { row: p.row, col, colSpan, items: p.items, right: xs[col + colSpan]! };
+    const size = p.items[0]?.size ?? 10;
+    const covered = (k: number) => {
+      const o = Math.min(p.x1, xs[k + 1]!) - Math.max(p.x0, xs[k]!);
+      return o > Math.min(size, (xs[k + 1]! - xs[k]!) / 2);
+    };
+    let col = colOf(p.x0 + 0.5);
+    let last = Math.max(col, colOf(p.x1 - 0.5));
+    while (col < last && !covered(col)) col++;
+    while (last > col && !covered(last)) last--;
+    return { row: p.row, col, colSpan: last - col + 1, items: p.items, right: xs[last + 1]! };
   });
   const all = band.flatMap((l) => l.chunks);
   const top = Math.max(...all.map((c) => c.y + c.size));
