@@ -111,8 +111,9 @@ function bands(lines: Line[]): TLine[][] {
     const chunks = TOC_ENTRY.test(line.text) || contents.has(line) ? [{ x0: line.x0, x1: line.x1, y: line.y, size: line.size, text: line.text }] : chunksOf(line);
     const near = prev != null && prev.y - line.y <= Math.max(prev.size, line.size) * 2.6;
     if (region.length && !near) flush();
-    // An indicator header starting the table: the top of its taller cells comes with it.
-    if (!region.length && chunks.length >= 2 && lines.slice(i, i + 3).some((l) => HEADER_LINE.test(l.text))) region.push(...headerTop(lines, i, chunks));
+    // The top of the first row's taller cells (a wrapped project name, 指标值 over 符号 · 值 ·
+    // 单位) stands above its first line of two chunks: it comes with the table.
+    if (!region.length && chunks.length >= 2) region.push(...rowTop(lines, i, chunks));
     if (region.length || chunks.length >= 2) region.push({ line, chunks });
     prev = line;
   });
@@ -121,10 +122,11 @@ function bands(lines: Line[]): TLine[][] {
 }
 
 /**
- * The lines just above a table's first header line that stand in columns it leaves empty: the
- * top of the header's taller cells (指标值 over 符号 · 值 · 单位), a line of one chunk each.
+ * The lines just above a table's first line that stand in columns it leaves empty, one line
+ * pitch apart: the top of the first row's taller cells, whose text is centred vertically.
+ * A line reaching over any of the first line's chunks (a title, a unit line) ends them.
  */
-function headerTop(lines: readonly Line[], at: number, chunks: Chunk[]): TLine[] {
+function rowTop(lines: readonly Line[], at: number, chunks: Chunk[]): TLine[] {
   const out: TLine[] = [];
   const pitch = lines[at]!.size * 1.6;
   for (let k = at - 1; k >= 0 && at - k <= 2; k--) {
