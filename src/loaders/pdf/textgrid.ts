@@ -222,7 +222,7 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
   let row = -1;
   for (const it of items) {
     const size = it.size;
-    const sameLine = cur != null && Math.abs(it.y - cur.lineY) < size * 0.5 && it.x >= cur.lineEnd - size * 0.5 && it.x - cur.lineEnd < size * 1.2;
+    const sameLine = cur != null && Math.abs(it.y - cur.lineY) < size * 0.5 && it.x >= cur.lineEnd - size * 0.5 && it.x - cur.lineEnd <= Math.max(size * 0.55, 3);
     const nextLine = cur != null && cur.lineY - it.y > size * 0.5 && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5 && it.x < cur.x1 + size * 0.5;
     if (cur && (sameLine || nextLine)) {
       cur.items.push(it);
