@@ -1,7 +1,6 @@
 /** Words of the project table that several stages recognise. */
 
-/** A spending-plan period heading: 3月底, 第一季度, 全年 … */
-export const PERIOD = /^(\d{1,2}月(底|末)|第?[一二三四1-4]季度(末)?|全年|上半年|下半年)$/;
+export { PERIOD } from '../text/periods.js';
 
 /** Cell texts that are labels of a project table, never values. */
 export const LABEL =

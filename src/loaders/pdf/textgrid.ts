@@ -18,6 +18,7 @@
 import type { Item, Line } from './text.js';
 import { toLines } from './text.js';
 import { type ContentsLine, contentsRuns } from '../../text/contents.js';
+import { PERIOD } from '../../text/periods.js';
 
 interface Chunk {
   x0: number;
@@ -223,7 +224,10 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
   for (const it of items) {
     const size = it.size;
     const sameLine = cur != null && Math.abs(it.y - cur.lineY) < size * 0.5 && it.x >= cur.lineEnd - size * 0.5 && it.x - cur.lineEnd <= Math.max(size * 0.55, 3);
-    const nextLine = cur != null && cur.lineY - it.y > size * 0.5 && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5 && it.x < cur.x1 + size * 0.5;
+    const below = cur != null && cur.lineY - it.y > size * 0.5 && it.x < cur.x1 + size * 0.5;
+    // A period heading (3月底) is a whole cell: the value under it is the next row's.
+    const whole = cur != null && PERIOD.test(cur.items.map((i) => i.str).join('').replace(/\s+/g, ''));
+    const nextLine = cur != null && !whole && below && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5;
     if (cur && (sameLine || nextLine)) {
       cur.items.push(it);
       if (nextLine) cur.lineY = it.y;
@@ -233,7 +237,7 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
       continue;
     }
     // A row is written left to right: a cell left of the previous one opens the next row.
-    if (!cur || it.x < cur.x0 - it.size * 0.5) row++;
+    if (!cur || it.x < cur.x0 - it.size * 0.5 || (whole && below)) row++;
     cur = { row, items: [it], x0: it.x, x1: it.x + it.w, lineY: it.y, lineEnd: it.x + it.w };
     pieces.push(cur);
   }
