@@ -51,6 +51,8 @@ export interface TextTable {
 }
 
 const HEADER_LINE = /一级指标|二级指标|三级指标/;
+/** The whole text of an indicator header cell. */
+const HEADER_LABEL = /^(一级指标|二级指标|三级指标|绩效指标描述|指标值|指标值确定依据|符号|单位[（(]文字描述[）)])$/;
 /** Rows of an indicator table's header: the level names, or the split value's 符号 / 值 / 单位. */
 const HEADER_CELL = /一级指|二级指|三级指标|^符号|符号值单位/;
 const TOC_ENTRY = /([.…·]{2,}|\t)\s*(\d{1,4}|错误！未定义书签。?)\s*$/;
@@ -225,8 +227,10 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
     const size = it.size;
     const sameLine = cur != null && Math.abs(it.y - cur.lineY) < size * 0.5 && it.x >= cur.lineEnd - size * 0.5 && it.x - cur.lineEnd <= Math.max(size * 0.55, 3);
     const below = cur != null && cur.lineY - it.y > size * 0.5 && it.x < cur.x1 + size * 0.5;
-    // A period heading (3月底) is a whole cell: the value under it is the next row's.
-    const whole = cur != null && PERIOD.test(cur.items.map((i) => i.str).join('').replace(/\s+/g, ''));
+    // A period heading (3月底) or a header label (单位（文字描述）) is a whole cell: the text
+    // under it is the next row's (a value, the rest of a row cut by the page break).
+    const text = cur?.items.map((i) => i.str).join('').replace(/\s+/g, '') ?? '';
+    const whole = cur != null && (PERIOD.test(text) || HEADER_LABEL.test(text));
     const nextLine = cur != null && !whole && below && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5;
     if (cur && (sameLine || nextLine)) {
       cur.items.push(it);
