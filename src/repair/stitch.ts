@@ -18,8 +18,8 @@
  * Works the same whether or not the header is repeated. Only 'grid' tables are touched: a
  * one-cell-per-line dump has no page breaks inside its tables.
  */
-import type { Block, DocModel, Row, Table } from '../model.js';
-import { cellAt } from '../model.js';
+import type { Block, Cell, DocModel, Row, Table } from '../model.js';
+import { cellAt, cellOf } from '../model.js';
 import { joinLines } from '../text/clean.js';
 import { VALUE_HEADER, isHeaderRow, isSubheaderRow } from '../interpret/indicators.js';
 import { PERIOD, ROW_LABEL } from '../interpret/vocab.js';
@@ -242,35 +242,35 @@ function alignGrids(a: Table, b: Table): [Table, Table] {
 
 /**
  * Puts a text-position table's continuation on the grid of the page before. Such columns are
- * placed at the middle of the gaps between texts, which move with each page's content: a
- * column is matched to the column before that it overlaps most (more than half of the
- * narrower), in order, one to one; tables whose columns do not match so are put on the union
- * of both grids, as drawn ones are.
+ * placed at the middle of the gaps between texts, which move with each page's content (and a
+ * page may show a gap the other does not): each column of the continuation goes to the column
+ * before that holds its middle. Drawn grids are put on the union of both (alignGrids).
  */
 function alignText(a: Table, b: Table): [Table, Table] {
   const ax = a.xs;
   const bx = b.xs;
   if (!ax || !bx || a.rules !== 'text' || b.rules !== 'text') return alignGrids(a, b);
-  const overlap = (i: number, j: number) => Math.min(ax[i + 1]!, bx[j + 1]!) - Math.max(ax[i]!, bx[j]!);
-  const width = (xs: number[], k: number) => xs[k + 1]! - xs[k]!;
-  const map: number[] = [];
-  for (let j = 0; j + 1 < bx.length; j++) {
-    let best = -1;
-    for (let i = 0; i + 1 < ax.length; i++) if (best < 0 || overlap(i, j) > overlap(best, j)) best = i;
-    if (best < 0 || overlap(best, j) <= Math.min(width(ax, best), width(bx, j)) / 2 || (map.length && best <= map[map.length - 1]!)) return alignGrids(a, b);
-    map.push(best);
-  }
+  const last = ax.length - 2;
+  const colOf = (x: number) => {
+    const i = ax.findIndex((_, k) => k <= last && x >= ax[k]! && x < ax[k + 1]!);
+    return i >= 0 ? i : x < ax[0]! ? 0 : last;
+  };
+  const map = bx.slice(0, -1).map((x, j) => colOf((x + bx[j + 1]!) / 2));
   const remapped: Table = {
     ...b,
     xs: ax,
-    rows: b.rows.map((r) => ({
-      ...r,
-      cells: r.cells.map((c) => {
+    rows: b.rows.map((r) => {
+      const cells: Cell[] = [];
+      for (const c of r.cells) {
         const col = map[c.col]!;
         const end = map[Math.min(c.col + c.colSpan, map.length) - 1]!;
-        return { ...c, col, colSpan: end - col + 1 };
-      }),
-    })),
+        const same = cells.find((x) => x.col === col);
+        // Two columns of the continuation in one column before: one cell, its texts in order.
+        if (same) Object.assign(same, cellOf([...same.paras, ...c.paras], col, Math.max(same.colSpan, end - col + 1)));
+        else cells.push({ ...c, col, colSpan: end - col + 1 });
+      }
+      return { ...r, cells };
+    }),
   };
   return [a, remapped];
 }
