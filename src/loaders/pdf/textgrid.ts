@@ -5,13 +5,18 @@
  *   half a character) is a table line; a run of them, with the lines between them, is a table
  *   region. A region is cut into bands at each indicator header row (the upper part of a
  *   project table and its indicator part have different columns).
- * - Columns: the gutters that none of a band's chunks covers (wide spanning chunks aside).
+ * - Columns: the gutters that none of the data rows' cells covers (wide spanning cells aside),
+ *   with the header's last row as anchors (符号 · 值 · 单位 keep their columns on a page whose
+ *   values are all text); the rows above it split a column only where no data crosses. A cell
+ *   belongs to the columns it covers by more than a character.
  * - Cells and rows: word processors write a table into the PDF cell by cell, row by row, so
  *   the text items' own order tells them apart where positions cannot (rows without lines
  *   touch, and Word centres cell text vertically). An item that neither goes on the current
  *   line nor starts the next line at the cell's left edge opens a new cell; a cell that opens
  *   in a column left of (or at) the previous cell's column opens a new row. A merged cell is
- *   written once, in its first row, which is exactly where fill-down wants it.
+ *   written once, in its first row, which is exactly where fill-down wants it. A period heading
+ *   (3月底) or a header label is a whole cell: the text under it opens the next row.
+ * - The top of a first row's taller cells, above its first line of two chunks, comes with it.
  *
  * A drawn grid always wins: this reads only text outside drawn tables.
  */
