@@ -43,6 +43,26 @@ function runCli(args: string[]): Promise<{ code: number | null; stderr: string }
   });
 }
 
+/** Starts a run of `input` one file at a time, sends `signals` (20 ms apart) once it has finished three inputs; its exit code, stderr and output folder. */
+async function stopWith(input: string, signals: NodeJS.Signals[]): Promise<{ code: unknown; stderr: string; out: string }> {
+  const out = tmp('signal');
+  const child = spawn(process.execPath, [CLI, 'extract', input, '--out', out, '--concurrency', '1', '--progress', 'none'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const manifest = path.join(out, 'manifest.jsonl');
+  await new Promise<void>((resolve) => {
+    const t = setInterval(() => {
+      if (existsSync(manifest) && lines(manifest).length >= 3) {
+        clearInterval(t);
+        signals.forEach((sig, i) => setTimeout(() => child.kill(sig), i * 20));
+        resolve();
+      }
+    }, 20);
+  });
+  const code = await new Promise((r) => child.on('close', r));
+  return { code, stderr, out };
+}
+
 describe('batch', () => {
   it('writes per-document JSON, JSONL and CSV views, then skips unchanged inputs', async () => {
     const input = inputFolder(0);
@@ -209,22 +229,9 @@ describe('batch', () => {
 
   it('stops cleanly on SIGTERM: the lock released, the outputs whole, a re-run resumes', async () => {
     const input = inputFolder(24);
-    const out = tmp('term');
     const total = readdirSync(input).length;
-    const child = spawn(process.execPath, [CLI, 'extract', input, '--out', out, '--concurrency', '1', '--progress', 'none'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
+    const { code, stderr, out } = await stopWith(input, ['SIGTERM']);
     const manifest = path.join(out, 'manifest.jsonl');
-    await new Promise<void>((resolve) => {
-      const t = setInterval(() => {
-        if (existsSync(manifest) && lines(manifest).length >= 3) {
-          clearInterval(t);
-          child.kill('SIGTERM');
-          resolve();
-        }
-      }, 20);
-    });
-    const code = await new Promise((r) => child.on('close', r));
     expect(code).toBe(143);
     expect(stderr).toMatch(/stopped by SIGTERM with \d+ input\(s\) not reached; run the same command again to resume/);
     expect(existsSync(path.join(out, '.jixiao.lock'))).toBe(false);
@@ -238,30 +245,11 @@ describe('batch', () => {
 
   it('stops the same way on SIGHUP and on one SIGINT; a second SIGINT exits at once', async () => {
     const input = inputFolder(24);
-    /** Starts a run, sends `signals` (20 ms apart) once it has finished three inputs; its exit code and stderr. */
-    const stopWith = async (signals: NodeJS.Signals[]) => {
-      const out = tmp('signal');
-      const child = spawn(process.execPath, [CLI, 'extract', input, '--out', out, '--concurrency', '1', '--progress', 'none'], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr!.on('data', (d) => (stderr += d));
-      const manifest = path.join(out, 'manifest.jsonl');
-      await new Promise<void>((resolve) => {
-        const t = setInterval(() => {
-          if (existsSync(manifest) && lines(manifest).length >= 3) {
-            clearInterval(t);
-            signals.forEach((sig, i) => setTimeout(() => child.kill(sig), i * 20));
-            resolve();
-          }
-        }, 20);
-      });
-      const code = await new Promise((r) => child.on('close', r));
-      return { code, stderr, out };
-    };
-    const hup = await stopWith(['SIGHUP']);
+    const hup = await stopWith(input, ['SIGHUP']);
     expect(hup.code).toBe(129);
     expect(hup.stderr).toMatch(/stopped by SIGHUP with \d+ input\(s\) not reached; run the same command again to resume/);
     expect(existsSync(path.join(hup.out, '.jixiao.lock'))).toBe(false);
-    const twice = await stopWith(['SIGINT', 'SIGINT']);
+    const twice = await stopWith(input, ['SIGINT', 'SIGINT']);
     expect(twice.code).toBe(130);
     expect(twice.stderr).not.toMatch(/run the same command again/); // did not wait to finish
     // Even so, what it wrote is a folder the next run resumes from.

@@ -118,10 +118,10 @@ async function jixiaoPdf(files: string[], rounds: number): Promise<{ pages: numb
   return { pages, ms: performance.now() - t0 };
 }
 
-/** The cluster mode (BullMQ on a local redis-server) beside the local pool, same batch and worker counts. */
 /** Runs of each side per worker count (the fastest counts). */
 const ROUNDS = 3;
 
+/** The cluster mode (BullMQ on a local redis-server) beside the local pool, same batch and worker counts. */
 async function queueBench(root: string, input: string, n: number): Promise<string[][]> {
   const redisBin = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
   if (!redisBin) return [];
@@ -136,26 +136,39 @@ async function queueBench(root: string, input: string, n: number): Promise<strin
   try {
     for (let i = 0; i < 50 && spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 100));
     const rows: string[][] = [];
-    // Each side three times, alternating, the fastest run of each counted: the machine's own
-    // noise (another process, the page cache) is of the order of the overhead measured.
-    for (const [k, workers] of [1, 2, 4].entries()) {
+    // One file alone shows what a run costs whatever its size (processes starting, the queue's
+    // connections, the outputs rebuilt): the rest of the difference is the queue's cost per file.
+    const one = path.join(root, 'queue-one');
+    mkdirSync(one, { recursive: true });
+    const first = readdirSync(input).sort()[0]!;
+    copyFileSync(path.join(input, first), path.join(one, first));
+    /** The fastest of ROUNDS runs of each side, alternating: the machine's own noise (another
+     * process, the page cache) is of the order of the overhead measured. */
+    const race = (dir: string, files: number, workers: number, tag: string): [number, number] => {
       let queued = Infinity;
       let local = Infinity;
       for (let round = 0; round < ROUNDS; round++) {
-        const url = `redis://127.0.0.1:${port}/${ROUNDS * k + round + 1}`;
-        const procs = Array.from({ length: workers }, () => spawn(process.execPath, [cli, 'worker', '--queue', url], { stdio: 'ignore' }));
+        const url = `redis://127.0.0.1:${port}/1`;
+        const name = ['--queue-name', `bench-${tag}-${workers}-${round}`];
+        const procs = Array.from({ length: workers }, () => spawn(process.execPath, [cli, 'worker', '--queue', url, ...name], { stdio: 'ignore' }));
         const t0 = performance.now();
-        const summary = spawnSync(process.execPath, [cli, 'extract', input, '--out', path.join(root, `out-queue-${workers}-${round}`), '--queue', url, '--wait', '--log-format', 'json'], { encoding: 'utf8' });
+        const summary = spawnSync(process.execPath, [cli, 'extract', dir, '--out', path.join(root, `out-queue-${tag}-${workers}-${round}`), '--queue', url, ...name, '--wait', '--log-format', 'json'], { encoding: 'utf8' });
         const done = JSON.parse(summary.stderr.trim().split('\n').pop() ?? '{}') as { done?: number };
-        if (done.done !== n) throw new Error(`queue run did ${done.done} of ${n} files`);
+        if (done.done !== files) throw new Error(`queue run did ${done.done} of ${files} files`);
         queued = Math.min(queued, (performance.now() - t0) / 1000);
         for (const p of procs) p.kill('SIGTERM');
         // Timed from outside like the queue run: process start-up counts on both sides.
         const t1 = performance.now();
-        runChild(input, path.join(root, `out-local-${workers}-${round}`), workers);
+        runChild(dir, path.join(root, `out-local-${tag}-${workers}-${round}`), workers);
         local = Math.min(local, (performance.now() - t1) / 1000);
       }
-      rows.push([String(workers), String(n), queued.toFixed(2), (n / queued).toFixed(1), local.toFixed(2), (n / local).toFixed(1), `${(((queued - local) / local) * 100).toFixed(1)}%`, `${(((queued - local) * 1000) / n).toFixed(1)}`]);
+      return [queued, local];
+    };
+    for (const workers of [1, 2, 4]) {
+      const [queued, local] = race(input, n, workers, 'batch');
+      const [q1, l1] = race(one, 1, workers, 'one');
+      const perFile = (queued - q1 - (local - l1)) / (local - l1);
+      rows.push([String(workers), String(n), queued.toFixed(2), (n / queued).toFixed(1), local.toFixed(2), (n / local).toFixed(1), `${(((queued - local) / local) * 100).toFixed(1)}%`, (q1 - l1).toFixed(2), `${(perFile * 100).toFixed(1)}%`]);
     }
     return rows;
   } finally {
@@ -217,7 +230,7 @@ try {
     /* not asked for */
   } else if (queueRows.length) {
     console.log('\nCluster mode (BullMQ on a local redis-server) against the local pool, same mixed batch:');
-    console.log(table(['workers', 'files', 'queue wall s', 'queue files/s', 'local wall s', 'local files/s', 'queue overhead', 'ms per file'], queueRows));
+    console.log(table(['workers', 'files', 'queue wall s', 'queue files/s', 'local wall s', 'local files/s', 'queue overhead (run)', 'fixed cost per run s', 'queue overhead per file'], queueRows));
   } else console.log('\n(no redis-server: cluster mode not measured)');
 
   if (!runs('pdf')) process.exit(0);

@@ -246,7 +246,10 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
       continue;
     }
     // A row is written left to right: a cell left of the previous one opens the next row.
-    if (!cur || it.x < cur.x0 - it.size * 0.5 || (whole && below)) row++;
+    // So does a cell under the previous one, well below its last line (the next row's label
+    // in the same column), and the text under a whole cell.
+    const under = cur != null && below && it.x < cur.x1 - size * 0.5 && cur.lineY - it.y > size * 3.5;
+    if (!cur || it.x < cur.x0 - it.size * 0.5 || under || (whole && below)) row++;
     cur = { row, items: [it], x0: it.x, x1: it.x + it.w, lineY: it.y, lineEnd: it.x + it.w };
     pieces.push(cur);
   }
