@@ -268,6 +268,9 @@ export function readPartTwo(blocks: readonly Block[]): PartTwo {
       const t = cleanText(para.text);
       if (t !== '' && !readUnitLine(t, p)) prose.push(t);
     }
+    // A table's caption row that stands apart from it (预算项目绩效表 at the foot of a page, its
+    // table on the next) is no prose.
+    while (prose.length && raw.tables.length && LABEL.test(prose[prose.length - 1]!)) prose.pop();
     p.explanation = prose.length ? prose.join('\n') : null;
     const rows = raw.tables.flatMap((t) => t.rows);
     p.loc = rows.length ? locOf(rows) : locOf(raw.title ? [raw.title] : []);

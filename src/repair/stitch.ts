@@ -241,38 +241,47 @@ function alignGrids(a: Table, b: Table): [Table, Table] {
 }
 
 /**
- * Puts a text-position table's continuation on the grid of the page before. Such columns are
- * placed at the middle of the gaps between texts, which move with each page's content (and a
- * page may show a gap the other does not): each column of the continuation goes to the column
- * before that holds its middle. Drawn grids are put on the union of both (alignGrids).
+ * Puts a text-position table and its continuation on one grid. Such columns are placed at the
+ * middle of the gaps between texts, which move with each page's content (and a page may show a
+ * gap the other does not): the part with more columns gives the grid, and each column of the
+ * other goes to the column where its text stands. Drawn grids are put on the union of both
+ * (alignGrids).
  */
 function alignText(a: Table, b: Table): [Table, Table] {
-  const ax = a.xs;
-  const bx = b.xs;
-  if (!ax || !bx || a.rules !== 'text' || b.rules !== 'text') return alignGrids(a, b);
-  const last = ax.length - 2;
+  if (!a.xs || !b.xs || a.rules !== 'text' || b.rules !== 'text') return alignGrids(a, b);
+  return b.xs.length > a.xs.length ? [onGrid(a, b.xs), b] : [a, onGrid(b, a.xs)];
+}
+
+/** How far in from a column's left edge its text stands, at most (points: three characters). */
+const TEXT_IN = 30;
+
+/** A text-position table's cells re-indexed on the columns `xs`, by where its own columns' text stands. */
+function onGrid(t: Table, xs: number[]): Table {
+  const own = t.xs!;
+  const last = xs.length - 2;
   const colOf = (x: number) => {
-    const i = ax.findIndex((_, k) => k <= last && x >= ax[k]! && x < ax[k + 1]!);
-    return i >= 0 ? i : x < ax[0]! ? 0 : last;
+    const i = xs.findIndex((_, k) => k <= last && x >= xs[k]! && x < xs[k + 1]!);
+    return i >= 0 ? i : x < xs[0]! ? 0 : last;
   };
-  const map = bx.slice(0, -1).map((x, j) => colOf((x + bx[j + 1]!) / 2));
-  const remapped: Table = {
-    ...b,
-    xs: ax,
-    rows: b.rows.map((r) => {
+  // A column goes where its text stands: a few characters in from its left edge (a wide
+  // column's middle may lie over the next column of the grid), or its middle if narrower.
+  const map = own.slice(0, -1).map((x, j) => colOf(x + Math.min((own[j + 1]! - x) / 2, TEXT_IN)));
+  return {
+    ...t,
+    xs,
+    rows: t.rows.map((r) => {
       const cells: Cell[] = [];
       for (const c of r.cells) {
         const col = map[c.col]!;
         const end = map[Math.min(c.col + c.colSpan, map.length) - 1]!;
         const same = cells.find((x) => x.col === col);
-        // Two columns of the continuation in one column before: one cell, its texts in order.
+        // Two columns of one part in one column of the grid: one cell, its texts in order.
         if (same) Object.assign(same, cellOf([...same.paras, ...c.paras], col, Math.max(same.colSpan, end - col + 1)));
         else cells.push({ ...c, col, colSpan: end - col + 1 });
       }
       return { ...r, cells };
     }),
   };
-  return [a, remapped];
 }
 
 function lastPage(t: Table): number {

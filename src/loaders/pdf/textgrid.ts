@@ -24,6 +24,7 @@ import type { Item, Line } from './text.js';
 import { toLines } from './text.js';
 import { type ContentsLine, contentsRuns } from '../../text/contents.js';
 import { PERIOD } from '../../text/periods.js';
+import { WHOLE_LABEL } from '../../text/labels.js';
 
 interface Chunk {
   x0: number;
@@ -232,10 +233,11 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
     const size = it.size;
     const sameLine = cur != null && Math.abs(it.y - cur.lineY) < size * 0.5 && it.x >= cur.lineEnd - size * 0.5 && it.x - cur.lineEnd <= Math.max(size * 0.55, 3);
     const below = cur != null && cur.lineY - it.y > size * 0.5 && it.x < cur.x1 + size * 0.5;
-    // A period heading (3月底) or a header label (单位（文字描述）) is a whole cell: the text
-    // under it is the next row's (a value, the rest of a row cut by the page break).
+    // A period heading (3月底), a header label (单位（文字描述）) or a project table's label
+    // (项目绩效模板) is a whole cell: the text under it is the next row's (a value, the rest of a
+    // row cut by the page break, the next label).
     const text = cur?.items.map((i) => i.str).join('').replace(/\s+/g, '') ?? '';
-    const whole = cur != null && (PERIOD.test(text) || HEADER_LABEL.test(text));
+    const whole = cur != null && (PERIOD.test(text) || HEADER_LABEL.test(text) || WHOLE_LABEL.test(text));
     const nextLine = cur != null && !whole && below && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5;
     if (cur && (sameLine || nextLine)) {
       cur.items.push(it);
@@ -299,6 +301,23 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
     while (last > col && !covered(last)) last--;
     return { row: p.row, col, colSpan: last - col + 1, items: p.items, right: xs[last + 1]! };
   });
+  // Two cells side by side in one row never share a column: where a row's cells stand on
+  // other columns than the band's (目标1 beside its text, under a plan row's gutters), the
+  // later one starts in the next column, as long as it reaches it.
+  const byRow = new Map<number, number[]>();
+  pieces.forEach((p, k) => byRow.set(p.row, [...(byRow.get(p.row) ?? []), k]));
+  for (const ks of byRow.values()) {
+    ks.sort((a, b) => pieces[a]!.x0 - pieces[b]!.x0);
+    for (let j = 1; j < ks.length; j++) {
+      const [pa, pb] = [pieces[ks[j - 1]!]!, pieces[ks[j]!]!];
+      const [a, b] = [cells[ks[j - 1]!]!, cells[ks[j]!]!];
+      const aLast = a.col + a.colSpan - 1;
+      const bLast = b.col + b.colSpan - 1;
+      if (b.col > aLast || pb.x0 < pa.x1 || bLast <= aLast) continue;
+      b.colSpan = bLast - aLast;
+      b.col = aLast + 1;
+    }
+  }
   const all = band.flatMap((l) => l.chunks);
   const top = Math.max(...all.map((c) => c.y + c.size));
   return { top, xs, rows: row + 1, cells, items };
