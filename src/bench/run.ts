@@ -233,23 +233,25 @@ try {
     console.log(table(['workers', 'files', 'queue wall s', 'queue files/s', 'local wall s', 'local files/s', 'queue overhead (run)', 'fixed cost per run s', 'queue overhead per file'], queueRows));
   } else console.log('\n(no redis-server: cluster mode not measured)');
 
-  if (!runs('pdf')) process.exit(0);
-  const pdfs = corpusFiles('pdf');
-  // One warm-up round each, so that neither side pays for loading and JIT warm-up.
-  await pdfjsAlone(pdfs, 1);
-  await jixiaoPdf(pdfs, 1);
-  const alone = await pdfjsAlone(pdfs, opts.pdfRounds);
-  const ours = await jixiaoPdf(pdfs, opts.pdfRounds);
-  console.log('\nPDF, one thread, same pages:');
-  console.log(
-    table(
-      ['reader', 'pages', 'seconds', 'pages/s'],
-      [
-        ['pdfjs-dist alone (text + operator list)', String(alone.pages), (alone.ms / 1000).toFixed(2), (alone.pages / (alone.ms / 1000)).toFixed(1)],
-        ['jixiao PDF path (load → JSON)', String(ours.pages), (ours.ms / 1000).toFixed(2), (ours.pages / (ours.ms / 1000)).toFixed(1)],
-      ],
-    ),
-  );
+  // The bench's folder goes in `finally`: no early exit past it.
+  if (runs('pdf')) {
+    const pdfs = corpusFiles('pdf');
+    // One warm-up round each, so that neither side pays for loading and JIT warm-up.
+    await pdfjsAlone(pdfs, 1);
+    await jixiaoPdf(pdfs, 1);
+    const alone = await pdfjsAlone(pdfs, opts.pdfRounds);
+    const ours = await jixiaoPdf(pdfs, opts.pdfRounds);
+    console.log('\nPDF, one thread, same pages:');
+    console.log(
+      table(
+        ['reader', 'pages', 'seconds', 'pages/s'],
+        [
+          ['pdfjs-dist alone (text + operator list)', String(alone.pages), (alone.ms / 1000).toFixed(2), (alone.pages / (alone.ms / 1000)).toFixed(1)],
+          ['jixiao PDF path (load → JSON)', String(ours.pages), (ours.ms / 1000).toFixed(2), (ours.pages / (ours.ms / 1000)).toFixed(1)],
+        ],
+      ),
+    );
+  }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
