@@ -25,6 +25,7 @@ import { toLines } from './text.js';
 import { type ContentsLine, contentsRuns } from '../../text/contents.js';
 import { PERIOD } from '../../text/periods.js';
 import { WHOLE_LABEL } from '../../text/labels.js';
+import { pushTo } from '../../util.js';
 
 interface Chunk {
   x0: number;
@@ -57,6 +58,8 @@ export interface TextTable {
 }
 
 const HEADER_LINE = /一级指标|二级指标|三级指标/;
+/** Longer than this, a cell's text is no label (its text is kept no further for the test). */
+const MAX_LABEL = 16;
 /** The whole text of an indicator header cell. */
 const HEADER_LABEL = /^(一级指标|二级指标|三级指标|绩效指标描述|指标值|指标值确定依据|符号|单位[（(]文字描述[）)])$/;
 /** Rows of an indicator table's header: the level names, or the split value's 符号 / 值 / 单位. */
@@ -192,8 +195,13 @@ function gutters(covered: Array<[number, number]>, from: number, min: number): n
 function headerRows(pieces: readonly Piece[]): Set<number> {
   const text = new Map<number, string>();
   for (const p of pieces) text.set(p.row, (text.get(p.row) ?? '') + p.items.map((i) => i.str).join(''));
-  return new Set([...text].filter(([, t]) => HEADER_CELL.test(t)).map(([r]) => r));
+  const rows = [...text].filter(([, t]) => HEADER_CELL.test(t)).map(([r]) => r);
+  // A band is cut at each header line: more header rows than a header has are no header.
+  return new Set(rows.length <= MAX_HEADER_ROWS ? rows : []);
 }
+
+/** Rows an indicator header takes at most (level names, 指标值 over 符号 · 值 · 单位, wrapped). */
+const MAX_HEADER_ROWS = 4;
 
 /**
  * Gutters the other header rows add: two cells of a header row side by side over one column
@@ -215,6 +223,54 @@ function headerGutters(pieces: readonly Piece[], header: ReadonlySet<number>, fi
   return inner.sort((a, b) => a - b);
 }
 
+/**
+ * Whether a piece spans a gutter of another row: two cells of one other row both overlap it
+ * (by more than a point), that is, it covers the gap between two neighbouring cells of that
+ * row. The gaps are sorted once, so each piece is asked in log time (a page of 100,000 lines
+ * must not take the square of it).
+ */
+function spanningTest(pieces: readonly Piece[]): (p: Piece) => boolean {
+  const rows = new Map<number, Piece[]>();
+  for (const p of pieces) pushTo(rows, p.row, p);
+  // Gaps between neighbouring cells of a row: [right end of the left cell, left end of the right one, row].
+  const gaps: Array<[number, number, number]> = [];
+  for (const [r, row] of rows) {
+    row.sort((a, b) => a.x0 - b.x0);
+    for (let k = 1; k < row.length; k++) gaps.push([row[k - 1]!.x1, row[k]!.x0, r]);
+  }
+  gaps.sort((a, b) => a[0] - b[0]);
+  // From each gap on: the smallest left end of a right cell, and the smallest from another row.
+  const n = gaps.length;
+  const best: Array<[number, number]> = Array(n + 1);
+  const second: number[] = Array(n + 1);
+  best[n] = [Infinity, -1];
+  second[n] = Infinity;
+  for (let k = n - 1; k >= 0; k--) {
+    const [, b, r] = gaps[k]!;
+    const [bb, br] = best[k + 1]!;
+    if (b < bb) {
+      best[k] = [b, r];
+      second[k] = br === r ? second[k + 1]! : bb;
+    } else {
+      best[k] = [bb, br];
+      second[k] = r === br ? second[k + 1]! : Math.min(second[k + 1]!, b);
+    }
+  }
+  return (p) => {
+    // The first gap whose left cell ends more than a point inside the piece.
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (gaps[mid]![0] > p.x0 + 1) hi = mid;
+      else lo = mid + 1;
+    }
+    const [b, r] = best[lo]!;
+    const right = r === p.row ? second[lo]! : b;
+    return right < p.x1 - 1;
+  };
+}
+
 interface Piece {
   row: number;
   items: Item[];
@@ -227,7 +283,7 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
   // the current line, or starts the next line inside the cell's extent.
   const items = band.flatMap((l) => l.line.items).sort((a, b) => order.get(a)! - order.get(b)!);
   const pieces: Piece[] = [];
-  let cur: (Piece & { lineY: number; lineEnd: number }) | null = null;
+  let cur: (Piece & { lineY: number; lineEnd: number; text: string }) | null = null;
   let row = -1;
   for (const it of items) {
     const size = it.size;
@@ -236,11 +292,12 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
     // A period heading (3月底), a header label (单位（文字描述）) or a project table's label
     // (项目绩效模板) is a whole cell: the text under it is the next row's (a value, the rest of a
     // row cut by the page break, the next label).
-    const text = cur?.items.map((i) => i.str).join('').replace(/\s+/g, '') ?? '';
-    const whole = cur != null && (PERIOD.test(text) || HEADER_LABEL.test(text) || WHOLE_LABEL.test(text));
+    const text = cur?.text ?? '';
+    const whole = cur != null && text.length <= MAX_LABEL && (PERIOD.test(text) || HEADER_LABEL.test(text) || WHOLE_LABEL.test(text));
     const nextLine = cur != null && !whole && below && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5;
     if (cur && (sameLine || nextLine)) {
       cur.items.push(it);
+      if (cur.text.length <= MAX_LABEL) cur.text += it.str.replace(/\s+/g, '');
       if (nextLine) cur.lineY = it.y;
       cur.lineEnd = it.x + it.w;
       cur.x0 = Math.min(cur.x0, it.x);
@@ -252,18 +309,13 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
     // in the same column), and the text under a whole cell.
     const under = cur != null && below && it.x < cur.x1 - size * 0.5 && cur.lineY - it.y > size * 3.5;
     if (!cur || it.x < cur.x0 - it.size * 0.5 || under || (whole && below)) row++;
-    cur = { row, items: [it], x0: it.x, x1: it.x + it.w, lineY: it.y, lineEnd: it.x + it.w };
+    cur = { row, items: [it], x0: it.x, x1: it.x + it.w, lineY: it.y, lineEnd: it.x + it.w, text: it.str.replace(/\s+/g, '') };
     pieces.push(cur);
   }
   if (row < 0) return null;
 
   // Columns: the gutters between cells, leaving out cells that span a gutter of another row.
-  const overlap = (a: Piece, b: Piece) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 1;
-  const spanning = (p: Piece) => {
-    const counts = new Map<number, number>();
-    for (const q of pieces) if (q.row !== p.row && overlap(p, q)) counts.set(q.row, (counts.get(q.row) ?? 0) + 1);
-    return [...counts.values()].some((n) => n >= 2);
-  };
+  const spanning = spanningTest(pieces);
   const x0 = Math.min(...pieces.map((p) => p.x0)) - 2;
   const x1 = Math.max(...pieces.map((p) => p.x1)) + 2;
   // The rows with the most cells show every column; the others' cells (headers centred over
@@ -282,9 +334,17 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
   const inner = gutters(fine.map((p) => [p.x0, p.x1] as [number, number]), x0, 2);
   const xs = [x0, ...headerGutters(pieces, header, fine, [x0, ...inner, x1]), x1];
   const nc = xs.length - 1;
+  // The column holding x (binary search: a row may have thousands of columns on a crafted page).
   const colOf = (x: number) => {
-    const i = xs.findIndex((_, k) => k < nc && x >= xs[k]! && x < xs[k + 1]!);
-    return i < 0 ? (x < x0 ? 0 : nc - 1) : i;
+    if (x < xs[0]!) return 0;
+    let lo = 0;
+    let hi = nc - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (xs[mid]! <= x) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   };
   // A piece belongs to the columns it covers by more than a character's width (or most of a
   // narrow column): a header cell wider than the data under it, its padding reaching a point
@@ -305,7 +365,7 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
   // other columns than the band's (目标1 beside its text, under a plan row's gutters), the
   // later one starts in the next column, as long as it reaches it.
   const byRow = new Map<number, number[]>();
-  pieces.forEach((p, k) => byRow.set(p.row, [...(byRow.get(p.row) ?? []), k]));
+  pieces.forEach((p, k) => pushTo(byRow, p.row, k));
   for (const ks of byRow.values()) {
     ks.sort((a, b) => pieces[a]!.x0 - pieces[b]!.x0);
     for (let j = 1; j < ks.length; j++) {
