@@ -191,13 +191,24 @@ function gutters(covered: Array<[number, number]>, from: number, min: number): n
   return out;
 }
 
+/** A band's cells by row: in the order the PDF wrote them, and left to right. */
+interface Rows {
+  written: Map<number, Piece[]>;
+  byX: Map<number, Piece[]>;
+}
+
+function rowsOf(pieces: readonly Piece[]): Rows {
+  const written = new Map<number, Piece[]>();
+  for (const p of pieces) pushTo(written, p.row, p);
+  const byX = new Map([...written].map(([r, row]) => [r, [...row].sort((a, b) => a.x0 - b.x0)] as const));
+  return { written, byX };
+}
+
 /** Rows of the band that are an indicator table's header. */
-function headerRows(pieces: readonly Piece[]): Set<number> {
-  const text = new Map<number, string>();
-  for (const p of pieces) text.set(p.row, (text.get(p.row) ?? '') + p.items.map((i) => i.str).join(''));
-  const rows = [...text].filter(([, t]) => HEADER_CELL.test(t)).map(([r]) => r);
+function headerRows(rows: Rows): Set<number> {
+  const found = [...rows.written].filter(([, row]) => HEADER_CELL.test(row.map((p) => p.items.map((i) => i.str).join('')).join(''))).map(([r]) => r);
   // A band is cut at each header line: more header rows than a header has are no header.
-  return new Set(rows.length <= MAX_HEADER_ROWS ? rows : []);
+  return new Set(found.length <= MAX_HEADER_ROWS ? found : []);
 }
 
 /** Rows an indicator header takes at most (level names, 指标值 over 符号 · 值 · 单位, wrapped). */
@@ -208,11 +219,11 @@ const MAX_HEADER_ROWS = 4;
  * (一级指标 and 二级指标 over a page where every data row leaves both empty, under merged
  * cells) split it, where no data cell crosses the gap between them.
  */
-function headerGutters(pieces: readonly Piece[], header: ReadonlySet<number>, fine: readonly Piece[], xs: number[]): number[] {
+function headerGutters(rows: Rows, header: ReadonlySet<number>, fine: readonly Piece[], xs: number[]): number[] {
   const inner = xs.slice(1, -1);
   const data = fine.filter((p) => !header.has(p.row));
   for (const r of header) {
-    const row = pieces.filter((p) => p.row === r).sort((a, b) => a.x0 - b.x0);
+    const row = rows.byX.get(r)!;
     for (let k = 1; k < row.length; k++) {
       const [a, b] = [row[k - 1]!, row[k]!];
       if (b.x0 - a.x1 < 2 || inner.some((g) => g > a.x1 && g < b.x0)) continue;
@@ -229,13 +240,10 @@ function headerGutters(pieces: readonly Piece[], header: ReadonlySet<number>, fi
  * row. The gaps are sorted once, so each piece is asked in log time (a page of 100,000 lines
  * must not take the square of it).
  */
-function spanningTest(pieces: readonly Piece[]): (p: Piece) => boolean {
-  const rows = new Map<number, Piece[]>();
-  for (const p of pieces) pushTo(rows, p.row, p);
+function spanningTest(rows: Rows): (p: Piece) => boolean {
   // Gaps between neighbouring cells of a row: [right end of the left cell, left end of the right one, row].
   const gaps: Array<[number, number, number]> = [];
-  for (const [r, row] of rows) {
-    row.sort((a, b) => a.x0 - b.x0);
+  for (const [r, row] of rows.byX) {
     for (let k = 1; k < row.length; k++) gaps.push([row[k - 1]!.x1, row[k]!.x0, r]);
   }
   gaps.sort((a, b) => a[0] - b[0]);
@@ -315,24 +323,23 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
   if (row < 0) return null;
 
   // Columns: the gutters between cells, leaving out cells that span a gutter of another row.
-  const spanning = spanningTest(pieces);
+  const rows = rowsOf(pieces);
+  const spanning = spanningTest(rows);
   const x0 = Math.min(...pieces.map((p) => p.x0)) - 2;
   const x1 = Math.max(...pieces.map((p) => p.x1)) + 2;
   // The rows with the most cells show every column; the others' cells (headers centred over
   // sub-columns, spanning text) would hide gutters.
-  const perRow = new Map<number, number>();
-  for (const p of pieces) perRow.set(p.row, (perRow.get(p.row) ?? 0) + 1);
-  const most = Math.max(...perRow.values());
+  const most = Math.max(...[...rows.written.values()].map((r) => r.length));
   // Of the header, its last row stands over the finest columns (符号 · 值 · 单位 under 指标值):
   // it anchors them, even a column no data row of the page fills (值 on a page of text-only
   // values). Header rows above it are centred over sub-columns (指标值 over 值 and 单位) and
   // would hide the gutter between them.
-  const header = headerRows(pieces);
+  const header = headerRows(rows);
   const lastHeader = Math.max(-1, ...header);
-  const counts = (p: Piece) => (header.has(p.row) ? p.row === lastHeader : (perRow.get(p.row) ?? 0) >= most - 1);
+  const counts = (p: Piece) => (header.has(p.row) ? p.row === lastHeader : rows.written.get(p.row)!.length >= most - 1);
   const fine = pieces.filter((p) => counts(p) && !spanning(p));
   const inner = gutters(fine.map((p) => [p.x0, p.x1] as [number, number]), x0, 2);
-  const xs = [x0, ...headerGutters(pieces, header, fine, [x0, ...inner, x1]), x1];
+  const xs = [x0, ...headerGutters(rows, header, fine, [x0, ...inner, x1]), x1];
   const nc = xs.length - 1;
   // The column holding x (binary search: a row may have thousands of columns on a crafted page).
   const colOf = (x: number) => {
@@ -349,6 +356,7 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
   // A piece belongs to the columns it covers by more than a character's width (or most of a
   // narrow column): a header cell wider than the data under it, its padding reaching a point
   // over a gutter, stays in its own column.
+  const cellOfPiece = new Map<Piece, TextCell>();
   const cells: TextCell[] = pieces.map((p) => {
     const size = p.items[0]?.size ?? 10;
     const covered = (k: number) => {
@@ -359,18 +367,17 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
     let last = Math.max(col, colOf(p.x1 - 0.5));
     while (col < last && !covered(col)) col++;
     while (last > col && !covered(last)) last--;
-    return { row: p.row, col, colSpan: last - col + 1, items: p.items, right: xs[last + 1]! };
+    const cell = { row: p.row, col, colSpan: last - col + 1, items: p.items, right: xs[last + 1]! };
+    cellOfPiece.set(p, cell);
+    return cell;
   });
   // Two cells side by side in one row never share a column: where a row's cells stand on
   // other columns than the band's (目标1 beside its text, under a plan row's gutters), the
   // later one starts in the next column, as long as it reaches it.
-  const byRow = new Map<number, number[]>();
-  pieces.forEach((p, k) => pushTo(byRow, p.row, k));
-  for (const ks of byRow.values()) {
-    ks.sort((a, b) => pieces[a]!.x0 - pieces[b]!.x0);
-    for (let j = 1; j < ks.length; j++) {
-      const [pa, pb] = [pieces[ks[j - 1]!]!, pieces[ks[j]!]!];
-      const [a, b] = [cells[ks[j - 1]!]!, cells[ks[j]!]!];
+  for (const row of rows.byX.values()) {
+    for (let j = 1; j < row.length; j++) {
+      const [pa, pb] = [row[j - 1]!, row[j]!];
+      const [a, b] = [cellOfPiece.get(pa)!, cellOfPiece.get(pb)!];
       const aLast = a.col + a.colSpan - 1;
       const bLast = b.col + b.colSpan - 1;
       if (b.col > aLast || pb.x0 < pa.x1 || bLast <= aLast) continue;
