@@ -112,6 +112,23 @@ export function cellOf(paras: readonly string[], col: number, colSpan = 1): Cell
   return { text: cleanText(kept.join(' ')), paras: kept, col, colSpan, merged: false };
 }
 
+/**
+ * The column of the grid `xs` (column boundaries, left to right) that holds x: 0 left of the
+ * grid, the last column right of it. Binary search: a crafted page may have thousands.
+ */
+export function columnAt(xs: readonly number[], x: number): number {
+  const last = xs.length - 2;
+  if (x < xs[0]!) return 0;
+  let lo = 0;
+  let hi = last;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (xs[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** The cell of `row` that covers grid column `col`, if any. */
 export function cellAt(row: Row, col: number): Cell | undefined {
   return row.cells.find((c) => c.col <= col && col < c.col + c.colSpan);

@@ -19,7 +19,7 @@
  * one-cell-per-line dump has no page breaks inside its tables.
  */
 import type { Block, Cell, DocModel, Row, Table } from '../model.js';
-import { cellAt, cellOf } from '../model.js';
+import { cellAt, cellOf, columnAt } from '../model.js';
 import { joinLines } from '../text/clean.js';
 import { VALUE_HEADER, isHeaderRow, isSubheaderRow } from '../interpret/indicators.js';
 import { PERIOD, ROW_LABEL } from '../interpret/vocab.js';
@@ -258,14 +258,9 @@ const TEXT_IN = 30;
 /** A text-position table's cells re-indexed on the columns `xs`, by where its own columns' text stands. */
 function onGrid(t: Table, xs: number[]): Table {
   const own = t.xs!;
-  const last = xs.length - 2;
-  const colOf = (x: number) => {
-    const i = xs.findIndex((_, k) => k <= last && x >= xs[k]! && x < xs[k + 1]!);
-    return i >= 0 ? i : x < xs[0]! ? 0 : last;
-  };
   // A column goes where its text stands: a few characters in from its left edge (a wide
   // column's middle may lie over the next column of the grid), or its middle if narrower.
-  const map = own.slice(0, -1).map((x, j) => colOf(x + Math.min((own[j + 1]! - x) / 2, TEXT_IN)));
+  const map = own.slice(0, -1).map((x, j) => columnAt(xs, x + Math.min((own[j + 1]! - x) / 2, TEXT_IN)));
   return {
     ...t,
     xs,

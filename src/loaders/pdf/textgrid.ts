@@ -26,6 +26,7 @@ import { type ContentsLine, contentsRuns } from '../../text/contents.js';
 import { PERIOD } from '../../text/periods.js';
 import { WHOLE_LABEL } from '../../text/labels.js';
 import { pushTo } from '../../util.js';
+import { columnAt } from '../../model.js';
 
 interface Chunk {
   x0: number;
@@ -340,19 +341,7 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
   const fine = pieces.filter((p) => counts(p) && !spanning(p));
   const inner = gutters(fine.map((p) => [p.x0, p.x1] as [number, number]), x0, 2);
   const xs = [x0, ...headerGutters(rows, header, fine, [x0, ...inner, x1]), x1];
-  const nc = xs.length - 1;
-  // The column holding x (binary search: a row may have thousands of columns on a crafted page).
-  const colOf = (x: number) => {
-    if (x < xs[0]!) return 0;
-    let lo = 0;
-    let hi = nc - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (xs[mid]! <= x) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const colOf = (x: number) => columnAt(xs, x);
   // A piece belongs to the columns it covers by more than a character's width (or most of a
   // narrow column): a header cell wider than the data under it, its padding reaching a point
   // over a gutter, stays in its own column.
