@@ -219,14 +219,14 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
   const { inputs, missing, skipped, refused } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
   const progress = createProgress(opts.progress);
   for (const m of missing) process.stderr.write(`[jixiao] no such file or folder: ${readablePath(m)}\n`);
-  // Inputs inside the output folder are not read (its files are jixiao's), but never dropped in silence.
-  for (const f of skipped) {
-    await manifest.record({ path: f, sha256: '', status: 'failed', version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, ms: 0, error: { kind: 'in-output-folder', reason: 'inside the output folder: move it out, or choose another --out' }, at: new Date().toISOString() });
-    process.stderr.write(`[jixiao] failed: ${readablePath(f)}: inside the output folder\n`);
-  }
-  // What a scanned folder held but could not be taken (an unreadable subfolder, a link to a
-  // folder) is a failed entry with its reason: reported, and the batch goes on.
-  for (const r of refused) {
+  // Inputs inside the output folder are not read (its files are jixiao's), and what a scanned
+  // folder held but could not be taken (an unreadable subfolder, a link to a folder) is not
+  // either: each is a failed entry with its reason, never dropped in silence, and the batch goes on.
+  const notTaken = [
+    ...skipped.map((f) => ({ path: f, kind: 'in-output-folder', reason: 'inside the output folder: move it out, or choose another --out' })),
+    ...refused,
+  ];
+  for (const r of notTaken) {
     await manifest.record({ path: r.path, sha256: '', status: 'failed', version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, ms: 0, error: { kind: r.kind, reason: r.reason }, at: new Date().toISOString() });
     process.stderr.write(`[jixiao] failed: ${readablePath(r.path)}: ${r.reason}\n`);
   }
@@ -360,7 +360,7 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
     .map((i) => manifest.get(i.file))
     .filter((e): e is ManifestEntry => e?.status === 'done' && e.output != null)
     .map((e) => path.join(outDir, e.output!));
-  return { total: inputs.length + skipped.length + refused.length, ...counts, failed: counts.failed + skipped.length + refused.length, elapsedMs: Date.now() - started, missing, documents: [...new Set(documents)], interrupted };
+  return { total: inputs.length + notTaken.length, ...counts, failed: counts.failed + notTaken.length, elapsedMs: Date.now() - started, missing, documents: [...new Set(documents)], interrupted };
 }
 
 /** Why an input with these bytes need not be extracted again, by what the manifest says. */
