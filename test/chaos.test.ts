@@ -13,37 +13,12 @@ import { deflateRawSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pidsRunning } from '../src/procmem.js';
 import { CORPUS, ROOT, requireShared } from './helpers.js';
+import { HELVETICA, pdf, pdfOf, stream } from './pdfs.js';
 
 const CLI = path.join(ROOT, 'dist/src/cli.js');
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
 const tmp = (name: string) => mkdtempSync(path.join(tmpdir(), `jixiao-chaos-${name}-`));
 const jsonl = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
-
-/** A PDF of the given objects (numbered from 1; object 1 the catalog). */
-function pdfOf(objs: string[]): Buffer {
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objs.forEach((o, i) => {
-    offsets.push(Buffer.byteLength(out, 'latin1'));
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(out, 'latin1');
-  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
-
-const stream = (dict: string, content: string) => `<< ${dict} /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`;
-const HELVETICA = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>';
-
-/** A one-page PDF drawing `content` (PDF operators), with Helvetica as /F1. */
-const pdf = (content: string) =>
-  pdfOf([
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 ${HELVETICA} >> >> >>`,
-    stream('', content),
-  ]);
 
 /**
  * A one-page PDF whose page draws form /X once, and each of `depth` nested forms draws the

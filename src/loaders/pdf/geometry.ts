@@ -6,6 +6,7 @@
  * (PDF units, y upwards). Curves and large filled areas (shading) are ignored.
  */
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { IDENTITY, type Matrix, apply, multiply } from './matrix.js';
 
 export interface Segment {
   /** 'h': y fixed, from a to b along x. 'v': x fixed, from a to b along y. */
@@ -13,24 +14,6 @@ export interface Segment {
   pos: number;
   a: number;
   b: number;
-}
-
-type Matrix = [number, number, number, number, number, number];
-const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
-
-function multiply(m: Matrix, n: Matrix): Matrix {
-  return [
-    m[0] * n[0] + m[2] * n[1],
-    m[1] * n[0] + m[3] * n[1],
-    m[0] * n[2] + m[2] * n[3],
-    m[1] * n[2] + m[3] * n[3],
-    m[0] * n[4] + m[2] * n[5] + m[4],
-    m[1] * n[4] + m[3] * n[5] + m[5],
-  ];
-}
-
-function apply(m: Matrix, x: number, y: number): [number, number] {
-  return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 }
 
 /** Largest thickness of a filled rectangle still taken as a line. */

@@ -18,6 +18,7 @@ import { controlCharsWarning, warning } from '../../loc.js';
 import { InputError } from '../../model.js';
 import { isGarbage } from '../../text/plausible.js';
 import { PAGE_BUDGET, operators, textItems } from './budget.js';
+import { type FontInfo, type HiddenGlyph, dropHidden, hiddenGlyphs } from './clip.js';
 import { rulings } from './geometry.js';
 import { type PdfDocument, openPdf } from './open.js';
 import { type PageContent, type PageView, pageContent, tooLittleText } from './page.js';
@@ -81,21 +82,46 @@ function ocrReason(mode: OcrMode, items: Item[], p: ReturnType<typeof paints>): 
   return null;
 }
 
-async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages): Promise<PageContent> {
+/** The font pdf.js loaded under a name, as far as placing glyphs needs it. */
+function fontLookup(page: Awaited<ReturnType<PdfDocument['getPage']>>): (name: string) => FontInfo | null {
+  const objs = (page as unknown as { commonObjs: { has(id: string): boolean; get(id: string): unknown } }).commonObjs;
+  return (name) => (objs.has(name) ? (objs.get(name) as FontInfo) : null);
+}
+
+/** Text items the page shows: what its clip hides is left out and said (`page-hidden-text`). */
+function shownItems(all: Item[], hidden: readonly HiddenGlyph[], n: number, view: PageView): { items: Item[]; warning: Warning | null } {
+  if (hidden.length === 0) return { items: all, warning: null };
+  const items = dropHidden(all, hidden);
+  const count = (xs: Item[]) => xs.reduce((k, i) => k + i.str.replace(/\s+/g, '').length, 0);
+  const left = count(all) - count(items);
+  if (left === 0) return { items, warning: null };
+  const [vx0, , , vy1] = view;
+  const x0 = Math.min(...hidden.map((g) => g.x0)), x1 = Math.max(...hidden.map((g) => g.x1));
+  const y0 = Math.min(...hidden.map((g) => g.y0)), y1 = Math.max(...hidden.map((g) => g.y1));
+  const bbox: [number, number, number, number] = [x0 - vx0, vy1 - y1, x1 - vx0, vy1 - y0].map((v) => Math.round(v * 10) / 10) as [number, number, number, number];
+  const sample = hidden.slice(0, 8).map((g) => g.char).join('');
+  return {
+    items,
+    warning: warning('page-hidden-text', `page ${n}: ${left} character(s) in the text layer that the page does not show (outside its clip) were left out: ${sample}${hidden.length > 8 ? '…' : ''}`, { page: n, page_end: n, bbox, table: null, row: null, line: null }),
+  };
+}
+
+async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages): Promise<PageContent & { hiddenText: Warning | null }> {
   const page = await doc.getPage(n);
   try {
     const started = Date.now();
     const [texts, ol] = await Promise.all([textItems(page, n, PAGE_BUDGET, started), operators(page, n, PAGE_BUDGET, started)]);
-    const all = texts.map(toItem).filter((i): i is Item => i != null);
     const view = page.view as PageView;
-    const reason = ocrReason(mode, all, paints(ol.fnArray, ol.argsArray));
+    const read = texts.map(toItem).filter((i): i is Item => i != null);
+    const shown = shownItems(read, hiddenGlyphs(ol.fnArray, ol.argsArray, view, fontLookup(page)), n, view);
+    const reason = ocrReason(mode, shown.items, paints(ol.fnArray, ol.argsArray));
     if (reason) {
       if (reason === 'garbage') ocr.garbled.push(n);
       // The page as drawn (its /Rotate applied) is the frame of the scan's items and boxes.
       const scan = await ocrPdfPage(page, n, ocr);
-      return pageContent(n, scan.items, scan.segments, scan.view);
+      return { ...pageContent(n, scan.items, scan.segments, scan.view), hiddenText: null };
     }
-    return pageContent(n, all, rulings(ol.fnArray, ol.argsArray), view);
+    return { ...pageContent(n, shown.items, rulings(ol.fnArray, ol.argsArray), view), hiddenText: shown.warning };
   } finally {
     page.cleanup();
   }
@@ -107,7 +133,7 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
     if (doc.numPages > opts.maxPages) {
       throw new InputError(`too many pages: ${doc.numPages} (limit ${opts.maxPages})`, 'too-many-pages');
     }
-    const pages: PageContent[] = [];
+    const pages: Array<PageContent & { hiddenText: Warning | null }> = [];
     const ocr: OcrPages = { pages: [], garbled: [] };
     for (let n = 1; n <= doc.numPages; n++) {
       try {
@@ -129,7 +155,7 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
       throw new InputError(`no text found: ${ocr.pages.length} page(s) read by OCR hold no text (a blank or unreadable scan)`, 'no-text-layer');
     }
     if (empty) throw new InputError('no text layer: scanned pages need OCR', 'no-text-layer');
-    const warnings = pages.map((p) => p.warning).filter((w): w is Warning => w != null);
+    const warnings = pages.flatMap((p) => [p.warning, p.hiddenText]).filter((w): w is Warning => w != null);
     if (pages.some((p) => p.controlChars)) warnings.push(controlCharsWarning());
     for (const n of garbled) {
       warnings.push(warning('page-unreadable', `page ${n}: the text layer is glyph garbage (a font without a usable Unicode map); its text was left out`, { page: n, page_end: n, bbox: null, table: null, row: null, line: null }));

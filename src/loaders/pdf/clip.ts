@@ -1,0 +1,255 @@
+/**
+ * Text a page does not show: glyphs its clipping path (or the page's own box) cuts away.
+ *
+ * A text layer can hold text that is never seen. Browsers printing a page paint a line box
+ * that straddles the page break on both pages, each clipped to the page's content area: the
+ * line's first glyph sits in the text layer at the foot of the page while the clip shows
+ * nothing of it (`1.完善制度建设` gains a stray `善` from the line printed on the next page).
+ * The same happens to text overflowing a clipped cell or box, and to text placed outside the
+ * page.
+ *
+ * pdf.js's text items do not say what clip was in force, so the operator list is walked once
+ * the way pdf.js's canvas draws it: the current transform, the clip (as the box around each
+ * clipping path, intersected — never smaller than what is really visible, so only text that
+ * is surely hidden is found), and the text state (matrix, font size, spacing, scaling) that
+ * places each glyph. A glyph whose box lies mostly outside the clip is hidden; text items
+ * made only of hidden glyphs are dropped and hidden glyphs at an item's ends are cut off.
+ */
+import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { type Box, IDENTITY, type Matrix, boxOf, multiply } from './matrix.js';
+import type { Item } from './text.js';
+
+/** A glyph the page does not show, in page space. */
+export interface HiddenGlyph extends Box {
+  char: string;
+}
+
+/** What the walk needs of a font: how glyph widths scale, and whether it writes vertically. */
+export interface FontInfo {
+  fontMatrix?: number[];
+  vertical?: boolean;
+}
+
+interface Glyph {
+  unicode?: string;
+  width?: number;
+  isSpace?: boolean;
+}
+
+/** Share of a glyph's box that must lie inside the clip for the glyph to count as shown. */
+const SHOWN = 0.5;
+/** A glyph's box above and below its baseline, in font sizes (CJK faces: about 0.88 / 0.12). */
+const ASCENT = 0.85;
+const DESCENT = 0.2;
+
+interface State {
+  ctm: Matrix;
+  clip: Box;
+}
+
+function intersect(a: Box, b: Box): Box {
+  return { x0: Math.max(a.x0, b.x0), y0: Math.max(a.y0, b.y0), x1: Math.min(a.x1, b.x1), y1: Math.min(a.y1, b.y1) };
+}
+
+/** Whether enough of a glyph's box lies inside the clip for the glyph to show. */
+function shown(g: Box, clip: Box): boolean {
+  // Wholly inside (nearly every glyph of a page): no areas to work out.
+  if (g.x0 >= clip.x0 && g.x1 <= clip.x1 && g.y0 >= clip.y0 && g.y1 <= clip.y1) return true;
+  const whole = (g.x1 - g.x0) * (g.y1 - g.y0);
+  const w = Math.min(g.x1, clip.x1) - Math.max(g.x0, clip.x0);
+  const h = Math.min(g.y1, clip.y1) - Math.max(g.y0, clip.y0);
+  return whole <= 0 || (w > 0 && h > 0 && w * h >= SHOWN * whole);
+}
+
+function asMatrix(v: unknown): Matrix | null {
+  const m = v as ArrayLike<number> | null | undefined;
+  return m && m.length === 6 ? (Array.from(m) as Matrix) : null;
+}
+
+/**
+ * Glyphs of the page's operator list that its clip hides. `view` is the page's box (its
+ * CropBox); `fontOf` gives the font pdf.js loaded under a name (null when unknown: its text
+ * is taken as shown).
+ */
+export function hiddenGlyphs(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, view: readonly number[], fontOf: (name: string) => FontInfo | null): HiddenGlyph[] {
+  const hidden: HiddenGlyph[] = [];
+  let st: State = { ctm: IDENTITY, clip: { x0: view[0]!, y0: view[1]!, x1: view[2]!, y1: view[3]! } };
+  const stack: State[] = [];
+  let pendingClip = false;
+  // Annotation appearances: pdf.js's text items leave them out, so their glyphs are not looked at.
+  let inAnnotation = 0;
+  // Text state, as pdf.js's canvas keeps it.
+  let tm: Matrix = IDENTITY;
+  let tx = 0, ty = 0, lineX = 0, lineY = 0;
+  let font: FontInfo | null = null;
+  let size = 0, direction = 1, charSpacing = 0, wordSpacing = 0, hScale = 1, leading = 0, rise = 0;
+  const moveText = (x: number, y: number) => {
+    tx = lineX += x;
+    ty = lineY += y;
+  };
+  for (let i = 0; i < fnArray.length; i++) {
+    const fn = fnArray[i]!;
+    const args = argsArray[i] as unknown[] | null;
+    switch (fn) {
+      case OPS.save:
+        stack.push(st);
+        break;
+      case OPS.restore:
+        st = stack.pop() ?? st;
+        break;
+      case OPS.transform: {
+        const m = asMatrix(args);
+        if (m) st = { ...st, ctm: multiply(st.ctm, m) };
+        break;
+      }
+      case OPS.paintFormXObjectBegin:
+      case OPS.beginGroup: {
+        stack.push(st);
+        const group = (fn === OPS.beginGroup ? args?.[0] : { matrix: args?.[0], bbox: args?.[1] }) as { matrix?: unknown; bbox?: unknown } | undefined;
+        const m = asMatrix(group?.matrix);
+        if (m) st = { ...st, ctm: multiply(st.ctm, m) };
+        const b = group?.bbox as ArrayLike<number> | null | undefined;
+        if (b && b.length === 4) st = { ...st, clip: intersect(st.clip, boxOf(st.ctm, b[0]!, b[1]!, b[2]!, b[3]!)) };
+        break;
+      }
+      case OPS.paintFormXObjectEnd:
+      case OPS.endGroup:
+        st = stack.pop() ?? st;
+        break;
+      case OPS.beginAnnotation:
+        inAnnotation++;
+        break;
+      case OPS.endAnnotation:
+        inAnnotation = Math.max(0, inAnnotation - 1);
+        break;
+      case OPS.clip:
+      case OPS.eoClip:
+        pendingClip = true;
+        break;
+      case OPS.constructPath:
+        if (pendingClip) {
+          pendingClip = false;
+          // The path's own box, in the user space it was drawn in ([minX, minY, maxX, maxY]).
+          const mm = args?.[2] as ArrayLike<number> | null | undefined;
+          if (mm && mm.length === 4 && Number.isFinite(mm[0])) st = { ...st, clip: intersect(st.clip, boxOf(st.ctm, mm[0]!, mm[1]!, mm[2]!, mm[3]!)) };
+        }
+        break;
+      case OPS.beginText:
+        tm = IDENTITY;
+        tx = ty = lineX = lineY = 0;
+        break;
+      case OPS.setTextMatrix:
+        tm = asMatrix(args?.[0] ?? args) ?? IDENTITY;
+        tx = ty = lineX = lineY = 0;
+        break;
+      case OPS.moveText:
+        moveText(Number(args?.[0]) || 0, Number(args?.[1]) || 0);
+        break;
+      case OPS.setLeadingMoveText:
+        leading = Number(args?.[1]) || 0;
+        moveText(Number(args?.[0]) || 0, leading);
+        break;
+      case OPS.setLeading:
+        leading = -(Number(args?.[0]) || 0);
+        break;
+      case OPS.nextLine:
+        moveText(0, leading);
+        break;
+      case OPS.setCharSpacing:
+        charSpacing = Number(args?.[0]) || 0;
+        break;
+      case OPS.setWordSpacing:
+        wordSpacing = Number(args?.[0]) || 0;
+        break;
+      case OPS.setHScale:
+        hScale = (Number(args?.[0]) || 0) / 100;
+        break;
+      case OPS.setTextRise:
+        rise = Number(args?.[0]) || 0;
+        break;
+      case OPS.setFont: {
+        font = fontOf(String(args?.[0]));
+        const s = Number(args?.[1]) || 0;
+        size = Math.abs(s);
+        direction = s < 0 ? -1 : 1;
+        break;
+      }
+      case OPS.showText: {
+        const glyphs = (args?.[0] ?? []) as Array<Glyph | number | null>;
+        const advance = size * (font?.fontMatrix?.[0] ?? 0.001);
+        const h = hScale * direction;
+        let x = 0;
+        // Vertical writing and unknown fonts are taken as shown (and not walked further).
+        // A negative font size draws glyphs upside down: below the baseline.
+        const below = direction > 0 ? DESCENT : ASCENT;
+        const above = direction > 0 ? ASCENT : DESCENT;
+        const placed = font != null && !font.vertical && size > 0 && inAnnotation === 0;
+        const m = placed ? multiply(st.ctm, tm) : IDENTITY;
+        for (const g of glyphs) {
+          if (typeof g === 'number') {
+            x -= (g * size) / 1000;
+            continue;
+          }
+          if (!g) continue;
+          const w = (g.width ?? 0) * advance;
+          if (placed && g.unicode && g.unicode.trim() !== '') {
+            const gx0 = tx + x * h;
+            const gx1 = tx + (x + w) * h;
+            const box = boxOf(m, Math.min(gx0, gx1), ty + rise - below * size, Math.max(gx0, gx1), ty + rise + above * size);
+            if (!shown(box, st.clip)) hidden.push({ char: g.unicode, ...box });
+          }
+          x += w + ((g.isSpace ? wordSpacing : 0) + charSpacing) * direction;
+        }
+        tx += x * h;
+        break;
+      }
+    }
+  }
+  return hidden;
+}
+
+/**
+ * The page's text items without what the page hides: an item whose every character is a
+ * hidden glyph on its line is dropped; hidden glyphs at an item's start or end are cut off
+ * (its position and width shrink to what is left). Hidden glyphs inside an item stay: text
+ * items do not place their characters, so which one is meant cannot be told.
+ */
+export function dropHidden(items: Item[], hidden: readonly HiddenGlyph[]): Item[] {
+  if (hidden.length === 0) return items;
+  const out: Item[] = [];
+  for (const it of items) {
+    const lo = it.y - DESCENT * it.size, hi = it.y + ASCENT * it.size;
+    // Hidden glyphs on this item's line and within its extent, left to right.
+    const mine = hidden
+      .filter((g) => (g.x0 + g.x1) / 2 >= it.x - 0.5 && (g.x0 + g.x1) / 2 <= it.x + it.w + 0.5 && (g.y0 + g.y1) / 2 >= lo && (g.y0 + g.y1) / 2 <= hi)
+      .sort((a, b) => a.x0 - b.x0);
+    if (mine.length === 0) {
+      out.push(it);
+      continue;
+    }
+    const chars = [...it.str];
+    let start = 0, end = chars.length;
+    let left = it.x, right = it.x + it.w;
+    // From the left: hidden glyphs in order, each the item's next non-space character.
+    let k = 0;
+    while (start < end && k < mine.length && Math.abs(mine[k]!.x0 - left) <= it.size * 0.5) {
+      while (start < end && chars[start]!.trim() === '') start++;
+      if (chars[start] !== mine[k]!.char) break;
+      left = mine[k]!.x1;
+      start++;
+      k++;
+    }
+    let j = mine.length - 1;
+    while (end > start && j >= k && Math.abs(mine[j]!.x1 - right) <= it.size * 0.5) {
+      while (end > start && chars[end - 1]!.trim() === '') end--;
+      if (chars[end - 1] !== mine[j]!.char) break;
+      right = mine[j]!.x0;
+      end--;
+      j--;
+    }
+    const rest = chars.slice(start, end).join('');
+    if (rest.trim() === '') continue;
+    out.push(start === 0 && end === chars.length ? it : { ...it, str: rest, x: left, w: Math.max(0, right - left) });
+  }
+  return out;
+}

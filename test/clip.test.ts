@@ -1,0 +1,138 @@
+/**
+ * Text a page does not show (src/loaders/pdf/clip.ts): glyphs cut away by a clipping path,
+ * by a form's box or by the page's edge are not text of the document. Crafted pages for each
+ * way a clip arises, and the browser-printed corpus page where it was met: what the loader
+ * calls hidden must draw no ink when pdf.js renders the page, and what it keeps must.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPdf } from '../src/loaders/pdf/index.js';
+import { hiddenGlyphs } from '../src/loaders/pdf/clip.js';
+import { openPdf } from '../src/loaders/pdf/open.js';
+import { drawPage } from '../src/loaders/pdf/draw.js';
+import type { DocModel } from '../src/model.js';
+import { FIXTURES } from './helpers.js';
+import { pdf, pdfOf, stream, HELVETICA } from './pdfs.js';
+
+const OPTS = { maxPages: 100, ocr: 'off' as const };
+/** Enough shown text on the page for it to count as a text layer. */
+const BODY = 'BT /F1 12 Tf 60 780 Td (The budget text of the unit starts here and goes on.) Tj ET\n';
+
+function text(doc: DocModel): string {
+  return doc.blocks.map((b) => (b.kind === 'para' ? b.text : b.rows.flatMap((r) => r.cells.map((c) => c.text)).join(' '))).join('\n');
+}
+
+describe('text outside the clip', () => {
+  it('leaves out a line drawn outside a clipping rectangle, keeps the one inside, and says so with the page and box', async () => {
+    const doc = await loadPdf(pdf(`${BODY}q 50 300 400 200 re W n BT /F1 12 Tf 60 400 Td (Shown inside) Tj ET BT /F1 12 Tf 60 200 Td (Hidden below) Tj ET Q`), OPTS);
+    const t = text(doc);
+    expect(t).toContain('Shown inside');
+    expect(t).not.toContain('Hidden');
+    const w = doc.warnings.find((x) => x.code === 'page-hidden-text');
+    expect(w?.loc?.page).toBe(1);
+    // Top-left origin: the hidden line's baseline at y 200 of an 842-point page.
+    const [, top, , bottom] = w!.loc!.bbox!;
+    expect(top).toBeGreaterThan(842 - 200 - 12);
+    expect(bottom).toBeLessThan(842 - 200 + 4);
+  });
+
+  it('gives the clip back at Q: the same place after the clip is restored is shown', async () => {
+    const doc = await loadPdf(pdf(`${BODY}q 50 300 400 200 re W n Q BT /F1 12 Tf 60 200 Td (Below but unclipped) Tj ET`), OPTS);
+    expect(text(doc)).toContain('Below but unclipped');
+    expect(doc.warnings.some((x) => x.code === 'page-hidden-text')).toBe(false);
+  });
+
+  it('places glyphs through the transform, the text matrix, leading and TJ spacing', async () => {
+    // The clip is drawn in a scaled space; the text moves by Tm, T*, and a TJ kern that pushes the last word out.
+    const content = `${BODY}q 2 0 0 2 0 0 cm 25 150 150 100 re W n 0.5 0 0 0.5 0 0 cm BT /F1 12 Tf 14 TL 1 0 0 1 60 480 Tm (Line one inside) Tj T* (Line two inside) Tj T* [(Kept) -20000 (Pushed)] TJ ET Q`;
+    const doc = await loadPdf(pdf(content), OPTS);
+    const t = text(doc);
+    expect(t).toContain('Line one inside');
+    expect(t).toContain('Line two inside');
+    expect(t).toContain('Kept');
+    expect(t).not.toContain('Pushed');
+  });
+
+  it('cuts the hidden end off a line that runs out of its clip, keeping the part shown', async () => {
+    const doc = await loadPdf(pdf(`${BODY}q 50 300 110 200 re W n BT /F1 12 Tf 60 400 Td (Visible words then cut) Tj ET Q`), OPTS);
+    const t = text(doc);
+    expect(t).toContain('Visible');
+    expect(t).not.toContain('cut');
+  });
+
+  it('leaves out text a form XObject draws outside its own box', async () => {
+    const form = stream('/Type /XObject /Subtype /Form /BBox [0 0 200 100] /Resources << /Font << /F1 5 0 R >> >>', 'BT /F1 12 Tf 10 50 Td (In the form) Tj ET BT /F1 12 Tf 10 150 Td (Over the form) Tj ET');
+    const bytes = pdfOf([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> /XObject << /X 6 0 R >> >> >>',
+      stream('', `${BODY}q 1 0 0 1 50 300 cm /X Do Q`),
+      HELVETICA,
+      form,
+    ]);
+    const t = text(await loadPdf(bytes, OPTS));
+    expect(t).toContain('In the form');
+    expect(t).not.toContain('Over the form');
+  });
+
+  // pdf.js's text layer already leaves such text out; the clip walk must agree, not bring it back.
+  it('leaves out text placed off the page', async () => {
+    const t = text(await loadPdf(pdf(`${BODY}BT /F1 12 Tf 60 900 Td (Above the page) Tj ET BT /F1 12 Tf 700 400 Td (Right of the page) Tj ET`), OPTS));
+    expect(t).not.toContain('Above the page');
+    expect(t).not.toContain('Right of the page');
+  });
+});
+
+describe('a browser-printed page (Chromium)', () => {
+  const file = path.join(FIXTURES, 'layouts', 'chengde-office-2020.chromium.pdf');
+
+  it.each(['chengde-office-2020', 'chengde-office-2024', 'laoting-park-2023'].flatMap((id) => [`${id}.chromium.pdf`, `${id}.chromium-hf.pdf`]))('%s: what the loader calls hidden draws no ink, and the text it keeps does', async (name) => {
+    const doc = await openPdf(readFileSync(path.join(FIXTURES, 'layouts', name)));
+    try {
+      let checked = 0;
+      for (let n = 1; n <= doc.numPages; n++) {
+        const page = await doc.getPage(n);
+        const ol = await page.getOperatorList();
+        const objs = (page as unknown as { commonObjs: { has(id: string): boolean; get(id: string): unknown } }).commonObjs;
+        const hidden = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, (name) => (objs.has(name) ? (objs.get(name) as object) : null));
+        if (hidden.length === 0) continue;
+        const scale = 4;
+        const canvas = await drawPage(page, scale);
+        const img = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        // Dark pixels inside a box given in PDF space (y up).
+        const ink = (x0: number, y0: number, x1: number, y1: number) => {
+          let dark = 0;
+          for (let y = Math.floor((page.view[3] - y1) * scale); y < Math.ceil((page.view[3] - y0) * scale); y++) {
+            for (let x = Math.floor(x0 * scale); x < Math.ceil(x1 * scale); x++) {
+              if (x >= 0 && y >= 0 && x < img.width && y < img.height && img.data[(y * img.width + x) * 4]! < 128) dark++;
+            }
+          }
+          return dark;
+        };
+        for (const g of hidden) {
+          expect(ink(g.x0, g.y0, g.x1, g.y1), `page ${n} ${g.char}`).toBeLessThan(4);
+          checked++;
+        }
+        // The same glyph shown on the page draws plenty (the text kept).
+        const tc = await page.getTextContent();
+        const shown = (tc.items as Array<{ str: string; transform: number[]; width: number }>).find((i) => i.str.includes(hidden[0]!.char) && !hidden.some((g) => Math.abs(g.y0 - i.transform[5]!) < 12));
+        expect(shown).toBeDefined();
+        const [, , , , sx, sy] = shown!.transform as [number, number, number, number, number, number];
+        expect(ink(sx!, sy! - 3, sx! + shown!.width, sy! + 11)).toBeGreaterThan(50);
+        page.cleanup();
+      }
+      // No line of Laoting's straddles a page break: nothing is hidden there.
+      if (!name.startsWith('laoting')) expect(checked).toBeGreaterThan(0);
+    } finally {
+      await doc.destroy();
+    }
+  });
+
+  it("the paragraph before a page break comes out without the next line's first character", async () => {
+    const doc = await loadPdf(readFileSync(file), { maxPages: 100, ocr: 'off' });
+    const t = text(doc);
+    expect(t).toMatch(/1\.完善制度建设\n/);
+    expect(doc.warnings.filter((w) => w.code === 'page-hidden-text').map((w) => w.loc?.page)).toEqual([4]);
+  });
+});
