@@ -18,19 +18,29 @@ interface PageText {
   items: Array<{ str: string; x: number; y: number }>;
 }
 
-/** Text items of every page, in the contract's page coordinates (points, origin top-left). */
+/**
+ * Text items of every page, each at its middle, in the contract's page coordinates: points on
+ * the page as a viewer shows it (its /Rotate applied), origin top-left.
+ */
 async function pageTexts(file: string): Promise<PageText[]> {
   const pdfjs: PdfJs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const doc = await pdfjs.getDocument({ data: new Uint8Array(readFileSync(file)), verbosity: 0, cMapUrl: 'node_modules/pdfjs-dist/cmaps/', cMapPacked: true }).promise;
   const out: PageText[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
     const page = await doc.getPage(n);
-    const [x0, , , y1] = page.view as number[];
+    const [va, vb, vc, vd, ve, vf] = page.getViewport({ scale: 1 }).transform as number[];
     const tc = await page.getTextContent();
     out.push({
       items: (tc.items as Array<{ str: string; transform: number[]; width: number }>)
         .filter((i) => i.str.trim() !== '')
-        .map((i) => ({ str: i.str, x: i.transform[4]! - x0! + i.width / 2, y: y1! - i.transform[5]! - Math.hypot(i.transform[0]!, i.transform[1]!) * 0.35 })),
+        .map((i) => {
+          const [a, b, c, d, e, f] = i.transform as [number, number, number, number, number, number];
+          // Half the width along the text's direction, a third of its size up from the baseline.
+          const size = Math.hypot(a, b);
+          const x = e + (a / size) * (i.width / 2) + (c / Math.hypot(c, d)) * size * 0.35;
+          const y = f + (b / size) * (i.width / 2) + (d / Math.hypot(c, d)) * size * 0.35;
+          return { str: i.str, x: va! * x + vc! * y + ve!, y: vb! * x + vd! * y + vf! };
+        }),
     });
   }
   await doc.destroy();

@@ -20,6 +20,8 @@ import { isGarbage } from '../../text/plausible.js';
 import { PAGE_BUDGET, operators, textItems } from './budget.js';
 import { type FontInfo, type HiddenGlyph, dropHidden, hiddenGlyphs } from './clip.js';
 import { rulings } from './geometry.js';
+import { type Matrix, boxOf, invert, multiply } from './matrix.js';
+import { type TurnedItem, turnOf, upright } from './orient.js';
 import { type PdfDocument, openPdf } from './open.js';
 import { type PageContent, type PageView, pageContent, tooLittleText } from './page.js';
 import { assemble } from './assemble.js';
@@ -31,12 +33,12 @@ export interface PdfLoadOptions {
   ocr?: OcrMode;
 }
 
-function toItem(raw: unknown): Item | null {
+function toItem(raw: unknown): TurnedItem | null {
   const it = raw as { str?: string; transform?: number[]; width?: number };
   if (typeof it.str !== 'string' || !it.transform || it.str.trim() === '') return null;
   const [a, b, , d, e, f] = it.transform as [number, number, number, number, number, number];
   const size = Math.hypot(a, b) || Math.abs(d) || 1;
-  return { str: it.str, x: e, y: f, w: it.width ?? 0, size };
+  return { item: { str: it.str, x: e, y: f, w: it.width ?? 0, size }, turn: turnOf(a, b) };
 }
 
 const IMAGE_OPS = new Set<number>([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat, OPS.paintImageMaskXObjectGroup, OPS.paintInlineImageXObjectGroup, OPS.paintImageMaskXObjectRepeat]);
@@ -89,16 +91,14 @@ function fontLookup(page: Awaited<ReturnType<PdfDocument['getPage']>>): (name: s
 }
 
 /** Text items the page shows: what its clip hides is left out and said (`page-hidden-text`). */
-function shownItems(all: Item[], hidden: readonly HiddenGlyph[], n: number, view: PageView): { items: Item[]; warning: Warning | null } {
+function shownItems(all: Item[], hidden: readonly HiddenGlyph[], n: number, toPage: Matrix): { items: Item[]; warning: Warning | null } {
   if (hidden.length === 0) return { items: all, warning: null };
   const items = dropHidden(all, hidden);
   const count = (xs: Item[]) => xs.reduce((k, i) => k + i.str.replace(/\s+/g, '').length, 0);
   const left = count(all) - count(items);
   if (left === 0) return { items, warning: null };
-  const [vx0, , , vy1] = view;
-  const x0 = Math.min(...hidden.map((g) => g.x0)), x1 = Math.max(...hidden.map((g) => g.x1));
-  const y0 = Math.min(...hidden.map((g) => g.y0)), y1 = Math.max(...hidden.map((g) => g.y1));
-  const bbox: [number, number, number, number] = [x0 - vx0, vy1 - y1, x1 - vx0, vy1 - y0].map((v) => Math.round(v * 10) / 10) as [number, number, number, number];
+  const b = boxOf(toPage, Math.min(...hidden.map((g) => g.x0)), Math.min(...hidden.map((g) => g.y0)), Math.max(...hidden.map((g) => g.x1)), Math.max(...hidden.map((g) => g.y1)));
+  const bbox = [b.x0, b.y0, b.x1, b.y1].map((v) => Math.round(v * 10) / 10) as [number, number, number, number];
   const sample = hidden.slice(0, 8).map((g) => g.char).join('');
   return {
     items,
@@ -111,9 +111,12 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
   try {
     const started = Date.now();
     const [texts, ol] = await Promise.all([textItems(page, n, PAGE_BUDGET, started), operators(page, n, PAGE_BUDGET, started)]);
-    const view = page.view as PageView;
-    const read = texts.map(toItem).filter((i): i is Item => i != null);
-    const shown = shownItems(read, hiddenGlyphs(ol.fnArray, ol.argsArray, view, fontLookup(page)), n, view);
+    // The page turned so that its text runs left to right (most pages: as it is).
+    const up = upright(texts.map(toItem).filter((i): i is TurnedItem => i != null), rulings(ol.fnArray, ol.argsArray), page.view as PageView);
+    const hidden = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, fontLookup(page)).map((g) => (up.turn ? { char: g.char, ...boxOf(up.m, g.x0, g.y0, g.x1, g.y1) } : g));
+    // Boxes in the output are on the page as a viewer shows it (its /Rotate applied).
+    const toPage = multiply(page.getViewport({ scale: 1 }).transform as Matrix, invert(up.m));
+    const shown = shownItems(up.items, hidden, n, toPage);
     const reason = ocrReason(mode, shown.items, paints(ol.fnArray, ol.argsArray));
     if (reason) {
       if (reason === 'garbage') ocr.garbled.push(n);
@@ -121,7 +124,7 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
       const scan = await ocrPdfPage(page, n, ocr);
       return { ...pageContent(n, scan.items, scan.segments, scan.view), hiddenText: null };
     }
-    return { ...pageContent(n, shown.items, rulings(ol.fnArray, ol.argsArray), view), hiddenText: shown.warning };
+    return { ...pageContent(n, shown.items, up.segs, up.view, toPage), hiddenText: shown.warning };
   } finally {
     page.cleanup();
   }

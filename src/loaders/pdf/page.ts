@@ -12,6 +12,7 @@ import { cellOf } from '../../model.js';
 import { hasControlChars, joinLines } from '../../text/clean.js';
 import { isGarbage } from '../../text/plausible.js';
 import type { Segment } from './geometry.js';
+import { type Matrix, boxOf } from './matrix.js';
 import { type TextCell, type TextTable, tablesFromText } from './textgrid.js';
 import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
 import { type Item, type Line, opensItem, toLines, wrapped } from './text.js';
@@ -143,8 +144,13 @@ export function tooLittleText(pages: readonly PageContent[]): boolean {
 /** The page's box in user space: [x0, y0, x1, y1] as pdf.js gives `page.view`. */
 export type PageView = [number, number, number, number];
 
-/** A page's content from its text items and ruling segments. */
-export function pageContent(n: number, all: Item[], segs: Segment[], view: PageView): PageContent {
+/**
+ * A page's content from its text items and ruling segments, given in a frame with y upwards
+ * whose page box is `view`. `toPage` maps that frame to the contract's page coordinates (the
+ * page as a viewer shows it, origin top-left); by default the view's top-left corner is the
+ * origin and y is turned downwards.
+ */
+export function pageContent(n: number, all: Item[], segs: Segment[], view: PageView, toPage?: Matrix): PageContent {
   // A page whose text layer is glyph garbage gives no data (text/plausible.ts).
   const unreadable = isGarbage(all.map((i) => i.str).join(''));
   const items = unreadable ? [] : all;
@@ -164,7 +170,11 @@ export function pageContent(n: number, all: Item[], segs: Segment[], view: PageV
   const taken = new Set(fromText.flatMap((t) => t.items));
   const free = rest.filter((it) => !taken.has(it));
   const [x0, y0, , y1] = view;
-  const box: ToBox = (a, top, b, bottom) => [a - x0, y1 - top, b - x0, y1 - bottom];
+  const m = toPage ?? [1, 0, 0, -1, -x0, y1];
+  const box: ToBox = (a, top, b, bottom) => {
+    const r = boxOf(m, a, bottom, b, top);
+    return [r.x0, r.y0, r.x1, r.y1];
+  };
   const loc = { page: n, page_end: n, bbox: null, table: null, row: null, line: null };
   return {
     page: n,
