@@ -1,7 +1,8 @@
 /**
  * Text a page does not show (src/loaders/pdf/clip.ts): glyphs cut away by a clipping path,
- * by a form's box or by the page's edge are not text of the document. Crafted pages for each
- * way a clip arises, and the browser-printed corpus page where it was met: what the loader
+ * by a form's box or by the page's edge, or in a layer that is off, are not text of the
+ * document. Crafted pages for each way it arises, and the browser-printed corpus pages where
+ * it was met: what the loader
  * calls hidden must draw no ink when pdf.js renders the page, and what it keeps must.
  */
 import { readFileSync } from 'node:fs';
@@ -81,6 +82,31 @@ describe('text outside the clip', () => {
     const t = text(await loadPdf(pdf(`${BODY}BT /F1 12 Tf 60 900 Td (Above the page) Tj ET BT /F1 12 Tf 700 400 Td (Right of the page) Tj ET`), OPTS));
     expect(t).not.toContain('Above the page');
     expect(t).not.toContain('Right of the page');
+  });
+});
+
+describe('text in a layer', () => {
+  /** A page with a layer (optional content group) holding one line; `off` lists it in the default configuration's OFF array. */
+  const layered = (off: boolean) =>
+    pdfOf([
+      `<< /Type /Catalog /Pages 2 0 R /OCProperties << /OCGs [5 0 R] /D << ${off ? '/OFF [5 0 R]' : '/ON [5 0 R]'} >> >> >>`,
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 ${HELVETICA} >> /Properties << /L1 5 0 R >> >> >>`,
+      stream('', `${BODY}/OC /L1 BDC BT /F1 12 Tf 60 700 Td (Draft layer line) Tj ET EMC BT /F1 12 Tf 60 650 Td (After the layer) Tj ET`),
+      '<< /Type /OCG /Name (Draft) >>',
+    ]);
+
+  it('leaves out the text of a layer the document turns off', async () => {
+    const doc = await loadPdf(layered(true), OPTS);
+    expect(text(doc)).not.toContain('Draft layer');
+    expect(text(doc)).toContain('After the layer');
+    expect(doc.warnings.find((w) => w.code === 'page-hidden-text')?.message).toContain('layer');
+  });
+
+  it('keeps the text of a layer that is on', async () => {
+    const doc = await loadPdf(layered(false), OPTS);
+    expect(text(doc)).toContain('Draft layer line');
+    expect(doc.warnings.some((w) => w.code === 'page-hidden-text')).toBe(false);
   });
 });
 

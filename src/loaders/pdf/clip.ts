@@ -1,12 +1,14 @@
 /**
- * Text a page does not show: glyphs its clipping path (or the page's own box) cuts away.
+ * Text a page does not show: glyphs its clipping path (or the page's own box) cuts away, and
+ * glyphs in optional content (a layer) that is off.
  *
  * A text layer can hold text that is never seen. Browsers printing a page paint a line box
  * that straddles the page break on both pages, each clipped to the page's content area: the
  * line's first glyph sits in the text layer at the foot of the page while the clip shows
  * nothing of it (`1.完善制度建设` gains a stray `善` from the line printed on the next page).
- * The same happens to text overflowing a clipped cell or box, and to text placed outside the
- * page.
+ * The same happens to text overflowing a clipped cell or box, to text placed outside the
+ * page, and to text in a layer the document turns off (a draft, a comment layer): pdf.js's text
+ * items hold it all.
  *
  * pdf.js's text items do not say what clip was in force, so the operator list is walked once
  * the way pdf.js's canvas draws it: the current transform, the clip (as the box around each
@@ -67,17 +69,27 @@ function asMatrix(v: unknown): Matrix | null {
 }
 
 /**
- * Glyphs of the page's operator list that its clip hides. `view` is the page's box (its
- * CropBox); `fontOf` gives the font pdf.js loaded under a name (null when unknown: its text
- * is taken as shown).
+ * Glyphs of the page's operator list that its clip or its layers hide. `view` is the page's box
+ * (its CropBox); `fontOf` gives the font pdf.js loaded under a name (null when unknown: its text
+ * is taken as shown); `layerShown` says whether optional content (the properties of an `/OC`
+ * marked-content sequence, as pdf.js gives them) is shown.
  */
-export function hiddenGlyphs(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, view: readonly number[], fontOf: (name: string) => FontInfo | null): HiddenGlyph[] {
+export function hiddenGlyphs(
+  fnArray: ArrayLike<number>,
+  argsArray: ArrayLike<unknown>,
+  view: readonly number[],
+  fontOf: (name: string) => FontInfo | null,
+  layerShown: (props: unknown) => boolean = () => true,
+): HiddenGlyph[] {
   const hidden: HiddenGlyph[] = [];
   let st: State = { ctm: IDENTITY, clip: { x0: view[0]!, y0: view[1]!, x1: view[2]!, y1: view[3]! } };
   const stack: State[] = [];
   let pendingClip = false;
   // Annotation appearances: pdf.js's text items leave them out, so their glyphs are not looked at.
   let inAnnotation = 0;
+  // Marked-content sequences open, each shown or not (a layer that is off); how many are not.
+  const marked: boolean[] = [];
+  let offLayers = 0;
   // Text state, as pdf.js's canvas keeps it.
   let tm: Matrix = IDENTITY;
   let tx = 0, ty = 0, lineX = 0, lineY = 0;
@@ -121,6 +133,16 @@ export function hiddenGlyphs(fnArray: ArrayLike<number>, argsArray: ArrayLike<un
         break;
       case OPS.endAnnotation:
         inAnnotation = Math.max(0, inAnnotation - 1);
+        break;
+      case OPS.beginMarkedContent:
+      case OPS.beginMarkedContentProps: {
+        const off = fn === OPS.beginMarkedContentProps && args?.[0] === 'OC' && !layerShown(args[1]);
+        marked.push(off);
+        if (off) offLayers++;
+        break;
+      }
+      case OPS.endMarkedContent:
+        if (marked.pop()) offLayers--;
         break;
       case OPS.clip:
       case OPS.eoClip:
@@ -196,7 +218,7 @@ export function hiddenGlyphs(fnArray: ArrayLike<number>, argsArray: ArrayLike<un
             const gx0 = tx + x * h;
             const gx1 = tx + (x + w) * h;
             const box = boxOf(m, Math.min(gx0, gx1), ty + rise - below * size, Math.max(gx0, gx1), ty + rise + above * size);
-            if (!shown(box, st.clip)) hidden.push({ char: g.unicode, ...box });
+            if (offLayers > 0 || !shown(box, st.clip)) hidden.push({ char: g.unicode, ...box });
           }
           x += w + ((g.isSpace ? wordSpacing : 0) + charSpacing) * direction;
         }

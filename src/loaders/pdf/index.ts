@@ -102,18 +102,36 @@ function shownItems(all: Item[], hidden: readonly HiddenGlyph[], n: number, toPa
   const sample = hidden.slice(0, 8).map((g) => g.char).join('');
   return {
     items,
-    warning: warning('page-hidden-text', `page ${n}: ${left} character(s) in the text layer that the page does not show (outside its clip) were left out: ${sample}${hidden.length > 8 ? '…' : ''}`, { page: n, page_end: n, bbox, table: null, row: null, line: null }),
+    warning: warning('page-hidden-text', `page ${n}: ${left} character(s) in the text layer that the page does not show (cut away by its clip, or in a layer that is off) were left out: ${sample}${hidden.length > 8 ? '…' : ''}`, { page: n, page_end: n, bbox, table: null, row: null, line: null }),
   };
 }
 
-async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages): Promise<PageContent & { hiddenText: Warning | null }> {
+/** Whether optional content (a layer) is shown, by the document's default configuration. */
+type LayerShown = (props: unknown) => boolean;
+
+async function layers(doc: PdfDocument): Promise<LayerShown> {
+  try {
+    const config = await doc.getOptionalContentConfig();
+    return (props) => {
+      try {
+        return config.isVisible(props as Parameters<typeof config.isVisible>[0]);
+      } catch {
+        return true;
+      }
+    };
+  } catch {
+    return () => true;
+  }
+}
+
+async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages, layerShown: LayerShown): Promise<PageContent & { hiddenText: Warning | null }> {
   const page = await doc.getPage(n);
   try {
     const started = Date.now();
     const [texts, ol] = await Promise.all([textItems(page, n, PAGE_BUDGET, started), operators(page, n, PAGE_BUDGET, started)]);
     // The page turned so that its text runs left to right (most pages: as it is).
     const up = upright(texts.map(toItem).filter((i): i is TurnedItem => i != null), rulings(ol.fnArray, ol.argsArray), page.view as PageView);
-    const hidden = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, fontLookup(page)).map((g) => (up.turn ? { char: g.char, ...boxOf(up.m, g.x0, g.y0, g.x1, g.y1) } : g));
+    const hidden = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, fontLookup(page), layerShown).map((g) => (up.turn ? { char: g.char, ...boxOf(up.m, g.x0, g.y0, g.x1, g.y1) } : g));
     // Boxes in the output are on the page as a viewer shows it (its /Rotate applied).
     const toPage = multiply(page.getViewport({ scale: 1 }).transform as Matrix, invert(up.m));
     const shown = shownItems(up.items, hidden, n, toPage);
@@ -138,9 +156,10 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
     }
     const pages: Array<PageContent & { hiddenText: Warning | null }> = [];
     const ocr: OcrPages = { pages: [], garbled: [] };
+    const layerShown = await layers(doc);
     for (let n = 1; n <= doc.numPages; n++) {
       try {
-        pages.push(await readPage(doc, n, opts.ocr ?? 'auto', ocr));
+        pages.push(await readPage(doc, n, opts.ocr ?? 'auto', ocr, layerShown));
       } catch (err) {
         if (err instanceof InputError) throw err;
         throw new InputError(`PDF page ${n} could not be read: ${(err as Error).message}`, 'corrupt-pdf');
