@@ -4,7 +4,8 @@
  * layer; the parts of the scan reader hold on bitmaps made here.
  *
  * Fixtures (test/fixtures/make_scans.sh): a corpus document printed to 150 dpi grey JPEG
- * pages (image only), the same pages through tesseract (OCR'd layer), one page as PNG.
+ * pages (image only), the same pages through tesseract (OCR'd layer), the PDF with its text
+ * turned into paths by Ghostscript (outlines: no text layer, no image), one page as PNG.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -66,6 +67,19 @@ describe('scanned PDFs', () => {
     });
   }
 
+  it('text drawn as outlines (no text layer, no image) is read by OCR from the drawing', async () => {
+    const { record } = await extract('laoting-park-2023.outlines.pdf');
+    const want = gold('laoting-park-2023');
+    const s = scoreDocument(record, want);
+    expect(record.source.ocr?.pages).toEqual([1, 2, 3, 4]);
+    expect(record.projects.map((p) => p.project_code)).toEqual(want.projects.map((p) => p.project_code));
+    expect(s.values.ok / s.values.total).toBeGreaterThanOrEqual(0.95);
+    expect(s.silent).toBe(0);
+    // Without OCR it is refused, naming OCR.
+    const off = await extract('laoting-park-2023.outlines.pdf', 'off').catch((e: unknown) => e);
+    expect((off as InputError).kind).toBe('no-text-layer');
+  }, 120_000);
+
   it('--ocr off leaves a scan refused as before, naming OCR', async () => {
     const err = await extract('laoting-park-2023.scan150.pdf', 'off').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
@@ -95,6 +109,8 @@ describe('time limits grow with the pages to OCR', () => {
     expect(ocrPagesOf(text, limits('force').extract)).toBe(4);
     expect(ocrPagesOf(png, limits('auto').extract)).toBe(1);
     expect(timeLimitOf(scan, limits('off'))).toBe(10_000);
+    // Text drawn as outlines: no image, but no font either: every page may need OCR.
+    expect(ocrPagesOf(readFileSync(path.join(SCANS, 'laoting-park-2023.outlines.pdf')), limits('auto').extract)).toBe(4);
   });
 });
 

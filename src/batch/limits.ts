@@ -3,8 +3,9 @@
  * page it may have to read by OCR (a scanned page takes seconds where a text page takes
  * milliseconds). The pages a file may OCR are estimated from its bytes, cheaply and before
  * parsing: an image file is a page (a TIFF may hold several: about one per 400 kB); a PDF
- * counts its page objects, and no more of them than it holds images (a PDF without images
- * has nothing to OCR unless --ocr force).
+ * counts its page objects, and no more of them than it holds images — unless it names no font
+ * at all: then it has no text layer, and every page may be text drawn as outlines (a PDF with
+ * images and fonts, or fonts and no images, has nothing more to OCR unless --ocr force).
  */
 import type { ExtractOptions } from '../extract.js';
 import { isImage } from '../loaders/image/detect.js';
@@ -36,6 +37,8 @@ export function ocrPagesOf(bytes: Buffer, opts: TimeLimits['extract']): number {
   // Page objects inside compressed object streams are not counted: assume a page per 100 kB.
   const known = pages || Math.ceil(bytes.length / 100_000);
   if (opts.ocr === 'force') return Math.min(opts.maxPages, known);
+  // No font anywhere: no text layer; each page is a scan, text drawn as outlines, or blank.
+  if (countName(bytes, '/Font', 1) === 0) return Math.min(opts.maxPages, known);
   const images = countName(bytes, '/Subtype/Image', known) + countName(bytes, '/Subtype /Image', known);
   return Math.min(opts.maxPages, known, images);
 }

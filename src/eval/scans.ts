@@ -8,17 +8,19 @@
  *   ocr-layer      the 150 dpi pages through tesseract (chi_sim): an image under an invisible
  *                  text layer, as OCR software writes it
  *   tiff           the 150 dpi pages as one multi-page TIFF (scored as tiff:pages)
+ *   outlines       the PDF re-written by Ghostscript with its text turned into paths
+ *                  (-dNoOutputFonts, as print workflows "outline" fonts): no text layer, no image
  *
- * Needs pdftoppm (poppler-utils), img2pdf and tesseract with chi_sim (Debian packages
- * poppler-utils, img2pdf, tesseract-ocr, tesseract-ocr-chi-sim); sharp turns and spoils the
- * pages. A variant whose tool is missing is skipped with a note.
+ * Needs pdftoppm (poppler-utils), img2pdf, tesseract with chi_sim and Ghostscript (Debian
+ * packages poppler-utils, img2pdf, tesseract-ocr, tesseract-ocr-chi-sim, ghostscript); sharp
+ * turns and spoils the pages. A variant whose tool is missing is skipped with a note.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const SCAN_VARIANTS = ['scan150', 'scan300-skew', 'scan200-noise', 'ocr-layer', 'tiff'] as const;
+export const SCAN_VARIANTS = ['scan150', 'scan300-skew', 'scan200-noise', 'ocr-layer', 'tiff', 'outlines'] as const;
 export type ScanVariant = (typeof SCAN_VARIANTS)[number];
 
 const found = new Map<string, boolean>();
@@ -69,6 +71,8 @@ async function make(pdf: string, variant: ScanVariant, target: string, work: str
     const base = path.join(work, 'ocr');
     execFileSync('tesseract', [list, base, '-l', 'chi_sim', 'pdf'], { stdio: 'ignore' });
     renameSync(`${base}.pdf`, target);
+  } else if (variant === 'outlines') {
+    execFileSync('gs', ['-q', '-dNOPAUSE', '-dBATCH', '-dSAFER', '-sDEVICE=pdfwrite', '-dNoOutputFonts', `-sOutputFile=${target}`, pdf]);
   } else {
     await sharp(pages(pdf, 150, work), { join: { animated: true } }).tiff({ compression: 'lzw' }).toFile(target);
   }
@@ -80,6 +84,7 @@ const NEEDS: Record<ScanVariant, string[]> = {
   'scan200-noise': ['pdftoppm', 'img2pdf'],
   'ocr-layer': ['pdftoppm', 'tesseract'],
   tiff: ['pdftoppm'],
+  outlines: ['gs'],
 };
 
 /**
@@ -115,6 +120,6 @@ export async function scanVariants(corpus: string, cache: string, variants: read
       }
     }
   }
-  if (missing.size) log(`eval: scan variants needing ${[...missing].join(', ')} skipped (apt-get install poppler-utils img2pdf tesseract-ocr tesseract-ocr-chi-sim)`);
+  if (missing.size) log(`eval: scan variants needing ${[...missing].join(', ')} skipped (apt-get install poppler-utils img2pdf tesseract-ocr tesseract-ocr-chi-sim ghostscript)`);
   return cache;
 }

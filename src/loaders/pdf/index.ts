@@ -44,11 +44,16 @@ function toItem(raw: unknown): TurnedItem | null {
 const IMAGE_OPS = new Set<number>([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat, OPS.paintImageMaskXObjectGroup, OPS.paintInlineImageXObjectGroup, OPS.paintImageMaskXObjectRepeat]);
 const SHOW_OPS = new Set<number>([OPS.showText, OPS.showSpacedText, OPS.nextLineShowText, OPS.nextLineSetSpacingShowText]);
 
-/** What a page paints: images, and text drawn visibly or invisibly (render mode 3, an OCR layer). */
-function paints(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>): { image: boolean; visibleText: number; hiddenText: number } {
+/**
+ * What a page paints: images, text drawn visibly or invisibly (render mode 3, an OCR layer),
+ * and filled shapes with curves — glyphs drawn as outlines when a producer turned text into
+ * paths (table rules and boxes are straight).
+ */
+function paints(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>): { image: boolean; visibleText: number; hiddenText: number; curvedFills: number } {
   let image = false;
   let visibleText = 0;
   let hiddenText = 0;
+  let curvedFills = 0;
   let mode = 0;
   const stack: number[] = [];
   for (let i = 0; i < fnArray.length; i++) {
@@ -60,23 +65,44 @@ function paints(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>): { im
     else if (SHOW_OPS.has(fn)) {
       if (mode === 3 || mode === 7) hiddenText++;
       else visibleText++;
+    } else if (fn === OPS.constructPath) {
+      const args = argsArray[i] as unknown[] | null;
+      if (FILL_OPS.has(args?.[0] as number) && hasCurve((args?.[1] as ArrayLike<number>[] | undefined)?.[0])) curvedFills++;
     }
   }
-  return { image, visibleText, hiddenText };
+  return { image, visibleText, hiddenText, curvedFills };
 }
+
+const FILL_OPS = new Set<number>([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
+
+/** Whether pdf.js path data (DrawOPS: 0 moveTo, 1 lineTo, 2 curveTo, 3 quadraticCurveTo, 4 closePath) holds a curve. */
+function hasCurve(data: ArrayLike<number> | undefined): boolean {
+  if (!data) return false;
+  for (let i = 0; i < data.length; ) {
+    const op = data[i++];
+    if (op === 2 || op === 3) return true;
+    if (op === 0 || op === 1) i += 2;
+    else if (op !== 4) return false;
+  }
+  return false;
+}
+
+/** Curved filled shapes on a text-less page from which it is taken as text drawn as outlines. */
+const MIN_OUTLINE_GLYPHS = 40;
 
 /** Fewer characters than this on a page is no text layer worth reading. */
 const MIN_PAGE_CHARS = 8;
 
 /** Why a page is read by OCR, or null when its text layer is used. */
-function ocrReason(mode: OcrMode, items: Item[], p: ReturnType<typeof paints>): 'forced' | 'no-text' | 'hidden-text' | 'garbage' | null {
+function ocrReason(mode: OcrMode, items: Item[], p: ReturnType<typeof paints>): 'forced' | 'no-text' | 'outlines' | 'hidden-text' | 'garbage' | null {
   if (mode === 'off') return null;
   if (mode === 'force') return 'forced';
   const text = items.map((i) => i.str).join('');
   // Glyph garbage in the text layer (fonts without a usable Unicode map) still draws the right
   // shapes on the page: they are read from the drawing.
   if (isGarbage(text)) return 'garbage';
-  if (!p.image) return null;
+  // Text turned into paths (a print workflow's "outline fonts"): read from the drawing.
+  if (!p.image) return p.curvedFills >= MIN_OUTLINE_GLYPHS && text.replace(/\s+/g, '').length < MIN_PAGE_CHARS ? 'outlines' : null;
   if (text.replace(/\s+/g, '').length < MIN_PAGE_CHARS) return 'no-text';
   // An OCR'd scan: the text is an invisible layer over the image; its positions and words are
   // another engine's guess, and jixiao reads the image itself (README, "OCR").
@@ -176,7 +202,7 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
     if (empty && ocr.pages.length > 0) {
       throw new InputError(`no text found: ${ocr.pages.length} page(s) read by OCR hold no text (a blank or unreadable scan)`, 'no-text-layer');
     }
-    if (empty) throw new InputError('no text layer: scanned pages need OCR', 'no-text-layer');
+    if (empty) throw new InputError('no text layer: its pages (scans, or text drawn as outlines) need OCR', 'no-text-layer');
     const warnings = pages.flatMap((p) => [p.warning, p.hiddenText]).filter((w): w is Warning => w != null);
     if (pages.some((p) => p.controlChars)) warnings.push(controlCharsWarning());
     for (const n of garbled) {
