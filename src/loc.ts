@@ -65,6 +65,7 @@ export const WARNING_CODES = {
   'no-part-two': 'no 第二部分 project tables were found',
   'page-too-many-lines': 'a page drew so many lines that its tables were not rebuilt',
   'page-hidden-text': 'text in a page\'s text layer that the page does not show (cut away by its clip, off the page, or in a layer that is off) was left out',
+  'page-doubled-text': 'a page draws its text twice over itself (a faked bold face) in pieces that do not repeat whole: some characters may come out doubled',
   'page-unreadable': 'a page whose text layer is glyph garbage; its text was left out (it needs OCR)',
   'text-damaged': 'bytes of a text dump were not valid in its encoding and were replaced',
   'text-control-chars': 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text',

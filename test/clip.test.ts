@@ -13,7 +13,7 @@ import { hiddenGlyphs } from '../src/loaders/pdf/clip.js';
 import { openPdf } from '../src/loaders/pdf/open.js';
 import { drawPage } from '../src/loaders/pdf/draw.js';
 import type { DocModel } from '../src/model.js';
-import { FIXTURES } from './helpers.js';
+import { CORPUS, FIXTURES } from './helpers.js';
 import { pdf, pdfOf, stream, HELVETICA } from './pdfs.js';
 
 const OPTS = { maxPages: 100, ocr: 'off' as const };
@@ -110,6 +110,27 @@ describe('text in a layer', () => {
   });
 });
 
+describe('text drawn twice (a faked bold face)', () => {
+  it('a line drawn again 0.4 pt to the side comes out once; the same words elsewhere stay', async () => {
+    const twice = 'BT /F1 14 Tf 60 700 Td (Part one heading) Tj ET BT /F1 14 Tf 60.4 700 Td (Part one heading) Tj ET';
+    const doc = await loadPdf(pdf(`${BODY}${twice} BT /F1 14 Tf 60 600 Td (Part one heading) Tj ET`), OPTS);
+    expect(text(doc).match(/Part one heading/g)).toHaveLength(2);
+    expect(doc.warnings.some((w) => w.code === 'page-doubled-text')).toBe(false);
+  });
+
+  it('on every corpus document drawn so, each indicator reads as in the plain PDF, and what stays doubled is warned', async () => {
+    const { extractBytes } = await import('../src/extract.js');
+    for (const id of ['chengde-office-2020', 'chengde-office-2024', 'laoting-park-2023']) {
+      const plain = await extractBytes(readFileSync(path.join(CORPUS, id, 'document.pdf')), `${id}.pdf`);
+      const bold = await extractBytes(readFileSync(path.join(FIXTURES, 'layouts', `${id}.fakebold.pdf`)), `${id}.fakebold.pdf`);
+      const rows = (r: typeof plain.record) => r.projects.flatMap((p) => p.indicators.map((i) => [i.level3, i.value_raw, i.symbol, i.value, i.unit]));
+      expect(rows(bold.record), id).toEqual(rows(plain.record));
+      if (id === 'chengde-office-2024') expect(bold.record.warnings.filter((w) => w.code === 'page-doubled-text').length).toBeGreaterThan(0);
+      expect(plain.record.warnings.some((w) => w.code === 'page-doubled-text'), id).toBe(false);
+    }
+  }, 60_000);
+});
+
 describe('a browser-printed page (Chromium)', () => {
   const file = path.join(FIXTURES, 'layouts', 'chengde-office-2020.chromium.pdf');
 
@@ -121,7 +142,7 @@ describe('a browser-printed page (Chromium)', () => {
         const page = await doc.getPage(n);
         const ol = await page.getOperatorList();
         const objs = (page as unknown as { commonObjs: { has(id: string): boolean; get(id: string): unknown } }).commonObjs;
-        const hidden = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, (name) => (objs.has(name) ? (objs.get(name) as object) : null));
+        const { hidden } = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, (name) => (objs.has(name) ? (objs.get(name) as object) : null));
         if (hidden.length === 0) continue;
         const scale = 4;
         const canvas = await drawPage(page, scale);

@@ -64,13 +64,15 @@ function compareList<T>(got: readonly T[], want: readonly T[], t: Tally, diffs: 
 
 /**
  * Whether a warning of the document covers a wrong record read from table `table`: one on
- * the same table, or (for a record the extractor did not find, so has no table) one about
- * the whole document.
+ * the same table, one on a whole page the record lies on, or (for a record the extractor did
+ * not find, so has no table) one about the whole document.
  */
 function covered(warnings: readonly Warning[], loc: Loc | null | undefined): boolean {
   const table = loc?.table ?? null;
   if (table == null) return warnings.some((w) => w.loc == null);
-  return warnings.some((w) => w.loc?.table === table);
+  // A warning on the table, or on a whole page the record lies on (a page's text drawn twice).
+  const onPage = (w: Warning) => w.loc?.table == null && w.loc?.page != null && loc?.page != null && w.loc.page >= loc.page && w.loc.page <= (loc.page_end ?? loc.page);
+  return warnings.some((w) => w.loc?.table === table || onPage(w));
 }
 
 /** Counts the wrong items of two lists that no warning covers. */

@@ -10,21 +10,33 @@
  * page, and to text in a layer the document turns off (a draft, a comment layer): pdf.js's text
  * items hold it all.
  *
+ * The walk also counts glyphs drawn twice: a glyph drawn where the same character was already
+ * drawn, within a quarter of its size, is a double (a faked bold face, doubles.ts).
+ *
  * pdf.js's text items do not say what clip was in force, so the operator list is walked once
  * the way pdf.js's canvas draws it: the current transform, the clip (as the box around each
  * clipping path, intersected — never smaller than what is really visible, so only text that
  * is surely hidden is found), and the text state (matrix, font size, spacing, scaling) that
- * places each glyph. A glyph whose box lies mostly outside the clip is hidden; text items
- * made only of hidden glyphs are dropped and hidden glyphs at an item's ends are cut off.
+ * places each glyph. A glyph whose box lies mostly outside the clip is hidden, and is then
+ * taken out of the text items (`dropGlyphs`).
  */
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { type Box, IDENTITY, type Matrix, boxOf, multiply } from './matrix.js';
 import type { Item } from './text.js';
 
-/** A glyph the page does not show, in page space. */
+/** A glyph of the text layer, in page space. */
 export interface HiddenGlyph extends Box {
   char: string;
 }
+
+/** Glyphs the page does not show, and glyphs drawn again over the same character. */
+export interface UnseenGlyphs {
+  hidden: HiddenGlyph[];
+  doubled: HiddenGlyph[];
+}
+
+/** How near a second draw of a character must stand to the first to be a double, in font sizes. */
+const DOUBLE = 0.25;
 
 /** What the walk needs of a font: how glyph widths scale, and whether it writes vertically. */
 export interface FontInfo {
@@ -69,7 +81,8 @@ function asMatrix(v: unknown): Matrix | null {
 }
 
 /**
- * Glyphs of the page's operator list that its clip or its layers hide. `view` is the page's box
+ * Glyphs of the page's operator list that its clip or its layers hide, and glyphs drawn
+ * twice. `view` is the page's box
  * (its CropBox); `fontOf` gives the font pdf.js loaded under a name (null when unknown: its text
  * is taken as shown); `layerShown` says whether optional content (the properties of an `/OC`
  * marked-content sequence, as pdf.js gives them) is shown.
@@ -80,8 +93,11 @@ export function hiddenGlyphs(
   view: readonly number[],
   fontOf: (name: string) => FontInfo | null,
   layerShown: (props: unknown) => boolean = () => true,
-): HiddenGlyph[] {
+): UnseenGlyphs {
   const hidden: HiddenGlyph[] = [];
+  const doubled: HiddenGlyph[] = [];
+  // Glyphs shown so far, by character: where their boxes' centres are and how big they are.
+  const drawn = new Map<string, Array<{ cx: number; cy: number; size: number }>>();
   let st: State = { ctm: IDENTITY, clip: { x0: view[0]!, y0: view[1]!, x1: view[2]!, y1: view[3]! } };
   const stack: State[] = [];
   let pendingClip = false;
@@ -219,6 +235,15 @@ export function hiddenGlyphs(
             const gx1 = tx + (x + w) * h;
             const box = boxOf(m, Math.min(gx0, gx1), ty + rise - below * size, Math.max(gx0, gx1), ty + rise + above * size);
             if (offLayers > 0 || !shown(box, st.clip)) hidden.push({ char: g.unicode, ...box });
+            else {
+              const cx = (box.x0 + box.x1) / 2, cy = (box.y0 + box.y1) / 2;
+              const em = Math.min(box.x1 - box.x0 || Infinity, box.y1 - box.y0) / (ASCENT + DESCENT);
+              const near = em * DOUBLE;
+              const same = drawn.get(g.unicode);
+              if (same?.some((d) => Math.abs(d.cx - cx) <= near && Math.abs(d.cy - cy) <= near && Math.abs(d.size - em) <= em * 0.1)) doubled.push({ char: g.unicode, ...box });
+              else if (same) same.push({ cx, cy, size: em });
+              else drawn.set(g.unicode, [{ cx, cy, size: em }]);
+            }
           }
           x += w + ((g.isSpace ? wordSpacing : 0) + charSpacing) * direction;
         }
@@ -227,51 +252,59 @@ export function hiddenGlyphs(
       }
     }
   }
-  return hidden;
+  return { hidden, doubled };
 }
 
 /**
- * The page's text items without what the page hides: an item whose every character is a
- * hidden glyph on its line is dropped; hidden glyphs at an item's start or end are cut off
- * (its position and width shrink to what is left). Hidden glyphs inside an item stay: text
- * items do not place their characters, so which one is meant cannot be told.
+ * The page's text items without the given glyphs. Each glyph takes out one character: of the
+ * items on its line whose extent holds it, the character of that name standing nearest to it
+ * (an item's characters taken as evenly spread over its width: text items do not place their
+ * characters), so of two draws of the same text the one the glyph belongs to loses it. An item
+ * left without characters is dropped; one that lost its first or last characters shrinks to
+ * what is left.
  */
-export function dropHidden(items: Item[], hidden: readonly HiddenGlyph[]): Item[] {
-  if (hidden.length === 0) return items;
+export function dropGlyphs(items: Item[], glyphs: readonly HiddenGlyph[]): Item[] {
+  if (glyphs.length === 0) return items;
+  const taken = new Map<Item, Map<number, HiddenGlyph>>();
+  const chars = new Map<Item, string[]>();
+  for (const g of glyphs) {
+    const cx = (g.x0 + g.x1) / 2, cy = (g.y0 + g.y1) / 2;
+    let best: { it: Item; c: number; d: number } | null = null;
+    for (const it of items) {
+      if (cx < it.x - 0.5 || cx > it.x + it.w + 0.5 || cy < it.y - DESCENT * it.size || cy > it.y + ASCENT * it.size) continue;
+      const cs = chars.get(it) ?? [...it.str];
+      chars.set(it, cs);
+      const pitch = it.w / Math.max(1, cs.length);
+      for (let c = 0; c < cs.length; c++) {
+        if (cs[c] !== g.char || taken.get(it)?.has(c)) continue;
+        const d = Math.abs(it.x + (c + 0.5) * pitch - cx);
+        if (d <= it.size && (!best || d < best.d)) best = { it, c, d };
+      }
+    }
+    if (!best) continue;
+    const mine = taken.get(best.it) ?? new Map<number, HiddenGlyph>();
+    taken.set(best.it, mine.set(best.c, g));
+  }
   const out: Item[] = [];
   for (const it of items) {
-    const lo = it.y - DESCENT * it.size, hi = it.y + ASCENT * it.size;
-    // Hidden glyphs on this item's line and within its extent, left to right.
-    const mine = hidden
-      .filter((g) => (g.x0 + g.x1) / 2 >= it.x - 0.5 && (g.x0 + g.x1) / 2 <= it.x + it.w + 0.5 && (g.y0 + g.y1) / 2 >= lo && (g.y0 + g.y1) / 2 <= hi)
-      .sort((a, b) => a.x0 - b.x0);
-    if (mine.length === 0) {
+    const gone = taken.get(it);
+    if (!gone) {
       out.push(it);
       continue;
     }
-    const chars = [...it.str];
-    let start = 0, end = chars.length;
-    let left = it.x, right = it.x + it.w;
-    // From the left: hidden glyphs in order, each the item's next non-space character.
-    let k = 0;
-    while (start < end && k < mine.length && Math.abs(mine[k]!.x0 - left) <= it.size * 0.5) {
-      while (start < end && chars[start]!.trim() === '') start++;
-      if (chars[start] !== mine[k]!.char) break;
-      left = mine[k]!.x1;
-      start++;
-      k++;
-    }
-    let j = mine.length - 1;
-    while (end > start && j >= k && Math.abs(mine[j]!.x1 - right) <= it.size * 0.5) {
-      while (end > start && chars[end - 1]!.trim() === '') end--;
-      if (chars[end - 1] !== mine[j]!.char) break;
-      right = mine[j]!.x0;
-      end--;
-      j--;
-    }
-    const rest = chars.slice(start, end).join('');
+    const cs = chars.get(it)!;
+    const kept = cs.map((ch, c) => (gone.has(c) ? '' : ch));
+    const rest = kept.join('');
     if (rest.trim() === '') continue;
-    out.push(start === 0 && end === chars.length ? it : { ...it, str: rest, x: left, w: Math.max(0, right - left) });
+    // The first and last characters left: the item's ends move to the glyphs taken out beside them.
+    const first = kept.findIndex((ch) => ch.trim() !== '');
+    let last = kept.length - 1;
+    while (kept[last]!.trim() === '') last--;
+    const before = [...gone].filter(([c]) => c < first).map(([, g]) => g.x1);
+    const after = [...gone].filter(([c]) => c > last).map(([, g]) => g.x0);
+    const left = before.length ? Math.max(...before) : it.x;
+    const right = after.length ? Math.min(...after) : it.x + it.w;
+    out.push({ ...it, str: rest, x: left, w: Math.max(0, right - left) });
   }
   return out;
 }

@@ -18,7 +18,8 @@ import { controlCharsWarning, warning } from '../../loc.js';
 import { InputError } from '../../model.js';
 import { isGarbage } from '../../text/plausible.js';
 import { PAGE_BUDGET, operators, textItems } from './budget.js';
-import { type FontInfo, type HiddenGlyph, dropHidden, hiddenGlyphs } from './clip.js';
+import { type FontInfo, type HiddenGlyph, dropGlyphs, hiddenGlyphs } from './clip.js';
+import { dropDoubles } from './doubles.js';
 import { rulings } from './geometry.js';
 import { type Matrix, boxOf, invert, multiply } from './matrix.js';
 import { type TurnedItem, turnOf, upright } from './orient.js';
@@ -116,15 +117,25 @@ function fontLookup(page: Awaited<ReturnType<PdfDocument['getPage']>>): (name: s
   return (name) => (objs.has(name) ? (objs.get(name) as FontInfo) : null);
 }
 
+/** The box around glyphs, on the page as shown (points, origin top-left). */
+function boxAround(glyphs: readonly HiddenGlyph[], toPage: Matrix): [number, number, number, number] {
+  const b = boxOf(toPage, Math.min(...glyphs.map((g) => g.x0)), Math.min(...glyphs.map((g) => g.y0)), Math.max(...glyphs.map((g) => g.x1)), Math.max(...glyphs.map((g) => g.y1)));
+  return [b.x0, b.y0, b.x1, b.y1].map((v) => Math.round(v * 10) / 10) as [number, number, number, number];
+}
+
+/** Text drawn twice that whole repeated pieces did not account for: some characters may be doubled. */
+function doubledWarning(n: number, left: number, doubled: readonly HiddenGlyph[], toPage: Matrix): Warning {
+  return warning('page-doubled-text', `page ${n}: text is drawn twice over itself (a faked bold face); ${left} doubled character(s) could not be told apart from the text and may appear twice`, { page: n, page_end: n, bbox: boxAround(doubled, toPage), table: null, row: null, line: null });
+}
+
 /** Text items the page shows: what its clip hides is left out and said (`page-hidden-text`). */
 function shownItems(all: Item[], hidden: readonly HiddenGlyph[], n: number, toPage: Matrix): { items: Item[]; warning: Warning | null } {
   if (hidden.length === 0) return { items: all, warning: null };
-  const items = dropHidden(all, hidden);
+  const items = dropGlyphs(all, hidden);
   const count = (xs: Item[]) => xs.reduce((k, i) => k + i.str.replace(/\s+/g, '').length, 0);
   const left = count(all) - count(items);
   if (left === 0) return { items, warning: null };
-  const b = boxOf(toPage, Math.min(...hidden.map((g) => g.x0)), Math.min(...hidden.map((g) => g.y0)), Math.max(...hidden.map((g) => g.x1)), Math.max(...hidden.map((g) => g.y1)));
-  const bbox = [b.x0, b.y0, b.x1, b.y1].map((v) => Math.round(v * 10) / 10) as [number, number, number, number];
+  const bbox = boxAround(hidden, toPage);
   const sample = hidden.slice(0, 8).map((g) => g.char).join('');
   return {
     items,
@@ -150,25 +161,31 @@ async function layers(doc: PdfDocument): Promise<LayerShown> {
   }
 }
 
-async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages, layerShown: LayerShown): Promise<PageContent & { hiddenText: Warning | null }> {
+async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages, layerShown: LayerShown): Promise<PageContent & { notes: Warning[] }> {
   const page = await doc.getPage(n);
   try {
     const started = Date.now();
     const [texts, ol] = await Promise.all([textItems(page, n, PAGE_BUDGET, started), operators(page, n, PAGE_BUDGET, started)]);
     // The page turned so that its text runs left to right (most pages: as it is).
     const up = upright(texts.map(toItem).filter((i): i is TurnedItem => i != null), rulings(ol.fnArray, ol.argsArray), page.view as PageView);
-    const hidden = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, fontLookup(page), layerShown).map((g) => (up.turn ? { char: g.char, ...boxOf(up.m, g.x0, g.y0, g.x1, g.y1) } : g));
+    const unseen = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, fontLookup(page), layerShown);
+    const turned = (gs: HiddenGlyph[]) => (up.turn ? gs.map((g) => ({ char: g.char, ...boxOf(up.m, g.x0, g.y0, g.x1, g.y1) })) : gs);
     // Boxes in the output are on the page as a viewer shows it (its /Rotate applied).
     const toPage = multiply(page.getViewport({ scale: 1 }).transform as Matrix, invert(up.m));
-    const shown = shownItems(up.items, hidden, n, toPage);
+    // Text drawn twice (a faked bold face) once; text the page hides left out, and said.
+    const once = dropDoubles(up.items);
+    const shown = shownItems(once.items, turned(unseen.hidden), n, toPage);
+    const doubledLeft = unseen.doubled.length - once.chars;
     const reason = ocrReason(mode, shown.items, paints(ol.fnArray, ol.argsArray));
     if (reason) {
       if (reason === 'garbage') ocr.garbled.push(n);
       // The page as drawn (its /Rotate applied) is the frame of the scan's items and boxes.
       const scan = await ocrPdfPage(page, n, ocr);
-      return { ...pageContent(n, scan.items, scan.segments, scan.view), hiddenText: null };
+      return { ...pageContent(n, scan.items, scan.segments, scan.view), notes: [] };
     }
-    return { ...pageContent(n, shown.items, up.segs, up.view, toPage), hiddenText: shown.warning };
+    const notes = shown.warning ? [shown.warning] : [];
+    if (doubledLeft > 0) notes.push(doubledWarning(n, doubledLeft, unseen.doubled, toPage));
+    return { ...pageContent(n, shown.items, up.segs, up.view, toPage), notes };
   } finally {
     page.cleanup();
   }
@@ -180,7 +197,7 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
     if (doc.numPages > opts.maxPages) {
       throw new InputError(`too many pages: ${doc.numPages} (limit ${opts.maxPages})`, 'too-many-pages');
     }
-    const pages: Array<PageContent & { hiddenText: Warning | null }> = [];
+    const pages: Array<PageContent & { notes: Warning[] }> = [];
     const ocr: OcrPages = { pages: [], garbled: [] };
     const layerShown = await layers(doc);
     for (let n = 1; n <= doc.numPages; n++) {
@@ -203,7 +220,7 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
       throw new InputError(`no text found: ${ocr.pages.length} page(s) read by OCR hold no text (a blank or unreadable scan)`, 'no-text-layer');
     }
     if (empty) throw new InputError('no text layer: its pages (scans, or text drawn as outlines) need OCR', 'no-text-layer');
-    const warnings = pages.flatMap((p) => [p.warning, p.hiddenText]).filter((w): w is Warning => w != null);
+    const warnings = pages.flatMap((p) => [p.warning, ...p.notes]).filter((w): w is Warning => w != null);
     if (pages.some((p) => p.controlChars)) warnings.push(controlCharsWarning());
     for (const n of garbled) {
       warnings.push(warning('page-unreadable', `page ${n}: the text layer is glyph garbage (a font without a usable Unicode map); its text was left out`, { page: n, page_end: n, bbox: null, table: null, row: null, line: null }));
