@@ -2,11 +2,14 @@
  * PDF loader on pdfjs-dist: each page's text items and drawn ruling lines become the
  * intermediate model.
  *
+ * - orient.ts turns a page drawn turned so that its text runs left to right; shown.ts keeps
+ *   the text the page shows (clip.ts: not what its clip or layers hide; doubles.ts: text
+ *   drawn twice, once).
  * - page.ts rebuilds a page's tables (from the drawn grid, or from text positions where a
  *   table has no lines) and its lines outside tables; assemble.ts drops running headers,
  *   footers and page numbers and makes the lines paragraphs.
  * - A page without a usable text layer — a scan, a scan under an invisible OCR text layer,
- *   a text layer of glyph garbage — is drawn to a bitmap and read by OCR (../image/) into
+ *   a text layer of glyph garbage, text drawn as outlines — is drawn to a bitmap and read by OCR (../image/) into
  *   the same items and lines, when OCR is on (`ocr`: 'auto' decides per page, 'force' reads
  *   every page so, 'off' never).
  * - Tables running across pages are stitched by the repair stage.
@@ -18,10 +21,9 @@ import { controlCharsWarning, warning } from '../../loc.js';
 import { InputError } from '../../model.js';
 import { isGarbage } from '../../text/plausible.js';
 import { PAGE_BUDGET, operators, textItems } from './budget.js';
-import { type FontInfo, type HiddenGlyph, dropGlyphs, hiddenGlyphs } from './clip.js';
-import { dropDoubles } from './doubles.js';
 import { rulings } from './geometry.js';
-import { type Matrix, boxOf, invert, multiply } from './matrix.js';
+import { type Matrix, invert, multiply } from './matrix.js';
+import { type LayerShown, layers, shownText } from './shown.js';
 import { type TurnedItem, turnOf, upright } from './orient.js';
 import { type PdfDocument, openPdf } from './open.js';
 import { type PageContent, type PageView, pageContent, tooLittleText } from './page.js';
@@ -111,56 +113,6 @@ function ocrReason(mode: OcrMode, items: Item[], p: ReturnType<typeof paints>): 
   return null;
 }
 
-/** The font pdf.js loaded under a name, as far as placing glyphs needs it. */
-function fontLookup(page: Awaited<ReturnType<PdfDocument['getPage']>>): (name: string) => FontInfo | null {
-  const objs = (page as unknown as { commonObjs: { has(id: string): boolean; get(id: string): unknown } }).commonObjs;
-  return (name) => (objs.has(name) ? (objs.get(name) as FontInfo) : null);
-}
-
-/** The box around glyphs, on the page as shown (points, origin top-left). */
-function boxAround(glyphs: readonly HiddenGlyph[], toPage: Matrix): [number, number, number, number] {
-  const b = boxOf(toPage, Math.min(...glyphs.map((g) => g.x0)), Math.min(...glyphs.map((g) => g.y0)), Math.max(...glyphs.map((g) => g.x1)), Math.max(...glyphs.map((g) => g.y1)));
-  return [b.x0, b.y0, b.x1, b.y1].map((v) => Math.round(v * 10) / 10) as [number, number, number, number];
-}
-
-/** Text drawn twice that whole repeated pieces did not account for: some characters may be doubled. */
-function doubledWarning(n: number, left: number, doubled: readonly HiddenGlyph[], toPage: Matrix): Warning {
-  return warning('page-doubled-text', `page ${n}: text is drawn twice over itself (a faked bold face); ${left} doubled character(s) could not be told apart from the text and may appear twice`, { page: n, page_end: n, bbox: boxAround(doubled, toPage), table: null, row: null, line: null });
-}
-
-/** Text items the page shows: what its clip hides is left out and said (`page-hidden-text`). */
-function shownItems(all: Item[], hidden: readonly HiddenGlyph[], n: number, toPage: Matrix): { items: Item[]; warning: Warning | null } {
-  if (hidden.length === 0) return { items: all, warning: null };
-  const items = dropGlyphs(all, hidden);
-  const count = (xs: Item[]) => xs.reduce((k, i) => k + i.str.replace(/\s+/g, '').length, 0);
-  const left = count(all) - count(items);
-  if (left === 0) return { items, warning: null };
-  const bbox = boxAround(hidden, toPage);
-  const sample = hidden.slice(0, 8).map((g) => g.char).join('');
-  return {
-    items,
-    warning: warning('page-hidden-text', `page ${n}: ${left} character(s) in the text layer that the page does not show (cut away by its clip, or in a layer that is off) were left out: ${sample}${hidden.length > 8 ? '…' : ''}`, { page: n, page_end: n, bbox, table: null, row: null, line: null }),
-  };
-}
-
-/** Whether optional content (a layer) is shown, by the document's default configuration. */
-type LayerShown = (props: unknown) => boolean;
-
-async function layers(doc: PdfDocument): Promise<LayerShown> {
-  try {
-    const config = await doc.getOptionalContentConfig();
-    return (props) => {
-      try {
-        return config.isVisible(props as Parameters<typeof config.isVisible>[0]);
-      } catch {
-        return true;
-      }
-    };
-  } catch {
-    return () => true;
-  }
-}
-
 async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages, layerShown: LayerShown): Promise<PageContent & { notes: Warning[] }> {
   const page = await doc.getPage(n);
   try {
@@ -168,14 +120,9 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
     const [texts, ol] = await Promise.all([textItems(page, n, PAGE_BUDGET, started), operators(page, n, PAGE_BUDGET, started)]);
     // The page turned so that its text runs left to right (most pages: as it is).
     const up = upright(texts.map(toItem).filter((i): i is TurnedItem => i != null), rulings(ol.fnArray, ol.argsArray), page.view as PageView);
-    const unseen = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, fontLookup(page), layerShown);
-    const turned = (gs: HiddenGlyph[]) => (up.turn ? gs.map((g) => ({ char: g.char, ...boxOf(up.m, g.x0, g.y0, g.x1, g.y1) })) : gs);
     // Boxes in the output are on the page as a viewer shows it (its /Rotate applied).
     const toPage = multiply(page.getViewport({ scale: 1 }).transform as Matrix, invert(up.m));
-    // Text drawn twice (a faked bold face) once; text the page hides left out, and said.
-    const once = dropDoubles(up.items);
-    const shown = shownItems(once.items, turned(unseen.hidden), n, toPage);
-    const doubledLeft = unseen.doubled.length - once.chars;
+    const shown = shownText(page, ol, up, n, toPage, layerShown);
     const reason = ocrReason(mode, shown.items, paints(ol.fnArray, ol.argsArray));
     if (reason) {
       if (reason === 'garbage') ocr.garbled.push(n);
@@ -183,9 +130,7 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
       const scan = await ocrPdfPage(page, n, ocr);
       return { ...pageContent(n, scan.items, scan.segments, scan.view), notes: [] };
     }
-    const notes = shown.warning ? [shown.warning] : [];
-    if (doubledLeft > 0) notes.push(doubledWarning(n, doubledLeft, unseen.doubled, toPage));
-    return { ...pageContent(n, shown.items, up.segs, up.view, toPage), notes };
+    return { ...pageContent(n, shown.items, up.segs, up.view, toPage), notes: shown.notes };
   } finally {
     page.cleanup();
   }
