@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPdf } from '../src/loaders/pdf/index.js';
 import { hiddenGlyphs } from '../src/loaders/pdf/clip.js';
+import { fontLookup } from '../src/loaders/pdf/shown.js';
 import { openPdf } from '../src/loaders/pdf/open.js';
 import { drawPage } from '../src/loaders/pdf/draw.js';
 import type { DocModel } from '../src/model.js';
@@ -141,8 +142,7 @@ describe('a browser-printed page (Chromium)', () => {
       for (let n = 1; n <= doc.numPages; n++) {
         const page = await doc.getPage(n);
         const ol = await page.getOperatorList();
-        const objs = (page as unknown as { commonObjs: { has(id: string): boolean; get(id: string): unknown } }).commonObjs;
-        const { hidden } = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, (name) => (objs.has(name) ? (objs.get(name) as object) : null));
+        const { hidden } = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, fontLookup(page));
         if (hidden.length === 0) continue;
         const scale = 4;
         const canvas = await drawPage(page, scale);

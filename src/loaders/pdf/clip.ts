@@ -25,14 +25,14 @@ import { type Box, IDENTITY, type Matrix, boxOf, multiply } from './matrix.js';
 import type { Item } from './text.js';
 
 /** A glyph of the text layer, in page space. */
-export interface HiddenGlyph extends Box {
+export interface PlacedGlyph extends Box {
   char: string;
 }
 
 /** Glyphs the page does not show, and glyphs drawn again over the same character. */
 export interface UnseenGlyphs {
-  hidden: HiddenGlyph[];
-  doubled: HiddenGlyph[];
+  hidden: PlacedGlyph[];
+  doubled: PlacedGlyph[];
 }
 
 /** How near a second draw of a character must stand to the first to be a double, in font sizes. */
@@ -94,8 +94,8 @@ export function hiddenGlyphs(
   fontOf: (name: string) => FontInfo | null,
   layerShown: (props: unknown) => boolean = () => true,
 ): UnseenGlyphs {
-  const hidden: HiddenGlyph[] = [];
-  const doubled: HiddenGlyph[] = [];
+  const hidden: PlacedGlyph[] = [];
+  const doubled: PlacedGlyph[] = [];
   // Glyphs shown so far, by character: where their boxes' centres are and how big they are.
   const drawn = new Map<string, Array<{ cx: number; cy: number; size: number }>>();
   let st: State = { ctm: IDENTITY, clip: { x0: view[0]!, y0: view[1]!, x1: view[2]!, y1: view[3]! } };
@@ -263,9 +263,9 @@ export function hiddenGlyphs(
  * left without characters is dropped; one that lost its first or last characters shrinks to
  * what is left.
  */
-export function dropGlyphs(items: Item[], glyphs: readonly HiddenGlyph[]): Item[] {
+export function dropGlyphs(items: Item[], glyphs: readonly PlacedGlyph[]): Item[] {
   if (glyphs.length === 0) return items;
-  const taken = new Map<Item, Map<number, HiddenGlyph>>();
+  const taken = new Map<Item, Map<number, PlacedGlyph>>();
   const chars = new Map<Item, string[]>();
   for (const g of glyphs) {
     const cx = (g.x0 + g.x1) / 2, cy = (g.y0 + g.y1) / 2;
@@ -282,7 +282,7 @@ export function dropGlyphs(items: Item[], glyphs: readonly HiddenGlyph[]): Item[
       }
     }
     if (!best) continue;
-    const mine = taken.get(best.it) ?? new Map<number, HiddenGlyph>();
+    const mine = taken.get(best.it) ?? new Map<number, PlacedGlyph>();
     taken.set(best.it, mine.set(best.c, g));
   }
   const out: Item[] = [];

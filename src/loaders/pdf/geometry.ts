@@ -24,7 +24,8 @@ const AXIS_EPS = 1;
 const STROKES = new Set<number>([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
 const FILLS = new Set<number>([OPS.fill, OPS.eoFill]);
 
-function segmentOf(x1: number, y1: number, x2: number, y2: number): Segment | null {
+/** The segment from (x1, y1) to (x2, y2), or null when it is neither horizontal nor vertical (or too short). */
+export function segmentOf(x1: number, y1: number, x2: number, y2: number): Segment | null {
   if (Math.abs(y1 - y2) <= AXIS_EPS && Math.abs(x1 - x2) > AXIS_EPS) {
     return { dir: 'h', pos: (y1 + y2) / 2, a: Math.min(x1, x2), b: Math.max(x1, x2) };
   }
@@ -70,6 +71,24 @@ function rectOf(pts: Array<[number, number]>): { x0: number; y0: number; x1: num
   // Every point on the bounding box's corners: an axis-aligned rectangle.
   const onCorner = pts.every(([x, y]) => (Math.abs(x - x0) < 0.5 || Math.abs(x - x1) < 0.5) && (Math.abs(y - y0) < 0.5 || Math.abs(y - y1) < 0.5));
   return onCorner ? { x0, y0, x1, y1 } : null;
+}
+
+/** Paint operators that fill a path, alone or with a stroke. */
+const FILLING = new Set<number>([...FILLS, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
+
+/**
+ * How many filled paths with curves a page draws (counting stops at `cap`): glyphs drawn as
+ * outlines where a producer turned text into paths; table rules and boxes are straight.
+ */
+export function curvedFills(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, cap: number): number {
+  let n = 0;
+  for (let i = 0; i < fnArray.length && n < cap; i++) {
+    if (fnArray[i] !== OPS.constructPath) continue;
+    const args = argsArray[i] as unknown[] | null;
+    const data = (args?.[1] as ArrayLike<number>[] | undefined)?.[0];
+    if (data && FILLING.has(args?.[0] as number) && polylines(data, IDENTITY).some((p) => p.curved)) n++;
+  }
+  return n;
 }
 
 /** Ruling segments drawn on a page, from pdf.js's `getOperatorList()` result. */

@@ -21,7 +21,7 @@ import { controlCharsWarning, warning } from '../../loc.js';
 import { InputError } from '../../model.js';
 import { isGarbage } from '../../text/plausible.js';
 import { PAGE_BUDGET, operators, textItems } from './budget.js';
-import { rulings } from './geometry.js';
+import { curvedFills, rulings } from './geometry.js';
 import { type Matrix, invert, multiply } from './matrix.js';
 import { type LayerShown, layers, shownText } from './shown.js';
 import { type TurnedItem, turnOf, upright } from './orient.js';
@@ -47,16 +47,11 @@ function toItem(raw: unknown): TurnedItem | null {
 const IMAGE_OPS = new Set<number>([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat, OPS.paintImageMaskXObjectGroup, OPS.paintInlineImageXObjectGroup, OPS.paintImageMaskXObjectRepeat]);
 const SHOW_OPS = new Set<number>([OPS.showText, OPS.showSpacedText, OPS.nextLineShowText, OPS.nextLineSetSpacingShowText]);
 
-/**
- * What a page paints: images, text drawn visibly or invisibly (render mode 3, an OCR layer),
- * and filled shapes with curves — glyphs drawn as outlines when a producer turned text into
- * paths (table rules and boxes are straight).
- */
-function paints(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>): { image: boolean; visibleText: number; hiddenText: number; curvedFills: number } {
+/** What a page paints: images, and text drawn visibly or invisibly (render mode 3, an OCR layer). */
+function paints(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>): { image: boolean; visibleText: number; hiddenText: number } {
   let image = false;
   let visibleText = 0;
   let hiddenText = 0;
-  let curvedFills = 0;
   let mode = 0;
   const stack: number[] = [];
   for (let i = 0; i < fnArray.length; i++) {
@@ -68,26 +63,9 @@ function paints(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>): { im
     else if (SHOW_OPS.has(fn)) {
       if (mode === 3 || mode === 7) hiddenText++;
       else visibleText++;
-    } else if (fn === OPS.constructPath) {
-      const args = argsArray[i] as unknown[] | null;
-      if (FILL_OPS.has(args?.[0] as number) && hasCurve((args?.[1] as ArrayLike<number>[] | undefined)?.[0])) curvedFills++;
     }
   }
-  return { image, visibleText, hiddenText, curvedFills };
-}
-
-const FILL_OPS = new Set<number>([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
-
-/** Whether pdf.js path data (DrawOPS: 0 moveTo, 1 lineTo, 2 curveTo, 3 quadraticCurveTo, 4 closePath) holds a curve. */
-function hasCurve(data: ArrayLike<number> | undefined): boolean {
-  if (!data) return false;
-  for (let i = 0; i < data.length; ) {
-    const op = data[i++];
-    if (op === 2 || op === 3) return true;
-    if (op === 0 || op === 1) i += 2;
-    else if (op !== 4) return false;
-  }
-  return false;
+  return { image, visibleText, hiddenText };
 }
 
 /** Curved filled shapes on a text-less page from which it is taken as text drawn as outlines. */
@@ -97,7 +75,7 @@ const MIN_OUTLINE_GLYPHS = 40;
 const MIN_PAGE_CHARS = 8;
 
 /** Why a page is read by OCR, or null when its text layer is used. */
-function ocrReason(mode: OcrMode, items: Item[], p: ReturnType<typeof paints>): 'forced' | 'no-text' | 'outlines' | 'hidden-text' | 'garbage' | null {
+function ocrReason(mode: OcrMode, items: Item[], p: ReturnType<typeof paints>, curved: () => number): 'forced' | 'no-text' | 'outlines' | 'hidden-text' | 'garbage' | null {
   if (mode === 'off') return null;
   if (mode === 'force') return 'forced';
   const text = items.map((i) => i.str).join('');
@@ -105,7 +83,7 @@ function ocrReason(mode: OcrMode, items: Item[], p: ReturnType<typeof paints>): 
   // shapes on the page: they are read from the drawing.
   if (isGarbage(text)) return 'garbage';
   // Text turned into paths (a print workflow's "outline fonts"): read from the drawing.
-  if (!p.image) return p.curvedFills >= MIN_OUTLINE_GLYPHS && text.replace(/\s+/g, '').length < MIN_PAGE_CHARS ? 'outlines' : null;
+  if (!p.image) return text.replace(/\s+/g, '').length < MIN_PAGE_CHARS && curved() >= MIN_OUTLINE_GLYPHS ? 'outlines' : null;
   if (text.replace(/\s+/g, '').length < MIN_PAGE_CHARS) return 'no-text';
   // An OCR'd scan: the text is an invisible layer over the image; its positions and words are
   // another engine's guess, and jixiao reads the image itself (README, "OCR").
@@ -123,7 +101,7 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
     // Boxes in the output are on the page as a viewer shows it (its /Rotate applied).
     const toPage = multiply(page.getViewport({ scale: 1 }).transform as Matrix, invert(up.m));
     const shown = shownText(page, ol, up, n, toPage, layerShown);
-    const reason = ocrReason(mode, shown.items, paints(ol.fnArray, ol.argsArray));
+    const reason = ocrReason(mode, shown.items, paints(ol.fnArray, ol.argsArray), () => curvedFills(ol.fnArray, ol.argsArray, MIN_OUTLINE_GLYPHS));
     if (reason) {
       if (reason === 'garbage') ocr.garbled.push(n);
       // The page as drawn (its /Rotate applied) is the frame of the scan's items and boxes.

@@ -9,7 +9,7 @@
  * ruling segments and page box alike, so that most of its text runs left to right; a page
  * whose text already does is left as it is (whatever its /Rotate says).
  */
-import type { Segment } from './geometry.js';
+import { type Segment, segmentOf } from './geometry.js';
 import { type Matrix, apply, boxOf, multiply } from './matrix.js';
 import type { PageView } from './page.js';
 import type { Item } from './text.js';
@@ -40,12 +40,11 @@ const TURNS: Matrix[] = [
   [0, 1, -1, 0, 0, 0], // text running downwards turned anticlockwise
 ];
 
-function turnSegment(m: Matrix, s: Segment): Segment {
+/** A segment turned by quarter turns: still horizontal or vertical. */
+function turnSegment(m: Matrix, s: Segment): Segment | null {
   const [x1, y1] = s.dir === 'h' ? apply(m, s.a, s.pos) : apply(m, s.pos, s.a);
   const [x2, y2] = s.dir === 'h' ? apply(m, s.b, s.pos) : apply(m, s.pos, s.b);
-  return Math.abs(y1 - y2) < Math.abs(x1 - x2)
-    ? { dir: 'h', pos: (y1 + y2) / 2, a: Math.min(x1, x2), b: Math.max(x1, x2) }
-    : { dir: 'v', pos: (x1 + x2) / 2, a: Math.min(y1, y2), b: Math.max(y1, y2) };
+  return segmentOf(x1, y1, x2, y2);
 }
 
 /**
@@ -64,7 +63,7 @@ export function upright(items: readonly TurnedItem[], segs: Segment[], view: Pag
       const [x, y] = apply(m, item.x, item.y);
       return { ...item, x, y };
     }),
-    segs: segs.map((s) => turnSegment(m, s)),
+    segs: segs.flatMap((s) => turnSegment(m, s) ?? []),
     view: [0, 0, b.x1 - b.x0, b.y1 - b.y0],
     turn,
     m,

@@ -5,33 +5,32 @@
  */
 import type { Warning } from '../../schema.js';
 import { warning } from '../../loc.js';
-import { type FontInfo, type HiddenGlyph, dropGlyphs, hiddenGlyphs } from './clip.js';
+import { type FontInfo, type PlacedGlyph, dropGlyphs, hiddenGlyphs } from './clip.js';
 import { dropDoubles } from './doubles.js';
 import { type Matrix, boxOf } from './matrix.js';
+import type { PdfPage } from './draw.js';
 import type { PdfDocument } from './open.js';
 import type { Item } from './text.js';
 
-type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
-
 /** The font pdf.js loaded under a name, as far as placing glyphs needs it. */
-function fontLookup(page: PdfPage): (name: string) => FontInfo | null {
+export function fontLookup(page: PdfPage): (name: string) => FontInfo | null {
   const objs = (page as unknown as { commonObjs: { has(id: string): boolean; get(id: string): unknown } }).commonObjs;
   return (name) => (objs.has(name) ? (objs.get(name) as FontInfo) : null);
 }
 
 /** The box around glyphs, on the page as shown (points, origin top-left). */
-function boxAround(glyphs: readonly HiddenGlyph[], toPage: Matrix): [number, number, number, number] {
+function boxAround(glyphs: readonly PlacedGlyph[], toPage: Matrix): [number, number, number, number] {
   const b = boxOf(toPage, Math.min(...glyphs.map((g) => g.x0)), Math.min(...glyphs.map((g) => g.y0)), Math.max(...glyphs.map((g) => g.x1)), Math.max(...glyphs.map((g) => g.y1)));
   return [b.x0, b.y0, b.x1, b.y1].map((v) => Math.round(v * 10) / 10) as [number, number, number, number];
 }
 
 /** Text drawn twice that whole repeated pieces did not account for: some characters may be doubled. */
-function doubledWarning(n: number, left: number, doubled: readonly HiddenGlyph[], toPage: Matrix): Warning {
+function doubledWarning(n: number, left: number, doubled: readonly PlacedGlyph[], toPage: Matrix): Warning {
   return warning('page-doubled-text', `page ${n}: text is drawn twice over itself (a faked bold face); ${left} doubled character(s) could not be told apart from the text and may appear twice`, { page: n, page_end: n, bbox: boxAround(doubled, toPage), table: null, row: null, line: null });
 }
 
 /** Text items the page shows: what its clip hides is left out and said (`page-hidden-text`). */
-function shownItems(all: Item[], hidden: readonly HiddenGlyph[], n: number, toPage: Matrix): { items: Item[]; warning: Warning | null } {
+function shownItems(all: Item[], hidden: readonly PlacedGlyph[], n: number, toPage: Matrix): { items: Item[]; warning: Warning | null } {
   if (hidden.length === 0) return { items: all, warning: null };
   const items = dropGlyphs(all, hidden);
   const count = (xs: Item[]) => xs.reduce((k, i) => k + i.str.replace(/\s+/g, '').length, 0);
@@ -76,7 +75,7 @@ export function shownText(
   layerShown: LayerShown,
 ): { items: Item[]; notes: Warning[] } {
   const unseen = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, fontLookup(page), layerShown);
-  const turned = (gs: HiddenGlyph[]) => (up.turn ? gs.map((g) => ({ char: g.char, ...boxOf(up.m, g.x0, g.y0, g.x1, g.y1) })) : gs);
+  const turned = (gs: PlacedGlyph[]) => (up.turn ? gs.map((g) => ({ char: g.char, ...boxOf(up.m, g.x0, g.y0, g.x1, g.y1) })) : gs);
   const once = dropDoubles(up.items);
   const shown = shownItems(once.items, turned(unseen.hidden), n, toPage);
   const notes = shown.warning ? [shown.warning] : [];
