@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../src/version.js';
-import { WARNING_CODES } from '../src/loc.js';
+import { WARNING_CODES } from '../src/diagnostics.js';
 import { ROOT } from './helpers.js';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), ...args], { encoding: 'utf8' });

@@ -15,12 +15,12 @@ import { ocrPagesOf, timeLimitOf } from '../src/batch/limits.js';
 import { InputError } from '../src/model.js';
 import type { BudgetDocument } from '../src/schema.js';
 import { scoreDocument } from '../src/eval/score.js';
-import { skewOf } from '../src/loaders/image/deskew.js';
-import { textPieces } from '../src/loaders/image/layout.js';
-import { type Gray, binarize, despeckle, rotate } from '../src/loaders/image/raster.js';
-import { confusions } from '../src/loaders/image/recognize.js';
-import { findRules } from '../src/loaders/image/rules.js';
-import { OCR_LOW_CONFIDENCE } from '../src/loc.js';
+import { skewOf } from '../src/ocr/deskew.js';
+import { textPieces } from '../src/ocr/pieces.js';
+import { type Gray, binarize, despeckle, rotate } from '../src/ocr/raster.js';
+import { confusions } from '../src/ocr/recognize.js';
+import { findRules } from '../src/ocr/rules.js';
+import { OCR_LOW_CONFIDENCE } from '../src/diagnostics.js';
 import { CORPUS, FIXTURES, requireShared } from './helpers.js';
 
 const SCANS = path.join(FIXTURES, 'scans');

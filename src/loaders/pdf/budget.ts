@@ -12,7 +12,7 @@
  * Budget performance texts stay far below these limits: the richest page of the corpus, its
  * producer renditions and scans draws 3,447 operators and 925 text items, read in 235 ms.
  */
-import { InputError } from '../../model.js';
+import { InputError } from '../../errors.js';
 
 /** Drawing operators a page may have (about 150 × the richest real page). */
 export const MAX_PAGE_OPS = 500_000;

@@ -21,8 +21,8 @@
  * taken out of the text items (`dropGlyphs`).
  */
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { type Box, IDENTITY, type Matrix, boxOf, multiply } from './matrix.js';
-import type { Item } from './text.js';
+import { type Box, IDENTITY, type Matrix, boxOf, multiply } from '../../layout/matrix.js';
+import type { Item } from '../../layout/text.js';
 
 /** A glyph of the text layer, in page space. */
 export interface PlacedGlyph extends Box {

@@ -1,9 +1,11 @@
 /**
- * A PDF page drawn to a grey bitmap for OCR (../pdf/draw.ts). Whatever the page paints — a scanner's image, several strips,
- * an image under an invisible text layer — ends up in one bitmap at the chosen resolution.
+ * A PDF page drawn to a grey bitmap for OCR (draw.ts) and read by the OCR engine (../../ocr/).
+ * Whatever the page paints — a scanner's image, several strips, an image under an invisible
+ * text layer, text drawn as outlines — ends up in one bitmap at the chosen resolution.
  */
-import { type PdfPage, drawPage } from '../pdf/draw.js';
-import type { Gray } from './raster.js';
+import { type PdfPage, drawPage } from './draw.js';
+import type { PageView } from '../../layout/index.js';
+import { type Gray, OCR_DPI, type ScanPage, readScan, requireOcr } from '../../ocr/index.js';
 
 /** Largest bitmap drawn for one page (pixels): a huge page box is drawn at a lower resolution. */
 const MAX_PIXELS = 24_000_000;
@@ -24,4 +26,12 @@ export async function renderGray(page: PdfPage, dpi: number): Promise<Rendered> 
   const data = new Uint8Array(canvas.width * canvas.height);
   for (let i = 0, j = 0; j < data.length; i += 4, j++) data[j] = (rgba[i]! * 299 + rgba[i + 1]! * 587 + rgba[i + 2]! * 114) / 1000;
   return { gray: { width: canvas.width, height: canvas.height, data }, dpi: scale * 72 };
+}
+
+/** A PDF page drawn at the OCR resolution and read by the OCR engine: its items and segments, in the drawn page's frame. */
+export async function ocrPage(page: PdfPage): Promise<ScanPage & { view: PageView }> {
+  await requireOcr();
+  const { gray, dpi } = await renderGray(page, OCR_DPI);
+  const view: PageView = [0, 0, (gray.width * 72) / dpi, (gray.height * 72) / dpi];
+  return { ...(await readScan(gray, dpi, view[3])), view };
 }

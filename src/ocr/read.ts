@@ -7,10 +7,10 @@
  *   grey bitmap → ink mask → skew measured and turned back → rules found and cleared →
  *   text pieces (XY cut) → each piece recognised → items and segments in points
  */
-import type { Segment } from '../pdf/geometry.js';
-import type { Item } from '../pdf/text.js';
+import type { Segment } from '../layout/segments.js';
+import type { Item } from '../layout/text.js';
 import { skewOf } from './deskew.js';
-import { type Piece, textPieces } from './layout.js';
+import { type Piece, textPieces } from './pieces.js';
 import { type Gray, binarize, crop, despeckle, otsu, rotate } from './raster.js';
 import { type Recognized, recognize } from './recognize.js';
 import { alignRules, findRules } from './rules.js';
