@@ -1,12 +1,14 @@
 /**
- * The batch's parts that need no worker process, each alone: the manifest entry shared by a
- * local run and the cluster, and the per-document JSON it names.
+ * The batch's parts that need no worker process, each alone: the resume policy (which inputs a
+ * re-run extracts, skips or counts failed again, and the words of --dry-run), the manifest entry
+ * shared by a local run and the cluster, and the per-document JSON it names.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Manifest, type ManifestEntry, manifestEntry } from '../src/batch/manifest.js';
+import { planOf, resumeOf } from '../src/batch/resume.js';
 import { VERSION } from '../src/version.js';
 import { documentOutput } from '../src/writers/document.js';
 import './helpers.js';
@@ -29,6 +31,71 @@ async function manifestOf(...entries: ManifestEntry[]): Promise<Manifest> {
   // Read back as a re-run reads it.
   return Manifest.read(file);
 }
+
+const keep = { force: false, retryFailed: false };
+
+describe('resume policy', () => {
+  it('extracts an input the manifest has never seen', async () => {
+    const r = resumeOf(await manifestOf(done(B, SHA_B)), A, SHA_A, keep);
+    expect(r).toEqual({ action: 'extract', why: 'new' });
+    expect(planOf(A, r)).toEqual({ path: A, action: 'extract', reason: 'new' });
+  });
+
+  it('leaves an input done with the same bytes by this version unchanged', async () => {
+    const m = await manifestOf(done(A, SHA_A));
+    const r = resumeOf(m, A, SHA_A, keep);
+    expect(r).toEqual({ action: 'unchanged', entry: m.get(A) });
+    expect(planOf(A, r)).toMatchObject({ action: 'skip', reason: 'unchanged' });
+  });
+
+  it('redoes an input whose bytes changed, or that another extractor version did', async () => {
+    const m = await manifestOf(done(A, SHA_A));
+    expect(resumeOf(m, A, SHA_B, keep)).toEqual({ action: 'extract', why: 'changed' });
+    expect(planOf(A, resumeOf(m, A, SHA_B, keep)).reason).toBe('changed');
+    const older = await manifestOf({ ...done(A, SHA_A), version: '0.0.1' });
+    expect(resumeOf(older, A, SHA_A, keep)).toEqual({ action: 'extract', why: 'new-version' });
+    expect(planOf(A, resumeOf(older, A, SHA_A, keep)).reason).toBe('new extractor version');
+    // The version asked about is the one compared.
+    expect(resumeOf(m, A, SHA_A, keep, '9.9.9')).toEqual({ action: 'extract', why: 'new-version' });
+  });
+
+  it('counts an input failed before with the same bytes as failed again, unless asked to retry', async () => {
+    const m = await manifestOf(failed(A, SHA_A, 'too-complex'));
+    const r = resumeOf(m, A, SHA_A, keep);
+    expect(r).toEqual({ action: 'failed-before', entry: m.get(A) });
+    expect(planOf(A, r)).toEqual({ path: A, action: 'skip', reason: 'failed before: too-complex (--retry-failed tries again)' });
+    const retry = resumeOf(m, A, SHA_A, { force: false, retryFailed: true });
+    expect(retry).toEqual({ action: 'extract', why: 'failed-before' });
+    expect(planOf(A, retry).reason).toBe('failed before, --retry-failed');
+    // Changed bytes are tried whatever the earlier failure.
+    expect(resumeOf(m, A, SHA_B, keep).action).toBe('extract');
+  });
+
+  it('takes the document of the same bytes done under another path (a moved file)', async () => {
+    const m = await manifestOf(done(B, SHA_A));
+    const r = resumeOf(m, A, SHA_A, keep);
+    expect(r).toEqual({ action: 'same-content', entry: m.get(B) });
+    expect(planOf(A, r)).toEqual({ path: A, action: 'skip', reason: `same content as ${B}` });
+    // Not when that path's latest entry is a failure, nor once it is forgotten (pruned).
+    expect(resumeOf(await manifestOf(done(B, SHA_A), failed(B, SHA_A)), A, SHA_A, keep).action).toBe('extract');
+    m.forget(B);
+    expect(resumeOf(m, A, SHA_A, keep)).toEqual({ action: 'extract', why: 'new' });
+  });
+
+  it('reads the latest entry of a path: a failure redone successfully is unchanged', async () => {
+    const m = await manifestOf(failed(A, SHA_A), done(A, SHA_A));
+    expect(resumeOf(m, A, SHA_A, keep).action).toBe('unchanged');
+  });
+
+  it('extracts everything when forced', async () => {
+    const m = await manifestOf(done(A, SHA_A), failed(B, SHA_B));
+    for (const [file, sha] of [[A, SHA_A], [B, SHA_B], [A, SHA_B]] as const) {
+      const r = resumeOf(m, file, sha, { force: true, retryFailed: false });
+      expect(r).toEqual({ action: 'extract', why: 'forced' });
+      expect(planOf(file, r).reason).toBe('--force');
+    }
+  });
+});
 
 describe('manifest entry', () => {
   it('records a document written, at this version', () => {
