@@ -3,15 +3,17 @@
  * re-run extracts, skips or counts failed again, and the words of --dry-run), the manifest entry
  * shared by a local run and the cluster, and the per-document JSON it names.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { claimOutput } from '../src/batch/folder.js';
 import { Manifest, type ManifestEntry, manifestEntry } from '../src/batch/manifest.js';
 import { planOf, resumeOf } from '../src/batch/resume.js';
+import { extractFile } from '../src/index.js';
 import { VERSION } from '../src/version.js';
-import { documentOutput } from '../src/writers/document.js';
-import './helpers.js';
+import { documentOutput, writeDocument } from '../src/writers/document.js';
+import { ROOT } from './helpers.js';
 
 const A = '/in/a.pdf';
 const B = '/in/moved/b.pdf';
@@ -127,5 +129,16 @@ describe('manifest entry', () => {
     const m = await manifestOf(done(A, SHA_A), { ...done(B, SHA_B), output: '../elsewhere.json' });
     expect(m.get(A)?.output).toBe(documentOutput(SHA_A.slice(0, 16)));
     expect(m.get(B)).toBeUndefined();
+  });
+
+  it('holds the facts of the per-document JSON written for a real document', async () => {
+    const record = await extractFile(path.join(ROOT, 'samples', 'laoting-park-2023.txt'));
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'jixiao-doc-')), 'out');
+    await claimOutput(out);
+    const written = await writeDocument(out, record);
+    expect(written).toEqual({ doc_id: record.doc_id, output: documentOutput(record.doc_id), pages: record.source.pages, warnings: record.warnings.length });
+    expect(JSON.parse(readFileSync(path.join(out, written.output), 'utf8'))).toEqual(record);
+    const entry = manifestEntry('/in/laoting.txt', 'c'.repeat(64), { status: 'done', ...written }, 7);
+    expect(entry).toMatchObject({ doc_id: record.doc_id, output: written.output, pages: record.source.pages, warnings: record.warnings.length });
   });
 });

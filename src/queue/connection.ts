@@ -5,6 +5,7 @@
  */
 import type { OcrMode } from '../options.js';
 import type { ConnectionOptions } from 'bullmq';
+import type { DocumentFacts } from '../writers/document.js';
 
 export function connectionOf(url: string): ConnectionOptions {
   let u: URL;
@@ -50,11 +51,7 @@ export interface JobData {
   ocr: OcrMode;
 }
 
-/** What a finished job returns: its manifest entry's facts. */
-export interface JobResult {
-  doc_id: string;
-  output: string;
-  pages: number | null;
-  warnings: number;
+/** What a finished job returns: its document's facts for the manifest entry, and the time it took. */
+export interface JobResult extends DocumentFacts {
   ms: number;
 }

@@ -8,12 +8,11 @@
  * is retried up to the job's attempts.
  */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { fsPath } from '../fsname.js';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { sha256 } from '../hash.js';
-import { createPool, extractIn } from '../batch/run.js';
-import { writeFileAtomic } from '../writers/atomic.js';
+import { createPool, extractIn } from '../batch/pool.js';
+import { writeDocument } from '../writers/document.js';
 import { type JobData, type JobResult, connectionOf } from './connection.js';
 
 export interface QueueWorkerOptions {
@@ -55,12 +54,11 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(
         memoryMb: opts.memoryMb,
       });
       if (!result.ok) {
-        const message = `${result.kind}: ${result.reason}`;
-        throw RETRYABLE.has(result.kind) ? new Error(message) : new UnrecoverableError(message);
+        const message = `${result.error.kind}: ${result.error.reason}`;
+        throw RETRYABLE.has(result.error.kind) ? new Error(message) : new UnrecoverableError(message);
       }
-      const output = path.join('docs', `${result.record.doc_id}.json`);
-      await writeFileAtomic(path.join(d.outDir, output), `${JSON.stringify(result.record, null, 2)}\n`);
-      return { doc_id: result.record.doc_id, output, pages: result.record.source.pages, warnings: result.record.warnings.length, ms: Date.now() - t0 };
+      const facts = await writeDocument(d.outDir, result.record);
+      return { ...facts, ms: Date.now() - t0 };
     },
     {
       connection: connectionOf(opts.url),
