@@ -1,16 +1,19 @@
 /**
  * The batch's parts that need no worker process, each alone: the resume policy (which inputs a
  * re-run extracts, skips or counts failed again, and the words of --dry-run), the manifest entry
- * shared by a local run and the cluster, and the per-document JSON it names.
+ * shared by a local run and the cluster, the per-document JSON it names, and the queue's failure
+ * as BullMQ carries it.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { claimOutput } from '../src/batch/folder.js';
 import { Manifest, type ManifestEntry, manifestEntry } from '../src/batch/manifest.js';
 import { planOf, resumeOf } from '../src/batch/resume.js';
 import { extractFile } from '../src/index.js';
+import { failureOfJob, jobError } from '../src/queue/connection.js';
 import { VERSION } from '../src/version.js';
 import { documentOutput, writeDocument } from '../src/writers/document.js';
 import { ROOT } from './helpers.js';
@@ -140,5 +143,30 @@ describe('manifest entry', () => {
     expect(JSON.parse(readFileSync(path.join(out, written.output), 'utf8'))).toEqual(record);
     const entry = manifestEntry('/in/laoting.txt', 'c'.repeat(64), { status: 'done', ...written }, 7);
     expect(entry).toMatchObject({ doc_id: record.doc_id, output: written.output, pages: record.source.pages, warnings: record.warnings.length });
+  });
+});
+
+describe('queue job failure', () => {
+  it('carries kind and reason whole through the message BullMQ keeps', () => {
+    for (const failure of [
+      { kind: 'timeout', reason: 'took longer than 1s (per-file time limit)' },
+      { kind: 'not-budget-text', reason: 'reason: with a colon\nand a second line' },
+    ]) {
+      expect(failureOfJob(jobError(failure, false).message)).toEqual(failure);
+      expect(failureOfJob(jobError(failure, true).message)).toEqual(failure);
+    }
+  });
+
+  it('fails at once only when final (BullMQ retries other errors)', () => {
+    expect(jobError({ kind: 'unreadable', reason: 'x' }, true)).toBeInstanceOf(UnrecoverableError);
+    expect(jobError({ kind: 'timeout', reason: 'x' }, false)).not.toBeInstanceOf(UnrecoverableError);
+  });
+
+  it('reads a failure BullMQ gave itself as internal, with its message', () => {
+    expect(failureOfJob('job stalled more than allowable limit')).toEqual({ kind: 'internal', reason: 'job stalled more than allowable limit' });
+    expect(failureOfJob(undefined)).toEqual({ kind: 'internal', reason: 'worker failed' });
+    expect(failureOfJob('{"kind":1}')).toEqual({ kind: 'internal', reason: '{"kind":1}' });
+    // A kind outside the registry (src/errors.ts) is not taken on trust.
+    expect(failureOfJob('{"kind":"gremlins","reason":"x"}')).toEqual({ kind: 'internal', reason: '{"kind":"gremlins","reason":"x"}' });
   });
 });

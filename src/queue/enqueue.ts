@@ -15,7 +15,7 @@ import { fsPath, readablePath } from '../fsname.js';
 import { discoverInputs } from '../batch/inputs.js';
 import { type Failure, Manifest, manifestEntry } from '../batch/manifest.js';
 import { documentsOf, writeOutputs } from '../batch/rebuild.js';
-import { type JobData, type JobResult, connectionOf } from './connection.js';
+import { type JobData, type JobResult, connectionOf, failureOfJob } from './connection.js';
 
 export interface QueueOptions {
   url: string;
@@ -52,12 +52,6 @@ interface Queued {
   file: string;
   id: string | null;
   error?: Failure;
-}
-
-/** "kind: reason" of a failed job → its parts (BullMQ keeps the message). */
-function failure(reason: string | undefined): Failure {
-  const m = /^([a-z-]+): ([\s\S]*)$/.exec(reason ?? '');
-  return m ? { kind: m[1]!, reason: m[2]! } : { kind: 'internal', reason: reason || 'worker failed' };
 }
 
 export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promise<BatchSummary> {
@@ -260,7 +254,7 @@ async function rebuild(
         counts.done++;
         counts.pages += r.pages ?? 0;
       } else {
-        await manifest.record(manifestEntry(file, id ?? '', { status: 'failed', error: error ?? failure(job?.failedReason) }, 0, at));
+        await manifest.record(manifestEntry(file, id ?? '', { status: 'failed', error: error ?? failureOfJob(job?.failedReason) }, 0, at));
         counts.failed++;
       }
     }

@@ -9,11 +9,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fsPath } from '../fsname.js';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
+import type { ErrorKind } from '../errors.js';
 import { sha256 } from '../hash.js';
 import { createPool, extractIn } from '../batch/pool.js';
 import { writeDocument } from '../writers/document.js';
-import { type JobData, type JobResult, connectionOf } from './connection.js';
+import { type JobData, type JobResult, connectionOf, failureOfJob, jobError } from './connection.js';
 
 export interface QueueWorkerOptions {
   url: string;
@@ -28,7 +29,7 @@ export interface QueueWorkerOptions {
 }
 
 /** Kinds of failure another attempt may not meet (the input's own failures are final). */
-const RETRYABLE = new Set(['timeout', 'resource-limit', 'internal']);
+const RETRYABLE = new Set<ErrorKind>(['timeout', 'resource-limit', 'internal']);
 
 export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(): Promise<void> }> {
   // Threads: this worker process is the unit of isolation here (a crash puts its jobs back in the
@@ -43,9 +44,9 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(
       try {
         bytes = await readFile(fsPath(d.path));
       } catch (err) {
-        throw new UnrecoverableError(`unreadable: cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw jobError({ kind: 'unreadable', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }, true);
       }
-      if (sha256(bytes) !== d.sha256) throw new UnrecoverableError('changed: the file changed after it was queued; queue it again');
+      if (sha256(bytes) !== d.sha256) throw jobError({ kind: 'changed', reason: 'the file changed after it was queued; queue it again' }, true);
       // Parsed in a worker thread, so the time limit really stops it.
       const result = await extractIn(pool, d.shown, bytes, {
         extract: { maxPages: d.maxPages, maxBytes: d.maxBytes, maxCells: d.maxCells, ocr: d.ocr ?? 'auto' },
@@ -53,10 +54,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(
         ocrPageMs: d.ocrPageMs ?? 30_000,
         memoryMb: opts.memoryMb,
       });
-      if (!result.ok) {
-        const message = `${result.error.kind}: ${result.error.reason}`;
-        throw RETRYABLE.has(result.error.kind) ? new Error(message) : new UnrecoverableError(message);
-      }
+      if (!result.ok) throw jobError(result.error, !RETRYABLE.has(result.error.kind));
       const facts = await writeDocument(d.outDir, result.record);
       return { ...facts, ms: Date.now() - t0 };
     },
@@ -70,7 +68,10 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(
     },
   );
   worker.on('completed', (job) => opts.log(`[jixiao worker] done: ${job.data.shown}`));
-  worker.on('failed', (job, err) => opts.log(`[jixiao worker] failed: ${job?.data.shown}: ${err.message}`));
+  worker.on('failed', (job, err) => {
+    const { kind, reason } = failureOfJob(err.message);
+    opts.log(`[jixiao worker] failed: ${job?.data.shown}: ${kind}: ${reason}`);
+  });
   worker.on('error', (err) => opts.log(`[jixiao worker] ${err.message}`));
   return {
     async close() {
