@@ -290,3 +290,37 @@ describe('batch', () => {
     expect(none.code).toBe(2);
   }, 30_000);
 });
+
+describe('library options', () => {
+  it("a library caller's batch and extractor options hold none of the run's own switches", () => {
+    // Checked against the shipped declarations: each @ts-expect-error must meet its error.
+    const dir = tmp('types');
+    const file = path.join(dir, 'use.ts');
+    const index = JSON.stringify(path.join(ROOT, 'dist', 'src', 'index.js'));
+    writeFileSync(
+      file,
+      `import { type BatchOptions, type ExtractOptions, extractBatch, extractBytes } from ${index};
+const extract: ExtractOptions = { maxPages: 10, maxBytes: 1000, maxCells: 100, ocr: 'off' };
+export const ok = () => extractBatch(['in'], { outDir: 'out', concurrency: 2, extract, onProgress: (p) => p.done });
+// @ts-expect-error the run's own switch
+export const a = () => extractBatch(['in'], { outDir: 'out', inProcess: true });
+// @ts-expect-error the command line's own switch
+export const b = () => extractBatch(['in'], { outDir: 'out', handleSignals: true });
+// @ts-expect-error the name the batch gives each file's work
+export const c = () => extractBytes(new Uint8Array(), 'x', { task: 'abc' });
+// @ts-expect-error the same, inside a batch's extractor options
+export const d = () => extractBatch(['in'], { outDir: 'out', extract: { ...extract, task: 'abc' } });
+// @ts-expect-error not a key of the public options
+export const e: keyof BatchOptions = 'inProcess';
+`,
+    );
+    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const check = spawnSync(
+      process.execPath,
+      [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--typeRoots', path.join(ROOT, 'node_modules', '@types'), '--types', 'node', file],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(check.stdout + check.stderr).toBe('');
+    expect(check.status).toBe(0);
+  }, 60_000);
+});

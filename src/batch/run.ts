@@ -33,6 +33,7 @@ import { type Counts, type Progress, type ProgressMode, createProgress } from '.
 import { documentsOf, writeOutputs } from './rebuild.js';
 import { type PlannedInput, planOf, resumeOf } from './resume.js';
 
+/** A batch as a library caller asks for it (src/index.ts exports it). */
 export interface BatchOptions {
   inputs: string[];
   outDir: string;
@@ -51,9 +52,8 @@ export interface BatchOptions {
   /** Redo every input even when the manifest says it is done. */
   force: boolean;
   progress: ProgressMode;
+  /** The extractor's options: limits and OCR mode. */
   extract: ExtractOptions;
-  /** Run in this thread instead of worker processes (tests, debugging). */
-  inProcess: boolean;
   /** Glob patterns of files left out of folders and patterns. */
   exclude: string[];
   /** Record absolute source paths instead of paths relative to the input named on the command line. */
@@ -64,14 +64,20 @@ export interface BatchOptions {
   verbose: boolean;
   /** Try again inputs that failed in an earlier run with the same bytes and extractor version. */
   retryFailed: boolean;
+  /** Called whenever a file ends (done, skipped or failed): for callers of the library. */
+  onProgress?: (p: Counts & { total: number; file: string; status: 'done' | 'skipped' | 'failed' }) => void;
+}
+
+/** A batch as the command line and the tests run it: the caller's options and the run's own switches. */
+export interface RunOptions extends BatchOptions {
+  /** Run in this thread instead of worker processes (tests, debugging). */
+  inProcess: boolean;
   /**
    * Stop cleanly on SIGINT, SIGTERM and SIGHUP: take no more files, let those in flight end,
    * write the collection files from what is done, release the lock. A second signal exits at
    * once. (The command line sets it; a library caller handles its own signals.)
    */
   handleSignals?: boolean;
-  /** Called whenever a file ends (done, skipped or failed): for callers of the library. */
-  onProgress?: (p: Counts & { total: number; file: string; status: 'done' | 'skipped' | 'failed' }) => void;
 }
 
 export interface BatchSummary {
@@ -89,7 +95,7 @@ export interface BatchSummary {
   interrupted?: NodeJS.Signals;
 }
 
-export const DEFAULT_BATCH: Omit<BatchOptions, 'inputs' | 'outDir'> = {
+export const DEFAULT_BATCH: Omit<RunOptions, 'inputs' | 'outDir'> = {
   formats: new Set<OutputKind>(['jsonl', 'csv']),
   bom: false,
   escapeFormulas: true,
@@ -108,7 +114,7 @@ export const DEFAULT_BATCH: Omit<BatchOptions, 'inputs' | 'outDir'> = {
   retryFailed: false,
 };
 
-export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
+export async function runBatch(opts: RunOptions): Promise<BatchSummary> {
   const started = Date.now();
   const outDir = path.resolve(opts.outDir);
   await claimOutput(outDir);
@@ -120,7 +126,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   }
 }
 
-async function runLocked(opts: BatchOptions, outDir: string, started: number): Promise<BatchSummary> {
+async function runLocked(opts: RunOptions, outDir: string, started: number): Promise<BatchSummary> {
   await removeStaleTemps(outDir);
   const manifest = await Manifest.open(path.join(outDir, 'manifest.jsonl'));
   const { inputs, missing, skipped, refused } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
@@ -187,7 +193,7 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
 
 /** What one input's conversion works with. */
 interface FileContext {
-  opts: BatchOptions;
+  opts: RunOptions;
   outDir: string;
   manifest: Manifest;
   pool: Tinypool | null;
