@@ -10,7 +10,7 @@ import path from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { claimOutput } from '../src/batch/folder.js';
-import { Manifest, type ManifestEntry, manifestEntry } from '../src/batch/manifest.js';
+import { Manifest, type ManifestEntry, manifestEntry, unreadable } from '../src/batch/manifest.js';
 import { planOf, resumeOf } from '../src/batch/resume.js';
 import { extractFile } from '../src/index.js';
 import { failureOfJob, jobError } from '../src/queue/connection.js';
@@ -121,7 +121,8 @@ describe('manifest entry', () => {
   });
 
   it('records a failure with its kind and reason, and nothing of a document', () => {
-    const e = manifestEntry(A, '', { status: 'failed', error: { kind: 'unreadable', reason: 'cannot read file: EACCES' } }, 0);
+    const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    const e = manifestEntry(A, '', { status: 'failed', error: unreadable(denied) }, 0);
     expect(e).toMatchObject({ path: A, sha256: '', status: 'failed', version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, ms: 0 });
     expect(e.error).toEqual({ kind: 'unreadable', reason: 'cannot read file: EACCES' });
     expect(Number.isNaN(Date.parse(e.at))).toBe(false);

@@ -4,17 +4,13 @@
  * last line for a path wins; a torn last line (the process died mid-write) is ignored.
  */
 import { appendFile, readFile } from 'node:fs/promises';
+import type { Failure } from '../errors.js';
 import { VERSION } from '../version.js';
 import { writeFileAtomic } from '../writers/atomic.js';
 import type { DocumentFacts } from '../writers/document.js';
 
 export type Status = 'done' | 'failed';
 
-/** Why an input failed: one of the README's error kinds, and a sentence for the user. */
-export interface Failure {
-  kind: string;
-  reason: string;
-}
 
 /** The only outputs an entry may name. */
 const SAFE_OUTPUT = /^docs[\\/][0-9a-f]{16}\.json$/;
@@ -34,6 +30,11 @@ export interface ManifestEntry {
   ms: number;
   error: Failure | null;
   at: string;
+}
+
+/** The failure of an input that cannot be read (gone, no permission, a folder). */
+export function unreadable(err: unknown): Failure {
+  return { kind: 'unreadable', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
 }
 
 /** How an input ended: its document written, or its failure. */

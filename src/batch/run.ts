@@ -20,6 +20,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import type Tinypool from 'tinypool';
+import type { Failure } from '../errors.js';
 import { DEFAULT_EXTRACT_OPTIONS, type ExtractOptions } from '../options.js';
 import { sha256 } from '../hash.js';
 import type { OutputKind } from '../writers/aggregate.js';
@@ -27,7 +28,7 @@ import { writeDocument } from '../writers/document.js';
 import { type Input, discoverInputs } from './inputs.js';
 import { fsPath, readablePath } from '../fsname.js';
 import { asOutputFault, claimOutput, lockOutput, removeStaleTemps } from './folder.js';
-import { Manifest, type ManifestEntry, manifestEntry } from './manifest.js';
+import { Manifest, type ManifestEntry, manifestEntry, unreadable } from './manifest.js';
 import { createPool, extractIn, workerFile } from './pool.js';
 import { type Counts, type Progress, type ProgressMode, createProgress } from './progress.js';
 import { documentsOf, writeOutputs } from './rebuild.js';
@@ -135,8 +136,8 @@ async function runLocked(opts: RunOptions, outDir: string, started: number): Pro
   // Inputs inside the output folder are not read (its files are jixiao's), and what a scanned
   // folder held but could not be taken (an unreadable subfolder, a link to a folder) is not
   // either: each is a failed entry with its reason, never dropped in silence, and the batch goes on.
-  const notTaken = [
-    ...skipped.map((f) => ({ path: f, kind: 'in-output-folder', reason: 'inside the output folder: move it out, or choose another --out' })),
+  const notTaken: Array<{ path: string } & Failure> = [
+    ...skipped.map((f) => ({ path: f, kind: 'in-output-folder' as const, reason: 'inside the output folder: move it out, or choose another --out' })),
     ...refused,
   ];
   for (const r of notTaken) {
@@ -204,14 +205,14 @@ interface FileContext {
 async function convertOne(input: Input, { opts, outDir, manifest, pool, tally }: FileContext): Promise<void> {
   const file = input.file;
   const t0 = Date.now();
-  const fail = (sha: string, kind: string, reason: string) => tally.finish(manifestEntry(file, sha, { status: 'failed', error: { kind, reason } }, Date.now() - t0));
+  const fail = (sha: string, error: Failure) => tally.finish(manifestEntry(file, sha, { status: 'failed', error }, Date.now() - t0));
   let bytes: Buffer;
   try {
     const st = await stat(fsPath(file));
-    if (st.size > opts.extract.maxBytes) return fail('', 'too-large', `file too large: ${st.size} bytes (limit ${opts.extract.maxBytes})`);
+    if (st.size > opts.extract.maxBytes) return fail('', { kind: 'too-large', reason: `file too large: ${st.size} bytes (limit ${opts.extract.maxBytes})` });
     bytes = await readFile(fsPath(file));
   } catch (err) {
-    return fail('', 'unreadable', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    return fail('', unreadable(err));
   }
   const hash = sha256(bytes);
   const resume = resumeOf(manifest, file, hash, opts);
@@ -224,7 +225,7 @@ async function convertOne(input: Input, { opts, outDir, manifest, pool, tally }:
   }
   const shown = readablePath(opts.absolutePaths ? file : input.relative);
   const result = await extractIn(pool, shown, bytes, opts);
-  if (!result.ok) return fail(hash, result.error.kind, result.error.reason);
+  if (!result.ok) return fail(hash, result.error);
   const facts = await writeDocument(outDir, result.record);
   await tally.finish(manifestEntry(file, hash, { status: 'done', ...facts }, Date.now() - t0));
 }

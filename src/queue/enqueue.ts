@@ -13,7 +13,8 @@ import type { BatchOptions, BatchSummary } from '../batch/run.js';
 import { claimOutput, lockOutput } from '../batch/folder.js';
 import { fsPath, readablePath } from '../fsname.js';
 import { discoverInputs } from '../batch/inputs.js';
-import { type Failure, Manifest, manifestEntry } from '../batch/manifest.js';
+import type { Failure } from '../errors.js';
+import { Manifest, manifestEntry, unreadable } from '../batch/manifest.js';
 import { documentsOf, writeOutputs } from '../batch/rebuild.js';
 import { type JobData, type JobResult, connectionOf, failureOfJob } from './connection.js';
 
@@ -83,7 +84,7 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
       try {
         hash = sha256(await readFile(fsPath(input.file)));
       } catch (err) {
-        ids.push({ file: input.file, id: null, error: { kind: 'unreadable', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } });
+        ids.push({ file: input.file, id: null, error: unreadable(err) });
         continue;
       }
       const data: JobData = {

@@ -12,6 +12,7 @@ import { fsPath } from '../fsname.js';
 import { Worker } from 'bullmq';
 import type { ErrorKind } from '../errors.js';
 import { sha256 } from '../hash.js';
+import { unreadable } from '../batch/manifest.js';
 import { createPool, extractIn } from '../batch/pool.js';
 import { writeDocument } from '../writers/document.js';
 import { type JobData, type JobResult, connectionOf, failureOfJob, jobError } from './connection.js';
@@ -44,7 +45,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(
       try {
         bytes = await readFile(fsPath(d.path));
       } catch (err) {
-        throw jobError({ kind: 'unreadable', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }, true);
+        throw jobError(unreadable(err), true);
       }
       if (sha256(bytes) !== d.sha256) throw jobError({ kind: 'changed', reason: 'the file changed after it was queued; queue it again' }, true);
       // Parsed in a worker thread, so the time limit really stops it.
