@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,4 +24,18 @@ export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 
 export function requireShared(): void {
   if (!existsSync(CORPUS)) throw new Error(`the shared corpus is expected at ${CORPUS}`);
+}
+
+/**
+ * Type-checks one TypeScript file as a strict NodeNext project importing jixiao would, with this
+ * checkout's compiler and Node's types: the compiler's output ('' when clean) and exit status.
+ */
+export function typeCheck(file: string, cwd: string): { output: string; status: number | null } {
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(
+    process.execPath,
+    [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--typeRoots', path.join(ROOT, 'node_modules', '@types'), '--types', 'node', file],
+    { cwd, encoding: 'utf8' },
+  );
+  return { output: r.stdout + r.stderr, status: r.status };
 }

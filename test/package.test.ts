@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers.js';
+import { ROOT, typeCheck } from './helpers.js';
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 let app = '';
@@ -41,13 +41,8 @@ const first: Indicator | undefined = doc.projects[0]?.indicators[0];
 console.log(JSON.stringify({ projects: doc.projects.length, unit: first?.value.unit ?? null, loc: first?.loc.line ?? null }));
 `,
     );
-    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const check = spawnSync(
-      process.execPath,
-      [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--typeRoots', path.join(ROOT, 'node_modules', '@types'), '--types', 'node', file],
-      { cwd: app, encoding: 'utf8' },
-    );
-    expect(check.stdout + check.stderr).toBe('');
+    const check = typeCheck(file, app);
+    expect(check.output).toBe('');
     expect(check.status).toBe(0);
     const run = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), file], { cwd: app, encoding: 'utf8' });
     expect(run.stderr).toBe('');
