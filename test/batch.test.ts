@@ -292,7 +292,7 @@ describe('batch', () => {
 });
 
 describe('library options', () => {
-  it("a library caller's batch and extractor options hold none of the run's own switches", () => {
+  it("a library caller's batch and extractor options hold none of the run's own switches", async () => {
     // Checked against the shipped declarations: each @ts-expect-error must meet its error.
     const dir = tmp('types');
     const file = path.join(dir, 'use.ts');
@@ -314,7 +314,7 @@ export const d = () => extractBatch(['in'], { outDir: 'out', extract: { ...extra
 export const e: keyof BatchOptions = 'inProcess';
 `,
     );
-    const check = typeCheck(file, dir);
+    const check = await typeCheck(file, dir);
     expect(check.output).toBe('');
     expect(check.status).toBe(0);
   }, 60_000);
