@@ -207,7 +207,6 @@ describe('batch', () => {
 
   it('writes only into a folder it owns: a folder of other files is refused, untouched', async () => {
     const out = tmp('foreign');
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(path.join(out, 'docs'));
     writeFileSync(path.join(out, 'docs', 'notes.json'), '{"mine":true}');
     writeFileSync(path.join(out, 'projects.csv'), 'my,own,data\n');
@@ -216,6 +215,27 @@ describe('batch', () => {
     expect(r.stderr).toContain('holds files jixiao did not write');
     expect(readFileSync(path.join(out, 'projects.csv'), 'utf8')).toBe('my,own,data\n');
     expect(readFileSync(path.join(out, 'docs', 'notes.json'), 'utf8')).toBe('{"mine":true}');
+    // Another tool's folder with files named as jixiao names its own (manifest.jsonl among them) is not jixiao's.
+    const other = tmp('other-tool');
+    mkdirSync(path.join(other, 'docs'));
+    const theirs: Record<string, string> = {
+      'manifest.jsonl': '{"path":"/data/a.pdf","sha256":"00","status":"done"}\n',
+      'projects.csv': 'their,own,table\n',
+      'docs/report.json': '{"theirs":true}',
+    };
+    for (const [f, text] of Object.entries(theirs)) writeFileSync(path.join(other, f), text);
+    const refused = await runCli(['extract', path.join(SAMPLES, 'laoting-park-2023.txt'), '--out', other, '--progress', 'none']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('holds files jixiao did not write');
+    for (const [f, text] of Object.entries(theirs)) expect(readFileSync(path.join(other, f), 'utf8'), f).toBe(text);
+    expect(readdirSync(other).sort()).toEqual(['docs', 'manifest.jsonl', 'projects.csv']);
+    // In its own folder jixiao deletes only what it wrote: a file someone put in docs/ stays.
+    const own = tmp('own');
+    expect((await runCli(['extract', path.join(SAMPLES, 'laoting-park-2023.txt'), '--out', own, '--progress', 'none'])).code).toBe(0);
+    writeFileSync(path.join(own, 'docs', 'notes.json'), '{"mine":true}');
+    expect((await runCli(['extract', path.join(SAMPLES, 'laoting-park-2023.docx'), '--out', own, '--progress', 'none'])).code).toBe(0);
+    expect(readFileSync(path.join(own, 'docs', 'notes.json'), 'utf8')).toBe('{"mine":true}');
     // Inputs inside the output folder are reported, never dropped in silence.
     const inside = tmp('inside');
     copyFileSync(path.join(SAMPLES, 'laoting-park-2023.txt'), path.join(inside, 'a.txt'));

@@ -15,7 +15,7 @@
  * - Every input ends as exactly one of done, failed or skipped.
  */
 import type { PathLike } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import PQueue from 'p-queue';
@@ -28,7 +28,8 @@ import { writeDocument } from '../writers/document.js';
 import { type Input, discoverInputs } from './inputs.js';
 import { fsPath, readablePath } from '../fsname.js';
 import { asOutputFault, claimOutput, lockOutput, removeStaleTemps } from './folder.js';
-import { Manifest, type ManifestEntry, manifestEntry, unreadable } from './manifest.js';
+import { Manifest, type ManifestEntry, manifestEntry } from './manifest.js';
+import { readInput } from './read.js';
 import { createPool, extractIn, workerFile } from './pool.js';
 import { type Counts, type Progress, type ProgressMode, createProgress } from './progress.js';
 import { documentsOf, writeOutputs } from './rebuild.js';
@@ -206,14 +207,9 @@ async function convertOne(input: Input, { opts, outDir, manifest, pool, tally }:
   const file = input.file;
   const t0 = Date.now();
   const fail = (sha: string, error: Failure) => tally.finish(manifestEntry(file, sha, { status: 'failed', error }, Date.now() - t0));
-  let bytes: Buffer;
-  try {
-    const st = await stat(fsPath(file));
-    if (st.size > opts.extract.maxBytes) return fail('', { kind: 'too-large', reason: `file too large: ${st.size} bytes (limit ${opts.extract.maxBytes})` });
-    bytes = await readFile(fsPath(file));
-  } catch (err) {
-    return fail('', unreadable(err));
-  }
+  const read = await readInput(file, opts.extract.maxBytes);
+  if ('error' in read) return fail('', read.error);
+  const { bytes } = read;
   const hash = sha256(bytes);
   const resume = resumeOf(manifest, file, hash, opts);
   if (resume.action === 'failed-before') return tally.failedBefore(file);
@@ -225,9 +221,10 @@ async function convertOne(input: Input, { opts, outDir, manifest, pool, tally }:
   }
   const shown = readablePath(opts.absolutePaths ? file : input.relative);
   const result = await extractIn(pool, shown, bytes, opts);
-  if (!result.ok) return fail(hash, result.error);
+  const cpu_ms = result.cpuMs ?? null;
+  if (!result.ok) return tally.finish(manifestEntry(file, hash, { status: 'failed', error: result.error, cpu_ms }, Date.now() - t0));
   const facts = await writeDocument(outDir, result.record);
-  await tally.finish(manifestEntry(file, hash, { status: 'done', ...facts }, Date.now() - t0));
+  await tally.finish(manifestEntry(file, hash, { status: 'done', ...facts, cpu_ms }, Date.now() - t0));
 }
 
 /** The run's counts: each input's end recorded, counted, logged, and told to the progress display and the caller. */
@@ -312,8 +309,8 @@ export async function planBatch(opts: BatchOptions): Promise<{ planned: PlannedI
   const { inputs, missing } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
   const planned: PlannedInput[] = [];
   for (const { file } of inputs) {
-    const hash = await readFile(fsPath(file)).then(sha256, () => null);
-    planned.push(hash == null ? { path: file, action: 'extract', reason: 'cannot be read (would fail)' } : planOf(file, resumeOf(manifest, file, hash, opts)));
+    const read = await readInput(file, opts.extract.maxBytes);
+    planned.push('error' in read ? { path: file, action: 'extract', reason: `${read.error.reason} (would fail)` } : planOf(file, resumeOf(manifest, file, sha256(read.bytes), opts)));
   }
   return { planned, missing };
 }

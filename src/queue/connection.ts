@@ -5,7 +5,7 @@
  */
 import type { OcrMode } from '../options.js';
 import { type ConnectionOptions, UnrecoverableError } from 'bullmq';
-import { type Failure, isErrorKind } from '../errors.js';
+import { type Failure, isErrorKind, oneLine } from '../errors.js';
 import type { DocumentFacts } from '../writers/document.js';
 
 export function connectionOf(url: string): ConnectionOptions {
@@ -52,9 +52,10 @@ export interface JobData {
   ocr: OcrMode;
 }
 
-/** What a finished job returns: its document's facts for the manifest entry, and the time it took. */
+/** What a finished job returns: its document's facts for the manifest entry, the time it took and the CPU time of its parsing. */
 export interface JobResult extends DocumentFacts {
   ms: number;
+  cpu_ms?: number | null;
 }
 
 /**
@@ -71,9 +72,9 @@ export function jobError(failure: Failure, final: boolean): Error {
 export function failureOfJob(message: string | undefined): Failure {
   try {
     const f = JSON.parse(message ?? '') as Partial<Failure> | null;
-    if (typeof f?.kind === 'string' && isErrorKind(f.kind) && typeof f.reason === 'string') return { kind: f.kind, reason: f.reason };
+    if (typeof f?.kind === 'string' && isErrorKind(f.kind) && typeof f.reason === 'string') return { kind: f.kind, reason: oneLine(f.reason) };
   } catch {
     /* not one of ours */
   }
-  return { kind: 'internal', reason: message || 'worker failed' };
+  return { kind: 'internal', reason: oneLine(message || 'worker failed') };
 }

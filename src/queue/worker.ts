@@ -7,12 +7,10 @@
  * be read as a budget text fails at once (retrying would change nothing); a timeout or a crash
  * is retried up to the job's attempts.
  */
-import { readFile } from 'node:fs/promises';
-import { fsPath } from '../fsname.js';
 import { Worker } from 'bullmq';
 import type { ErrorKind } from '../errors.js';
 import { sha256 } from '../hash.js';
-import { unreadable } from '../batch/manifest.js';
+import { readInput } from '../batch/read.js';
 import { createPool, extractIn } from '../batch/pool.js';
 import { writeDocument } from '../writers/document.js';
 import { type JobData, type JobResult, connectionOf, failureOfJob, jobError } from './connection.js';
@@ -41,12 +39,9 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(
     async (job) => {
       const t0 = Date.now();
       const d = job.data;
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(fsPath(d.path));
-      } catch (err) {
-        throw jobError(unreadable(err), true);
-      }
+      const read = await readInput(d.path, d.maxBytes);
+      if ('error' in read) throw jobError(read.error, true);
+      const { bytes } = read;
       if (sha256(bytes) !== d.sha256) throw jobError({ kind: 'changed', reason: 'the file changed after it was queued; queue it again' }, true);
       // Parsed in a worker thread, so the time limit really stops it.
       const result = await extractIn(pool, d.shown, bytes, {
@@ -57,7 +52,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(
       });
       if (!result.ok) throw jobError(result.error, !RETRYABLE.has(result.error.kind));
       const facts = await writeDocument(d.outDir, result.record);
-      return { ...facts, ms: Date.now() - t0 };
+      return { ...facts, ms: Date.now() - t0, cpu_ms: result.cpuMs == null ? null : Math.round(result.cpuMs) };
     },
     {
       connection: connectionOf(opts.url),
