@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { extractBytes } from '../src/extract.js';
 import { ocrPagesOf, timeLimitOf } from '../src/batch/limits.js';
 import { InputError } from '../src/model.js';
@@ -22,6 +22,34 @@ import { confusions } from '../src/ocr/recognize.js';
 import { findRules } from '../src/ocr/rules.js';
 import { OCR_LOW_CONFIDENCE } from '../src/diagnostics.js';
 import { CORPUS, FIXTURES, requireShared } from './helpers.js';
+import { pdfOf, stream } from './pdfs.js';
+import { readScan } from '../src/ocr/index.js';
+
+// The OCR engine's entry, counted: how many bitmaps a document had recognised.
+vi.mock('../src/ocr/index.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/ocr/index.js')>();
+  return { ...real, readScan: vi.fn(real.readScan) };
+});
+
+/**
+ * A PDF of `pages` pages, each painting a full-page grey image: `shared` of them one image
+ * XObject of `side`² pixels (seeded noise), the others one image each; `fonts` goes into every
+ * page's resources (an empty `/Font << >>` is no font).
+ */
+function imagePages(pages: number, shared: number, side: number, fonts = ''): Buffer {
+  let seed = 7;
+  const noise = () => Buffer.from(Array.from({ length: side * side }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24) & 0xff)).toString('latin1');
+  const image = () => stream(`/Type /XObject /Subtype /Image /Width ${side} /Height ${side} /ColorSpace /DeviceGray /BitsPerComponent 8`, noise());
+  const first = 4; // objects 1–3: catalog, pages, the shared image
+  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', `<< /Type /Pages /Kids [${Array.from({ length: pages }, (_, i) => `${first + 3 * i} 0 R`).join(' ')}] /Count ${pages} >>`, image()];
+  for (let i = 0; i < pages; i++) {
+    const img = i < shared ? '3 0 R' : `${first + 3 * i + 2} 0 R`;
+    objs.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents ${first + 3 * i + 1} 0 R /Resources << /XObject << /Im ${img} >> ${fonts} >> >>`);
+    objs.push(stream('', 'q 595 0 0 842 0 0 cm /Im Do Q'));
+    objs.push(i < shared ? 'null' : image());
+  }
+  return pdfOf(objs);
+}
 
 const SCANS = path.join(FIXTURES, 'scans');
 const gold = (id: string) => JSON.parse(readFileSync(path.join(CORPUS, id, 'gold.json'), 'utf8')) as BudgetDocument;
@@ -111,6 +139,30 @@ describe('time limits grow with the pages to OCR', () => {
     expect(timeLimitOf(scan, limits('off'))).toBe(10_000);
     // Text drawn as outlines: no image, but no font either: every page may need OCR.
     expect(ocrPagesOf(readFileSync(path.join(SCANS, 'laoting-park-2023.outlines.pdf')), limits('auto').extract)).toBe(4);
+  });
+
+  it('is bounded by what a real scan of the file\'s size could need, whatever it claims', () => {
+    const max = { ocr: 'auto' as const, maxPages: 2000 };
+    // 2,000 pages painting one shared image of 300 kB: at most a page per 16 kB of the file
+    // (under 70 pages), not 2,000 × 30 s; with an empty /Font (no font) the same, not 1 page
+    // (which the file's 2,000 pages would outlast).
+    for (const fonts of ['', '/Font << >>']) {
+      const shared = imagePages(2000, 2000, 550, fonts);
+      expect(ocrPagesOf(shared, max), fonts).toBe(Math.ceil(shared.length / 16_000));
+      expect(ocrPagesOf(shared, max), fonts).toBeLessThan(70);
+    }
+    // 520 pages of 40 kB images each: real pages, but never more than 500 of them.
+    expect(ocrPagesOf(imagePages(520, 0, 200), max)).toBe(500);
+  });
+});
+
+describe('pages that draw what an earlier page drew', () => {
+  it('are recognised once: one shared image on 40 pages, two images of their own', async () => {
+    vi.mocked(readScan).mockClear();
+    const bytes = imagePages(42, 40, 64);
+    // Noise holds no text: the document ends as a blank scan, after its bitmaps were read.
+    await expect(extractBytes(bytes, 'repeats.pdf', { maxPages: 100, maxBytes: 50e6, maxCells: 1e5, ocr: 'auto' })).rejects.toMatchObject({ kind: 'no-text-layer', message: expect.stringContaining('42 page(s) read by OCR') });
+    expect(vi.mocked(readScan).mock.calls).toHaveLength(3);
   });
 });
 

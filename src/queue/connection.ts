@@ -1,7 +1,7 @@
 /**
  * The Redis connection of the cluster mode (BullMQ), from a `redis://[:password@]host:port/db`
- * URL. Workers and the coordinator retry for ever while Redis is away (a restart), so a run
- * goes on when Redis comes back.
+ * URL. Workers and the coordinator retry for ever while Redis is away (a restart), waiting
+ * longer between attempts the longer it is away, so a run goes on when Redis comes back.
  */
 import type { OcrMode } from '../options.js';
 import { type ConnectionOptions, UnrecoverableError } from 'bullmq';
@@ -26,8 +26,13 @@ export function connectionOf(url: string): ConnectionOptions {
     ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
     // Required by BullMQ workers; commands wait for a reconnect instead of failing.
     maxRetriesPerRequest: null,
-    retryStrategy: (times: number) => Math.min(200 * times, 2000),
+    retryStrategy: reconnectDelay,
   };
+}
+
+/** The wait before reconnect attempt `times` (1, 2, …) to a Redis that is away: doubling from 250 ms to 10 s. */
+export function reconnectDelay(times: number): number {
+  return Math.min(250 * 2 ** Math.min(Math.max(times, 1) - 1, 10), 10_000);
 }
 
 /** One queue serves one output folder; the name is shared by `extract --queue` and `worker`. */

@@ -11,7 +11,8 @@
  * - A page without a usable text layer — a scan, a scan under an invisible OCR text layer,
  *   a text layer of glyph garbage, text drawn as outlines — is drawn to a bitmap and read by
  *   the OCR engine (render.ts, ../../ocr/) into the same items and lines, when OCR is on
- *   (`ocr`: 'auto' decides per page, 'force' reads every page so, 'off' never).
+ *   (`ocr`: 'auto' decides per page, 'force' reads every page so, 'off' never); a page that
+ *   draws what an earlier page drew is read once (repeats.ts).
  * - Tables running across pages are stitched by the repair stage.
  */
 import type { DocModel } from '../../model.js';
@@ -26,7 +27,8 @@ import { PAGE_BUDGET, operators, textItems } from './budget.js';
 import { curvedFills, rulings } from './geometry.js';
 import { type LayerShown, layers, shownText } from './shown.js';
 import { type PdfDocument, openPdf } from './open.js';
-import { ocrPage } from './render.js';
+import { type PageReading, ocrPage } from './render.js';
+import { Readings, drawingKey } from './repeats.js';
 import { unreadableError } from '../../guards.js';
 
 export interface PdfLoadOptions {
@@ -89,10 +91,11 @@ function ocrReason(mode: OcrMode, items: Item[], p: ReturnType<typeof paints>, c
   return null;
 }
 
-/** The pages of one document read by OCR so far, and of those the pages whose own text layer was glyph garbage. */
+/** The pages of one document read by OCR so far, of those the pages whose own text layer was glyph garbage, and their readings (repeats.ts). */
 interface OcrPages {
   pages: number[];
   garbled: number[];
+  readings: Readings<PageReading>;
 }
 
 async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages, layerShown: LayerShown): Promise<PageContent> {
@@ -111,7 +114,10 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
       if (reason === 'garbage') ocr.garbled.push(n);
       // The page as drawn (its /Rotate applied) is the frame of the scan's items and boxes.
       ocr.pages.push(n);
-      const scan = await ocrPage(page);
+      // A page drawing what an earlier page drew is read once (repeats.ts).
+      const drawing = drawingKey(ol, page.view, page.rotate);
+      const scan = ocr.readings.get(drawing) ?? (await ocrPage(page, ocr.readings));
+      ocr.readings.set(drawing, scan);
       return pageContent(n, scan.items, scan.segments, { view: scan.view }, TABLE_WORDS);
     }
     const content = pageContent(n, shown.value, up.segs, { view: up.view, toPage }, TABLE_WORDS);
@@ -128,7 +134,7 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<Resu
       throw new InputError(`too many pages: ${doc.numPages} (limit ${opts.maxPages})`, 'too-many-pages');
     }
     const pages: PageContent[] = [];
-    const ocr: OcrPages = { pages: [], garbled: [] };
+    const ocr: OcrPages = { pages: [], garbled: [], readings: new Readings() };
     const layerShown = await layers(doc);
     for (let n = 1; n <= doc.numPages; n++) {
       try {

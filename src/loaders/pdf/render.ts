@@ -6,6 +6,7 @@
 import { type PdfPage, drawPage } from './draw.js';
 import type { PageView } from '../../layout/index.js';
 import { type Gray, OCR_DPI, type ScanPage, readScan, requireOcr } from '../../ocr/index.js';
+import { type Readings, bitmapKey } from './repeats.js';
 
 /** Largest bitmap drawn for one page (pixels): a huge page box is drawn at a lower resolution. */
 const MAX_PIXELS = 24_000_000;
@@ -28,10 +29,21 @@ export async function renderGray(page: PdfPage, dpi: number): Promise<Rendered> 
   return { gray: { width: canvas.width, height: canvas.height, data }, dpi: scale * 72 };
 }
 
-/** A PDF page drawn at the OCR resolution and read by the OCR engine: its items and segments, in the drawn page's frame. */
-export async function ocrPage(page: PdfPage): Promise<ScanPage & { view: PageView }> {
+export type PageReading = ScanPage & { view: PageView };
+
+/**
+ * A PDF page drawn at the OCR resolution and read by the OCR engine: its items and segments, in
+ * the drawn page's frame. A page whose bitmap an earlier page of the document drew too takes
+ * that page's reading from `readings` (repeats.ts).
+ */
+export async function ocrPage(page: PdfPage, readings?: Readings<PageReading>): Promise<PageReading> {
   await requireOcr();
   const { gray, dpi } = await renderGray(page, OCR_DPI);
   const view: PageView = [0, 0, (gray.width * 72) / dpi, (gray.height * 72) / dpi];
-  return { ...(await readScan(gray, dpi, view[3])), view };
+  const key = bitmapKey(gray, dpi);
+  const known = readings?.get(key);
+  if (known) return known;
+  const reading = { ...(await readScan(gray, dpi, view[3])), view };
+  readings?.set(key, reading);
+  return reading;
 }
