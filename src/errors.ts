@@ -27,7 +27,7 @@ export const ERROR_KINDS = {
   'too-many-cells': 'more table cells than the limit',
   'too-complex': 'a page over its budget of drawing operators or text items',
   timeout: 'over the per-file time limit',
-  'resource-limit': 'the worker went over its memory or crashed on the file',
+  'resource-limit': 'over a size limit checked before allocation (an image\'s pixels, a text line\'s length), or the worker went over its memory or crashed on the file',
   'in-output-folder': 'an input found inside the output folder',
   'symlink-folder': 'a symbolic link to a folder (not followed)',
   'special-file': 'a named pipe, socket or device (or a link to one) named like a document: never opened',

@@ -35,7 +35,7 @@ export async function extractBytes(bytes: Buffer, file: string, opts: TaskOption
       doc_id: docIdOf(hash),
       text_key: textKey(document),
       ...document,
-      source: { path: file, format, sha256: hash, pages: model.pages, extractor: { name: 'jixiao', version: VERSION }, ocr: model.ocr ?? null },
+      source: { path: file, format, sha256: hash, pages: model.pages, extractor: { name: 'jixiao', version: VERSION }, ocr: model.ocr ?? null, attachments: model.attachments ?? [] },
     },
     model,
   };

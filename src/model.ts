@@ -97,6 +97,8 @@ export interface DocModel {
   ocr?: { engine: string; pages: number[] } | null;
   /** Pages whose text layer was glyph garbage (a font without a usable Unicode map). */
   garbledPages?: number[];
+  /** Files embedded in the input (a PDF's attachments), by name and size: not read. */
+  attachments?: Array<{ name: string; size: number | null }>;
 }
 
 export function para(text: string, opts: Partial<Omit<Para, 'kind' | 'text'>> = {}): Para {

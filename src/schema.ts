@@ -95,6 +95,10 @@ export const SourceSchema = z.object({
   extractor: z.object({ name: z.literal('jixiao'), version: z.string() }),
   /** For scanned input: the OCR engine and the pages it read; null otherwise. */
   ocr: z.object({ engine: z.string(), pages: z.array(z.number().int().positive()) }).nullable(),
+  /** Files embedded in the input (a PDF's attachments: a DOCX, a spreadsheet), by name and size in bytes: not read. */
+  attachments: z
+    .array(z.object({ name: z.string(), size: z.number().int().nonnegative().nullable() }))
+    .describe("files embedded in the input (a PDF's attachments), by name and size in bytes; their content is not read"),
 });
 
 /** What jixiao writes per input (docs/<doc_id>.json, a line of documents.jsonl). */

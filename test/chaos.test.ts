@@ -298,6 +298,23 @@ describe('batch faults', () => {
     expect(kindsIn(o)).toEqual({ 'a-slow.doc': 'legacy-doc', 'b-slow.doc': 'legacy-doc', 'c-slow.doc': 'legacy-doc', 'd-fast.txt': 'done' });
   });
 
+  const hasQpdf = spawnSync('sh', ['-c', 'command -v qpdf'], { stdio: 'ignore' }).status === 0;
+  it.skipIf(!hasQpdf)('a file embedded in a PDF (a DOCX attached) is said in source, by name and size, not read', () => {
+    const dir = tmp('attached');
+    const docx = path.join(ROOT, 'samples', 'laoting-park-2023.docx');
+    const attachedPdf = path.join(dir, 'with-attachment.pdf');
+    expect(spawnSync('qpdf', [path.join(CORPUS, 'laoting-park-2023', 'document.pdf'), attachedPdf, '--add-attachment', docx, '--']).status).toBe(0);
+    const o = tmp('attached-out');
+    expect(cli('extract', attachedPdf, path.join(CORPUS, 'laoting-park-2023', 'document.pdf'), '--out', o, '-q').status).toBe(0);
+    const docs = jsonl(path.join(o, 'documents.jsonl'));
+    const attached = docs.find((d) => d.source.path === 'with-attachment.pdf');
+    const plain = docs.find((d) => d.source.path === 'document.pdf');
+    expect(attached.source.attachments).toEqual([{ name: 'laoting-park-2023.docx', size: readFileSync(docx).length }]);
+    expect(plain.source.attachments).toEqual([]);
+    // The PDF's own text is read as it was.
+    expect(attached.projects).toEqual(plain.projects);
+  });
+
   it('a failed input is not tried again unless asked (--retry-failed)', () => {
     const o = tmp('retry');
     const bad = path.join(tmp('bad'), 'bad.pdf');
@@ -441,16 +458,132 @@ describe('memory limits hold for the whole worker, and one file never takes the 
     writeFileSync(path.join(input, 'bomb.pdf'), Buffer.concat([head, deflated, Buffer.from('\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1')]));
     writeFileSync(path.join(input, 'ok.txt'), readFileSync(path.join(ROOT, 'samples', 'laoting-park-2023.txt')));
     const o = tmp('bomb-out');
-    const r = cli('extract', input, '--out', o, '--memory', '256', '-q', '-j', '1');
+    const r = await withPeakMemory(['extract', input, '--out', o, '--memory', '256', '-q', '-j', '1', '--timeout', NEVER]);
     expect(r.status).toBe(1); // not 134: the run itself did not die
+    expect(r.peakMb).toBeLessThanOrEqual(256 + 256);
     const errors = jsonl(path.join(o, 'errors.jsonl'));
     expect(errors.map((e) => [path.basename(e.path), e.kind])).toEqual([['bomb.pdf', 'resource-limit']]);
     expect(jsonl(path.join(o, 'documents.jsonl'))).toHaveLength(1);
   });
 });
 
+/** A stream object's bytes, binary data kept as it is. */
+const streamBytes = (dict: string, data: Buffer) => Buffer.concat([Buffer.from(`<< ${dict} /Length ${data.length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]);
+
+/** A PDF of numbered objects, some of them binary (object 1 the catalog). */
+function pdfBytes(objs: Array<string | Buffer>): Buffer {
+  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n', 'latin1')];
+  let length = parts[0]!.length;
+  const offsets: number[] = [];
+  objs.forEach((o, i) => {
+    offsets.push(length);
+    const b = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`, 'latin1'), Buffer.isBuffer(o) ? o : Buffer.from(o, 'latin1'), Buffer.from('\nendobj\n', 'latin1')]);
+    parts.push(b);
+    length += b.length;
+  });
+  const xref = `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  parts.push(Buffer.from(`${xref}trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`, 'latin1'));
+  return Buffer.concat(parts);
+}
+
+/** A one-page PDF painting one image: `dict` its dictionary, `data` its stream. */
+const imagePdf = (dict: string, data: Buffer) =>
+  pdfBytes([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /Im 5 0 R >> >> >>',
+    stream('', 'q 595 0 0 842 0 0 cm /Im Do Q'),
+    streamBytes(`/Type /XObject /Subtype /Image /BitsPerComponent 1 /ColorSpace /DeviceGray ${dict}`, data),
+  ]);
+
+/** A TIFF of `pages` pages of 1 × 1 grey pixels, uncompressed, each its own directory. */
+function tiffPages(pages: number): Buffer {
+  const ifd = 2 + 12 * 9 + 4;
+  const b = Buffer.alloc(8 + pages * (ifd + 2));
+  b.write('II', 0, 'latin1');
+  b.writeUInt16LE(42, 2);
+  b.writeUInt32LE(8, 4);
+  for (let p = 0; p < pages; p++) {
+    const at = 8 + p * (ifd + 2);
+    const data = at + ifd;
+    b.writeUInt16LE(9, at);
+    [[256, 3, 1], [257, 3, 1], [258, 3, 8], [259, 3, 1], [262, 3, 1], [273, 4, data], [277, 3, 1], [278, 3, 1], [279, 4, 1]].forEach(([tag, type, value], i) => {
+      const o = at + 2 + 12 * i;
+      b.writeUInt16LE(tag!, o);
+      b.writeUInt16LE(type!, o + 2);
+      b.writeUInt32LE(1, o + 4);
+      if (type === 3) b.writeUInt16LE(value!, o + 8);
+      else b.writeUInt32LE(value!, o + 8);
+    });
+    b.writeUInt32LE(p + 1 < pages ? at + ifd + 2 : 0, at + 2 + 12 * 9);
+    b[data] = 0x80;
+  }
+  return b;
+}
+
+/** Runs the command line while reading its workers' peak resident memory (VmHWM) every few ms; the peak in MB. */
+async function withPeakMemory(args: string[]): Promise<{ status: number | null; peakMb: number }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
+  let peakKb = 0;
+  const watch = setInterval(() => {
+    let kids: string[] = [];
+    try {
+      kids = readdirSync(`/proc/${child.pid}/task`).flatMap((t) => readFileSync(`/proc/${child.pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean));
+    } catch {
+      /* ended */
+    }
+    for (const k of kids) {
+      try {
+        peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${k}/status`, 'utf8'))?.[1] ?? 0));
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+  }, 5);
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(watch);
+  return { status, peakMb: peakKb / 1024 };
+}
+
+describe('memory bombs fail by the sizes they declare, under the worker\'s bound', () => {
+  it('CCITT and JBIG2 image bombs, a 200 MB line, a 2,000-page TIFF of 1 × 1 pixels, a narrow PNG enlarged to 200 dpi: resource-limit naming the size, never over --memory + 256 MB', async () => {
+    const input = tmp('membombs');
+    const side = 20_000;
+    // CCITT G4 in which every row is white like the one above it: one bit a row.
+    const g4 = Buffer.concat([Buffer.alloc(side / 8, 0xff), Buffer.from([0x00, 0x10, 0x01, 0x00, 0x10, 0x01])]);
+    writeFileSync(path.join(input, 'ccitt.pdf'), imagePdf(`/Width ${side} /Height ${side} /Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns ${side} /Rows ${side} >>`, g4));
+    // A JBIG2 stream declaring a page of side² (the image says 100 × 100), one generic region coded with MMR.
+    const u32 = (n: number) => Buffer.from([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+    const segment = (n: number, type: number, data: Buffer) => Buffer.concat([u32(n), Buffer.from([type, 0x00, 0x01]), u32(data.length), data]);
+    const jbig2 = Buffer.concat([
+      segment(0, 48, Buffer.concat([u32(side), u32(side), u32(0), u32(0), Buffer.from([0, 0, 0])])),
+      segment(1, 38, Buffer.concat([u32(side), u32(side), u32(0), u32(0), Buffer.from([0, 1]), Buffer.alloc(side / 8, 0xff)])),
+      segment(2, 49, Buffer.alloc(0)),
+    ]);
+    writeFileSync(path.join(input, 'jbig2.pdf'), imagePdf('/Width 100 /Height 100 /Filter /JBIG2Decode', jbig2));
+    writeFileSync(path.join(input, 'one-line.txt'), Buffer.concat([Buffer.from('第一部分 '), Buffer.alloc(200 * 1024 * 1024 - 20, 0x61)]));
+    writeFileSync(path.join(input, 'pages-2000.tif'), tiffPages(2000));
+    const { default: sharp } = await import('sharp');
+    writeFileSync(path.join(input, 'narrow.png'), await sharp({ create: { width: 100, height: 500_000, channels: 3, background: '#ffffff' } }).greyscale().png({ compressionLevel: 9 }).toBuffer());
+    writeFileSync(path.join(input, 'ok.txt'), readFileSync(path.join(ROOT, 'samples', 'laoting-park-2023.txt')));
+    const o = tmp('membombs-out');
+    const r = await withPeakMemory(['extract', input, '--out', o, '--memory', '512', '-q', '-j', '1', '--timeout', NEVER]);
+    expect(r.status).toBe(1);
+    const reasons = Object.fromEntries(jsonl(path.join(o, 'errors.jsonl')).map((e) => [path.basename(e.path), `${e.kind}: ${e.reason}`]));
+    expect(reasons).toEqual({
+      'ccitt.pdf': expect.stringMatching(/^resource-limit: PDF declares an image of 20000 × 20000 pixels/),
+      'jbig2.pdf': expect.stringMatching(/^resource-limit: PDF declares a JBIG2 page of 20000 × 20000 pixels/),
+      'one-line.txt': expect.stringMatching(/^resource-limit: a line of 209715\d+ characters/),
+      'pages-2000.tif': expect.stringMatching(/^resource-limit: image of 2000 pages \(page \d+: 1 × 1 pixels, read as 1654 × 1654\)/),
+      'narrow.png': expect.stringMatching(/^resource-limit: image page 1 of 100 × 500000 pixels would be 1654 × 8270000 pixels/),
+    });
+    expect(jsonl(path.join(o, 'documents.jsonl'))).toHaveLength(1);
+    expect(r.peakMb).toBeLessThanOrEqual(512 + 256);
+  });
+});
+
 describe('each limit, exceeded, fails its one file and the run goes on', () => {
-  it('a ToUnicode map declaring 16 million entries (heap), nesting 200,000 deep (stack)', () => {
+  it('a ToUnicode map declaring 16 million entries (heap), nesting 200,000 deep (stack)', async () => {
     const input = tmp('limits');
     const cmap =
       '/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def\n1 begincodespacerange <000000> <FFFFFF> endcodespacerange\n' +
@@ -478,8 +611,9 @@ describe('each limit, exceeded, fails its one file and the run goes on', () => {
     );
     writeFileSync(path.join(input, 'ok.txt'), readFileSync(path.join(ROOT, 'samples', 'laoting-park-2023.txt')));
     const o = tmp('limits-out');
-    const r = cli('extract', input, '--out', o, '--memory', '512', '-q', '-j', '1');
+    const r = await withPeakMemory(['extract', input, '--out', o, '--memory', '512', '-q', '-j', '1', '--timeout', NEVER]);
     expect(r.status).toBe(1); // not 134: the run itself did not die
+    expect(r.peakMb).toBeLessThanOrEqual(512 + 256);
     const kinds = Object.fromEntries(jsonl(path.join(o, 'errors.jsonl')).map((e) => [path.basename(e.path), e.kind]));
     expect(kinds).toEqual({ 'cmap.pdf': 'resource-limit', 'deep.pdf': 'corrupt-pdf' });
     expect(jsonl(path.join(o, 'documents.jsonl'))).toHaveLength(1);

@@ -21,7 +21,7 @@ beforeAll(async () => {
     ...(await evaluateLayouts(path.join(FIXTURES, 'layouts'), CORPUS)),
     ...(await evaluateLayouts(path.join(FIXTURES, 'scans'), CORPUS)),
   ];
-}, 300_000);
+});
 
 describe('accuracy against gold', () => {
   it('scores every baseline entry', () => {

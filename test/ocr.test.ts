@@ -62,7 +62,7 @@ describe('scanned PDFs', () => {
   beforeAll(async () => {
     requireShared();
     [scan, layered] = await Promise.all([extract('laoting-park-2023.scan150.pdf'), extract('laoting-park-2023.ocr-layer.pdf')]);
-  }, 180_000);
+  });
 
   for (const [name, get] of [['image-only', () => scan], ["OCR'd layer", () => layered]] as const) {
     it(`${name}: every project found, values and fields as in the gold`, () => {
@@ -106,7 +106,7 @@ describe('scanned PDFs', () => {
     // Without OCR it is refused, naming OCR.
     const off = await extract('laoting-park-2023.outlines.pdf', 'off').catch((e: unknown) => e);
     expect((off as InputError).kind).toBe('no-text-layer');
-  }, 120_000);
+  });
 
   it('--ocr off leaves a scan refused as before, naming OCR', async () => {
     const err = await extract('laoting-park-2023.scan150.pdf', 'off').catch((e: unknown) => e);
@@ -122,7 +122,7 @@ describe('scanned PDFs', () => {
     expect(record.source.ocr).toBeNull();
     expect(record.projects.length).toBeLessThan(layered.record.projects.length);
   });
-}, 240_000);
+});
 
 describe('time limits grow with the pages to OCR', () => {
   const limits = (ocr: 'auto' | 'force' | 'off') => ({ timeoutMs: 10_000, ocrPageMs: 5_000, extract: { ocr, maxPages: 100 } });
@@ -180,7 +180,7 @@ describe('page images', () => {
     // The page ends inside the table: its first indicators are on it.
     const values = got.indicators.map((i) => i.value_raw);
     expect(values.slice(0, 3)).toEqual(want.indicators.slice(0, 3).map((i) => i.value_raw));
-  }, 120_000);
+  });
 
   it('an image larger than a page scan can be is refused as a resource limit', async () => {
     const { default: sharp } = await import('sharp');

@@ -14,11 +14,12 @@
  *   (`ocr`: 'auto' decides per page, 'force' reads every page so, 'off' never); a page that
  *   draws what an earlier page drew is read once (repeats.ts).
  * - Tables running across pages are stitched by the repair stage.
+ * - Files the PDF embeds (attachments) are listed by name and size, not read.
  */
 import type { DocModel } from '../../model.js';
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { type Message, type Result, message, pagePlace } from '../../diagnostics.js';
-import { InputError } from '../../errors.js';
+import { InputError, oneLine } from '../../errors.js';
 import { isGarbage } from '../../text/plausible.js';
 import { TABLE_WORDS } from '../../vocab.js';
 import { type Item, type Matrix, type PageContent, type PageView, type TurnedItem, assemble, invert, multiply, pageContent, tooLittleText, turnOf, upright } from '../../layout/index.js';
@@ -29,6 +30,7 @@ import { type LayerShown, layers, shownText } from './shown.js';
 import { type PdfDocument, openPdf } from './open.js';
 import { type PageReading, ocrPage } from './render.js';
 import { Readings, drawingKey } from './repeats.js';
+import { checkDeclaredImages } from './declared.js';
 import { unreadableError } from '../../guards.js';
 
 export interface PdfLoadOptions {
@@ -127,7 +129,22 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
   }
 }
 
+/**
+ * The files the PDF embeds (its EmbeddedFiles: a DOCX of the same text, a spreadsheet), by name
+ * and size, sorted: said in the document's `source`, never read. One that cannot be decoded is
+ * listed without a size.
+ */
+async function attachmentsOf(doc: PdfDocument): Promise<Array<{ name: string; size: number | null }>> {
+  const all = (await doc.getAttachments().catch(() => null)) as Record<string, { filename?: string; content?: Uint8Array | null }> | null;
+  if (!all) return [];
+  return Object.entries(all)
+    .map(([key, a]) => ({ name: oneLine(a.filename || key), size: a.content ? a.content.length : null }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : (a.size ?? -1) - (b.size ?? -1)));
+}
+
 export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<Result<DocModel>> {
+  // An image bomb fails by the sizes it declares, before pdf.js allocates anything for it.
+  checkDeclaredImages(bytes);
   const doc = await openPdf(bytes);
   try {
     if (doc.numPages > opts.maxPages) {
@@ -157,7 +174,8 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<Resu
       messages.push(message('page-unreadable', `page ${n}: the text layer is glyph garbage (a font without a usable Unicode map); its text was left out`, [pagePlace(n)]));
     }
     const garbledPages = [...new Set([...ocr.garbled, ...garbled])].sort((a, b) => a - b);
-    return { value: { format: 'pdf', blocks: assemble(pages), pages: doc.numPages, ocr: ocrNote(ocr.pages), garbledPages }, messages };
+    const attachments = await attachmentsOf(doc);
+    return { value: { format: 'pdf', blocks: assemble(pages), pages: doc.numPages, ocr: ocrNote(ocr.pages), garbledPages, attachments }, messages };
   } finally {
     await doc.destroy();
   }
