@@ -9,13 +9,18 @@
  *   npm run eval -- --no-layouts       # skip the re-laid-out PDFs in test/fixtures/layouts
  *   npm run eval -- --no-scans         # skip the scanned renditions (made once, then cached; OCR takes minutes)
  *   npm run eval -- --write-baseline   # record the figures as the floor test/eval.test.ts holds
+ *   npm run eval -- --seeds 3          # the first 3 seeds of each degradation (default 20)
+ *   npm run eval -- --degradations seal,photo --only-degradations   # iterate on a few
+ *   npm run eval -- --jobs 2           # degraded scans read in 2 processes (default: every core)
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { evaluateCorpus, evaluateLayouts, formatTable } from './corpus.js';
+import { type DegradedResult, type EvalResult, evaluateCorpus, evaluateDegraded, evaluateLayouts, formatDegradations, formatTable } from './corpus.js';
 import { CATEGORIES } from './score.js';
-import { scanVariants } from './scans.js';
+import { DEFAULT_SEEDS, DEGRADATIONS, type Degradation, degradedScans, scanVariants } from './scans.js';
 import { defaultCorpus, projectRoot } from '../paths.js';
 
 const program = new Command()
@@ -29,20 +34,65 @@ const program = new Command()
   .option('--verbose', 'print every differing field')
   .option('--json <file>', 'also write the figures as JSON')
   .option('--write-baseline', 'record these figures in test/eval-baseline.json (the floor the tests hold)')
+  .option('--no-degradations', 'skip the seeded degraded scans')
+  .option('--degradations <list>', `degradations to score (${DEGRADATIONS.join(',')})`, (v) => v.split(',') as Degradation[], [...DEGRADATIONS])
+  .option('--seeds <n>', 'seeds of each degradation', (v) => Number(v), DEFAULT_SEEDS)
+  .option('--only-degradations', 'score the degraded scans only')
+  .option('--jobs <n>', 'processes reading the degraded scans', (v) => Number(v), availableParallelism())
+  .option('--shard <k/n>', '(internal) score the k-th of n parts of the degraded scans and write them to --json')
   .parse();
-const opts = program.opts<{ corpus: string; layouts: string | false; scans: string | false; verbose?: boolean; json?: string; writeBaseline?: boolean }>();
+const opts = program.opts<{
+  corpus: string; layouts: string | false; scans: string | false; verbose?: boolean; json?: string; writeBaseline?: boolean;
+  degradations: Degradation[] | false; seeds: number; onlyDegradations?: boolean; jobs: number; shard?: string;
+}>();
+const scanCache = opts.scans || path.join(projectRoot(), 'node_modules', '.cache', 'jixiao-eval-scans');
 
-const results = await evaluateCorpus(opts.corpus);
-if (opts.layouts && existsSync(opts.layouts)) results.push(...(await evaluateLayouts(opts.layouts, opts.corpus)));
+/** The degraded scans, read in `jobs` processes (each a copy of this script scoring a shard). */
+async function degraded(): Promise<DegradedResult[]> {
+  if (!opts.degradations) return [];
+  const files = await degradedScans(opts.corpus, scanCache, { seeds: opts.seeds, degradations: opts.degradations });
+  const jobs = Math.max(1, Math.min(opts.jobs, files.length));
+  if (jobs === 1) return evaluateDegraded(files, opts.corpus);
+  const dir = mkdtempSync(path.join(tmpdir(), 'jixiao-eval-'));
+  try {
+    await Promise.all(
+      Array.from({ length: jobs }, (_, k) => {
+        const args = [...process.execArgv, process.argv[1]!, '--corpus', opts.corpus, '--scans', scanCache, '--seeds', String(opts.seeds), '--degradations', opts.degradations ? opts.degradations.join(',') : '', '--shard', `${k}/${jobs}`, '--json', path.join(dir, `${k}.json`)];
+        return new Promise<void>((resolve, reject) => {
+          const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+          child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`eval shard ${k} exited with ${code}`))));
+        });
+      }),
+    );
+    const byFile = new Map<string, DegradedResult>();
+    for (let k = 0; k < jobs; k++) for (const r of JSON.parse(readFileSync(path.join(dir, `${k}.json`), 'utf8')) as DegradedResult[]) byFile.set(`${r.degradation}/${r.seed}`, r);
+    return files.map((f) => byFile.get(`${f.degradation}/${f.seed}`)!);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (opts.shard) {
+  // One part of the degraded scans (every n-th file from the k-th), for the process that asked.
+  const [k, n] = opts.shard.split('/').map(Number) as [number, number];
+  const files = (await degradedScans(opts.corpus, scanCache, { seeds: opts.seeds, degradations: opts.degradations || [] })).filter((_, i) => i % n === k);
+  writeFileSync(opts.json!, JSON.stringify(await evaluateDegraded(files, opts.corpus)));
+  process.exit(0);
+}
+
+const results: EvalResult[] = opts.onlyDegradations ? [] : await evaluateCorpus(opts.corpus);
+if (!opts.onlyDegradations && opts.layouts && existsSync(opts.layouts)) results.push(...(await evaluateLayouts(opts.layouts, opts.corpus)));
 // The small committed scans (test/fixtures/scans) are held by the tests like the layouts;
 // the full scanned renditions made in the cache are measured here only (OCR takes minutes).
 const committedScans = path.join(projectRoot(), 'test', 'fixtures', 'scans');
-if (opts.layouts && existsSync(committedScans)) results.push(...(await evaluateLayouts(committedScans, opts.corpus)));
+if (!opts.onlyDegradations && opts.layouts && existsSync(committedScans)) results.push(...(await evaluateLayouts(committedScans, opts.corpus)));
 const held = results.length;
-if (opts.scans) results.push(...(await evaluateLayouts(await scanVariants(opts.corpus, opts.scans), opts.corpus)).map((r) => ({ ...r, format: `${r.format} (generated)` })));
-console.log(formatTable(results));
+if (!opts.onlyDegradations && opts.scans) results.push(...(await evaluateLayouts(await scanVariants(opts.corpus, opts.scans), opts.corpus)).map((r) => ({ ...r, format: `${r.format} (generated)` })));
+const damaged = await degraded();
+if (results.length) console.log(formatTable(results));
+if (damaged.length) console.log(`\nDegraded scans (seeded; worst seed = lowest share of indicator rows right; silent rows = wrong rows without a warning on the row):\n${formatDegradations(damaged)}`);
 if (opts.verbose) {
-  for (const r of results) {
+  for (const r of [...results, ...damaged.map((r) => ({ ...r, doc: `${r.doc} s${r.seed}` }))]) {
     if (r.error) console.log(`\n## ${r.doc} (${r.format}): ERROR ${r.error}`);
     else if (r.score.diffs.length) console.log(`\n## ${r.doc} (${r.format})\n${r.score.diffs.map((x) => `  ${x}`).join('\n')}`);
   }
@@ -57,5 +107,5 @@ if (opts.writeBaseline) {
   console.log('\nrecorded in test/eval-baseline.json');
 }
 if (opts.json) {
-  writeFileSync(opts.json, JSON.stringify(results.map(({ score, ...r }) => ({ ...r, score: { ...score, diffs: score.diffs.length } })), null, 2));
+  writeFileSync(opts.json, JSON.stringify([...results, ...damaged].map(({ score, ...r }) => ({ ...r, score: { ...score, diffs: score.diffs.length } })), null, 2));
 }

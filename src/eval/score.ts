@@ -25,6 +25,14 @@ export interface Score {
    * table: errors a user would not be told of. The goal is 0.
    */
   silent: number;
+  /**
+   * Wrong indicator rows with no warning on that very row (a warning whose loc names its
+   * table and row), plus indicator rows and projects missing or extra with no warning on
+   * their table: what a user reading row by row would not be told. The goal is 0.
+   */
+  rowSilent: number;
+  /** Projects of the gold found (by position, with the same project code or name). */
+  projectsFound: Tally;
   /** Fields that differ from the gold only by characters the PDF's own text layer lacks (counted as right). */
   lost: number;
 }
@@ -73,6 +81,24 @@ function covered(warnings: readonly Warning[], loc: Loc | null | undefined): boo
   // A warning on the table, or on a whole page the record lies on (a page's text drawn twice).
   const onPage = (w: Warning) => w.loc?.table == null && w.loc?.page != null && loc?.page != null && w.loc.page >= loc.page && w.loc.page <= (loc.page_end ?? loc.page);
   return warnings.some((w) => w.loc?.table === table || onPage(w));
+}
+
+/** Whether a warning names the row of `loc` (its table and row). */
+function onRow(warnings: readonly Warning[], loc: Loc | null | undefined): boolean {
+  if (loc?.table == null || loc.row == null) return false;
+  return warnings.some((w) => w.loc?.table === loc.table && w.loc?.row === loc.row);
+}
+
+/** Counts the wrong rows of two lists without a warning on the row (a missing row: on its table). */
+function rowSilentIn<T extends { loc?: Loc }>(got: readonly T[], want: readonly T[], warnings: readonly Warning[], fallback: Loc | null, eq: (a: T, b: T) => boolean): number {
+  let n = 0;
+  for (let i = 0; i < Math.max(got.length, want.length); i++) {
+    const g = got[i];
+    const w = want[i];
+    if (g && w && eq(g, w)) continue;
+    if (g ? !onRow(warnings, g.loc) : !covered(warnings, got[got.length - 1]?.loc ?? fallback)) n++;
+  }
+  return n;
 }
 
 /** Counts the wrong items of two lists that no warning covers. */
@@ -125,6 +151,8 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
     documentFields: tally(),
     diffs: [],
     silent: 0,
+    rowSilent: 0,
+    projectsFound: tally(),
     lost: 0,
   };
   const same = sameAllowingLoss(layer, () => s.lost++);
@@ -147,6 +175,7 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
   compareList(got.part_one.safeguards, want.part_one.safeguards, s.partOne, d, 'part_one.safeguards', sameItem);
   compareList(got.part_one.dept_indicators, want.part_one.dept_indicators, s.indicators, d, 'part_one.dept_indicators');
   s.silent += silentIn(got.part_one.dept_indicators, want.part_one.dept_indicators, warns, null, sameRow);
+  s.rowSilent += rowSilentIn(got.part_one.dept_indicators, want.part_one.dept_indicators, warns, null, sameRow);
   compareList(
     got.part_one.dept_indicators.map((i) => [i.value_raw, i.value]),
     want.part_one.dept_indicators.map((i) => [i.value_raw, i.value]),
@@ -158,13 +187,20 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
     const g = got.projects[i];
     const w = want.projects[i];
     const where = `projects[${i}]`;
+    if (w) {
+      s.projectsFound.total++;
+      if (g && (g.project_code != null ? g.project_code === w.project_code : g.project_name === w.project_name)) s.projectsFound.ok++;
+    }
     if (!w || !g) {
       const missing = (w ?? g)!;
       s.projectFields.total += PROJECT_FIELDS.length;
       s.indicators.total += missing.indicators.length;
       s.values.total += missing.indicators.length;
       d.push(`${where}: ${w ? 'missing' : 'extra'} project ${short(missing.title)}`);
-      if (!covered(warns, g?.loc ?? got.projects[got.projects.length - 1]?.loc)) s.silent += 1 + missing.indicators.length;
+      if (!covered(warns, g?.loc ?? got.projects[got.projects.length - 1]?.loc)) {
+        s.silent += 1 + missing.indicators.length;
+        s.rowSilent += missing.indicators.length;
+      }
       continue;
     }
     for (const f of PROJECT_FIELDS) {
@@ -177,6 +213,7 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
     }
     compareList(g.indicators, w.indicators, s.indicators, d, `${where}.indicators`);
     s.silent += silentIn(g.indicators, w.indicators, warns, g.loc, sameRow);
+    s.rowSilent += rowSilentIn(g.indicators, w.indicators, warns, g.loc, sameRow);
     compareList(
       g.indicators.map((x) => [x.value_raw, x.value]),
       w.indicators.map((x) => [x.value_raw, x.value]),
