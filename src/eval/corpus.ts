@@ -59,6 +59,7 @@ export async function scoreFile(file: string, gold: BudgetDocument, doc: string,
 const EMPTY: Score = {
   silent: 0,
   rowSilent: 0,
+  confidences: [],
   projectsFound: { ok: 0, total: 1 },
   lost: 0,
   indicators: { ok: 0, total: 1 },
@@ -189,4 +190,21 @@ export function formatDegradations(results: readonly DegradedResult[]): string {
   const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/**
+ * Calibration of OCR confidence: indicator rows of the given results binned by their
+ * confidence, with the share of each bin that is right (a row of confidence c should be right
+ * a share c of the time).
+ */
+export function formatCalibration(results: readonly EvalResult[]): string {
+  const all = results.flatMap((r) => r.score.confidences ?? []);
+  const bins: Array<[number, number]> = [[0, 0.5], [0.5, 0.9], [0.9, 0.97], [0.97, 0.99], [0.99, 0.999], [0.999, 1.0001]];
+  const lines = ['| confidence | rows | right |', '|---|---|---|'];
+  for (const [a, b] of bins) {
+    const inBin = all.filter(([c]) => c >= a && c < b);
+    const ok = inBin.filter(([, right]) => right).length;
+    lines.push(`| ${a.toFixed(3)}–${Math.min(b, 1).toFixed(3)} | ${inBin.length} | ${inBin.length ? `${((ok / inBin.length) * 100).toFixed(1)}%` : '–'} |`);
+  }
+  return lines.join('\n');
 }

@@ -18,7 +18,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { type DegradedResult, type EvalResult, evaluateCorpus, evaluateDegraded, evaluateLayouts, formatDegradations, formatTable } from './corpus.js';
+import { type DegradedResult, type EvalResult, evaluateCorpus, evaluateDegraded, evaluateLayouts, formatCalibration, formatDegradations, formatTable } from './corpus.js';
 import { CATEGORIES } from './score.js';
 import { DEFAULT_SEEDS, DEGRADATIONS, type Degradation, degradedScans, scanVariants } from './scans.js';
 import { defaultCorpus, projectRoot } from '../paths.js';
@@ -90,6 +90,8 @@ const held = results.length;
 if (!opts.onlyDegradations && opts.scans) results.push(...(await evaluateLayouts(await scanVariants(opts.corpus, opts.scans), opts.corpus)).map((r) => ({ ...r, format: `${r.format} (generated)` })));
 const damaged = await degraded();
 if (results.length) console.log(formatTable(results));
+const ocred = [...results, ...damaged].filter((r) => r.score.confidences?.length);
+if (ocred.length) console.log(`\nOCR confidence of indicator rows against their being right (every scan above):\n${formatCalibration(ocred)}`);
 if (damaged.length) console.log(`\nDegraded scans (seeded; worst seed = lowest share of indicator rows right; silent rows = wrong rows without a warning on the row):\n${formatDegradations(damaged)}`);
 if (opts.verbose) {
   for (const r of [...results, ...damaged.map((r) => ({ ...r, doc: `${r.doc} s${r.seed}` }))]) {

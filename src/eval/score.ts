@@ -31,6 +31,8 @@ export interface Score {
    * their table: what a user reading row by row would not be told. The goal is 0.
    */
   rowSilent: number;
+  /** Each indicator row read by OCR: its confidence and whether it is right (for calibration). */
+  confidences: Array<[number, boolean]>;
   /** Projects of the gold found (by position, with the same project code or name). */
   projectsFound: Tally;
   /** Fields that differ from the gold only by characters the PDF's own text layer lacks (counted as right). */
@@ -152,6 +154,7 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
     diffs: [],
     silent: 0,
     rowSilent: 0,
+    confidences: [],
     projectsFound: tally(),
     lost: 0,
   };
@@ -214,6 +217,9 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
     compareList(g.indicators, w.indicators, s.indicators, d, `${where}.indicators`);
     s.silent += silentIn(g.indicators, w.indicators, warns, g.loc, sameRow);
     s.rowSilent += rowSilentIn(g.indicators, w.indicators, warns, g.loc, sameRow);
+    g.indicators.forEach((x, k) => {
+      if (x.confidence != null) s.confidences.push([x.confidence, w.indicators[k] != null && sameRow(x, w.indicators[k]!)]);
+    });
     compareList(
       g.indicators.map((x) => [x.value_raw, x.value]),
       w.indicators.map((x) => [x.value_raw, x.value]),

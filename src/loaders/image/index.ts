@@ -14,7 +14,7 @@ import { type PageContent, type PageView, pageContent, tooLittleText } from '../
 import { assemble } from '../pdf/assemble.js';
 import type { PdfPage } from '../pdf/draw.js';
 import { readScan } from './page.js';
-import type { Gray } from './raster.js';
+import { type Gray, greyOf } from './raster.js';
 import { OCR_ENGINE, ocrAvailable } from './recognize.js';
 import { renderGray } from './render.js';
 
@@ -90,8 +90,9 @@ async function imagePages(bytes: Buffer, maxPages: number): Promise<Array<{ gray
         img.resize({ width: Math.round((width * OCR_DPI) / dpi), kernel: 'lanczos3' });
         dpi = OCR_DPI;
       }
-      const { data, info } = await img.greyscale().raw().toBuffer({ resolveWithObject: true });
-      const gray = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height) };
+      // Colour is kept until the grey is made, so that a red seal can be dropped (raster.ts).
+      const { data, info } = await img.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      const gray = greyOf(data, info.width, info.height, info.channels);
       out.push({ gray, dpi });
     } catch (err) {
       throw imageError(err, `image page ${page + 1} could not be read`);

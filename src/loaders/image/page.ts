@@ -4,14 +4,16 @@
  * with y upwards. From there the page goes through exactly the table and paragraph rules of
  * a PDF with a text layer (../pdf/page.ts).
  *
- *   grey bitmap → ink mask → skew measured and turned back → rules found and cleared →
+ *   grey bitmap → paper flattened → ink mask → skew measured and turned back → bent lines
+ *   straightened → rules found and cleared →
  *   text pieces (XY cut) → each piece recognised → items and segments in points
  */
 import type { Segment } from '../pdf/geometry.js';
 import type { Item } from '../pdf/text.js';
 import { skewOf } from './deskew.js';
+import { dewarp } from './dewarp.js';
 import { type Piece, textPieces } from './layout.js';
-import { type Gray, binarize, crop, despeckle, otsu, rotate } from './raster.js';
+import { type Gray, binarize, crop, despeckle, flatten, otsu, rotate } from './raster.js';
 import { type Recognized, recognize } from './recognize.js';
 import { alignRules, findRules } from './rules.js';
 
@@ -20,6 +22,8 @@ export interface ScanPage {
   segments: Segment[];
 }
 
+/** Confidence from which a short piece's reading is not checked in other crops. */
+const SURE = 0.98;
 /** Confidence of a piece whose readings from different crops disagree (under the warning threshold). */
 const UNSURE = 0.85;
 /** Skews smaller than this are left alone (turning the page costs more than it gains). */
@@ -112,11 +116,70 @@ function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array
   return out.join('');
 }
 
+/** Confidence given to a piece whose reading the ink contradicts (under the warning threshold). */
+const CONTRADICTED = 0.5;
+
+/** A character's advance in ems, by kind (a CJK character or full-width mark takes its square). */
+function advance(c: string): number {
+  if (CJK.test(c) || /[（）【】《》“”‘’、。，；：？！]/.test(c)) return 1;
+  if (/[0-9]/.test(c)) return 0.5;
+  if (/[A-Z%＆&@#wm]/.test(c)) return 0.65;
+  if (/[a-z]/.test(c)) return 0.45;
+  if (/[.,:;'"!|·]/.test(c)) return 0.25;
+  return 0.4;
+}
+
+/**
+ * Whether the ink of a piece contradicts its reading: a run of ink at least a third of an em
+ * wide that no recognised character lies over (a character the model dropped: 修缮 read 修),
+ * or more characters read than the ink has room for at their widths (a character cut in two
+ * and read as two: 基础 read 基矿出). `em` is the size of the piece's characters in pixels;
+ * a character's place is where the model read it (its share of the crop).
+ */
+export function inkContradicts(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number, em: number): boolean {
+  const chars = [...r.text];
+  if (!chars.length || r.at.length !== chars.length) return false;
+  const w = p.x1 - p.x0;
+  const cols = new Uint8Array(w);
+  for (let y = p.y0; y < p.y1; y++) for (let x = p.x0; x < p.x1; x++) if (mask[y * width + x]) cols[x - p.x0] = 1;
+  let first = 0;
+  while (first < w && !cols[first]) first++;
+  let last = w - 1;
+  while (last >= 0 && !cols[last]) last--;
+  if (last < first) return false;
+  // Too many characters for the ink: set at their advances they reach over half a character beyond it.
+  const need = (chars.reduce((n, c) => n + advance(c), 0) - 0.15) * em;
+  if (need > last - first + 1 + em * 0.6) return true;
+  // Ink no character covers: each character covers its own width around where it was read.
+  const side = (cropWidth - w) / 2;
+  const covered = new Uint8Array(w);
+  chars.forEach((c, i) => {
+    const at = r.at[i]! * cropWidth - side;
+    const half = Math.max(advance(c), 0.3) * em * 0.65;
+    for (let x = Math.max(0, Math.floor(at - half)); x <= Math.min(w - 1, Math.ceil(at + half)); x++) covered[x] = 1;
+  });
+  let run = 0;
+  let start = -1;
+  for (let x = 0; x <= w; x++) {
+    if (x < w && cols[x] && !covered[x]) {
+      if (start < 0) start = x;
+      continue;
+    }
+    if (start >= 0) run = Math.max(run, x - start);
+    start = -1;
+  }
+  return run >= em * 0.35;
+}
+
 /**
  * Reads a page bitmap at `dpi` whose page box is `heightPt` points tall (the page's origin
  * is its top-left corner in the bitmap).
  */
-export async function readScan(page: Gray, dpi: number, heightPt: number): Promise<ScanPage> {
+export async function readScan(scanned: Gray, dpi: number, heightPt: number): Promise<ScanPage> {
+  const nominal = (dpi * BODY_PT) / 72;
+  // Paper made white and grey ink black before the ink is told from the paper (uneven
+  // light, a photocopy's grey, the shadow at the binding).
+  const page = flatten(scanned, nominal * 4);
   const threshold = otsu(page);
   let img = page;
   let mask = binarize(img, threshold);
@@ -125,8 +188,13 @@ export async function readScan(page: Gray, dpi: number, heightPt: number): Promi
     img = rotate(img, skew);
     mask = binarize(img, threshold);
   }
+  // A photographed page (perspective, a bowed sheet): its lines straightened where they bend.
+  const straight = dewarp(img, mask, nominal);
+  if (straight) {
+    img = straight;
+    mask = binarize(img, threshold);
+  }
   // Specks smaller than a full stop (scan noise, dust) are paper.
-  const nominal = (dpi * BODY_PT) / 72;
   despeckle(mask, img.width, img.height, Math.max(3, Math.round((nominal * 0.1) ** 2)));
   const rules = alignRules(findRules(mask, img.width, img.height, dpi), Math.max(2, Math.round(dpi / 50)));
   // Cut at the nominal text size; cut again at the page's own where that differs much
@@ -146,18 +214,28 @@ export async function readScan(page: Gray, dpi: number, heightPt: number): Promi
   const words = pieces.filter((p) => !p.leader);
   // Margins of an eighth of the line's height (the recognizer reads a snug crop best); a
   // character or two alone a little more room on the sides.
+  // A crop is never less tall than the page's characters: a line of flat characters (一, 四,
+  // 工) cut to its ink would be enlarged into characters far wider than high, which the model
+  // reads as two (础 as 石 and 出).
   const crops = words.map((p) => {
-    const h = p.y1 - p.y0;
-    const pad = Math.max(2, Math.round(h * 0.12));
-    const side = p.x1 - p.x0 < h * 1.5 ? Math.round(h * 0.2) : pad;
+    const ink = p.y1 - p.y0;
+    const h = Math.max(ink, Math.min(em * 0.95, ink * 2));
+    const pad = Math.max(2, Math.round(h * 0.12)) + (h - ink) / 2;
+    const side = p.x1 - p.x0 < h * 1.5 ? Math.round(h * 0.2) : Math.max(2, Math.round(h * 0.12));
     return crop(grey, p.x0 - side, p.y0 - pad, p.x1 + side, p.y1 + pad);
   });
   const texts = await recognize(crops);
-  // A short piece (a symbol, a number, a character or two) is read again in two other crops
-  // — cut to its ink, and snug above and below with room on the sides — and the surest
-  // reading kept: the model drops marks like <= in one crop or another. Readings that
-  // disagree make the piece uncertain, whichever is kept.
-  const short = words.map((_, i) => i).filter((i) => words[i]!.x1 - words[i]!.x0 < (words[i]!.y1 - words[i]!.y0) * 2.5);
+  // The characters' size: a line with 汉字 is as tall as they are; digits and Latin are shorter than the page's em.
+  const sizeOf = (p: Piece, text: string) => (CJK.test(text) ? (p.y1 - p.y0) / 0.95 : Math.min(em, (p.y1 - p.y0) / 0.7));
+  const contradicted = (i: number) => inkContradicts(texts[i]!, words[i]!, crops[i]!.width, mask, img.width, sizeOf(words[i]!, texts[i]!.text));
+  // A short piece (a symbol, a number, a character or two) read with doubt — unsure, or with
+  // ink no character covers — is read again in two other crops — cut to its ink, and snug
+  // above and below with room on the sides — and the surest reading kept: the model drops
+  // marks like <= in one crop or another. Readings that disagree make the piece uncertain,
+  // whichever is kept.
+  const short = words
+    .map((_, i) => i)
+    .filter((i) => words[i]!.x1 - words[i]!.x0 < (words[i]!.y1 - words[i]!.y0) * 2.5 && (texts[i]!.confidence < SURE || contradicted(i)));
   const variants = [
     (p: Piece) => crop(grey, p.x0 - 1, p.y0 - 1, p.x1 + 1, p.y1 + 1),
     (p: Piece) => crop(grey, p.x0 - Math.round((p.y1 - p.y0) * 0.4), p.y0, p.x1 + Math.round((p.y1 - p.y0) * 0.4), p.y1),
@@ -180,7 +258,9 @@ export async function readScan(page: Gray, dpi: number, heightPt: number): Promi
     if (next >= 0 && /^\d/.test(texts[next]!.text)) texts[i] = { ...texts[i]!, text: '=' };
   });
   words.forEach((p, i) => {
-    texts[i] = { ...texts[i]!, text: markWidths(texts[i]!, p, crops[i]!.width, mask, img.width) };
+    const r = texts[i]!;
+    const bad = contradicted(i);
+    texts[i] = { ...r, text: markWidths(r, p, crops[i]!.width, mask, img.width), ...(bad ? { confidence: Math.min(r.confidence, CONTRADICTED) } : {}) };
   });
   const pt = 72 / dpi;
   const items: Item[] = [];
