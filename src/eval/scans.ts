@@ -308,3 +308,16 @@ export async function degradedScans(corpus: string, cache: string, opts: { seeds
   }
   return out;
 }
+
+/** Copies one seed of some degradations, made in `cache`, into `out` (the committed test fixtures). */
+export async function degradedFixtures(corpus: string, cache: string, out: string, degradations: readonly Degradation[], seed: number): Promise<string[]> {
+  const made = await degradedScans(corpus, cache, { seeds: seed + 1, degradations });
+  mkdirSync(out, { recursive: true });
+  return made
+    .filter((f) => f.seed === seed)
+    .map((f) => {
+      const target = path.join(out, path.basename(f.file));
+      writeFileSync(target, readFileSync(f.file));
+      return target;
+    });
+}

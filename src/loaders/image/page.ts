@@ -225,8 +225,8 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     return crop(grey, p.x0 - side, p.y0 - pad, p.x1 + side, p.y1 + pad);
   });
   const texts = await recognize(crops);
-  // The characters' size: a line with 汉字 is as tall as they are; digits and Latin are shorter than the page's em.
-  const sizeOf = (p: Piece, text: string) => (CJK.test(text) ? (p.y1 - p.y0) / 0.95 : Math.min(em, (p.y1 - p.y0) / 0.7));
+  // The characters' advance: in a line with 汉字 about the line's ink height; digits and Latin are shorter than the page's em.
+  const sizeOf = (p: Piece, text: string) => (CJK.test(text) ? (p.y1 - p.y0) * 0.97 : Math.min(em, (p.y1 - p.y0) / 0.7));
   const contradicted = (i: number) => inkContradicts(texts[i]!, words[i]!, crops[i]!.width, mask, img.width, sizeOf(words[i]!, texts[i]!.text));
   // A short piece (a symbol, a number, a character or two) read with doubt — unsure, or with
   // ink no character covers — is read again in two other crops — cut to its ink, and snug

@@ -29,6 +29,10 @@ export function otsu(img: Gray): number {
   let sumB = 0;
   let best = 0;
   let at = 128;
+  // Levels no pixel has split the page equally well: the threshold is the middle of the best
+  // run of them (a bilevel page, 0 and 255 only, splits at 127, not at 0 — which would leave
+  // out every grey edge pixel once the page is turned).
+  let last = 128;
   for (let t = 0; t < 256; t++) {
     wB += hist[t]!;
     if (wB === 0) continue;
@@ -38,11 +42,13 @@ export function otsu(img: Gray): number {
     const mB = sumB / wB;
     const mF = (sum - sumB) / wF;
     const between = wB * wF * (mB - mF) ** 2;
-    if (between > best) {
+    if (between > best * (1 + 1e-9)) {
       best = between;
       at = t;
-    }
+      last = t;
+    } else if (between >= best * (1 - 1e-9) && last === t - 1) last = t;
   }
+  at = Math.round((at + last) / 2);
   // A blank page has no ink to split from: keep the threshold in the dark half.
   return Math.min(at, 200);
 }

@@ -1,0 +1,16 @@
+import { openPdf } from '../src/loaders/pdf/open.ts';
+import { renderGray } from '../src/loaders/image/render.ts';
+import { flatten, otsu, binarize } from '../src/loaders/image/raster.ts';
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+const [file, pageNo, out] = process.argv.slice(2);
+const doc = await openPdf(new Uint8Array(readFileSync(file!)));
+const page = await doc.getPage(Number(pageNo));
+const { gray, dpi } = await renderGray(page, 200);
+const t = Date.now();
+const f = flatten(gray, (dpi * 10.5 / 72) * 4);
+console.log('flatten ms', Date.now() - t, 'otsu', otsu(f));
+const m = binarize(f, otsu(f));
+await sharp(Buffer.from(f.data), { raw: { width: f.width, height: f.height, channels: 1 } }).png().toFile(out + '-flat.png');
+await sharp(Buffer.from(m.map((v) => (v ? 0 : 255))), { raw: { width: f.width, height: f.height, channels: 1 } }).png().toFile(out + '-mask.png');
+await sharp(Buffer.from(gray.data), { raw: { width: f.width, height: f.height, channels: 1 } }).png().toFile(out + '-grey.png');

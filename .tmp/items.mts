@@ -1,0 +1,12 @@
+import { openPdf } from '../src/loaders/pdf/open.ts';
+import { renderGray } from '../src/loaders/image/render.ts';
+import { readScan } from '../src/loaders/image/page.ts';
+import { readFileSync } from 'node:fs';
+const [file, pageNo, filter] = process.argv.slice(2);
+const doc = await openPdf(new Uint8Array(readFileSync(file!)));
+const page = await doc.getPage(Number(pageNo));
+const { gray, dpi } = await renderGray(page, 200);
+const t = Date.now();
+const scan = await readScan(gray, dpi, (gray.height * 72) / dpi);
+console.log('ms', Date.now() - t, 'items', scan.items.length, 'segments', scan.segments.length, 'h', scan.segments.filter(s=>s.dir==='h').length);
+for (const it of scan.items) if (!filter || it.str.includes(filter) || it.x < 130) console.log(it.x.toFixed(0), it.y.toFixed(0), it.w.toFixed(0), it.size.toFixed(1), (it.conf ?? 1).toFixed(3), it.str);

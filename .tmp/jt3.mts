@@ -1,0 +1,10 @@
+import { openPdf } from '../src/loaders/pdf/open.ts';
+import { renderGray } from '../src/loaders/image/render.ts';
+import { readFileSync } from 'node:fs';
+const doc = await openPdf(new Uint8Array(readFileSync('/tmp/s22/j.pdf')));
+const page = await doc.getPage(1);
+const { gray } = await renderGray(page, 150);
+const b = readFileSync('/tmp/s22/bits.bin');
+let bad = 0;
+for (let y=0;y<200;y++) for (let x=0;x<333;x++) if ((gray.data[y*gray.width+x]! < 128) !== (b[y*333+x] === 1)) bad++;
+console.log(gray.width, gray.height, bad);

@@ -1,0 +1,10 @@
+import { openPdf } from '../src/loaders/pdf/open.ts';
+import { renderGray } from '../src/loaders/image/render.ts';
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+const [file, pageNo, out] = process.argv.slice(2);
+const doc = await openPdf(new Uint8Array(readFileSync(file!)));
+const page = await doc.getPage(Number(pageNo));
+const { gray, dpi } = await renderGray(page, 200);
+console.log(gray.width, gray.height, dpi);
+await sharp(Buffer.from(gray.data), { raw: { width: gray.width, height: gray.height, channels: 1 } }).png().toFile(out!);
