@@ -8,7 +8,6 @@
  * see spans (text dumps) give every field its own column.
  */
 import { cleanText } from './text/clean.js';
-import type { Warning } from './schema.js';
 
 /** A box in PDF points on one page, origin top-left: [x0, y0, x1, y1]. */
 export type BBox = [number, number, number, number];
@@ -94,8 +93,6 @@ export interface DocModel {
   blocks: Block[];
   /** Page count where the format has pages. */
   pages: number | null;
-  /** Loader and repair notes that end in the document's `warnings`. */
-  warnings: Warning[];
   /** Set when some pages were read by OCR: the engine and those pages. */
   ocr?: { engine: string; pages: number[] } | null;
   /** Pages whose text layer was glyph garbage (a font without a usable Unicode map). */
@@ -134,14 +131,4 @@ export function cellAt(row: Row, col: number): Cell | undefined {
   return row.cells.find((c) => c.col <= col && col < c.col + c.colSpan);
 }
 
-/** A fatal, user-facing problem with one input: the message names the reason, never a stack. */
-export class InputError extends Error {
-  constructor(
-    message: string,
-    /** Stable machine-readable kind for error reports. */
-    public readonly kind: string,
-  ) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+export { InputError } from './errors.js';

@@ -3,6 +3,7 @@
  * validated against it before anything is written; the TypeScript types are inferred from it.
  */
 import { z } from 'zod';
+import { ContractError } from './errors.js';
 
 const text = z.string().refine((s) => !/[\r\n]/.test(s), 'line break inside a value');
 const multiline = z.string();
@@ -127,5 +128,5 @@ export function validateDocument(doc: unknown): BudgetDocument {
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-  throw new Error(`output does not match the contract at ${path || '(root)'}: ${issue.message}`);
+  throw new ContractError(`output does not match the contract at ${path || '(root)'}: ${issue.message}`);
 }

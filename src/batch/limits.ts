@@ -8,7 +8,7 @@
  * images and fonts, or fonts and no images, has nothing more to OCR unless --ocr force).
  */
 import type { ExtractOptions } from '../extract.js';
-import { isImage } from '../loaders/image/detect.js';
+import { isImage } from '../detect.js';
 
 export interface TimeLimits {
   timeoutMs: number;

@@ -4,7 +4,7 @@
  * human-readable reason, never as a stack trace.
  */
 import { extractBytes, type ExtractOptions } from '../extract.js';
-import { InputError } from '../model.js';
+import { type ErrorKind, failureOf } from '../errors.js';
 import type { DocumentRecord } from '../schema.js';
 
 export interface Task {
@@ -15,7 +15,7 @@ export interface Task {
 
 export type TaskResult =
   | { ok: true; record: DocumentRecord }
-  | { ok: false; kind: string; reason: string };
+  | { ok: false; kind: ErrorKind; reason: string };
 
 export default async function run(task: Task): Promise<TaskResult> {
   const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
@@ -27,9 +27,6 @@ export async function extractOne(bytes: Buffer, file: string, options: ExtractOp
     const { record } = await extractBytes(bytes, file, options);
     return { ok: true, record };
   } catch (err) {
-    if (err instanceof InputError) return { ok: false, kind: err.kind, reason: err.message };
-    const e = err as Error;
-    if (/contract/.test(e.message)) return { ok: false, kind: 'invalid-output', reason: e.message };
-    return { ok: false, kind: 'internal', reason: `extractor error: ${e?.message ?? String(err)}` };
+    return { ok: false, ...failureOf(err) };
   }
 }

@@ -10,10 +10,11 @@ import mammoth from 'mammoth';
 import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { cleanText } from '../text/clean.js';
-import { type Block, type Cell, type DocModel, type Row, InputError, cellOf, para } from '../model.js';
+import { type Block, type Cell, type DocModel, type Row, cellOf, para } from '../model.js';
+import { InputError } from '../errors.js';
 import { checkZip } from './zipguard.js';
 import { hasControlChars } from '../text/clean.js';
-import { controlCharsWarning } from '../loc.js';
+import { type Message, type Result, controlCharsMessage, message } from '../diagnostics.js';
 
 const SUPERSCRIPT: Record<string, string> = { '2': '²', '3': '³' };
 
@@ -116,18 +117,24 @@ export function htmlToBlocks(html: string): Block[] {
   return blocks;
 }
 
-export async function loadDocx(bytes: Buffer, opts: { maxCells?: number } = {}): Promise<DocModel> {
+export async function loadDocx(bytes: Buffer, opts: { maxCells?: number } = {}): Promise<Result<DocModel>> {
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
     throw new InputError(describeNonZip(bytes), 'not-docx');
   }
   checkZip(bytes, undefined, opts.maxCells);
-  let html: string;
+  let converted: Awaited<ReturnType<typeof mammoth.convertToHtml>>;
   try {
-    ({ value: html } = await mammoth.convertToHtml({ buffer: bytes }, { ignoreEmptyParagraphs: true }));
+    converted = await mammoth.convertToHtml({ buffer: bytes }, { ignoreEmptyParagraphs: true });
   } catch (err) {
     throw new InputError(`not a readable DOCX: ${(err as Error).message.split('\n')[0]}`, 'corrupt-docx');
   }
-  return { format: 'docx', blocks: htmlToBlocks(html), pages: null, warnings: hasControlChars(html) ? [controlCharsWarning()] : [] };
+  const html = converted.value;
+  // mammoth's own messages: what of the document it could not convert (an element it does not
+  // know, an image it could not read), each once.
+  const said = [...new Set(converted.messages.map((m) => `${m.type}: ${m.message.split('\n')[0]}`))];
+  const messages: Message[] = said.map((m) => message('docx-not-converted', `DOCX reader (mammoth) ${m}`));
+  if (hasControlChars(html)) messages.push(controlCharsMessage());
+  return { value: { format: 'docx', blocks: htmlToBlocks(html), pages: null }, messages };
 }
 
 function describeNonZip(bytes: Buffer): string {

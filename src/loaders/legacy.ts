@@ -13,7 +13,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { InputError } from '../model.js';
+import { InputError } from '../errors.js';
 import { pidsRunning } from '../procmem.js';
 
 const run = promisify(execFile);

@@ -3,7 +3,7 @@
  * before anything is inflated: a truncated archive or a ZIP bomb is refused with a reason.
  */
 import { inflateRawSync } from 'node:zlib';
-import { InputError } from '../model.js';
+import { InputError } from '../errors.js';
 
 export interface ZipLimits {
   /** Largest total uncompressed size accepted. */

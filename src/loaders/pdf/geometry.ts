@@ -6,34 +6,14 @@
  * (PDF units, y upwards). Curves and large filled areas (shading) are ignored.
  */
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { IDENTITY, type Matrix, apply, multiply } from './matrix.js';
-
-export interface Segment {
-  /** 'h': y fixed, from a to b along x. 'v': x fixed, from a to b along y. */
-  dir: 'h' | 'v';
-  pos: number;
-  a: number;
-  b: number;
-}
+import { IDENTITY, type Matrix, apply, multiply } from '../../layout/matrix.js';
+import { type Segment, segmentOf } from '../../layout/segments.js';
 
 /** Largest thickness of a filled rectangle still taken as a line. */
 const THIN = 2.5;
-/** Tolerance for "horizontal" / "vertical". */
-const AXIS_EPS = 1;
 
 const STROKES = new Set<number>([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
 const FILLS = new Set<number>([OPS.fill, OPS.eoFill]);
-
-/** The segment from (x1, y1) to (x2, y2), or null when it is neither horizontal nor vertical (or too short). */
-export function segmentOf(x1: number, y1: number, x2: number, y2: number): Segment | null {
-  if (Math.abs(y1 - y2) <= AXIS_EPS && Math.abs(x1 - x2) > AXIS_EPS) {
-    return { dir: 'h', pos: (y1 + y2) / 2, a: Math.min(x1, x2), b: Math.max(x1, x2) };
-  }
-  if (Math.abs(x1 - x2) <= AXIS_EPS && Math.abs(y1 - y2) > AXIS_EPS) {
-    return { dir: 'v', pos: (x1 + x2) / 2, a: Math.min(y1, y2), b: Math.max(y1, y2) };
-  }
-  return null;
-}
 
 /** Splits pdf.js path data (DrawOPS encoding) into polylines of transformed points. */
 function polylines(data: ArrayLike<number>, ctm: Matrix): Array<{ pts: Array<[number, number]>; closed: boolean; curved: boolean }> {

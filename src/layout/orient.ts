@@ -9,7 +9,7 @@
  * ruling segments and page box alike, so that most of its text runs left to right; a page
  * whose text already does is left as it is (whatever its /Rotate says).
  */
-import { type Segment, segmentOf } from './geometry.js';
+import { type Segment, segmentOf } from './segments.js';
 import { type Matrix, apply, boxOf, multiply } from './matrix.js';
 import type { PageView } from './page.js';
 import type { Item } from './text.js';

@@ -1,22 +1,21 @@
 /**
  * One page's text items and ruling lines → its content in the model's terms: tables rebuilt
  * from the drawn grid (grid.ts) or from text positions (textgrid.ts), and the lines outside
- * them (text.ts). The PDF loader feeds it pdf.js's text layer and vector lines; the scan
- * reader (../image/) feeds it recognised text and the lines found in the bitmap, so both
- * go through the same table and paragraph rules.
+ * them (text.ts). The PDF loader feeds it pdf.js's text layer and vector lines; the OCR engine
+ * (../ocr/) feeds it recognised text and the lines found in a bitmap, so both go through the
+ * same table and paragraph rules.
  */
-import type { BBox, Cell, Row, Table } from '../../model.js';
-import type { Warning } from '../../schema.js';
-import { warning } from '../../loc.js';
-import { cellOf } from '../../model.js';
-import { hasControlChars, joinLines } from '../../text/clean.js';
-import { isGarbage } from '../../text/plausible.js';
-import type { Segment } from './geometry.js';
+import type { BBox, Cell, Row, Table } from '../model.js';
+import { type Message, controlCharsMessage, message, pagePlace } from '../diagnostics.js';
+import { cellOf } from '../model.js';
+import { hasControlChars, joinLines } from '../text/clean.js';
+import { isGarbage } from '../text/plausible.js';
+import type { Segment } from './segments.js';
 import { type Matrix, boxOf } from './matrix.js';
-import { type TextCell, type TextTable, tablesFromText } from './textgrid.js';
+import { type TableWords, type TextCell, type TextTable, tablesFromText } from './textgrid.js';
 import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
 import { type Item, type Line, opensItem, toLines, wrapped } from './text.js';
-import { pushTo } from '../../util.js';
+import { pushTo } from '../util.js';
 
 /** Turns a box in PDF user space (y up) into the contract's page box (points, origin top-left). */
 export type ToBox = (x0: number, top: number, x1: number, bottom: number) => BBox;
@@ -25,9 +24,8 @@ export interface PageContent {
   page: number;
   /** The page has text, but it is glyph garbage (fonts without a usable Unicode map). */
   unreadable: boolean;
-  /** Its text held control or direction-override characters (cleaning removes them). */
-  controlChars: boolean;
-  warning: Warning | null;
+  /** What the page's rules have to say (too many lines to rebuild its tables, control characters removed). */
+  messages: Message[];
   /** Page box height, for telling the header and footer zones. */
   height: number;
   box: ToBox;
@@ -144,13 +142,21 @@ export function tooLittleText(pages: readonly PageContent[]): boolean {
 /** The page's box in user space: [x0, y0, x1, y1] as pdf.js gives `page.view`. */
 export type PageView = [number, number, number, number];
 
+export interface PageFrame {
+  /** The page box in the items' frame (y upwards). */
+  view: PageView;
+  /**
+   * Maps that frame to the contract's page coordinates (the page as a viewer shows it, origin
+   * top-left); by default the view's top-left corner is the origin and y is turned downwards.
+   */
+  toPage?: Matrix;
+}
+
 /**
  * A page's content from its text items and ruling segments, given in a frame with y upwards
- * whose page box is `view`. `toPage` maps that frame to the contract's page coordinates (the
- * page as a viewer shows it, origin top-left); by default the view's top-left corner is the
- * origin and y is turned downwards.
+ * (`frame`); `words` tells the text-position tables what their header words look like.
  */
-export function pageContent(n: number, all: Item[], segs: Segment[], view: PageView, toPage?: Matrix): PageContent {
+export function pageContent(n: number, all: Item[], segs: Segment[], frame: PageFrame, words: TableWords): PageContent {
   // A page whose text layer is glyph garbage gives no data (text/plausible.ts).
   const unreadable = isGarbage(all.map((i) => i.str).join(''));
   const items = unreadable ? [] : all;
@@ -166,21 +172,22 @@ export function pageContent(n: number, all: Item[], segs: Segment[], view: PageV
     else rest.push(it);
   }
   // Text outside drawn tables that still stands in table form: a table without lines.
-  const fromText = tablesFromText(rest);
+  const fromText = tablesFromText(rest, words);
   const taken = new Set(fromText.flatMap((t) => t.items));
   const free = rest.filter((it) => !taken.has(it));
-  const [x0, y0, , y1] = view;
-  const m = toPage ?? [1, 0, 0, -1, -x0, y1];
+  const [x0, y0, , y1] = frame.view;
+  const m = frame.toPage ?? [1, 0, 0, -1, -x0, y1];
   const box: ToBox = (a, top, b, bottom) => {
     const r = boxOf(m, a, bottom, b, top);
     return [r.x0, r.y0, r.x1, r.y1];
   };
-  const loc = { page: n, page_end: n, bbox: null, table: null, row: null, line: null };
+  const messages: Message[] = [];
+  if (found === 'too-many-lines') messages.push(message('page-too-many-lines', `page ${n}: more than ${MAX_SEGMENTS} drawn lines; tables on it were not rebuilt`, [pagePlace(n)]));
+  if (!unreadable && all.some((i) => hasControlChars(i.str))) messages.push(controlCharsMessage());
   return {
     page: n,
     unreadable,
-    controlChars: !unreadable && all.some((i) => hasControlChars(i.str)),
-    warning: found === 'too-many-lines' ? warning('page-too-many-lines', `page ${n}: more than ${MAX_SEGMENTS} drawn lines; tables on it were not rebuilt`, loc) : null,
+    messages,
     height: y1 - y0,
     box,
     lines: toLines(free),

@@ -1,6 +1,6 @@
 /** The cleaning stage on phenomena of other producers' text layers. */
 import { describe, expect, it } from 'vitest';
-import { cleanText } from '../src/text/clean.js';
+import { cleanText } from '../../src/text/clean.js';
 
 describe('cleaning', () => {
   it('maps CJK radicals and compatibility ideographs to the simplified ideographs they stand for', () => {

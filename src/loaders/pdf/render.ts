@@ -1,16 +1,18 @@
 /**
- * A PDF page drawn to a grey bitmap for OCR (../pdf/draw.ts). Whatever the page paints — a scanner's image, several strips,
- * an image under an invisible text layer — ends up in one bitmap at the chosen resolution,
- * grey with red seals dropped (raster.ts).
+ * A PDF page drawn to a grey bitmap for OCR (draw.ts) and read by the OCR engine (../../ocr/).
+ * Whatever the page paints — a scanner's image, several strips, an image under an invisible
+ * text layer, text drawn as outlines — ends up in one bitmap at the chosen resolution, grey
+ * with red seals dropped (../../ocr/raster.ts).
  *
  * A page that is one scanned image of lower resolution than the one asked for (a 100 or 150
  * dpi archive scan) is drawn at the image's own resolution and enlarged by sharp with a
  * Lanczos kernel: the canvas's own enlargement while drawing is bilinear, and blurs the thin
  * strokes of small characters (一 lost from 一级指标 at 100 dpi).
  */
-import { type PdfPage, drawPage } from '../pdf/draw.js';
-import { pdfjs } from '../pdf/open.js';
-import { type Gray, greyOf } from './raster.js';
+import { type PdfPage, drawPage } from './draw.js';
+import { pdfjs } from './open.js';
+import type { PageView } from '../../layout/index.js';
+import { type Gray, OCR_DPI, type ScanPage, greyOf, readScan, requireOcr } from '../../ocr/index.js';
 
 /** Largest bitmap drawn for one page (pixels): a huge page box is drawn at a lower resolution. */
 const MAX_PIXELS = 24_000_000;
@@ -57,4 +59,12 @@ export async function renderGray(page: PdfPage, dpi: number): Promise<Rendered> 
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { gray: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height) }, dpi: (info.width / gray.width) * scale * 72 };
+}
+
+/** A PDF page drawn at the OCR resolution and read by the OCR engine: its items and segments, in the drawn page's frame. */
+export async function ocrPage(page: PdfPage): Promise<ScanPage & { view: PageView }> {
+  await requireOcr();
+  const { gray, dpi } = await renderGray(page, OCR_DPI);
+  const view: PageView = [0, 0, (gray.width * 72) / dpi, (gray.height * 72) / dpi];
+  return { ...(await readScan(gray, dpi, view[3])), view };
 }

@@ -4,12 +4,12 @@
  * tables made paragraphs against the body's text column and line pitch, and each page's
  * tables and paragraphs put in reading order. Shared by PDFs and scans.
  */
-import type { Block } from '../../model.js';
-import { para } from '../../model.js';
-import { PAGE_NUMBER, cleanText, joinLines } from '../../text/clean.js';
+import type { Block } from '../model.js';
+import { para } from '../model.js';
+import { PAGE_NUMBER, cleanText, joinLines } from '../text/clean.js';
 import { type Line, toParagraphs } from './text.js';
 import { type PageContent, itemsBox } from './page.js';
-import { pushTo } from '../../util.js';
+import { pushTo } from '../util.js';
 
 /** Depth of the header and footer zones, in PDF units (about 2.5 cm). */
 const MARGIN_ZONE = 72;

@@ -8,8 +8,8 @@
  * while no horizontal line crosses its column band: merged cells are the ones a line does
  * not cross.
  */
-import type { Segment } from './geometry.js';
-import { pushTo } from '../../util.js';
+import type { Segment } from './segments.js';
+import { pushTo } from '../util.js';
 
 /** Positions closer than this are one grid line. */
 const SNAP = 2;

@@ -6,13 +6,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseValue } from '../src/normalize/value.js';
-import { cleanText, joinLines } from '../src/text/clean.js';
-import { unifyIdeographs } from '../src/text/compat.js';
-import { splitGoals } from '../src/interpret/project.js';
-import { stitchRows } from '../src/repair/stitch.js';
-import type { Row } from '../src/model.js';
-import { fsPath, nameFromBytes, nameToBytes, readablePath } from '../src/fsname.js';
+import { parseValue } from '../../src/normalize/value.js';
+import { cleanText, joinLines } from '../../src/text/clean.js';
+import { unifyIdeographs } from '../../src/text/compat.js';
+import { splitGoals } from '../../src/interpret/project.js';
+import { stitchRows } from '../../src/repair/stitch.js';
+import type { Row } from '../../src/model.js';
+import { fsPath, nameFromBytes, nameToBytes, readablePath } from '../../src/fsname.js';
 
 /** Strings built from the characters budget texts are made of, spaces and odd ones included. */
 const piece = fc.constantFrom(

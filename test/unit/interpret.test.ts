@@ -3,9 +3,9 @@
  * corpus has no example of a phenomenon, these pin down what the contract asks for.
  */
 import { describe, expect, it } from 'vitest';
-import { interpret } from '../src/interpret/document.js';
-import { type Block, type DocModel, type Row, para } from '../src/model.js';
-import { readToc } from '../src/interpret/cover.js';
+import { documentOf as interpret } from '../../pipelines/index.js';
+import { type Block, type DocModel, type Row, para } from '../../src/model.js';
+import { readToc } from '../../src/interpret/cover.js';
 
 function row(texts: string[]): Row {
   return { page: null, breakBefore: false, cells: texts.map((t, i) => ({ text: t, paras: t ? [t] : [], col: i, colSpan: 1, merged: false })) };
@@ -31,7 +31,7 @@ function projectTable(code: string, columns: 'grid' | 'order' = 'grid', plan = [
 }
 
 function model(blocks: Block[]): DocModel {
-  return { format: 'docx', pages: null, warnings: [], blocks };
+  return { format: 'docx', pages: null, blocks };
 }
 
 const partTwo = (extra: Block[]) =>
@@ -124,23 +124,23 @@ describe('split 符号/值/单位 indicator tables', () => {
   const ind = (name: string, sym: string, num: string, unit: string) => row(['产出指标', '数量指标', name, name, sym, num, unit, '依据']);
 
   it('reads value from the three cells, never from the joined text', async () => {
-    const { readIndicatorTable } = await import('../src/interpret/indicators.js');
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
     const r = readIndicatorTable([...header, ind('控制率', '<=', '10.00', '100%以下计满分'), ind('次数', '>=', '2', '次')]);
-    expect(r.indicators[0]!.value_raw).toBe('<=10.00100%以下计满分');
-    expect(r.indicators[0]!.value).toEqual({ symbol: '≤', number: 10, unit: null, text: '100%以下计满分' });
-    expect(r.indicators[1]!.value).toEqual({ symbol: '≥', number: 2, unit: '次', text: null });
+    expect(r.value[0]!.value_raw).toBe('<=10.00100%以下计满分');
+    expect(r.value[0]!.value).toEqual({ symbol: '≤', number: 10, unit: null, text: '100%以下计满分' });
+    expect(r.value[1]!.value).toEqual({ symbol: '≥', number: 2, unit: '次', text: null });
   });
 
   it('gives digits spilled into a fixed-format 值 cell back to the 单位 cell, with a warning', async () => {
-    const { readIndicatorTable } = await import('../src/interpret/indicators.js');
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
     const rows = [...header, ind('a', '<=', '7.00', '分'), ind('b', '<=', '8.00', '分'), ind('c', '<=', '10.00', '分'), ind('d', '<=', '10.00100', '%以下计满分')];
     const r = readIndicatorTable(rows);
-    expect(r.indicators[3]!.value).toEqual({ symbol: '≤', number: 10, unit: null, text: '100%以下计满分' });
-    expect(r.warnings.map((w) => `${w.code}: ${w.message}`).join('\n')).toMatch(/^value-cell-overflow: .*10\.00100/);
+    expect(r.value[3]!.value).toEqual({ symbol: '≤', number: 10, unit: null, text: '100%以下计满分' });
+    expect(r.messages.map((w) => `${w.code}: ${w.message}`).join('\n')).toMatch(/^value-cell-overflow: .*10\.00100/);
     // Without three values agreeing on the format nothing is moved.
     const few = readIndicatorTable([...header, ind('a', '<=', '7.00', '分'), ind('d', '<=', '10.00100', '%')]);
-    expect(few.indicators[1]!.value.number).toBe(10.001);
-    expect(few.warnings).toEqual([]);
+    expect(few.value[1]!.value.number).toBe(10.001);
+    expect(few.messages).toEqual([]);
   });
 });
 

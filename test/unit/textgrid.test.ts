@@ -1,10 +1,11 @@
 /**
- * Tables without ruling lines rebuilt from text positions (src/loaders/pdf/textgrid.ts), on
+ * Tables without ruling lines rebuilt from text positions (src/layout/textgrid.ts), on
  * small pages laid out the way word processors write a split 符号 / 值 / 单位 indicator table.
  */
 import { describe, expect, it } from 'vitest';
-import { tablesFromText } from '../src/loaders/pdf/textgrid.js';
-import type { Item } from '../src/loaders/pdf/text.js';
+import { tablesFromText } from '../../src/layout/textgrid.js';
+import type { Item } from '../../src/layout/text.js';
+import { TABLE_WORDS } from '../../src/vocab.js';
 
 const SIZE = 10;
 /** An item of `str` at (x, y), as wide as its characters. */
@@ -37,7 +38,7 @@ const row = (y: number, cells: Array<string | null>): Item[] =>
     .map(([s, x]) => at(s as string, x as number, y));
 
 const texts = (items: Item[]) => {
-  const [t] = tablesFromText(items);
+  const [t] = tablesFromText(items, TABLE_WORDS);
   const rows: string[][] = Array.from({ length: t!.rows }, () => Array(t!.xs.length - 1).fill(''));
   for (const c of t!.cells) rows[c.row]![c.col] += c.items.map((i) => i.str).join('');
   return rows;

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSplitValue, parseValue } from '../src/normalize/value.js';
-import { SPEC } from './helpers.js';
+import { parseSplitValue, parseValue } from '../../src/normalize/value.js';
+import { SPEC } from '../helpers.js';
 
 interface Example {
   raw: string;

@@ -8,11 +8,11 @@
  *   straightened → rules found and cleared →
  *   text pieces (XY cut) → each piece recognised → items and segments in points
  */
-import type { Segment } from '../pdf/geometry.js';
-import type { Item } from '../pdf/text.js';
+import type { Segment } from '../layout/segments.js';
+import type { Item } from '../layout/text.js';
 import { skewOf } from './deskew.js';
 import { dewarp } from './dewarp.js';
-import { type Piece, textPieces } from './layout.js';
+import { type Piece, textPieces } from './pieces.js';
 import { type Gray, binarize, crop, despeckle, flatten, otsu, rotate } from './raster.js';
 import { type Recognized, recognize } from './recognize.js';
 import { alignRules, findRules } from './rules.js';

@@ -22,11 +22,9 @@
  */
 import type { Item, Line } from './text.js';
 import { toLines } from './text.js';
-import { type ContentsLine, contentsRuns } from '../../text/contents.js';
-import { PERIOD } from '../../text/periods.js';
-import { WHOLE_LABEL } from '../../text/labels.js';
-import { pushTo } from '../../util.js';
-import { columnAt } from '../../model.js';
+import { type ContentsLine, contentsRuns } from '../text/contents.js';
+import { pushTo } from '../util.js';
+import { columnAt } from '../model.js';
 
 interface Chunk {
   x0: number;
@@ -58,14 +56,22 @@ export interface TextTable {
   items: Item[];
 }
 
-const HEADER_LINE = /一级指标|二级指标|三级指标/;
 /** Longer than this, a cell's text is no label (its text is kept no further for the test). */
 const MAX_LABEL = 16;
-/** The whole text of an indicator header cell. */
-const HEADER_LABEL = /^(一级指标|二级指标|三级指标|绩效指标描述|指标值|指标值确定依据|符号|单位[（(]文字描述[）)])$/;
-/** Rows of an indicator table's header: the level names, or the split value's 符号 / 值 / 单位. */
-const HEADER_CELL = /一级指|二级指|三级指标|^符号|符号值单位/;
-const TOC_ENTRY = /([.…·]{2,}|\t)\s*(\d{1,4}|错误！未定义书签。?)\s*$/;
+/**
+ * What the rules need to know of the tables' words, given by the caller as predicates (the
+ * layout rules know no budget word; the budget vocabulary lives in ../vocab.ts).
+ */
+export interface TableWords {
+  /** A line holding a header row's names: a table region is cut into bands before it. */
+  headerLine: (text: string) => boolean;
+  /** The text of a written row that makes it a header row (its last one anchors the finest columns). */
+  headerCell: (text: string) => boolean;
+  /** A label that is always a cell's whole text (a period heading, a header label): the text under it is the next row's. */
+  wholeCell: (text: string) => boolean;
+  /** A table-of-contents line (title … page number): never a table row. */
+  tocLine: (text: string) => boolean;
+}
 
 function chunksOf(line: Line): Chunk[] {
   const out: Chunk[] = [];
@@ -97,7 +103,7 @@ function contentsLines(lines: readonly Line[]): Set<Line> {
 }
 
 /** Table regions on a page's free lines, cut into bands at indicator header rows. */
-function bands(lines: Line[]): TLine[][] {
+function bands(lines: Line[], words: TableWords): TLine[][] {
   const out: TLine[][] = [];
   let region: TLine[] = [];
   const flush = () => {
@@ -114,14 +120,14 @@ function bands(lines: Line[]): TLine[][] {
     region = region.slice(0, end);
     // Three table lines make a table; so does one line of three cells or more (a table's first
     // row at the foot of a page): prose never stands in three blocks.
-    if (region.filter((l) => l.chunks.length >= 2).length >= 3 || region.some((l) => l.chunks.length >= 3)) out.push(...cutAtHeaders(region));
+    if (region.filter((l) => l.chunks.length >= 2).length >= 3 || region.some((l) => l.chunks.length >= 3)) out.push(...cutAtHeaders(region, words));
     region = [];
   };
   let prev: Line | null = null;
   const contents = contentsLines(lines);
   lines.forEach((line, i) => {
     // A table-of-contents entry (title … page number) is no table row.
-    const chunks = TOC_ENTRY.test(line.text) || contents.has(line) ? [{ x0: line.x0, x1: line.x1, y: line.y, size: line.size, text: line.text }] : chunksOf(line);
+    const chunks = words.tocLine(line.text) || contents.has(line) ? [{ x0: line.x0, x1: line.x1, y: line.y, size: line.size, text: line.text }] : chunksOf(line);
     const near = prev != null && prev.y - line.y <= Math.max(prev.size, line.size) * 2.6;
     if (region.length && !near) flush();
     // The top of the first row's taller cells (a wrapped project name, 指标值 over 符号 · 值 ·
@@ -155,10 +161,10 @@ function rowTop(lines: readonly Line[], at: number, chunks: Chunk[]): TLine[] {
  * Cuts a region before each header row. A header row's taller cells have lines just above the
  * line holding 一级指标, in columns that line leaves empty: they go with it.
  */
-function cutAtHeaders(region: TLine[]): TLine[][] {
+function cutAtHeaders(region: TLine[], words: TableWords): TLine[][] {
   const cuts: number[] = [];
   region.forEach((l, i) => {
-    if (!HEADER_LINE.test(l.line.text) || i === 0) return;
+    if (!words.headerLine(l.line.text) || i === 0) return;
     let k = i;
     const pitch = l.line.size * 1.6;
     while (
@@ -206,8 +212,8 @@ function rowsOf(pieces: readonly Piece[]): Rows {
 }
 
 /** Rows of the band that are an indicator table's header. */
-function headerRows(rows: Rows): Set<number> {
-  const found = [...rows.written].filter(([, row]) => HEADER_CELL.test(row.map((p) => p.items.map((i) => i.str).join('')).join(''))).map(([r]) => r);
+function headerRows(rows: Rows, words: TableWords): Set<number> {
+  const found = [...rows.written].filter(([, row]) => words.headerCell(row.map((p) => p.items.map((i) => i.str).join('')).join(''))).map(([r]) => r);
   // A band is cut at each header line: more header rows than a header has are no header.
   return new Set(found.length <= MAX_HEADER_ROWS ? found : []);
 }
@@ -287,7 +293,7 @@ interface Piece {
   x1: number;
 }
 
-function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
+function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): TextTable | null {
   // Cells, in the order the PDF wrote them: an item goes on the current cell when it continues
   // the current line, or starts the next line inside the cell's extent.
   const items = band.flatMap((l) => l.line.items).sort((a, b) => order.get(a)! - order.get(b)!);
@@ -302,7 +308,7 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
     // (项目绩效模板) is a whole cell: the text under it is the next row's (a value, the rest of a
     // row cut by the page break, the next label).
     const text = cur?.text ?? '';
-    const whole = cur != null && text.length <= MAX_LABEL && (PERIOD.test(text) || HEADER_LABEL.test(text) || WHOLE_LABEL.test(text));
+    const whole = cur != null && text.length <= MAX_LABEL && words.wholeCell(text);
     const nextLine = cur != null && !whole && below && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5;
     if (cur && (sameLine || nextLine)) {
       cur.items.push(it);
@@ -335,7 +341,7 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
   // it anchors them, even a column no data row of the page fills (值 on a page of text-only
   // values). Header rows above it are centred over sub-columns (指标值 over 值 and 单位) and
   // would hide the gutter between them.
-  const header = headerRows(rows);
+  const header = headerRows(rows, words);
   const lastHeader = Math.max(-1, ...header);
   const counts = (p: Piece) => (header.has(p.row) ? p.row === lastHeader : rows.written.get(p.row)!.length >= most - 1);
   const fine = pieces.filter((p) => counts(p) && !spanning(p));
@@ -380,9 +386,9 @@ function bandTable(band: TLine[], order: Map<Item, number>): TextTable | null {
 }
 
 /** Tables in the text of a page that stands in table form without drawn lines. */
-export function tablesFromText(items: readonly Item[]): TextTable[] {
+export function tablesFromText(items: readonly Item[], words: TableWords): TextTable[] {
   const order = new Map(items.map((it, i) => [it, i] as const));
-  return bands(toLines(items))
-    .map((b) => bandTable(b, order))
+  return bands(toLines(items), words)
+    .map((b) => bandTable(b, order, words))
     .filter((t): t is TextTable => t != null);
 }
