@@ -1,8 +1,8 @@
 import { openPdf } from '../src/loaders/pdf/open.ts';
-import { renderGray } from '../src/loaders/image/render.ts';
-import { flatten, otsu, binarize, rotate } from '../src/loaders/image/raster.ts';
-import { skewOf } from '../src/loaders/image/deskew.ts';
-import { dewarp } from '../src/loaders/image/dewarp.ts';
+import { renderGray } from '../src/loaders/pdf/render.ts';
+import { flatten, otsu, binarize, rotate } from '../src/ocr/raster.ts';
+import { skewOf } from '../src/ocr/deskew.ts';
+import { dewarp } from '../src/ocr/dewarp.ts';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 const [file, pageNo, out] = process.argv.slice(2);

@@ -1,6 +1,6 @@
 import { openPdf } from '../src/loaders/pdf/open.ts';
-import { renderGray } from '../src/loaders/image/render.ts';
-import { flatten, otsu, binarize } from '../src/loaders/image/raster.ts';
+import { renderGray } from '../src/loaders/pdf/render.ts';
+import { flatten, otsu, binarize } from '../src/ocr/raster.ts';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 const [file, pageNo, out] = process.argv.slice(2);

@@ -1,6 +1,6 @@
 import { openPdf } from '../src/loaders/pdf/open.ts';
-import { renderGray } from '../src/loaders/image/render.ts';
-import { readScan } from '../src/loaders/image/page.ts';
+import { renderGray } from '../src/loaders/pdf/render.ts';
+import { readScan } from '../src/ocr/read.ts';
 import { readFileSync } from 'node:fs';
 const [file, pageNo, filter] = process.argv.slice(2);
 const doc = await openPdf(new Uint8Array(readFileSync(file!)));

@@ -1,5 +1,5 @@
 import { openPdf } from '../src/loaders/pdf/open.ts';
-import { renderGray } from '../src/loaders/image/render.ts';
+import { renderGray } from '../src/loaders/pdf/render.ts';
 import { readFileSync } from 'node:fs';
 const doc = await openPdf(new Uint8Array(readFileSync('/tmp/s22/j.pdf')));
 const page = await doc.getPage(1);

@@ -1,5 +1,5 @@
 import { openPdf } from '../src/loaders/pdf/open.ts';
-import { renderGray } from '../src/loaders/image/render.ts';
+import { renderGray } from '../src/loaders/pdf/render.ts';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 const [file, pageNo, out] = process.argv.slice(2);

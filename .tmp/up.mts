@@ -1,4 +1,4 @@
-import { readScan } from '../src/loaders/image/page.ts';
+import { readScan } from '../src/ocr/read.ts';
 import sharp from 'sharp';
 const [file, scale, kernel] = process.argv.slice(2);
 const meta = await sharp(file!).metadata();

@@ -106,9 +106,10 @@ export function crop(img: Gray, x0: number, y0: number, x1: number, y1: number):
 
 /**
  * Clears specks from an ink mask: 8-connected blobs of fewer than `minArea` pixels (scan
- * noise, dust). `onClear` sees each pixel cleared.
+ * noise, dust). `onClear` sees each pixel cleared. Returns the number of blobs cleared.
  */
-export function despeckle(mask: Uint8Array, width: number, height: number, minArea: number, onClear?: (i: number) => void): void {
+export function despeckle(mask: Uint8Array, width: number, height: number, minArea: number, onClear?: (i: number) => void): number {
+  let cleared = 0;
   const seen = new Uint8Array(mask.length);
   const stack: number[] = [];
   const blob: number[] = [];
@@ -138,12 +139,35 @@ export function despeckle(mask: Uint8Array, width: number, height: number, minAr
       }
     }
     if (blob.length < minArea) {
+      cleared++;
       for (const i of blob) {
         mask[i] = 0;
         onClear?.(i);
       }
     }
   }
+  return cleared;
+}
+
+/** The 3 × 3 median of a grey bitmap (edges kept): takes away specks of a pixel or two, keeps strokes wider than that. */
+export function median3(img: Gray): Gray {
+  const { width: w, height: h, data } = img;
+  const out = new Uint8Array(data);
+  const v = new Uint8Array(9);
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      let k = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        const row = (y + dy) * w + x;
+        v[k++] = data[row - 1]!;
+        v[k++] = data[row]!;
+        v[k++] = data[row + 1]!;
+      }
+      v.sort();
+      out[y * w + x] = v[4]!;
+    }
+  }
+  return { width: w, height: h, data: out };
 }
 
 /**
@@ -240,4 +264,37 @@ export function flatten(img: Gray, window: number): Gray {
     for (let i = 0; i < out.length; i++) out[i] = Math.max(0, (out[i]! - dark) * scale);
   }
   return { width: w, height: h, data: out };
+}
+
+/**
+ * Clears the ink that touches the bitmap's edge (`mask` changed in place): the dark band at a
+ * book's binding, the table a photographed sheet lies on, a copier's dark border. Text never
+ * reaches the edge of a page (it has margins), and ink there would join every row and column
+ * of the page into one, leaving no white between lines to cut at.
+ */
+export function clearEdges(mask: Uint8Array, width: number, height: number): void {
+  const stack: number[] = [];
+  const push = (i: number) => {
+    if (mask[i]) {
+      mask[i] = 0;
+      stack.push(i);
+    }
+  };
+  for (let x = 0; x < width; x++) {
+    push(x);
+    push((height - 1) * width + x);
+  }
+  for (let y = 0; y < height; y++) {
+    push(y * width);
+    push(y * width + width - 1);
+  }
+  while (stack.length) {
+    const i = stack.pop()!;
+    const x = i % width;
+    const y = (i - x) / width;
+    if (x > 0) push(i - 1);
+    if (x + 1 < width) push(i + 1);
+    if (y > 0) push(i - width);
+    if (y + 1 < height) push(i + width);
+  }
 }

@@ -13,7 +13,7 @@ import type { Item } from '../layout/text.js';
 import { skewOf } from './deskew.js';
 import { dewarp } from './dewarp.js';
 import { type Piece, textPieces } from './pieces.js';
-import { type Gray, binarize, crop, despeckle, flatten, otsu, rotate } from './raster.js';
+import { type Gray, binarize, clearEdges, crop, despeckle, flatten, median3, otsu, rotate } from './raster.js';
 import { type Recognized, recognize } from './recognize.js';
 import { alignRules, findRules } from './rules.js';
 
@@ -28,6 +28,8 @@ const SURE = 0.98;
 const UNSURE = 0.85;
 /** Skews smaller than this are left alone (turning the page costs more than it gains). */
 const MIN_SKEW = 0.08;
+/** Specks cleared per million pixels above which a page is taken to be noisy (a clean scan has under 70, a photocopy 150). */
+const NOISY_SPECKS = 100;
 /** Nominal body text size in points: sets the scale of the layout rules in pixels. */
 const BODY_PT = 10.5;
 
@@ -129,16 +131,25 @@ function advance(c: string): number {
   return 0.4;
 }
 
+/** What the ink of a piece says of its reading (inkCheck). */
+export interface InkCheck {
+  /** More characters read than the ink has room for at their advances. */
+  tooMany: boolean;
+  /** Runs of ink, [from, to) in piece columns, at least a third of an em wide, that no recognised character lies over. */
+  uncovered: Array<[number, number]>;
+  /** Whether each column of the piece holds ink. */
+  cols: Uint8Array;
+}
+
 /**
- * Whether the ink of a piece contradicts its reading: a run of ink at least a third of an em
- * wide that no recognised character lies over (a character the model dropped: 修缮 read 修),
- * or more characters read than the ink has room for at their widths (a character cut in two
- * and read as two: 基础 read 基矿出). `em` is the size of the piece's characters in pixels;
- * a character's place is where the model read it (its share of the crop).
+ * Checks a piece's reading against its ink: a run of ink at least a third of an em wide that
+ * no recognised character lies over (a character the model dropped: 修缮 read 修), or more
+ * characters read than the ink has room for at their advances (a character cut in two and
+ * read as two: 基础 read 基矿出). `em` is the advance of the piece's characters in pixels; a
+ * character's place is where the model read it (its share of the crop).
  */
-export function inkContradicts(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number, em: number): boolean {
+export function inkCheck(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number, em: number): InkCheck {
   const chars = [...r.text];
-  if (!chars.length || r.at.length !== chars.length) return false;
   const w = p.x1 - p.x0;
   const cols = new Uint8Array(w);
   for (let y = p.y0; y < p.y1; y++) for (let x = p.x0; x < p.x1; x++) if (mask[y * width + x]) cols[x - p.x0] = 1;
@@ -146,10 +157,10 @@ export function inkContradicts(r: Recognized, p: Piece, cropWidth: number, mask:
   while (first < w && !cols[first]) first++;
   let last = w - 1;
   while (last >= 0 && !cols[last]) last--;
-  if (last < first) return false;
+  if (last < first || r.at.length !== chars.length) return { tooMany: false, uncovered: [], cols };
   // Too many characters for the ink: set at their advances they reach over half a character beyond it.
   const need = (chars.reduce((n, c) => n + advance(c), 0) - 0.15) * em;
-  if (need > last - first + 1 + em * 0.6) return true;
+  const tooMany = need > last - first + 1 + em * 0.6;
   // Ink no character covers: each character covers its own width around where it was read.
   const side = (cropWidth - w) / 2;
   const covered = new Uint8Array(w);
@@ -158,17 +169,32 @@ export function inkContradicts(r: Recognized, p: Piece, cropWidth: number, mask:
     const half = Math.max(advance(c), 0.3) * em * 0.65;
     for (let x = Math.max(0, Math.floor(at - half)); x <= Math.min(w - 1, Math.ceil(at + half)); x++) covered[x] = 1;
   });
-  let run = 0;
+  const uncovered: Array<[number, number]> = [];
   let start = -1;
   for (let x = 0; x <= w; x++) {
     if (x < w && cols[x] && !covered[x]) {
       if (start < 0) start = x;
       continue;
     }
-    if (start >= 0) run = Math.max(run, x - start);
+    // Ink within a fifth of an em after the run continues it (a character's own inner white).
+    if (start >= 0 && x < w && !cols[x]) {
+      let k = x;
+      while (k < w && k - x < em * 0.2 && !cols[k]) k++;
+      if (k < w && cols[k] && !covered[k]) {
+        x = k - 1;
+        continue;
+      }
+    }
+    if (start >= 0 && x - start >= em * 0.35) uncovered.push([start, x]);
     start = -1;
   }
-  return run >= em * 0.35;
+  return { tooMany, uncovered, cols };
+}
+
+/** Whether the ink of a piece contradicts its reading (inkCheck). */
+export function inkContradicts(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number, em: number): boolean {
+  const c = inkCheck(r, p, cropWidth, mask, width, em);
+  return c.tooMany || c.uncovered.length > 0;
 }
 
 /**
@@ -194,8 +220,18 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     img = straight;
     mask = binarize(img, threshold);
   }
-  // Specks smaller than a full stop (scan noise, dust) are paper.
-  despeckle(mask, img.width, img.height, Math.max(3, Math.round((nominal * 0.1) ** 2)));
+  // Specks smaller than a full stop (scan noise, dust) are paper; so is ink reaching the edge.
+  const speck = Math.max(3, Math.round((nominal * 0.1) ** 2));
+  const specks = despeckle(mask, img.width, img.height, speck);
+  // A page peppered with specks (a photocopy's toner, grain): a 3 × 3 median of the grey takes
+  // away specks of a pixel or two — those that stay in the mask after the clearing above, and
+  // those beside characters that would be read as marks — before ink is told from paper again.
+  if (specks > (img.width * img.height * NOISY_SPECKS) / 1e6) {
+    img = median3(img);
+    mask = binarize(img, threshold);
+    despeckle(mask, img.width, img.height, speck);
+  }
+  clearEdges(mask, img.width, img.height);
   const rules = alignRules(findRules(mask, img.width, img.height, dpi), Math.max(2, Math.round(dpi / 50)));
   // Cut at the nominal text size; cut again at the page's own where that differs much
   // (cutting clears dot leaders from the mask: the second cut starts from the mask before).
