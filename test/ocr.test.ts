@@ -251,6 +251,11 @@ describe('scan reader parts', () => {
     expect(confusions('≥９０%')).toBe('≥90%');
     expect(confusions('2020-2021年')).toBe('2020-2021年');
     expect(confusions('二级指标')).toBe('二级指标');
+    expect(confusions('≥90 百分比')).toBe('≥90百分比');
+    expect(confusions('≥1 000米')).toBe('≥1000米');
+    expect(confusions('30.0 0')).toBe('30.00');
+    expect(confusions('PPP 项目')).toBe('PPP项目');
+    expect(confusions('Wi Fi')).toBe('Wi Fi');
   });
 });
 
