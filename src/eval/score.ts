@@ -91,28 +91,26 @@ function onRow(warnings: readonly Warning[], loc: Loc | null | undefined): boole
   return warnings.some((w) => w.loc?.table === loc.table && w.loc?.row === loc.row);
 }
 
-/** Counts the wrong rows of two lists without a warning on the row (a missing row: on its table). */
-function rowSilentIn<T extends { loc?: Loc }>(got: readonly T[], want: readonly T[], warnings: readonly Warning[], fallback: Loc | null, eq: (a: T, b: T) => boolean): number {
+/** Counts the wrong items of two lists (by position) that `warned` says no warning covers. */
+function unwarned<T extends { loc?: Loc }>(got: readonly T[], want: readonly T[], eq: (a: T, b: T) => boolean, warned: (g: T | undefined) => boolean): number {
   let n = 0;
   for (let i = 0; i < Math.max(got.length, want.length); i++) {
     const g = got[i];
     const w = want[i];
     if (g && w && eq(g, w)) continue;
-    if (g ? !onRow(warnings, g.loc) : !covered(warnings, got[got.length - 1]?.loc ?? fallback)) n++;
+    if (!warned(g)) n++;
   }
   return n;
 }
 
+/** Counts the wrong rows of two lists without a warning on the row (a missing row: on its table). */
+function rowSilentIn<T extends { loc?: Loc }>(got: readonly T[], want: readonly T[], warnings: readonly Warning[], fallback: Loc | null, eq: (a: T, b: T) => boolean): number {
+  return unwarned(got, want, eq, (g) => (g ? onRow(warnings, g.loc) : covered(warnings, got[got.length - 1]?.loc ?? fallback)));
+}
+
 /** Counts the wrong items of two lists that no warning covers. */
 function silentIn<T extends { loc?: Loc }>(got: readonly T[], want: readonly T[], warnings: readonly Warning[], fallback: Loc | null, eq: (a: T, b: T) => boolean): number {
-  let n = 0;
-  for (let i = 0; i < Math.max(got.length, want.length); i++) {
-    const g = got[i];
-    const w = want[i];
-    if (g && w && eq(g, w)) continue;
-    if (!covered(warnings, g?.loc ?? got[got.length - 1]?.loc ?? fallback)) n++;
-  }
-  return n;
+  return unwarned(got, want, eq, (g) => covered(warnings, g?.loc ?? got[got.length - 1]?.loc ?? fallback));
 }
 
 /**
