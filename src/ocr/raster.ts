@@ -25,14 +25,15 @@ export function otsu(img: Gray): number {
     total += hist[i]!;
     sum += i * hist[i]!;
   }
+  // A bilevel page (a G4 or JBIG2 scan: two grey levels only) splits halfway between them, not
+  // at the first level that splits it (its darker level), which would leave out every grey edge
+  // pixel once the page is turned.
+  const levels = [...hist.keys()].filter((v) => hist[v]! > 0);
+  if (levels.length === 2) return Math.min(Math.round((levels[0]! + levels[1]!) / 2), 200);
   let wB = 0;
   let sumB = 0;
   let best = 0;
   let at = 128;
-  // Levels no pixel has split the page equally well: the threshold is the middle of the best
-  // run of them (a bilevel page, 0 and 255 only, splits at 127, not at 0 — which would leave
-  // out every grey edge pixel once the page is turned).
-  let last = 128;
   for (let t = 0; t < 256; t++) {
     wB += hist[t]!;
     if (wB === 0) continue;
@@ -42,13 +43,11 @@ export function otsu(img: Gray): number {
     const mB = sumB / wB;
     const mF = (sum - sumB) / wF;
     const between = wB * wF * (mB - mF) ** 2;
-    if (between > best * (1 + 1e-9)) {
+    if (between > best) {
       best = between;
       at = t;
-      last = t;
-    } else if (between >= best * (1 - 1e-9) && last === t - 1) last = t;
+    }
   }
-  at = Math.round((at + last) / 2);
   // A blank page has no ink to split from: keep the threshold in the dark half.
   return Math.min(at, 200);
 }

@@ -223,16 +223,21 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
   // Specks smaller than a full stop (scan noise, dust) are paper; so is ink reaching the edge.
   const speck = Math.max(3, Math.round((nominal * 0.1) ** 2));
   const specks = despeckle(mask, img.width, img.height, speck);
+  clearEdges(mask, img.width, img.height);
+  const inked = mask.slice();
+  const rules = alignRules(findRules(mask, img.width, img.height, dpi), Math.max(2, Math.round(dpi / 50)));
   // A page peppered with specks (a photocopy's toner, grain): a 3 × 3 median of the grey takes
-  // away specks of a pixel or two — those that stay in the mask after the clearing above, and
-  // those beside characters that would be read as marks — before ink is told from paper again.
+  // away specks of a pixel or two — those left in the mask by the clearing above, and those
+  // beside characters that would be read as marks — before ink is told from paper again. The
+  // rules are found before (a thin rule would not outlive the median) and cleared again after.
   if (specks > (img.width * img.height * NOISY_SPECKS) / 1e6) {
     img = median3(img);
-    mask = binarize(img, threshold);
-    despeckle(mask, img.width, img.height, speck);
+    const smooth = binarize(img, threshold);
+    despeckle(smooth, img.width, img.height, speck);
+    clearEdges(smooth, img.width, img.height);
+    for (let i = 0; i < smooth.length; i++) if (inked[i] && !mask[i]) smooth[i] = 0;
+    mask = smooth;
   }
-  clearEdges(mask, img.width, img.height);
-  const rules = alignRules(findRules(mask, img.width, img.height, dpi), Math.max(2, Math.round(dpi / 50)));
   // Cut at the nominal text size; cut again at the page's own where that differs much
   // (cutting clears dot leaders from the mask: the second cut starts from the mask before).
   const uncut = mask.slice();
