@@ -22,7 +22,7 @@ import { dewarp } from '../src/ocr/dewarp.js';
 import { textPieces } from '../src/ocr/pieces.js';
 import { type Gray, binarize, despeckle, flatten, greyOf, rotate } from '../src/ocr/raster.js';
 import { inkContradicts } from '../src/ocr/read.js';
-import { confusions } from '../src/ocr/recognize.js';
+import { confusions, unspaced } from '../src/ocr/recognize.js';
 import { findRules } from '../src/ocr/rules.js';
 import { renderGray } from '../src/loaders/pdf/render.js';
 import { openPdf } from '../src/loaders/pdf/open.js';
@@ -251,11 +251,12 @@ describe('scan reader parts', () => {
     expect(confusions('≥９０%')).toBe('≥90%');
     expect(confusions('2020-2021年')).toBe('2020-2021年');
     expect(confusions('二级指标')).toBe('二级指标');
-    expect(confusions('≥90 百分比')).toBe('≥90百分比');
-    expect(confusions('≥1 000米')).toBe('≥1000米');
-    expect(confusions('30.0 0')).toBe('30.00');
-    expect(confusions('PPP 项目')).toBe('PPP项目');
-    expect(confusions('Wi Fi')).toBe('Wi Fi');
+    expect(unspaced('≥90 百分比')).toBe('≥90百分比');
+    expect(unspaced('≥1 000米')).toBe('≥1000米');
+    expect(unspaced('30.0 0')).toBe('30.00');
+    expect(unspaced('通过率 （%）')).toBe('通过率（%）');
+    expect(unspaced('PPP 项目')).toBe('PPP项目');
+    expect(unspaced('Wi Fi')).toBe('Wi Fi');
   });
 });
 

@@ -145,15 +145,22 @@ function decode(data: Float32Array, steps: number, classes: number, chars: strin
 /**
  * Readings the model confuses where the document's context leaves no doubt: a hyphen
  * between (or opening before) 汉字 is 一; 二 opening a number is =; full-width digits are the
- * ASCII digits the documents print; no space beside 汉字 or inside a number.
+ * ASCII digits the documents print.
  */
 export function confusions(text: string): string {
   return text
     .replace(/(^|[\u4e00-\u9fff])[-－](?=[\u4e00-\u9fff])/gu, '$1一')
     .replace(/(^|[<>≤≥])二(?=\d)/gu, '$1=')
-    .replace(/[０-９]/gu, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
-    // The documents set no space beside a 汉字 or a full-width mark, nor inside a number: a space
-    // the model reads there is the white of a wide-set line.
+    .replace(/[０-９]/gu, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+}
+
+/**
+ * The documents set no space beside a 汉字 or a full-width mark, nor inside a number: a space
+ * the model reads there is the white of a wide-set line. (Applied last: the reading's
+ * character places, which the checks against the ink use, count its spaces.)
+ */
+export function unspaced(text: string): string {
+  return text
     .replace(/(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) +| +(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])/gu, '')
     .replace(/(?<=[0-9]) +(?=[0-9%])|(?<=[0-9]\.) +(?=[0-9])|(?<=[0-9]) +(?=\.[0-9])/gu, '');
 }
