@@ -9,7 +9,7 @@ import { type Block, type Cell, type Para, type Row, type Table, cellAt } from '
 import type { Project } from '../schema.js';
 import { NO_LOC, locOf } from '../loc.js';
 import { type Message, type Result, lowConfidenceMessages, message } from '../diagnostics.js';
-import { cleanText, squash } from '../text/clean.js';
+import { cleanText, codeText, squash } from '../text/clean.js';
 import { numeralValue, parseNumbered, splitItems } from '../text/numbering.js';
 import { isProjectTitle } from '../segment.js';
 import { readIndicatorTable } from './indicators.js';
@@ -127,7 +127,7 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
     if (filled.length > 0 && filled.length <= 2 && filled.every((t) => readUnitLine(t, p))) continue;
     if (texts.some((t) => PROJECT_CODE_LABEL.test(t) || PROJECT_NAME_LABEL.test(t))) {
       const code = valueAfter(row, PROJECT_CODE_LABEL, true);
-      if (code) p.project_code = squash(code);
+      if (code) p.project_code = codeText(code);
       const name = valueAfter(row, PROJECT_NAME_LABEL, true);
       if (name) p.project_name = name;
       continue;
