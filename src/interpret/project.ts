@@ -13,6 +13,7 @@ import { cleanText, codeText, squash } from '../text/clean.js';
 import { numeralValue, parseNumbered, splitItems } from '../text/numbering.js';
 import { isProjectTitle } from '../segment.js';
 import { readIndicatorTable } from './indicators.js';
+import { unitLineChecks } from './checks.js';
 import {
   BUDGET_FISCAL as FISCAL,
   BUDGET_OTHER as OTHER,
@@ -241,6 +242,7 @@ export function planReaches(p: Project): boolean | null {
 export function readPartTwo(blocks: readonly Block[]): Result<Project[]> {
   const messages: Message[] = [];
   const projects: Project[] = [];
+  const places: Row[][] = [];
   for (const raw of groupProjects(blocks)) {
     const titleText = raw.title ? cleanText(raw.title.text) : '';
     const n = titleText ? parseNumbered(titleText) : null;
@@ -295,6 +297,8 @@ export function readPartTwo(blocks: readonly Block[]): Result<Project[]> {
       messages.push(message('plan-incomplete', `${at}: spending plan ${p.spending_plan.map((x) => x.value ?? '–').join(' / ')} does not reach 100% or the budget`, self));
     }
     projects.push(p);
+    places.push(rows);
   }
+  messages.push(...unitLineChecks(projects, places));
   return { value: projects, messages };
 }
