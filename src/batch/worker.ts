@@ -3,30 +3,31 @@
  * table rebuilding) runs here so that every core works. Failures come back as values with a
  * human-readable reason, never as a stack trace.
  */
-import { extractBytes, type ExtractOptions } from '../extract.js';
-import { type ErrorKind, failureOf } from '../errors.js';
+import { extractBytes } from '../extract.js';
+import { type Failure, failureOf } from '../errors.js';
+import type { TaskOptions } from '../options.js';
 import type { DocumentRecord } from '../schema.js';
 
 export interface Task {
   path: string;
   bytes: Uint8Array;
-  options: ExtractOptions;
+  options: TaskOptions;
 }
 
 export type TaskResult =
   | { ok: true; record: DocumentRecord }
-  | { ok: false; kind: ErrorKind; reason: string };
+  | { ok: false; error: Failure };
 
 export default async function run(task: Task): Promise<TaskResult> {
   const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
   return extractOne(bytes, task.path, task.options);
 }
 
-export async function extractOne(bytes: Buffer, file: string, options: ExtractOptions): Promise<TaskResult> {
+export async function extractOne(bytes: Buffer, file: string, options: TaskOptions): Promise<TaskResult> {
   try {
     const { record } = await extractBytes(bytes, file, options);
     return { ok: true, record };
   } catch (err) {
-    return { ok: false, ...failureOf(err) };
+    return { ok: false, error: failureOf(err) };
   }
 }

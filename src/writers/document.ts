@@ -1,0 +1,32 @@
+/**
+ * The per-document JSON, `docs/<doc_id>.json` in the output folder: written atomically as each
+ * input finishes, by a local run and by a cluster worker alike, and described by the facts its
+ * manifest entry records (document id, output path, pages, warnings).
+ */
+import path from 'node:path';
+import type { DocumentRecord } from '../schema.js';
+import { writeFileAtomic } from './atomic.js';
+
+/** The folder of the per-document JSON, inside the output folder. */
+export const DOCS_DIR = 'docs';
+
+/** What a manifest entry records of a written document. */
+export interface DocumentFacts {
+  doc_id: string;
+  /** The document's file, relative to the output folder (`docs/<doc_id>.json`). */
+  output: string;
+  pages: number | null;
+  warnings: number;
+}
+
+/** The document's file relative to the output folder. */
+export function documentOutput(docId: string): string {
+  return path.join(DOCS_DIR, `${docId}.json`);
+}
+
+/** Writes `docs/<doc_id>.json` under `outDir` (temporary file + rename) and returns its facts. */
+export async function writeDocument(outDir: string, record: DocumentRecord): Promise<DocumentFacts> {
+  const output = documentOutput(record.doc_id);
+  await writeFileAtomic(path.join(outDir, output), `${JSON.stringify(record, null, 2)}\n`);
+  return { doc_id: record.doc_id, output, pages: record.source.pages, warnings: record.warnings.length };
+}
