@@ -10,6 +10,7 @@
  *   npm run eval -- --no-scans         # skip the scanned renditions (made once, then cached; OCR takes minutes)
  *   npm run eval -- --write-baseline   # record the figures as the floor test/eval.test.ts holds
  *   npm run eval -- --seeds 3          # the first 3 seeds of each degradation (default 20)
+ *   npm run eval -- --seeds 3 --first-seed 2   # seed 2 alone
  *   npm run eval -- --degradations seal,photo --only-degradations   # iterate on a few
  *   npm run eval -- --jobs 2           # degraded scans read in 2 processes (default: every core)
  */
@@ -37,27 +38,28 @@ const program = new Command()
   .option('--no-degradations', 'skip the seeded degraded scans')
   .option('--degradations <list>', `degradations to score (${DEGRADATIONS.join(',')})`, (v) => v.split(',') as Degradation[], [...DEGRADATIONS])
   .option('--seeds <n>', 'seeds of each degradation', (v) => Number(v), DEFAULT_SEEDS)
+  .option('--first-seed <n>', 'leave out the seeds before this one', (v) => Number(v), 0)
   .option('--only-degradations', 'score the degraded scans only')
   .option('--jobs <n>', 'processes reading the degraded scans', (v) => Number(v), availableParallelism())
   .option('--shard <k/n>', '(internal) score the k-th of n parts of the degraded scans and write them to --json')
   .parse();
 const opts = program.opts<{
   corpus: string; layouts: string | false; scans: string | false; verbose?: boolean; json?: string; writeBaseline?: boolean;
-  degradations: Degradation[] | false; seeds: number; onlyDegradations?: boolean; jobs: number; shard?: string;
+  degradations: Degradation[] | false; seeds: number; firstSeed: number; onlyDegradations?: boolean; jobs: number; shard?: string;
 }>();
 const scanCache = opts.scans || path.join(projectRoot(), 'node_modules', '.cache', 'jixiao-eval-scans');
 
 /** The degraded scans, read in `jobs` processes (each a copy of this script scoring a shard). */
 async function degraded(): Promise<DegradedResult[]> {
   if (!opts.degradations) return [];
-  const files = await degradedScans(opts.corpus, scanCache, { seeds: opts.seeds, degradations: opts.degradations });
+  const files = (await degradedScans(opts.corpus, scanCache, { seeds: opts.seeds, degradations: opts.degradations })).filter((f) => f.seed >= opts.firstSeed);
   const jobs = Math.max(1, Math.min(opts.jobs, files.length));
   if (jobs === 1) return evaluateDegraded(files, opts.corpus);
   const dir = mkdtempSync(path.join(tmpdir(), 'jixiao-eval-'));
   try {
     await Promise.all(
       Array.from({ length: jobs }, (_, k) => {
-        const args = [...process.execArgv, process.argv[1]!, '--corpus', opts.corpus, '--scans', scanCache, '--seeds', String(opts.seeds), '--degradations', opts.degradations ? opts.degradations.join(',') : '', '--shard', `${k}/${jobs}`, '--json', path.join(dir, `${k}.json`)];
+        const args = [...process.execArgv, process.argv[1]!, '--corpus', opts.corpus, '--scans', scanCache, '--seeds', String(opts.seeds), '--first-seed', String(opts.firstSeed), '--degradations', opts.degradations ? opts.degradations.join(',') : '', '--shard', `${k}/${jobs}`, '--json', path.join(dir, `${k}.json`)];
         return new Promise<void>((resolve, reject) => {
           const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
           child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`eval shard ${k} exited with ${code}`))));
@@ -75,7 +77,9 @@ async function degraded(): Promise<DegradedResult[]> {
 if (opts.shard) {
   // One part of the degraded scans (every n-th file from the k-th), for the process that asked.
   const [k, n] = opts.shard.split('/').map(Number) as [number, number];
-  const files = (await degradedScans(opts.corpus, scanCache, { seeds: opts.seeds, degradations: opts.degradations || [] })).filter((_, i) => i % n === k);
+  const files = (await degradedScans(opts.corpus, scanCache, { seeds: opts.seeds, degradations: opts.degradations || [] }))
+    .filter((f) => f.seed >= opts.firstSeed)
+    .filter((_, i) => i % n === k);
   writeFileSync(opts.json!, JSON.stringify(await evaluateDegraded(files, opts.corpus)));
   process.exit(0);
 }
