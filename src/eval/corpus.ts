@@ -43,7 +43,7 @@ export async function evaluateLayouts(dir: string, corpus: string): Promise<Eval
  * `printedFrom`: the PDF a scanned rendition was printed from. What that PDF's producer lost
  * (characters missing from its text layer) is missing from its scan's image too.
  */
-async function scoreFile(file: string, gold: BudgetDocument, doc: string, format: string, printedFrom?: string): Promise<EvalResult> {
+export async function scoreFile(file: string, gold: BudgetDocument, doc: string, format: string, printedFrom?: string): Promise<EvalResult> {
   try {
     const { record } = await extractBytes(readFileSync(file), file);
     // A scan has no text layer of its own: characters count as lost by the producer only when
@@ -58,6 +58,7 @@ async function scoreFile(file: string, gold: BudgetDocument, doc: string, format
 
 const EMPTY: Score = {
   silent: 0,
+  silentRows: 0,
   lost: 0,
   indicators: { ok: 0, total: 1 },
   values: { ok: 0, total: 1 },
