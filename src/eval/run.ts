@@ -18,10 +18,13 @@ import { Command } from 'commander';
 import { evaluateCorpus, evaluateLayouts, formatTable } from './corpus.js';
 import { CATEGORIES } from './score.js';
 import { scanVariants } from './scans.js';
-import { SEED_CACHE, generatorHash, makeSeeds, parseProducers, parseSeeds } from './seeds.js';
+import { SEED_CACHE, makeSeeds, parseProducers, parseSeeds } from './seeds.js';
 import { evaluateSeeds, formatSeedTable } from './generated.js';
 import { PRODUCERS } from './gen/producers.js';
 import { defaultCorpus, projectRoot } from '../paths.js';
+
+// A rejection no extraction awaited is an extractor fault: reported, and the evaluation goes on.
+process.on('unhandledRejection', (reason) => console.error(`eval: unhandled rejection (an extractor fault): ${String(reason)}`));
 
 const program = new Command()
   .name('jixiao-eval')
@@ -33,7 +36,7 @@ const program = new Command()
   .option('--no-scans', 'skip the scanned renditions')
   .option('--seeds <list>', 'generated documents: a count (20 = seeds 1..20) or a list (1,4,7-9)', '20')
   .option('--producers <list>', 'generated documents: the producers to print them through (all, or e.g. chromium,xelatex)', 'all')
-  .option('--seed-cache <dir>', 'where the generated documents are made and kept (default: node_modules/.cache/jixiao-eval-seeds/<generator hash>)')
+  .option('--seed-cache <dir>', 'where the generated documents are made and kept (default: node_modules/.cache/jixiao-eval-seeds)')
   .option('--no-generated', 'skip the generated documents')
   .option('--verbose', 'print every differing field')
   .option('--json <file>', 'also write the figures as JSON')
@@ -55,7 +58,7 @@ if (opts.scans) results.push(...(await evaluateLayouts(await scanVariants(opts.c
 const seeds = parseSeeds(opts.seeds);
 const producers = parseProducers(opts.producers);
 const generated = opts.generated
-  ? await evaluateSeeds(await makeSeeds(opts.corpus, opts.seedCache ?? path.join(SEED_CACHE, generatorHash(opts.corpus)), { seeds, producers }), seeds, producers)
+  ? await evaluateSeeds(await makeSeeds(opts.corpus, opts.seedCache ?? SEED_CACHE, { seeds, producers }), seeds, producers)
   : [];
 console.log(formatTable(results));
 if (generated.length) console.log(`\nGenerated documents (${seeds.length} seeds; per producer the aggregate and its worst seed):\n\n${formatSeedTable(generated)}`);

@@ -2,8 +2,9 @@
  * Generated documents for `npm run eval`: per seed, a budget text no one has seen
  * (src/eval/gen/model.ts) with its gold, printed with the seed's geometry to DOCX and HTML
  * and from there through every producer (src/eval/gen/producers.ts). Made the first time
- * into a cache (node_modules/.cache/jixiao-eval-seeds/<generator hash>/s<seed>/), then
- * reused: renditions already there are skipped, two seeds are made at a time.
+ * into a cache (node_modules/.cache/jixiao-eval-seeds/s<seed>/), then reused: renditions
+ * already there are skipped (see `sources` for when they are made again), two seeds are made
+ * at a time.
  *
  *   npx tsx src/eval/seeds.ts --out DIR --seeds 1,2 --producers lo,chromium   # a set of seeds into DIR
  */
@@ -17,7 +18,7 @@ import { blocksOf, generateGeometry } from './gen/blocks.js';
 import { writeDocx } from './gen/docx.js';
 import { writeHtml } from './gen/html.js';
 import { generateDoc, goldOf, readPools } from './gen/model.js';
-import { EXT, FROM, PRODUCERS, type Producer, TOOLS, produce } from './gen/producers.js';
+import { EXT, FROM, PRODUCERS, type Producer, TOOLS, VERSION, produce } from './gen/producers.js';
 import { defaultCorpus, projectRoot } from '../paths.js';
 
 export const SEED_CACHE = path.join(projectRoot(), 'node_modules', '.cache', 'jixiao-eval-seeds');
@@ -28,33 +29,45 @@ function has(tool: string): boolean {
   return found.get(tool)!;
 }
 
-/** What decides the generated files: the generator's own source and the corpus golds. */
-export function generatorHash(corpus: string): string {
+/** The DOCX writer's own source: a change to it makes every rendition again. */
+function writersHash(): string {
   const h = createHash('sha256');
   const dir = path.join(projectRoot(), 'src', 'eval', 'gen');
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts')).sort()) h.update(f).update(readFileSync(path.join(dir, f)));
-  for (const id of readdirSync(corpus).sort()) {
-    const gold = path.join(corpus, id, 'gold.json');
-    if (existsSync(gold)) h.update(id).update(readFileSync(gold));
-  }
-  return h.digest('hex').slice(0, 12);
+  for (const f of ['docx.ts']) h.update(f).update(readFileSync(path.join(dir, f)));
+  return h.digest('hex');
 }
 
 export const seedName = (seed: number) => `s${String(seed).padStart(3, '0')}`;
 
-/** Writes a seed's gold, geometry, DOCX and HTML (unless there). */
-async function sources(corpus: string, dir: string, seed: number, pools: ReturnType<typeof readPools>): Promise<void> {
-  if (['gold.json', 'source.docx', 'source.html', 'geometry.json'].every((f) => existsSync(path.join(dir, f)))) return;
+/**
+ * Writes a seed's gold, geometry, HTML and DOCX. The seed's renditions stay as long as what
+ * they were printed from is the same (its HTML, geometry and the writers' source: the `key`
+ * file); otherwise they are removed and made again. The gold is written from the generator
+ * every time, so a correction of the gold alone needs no new renditions.
+ */
+async function sources(dir: string, seed: number, pools: ReturnType<typeof readPools>, writers: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  void corpus;
   const doc = generateDoc(seed, pools);
   const g = generateGeometry(seed);
   const blocks = blocksOf(doc, g);
   const gold = goldOf(doc);
-  writeFileSync(path.join(dir, 'geometry.json'), `${JSON.stringify(g, null, 1)}\n`);
-  writeFileSync(path.join(dir, 'source.html'), writeHtml(blocks, g, gold.document.title ?? `seed ${seed}`));
-  writeFileSync(path.join(dir, 'source.docx'), await writeDocx(blocks, g));
-  writeFileSync(path.join(dir, 'gold.json'), `${JSON.stringify(gold, null, 1)}\n`);
+  const html = writeHtml(blocks, g, gold.document.title ?? `seed ${seed}`);
+  const geometry = `${JSON.stringify(g, null, 1)}\n`;
+  const key = createHash('sha256').update(html).update(geometry).update(writers).digest('hex');
+  const file = (f: string) => path.join(dir, f);
+  const read = (f: string) => (existsSync(file(f)) ? readFileSync(file(f), 'utf8') : null);
+  const oldKey = read('key');
+  // Renditions made before keys were kept are adopted when their HTML and geometry are the same.
+  const same = oldKey != null ? oldKey === key : read('source.html') === html && read('geometry.json') === geometry && existsSync(file('source.docx'));
+  if (!same) {
+    for (const f of readdirSync(dir)) rmSync(file(f), { recursive: true, force: true });
+    writeFileSync(file('geometry.json'), geometry);
+    writeFileSync(file('source.html'), html);
+    writeFileSync(file('source.docx'), await writeDocx(blocks, g));
+  }
+  if (oldKey !== key) writeFileSync(file('key'), key);
+  const goldText = `${JSON.stringify(gold, null, 1)}\n`;
+  if (read('gold.json') !== goldText) writeFileSync(file('gold.json'), goldText);
 }
 
 export interface MakeOptions {
@@ -73,6 +86,7 @@ export interface MakeOptions {
 export async function makeSeeds(corpus: string, out: string, o: MakeOptions): Promise<string> {
   const log = o.log ?? ((s: string) => console.error(s));
   const pools = readPools(corpus);
+  const writers = writersHash();
   mkdirSync(out, { recursive: true });
   const missing = new Set<string>();
   const wanted = new Set<Producer>(o.producers);
@@ -92,8 +106,21 @@ export async function makeSeeds(corpus: string, out: string, o: MakeOptions): Pr
       const work = path.join(out, `.work-${slot}`);
       try {
         const dir = path.join(out, seedName(seed));
-        await sources(corpus, dir, seed, pools);
+        await sources(dir, seed, pools, writers);
         const geometry = JSON.parse(readFileSync(path.join(dir, 'geometry.json'), 'utf8'));
+        // Renditions by a producer whose version changed (or by the one they were made from) go.
+        const versions = path.join(dir, 'versions.json');
+        // (Renditions made before versions were kept are of every producer's first version.)
+        const made = (existsSync(versions) ? JSON.parse(readFileSync(versions, 'utf8')) : Object.fromEntries(PRODUCERS.map((p) => [p, 1]))) as Record<string, number>;
+        for (const p of PRODUCERS) {
+          const stale = (q: Producer) => made[q] != null && made[q] !== VERSION[q];
+          if (stale(p) || (FROM[p] && stale(FROM[p]!))) {
+            rmSync(path.join(dir, `${p}.${EXT[p]}`), { force: true });
+            rmSync(path.join(dir, `${p}.failed`), { force: true });
+          }
+        }
+        for (const p of PRODUCERS) made[p] = VERSION[p];
+        writeFileSync(versions, `${JSON.stringify(made)}\n`);
         for (const p of usable) {
           const target = path.join(dir, `${p}.${EXT[p]}`);
           const failed = path.join(dir, `${p}.failed`);
@@ -148,7 +175,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     return i >= 0 ? args[i + 1] : undefined;
   };
   const corpus = arg('--corpus') ?? defaultCorpus();
-  const out = arg('--out') ?? path.join(SEED_CACHE, generatorHash(corpus));
+  const out = arg('--out') ?? SEED_CACHE;
   await makeSeeds(corpus, out, { seeds: parseSeeds(arg('--seeds') ?? '20'), producers: parseProducers(arg('--producers')) });
   console.log(out);
 }

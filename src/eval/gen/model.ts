@@ -63,7 +63,12 @@ export interface GenDoc {
     subGoals: GenSubGoal[];
     safeHeading: string;
     safeguards: GenSafeguard[];
-    dept: { heading: string; split: boolean; rows: GenIndicator[] } | null;
+    /**
+     * Part one's department table. Its heading is a section of its own (四、…), or numbered as
+     * the next item of the safeguards (as the corpus prints it: then it is one more safeguard,
+     * its text empty).
+     */
+    dept: { heading: string; asSafeguard: GenSafeguard | null; split: boolean; rows: GenIndicator[] } | null;
   };
   partTwoHeading: [string, string];
   projects: GenProject[];
@@ -217,7 +222,15 @@ export function generateDoc(seed: number, pools: Pools): GenDoc {
       return { num, seq, ...s, inline: !s.text.includes('\n') && !/[。：:]/.test(s.title) && rng.chance(0.3) };
     });
   const deptSplit = rng.chance(0.3);
-  const dept = rng.chance(0.3) ? { heading: rng.pick(['四、部门整体支出绩效指标情况表', '（四）部门整体支出绩效指标情况表']), split: deptSplit, rows: indicatorRows(rng, pools, year, deptSplit, rng.int(3, 7)) } : null;
+  const dept = rng.chance(0.3)
+    ? (() => {
+        const section = rng.pick([true, false]);
+        const [num, seq] = numbering(safeStyle, safeguards.length);
+        const title = '部门整体支出绩效指标情况表';
+        const asSafeguard = section ? null : { num, seq, title, text: '', inline: false };
+        return { heading: section ? `四、${title}` : `${num}${title}`, asSafeguard, split: deptSplit, rows: indicatorRows(rng, pools, year, deptSplit, rng.int(3, 7)) };
+      })()
+    : null;
   const withYear = !cover && rng.chance(0.5);
   const partOne = {
     heading: ['第一部分', withYear ? `${year}年部门整体绩效目标` : '部门整体绩效目标'] as [string, string],
@@ -321,7 +334,7 @@ export function goldOf(d: GenDoc): Gold {
     part_one: {
       overall_goal: d.partOne.overall,
       sub_goals: d.partOne.subGoals.map((s) => ({ seq: s.seq, title: s.title, goal: s.goal, indicator: s.indicator })),
-      safeguards: d.partOne.safeguards.map((s) => ({ seq: s.seq, title: s.title, text: s.text })),
+      safeguards: [...d.partOne.safeguards, ...(d.partOne.dept?.asSafeguard ? [d.partOne.dept.asSafeguard] : [])].map((s) => ({ seq: s.seq, title: s.title, text: s.text })),
       dept_indicators: d.partOne.dept ? d.partOne.dept.rows.map((r) => indicatorGold(r, d.partOne.dept!.split)) : [],
     },
     projects: d.projects.map((p) => ({

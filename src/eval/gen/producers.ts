@@ -35,6 +35,14 @@ export const EXT: Record<Producer, string> = {
   cairo: 'pdf', gs: 'pdf', ps: 'pdf', 'txt-lo': 'txt', 'txt-pdftotext': 'txt',
 };
 
+/**
+ * Each producer's version: raise it when its command changes, and the seeds' renditions by it
+ * (and by the producers made from it) are made again.
+ */
+export const VERSION: Record<Producer, number> = {
+  docx: 1, lo: 1, 'lo-pdfa': 1, chromium: 1, weasyprint: 1, wkhtmltopdf: 1, xelatex: 2, cairo: 1, gs: 1, ps: 1, 'txt-lo': 1, 'txt-pdftotext': 1,
+};
+
 /** Producers made from another rendition, which is made first. */
 export const FROM: Partial<Record<Producer, Producer>> = { cairo: 'lo', gs: 'lo', ps: 'lo', 'txt-pdftotext': 'lo' };
 
@@ -86,9 +94,9 @@ async function xelatex(job: Job, dst: string): Promise<void> {
   await run('pandoc', [
     path.join(job.dir, 'source.docx'), '-s', '-o', tex,
     '-V', `geometry:paperwidth=${g.page.width}pt,paperheight=${g.page.height}pt,top=${m.top}pt,bottom=${m.bottom}pt,left=${m.left}pt,right=${m.right}pt`,
-    // Latin text and signs (≥ ≤ ㎡) in the CJK font too: Latin Modern has no ≥ and XeLaTeX drops
-    // a glyph its font lacks without a word.
-    '-V', `CJKmainfont=${g.bodyFont}`, '-V', `mainfont=${g.bodyFont}`, '-V', `sansfont=${g.bodyFont}`, '-V', `monofont=${g.bodyFont}`,
+    // Latin text and signs (≥ ≦ ² ㎡) in a font that has them: Latin Modern has no ≥, some CJK
+    // fonts no ≦, and XeLaTeX drops a glyph its font lacks without a word.
+    '-V', `CJKmainfont=${g.bodyFont}`, ...['mainfont', 'sansfont', 'monofont'].flatMap((v) => ['-V', `${v}=${g.serif ? 'Noto Serif CJK SC' : 'Noto Sans CJK SC'}`]),
     '-V', `fontsize=${g.bodySize >= 12 ? 12 : g.bodySize >= 11 ? 11 : 10}pt`,
   ], LIMIT);
   writeFileSync(tex, wrapSpans(readFileSync(tex, 'utf8')));
