@@ -111,20 +111,22 @@ export function totalsByFormat(results: readonly EvalResult[]): Record<string, R
 }
 
 export function formatTable(results: readonly EvalResult[]): string {
-  const head = ['document', 'format', ...CATEGORIES.map((c) => LABELS[c]), 'warnings', 'silent', 'lost by producer'];
+  const head = ['document', 'format', ...CATEGORIES.map((c) => LABELS[c]), 'warnings', 'silent', 'silent rows', 'lost by producer'];
   const rows: string[][] = results.map((r) => [
     r.doc,
     r.format,
     ...CATEGORIES.map((c) => (r.error ? 'ERROR' : pct(r.score[c].ok, r.score[c].total))),
     r.error ? r.error.slice(0, 40) : String(r.warnings),
     r.error ? '' : String(r.score.silent),
+    r.error ? '' : String(r.score.silentRows),
     r.error ? '' : String(r.score.lost),
   ]);
   const totals = totalsByFormat(results);
   for (const [format, t] of Object.entries(totals)) {
     const silent = results.filter((r) => r.format === format).reduce((n, r) => n + r.score.silent, 0);
     const lost = results.filter((r) => r.format === format).reduce((n, r) => n + r.score.lost, 0);
-    rows.push(['ALL', format, ...CATEGORIES.map((c) => pct(t[c].ok, t[c].total)), '', String(silent), String(lost)]);
+    const silentRows = results.filter((r) => r.format === format).reduce((n, r) => n + r.score.silentRows, 0);
+    rows.push(['ALL', format, ...CATEGORIES.map((c) => pct(t[c].ok, t[c].total)), '', String(silent), String(silentRows), String(lost)]);
   }
   const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join(' | ')} |`;
