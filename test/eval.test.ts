@@ -26,17 +26,17 @@ import { CORPUS, FIXTURES, ROOT, requireShared } from './helpers.js';
 type Baseline = Record<string, Record<string, [number, number]>>;
 const baseline = JSON.parse(readFileSync(path.join(ROOT, 'test', 'eval-baseline.json'), 'utf8')) as Baseline;
 
-let results: EvalResult[] = [];
-beforeAll(async () => {
-  requireShared();
-  results = [
-    ...(await evaluateCorpus(CORPUS)),
-    ...(await evaluateLayouts(path.join(FIXTURES, 'layouts'), CORPUS)),
-    ...(await evaluateLayouts(path.join(FIXTURES, 'scans'), CORPUS)),
-  ];
-}, 300_000);
-
 describe('accuracy against gold', () => {
+  let results: EvalResult[] = [];
+  beforeAll(async () => {
+    requireShared();
+    results = [
+      ...(await evaluateCorpus(CORPUS)),
+      ...(await evaluateLayouts(path.join(FIXTURES, 'layouts'), CORPUS)),
+      ...(await evaluateLayouts(path.join(FIXTURES, 'scans'), CORPUS)),
+    ];
+  }, 300_000);
+
   it('scores every baseline entry', () => {
     const keys = new Set(results.map((r) => `${r.doc}/${r.format}`));
     for (const k of Object.keys(baseline)) expect(keys, k).toContain(k);
