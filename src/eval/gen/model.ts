@@ -66,9 +66,9 @@ export interface GenDoc {
     /**
      * Part one's department table. Its heading is a section of its own (四、…), or numbered as
      * the next item of the safeguards (as the corpus prints it: then it is one more safeguard,
-     * its text empty).
+     * without text).
      */
-    dept: { heading: string; asSafeguard: GenSafeguard | null; split: boolean; rows: GenIndicator[] } | null;
+    dept: { heading: string; asSafeguard: { seq: string; title: string } | null; split: boolean; rows: GenIndicator[] } | null;
   };
   partTwoHeading: [string, string];
   projects: GenProject[];
@@ -227,7 +227,7 @@ export function generateDoc(seed: number, pools: Pools): GenDoc {
         const section = rng.pick([true, false]);
         const [num, seq] = numbering(safeStyle, safeguards.length);
         const title = '部门整体支出绩效指标情况表';
-        const asSafeguard = section ? null : { num, seq, title, text: '', inline: false };
+        const asSafeguard = section ? null : { seq, title };
         return { heading: section ? `四、${title}` : `${num}${title}`, asSafeguard, split: deptSplit, rows: indicatorRows(rng, pools, year, deptSplit, rng.int(3, 7)) };
       })()
     : null;
@@ -334,7 +334,10 @@ export function goldOf(d: GenDoc): Gold {
     part_one: {
       overall_goal: d.partOne.overall,
       sub_goals: d.partOne.subGoals.map((s) => ({ seq: s.seq, title: s.title, goal: s.goal, indicator: s.indicator })),
-      safeguards: [...d.partOne.safeguards, ...(d.partOne.dept?.asSafeguard ? [d.partOne.dept.asSafeguard] : [])].map((s) => ({ seq: s.seq, title: s.title, text: s.text })),
+      safeguards: [
+        ...d.partOne.safeguards.map((s) => ({ seq: s.seq, title: s.title, text: s.text as string | null })),
+        ...(d.partOne.dept?.asSafeguard ? [{ ...d.partOne.dept.asSafeguard, text: null }] : []),
+      ],
       dept_indicators: d.partOne.dept ? d.partOne.dept.rows.map((r) => indicatorGold(r, d.partOne.dept!.split)) : [],
     },
     projects: d.projects.map((p) => ({
