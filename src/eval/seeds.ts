@@ -9,13 +9,12 @@
  *   npx tsx src/eval/seeds.ts --out DIR --seeds 1,2 --producers lo,chromium   # a set of seeds into DIR
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import PQueue from 'p-queue';
 import { blocksOf, generateGeometry } from './gen/blocks.js';
-import { writeDocx } from './gen/docx.js';
+import { docxContent, writeDocx } from './gen/docx.js';
 import { writeHtml } from './gen/html.js';
 import { generateDoc, goldOf, readPools } from './gen/model.js';
 import { EXT, FROM, PRODUCERS, type Producer, TOOLS, VERSION, produce } from './gen/producers.js';
@@ -29,23 +28,16 @@ function has(tool: string): boolean {
   return found.get(tool)!;
 }
 
-/** The DOCX writer's own source: a change to it makes every rendition again. */
-function writersHash(): string {
-  const h = createHash('sha256');
-  const dir = path.join(projectRoot(), 'src', 'eval', 'gen');
-  for (const f of ['docx.ts']) h.update(f).update(readFileSync(path.join(dir, f)));
-  return h.digest('hex');
-}
-
 export const seedName = (seed: number) => `s${String(seed).padStart(3, '0')}`;
 
 /**
  * Writes a seed's gold, geometry, HTML and DOCX. The seed's renditions stay as long as what
- * they were printed from is the same (its HTML, geometry and the writers' source: the `key`
- * file); otherwise they are removed and made again. The gold is written from the generator
- * every time, so a correction of the gold alone needs no new renditions.
+ * they were printed from is the same — its HTML, its geometry and what its DOCX says (its
+ * document and styles, not the time it was written) — otherwise they are removed and made
+ * again. The gold is written from the generator every time, so a correction of the gold alone
+ * needs no new renditions.
  */
-async function sources(dir: string, seed: number, pools: ReturnType<typeof readPools>, writers: string): Promise<void> {
+async function sources(dir: string, seed: number, pools: ReturnType<typeof readPools>): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const doc = generateDoc(seed, pools);
   const g = generateGeometry(seed);
@@ -53,19 +45,17 @@ async function sources(dir: string, seed: number, pools: ReturnType<typeof readP
   const gold = goldOf(doc);
   const html = writeHtml(blocks, g, gold.document.title ?? `seed ${seed}`);
   const geometry = `${JSON.stringify(g, null, 1)}\n`;
-  const key = createHash('sha256').update(html).update(geometry).update(writers).digest('hex');
+  const docx = await writeDocx(blocks, g);
   const file = (f: string) => path.join(dir, f);
   const read = (f: string) => (existsSync(file(f)) ? readFileSync(file(f), 'utf8') : null);
-  const oldKey = read('key');
-  // Renditions made before keys were kept are adopted when their HTML and geometry are the same.
-  const same = oldKey != null ? oldKey === key : read('source.html') === html && read('geometry.json') === geometry && existsSync(file('source.docx'));
+  const same = read('source.html') === html && read('geometry.json') === geometry && existsSync(file('source.docx')) && docxContent(readFileSync(file('source.docx'))) === docxContent(docx);
   if (!same) {
     for (const f of readdirSync(dir)) rmSync(file(f), { recursive: true, force: true });
     writeFileSync(file('geometry.json'), geometry);
     writeFileSync(file('source.html'), html);
-    writeFileSync(file('source.docx'), await writeDocx(blocks, g));
+    writeFileSync(file('source.docx'), docx);
   }
-  if (oldKey !== key) writeFileSync(file('key'), key);
+  rmSync(file('key'), { force: true });
   const goldText = `${JSON.stringify(gold, null, 1)}\n`;
   if (read('gold.json') !== goldText) writeFileSync(file('gold.json'), goldText);
 }
@@ -86,7 +76,6 @@ export interface MakeOptions {
 export async function makeSeeds(corpus: string, out: string, o: MakeOptions): Promise<string> {
   const log = o.log ?? ((s: string) => console.error(s));
   const pools = readPools(corpus);
-  const writers = writersHash();
   mkdirSync(out, { recursive: true });
   const missing = new Set<string>();
   const wanted = new Set<Producer>(o.producers);
@@ -106,7 +95,7 @@ export async function makeSeeds(corpus: string, out: string, o: MakeOptions): Pr
       const work = path.join(out, `.work-${slot}`);
       try {
         const dir = path.join(out, seedName(seed));
-        await sources(dir, seed, pools, writers);
+        await sources(dir, seed, pools);
         const geometry = JSON.parse(readFileSync(path.join(dir, 'geometry.json'), 'utf8'));
         // Renditions by a producer whose version changed (or by the one they were made from) go.
         const versions = path.join(dir, 'versions.json');

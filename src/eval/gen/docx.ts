@@ -8,6 +8,7 @@ import {
   AlignmentType, BorderStyle, Document, LineRuleType, Packer, PageOrientation, Paragraph, Tab, Table, TableCell,
   TableLayoutType, TableRow, TabStopType, TextRun, VerticalAlign, WidthType,
 } from 'docx';
+import { inflateRawSync } from 'node:zlib';
 import { type Block, type Geometry, type P, type T, type TCell, gridColumns } from './blocks.js';
 
 const TW = 20; // twips per point
@@ -102,7 +103,12 @@ export async function writeDocx(blocks: readonly Block[], g: Geometry): Promise<
     sections: [{
       properties: {
         page: {
-          size: { width: Math.round(g.page.width * TW), height: Math.round(g.page.height * TW), orientation: g.page.width > g.page.height ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT },
+          // docx takes a landscape page's size as the portrait one and turns it itself.
+          size: {
+            width: Math.round(Math.min(g.page.width, g.page.height) * TW),
+            height: Math.round(Math.max(g.page.width, g.page.height) * TW),
+            orientation: g.page.width > g.page.height ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT,
+          },
           margin: { top: g.margins.top * TW, right: g.margins.right * TW, bottom: g.margins.bottom * TW, left: g.margins.left * TW },
         },
       },
@@ -110,4 +116,31 @@ export async function writeDocx(blocks: readonly Block[], g: Geometry): Promise<
     }],
   });
   return Packer.toBuffer(doc);
+}
+
+/**
+ * The parts of a DOCX that decide how it prints (word/document.xml and word/styles.xml), read
+ * from its ZIP central directory: the rest (docProps/core.xml) carries the time it was written.
+ */
+export function docxContent(bytes: Buffer): string {
+  const eocd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) return '';
+  const entries = bytes.readUInt16LE(eocd + 10);
+  let at = bytes.readUInt32LE(eocd + 16);
+  const parts: string[] = [];
+  for (let i = 0; i < entries && bytes.readUInt32LE(at) === 0x02014b50; i++) {
+    const method = bytes.readUInt16LE(at + 10);
+    const size = bytes.readUInt32LE(at + 20);
+    const nameLen = bytes.readUInt16LE(at + 28);
+    const skip = nameLen + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
+    const name = bytes.toString('utf8', at + 46, at + 46 + nameLen);
+    const local = bytes.readUInt32LE(at + 42);
+    if (name === 'word/document.xml' || name === 'word/styles.xml') {
+      const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+      const data = bytes.subarray(start, start + size);
+      parts.push(name, (method === 8 ? inflateRawSync(data) : data).toString('utf8'));
+    }
+    at += 46 + skip;
+  }
+  return parts.join('\n');
 }
