@@ -85,7 +85,8 @@ export async function evaluateCorpus(corpus: string): Promise<EvalResult[]> {
   return out;
 }
 
-const LABELS: Record<Category, string> = {
+/** Column headings of the categories. */
+export const LABELS: Record<Category, string> = {
   indicators: 'indicator rows',
   values: 'values',
   projectFields: 'project fields',

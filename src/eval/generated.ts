@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BudgetDocument } from '../schema.js';
-import { type EvalResult, scoreFile } from './corpus.js';
+import { type EvalResult, LABELS, scoreFile } from './corpus.js';
 import { EXT, type Producer } from './gen/producers.js';
 import { CATEGORIES, type Category, scoreDocument } from './score.js';
 import { seedName } from './seeds.js';
@@ -46,13 +46,6 @@ export async function evaluateSeeds(dir: string, seeds: readonly number[], produ
   return out;
 }
 
-const LABELS: Record<Category, string> = {
-  indicators: 'indicator rows',
-  values: 'values',
-  projectFields: 'project fields',
-  partOne: 'part one',
-  documentFields: 'document',
-};
 
 const pct = (ok: number, total: number) => `${((total === 0 ? 1 : ok / total) * 100).toFixed(1)}%`;
 
