@@ -131,7 +131,7 @@ describe('scans as archives hold them: stamped, photocopied, photographed, bilev
       if (f.allProjects) expect(record.projects.map((p) => p.project_code)).toEqual(want.projects.map((p) => p.project_code));
       else expect(record.projects.length).toBeGreaterThan(0);
       expect(s.values.ok / s.values.total, `${k} values`).toBeGreaterThanOrEqual(f.values);
-      if (f.noSilentRow) expect(s.rowSilent, `${k}: ${s.diffs.join('\n')}`).toBe(0);
+      if (f.noSilentRow) expect(s.silentRows, `${k}: ${s.diffs.join('\n')}`).toBe(0);
       expect(s.silent).toBe(0);
     });
   }

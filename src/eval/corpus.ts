@@ -58,7 +58,7 @@ export async function scoreFile(file: string, gold: BudgetDocument, doc: string,
 
 const EMPTY: Score = {
   silent: 0,
-  rowSilent: 0,
+  silentRows: 0,
   confidences: [],
   projectsFound: { ok: 0, total: 1 },
   lost: 0,
@@ -87,7 +87,8 @@ export async function evaluateCorpus(corpus: string): Promise<EvalResult[]> {
   return out;
 }
 
-const LABELS: Record<Category, string> = {
+/** Column headings of the categories. */
+export const LABELS: Record<Category, string> = {
   indicators: 'indicator rows',
   values: 'values',
   projectFields: 'project fields',
@@ -113,20 +114,22 @@ export function totalsByFormat(results: readonly EvalResult[]): Record<string, R
 }
 
 export function formatTable(results: readonly EvalResult[]): string {
-  const head = ['document', 'format', ...CATEGORIES.map((c) => LABELS[c]), 'warnings', 'silent', 'lost by producer'];
+  const head = ['document', 'format', ...CATEGORIES.map((c) => LABELS[c]), 'warnings', 'silent', 'silent rows', 'lost by producer'];
   const rows: string[][] = results.map((r) => [
     r.doc,
     r.format,
     ...CATEGORIES.map((c) => (r.error ? 'ERROR' : pct(r.score[c].ok, r.score[c].total))),
     r.error ? r.error.slice(0, 40) : String(r.warnings),
     r.error ? '' : String(r.score.silent),
+    r.error ? '' : String(r.score.silentRows),
     r.error ? '' : String(r.score.lost),
   ]);
   const totals = totalsByFormat(results);
   for (const [format, t] of Object.entries(totals)) {
     const silent = results.filter((r) => r.format === format).reduce((n, r) => n + r.score.silent, 0);
     const lost = results.filter((r) => r.format === format).reduce((n, r) => n + r.score.lost, 0);
-    rows.push(['ALL', format, ...CATEGORIES.map((c) => pct(t[c].ok, t[c].total)), '', String(silent), String(lost)]);
+    const silentRows = results.filter((r) => r.format === format).reduce((n, r) => n + r.score.silentRows, 0);
+    rows.push(['ALL', format, ...CATEGORIES.map((c) => pct(t[c].ok, t[c].total)), '', String(silent), String(silentRows), String(lost)]);
   }
   const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join(' | ')} |`;
@@ -183,7 +186,7 @@ export function formatDegradations(results: readonly DegradedResult[]): string {
       p(sum('projectFields')),
       `s${String(worst.seed).padStart(2, '0')} ${worst.doc}`,
       worst.error ? `ERROR ${worst.error.slice(0, 40)}` : `${(ratio(worst.score.indicators) * 100).toFixed(1)}% · ${(ratio(worst.score.values) * 100).toFixed(1)}% · ${worst.score.projectsFound.ok}/${worst.score.projectsFound.total}`,
-      `${rs.reduce((n, r) => n + r.score.rowSilent, 0)} (worst seed ${worst.score.rowSilent})`,
+      `${rs.reduce((n, r) => n + r.score.silentRows, 0)} (worst seed ${worst.score.silentRows})`,
       String(rs.filter((r) => r.error).length),
     ]);
   }
