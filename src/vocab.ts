@@ -54,6 +54,8 @@ export const OPENS_ITEM = /^(第[一二三四五]部分|绩效目标|绩效指�
 export const DRAFT_LINE = /^[（(]\s*草\s*案\s*[）)]$/;
 /** (草案) inside a cover line. */
 export const DRAFT_MARK = /[（(]草案[）)]/;
+/** A cover's title line, as a compiled volume's next text opens with it (…部门预算绩效文本, 绩效目标文本（草案）). */
+export const COVER_TITLE = /绩效(目标)?文本\s*([（(]\s*草\s*案\s*[）)])?$/;
 /** The cover line that ends the document's title. */
 export const TITLE_END = /绩效文本|绩效目标文本|预算绩效/;
 /** The cover line naming who compiled the text. */
