@@ -16,9 +16,9 @@
  * held one text at a time however many it binds.
  */
 import type { Block, Table } from './model.js';
-import { isProjectTable, isProjectTitle, isTocEntry, partNumber } from './segment.js';
+import { isProjectTable, isProjectTitle, isTocEntry } from './segment.js';
 import { para } from './model.js';
-import { COVER_TITLE, DRAFT_LINE, PROJECT_TITLE_END, TOC_HEAD } from './vocab.js';
+import { DRAFT_LINE, opensText } from './vocab.js';
 
 /** What the volume rule needs to know of a unit: a page, or a block of a format without pages. */
 export interface UnitMarks {
@@ -34,14 +34,6 @@ export interface UnitMarks {
 const COVER_LINE = 40;
 /** Most lines a cover or contents page holds. */
 const COVER_LINES = 40;
-
-/** Whether a line of text opens a budget text (its cover title, contents heading or 第一部分 heading). */
-function opensText(text: string): boolean {
-  const p = para(text);
-  if (TOC_HEAD.test(text)) return true;
-  if (partNumber(p) === '一' && !isTocEntry(p)) return true;
-  return text.length <= COVER_LINE && COVER_TITLE.test(text) && !PROJECT_TITLE_END.test(text);
-}
 
 /** A line that may stand on a cover or in a contents: short and no sentence, or a contents entry. */
 function coverLine(text: string): boolean {
