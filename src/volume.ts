@@ -19,6 +19,7 @@ import type { Block, Table } from './model.js';
 import { isProjectTable, isProjectTitle, isTocEntry } from './segment.js';
 import { para } from './model.js';
 import { DRAFT_LINE, opensText } from './vocab.js';
+import { PAGE_NUMBER } from './text/clean.js';
 
 /** What the volume rule needs to know of a unit: a page, or a block of a format without pages. */
 export interface UnitMarks {
@@ -50,11 +51,12 @@ export function blockMarks(b: Block): UnitMarks {
 
 /** The marks of one page from its lines (reading order) and tables. */
 export function pageMarks(lines: readonly string[], tables: readonly Table[]): UnitMarks {
-  const texts = lines.map((l) => l.trim()).filter((t) => t !== '');
+  // Page numbers say nothing of a page; a page with nothing else (a blank back page) stays with the text before it.
+  const texts = lines.map((l) => l.trim()).filter((t) => t !== '' && !PAGE_NUMBER.test(t));
   return {
     opens: texts.some(opensText),
     projects: tables.some((t) => isProjectTable(t)),
-    coverish: tables.length === 0 && texts.length <= COVER_LINES && texts.every(coverLine),
+    coverish: tables.length === 0 && texts.length > 0 && texts.length <= COVER_LINES && texts.every(coverLine),
   };
 }
 
