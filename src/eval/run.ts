@@ -13,7 +13,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { evaluateCorpus, evaluateLayouts, formatTable } from './corpus.js';
+import { evaluateCorpus, evaluateLayouts, evaluateVolumes, formatTable } from './corpus.js';
 import { CATEGORIES } from './score.js';
 import { scanVariants } from './scans.js';
 import { defaultCorpus, projectRoot } from '../paths.js';
@@ -38,6 +38,9 @@ if (opts.layouts && existsSync(opts.layouts)) results.push(...(await evaluateLay
 // the full scanned renditions made in the cache are measured here only (OCR takes minutes).
 const committedScans = path.join(projectRoot(), 'test', 'fixtures', 'scans');
 if (opts.layouts && existsSync(committedScans)) results.push(...(await evaluateLayouts(committedScans, opts.corpus)));
+// Compiled volumes of the corpus texts, each text scored against its own gold.
+const volumes = path.join(projectRoot(), 'test', 'fixtures', 'volumes');
+if (opts.layouts && existsSync(path.join(volumes, 'volume.json'))) results.push(...(await evaluateVolumes(volumes, opts.corpus)));
 const held = results.length;
 if (opts.scans) results.push(...(await evaluateLayouts(await scanVariants(opts.corpus, opts.scans), opts.corpus)).map((r) => ({ ...r, format: `${r.format} (generated)` })));
 console.log(formatTable(results));

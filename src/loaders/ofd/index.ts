@@ -28,6 +28,7 @@ import type { DocModel } from '../../model.js';
 import { type Message, type Result } from '../../diagnostics.js';
 import { InputError } from '../../errors.js';
 import { TABLE_WORDS } from '../../vocab.js';
+import { isWide } from '../../text/clean.js';
 import { type Item, type Matrix, type PageContent, type PagedRead, type Polyline, type Segment, type TurnedItem, assemble, invert, multiply, pageContent, pathSegments, readAll, tooLittleText, turnOf, upright } from '../../layout/index.js';
 import { type Container, DEFAULT_ZIP_LIMITS, checkZip } from '../zipguard.js';
 
@@ -210,11 +211,16 @@ function matrixOf(ctm: unknown): Matrix {
   return m.length === 6 && m.every(Number.isFinite) ? (m as Matrix) : [1, 0, 0, 1, 0, 0];
 }
 
-/** A character's usual advance, in the object's units: an em for CJK and full-width forms, about half for Latin. */
+/**
+ * A character's usual advance where no DeltaX gives it (a text object of one character, the
+ * last character of a code), in the object's units: an em for CJK, full-width forms and
+ * circled numbers; for Latin, the wide end of common faces (capitals 0.7 em, others 0.55) —
+ * too wide only makes two pieces touch, too narrow would part a word (`O A`).
+ */
 function advance(ch: string, size: number, font: Font | undefined): number {
-  const c = ch.codePointAt(0) ?? 0;
-  if (c >= 0x2e80 || (c >= 0x2000 && c <= 0x206f && c !== 0x2013)) return size;
-  return size * (font?.mono ? 0.6 : 0.5);
+  if (isWide(ch)) return size;
+  if (font?.mono) return size * 0.6;
+  return size * (/[A-Z]/.test(ch) ? 0.7 : 0.55);
 }
 
 /** Gaps wider than this many usual advances start a new text item. */
