@@ -7,7 +7,7 @@
  * Exit codes: 0 every input done or skipped; 1 at least one input failed (see errors.jsonl);
  * 2 bad usage, nothing to read, or the output folder in use by another run.
  */
-import type { OcrMode } from './ocr/index.js';
+import type { OcrMode } from './options.js';
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

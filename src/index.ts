@@ -13,13 +13,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type BatchOptions, type BatchSummary, DEFAULT_BATCH, runBatch } from './batch/run.js';
-import { DEFAULT_EXTRACT_OPTIONS, type ExtractOptions, extractBytes as extractModel } from './extract.js';
+import { extractBytes as extractModel } from './extract.js';
+import { DEFAULT_EXTRACT_OPTIONS, type ExtractOptions } from './options.js';
 import type { DocumentRecord } from './schema.js';
 
 export type { BatchOptions, BatchSummary } from './batch/run.js';
-export type { ExtractOptions } from './extract.js';
+export type { ExtractOptions, OcrMode } from './options.js';
 export type { BudgetDocument, DocumentRecord, Indicator, Loc, Project, Source, Value, Warning } from './schema.js';
-export { InputError } from './model.js';
+export { type ErrorKind, ERROR_KINDS, ContractError, InputError } from './errors.js';
+export { type WarningCode, WARNING_CODES } from './diagnostics.js';
 export { DocumentRecordSchema, documentJsonSchema, validateDocument } from './schema.js';
 export { parseValue, parseSplitValue } from './normalize/value.js';
 export { TABLE_VIEWS } from './writers/tables.js';

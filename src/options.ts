@@ -3,7 +3,8 @@
  * the extractor itself: the batch coordinator and the queue read them without loading the
  * pipeline (pdf.js, mammoth), which only their workers run.
  */
-import type { OcrMode } from './ocr/index.js';
+/** When pages are read by OCR — 'auto': the pages without a usable text layer; 'force': every page; 'off': never. */
+export type OcrMode = 'auto' | 'force' | 'off';
 
 export interface ExtractOptions {
   /** Largest input accepted, in bytes. */

@@ -13,8 +13,7 @@ export { type ScanPage, readScan } from './read.js';
 export type { Gray } from './raster.js';
 export { OCR_ENGINE, ocrAvailable };
 
-/** 'auto': OCR the pages without a usable text layer; 'force': every page; 'off': never. */
-export type OcrMode = 'auto' | 'force' | 'off';
+export type { OcrMode } from '../options.js';
 
 /** Resolution pages are drawn or scaled to for OCR. */
 export const OCR_DPI = 200;

@@ -3,7 +3,7 @@
  * URL. Workers and the coordinator retry for ever while Redis is away (a restart), so a run
  * goes on when Redis comes back.
  */
-import type { OcrMode } from '../ocr/index.js';
+import type { OcrMode } from '../options.js';
 import type { ConnectionOptions } from 'bullmq';
 
 export function connectionOf(url: string): ConnectionOptions {

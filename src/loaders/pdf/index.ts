@@ -98,8 +98,9 @@ interface OcrPages {
 async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages, layerShown: LayerShown): Promise<PageContent> {
   const page = await doc.getPage(n);
   try {
-    const started = Date.now();
-    const [texts, ol] = await Promise.all([textItems(page, n, PAGE_BUDGET, started), operators(page, n, PAGE_BUDGET, started)]);
+    // The drawing first: a page over its budget fails before its text pass walks the same forms.
+    const ol = await operators(page, n, PAGE_BUDGET);
+    const texts = await textItems(page, n, PAGE_BUDGET);
     // The page turned so that its text runs left to right (most pages: as it is).
     const up = upright(texts.map(toItem).filter((i): i is TurnedItem => i != null), rulings(ol.fnArray, ol.argsArray), page.view as PageView);
     // Boxes in the output are on the page as a viewer shows it (its /Rotate applied).
