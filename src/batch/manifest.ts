@@ -26,6 +26,19 @@ export interface ManifestEntry {
   ms: number;
   error: { kind: string; reason: string } | null;
   at: string;
+  /**
+   * A compiled volume: every text it holds, in order (doc_id, output and pages above are the
+   * first text's; `pages` there counts the whole file's). Absent for a file holding one text.
+   */
+  parts?: Array<{ doc_id: string; output: string; pages: [number, number] | null; warnings: number }>;
+  /** A bundle that opened: how many members it gave (each an entry of its own, `bundle.zip!/…`). */
+  members?: number;
+}
+
+/** Every output an entry names: its own, and each text's of a compiled volume. */
+export function outputsOf(e: ManifestEntry): Array<{ doc_id: string; output: string }> {
+  const own = e.doc_id && e.output ? [{ doc_id: e.doc_id, output: e.output }] : [];
+  return [...own, ...(e.parts ?? []).filter((p) => p.output !== e.output)];
 }
 
 export class Manifest {
@@ -47,7 +60,8 @@ export class Manifest {
         const e = JSON.parse(line) as ManifestEntry;
         // An entry names its output inside the folder only (docs/<doc_id>.json): an edited or
         // crafted one cannot make jixiao read or delete anything elsewhere.
-        if (e && typeof e.path === 'string' && (e.output == null || SAFE_OUTPUT.test(e.output))) entries.set(e.path, e);
+        const safe = (o: unknown) => o == null || (typeof o === 'string' && SAFE_OUTPUT.test(o));
+        if (e && typeof e.path === 'string' && safe(e.output) && (e.parts == null || (Array.isArray(e.parts) && e.parts.every((x) => safe(x?.output))))) entries.set(e.path, e);
       } catch {
         /* a torn line from a killed run */
       }

@@ -29,7 +29,8 @@ import { cleanupConversion } from '../loaders/legacy.js';
 import { type Input, discoverInputs } from './inputs.js';
 import { childPids, rssKb } from '../procmem.js';
 import { fsPath, readablePath } from '../fsname.js';
-import { Manifest, type ManifestEntry } from './manifest.js';
+import { Manifest, type ManifestEntry, outputsOf } from './manifest.js';
+import { bundleKind } from '../detect.js';
 import { type Counts, type ProgressMode, createProgress } from './progress.js';
 import type { TaskResult } from './worker.js';
 
@@ -114,6 +115,11 @@ function workerFile(): string {
 }
 
 const DOCS_DIR = 'docs';
+
+/** Joins a bundle's path and a member's name (src/bundles/: `bundle.zip!/成员/名称.pdf`). */
+const MEMBER_SEPARATOR = '!/';
+/** File names of bundles (their members become inputs of their own). */
+const BUNDLE_NAME = /\.(zip|7z|rar|tar|tgz|gz)$/i;
 
 export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   const started = Date.now();
@@ -232,10 +238,16 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
   }
 
   const counts: Counts = { done: 0, skipped: 0, failed: 0, pages: 0 };
-  const concurrency = Math.max(1, Math.min(opts.concurrency, Math.max(1, inputs.length)));
+  // A bundle gives inputs of its own: then as many workers as asked, whatever the inputs named.
+  const bundles = inputs.some((i) => BUNDLE_NAME.test(i.file));
+  const concurrency = Math.max(1, Math.min(opts.concurrency, bundles ? opts.concurrency : Math.max(1, inputs.length)));
+  /** Inputs in all: the files found, and members of the bundles opened instead of their bundles. */
+  let total = inputs.length;
+  /** Members of bundles taken this run (the manifest's keys), for the summary's documents. */
+  const members: string[] = [];
   const tell = (file: string, status: 'done' | 'skipped' | 'failed') => {
     progress.update(counts);
-    opts.onProgress?.({ ...counts, total: inputs.length, file, status });
+    opts.onProgress?.({ ...counts, total, file, status });
   };
 
   // Worker threads run compiled JavaScript; from TypeScript sources (tsx, vitest) parse in this thread.
@@ -278,64 +290,115 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
 
   /** A fault of the output (disk full, read-only, no permission): the run stops, no input is blamed. */
   let outputFault: Error | null = null;
-  const one = async (input: Input) => {
+  const guarded = async (work: () => Promise<void>) => {
     if (interrupted || outputFault) return; // left for the next run: not recorded
     try {
-      await oneFile(input);
+      await work();
     } catch (err) {
       outputFault ??= asOutputFault(err);
     }
   };
+  const one = (input: Input) => guarded(() => oneFile(input));
   const oneFile = async (input: Input) => {
     const file = input.file;
     const t0 = Date.now();
-    const base: Omit<ManifestEntry, 'status' | 'sha256' | 'error' | 'ms'> = {
-      path: file, version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, at: '',
-    };
-    const fail = (sha: string, kind: string, reason: string) =>
-      finish({ ...base, sha256: sha, status: 'failed', error: { kind, reason }, ms: Date.now() - t0, at: new Date().toISOString() });
     let bytes: Buffer;
     try {
       const st = await stat(fsPath(file));
-      if (st.size > opts.extract.maxBytes) return fail('', 'too-large', `file too large: ${st.size} bytes (limit ${opts.extract.maxBytes})`);
+      if (st.size > opts.extract.maxBytes) return failed(file, '', 'too-large', `file too large: ${st.size} bytes (limit ${opts.extract.maxBytes})`, t0);
       bytes = await readFile(fsPath(file));
     } catch (err) {
-      return fail('', 'unreadable', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    const hash = sha256(bytes);
-    const prior = opts.force ? null : priorOf(manifest, file, hash, opts.retryFailed);
-    if (prior?.kind === 'failed-before') {
-      counts.failed++;
-      tell(file, 'failed');
-      return;
-    }
-    // Done before, and its document still there: not redone.
-    if (prior && (await stat(path.join(outDir, prior.entry.output!)).then(() => true, () => false))) {
-      if (prior.kind === 'unchanged') return skip(file, 'unchanged');
-      await manifest.record({ ...prior.entry, path: file, at: new Date().toISOString() });
-      return skip(file, `same content as ${readablePath(prior.entry.path)}`);
+      return failed(file, '', 'unreadable', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, t0);
     }
     const shown = readablePath(opts.absolutePaths ? file : input.relative);
+    if (bundleKind(bytes, file)) return oneBundle(file, shown, bytes, t0);
+    return oneInput(file, shown, bytes, t0);
+  };
+  const failed = (key: string, sha: string, kind: string, reason: string, t0: number) =>
+    finish({ path: key, version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, sha256: sha, status: 'failed', error: { kind, reason }, ms: Date.now() - t0, at: new Date().toISOString() });
+  /** One input's bytes (a file, or a bundle's member): skipped, extracted, or failed, and recorded under `key`. */
+  const oneInput = async (key: string, shown: string, bytes: Buffer, t0: number) => {
+    const hash = sha256(bytes);
+    const prior = opts.force ? null : priorOf(manifest, key, hash, opts.retryFailed);
+    if (prior?.kind === 'failed-before') {
+      counts.failed++;
+      tell(key, 'failed');
+      return;
+    }
+    // Done before, and its documents still there: not redone.
+    if (prior && (await Promise.all(outputsOf(prior.entry).map((o) => stat(path.join(outDir, o.output)).then(() => true, () => false)))).every(Boolean)) {
+      if (prior.kind === 'unchanged') return skip(key, 'unchanged');
+      await manifest.record({ ...prior.entry, path: key, at: new Date().toISOString() });
+      return skip(key, `same content as ${readablePath(prior.entry.path)}`);
+    }
     const result = await extractIn(pool, shown, bytes, opts);
-    if (!result.ok) return fail(hash, result.kind, result.reason);
-    const rel = path.join(DOCS_DIR, `${result.record.doc_id}.json`);
-    await writeFileAtomic(path.join(outDir, rel), `${JSON.stringify(result.record, null, 2)}\n`);
+    if (!result.ok) return failed(key, hash, result.kind, result.reason, t0);
+    if (!('records' in result) || result.records.length === 0) return failed(key, hash, 'internal', 'extractor error: no document and no failure', t0);
+    // Each text is written as a document of its own (a compiled volume holds several).
+    const parts: NonNullable<ManifestEntry['parts']> = [];
+    for (const record of result.records) {
+      const rel = path.join(DOCS_DIR, `${record.doc_id}.json`);
+      await writeFileAtomic(path.join(outDir, rel), `${JSON.stringify(record, null, 2)}\n`);
+      parts.push({ doc_id: record.doc_id, output: rel, pages: record.source.part?.pages ?? null, warnings: record.warnings.length });
+    }
+    const first = result.records[0]!;
     await finish({
-      ...base,
+      path: key,
+      version: VERSION,
       sha256: hash,
       status: 'done',
-      doc_id: result.record.doc_id,
-      output: rel,
-      pages: result.record.source.pages,
-      warnings: result.record.warnings.length,
+      doc_id: first.doc_id,
+      output: parts[0]!.output,
+      pages: result.records.reduce((n, r) => n + (r.source.pages ?? 0), 0) || first.source.pages,
+      warnings: result.records.reduce((n, r) => n + r.warnings.length, 0),
       error: null,
       ms: Date.now() - t0,
       at: new Date().toISOString(),
+      ...(parts.length > 1 ? { parts } : {}),
     });
+  };
+  /**
+   * A bundle: opened in a worker (its limits applied there, before inflating); each member is an
+   * input of its own through the same pool and manifest, recorded as `bundle.zip!/成员/名称.pdf`;
+   * a member that failed to come out is a failed entry with its kind. The bundle's own entry
+   * says it opened and how many members it gave.
+   */
+  const oneBundle = async (key: string, shown: string, bytes: Buffer, t0: number) => {
+    const hash = sha256(bytes);
+    const prev = manifest.get(key);
+    if (!opts.force && !opts.retryFailed && prev?.status === 'failed' && prev.sha256 === hash && prev.version === VERSION) {
+      counts.failed++;
+      tell(key, 'failed');
+      return;
+    }
+    const result = await extractIn(pool, shown, bytes, opts, 'open');
+    if (!result.ok) return failed(key, hash, result.kind, result.reason, t0);
+    if (!('opened' in result)) return failed(key, hash, 'internal', 'extractor error: the bundle was not opened', t0);
+    const { opened } = result;
+    const given = opened.members.length + opened.failures.length;
+    await manifest.record({ path: key, sha256: hash, status: 'done', version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, error: null, ms: Date.now() - t0, at: new Date().toISOString(), members: given });
+    // The bundle is no document: its members are counted in its place.
+    total += given - 1;
+    progress.grow(given - 1);
+    if (opts.verbose) progress.log(`[jixiao] opened: ${shown} (${given} members${opened.skipped ? `, ${opened.skipped} in other formats left out` : ''})`);
+    const keyOf = (memberPath: string) => `${key}${memberPath.slice(shown.length)}`;
+    for (const f of opened.failures) {
+      members.push(keyOf(f.path));
+      await failed(keyOf(f.path), '', f.kind, f.reason, Date.now());
+    }
+    // Members go before the files still waiting, so that the bundle's bytes are let go soon.
+    for (const m of opened.members) {
+      const memberKey = keyOf(m.path);
+      members.push(memberKey);
+      const memberBytes = Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength);
+      void queue.add(() => guarded(() => oneInput(memberKey, m.path, memberBytes, Date.now())), { priority: 1 });
+    }
   };
 
   try {
     await Promise.all(inputs.map((f) => queue.add(() => one(f))));
+    // Members of bundles were added as the bundles opened.
+    await queue.onIdle();
   } finally {
     await pool?.destroy();
     progress.stop();
@@ -344,7 +407,9 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
   if (opts.prune) {
     // Inputs recorded by earlier runs whose files are gone: their documents leave the outputs.
     for (const e of [...manifest.entries.values()]) {
-      if (!(await stat(fsPath(e.path)).then(() => true, () => false))) {
+      // A bundle's member lives while its bundle does.
+      const onDisk = e.path.split(MEMBER_SEPARATOR)[0]!;
+      if (!(await stat(fsPath(onDisk)).then(() => true, () => false))) {
         manifest.forget(e.path);
         if (opts.verbose) progress.log(`[jixiao] pruned: ${readablePath(e.path)} (no longer exists)`);
       }
@@ -356,11 +421,11 @@ async function runLocked(opts: BatchOptions, outDir: string, started: number): P
   } catch (err) {
     throw asOutputFault(err);
   }
-  const documents = inputs
-    .map((i) => manifest.get(i.file))
-    .filter((e): e is ManifestEntry => e?.status === 'done' && e.output != null)
-    .map((e) => path.join(outDir, e.output!));
-  return { total: inputs.length + notTaken.length, ...counts, failed: counts.failed + notTaken.length, elapsedMs: Date.now() - started, missing, documents: [...new Set(documents)], interrupted };
+  const documents = [...inputs.map((i) => i.file), ...members]
+    .map((k) => manifest.get(k))
+    .filter((e): e is ManifestEntry => e?.status === 'done')
+    .flatMap((e) => outputsOf(e).map((o) => path.join(outDir, o.output)));
+  return { total: total + notTaken.length, ...counts, failed: counts.failed + notTaken.length, elapsedMs: Date.now() - started, missing, documents: [...new Set(documents)], interrupted };
 }
 
 /** Why an input with these bytes need not be extracted again, by what the manifest says. */
@@ -479,17 +544,18 @@ function killOverMemory(limitMb: number): void {
 }
 
 /** Extracts one file in the pool (or in this thread), with the time and memory limits. */
-export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: Pick<BatchOptions, 'extract' | 'timeoutMs' | 'ocrPageMs' | 'memoryMb'>): Promise<TaskResult> {
-  const limit = timeLimitOf(bytes, opts);
+export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: Pick<BatchOptions, 'extract' | 'timeoutMs' | 'ocrPageMs' | 'memoryMb'>, kind: 'extract' | 'open' = 'extract'): Promise<TaskResult> {
+  // Opening a bundle has the file's time limit (no page of it is read by OCR).
+  const limit = kind === 'open' ? opts.timeoutMs : timeLimitOf(bytes, opts);
   const extract = { ...opts.extract, task: randomUUID().replace(/-/g, '').slice(0, 16) };
   if (!pool) {
     // In this process (tests, --in-process): the pipeline is loaded only here.
-    const { extractOne } = await import('./worker.js');
-    return withTimeout(extractOne(bytes, file, extract), limit);
+    const { extractOne, openOne } = await import('./worker.js');
+    return withTimeout((kind === 'open' ? openOne : extractOne)(bytes, file, extract), limit);
   }
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
-    return (await pool.run({ path: file, bytes: data, options: extract }, { signal: AbortSignal.timeout(limit) })) as TaskResult;
+    return (await pool.run({ path: file, bytes: data, options: extract, kind }, { signal: AbortSignal.timeout(limit) })) as TaskResult;
   } catch (err) {
     const e = err as Error & { code?: string };
     // The worker was killed mid-file: what it started outside itself (a LibreOffice conversion) is cleaned up here.
@@ -526,9 +592,12 @@ export async function writeOutputs(outDir: string, manifest: Manifest, opts: Bat
   const seen = new Set<string>();
   const docFiles: string[] = [];
   for (const e of entries) {
-    if (e.status !== 'done' || !e.doc_id || !e.output || seen.has(e.doc_id)) continue;
-    seen.add(e.doc_id);
-    docFiles.push(path.join(outDir, e.output));
+    if (e.status !== 'done') continue;
+    for (const o of outputsOf(e)) {
+      if (seen.has(o.doc_id)) continue;
+      seen.add(o.doc_id);
+      docFiles.push(path.join(outDir, o.output));
+    }
   }
   await writeAggregates(outDir, docFiles, { formats: opts.formats, bom: opts.bom, escapeFormulas: opts.escapeFormulas });
   // A collection format not asked for this time is not left behind stale.

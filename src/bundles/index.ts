@@ -81,10 +81,10 @@ async function open(kind: BundleKind, bytes: Buffer, path: string, depth: number
     if (unsafe) fail(name, 'unsafe-member', `member not read: its name is ${unsafe}`);
     else if (e.link) fail(name, 'unsafe-member', 'member not read: it is a link');
     else if (e.encrypted) fail(name, 'encrypted-archive', 'encrypted member: a password is needed to read it');
-    else if (e.size > limits.maxMember) fail(name, 'too-large', `member too large: ${e.size} bytes (limit ${limits.maxMember})`);
     else if (e.packed != null && e.size >= RATIO_FLOOR && e.size / Math.max(1, e.packed) > limits.maxRatio) {
       fail(name, 'zip-bomb', `ZIP bomb: member inflates ${e.packed} bytes to ${e.size} bytes`);
-    } else {
+    } else if (e.size > limits.maxMember) fail(name, 'too-large', `member too large: ${e.size} bytes (limit ${limits.maxMember})`);
+    else {
       chosen.push(i);
       declared += e.size;
     }

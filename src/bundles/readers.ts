@@ -222,6 +222,9 @@ function listRecords(text: string): Array<Record<string, string>> {
   return recs;
 }
 
+/** 7z's coder id of AES-256 + SHA-256, as an encrypted header names it. */
+const AES_CODER = Buffer.from([0x06, 0xf1, 0x07, 0x01]);
+
 /** A password no archive has: an encrypted member fails to read instead of asking for one. */
 const NO_PASSWORD = '-pjixiao-no-password';
 
@@ -230,7 +233,9 @@ async function read7z(bytes: Buffer, what: '7z' | 'RAR', maxMembers: number): Pr
   sz.fs.mkdir('/w');
   sz.fs.writeFile('/w/archive', bytes);
   const listed = sz.run(['l', '-slt', '-ba', NO_PASSWORD, '/w/archive']);
-  if (/wrong password|encrypted/i.test(listed.err) && !/Path = /.test(listed.out)) {
+  // Encrypted headers: 7-Zip says so, or (a 7z whose header is packed with AES) stops without a word.
+  const aesHeader = what === '7z' && listed.code !== 0 && bytes.includes(AES_CODER);
+  if ((/wrong password|encrypted/i.test(`${listed.err}\n${listed.out}`) && !/Path = /.test(listed.out)) || aesHeader) {
     throw new InputError(`encrypted ${what} archive: a password is needed to list its members`, 'encrypted-archive');
   }
   if (listed.code !== 0 || /ERROR/i.test(listed.err)) throw damaged(what, (listed.err.split('\n').find((l) => /error|can ?not|unexpected/i.test(l)) ?? 'cannot be opened').trim());

@@ -46,7 +46,7 @@ export async function evaluateLayouts(dir: string, corpus: string): Promise<Eval
  * but for what the contract derives without a cover (output-contract.md): the department from
  * the first project's unit line, the year from a project code.
  */
-function goldOf(variant: string, gold: BudgetDocument): BudgetDocument {
+export function goldOf(variant: string, gold: BudgetDocument): BudgetDocument {
   if (variant !== 'tables') return gold;
   const code = gold.projects.map((p) => p.project_code).find((c) => c && /^\d{8}/.test(c));
   return {

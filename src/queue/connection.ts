@@ -57,4 +57,6 @@ export interface JobResult {
   pages: number | null;
   warnings: number;
   ms: number;
+  /** A compiled volume: each text it holds (the fields above are its first text's). */
+  parts?: Array<{ doc_id: string; output: string; pages: [number, number] | null; warnings: number }>;
 }

@@ -12,7 +12,7 @@ import { sha256 } from '../hash.js';
 import { type BatchOptions, type BatchSummary, claimOutput, lockOutput, writeOutputs } from '../batch/run.js';
 import { fsPath, readablePath } from '../fsname.js';
 import { discoverInputs } from '../batch/inputs.js';
-import { Manifest, type ManifestEntry } from '../batch/manifest.js';
+import { Manifest, type ManifestEntry, outputsOf } from '../batch/manifest.js';
 import { VERSION } from '../version.js';
 import { type JobData, type JobResult, connectionOf } from './connection.js';
 
@@ -249,7 +249,7 @@ async function rebuild(
       let entry: ManifestEntry;
       if (job?.returnvalue && job.finishedOn && !job.failedReason) {
         const r = job.returnvalue;
-        entry = { ...base, path: file, sha256: id!, status: 'done', doc_id: r.doc_id, output: r.output, pages: r.pages, warnings: r.warnings, ms: r.ms, error: null };
+        entry = { ...base, path: file, sha256: id!, status: 'done', doc_id: r.doc_id, output: r.output, pages: r.pages, warnings: r.warnings, ms: r.ms, error: null, ...(r.parts ? { parts: r.parts } : {}) };
         counts.done++;
         counts.pages += r.pages ?? 0;
       } else {
@@ -259,7 +259,7 @@ async function rebuild(
       await manifest.record(entry);
     }
     await writeOutputs(outDir, manifest, batch);
-    const documents = ids.map((i) => manifest.get(i.file)).filter((e) => e?.status === 'done' && e.output).map((e) => path.join(outDir, e!.output!));
+    const documents = ids.map((i) => manifest.get(i.file)).filter((e): e is ManifestEntry => e?.status === 'done').flatMap((e) => outputsOf(e).map((o) => path.join(outDir, o.output)));
     return { total: ids.length, done: counts.done, skipped: 0, failed: counts.failed, pages: counts.pages, elapsedMs: Date.now() - started, missing, documents: [...new Set(documents)] };
   } finally {
     await release();

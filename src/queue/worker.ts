@@ -58,9 +58,16 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(
         const message = `${result.kind}: ${result.reason}`;
         throw RETRYABLE.has(result.kind) ? new Error(message) : new UnrecoverableError(message);
       }
-      const output = path.join('docs', `${result.record.doc_id}.json`);
-      await writeFileAtomic(path.join(d.outDir, output), `${JSON.stringify(result.record, null, 2)}\n`);
-      return { doc_id: result.record.doc_id, output, pages: result.record.source.pages, warnings: result.record.warnings.length, ms: Date.now() - t0 };
+      if (!('records' in result) || result.records.length === 0) throw new UnrecoverableError('internal: extractor error: no document and no failure');
+      // Each text a document of its own (a compiled volume holds several).
+      const parts: NonNullable<JobResult['parts']> = [];
+      for (const record of result.records) {
+        const output = path.join('docs', `${record.doc_id}.json`);
+        await writeFileAtomic(path.join(d.outDir, output), `${JSON.stringify(record, null, 2)}\n`);
+        parts.push({ doc_id: record.doc_id, output, pages: record.source.part?.pages ?? null, warnings: record.warnings.length });
+      }
+      const first = result.records[0]!;
+      return { doc_id: first.doc_id, output: parts[0]!.output, pages: first.source.pages, warnings: first.warnings.length, ms: Date.now() - t0, ...(parts.length > 1 ? { parts } : {}) };
     },
     {
       connection: connectionOf(opts.url),
