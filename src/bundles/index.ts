@@ -63,7 +63,7 @@ export async function openBundle(bytes: Buffer, path: string, isInput: IsInput, 
 }
 
 async function open(kind: BundleKind, bytes: Buffer, path: string, depth: number, isInput: IsInput, limits: BundleLimits, budget: Budget, out: Opened): Promise<void> {
-  const archive = await openArchive(kind, bytes, path, { maxMembers: limits.maxMembers - budget.members, maxMember: limits.maxMember, maxTotal: limits.maxTotal - budget.bytes });
+  const archive = await openArchive(kind, bytes, path, { maxMembers: limits.maxMembers - budget.members, maxMember: limits.maxMember, maxTotal: limits.maxTotal - budget.bytes, maxRatio: limits.maxRatio, ratioFloor: RATIO_FLOOR });
   const fail = (name: string, kind: ErrorKind, reason: string) => out.failures.push({ path: `${path}${MEMBER_SEPARATOR}${name}`, kind, reason });
   budget.members += archive.entries.length;
   if (budget.members > limits.maxMembers) throw new InputError(`archives list more than ${limits.maxMembers} members (limit ${limits.maxMembers})`, 'too-many-members');

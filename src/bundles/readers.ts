@@ -9,6 +9,8 @@
  * - 7z and RAR (4 and 5): 7-Zip compiled to WebAssembly (7z-wasm), run on an in-memory file
  *   system: nothing of an archive is ever written to disk.
  */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { InputError } from '../errors.js';
@@ -123,8 +125,14 @@ function isTar(b: Buffer): boolean {
   return b.length >= 262 && b.subarray(257, 262).toString('latin1') === 'ustar';
 }
 
-/** A gzip stream inflated, its output capped at `cap` bytes (a bomb stops there). */
+/**
+ * A gzip stream inflated, its output capped at `cap` bytes (a bomb stops there). Its trailer
+ * declares the size it inflates to (modulo 4 GB): a declared size past the cap is refused
+ * before anything is inflated.
+ */
 function gunzip(bytes: Buffer, cap: number): Buffer {
+  const declared = bytes.length >= 18 ? bytes.readUInt32LE(bytes.length - 4) : 0;
+  if (declared > cap) throw new InputError(`ZIP bomb: the gzip stream declares ${declared} bytes (limit ${cap})`, 'zip-bomb');
   try {
     return gunzipSync(bytes, { maxOutputLength: cap });
   } catch (err) {
@@ -182,13 +190,25 @@ interface SevenZipRun {
   fs: FileSystem;
 }
 
+/** 7-Zip's WebAssembly, compiled once per process (each archive gets a fresh instance of it). */
+let compiled: Promise<WebAssembly.Module> | null = null;
+
 async function sevenZip(): Promise<SevenZipRun> {
   // The package is CommonJS: its default export is the module factory.
   const mod = (await import('7z-wasm')) as unknown as { default: SevenZipModuleFactory | { default: SevenZipModuleFactory } };
   const SevenZip = typeof mod.default === 'function' ? mod.default : mod.default.default;
+  compiled ??= readFile(createRequire(import.meta.url).resolve('7z-wasm/7zz.wasm')).then((b) => WebAssembly.compile(b));
+  const wasm = await compiled;
   let out: string[] = [];
   let err: string[] = [];
-  const sz = await SevenZip({ print: (s: string) => out.push(s), printErr: (s: string) => err.push(s) });
+  const sz = await SevenZip({
+    print: (s: string) => out.push(s),
+    printErr: (s: string) => err.push(s),
+    instantiateWasm: (imports: WebAssembly.Imports, ok: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) => {
+      void WebAssembly.instantiate(wasm, imports).then((instance) => ok(instance, wasm));
+      return {};
+    },
+  } as Parameters<SevenZipModuleFactory>[0]);
   return {
     fs: sz.FS,
     run(args) {
@@ -277,12 +297,14 @@ async function read7z(bytes: Buffer, what: '7z' | 'RAR', maxMembers: number): Pr
   };
 }
 
-/** The archive of one bundle kind; `cap` bounds what a gzip stream may inflate to. */
-export async function openArchive(kind: BundleKind, bytes: Buffer, name: string, limits: { maxMembers: number; maxMember: number; maxTotal: number }): Promise<Archive> {
+/** The archive of one bundle kind, within the limits that bound what a gzip stream may inflate to. */
+export async function openArchive(kind: BundleKind, bytes: Buffer, name: string, limits: { maxMembers: number; maxMember: number; maxTotal: number; maxRatio: number; ratioFloor: number }): Promise<Archive> {
   if (kind === 'zip') return readZip(bytes, limits.maxMembers);
   if (kind === '7z') return read7z(bytes, '7z', limits.maxMembers);
   if (kind === 'rar') return read7z(bytes, 'RAR', limits.maxMembers);
-  const tar = kind === 'gzip' ? gunzip(bytes, limits.maxTotal) : bytes;
+  // A gzip stream may inflate to the total left, and no more than the ratio allows past its floor.
+  const cap = Math.min(limits.maxTotal, Math.max(limits.ratioFloor, bytes.length * limits.maxRatio));
+  const tar = kind === 'gzip' ? gunzip(bytes, cap) : bytes;
   if (isTar(tar)) return readTar(tar, limits.maxMembers, limits.maxMember);
   // A gzip of one file: its member is the file, named as the archive without .gz.
   const inner = (name.split('/').pop() ?? 'member').replace(/\.(gz|tgz)$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : ''));
