@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type EvalResult, evaluateCorpus, evaluateLayouts } from '../src/eval/corpus.js';
+import { type EvalResult, evaluateCorpus, evaluateLayouts, evaluateVolumes } from '../src/eval/corpus.js';
 import { CATEGORIES } from '../src/eval/score.js';
 import { CORPUS, FIXTURES, ROOT, requireShared } from './helpers.js';
 
@@ -20,6 +20,7 @@ beforeAll(async () => {
     ...(await evaluateCorpus(CORPUS)),
     ...(await evaluateLayouts(path.join(FIXTURES, 'layouts'), CORPUS)),
     ...(await evaluateLayouts(path.join(FIXTURES, 'scans'), CORPUS)),
+    ...(await evaluateVolumes(path.join(FIXTURES, 'volumes'), CORPUS)),
   ];
 }, 300_000);
 
