@@ -41,6 +41,7 @@ export const ERROR_KINDS = {
   'in-output-folder': 'an input found inside the output folder',
   'symlink-folder': 'a symbolic link to a folder (not followed)',
   unreadable: 'the file system would not give the file or folder',
+  changed: 'in a cluster: the input changed after it was queued',
   'invalid-output': 'the extracted document does not match the output contract (a bug)',
   internal: 'an extractor fault (a bug)',
 } as const;

@@ -137,6 +137,18 @@ export const CORE_HEADERS: readonly RegExp[] = [LEVEL3_HEADER, /指标(描述|�
 export const INDICATOR_LABEL_WORDS = /^(一级指标|二级指标|三级指标|(绩效)?指标(描述|内容)|(年度)?(绩效)?指标值|指标值(确定)?依据|项目编码|项目名称|资金支出计划.*|预算数|绩效目标)$/;
 /** 一级指标 names that are never a 二级指标 (成本指标 is either, depending on the template). */
 export const LEVEL1_NAME = /^(产出|效益|效果|满意度)指标$/;
+/**
+ * The 二级指标 each 一级指标 of the national templates holds (产出 → 数量/质量/时效/成本, 效益 or
+ * 效果 → 经济/社会/生态效益 and 可持续影响, 满意度 → 服务对象满意度, 成本 → 经济/社会/生态环境成本).
+ * A 二级指标 named here under another named 一级指标 is a row whose levels were misplaced.
+ */
+export const LEVEL2_OF: ReadonlyMap<string, readonly string[]> = new Map([
+  ['产出指标', ['数量指标', '质量指标', '时效指标', '成本指标']],
+  ['效益指标', ['经济效益指标', '社会效益指标', '生态效益指标', '可持续影响指标']],
+  ['效果指标', ['经济效益指标', '社会效益指标', '生态效益指标', '可持续影响指标']],
+  ['满意度指标', ['服务对象满意度指标']],
+  ['成本指标', ['经济成本指标', '社会成本指标', '生态环境成本指标']],
+]);
 /** What a 符号 cell holds. */
 export const SYMBOL_CELL = /^(文字描述|>=|<=|=|>|<|≥|≤|≧|≦|＞|＜|＝|＞=|＜=)?$/;
 /** The 符号 cell's word for a value given as text alone. */

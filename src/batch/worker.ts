@@ -1,11 +1,13 @@
 /**
- * Worker-process entry (tinypool, child_process runtime): extracts one file, or opens one
- * bundle into its members. CPU-heavy parsing (mammoth, pdf.js, table rebuilding, inflating
- * archives) runs here so that every core works and a bomb stays in its worker. Failures come
- * back as values with a human-readable reason, never as a stack trace.
+ * Worker-process entry (tinypool, child_process runtime): extracts one file — every budget text
+ * it holds, one for most files, one per text for a compiled volume — or opens one bundle into
+ * its members. CPU-heavy parsing (mammoth, pdf.js, table rebuilding, inflating archives) runs
+ * here so that every core works and a bomb stays in its worker. Failures come back as values
+ * with a human-readable reason, never as a stack trace.
  */
-import { type ExtractOptions, extractDocuments } from '../extract.js';
-import { type ErrorKind, failureOf } from '../errors.js';
+import { extractDocuments } from '../extract.js';
+import { type Failure, failureOf } from '../errors.js';
+import type { TaskOptions } from '../options.js';
 import type { DocumentRecord } from '../schema.js';
 import type { MemberFailure } from '../bundles/index.js';
 import { isInputName } from './inputs.js';
@@ -13,8 +15,8 @@ import { isInputName } from './inputs.js';
 export interface Task {
   path: string;
   bytes: Uint8Array;
-  options: ExtractOptions;
-  /** 'open': open a bundle into its members instead of extracting a document. */
+  options: TaskOptions;
+  /** 'open': open a bundle into its members instead of extracting documents. */
   kind?: 'extract' | 'open';
 }
 
@@ -28,7 +30,7 @@ export interface OpenedBundle {
 export type TaskResult =
   | { ok: true; records: DocumentRecord[] }
   | { ok: true; opened: OpenedBundle }
-  | { ok: false; kind: ErrorKind; reason: string };
+  | { ok: false; error: Failure };
 
 export default async function run(task: Task): Promise<TaskResult> {
   const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
@@ -37,22 +39,22 @@ export default async function run(task: Task): Promise<TaskResult> {
 }
 
 /** Every budget text of one file (a compiled volume holds several). */
-export async function extractOne(bytes: Buffer, file: string, options: ExtractOptions): Promise<TaskResult> {
+export async function extractOne(bytes: Buffer, file: string, options: TaskOptions): Promise<TaskResult> {
   try {
     const docs = await extractDocuments(bytes, file, options);
     return { ok: true, records: docs.map((d) => d.record) };
   } catch (err) {
-    return { ok: false, ...failureOf(err) };
+    return { ok: false, error: failureOf(err) };
   }
 }
 
 /** A bundle's members (archives in it opened too), each member a file name jixiao reads. */
-export async function openOne(bytes: Buffer, file: string, options: ExtractOptions): Promise<TaskResult> {
+export async function openOne(bytes: Buffer, file: string, options: TaskOptions): Promise<TaskResult> {
   try {
     const { DEFAULT_BUNDLE_LIMITS, openBundle } = await import('../bundles/index.js');
     const opened = await openBundle(bytes, file, isInputName, { ...DEFAULT_BUNDLE_LIMITS, maxMember: options.maxBytes });
     return { ok: true, opened: { members: opened.members.map((m) => ({ path: m.path, bytes: new Uint8Array(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength) })), failures: opened.failures, skipped: opened.skipped } };
   } catch (err) {
-    return { ok: false, ...failureOf(err) };
+    return { ok: false, error: failureOf(err) };
   }
 }
