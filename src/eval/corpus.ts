@@ -30,7 +30,7 @@ export interface EvalResult {
  */
 export async function evaluateLayouts(dir: string, corpus: string): Promise<EvalResult[]> {
   const out: EvalResult[] = [];
-  for (const name of readdirSync(dir).filter((f) => /^[^.]+\.[^.]+\.(pdf|docx|txt|tiff|png|jpg|html|mhtml|xlsx|ofd)$/.test(f)).sort()) {
+  for (const name of readdirSync(dir).filter((f) => /^[^.]+\.[^.]+\.(pdf|docx|txt|tiff|png|jpg|html|mhtml|xlsx|xls|ofd)$/.test(f)).sort()) {
     const [id, variant, ext] = name.split('.');
     const goldFile = path.join(corpus, id!, 'gold.json');
     if (!existsSync(goldFile)) continue;
