@@ -14,10 +14,10 @@
  * - Hidden sheets and rows are not read; sheet names are not made into text.
  *
  * The ZIP container is checked first (./zipguard.ts: bombs, truncation, cells counted on the
- * bytes before the workbook is parsed).
+ * bytes before the workbook is parsed). ExcelJS is loaded when a workbook comes (it is large:
+ * a worker that never meets one does not pay for it).
  */
-import ExcelJS from 'exceljs';
-import { format as formatNumber } from 'numfmt';
+import type ExcelJS from 'exceljs';
 import { type Block, type Cell, type DocModel, type Row, cellOf, para } from '../model.js';
 import { InputError } from '../errors.js';
 import { cleanText, hasControlChars } from '../text/clean.js';
@@ -34,6 +34,9 @@ const SUPERSCRIPT: Record<string, string> = { '2': '²', '3': '³' };
 
 type Sheet = ExcelJS.Worksheet;
 type XCell = ExcelJS.Cell;
+
+/** numfmt's formatter, loaded with the workbook reader. */
+let formatNumber: (pattern: string, value: unknown) => string = (_, v) => String(v);
 
 /** A cell's text as the sheet shows it: numbers in their number format, formulas by their result. */
 export function shownText(cell: XCell): string {
@@ -190,10 +193,20 @@ function sheetBlocks(ws: Sheet, maxCells: number, counted: { cells: number; cont
   return blocks;
 }
 
+let Excel: typeof ExcelJS | null = null;
+
+/** ExcelJS and numfmt, loaded once, when the first workbook comes. */
+export async function loadReaders(): Promise<void> {
+  if (Excel) return;
+  Excel = ((await import('exceljs')) as unknown as { default: typeof ExcelJS }).default;
+  formatNumber = (await import('numfmt')).format as typeof formatNumber;
+}
+
 export async function loadXlsx(bytes: Buffer, opts: { maxCells?: number } = {}): Promise<Result<DocModel>> {
   const maxCells = opts.maxCells ?? Infinity;
   checkZip(bytes, DEFAULT_ZIP_LIMITS, maxCells, XLSX);
-  const wb = new ExcelJS.Workbook();
+  await loadReaders();
+  const wb = new Excel!.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (err) {
