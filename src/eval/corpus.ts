@@ -90,7 +90,7 @@ export async function evaluateVolumes(dir: string, corpus: string): Promise<Eval
  * `printedFrom`: the PDF a scanned rendition was printed from. What that PDF's producer lost
  * (characters missing from its text layer) is missing from its scan's image too.
  */
-async function scoreFile(file: string, gold: BudgetDocument, doc: string, format: string, printedFrom?: string): Promise<EvalResult> {
+export async function scoreFile(file: string, gold: BudgetDocument, doc: string, format: string, printedFrom?: string): Promise<EvalResult> {
   try {
     const { record } = await extractBytes(readFileSync(file), file);
     // A scan has no text layer of its own: characters count as lost by the producer only when
@@ -107,6 +107,7 @@ async function scoreFile(file: string, gold: BudgetDocument, doc: string, format
 
 const EMPTY: Score = {
   silent: 0,
+  silentRows: 0,
   lost: 0,
   indicators: { ok: 0, total: 1 },
   values: { ok: 0, total: 1 },
@@ -133,7 +134,8 @@ export async function evaluateCorpus(corpus: string): Promise<EvalResult[]> {
   return out;
 }
 
-const LABELS: Record<Category, string> = {
+/** Column headings of the categories. */
+export const LABELS: Record<Category, string> = {
   indicators: 'indicator rows',
   values: 'values',
   projectFields: 'project fields',
@@ -159,20 +161,22 @@ export function totalsByFormat(results: readonly EvalResult[]): Record<string, R
 }
 
 export function formatTable(results: readonly EvalResult[]): string {
-  const head = ['document', 'format', ...CATEGORIES.map((c) => LABELS[c]), 'warnings', 'silent', 'lost by producer'];
+  const head = ['document', 'format', ...CATEGORIES.map((c) => LABELS[c]), 'warnings', 'silent', 'silent rows', 'lost by producer'];
   const rows: string[][] = results.map((r) => [
     r.doc,
     r.format,
     ...CATEGORIES.map((c) => (r.error ? 'ERROR' : pct(r.score[c].ok, r.score[c].total))),
     r.error ? r.error.slice(0, 40) : String(r.warnings),
     r.error ? '' : String(r.score.silent),
+    r.error ? '' : String(r.score.silentRows),
     r.error ? '' : String(r.score.lost),
   ]);
   const totals = totalsByFormat(results);
   for (const [format, t] of Object.entries(totals)) {
     const silent = results.filter((r) => r.format === format).reduce((n, r) => n + r.score.silent, 0);
     const lost = results.filter((r) => r.format === format).reduce((n, r) => n + r.score.lost, 0);
-    rows.push(['ALL', format, ...CATEGORIES.map((c) => pct(t[c].ok, t[c].total)), '', String(silent), String(lost)]);
+    const silentRows = results.filter((r) => r.format === format).reduce((n, r) => n + r.score.silentRows, 0);
+    rows.push(['ALL', format, ...CATEGORIES.map((c) => pct(t[c].ok, t[c].total)), '', String(silent), String(silentRows), String(lost)]);
   }
   const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join(' | ')} |`;

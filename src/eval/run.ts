@@ -9,14 +9,22 @@
  *   npm run eval -- --no-layouts       # skip the re-laid-out PDFs in test/fixtures/layouts
  *   npm run eval -- --no-scans         # skip the scanned renditions (made once, then cached; OCR takes minutes)
  *   npm run eval -- --write-baseline   # record the figures as the floor test/eval.test.ts holds
+ *   npm run eval -- --seeds 20 --producers chromium,xelatex   # generated documents: which seeds, which producers
+ *   npm run eval -- --no-generated     # skip the generated documents (src/eval/seeds.ts; made once, then cached)
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { evaluateCorpus, evaluateLayouts, evaluateVolumes, formatTable } from './corpus.js';
 import { CATEGORIES } from './score.js';
 import { scanVariants } from './scans.js';
+import { SEED_CACHE, makeSeeds, parseProducers, parseSeeds } from './seeds.js';
+import { evaluateSeeds, formatSeedTable } from './generated.js';
+import { PRODUCERS } from './gen/producers.js';
 import { defaultCorpus, projectRoot } from '../paths.js';
+
+// A rejection no extraction awaited is an extractor fault: reported, and the evaluation goes on.
+process.on('unhandledRejection', (reason) => console.error(`eval: unhandled rejection (an extractor fault): ${String(reason)}`));
 
 const program = new Command()
   .name('jixiao-eval')
@@ -26,11 +34,18 @@ const program = new Command()
   .option('--no-layouts', 'score the corpus files only')
   .option('--scans <dir>', 'cache of scanned renditions of the corpus PDFs (src/eval/scans.ts)', path.join(projectRoot(), 'node_modules', '.cache', 'jixiao-eval-scans'))
   .option('--no-scans', 'skip the scanned renditions')
+  .option('--seeds <list>', 'generated documents: a count (20 = seeds 1..20) or a list (1,4,7-9)', '20')
+  .option('--producers <list>', 'generated documents: the producers to print them through (all, or e.g. chromium,xelatex)', 'all')
+  .option('--seed-cache <dir>', 'where the generated documents are made and kept (default: node_modules/.cache/jixiao-eval-seeds)')
+  .option('--no-generated', 'skip the generated documents')
   .option('--verbose', 'print every differing field')
   .option('--json <file>', 'also write the figures as JSON')
   .option('--write-baseline', 'record these figures in test/eval-baseline.json (the floor the tests hold)')
   .parse();
-const opts = program.opts<{ corpus: string; layouts: string | false; scans: string | false; verbose?: boolean; json?: string; writeBaseline?: boolean }>();
+const opts = program.opts<{
+  corpus: string; layouts: string | false; scans: string | false; verbose?: boolean; json?: string; writeBaseline?: boolean;
+  seeds: string; producers: string; seedCache?: string; generated: boolean;
+}>();
 
 const results = await evaluateCorpus(opts.corpus);
 if (opts.layouts && existsSync(opts.layouts)) results.push(...(await evaluateLayouts(opts.layouts, opts.corpus)));
@@ -43,9 +58,15 @@ const volumes = path.join(projectRoot(), 'test', 'fixtures', 'volumes');
 if (opts.layouts && existsSync(path.join(volumes, 'volume.json'))) results.push(...(await evaluateVolumes(volumes, opts.corpus)));
 const held = results.length;
 if (opts.scans) results.push(...(await evaluateLayouts(await scanVariants(opts.corpus, opts.scans), opts.corpus)).map((r) => ({ ...r, format: `${r.format} (generated)` })));
+const seeds = parseSeeds(opts.seeds);
+const producers = parseProducers(opts.producers);
+const generated = opts.generated
+  ? await evaluateSeeds(await makeSeeds(opts.corpus, opts.seedCache ?? SEED_CACHE, { seeds, producers }), seeds, producers)
+  : [];
 console.log(formatTable(results));
+if (generated.length) console.log(`\nGenerated documents (${seeds.length} seeds; per producer the aggregate and its worst seed):\n\n${formatSeedTable(generated)}`);
 if (opts.verbose) {
-  for (const r of results) {
+  for (const r of [...results, ...generated]) {
     if (r.error) console.log(`\n## ${r.doc} (${r.format}): ERROR ${r.error}`);
     else if (r.score.diffs.length) console.log(`\n## ${r.doc} (${r.format})\n${r.score.diffs.map((x) => `  ${x}`).join('\n')}`);
   }
@@ -57,8 +78,14 @@ if (opts.writeBaseline) {
     results.slice(0, held).map((r) => [`${r.doc}/${r.format}`, Object.fromEntries(CATEGORIES.map((c) => [c, [r.score[c].ok, r.score[c].total]]))]),
   );
   writeFileSync(path.join(projectRoot(), 'test', 'eval-baseline.json'), `${JSON.stringify(baseline, null, 1)}\n`);
-  console.log('\nrecorded in test/eval-baseline.json');
+  // The committed subset of generated documents: its figures and silent rows.
+  const seedDir = path.join(projectRoot(), 'test', 'fixtures', 'seeds');
+  const committed = existsSync(seedDir) ? readdirSync(seedDir).filter((d) => /^s\d+$/.test(d)).map((d) => Number(d.slice(1))) : [];
+  const subset = await evaluateSeeds(seedDir, committed, PRODUCERS, () => {});
+  const seedBaseline = Object.fromEntries(subset.map((r) => [`${r.doc}/${r.producer}`, { ...Object.fromEntries(CATEGORIES.map((c) => [c, [r.score[c].ok, r.score[c].total]])), silentRows: r.score.silentRows }]));
+  writeFileSync(path.join(projectRoot(), 'test', 'eval-seeds-baseline.json'), `${JSON.stringify(seedBaseline, null, 1)}\n`);
+  console.log('\nrecorded in test/eval-baseline.json and test/eval-seeds-baseline.json');
 }
 if (opts.json) {
-  writeFileSync(opts.json, JSON.stringify(results.map(({ score, ...r }) => ({ ...r, score: { ...score, diffs: score.diffs.length } })), null, 2));
+  writeFileSync(opts.json, JSON.stringify([...results, ...generated].map(({ score, ...r }) => ({ ...r, score: { ...score, diffs: score.diffs.length } })), null, 2));
 }
