@@ -110,18 +110,20 @@ function isStarted(msg: unknown): msg is Started {
 }
 
 /**
- * Extracts one file in the pool (or in this thread when `pool` is null), with the time and
- * memory limits. The time limit runs from the moment a worker takes the file (it says so), so
- * neither a wait behind other files nor a worker still starting up counts against it.
+ * Extracts one file (or opens one bundle: `kind` 'open') in the pool, or in this thread when
+ * `pool` is null, with the time and memory limits. The time limit runs from the moment a worker
+ * takes the file (it says so), so neither a wait behind other files nor a worker still starting
+ * up counts against it.
  */
-export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: PoolLimits): Promise<TaskResult> {
-  const limit = timeLimitOf(bytes, opts);
+export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: PoolLimits, kind: 'extract' | 'open' = 'extract'): Promise<TaskResult> {
+  // Opening a bundle has the file's time limit (none of it is read by OCR there).
+  const limit = kind === 'open' ? opts.timeoutMs : timeLimitOf(bytes, opts);
   const extract: TaskOptions = { ...opts.extract, task: randomUUID().replace(/-/g, '').slice(0, 16) };
   if (!pool) {
     // In this process (tests, --in-process): the pipeline is loaded only here.
-    const { extractOne } = await import('./worker.js');
+    const { extractOne, openOne } = await import('./worker.js');
     const cpu0 = cpuMsOf('self');
-    const result = await withTimeout(extractOne(bytes, file, extract), limit);
+    const result = await withTimeout((kind === 'open' ? openOne : extractOne)(bytes, file, extract), limit);
     // A conversion still running after the time limit is stopped as a killed worker's would be.
     if (!result.ok && result.error.kind === 'timeout') await cleanupConversion(extract.task!);
     return { ...result, cpuMs: cpuMsOf('self') - cpu0 };
@@ -142,7 +144,7 @@ export async function extractIn(pool: Tinypool | null, file: string, bytes: Buff
     const now = pid != null && pid !== process.pid ? cpuMsOf(pid) : null;
     cpuAtStop = now != null && started ? now - started.cpuMs : null;
   });
-  const task: Task = { path: file, bytes: data, options: extract };
+  const task: Task = { path: file, bytes: data, options: extract, kind };
   let port: MessagePort | null = null;
   let how: Parameters<Tinypool['run']>[1];
   if (RUNTIMES.get(pool) === 'thread') {

@@ -1,6 +1,8 @@
 /**
- * Worker entry (tinypool: a child process, or a thread in a cluster worker): extracts one file.
- * CPU-heavy parsing (mammoth, pdf.js, table rebuilding, OCR) runs here so that every core works.
+ * Worker entry (tinypool: a child process, or a thread in a cluster worker): extracts one file —
+ * every budget text it holds, one for most files, one per text for a compiled volume — or opens
+ * one bundle into its members. CPU-heavy parsing (mammoth, pdf.js, table rebuilding, OCR,
+ * inflating archives) runs here so that every core works and a bomb stays in its worker.
  * Failures come back as values with a human-readable reason, never as a stack trace.
  *
  * The worker tells the pool when it starts a file (its time limit is counted from then, not
@@ -9,16 +11,20 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { extractBytes } from '../extract.js';
+import { extractDocuments } from '../extract.js';
 import { type Failure, failureOf } from '../errors.js';
 import type { TaskOptions } from '../options.js';
 import { cpuMsOf } from '../procmem.js';
 import type { DocumentRecord } from '../schema.js';
+import type { MemberFailure } from '../bundles/index.js';
+import { isInputName } from './inputs.js';
 
 export interface Task {
   path: string;
   bytes: Uint8Array;
   options: TaskOptions;
+  /** 'open': open a bundle into its members instead of extracting documents. */
+  kind?: 'extract' | 'open';
   /** In a thread: the port on which the start is told (a child process tells it on its IPC channel). */
   started?: MessagePort;
 }
@@ -31,7 +37,14 @@ export interface Started {
   cpuMs: number;
 }
 
-export type TaskResult = ({ ok: true; record: DocumentRecord } | { ok: false; error: Failure }) & {
+/** A bundle opened: its members' paths and bytes, the members that failed alone, those left out. */
+export interface OpenedBundle {
+  members: Array<{ path: string; bytes: Uint8Array }>;
+  failures: MemberFailure[];
+  skipped: number;
+}
+
+export type TaskResult = ({ ok: true; records: DocumentRecord[] } | { ok: true; opened: OpenedBundle } | { ok: false; error: Failure }) & {
   /** CPU time the worker spent on the file, ms (null when it was stopped before telling). */
   cpuMs?: number | null;
 };
@@ -44,14 +57,26 @@ export default async function run(task: Task): Promise<TaskResult> {
     task.started.postMessage(started);
     task.started.close();
   } else if (isMainThread) process.send?.(started);
-  const result = await extractOne(bytes, task.path, task.options);
+  const result = await (task.kind === 'open' ? openOne : extractOne)(bytes, task.path, task.options);
   return { ...result, cpuMs: cpuMsOf('self') - cpu0 };
 }
 
+/** Every budget text of one file (a compiled volume holds several). */
 export async function extractOne(bytes: Buffer, file: string, options: TaskOptions): Promise<TaskResult> {
   try {
-    const { record } = await extractBytes(bytes, file, options);
-    return { ok: true, record };
+    const docs = await extractDocuments(bytes, file, options);
+    return { ok: true, records: docs.map((d) => d.record) };
+  } catch (err) {
+    return { ok: false, error: failureOf(err) };
+  }
+}
+
+/** A bundle's members (archives in it opened too), each member a file name jixiao reads. */
+export async function openOne(bytes: Buffer, file: string, options: TaskOptions): Promise<TaskResult> {
+  try {
+    const { DEFAULT_BUNDLE_LIMITS, openBundle } = await import('../bundles/index.js');
+    const opened = await openBundle(bytes, file, isInputName, { ...DEFAULT_BUNDLE_LIMITS, maxMember: options.maxBytes });
+    return { ok: true, opened: { members: opened.members.map((m) => ({ path: m.path, bytes: new Uint8Array(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength) })), failures: opened.failures, skipped: opened.skipped } };
   } catch (err) {
     return { ok: false, error: failureOf(err) };
   }

@@ -61,6 +61,8 @@ export interface JobData {
 export interface JobResult extends DocumentFacts {
   ms: number;
   cpu_ms?: number | null;
+  /** A compiled volume: each text it holds (the fields above are its first text's). */
+  parts?: Array<{ doc_id: string; output: string; pages: [number, number] | null; warnings: number }>;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Result } from '../../diagnostics.js';
 import { InputError } from '../../errors.js';
 import { TABLE_WORDS } from '../../vocab.js';
 import { type PageContent, assemble, pageContent, tooLittleText } from '../../layout/index.js';
-import { type Gray, OCR_DPI, ocrNote, readScan, requireOcr } from '../../ocr/index.js';
+import { type Gray, OCR_DPI, greyOf, ocrNote, readScan, requireOcr } from '../../ocr/index.js';
 
 /** Resolution assumed for an image file that does not say its own: an A4 page's width at that dpi. */
 const A4_WIDTH_IN = 8.27;
@@ -112,8 +112,9 @@ async function decodePage(bytes: Buffer, plan: PagePlan): Promise<Gray> {
   try {
     const img = sharp(bytes, { page: plan.page, limitInputPixels: MAX_IMAGE_PIXELS }).rotate();
     if (plan.readWidth !== plan.width) img.resize({ width: plan.readWidth, kernel: 'lanczos3' });
-    const { data, info } = await img.greyscale().raw().toBuffer({ resolveWithObject: true });
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height) };
+    // Colour is kept until the grey is made, so that a red seal can be dropped (../../ocr/raster.ts).
+    const { data, info } = await img.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    return greyOf(data, info.width, info.height, info.channels);
   } catch (err) {
     throw imageError(err, `image page ${plan.page + 1} could not be read`);
   }
