@@ -5,8 +5,9 @@
  *
  * Decoding is sharp's work (libvips: PNG, JPEG, TIFF, with a pixel limit against
  * decompression bombs). Every page's size as read is planned from the headers before any page
- * is decoded, and bounded (a page, and all pages together); pages are then decoded one at a
- * time, so memory holds one page whatever the number of pages.
+ * is decoded (a multi-page TIFF's in one walk of its directories: tiff.ts), and bounded (a
+ * page, and all pages together); pages are then decoded one at a time, so memory holds one
+ * page whatever the number of pages.
  */
 import type { DocModel } from '../../model.js';
 import type { Result } from '../../diagnostics.js';
@@ -14,6 +15,7 @@ import { InputError } from '../../errors.js';
 import { TABLE_WORDS } from '../../vocab.js';
 import { type PageContent, assemble, pageContent, tooLittleText } from '../../layout/index.js';
 import { type Gray, OCR_DPI, greyOf, ocrNote, readScan, requireOcr } from '../../ocr/index.js';
+import { tiffPages } from './tiff.js';
 
 /** Resolution assumed for an image file that does not say its own: an A4 page's width at that dpi. */
 const A4_WIDTH_IN = 8.27;
@@ -62,12 +64,15 @@ async function planPages(bytes: Buffer, maxPages: number): Promise<PagePlan[]> {
   }
   const count = meta.pages ?? 1;
   if (count > maxPages) throw new InputError(`too many pages: ${count} (limit ${maxPages})`, 'too-many-pages');
+  // A multi-page TIFF's sizes in one walk of its directories (tiff.ts); else page by page.
+  const walked = count > 1 && meta.format === 'tiff' ? tiffPages(bytes, count) : null;
+  const sizes = walked?.length === count ? walked : null;
   const plans: PagePlan[] = [];
   let total = 0;
   for (let page = 0; page < count; page++) {
-    let size;
+    let size: { width?: number; height?: number; orientation?: number };
     try {
-      size = count === 1 ? meta : await sharp(bytes, { page, limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
+      size = count === 1 ? meta : (sizes?.[page] ?? (await sharp(bytes, { page, limitInputPixels: MAX_IMAGE_PIXELS }).metadata()));
     } catch (err) {
       throw imageError(err, `image page ${page + 1} could not be read`);
     }

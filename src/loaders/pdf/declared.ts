@@ -81,35 +81,61 @@ function jbig2Sizes(b: Buffer, at: number, end: number): Declared[] {
   return out;
 }
 
-/** Every image size the file declares where it can be read from its bytes. */
-export function declaredImages(bytes: Buffer): Declared[] {
-  const out: Declared[] = [];
-  const name = Buffer.from('/Image', 'latin1');
-  for (let at = bytes.indexOf(name); at >= 0; at = bytes.indexOf(name, at + name.length)) {
-    // The dictionary around it: from its `<<` (or its object's start) to its `stream` keyword.
+/** A stream whose dictionary is in the file's bytes as it is: its dictionary's text, its filters, and where its data is. */
+export interface RawStream {
+  /** The object's number, when its `N G obj` header is in reach. */
+  num: number | null;
+  dict: string;
+  filters: string[];
+  /** Where its data starts and ends (by its /Length, or the file's end when that cannot be read); null when no `stream` keyword follows. */
+  data: { start: number; end: number } | null;
+}
+
+/**
+ * Every stream whose dictionary says `/<key> /<name>` (`/Subtype /Image`, `/Type /EmbeddedFile`):
+ * a stream's dictionary is always in the file's bytes as they are, never inside a compressed
+ * object stream, so none escapes this scan but one whose dictionary does not say it.
+ */
+export function* rawStreams(bytes: Buffer, key: string, name: string): Generator<RawStream> {
+  const token = Buffer.from(`/${name}`, 'latin1');
+  const keyBefore = new RegExp(`/${key}\\s*$`);
+  for (let at = bytes.indexOf(token); at >= 0; at = bytes.indexOf(token, at + token.length)) {
+    // The dictionary around it: from its object's start to its `stream` keyword.
     const lo = Math.max(0, at - DICT_REACH);
     const before = bytes.toString('latin1', lo, at);
-    if (!/\/Subtype\s*$/.test(before) || /[A-Za-z0-9]/.test(String.fromCharCode(bytes[at + name.length] ?? 0x20))) continue;
-    const start = lo + Math.max(before.lastIndexOf('obj'), 0);
+    if (!keyBefore.test(before) || /[A-Za-z0-9]/.test(String.fromCharCode(bytes[at + token.length] ?? 0x20))) continue;
+    const objAt = before.lastIndexOf('obj');
+    const start = lo + Math.max(objAt, 0);
+    const num = objAt >= 0 ? /(\d+)\s+\d+\s+$/.exec(before.slice(Math.max(0, objAt - 24), objAt)) : null;
     const after = bytes.toString('latin1', at, Math.min(bytes.length, at + DICT_REACH));
     const streamAt = after.indexOf('stream');
     const dict = before.slice(start - lo) + (streamAt >= 0 ? after.slice(0, streamAt) : after);
+    const filters: string[] = /\/Filter\s*(\[[^\]]*\]|\/[A-Za-z0-9]+)/.exec(dict)?.[1]?.match(/\/[A-Za-z0-9]+/g) ?? [];
+    let data: RawStream['data'] = null;
+    if (streamAt >= 0) {
+      let from = at + streamAt + 'stream'.length;
+      if (bytes[from] === 0x0d) from++;
+      if (bytes[from] === 0x0a) from++;
+      const length = numberOf(dict, 'Length', bytes);
+      data = { start: from, end: length == null ? bytes.length : Math.min(bytes.length, from + length) };
+    }
+    yield { num: num ? Number(num[1]) : null, dict, filters, data };
+  }
+}
+
+/** Every image size the file declares where it can be read from its bytes. */
+export function declaredImages(bytes: Buffer): Declared[] {
+  const out: Declared[] = [];
+  for (const { dict, filters, data } of rawStreams(bytes, 'Subtype', 'Image')) {
     const width = numberOf(dict, 'Width', bytes);
     const height = numberOf(dict, 'Height', bytes);
     if (width != null && height != null) out.push({ width, height, what: 'an image' });
-    const filters: string[] = /\/Filter\s*(\[[^\]]*\]|\/[A-Za-z0-9]+)/.exec(dict)?.[1]?.match(/\/[A-Za-z0-9]+/g) ?? [];
     if (filters.includes('/CCITTFaxDecode')) {
       const rows = numberOf(dict, 'Rows', bytes);
       if (rows != null) out.push({ width: numberOf(dict, 'Columns', bytes) ?? 1728, height: rows, what: 'a CCITT fax image' });
     }
     // JBIG2 data as it is in the file, its only filter (under another, pdf.js's limit holds).
-    if (filters.length === 1 && filters[0] === '/JBIG2Decode' && streamAt >= 0) {
-      let data = at + streamAt + 'stream'.length;
-      if (bytes[data] === 0x0d) data++;
-      if (bytes[data] === 0x0a) data++;
-      const length = numberOf(dict, 'Length', bytes) ?? bytes.length - data;
-      out.push(...jbig2Sizes(bytes, data, Math.min(bytes.length, data + length)));
-    }
+    if (filters.length === 1 && filters[0] === '/JBIG2Decode' && data) out.push(...jbig2Sizes(bytes, data.start, data.end));
   }
   return out;
 }

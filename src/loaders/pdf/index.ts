@@ -14,12 +14,12 @@
  *   (`ocr`: 'auto' decides per page, 'force' reads every page so, 'off' never); a page that
  *   draws what an earlier page drew is read once (repeats.ts).
  * - Tables running across pages are stitched by the repair stage.
- * - Files the PDF embeds (attachments) are listed by name and size, not read.
+ * - Files the PDF embeds (attachments) are listed by name and size, not read (attachments.ts).
  */
 import type { DocModel } from '../../model.js';
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { type Message, type Result, message, pagePlace } from '../../diagnostics.js';
-import { InputError, oneLine } from '../../errors.js';
+import { InputError } from '../../errors.js';
 import { isGarbage } from '../../text/plausible.js';
 import { TABLE_WORDS } from '../../vocab.js';
 import { type Item, type Matrix, type PageContent, type PageView, type PagedRead, type TurnedItem, assemble, invert, multiply, pageContent, readAll, tooLittleText, turnOf, upright } from '../../layout/index.js';
@@ -31,6 +31,7 @@ import { type PdfDocument, openPdf } from './open.js';
 import { type PageReading, ocrPage } from './render.js';
 import { Readings, drawingKey } from './repeats.js';
 import { checkDeclaredImages } from './declared.js';
+import { attachmentsOf } from './attachments.js';
 import { unreadableError } from '../../guards.js';
 
 export interface PdfLoadOptions {
@@ -129,19 +130,6 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
   }
 }
 
-/**
- * The files the PDF embeds (its EmbeddedFiles: a DOCX of the same text, a spreadsheet), by name
- * and size, sorted: said in the document's `source`, never read. One that cannot be decoded is
- * listed without a size.
- */
-async function attachmentsOf(doc: PdfDocument): Promise<Array<{ name: string; size: number | null }>> {
-  const all = (await doc.getAttachments().catch(() => null)) as Record<string, { filename?: string; content?: Uint8Array | null }> | null;
-  if (!all) return [];
-  return Object.entries(all)
-    .map(([key, a]) => ({ name: oneLine(a.filename || key), size: a.content ? a.content.length : null }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : (a.size ?? -1) - (b.size ?? -1)));
-}
-
 /** A document's pages read one at a time, and the model of any run of them (the layout engine's `PagedRead`). */
 export async function readPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<PagedRead> {
   // An image bomb fails by the sizes it declares, before pdf.js allocates anything for it.
@@ -151,7 +139,7 @@ export async function readPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<Page
     await doc.destroy();
     throw new InputError(`too many pages: ${doc.numPages} (limit ${opts.maxPages})`, 'too-many-pages');
   }
-  const attachments = await attachmentsOf(doc).catch(async (err: unknown) => {
+  const attachments = await attachmentsOf(doc, bytes).catch(async (err: unknown) => {
     await doc.destroy();
     throw err;
   });
