@@ -7,18 +7,7 @@ import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { tiffPages } from '../../src/loaders/image/tiff.js';
 import { type TiffPageSpec, tiffBytes } from '../fixtures/lib/tiff.js';
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../src/eval/degrade.js';
 
 describe('TIFF page sizes in one walk', () => {
   for (let seed = 1; seed <= 20; seed++) {
