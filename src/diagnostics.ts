@@ -6,7 +6,7 @@
  * Interpretation turns those places into the contract's `loc` once, when the document's
  * `warnings` are written (toWarning).
  */
-import type { BBox, Row } from './model.js';
+import type { BBox, Para, Row } from './model.js';
 import type { Warning } from './schema.js';
 import { type Place, locOf } from './loc.js';
 
@@ -41,7 +41,7 @@ export const WARNING_CODES = {
   'docx-not-converted': 'the DOCX reader (mammoth) could not convert part of the document (an element or image it does not know): its content may be missing',
   'text-damaged': 'bytes of a text dump were not valid in its encoding and were replaced',
   'text-control-chars': 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text',
-  'ocr-low-confidence': 'a table cell read by OCR with low recognition confidence, or whose ink contradicts the reading (a dropped character, more characters than the ink holds): check it against the page',
+  'ocr-low-confidence': 'a table cell or a paragraph read by OCR with low recognition confidence, or whose ink contradicts the reading (a dropped character, more characters than the ink holds): check it against the page',
 } as const;
 
 export type WarningCode = keyof typeof WARNING_CODES;
@@ -110,6 +110,22 @@ export function lowConfidenceMessages(rows: readonly Row[], prefix: string): Mes
     const cells = low.map((c) => `"${c.text}" (${c.confidence!.toFixed(2)})`).join(', ');
     out.push(message('ocr-low-confidence', `${prefix}row ${r.at ? r.at.row : '?'}: OCR is unsure of ${cells}`, [r]));
   }
+  return out;
+}
+
+/**
+ * One message for each text item (a part-one sub-goal, a safeguard: `items[i]` its
+ * paragraphs) holding a paragraph read by OCR below the confidence threshold, placed on
+ * those paragraphs (their page and box).
+ */
+export function lowConfidenceItems(items: ReadonlyArray<readonly Para[]>, name: (i: number) => string): Message[] {
+  const out: Message[] = [];
+  items.forEach((paras, i) => {
+    const low = paras.filter((p) => p.confidence != null && p.confidence < OCR_LOW_CONFIDENCE);
+    if (low.length === 0) return;
+    const texts = low.map((p) => `"${p.text.length > 24 ? `${p.text.slice(0, 24)}…` : p.text}" (${p.confidence!.toFixed(2)})`).join(', ');
+    out.push(message('ocr-low-confidence', `${name(i)}: OCR is unsure of ${texts}`, paras));
+  });
   return out;
 }
 

@@ -1,0 +1,57 @@
+/**
+ * Checks that keep OCR misreadings from coming out in silence: each says a doubtful record on
+ * that record's own place (its table row, its project table, its paragraphs), and leaves the
+ * sure ones alone; and the scorer's count of wrong records nobody warned of (silent rows)
+ * against right records warned all the same (false alarms).
+ */
+import { describe, expect, it } from 'vitest';
+import { readPartOne } from '../../src/interpret/partOne.js';
+import { para, type Block } from '../../src/model.js';
+import { toWarnings } from '../../src/diagnostics.js';
+import { namedOn } from '../../src/eval/score.js';
+import type { Loc, Warning } from '../../src/schema.js';
+
+const p = (text: string, confidence?: number, top = 100): Block => ({ ...para(text, { page: 1 }), bbox: [90, top, 500, top + 14], ...(confidence == null ? {} : { confidence }) });
+
+describe('part-one paragraphs read by OCR', () => {
+  const blocks = (conf: number) => [
+    p('二、分项绩效目标', 0.99, 80),
+    p('1.招商经费', 0.99, 100),
+    p('绩效目标：接待投资客商考察，介绍园区招商资源', 0.99, 120),
+    p('2.企业服务及基础设施维护费', 0.99, 140),
+    p('绩效目标：指导企业加强制度和管理创新', conf, 160),
+    p('三、保障措施', 0.99, 180),
+    p('1.招商工作力求精准化', 0.99, 200),
+  ];
+
+  it('a sub-goal holding a paragraph read with low confidence is warned on that sub-goal alone', () => {
+    const r = readPartOne(blocks(0.5));
+    const w = toWarnings(r.messages);
+    expect(w.map((x) => x.code)).toEqual(['ocr-low-confidence']);
+    expect(w[0]!.message).toContain('sub-goal 2');
+    expect(w[0]!.loc).toEqual(r.value.sub_goals[1]!.loc);
+    // The warning names its own sub-goal, not its neighbour on the page.
+    expect(namedOn(w, r.value.sub_goals[1]!.loc, 'item')).toBe(true);
+    expect(namedOn(w, r.value.sub_goals[0]!.loc, 'item')).toBe(false);
+  });
+
+  it('paragraphs read surely, and paragraphs not read by OCR, give nothing', () => {
+    expect(readPartOne(blocks(0.97)).messages).toEqual([]);
+    expect(readPartOne(blocks(0.97).map((b) => ({ ...b, confidence: undefined }))).messages).toEqual([]);
+  });
+});
+
+describe('silent rows: which warning names a record', () => {
+  const loc = (o: Partial<Loc>): Loc => ({ page: 1, page_end: 1, bbox: null, table: null, row: null, line: null, ...o });
+  const warn = (l: Loc | null): Warning => ({ code: 'ocr-low-confidence', message: '', loc: l });
+
+  it('a warning on a paragraph names a table row on its page only where their boxes meet', () => {
+    const row = loc({ table: 0, row: 3, bbox: [90, 400, 500, 420] });
+    expect(namedOn([warn(loc({ bbox: [90, 100, 500, 200] }))], row, 'row')).toBe(false);
+    expect(namedOn([warn(loc({ bbox: [90, 390, 500, 430] }))], row, 'row')).toBe(true);
+    // A warning on the whole page (no box) names everything on it.
+    expect(namedOn([warn(loc({}))], row, 'row')).toBe(true);
+    expect(namedOn([warn(loc({ table: 0, row: 3 }))], row, 'row')).toBe(true);
+    expect(namedOn([warn(loc({ table: 0, row: 4 }))], row, 'row')).toBe(false);
+  });
+});
