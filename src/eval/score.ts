@@ -100,7 +100,7 @@ function onPage(w: Warning, loc: Loc | null | undefined): boolean {
 
 /** Whether two boxes on one page overlap by more than the few points two neighbouring lines' boxes share. */
 function overlaps(a: readonly number[], b: readonly number[]): boolean {
-  const m = 3;
+  const m = Math.min(3, (a[2]! - a[0]!) / 3, (a[3]! - a[1]!) / 3, (b[2]! - b[0]!) / 3, (b[3]! - b[1]!) / 3);
   return a[0]! + m < b[2]! && b[0]! + m < a[2]! && a[1]! + m < b[3]! && b[1]! + m < a[3]!;
 }
 

@@ -5,7 +5,8 @@
  *
  * - a cell the rest of the table fills (三级指标, 描述, 指标值, 依据) empty on this row alone;
  * - the levels out of their pattern: a 二级指标 the templates put under another 一级指标, or a
- *   一级指标 coming back after another one took over (merged cells read on the wrong rows);
+ *   一级指标 coming back after another one took over (merged cells read on the wrong rows), or
+ *   no 一级指标 over a 二级指标 the templates place under one (its cell not read);
  * - (projects) no unit line where the other projects of the document have one.
  *
  * These are doubts, not corrections: nothing is changed, the row is said.
@@ -51,7 +52,10 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
   indicators.forEach((x, i) => {
     const { level1, level2 } = x;
     const parents = level2 ? PARENTS.get(level2) : undefined;
-    if (level1 && parents && LEVEL2_OF.has(level1) && !parents.has(level1)) {
+    if (!level1 && parents) {
+      // A 二级指标 of the templates always stands under a 一级指标: its cell was not read.
+      out.push(message('indicator-level-pattern', `${name(i)}: 一级指标 is empty, where 二级指标 ${level2} stands under ${[...parents].join(' or ')}`, [rows[i]!]));
+    } else if (level1 && parents && LEVEL2_OF.has(level1) && !parents.has(level1)) {
       out.push(message('indicator-level-pattern', `${name(i)}: 二级指标 ${level2} stands under 一级指标 ${level1}, which never holds it`, [rows[i]!]));
     } else if (level1 && seen.length && seen[seen.length - 1] !== level1 && seen.includes(level1)) {
       out.push(message('indicator-level-pattern', `${name(i)}: 一级指标 ${level1} comes back after ${seen[seen.length - 1]}`, [rows[i]!]));

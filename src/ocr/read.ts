@@ -118,6 +118,23 @@ function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array
   return out.join('');
 }
 
+/** A reading made of marks alone. */
+const LONE = /^[.,:;'"`·。，、：；]+$/u;
+
+/**
+ * Pieces read as marks alone (a dot, a comma) with no text beside them on their line, within
+ * one and a half ems: specks of the paper the model read as marks, not text (a mark is always
+ * set against a character). Their indexes.
+ */
+export function loneMarks(words: readonly Piece[], texts: readonly string[], em: number): Set<number> {
+  const marks = (i: number) => LONE.test(texts[i]!.trim());
+  const lone = (i: number) => {
+    const p = words[i]!;
+    return marks(i) && !words.some((q, j) => j !== i && !marks(j) && q.y0 < p.y1 + em * 0.3 && q.y1 > p.y0 - em * 0.3 && Math.max(q.x0 - p.x1, p.x0 - q.x1) < em * 1.5);
+  };
+  return new Set(words.map((_, i) => i).filter(lone));
+}
+
 /** Confidence given to a piece whose reading the ink contradicts (under the warning threshold). */
 const CONTRADICTED = 0.5;
 
@@ -322,7 +339,9 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     const bottom = heightPt - p.y1 * pt;
     return { str, x: p.x0 * pt, y: bottom + size * 0.1, w: (p.x1 - p.x0) * pt, size, ...(conf == null ? {} : { conf }) };
   };
+  const noise = loneMarks(words, texts.map((t) => t.text), em);
   words.forEach((p, i) => {
+    if (noise.has(i)) return;
     const r = texts[i]!;
     if (nextTo(p, 'right')) r.text = r.text.replace(/[.。·…]+$/u, '');
     if (nextTo(p, 'left')) r.text = r.text.replace(/^[.。·…]+/u, '');

@@ -60,3 +60,12 @@ describe('unit lines across projects', () => {
     expect(unitLineChecks([project(1, null, null), project(2, null, null)], [[], []])).toEqual([]);
   });
 });
+
+describe('a 一级指标 not read', () => {
+  it('a row with a known 二级指标 and no 一级指标 is said on that row; rows with both are not', () => {
+    const t = [ind('产出指标', '数量指标', 'a'), ind(null, '经济效益指标', 'b'), ind('效益指标', '社会效益指标', 'c'), ind(null, '自定义', 'd')];
+    const m = indicatorRowChecks(t, rows(4), '');
+    expect(m.map((x) => [x.code, x.where])).toEqual([['indicator-level-pattern', [rows(4)[1]]]]);
+    expect(m[0]!.message).toContain('效益指标');
+  });
+});

@@ -9,6 +9,7 @@ import { readPartOne } from '../../src/interpret/partOne.js';
 import { para, type Block } from '../../src/model.js';
 import { toWarnings } from '../../src/diagnostics.js';
 import { namedOn } from '../../src/eval/score.js';
+import { loneMarks } from '../../src/ocr/read.js';
 import type { Loc, Warning } from '../../src/schema.js';
 
 const p = (text: string, confidence?: number, top = 100): Block => ({ ...para(text, { page: 1 }), bbox: [90, top, 500, top + 14], ...(confidence == null ? {} : { confidence }) });
@@ -53,5 +54,13 @@ describe('silent rows: which warning names a record', () => {
     expect(namedOn([warn(loc({}))], row, 'row')).toBe(true);
     expect(namedOn([warn(loc({ table: 0, row: 3 }))], row, 'row')).toBe(true);
     expect(namedOn([warn(loc({ table: 0, row: 4 }))], row, 'row')).toBe(false);
+  });
+});
+
+describe('marks alone on their line are specks', () => {
+  const piece = (x0: number, y0: number, w: number, h = 30) => ({ x0, y0, x1: x0 + w, y1: y0 + h });
+  it('a dot far from any text is noise; a comma beside its line, and text, are not', () => {
+    const words = [piece(40, 1000, 6, 5), piece(300, 1200, 400), piece(705, 1220, 8, 10), piece(300, 1400, 30)];
+    expect([...loneMarks(words, ['.', '接待投资客商考察', '，', '。'], 30)]).toEqual([0, 3]);
   });
 });
