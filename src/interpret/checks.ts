@@ -7,7 +7,10 @@
  * - the levels out of their pattern: a 二级指标 the templates put under another 一级指标, or a
  *   一级指标 coming back after another one took over (merged cells read on the wrong rows), or
  *   no 一级指标 over a 二级指标 the templates place under one (its cell not read);
- * - (projects) no unit line where the other projects of the document have one.
+ * - a value opening with a 2 where the table's other values open with ≥ or ≤ (≥ read as 2);
+ * - (projects) no unit line where the other projects of the document have one, and a field
+ *   of the project's own table (项目名称, 资金用途, 绩效目标; 项目编码 and the budget where the
+ *   other projects have them) left empty.
  *
  * These are doubts, not corrections: nothing is changed, the row is said.
  */
@@ -48,6 +51,7 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
       for (const i of empty) out.push(message('indicator-cell-empty', `${name(i)}: ${label} is empty where the other ${n - empty.length} rows of its table fill it`, [rows[i]!]));
     }
   }
+  out.push(...valueSymbolChecks(indicators, rows, name));
   const seen: string[] = [];
   indicators.forEach((x, i) => {
     const { level1, level2 } = x;
@@ -61,6 +65,54 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
       out.push(message('indicator-level-pattern', `${name(i)}: 一级指标 ${level1} comes back after ${seen[seen.length - 1]}`, [rows[i]!]));
     }
     if (level1 && seen[seen.length - 1] !== level1) seen.push(level1);
+  });
+  return out;
+}
+
+/** A value opening with a comparison symbol; a value opening with a 2 before more digits, and no symbol. */
+const SYMBOL = /^[≥≤><]/u;
+const TWO = /^2\d/u;
+
+/**
+ * A value read with no comparison symbol, opening with a 2 before more digits, in a table
+ * whose other values mostly open with ≥ or ≤: the ≥ may have been read as 2 (`≥5次` read
+ * `25次`). Said on the row; nothing is changed (`25次` may be what the document says).
+ */
+function valueSymbolChecks(indicators: readonly Checked[], rows: readonly Row[], name: (i: number) => string): Message[] {
+  const values = indicators.map((x) => (x.value_raw ?? '').trim());
+  const out: Message[] = [];
+  values.forEach((v, i) => {
+    if (!TWO.test(v)) return;
+    const others = values.filter((o, k) => k !== i && o !== '');
+    const symbols = others.filter((o) => SYMBOL.test(o)).length;
+    if (symbols >= 2 && symbols * 2 > others.length) {
+      out.push(message('indicator-value-symbol', `${name(i)}: 指标值 "${v}" opens with a 2 where ${symbols} of the other ${others.length} values of its table open with ≥ or ≤ (a ≥ read as 2?)`, [rows[i]!]));
+    }
+  });
+  return out;
+}
+
+/** Project fields every project of the templates fills from its own table, and those most projects do. */
+const ALWAYS: ReadonlyArray<keyof Project> = ['project_name', 'fund_use', 'goals'];
+const USUALLY: ReadonlyArray<keyof Project> = ['project_code', 'budget_total', 'budget_fiscal'];
+
+/**
+ * Messages for projects with a table whose own fields are empty where the templates always
+ * fill them (项目名称, 资金用途, 绩效目标) or where the document's other projects fill them
+ * (项目编码, the budget): the cell was lost or not read. Said on the project's table.
+ */
+export function projectFieldChecks(projects: readonly Project[], places: ReadonlyArray<readonly Row[]>): Message[] {
+  const out: Message[] = [];
+  const empty = (p: Project, f: keyof Project) => p[f] == null || (Array.isArray(p[f]) && (p[f] as unknown[]).length === 0);
+  projects.forEach((p, i) => {
+    if (!places[i]?.length) return;
+    const others = projects.filter((_, k) => k !== i && places[k]?.length);
+    const missing = [...ALWAYS, ...USUALLY].filter((f) => {
+      if (!empty(p, f)) return false;
+      const filled = others.filter((q) => !empty(q, f)).length;
+      return others.length ? filled * 2 > others.length : ALWAYS.includes(f);
+    });
+    if (missing.length) out.push(message('project-field-missing', `project ${p.seq} "${p.title}": no ${missing.join(', ')} read from its table`, places[i]!));
   });
   return out;
 }

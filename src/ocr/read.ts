@@ -284,7 +284,18 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
   });
   const texts = await recognize(crops);
   // The characters' advance: in a line with 汉字 about the line's ink height; digits and Latin are shorter than the page's em.
-  const sizeOf = (p: Piece, text: string) => (CJK.test(text) ? (p.y1 - p.y0) * 0.97 : Math.min(em, (p.y1 - p.y0) / 0.7));
+  // A piece a little taller than the page's usual line of 汉字 (a speck above or below it, a
+  // bracket) holds characters of the usual size: its advance is theirs.
+  const cjkHeights = words
+    .filter((_, i) => texts[i]!.confidence >= SURE && [...texts[i]!.text].filter((c) => CJK.test(c)).length >= 4)
+    .map((p) => p.y1 - p.y0)
+    .sort((a, b) => a - b);
+  const usualCjk = cjkHeights.length >= 5 ? cjkHeights[cjkHeights.length >> 1]! : 0;
+  const sizeOf = (p: Piece, text: string) => {
+    const h = p.y1 - p.y0;
+    if (!CJK.test(text)) return Math.min(em, h / 0.7);
+    return (usualCjk && h > usualCjk && h < usualCjk * 1.4 ? usualCjk : h) * 0.97;
+  };
   const contradicted = (i: number) => inkContradicts(texts[i]!, words[i]!, crops[i]!.width, mask, img.width, sizeOf(words[i]!, texts[i]!.text));
   // A short piece (a symbol, a number, a character or two) read with doubt — unsure, or with
   // ink no character covers — is read again in two other crops — cut to its ink, and snug

@@ -3,7 +3,7 @@
  * said on that row; rows that agree are left alone.
  */
 import { describe, expect, it } from 'vitest';
-import { indicatorRowChecks, unitLineChecks } from '../../src/interpret/checks.js';
+import { indicatorRowChecks, projectFieldChecks, unitLineChecks } from '../../src/interpret/checks.js';
 import type { Row } from '../../src/model.js';
 import type { Project } from '../../src/schema.js';
 
@@ -67,5 +67,39 @@ describe('a 一级指标 not read', () => {
     const m = indicatorRowChecks(t, rows(4), '');
     expect(m.map((x) => [x.code, x.where])).toEqual([['indicator-level-pattern', [rows(4)[1]]]]);
     expect(m[0]!.message).toContain('效益指标');
+  });
+});
+
+describe('a ≥ read as 2', () => {
+  it('a value opening with 2 before more digits, in a table of ≥ values, is said on its row', () => {
+    const t = [ind('产出指标', '数量指标', 'a', '≥1000米'), ind('产出指标', '数量指标', 'b', '25次'), ind('产出指标', '质量指标', 'c', '≥90%'), ind('效益指标', '社会效益指标', 'd', '≤5天')];
+    const m = indicatorRowChecks(t, rows(4), '');
+    expect(m.map((x) => [x.code, x.where])).toEqual([['indicator-value-symbol', [rows(4)[1]]]]);
+  });
+
+  it('a 2 in a table whose values mostly have no symbol, and values not opening with 2, are left alone', () => {
+    const plain = [ind('产出指标', '数量指标', 'a', '25次'), ind('产出指标', '数量指标', 'b', '100%'), ind('产出指标', '质量指标', 'c', '≥90%'), ind('效益指标', '社会效益指标', 'd', '10天')];
+    expect(indicatorRowChecks(plain, rows(4), '')).toEqual([]);
+    const ok = [ind('产出指标', '数量指标', 'a', '≥1000米'), ind('产出指标', '数量指标', 'b', '2次'), ind('产出指标', '质量指标', 'c', '≥90%'), ind('效益指标', '社会效益指标', 'd', '≤5天')];
+    expect(indicatorRowChecks(ok, rows(4), '')).toEqual([]);
+  });
+});
+
+describe('project fields left empty', () => {
+  const proj = (seq: number, o: Partial<Project> = {}) => ({ seq, title: `项目${seq}`, project_name: `项目${seq}`, project_code: `13000${seq}`, budget_total: 10, budget_fiscal: 10, fund_use: '用途', goals: ['目标'], ...o }) as Project;
+  const places = (n: number) => Array.from({ length: n }, (_, i) => rows(3).map((r) => ({ ...r, at: { table: i, row: r.at!.row } })));
+
+  it('a project without the 项目名称 its table always has is said on its table', () => {
+    const m = projectFieldChecks([proj(1), proj(2, { project_name: null })], places(2));
+    expect(m.map((x) => [x.code, x.where])).toEqual([['project-field-missing', places(2)[1]]]);
+    expect(m[0]!.message).toContain('project_name');
+    // A single project is held to the fields every template fills.
+    expect(projectFieldChecks([proj(1, { fund_use: null })], places(1)).map((x) => x.code)).toEqual(['project-field-missing']);
+  });
+
+  it('fields the document\'s projects leave empty alike, and projects without a table, give nothing', () => {
+    expect(projectFieldChecks([proj(1, { budget_total: null }), proj(2, { budget_total: null }), proj(3)], places(3))).toEqual([]);
+    expect(projectFieldChecks([proj(1), proj(2, { project_name: null })], [places(2)[0]!, []])).toEqual([]);
+    expect(projectFieldChecks([proj(1, { project_code: null })], places(1))).toEqual([]);
   });
 });
