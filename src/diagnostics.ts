@@ -34,6 +34,8 @@ export const WARNING_CODES = {
   'project-no-table': 'a project title with no table after it',
   'project-no-indicators': 'a project table without indicator rows',
   'toc-no-table': 'a table-of-contents entry with no project table',
+  'toc-title-mismatch': 'a project title a few characters off its contents entry: one of the two is misread (or misprinted)',
+  'unit-line-mismatch': 'a project\'s 单位名 a few characters off the one the document\'s other projects print: one is misread',
   'toc-no-page': 'a table-of-contents entry without a page number',
   'no-part-two': 'no 第二部分 project tables were found',
   'page-too-many-lines': 'a page drew so many lines that its tables were not rebuilt',

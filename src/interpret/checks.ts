@@ -10,7 +10,8 @@
  * - a value opening with a 2 where the table's other values open with ≥ or ≤ (≥ read as 2);
  * - (projects) no unit line where the other projects of the document have one, and a field
  *   of the project's own table (项目名称, 资金用途, 绩效目标; 项目编码 and the budget where the
- *   other projects have them) left empty.
+ *   other projects have them) left empty, a 单位名 a few characters off the one the other
+ *   projects print, a contents entry a few characters off its project's title.
  *
  * These are doubts, not corrections: nothing is changed, the row is said.
  */
@@ -18,6 +19,8 @@ import type { Row } from '../model.js';
 import type { Indicator, Project } from '../schema.js';
 import { type Message, message } from '../diagnostics.js';
 import { LEVEL2_OF } from '../vocab.js';
+import type { Place } from '../loc.js';
+import { editDistance } from '../util.js';
 
 type Checked = Pick<Indicator, 'level1' | 'level2' | 'level3' | 'description' | 'value_raw' | 'basis'>;
 
@@ -113,6 +116,54 @@ export function projectFieldChecks(projects: readonly Project[], places: Readonl
       return others.length ? filled * 2 > others.length : ALWAYS.includes(f);
     });
     if (missing.length) out.push(message('project-field-missing', `project ${p.seq} "${p.title}": no ${missing.join(', ')} read from its table`, places[i]!));
+  });
+  return out;
+}
+
+/** A project's own place (its table) as a place for a message, from its loc. */
+function projectPlace(p: Project): Place[] {
+  const l = p.loc;
+  if (l.page == null && l.table == null) return [];
+  return [{ page: l.page, pageEnd: l.page_end, bbox: l.bbox, ...(l.table != null ? { at: { table: l.table, row: l.row ?? 0 } } : {}) }];
+}
+
+/** Whether two readings are one text misread (a few characters apart) rather than two texts. */
+function misread(a: string, b: string): boolean {
+  const d = editDistance(a, b);
+  return d > 0 && d <= Math.max(1, Math.floor(Math.min([...a].length, [...b].length) / 5));
+}
+
+/**
+ * The contents against the project tables: a contents entry whose title is a few characters
+ * off the title of the project of the same number is one of them misread (or misprinted).
+ * Said on the project's table (and on the contents entry by the caller's toc-no-table).
+ */
+export function tocTitleChecks(toc: ReadonlyArray<{ seq: number; title: string }>, projects: readonly Project[]): Message[] {
+  const out: Message[] = [];
+  for (const e of toc) {
+    const p = projects.find((q) => q.seq === e.seq);
+    if (!p?.title || p.title === e.title || projects.some((q) => q.title === e.title) || !misread(p.title, e.title)) continue;
+    out.push(message('toc-title-mismatch', `project ${p.seq} "${p.title}": its contents entry reads "${e.title}"`, projectPlace(p)));
+  }
+  return out;
+}
+
+/**
+ * The unit line repeated over projects: a project whose 单位名 is a few characters off the one
+ * most of the document's projects print (not another unit, the same one misread). Said on
+ * that project's table.
+ */
+export function unitNameChecks(projects: readonly Project[], places: ReadonlyArray<readonly Row[]>): Message[] {
+  const out: Message[] = [];
+  const names = projects.map((p) => p.unit_name).filter((n): n is string => n != null);
+  const counts = new Map<string, number>();
+  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  const [common, times] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+  if (times < 2 || times * 2 <= names.length) return out;
+  projects.forEach((p, i) => {
+    if (p.unit_name && p.unit_name !== common && misread(p.unit_name, common)) {
+      out.push(message('unit-line-mismatch', `project ${p.seq} "${p.title}": 单位名 "${p.unit_name}" where ${times} other projects print "${common}"`, places[i]?.length ? places[i]! : projectPlace(p)));
+    }
   });
   return out;
 }

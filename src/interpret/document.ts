@@ -12,6 +12,7 @@ import { PART_ONE_YEAR } from '../vocab.js';
 import { readCover, readToc } from './cover.js';
 import { readPartOne } from './partOne.js';
 import { readPartTwo } from './project.js';
+import { tocTitleChecks } from './checks.js';
 
 /** The contract document but its warnings. */
 export type Interpreted = Omit<BudgetDocument, 'warnings'>;
@@ -49,6 +50,8 @@ export function interpret(seg: Segments): Result<Interpreted> {
     if (!hit) messages.push(message('toc-no-table', `TOC entry ${entry.seq} "${entry.title}" has no project table`, where));
     if (entry.page == null) messages.push(message('toc-no-page', `TOC entry ${entry.seq} "${entry.title}" has no page number`, where));
   }
+
+  messages.push(...tocTitleChecks(toc, projects));
 
   return {
     value: {

@@ -118,6 +118,15 @@ function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array
   return out.join('');
 }
 
+/**
+ * Latin letters the documents never print so: one letter alone against a 汉字 (进出口 read
+ * 进出E; a grade like A级 or A类 is left alone), or a run mixing a small letter before capitals
+ * (PPP read pPP). A reading holding one is a misreading of 汉字 or of the letters' case.
+ */
+export function implausibleLatin(text: string): boolean {
+  return /(?<=[\u4e00-\u9fff])[A-Za-z](?![A-Za-z0-9级类档等])|(?<![A-Za-z0-9])[A-Za-z](?=[\u4e00-\u9fff])(?![级类档等])/u.test(text) || /[a-z][A-Z]{2}/u.test(text);
+}
+
 /** A reading made of marks alone. */
 const LONE = /^[.,:;'"`·。，、：；]+$/u;
 
@@ -329,7 +338,9 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
   words.forEach((p, i) => {
     const r = texts[i]!;
     const bad = contradicted(i);
-    texts[i] = { ...r, text: markWidths(r, p, crops[i]!.width, mask, img.width), ...(bad ? { confidence: Math.min(r.confidence, CONTRADICTED) } : {}) };
+    const odd = implausibleLatin(r.text);
+    const confidence = Math.min(r.confidence, bad ? CONTRADICTED : 1, odd ? UNSURE : 1);
+    texts[i] = { ...r, text: markWidths(r, p, crops[i]!.width, mask, img.width), confidence };
   });
   const pt = 72 / dpi;
   const items: Item[] = [];

@@ -3,7 +3,7 @@
  * said on that row; rows that agree are left alone.
  */
 import { describe, expect, it } from 'vitest';
-import { indicatorRowChecks, projectFieldChecks, unitLineChecks } from '../../src/interpret/checks.js';
+import { indicatorRowChecks, projectFieldChecks, tocTitleChecks, unitLineChecks, unitNameChecks } from '../../src/interpret/checks.js';
 import type { Row } from '../../src/model.js';
 import type { Project } from '../../src/schema.js';
 
@@ -101,5 +101,29 @@ describe('project fields left empty', () => {
     expect(projectFieldChecks([proj(1, { budget_total: null }), proj(2, { budget_total: null }), proj(3)], places(3))).toEqual([]);
     expect(projectFieldChecks([proj(1), proj(2, { project_name: null })], [places(2)[0]!, []])).toEqual([]);
     expect(projectFieldChecks([proj(1, { project_code: null })], places(1))).toEqual([]);
+  });
+});
+
+describe('cross-checks the document offers', () => {
+  const loc = (table: number) => ({ page: 5, page_end: 5, bbox: null, table, row: 0, line: null });
+  const proj = (seq: number, title: string, unit_name: string | null = '乐亭经济开发区管理委员会') => ({ seq, title, unit_name, loc: loc(seq) }) as unknown as Project;
+
+  it('a project title a character off its contents entry is said on the project\'s table', () => {
+    const projects = [proj(1, '园区基础设施维护及企业服务费绩效目标表'), proj(2, '招商经费绩效目标表')];
+    const m = tocTitleChecks([{ seq: 1, title: '园区基础设施维护及企业服务费绩效目标表' }, { seq: 2, title: '招商经费绩效日标表' }], projects);
+    expect(m.map((x) => x.code)).toEqual(['toc-title-mismatch']);
+    expect(m[0]!.where).toEqual([{ page: 5, pageEnd: 5, bbox: null, at: { table: 2, row: 0 } }]);
+  });
+
+  it('titles that agree, and entries naming another text altogether, give nothing', () => {
+    const projects = [proj(1, '招商经费绩效目标表')];
+    expect(tocTitleChecks([{ seq: 1, title: '招商经费绩效目标表' }], projects)).toEqual([]);
+    expect(tocTitleChecks([{ seq: 1, title: '园区基础设施维护及企业服务费绩效目标表' }], projects)).toEqual([]);
+  });
+
+  it('a 单位名 a character off the one the other projects print is said on its table; another unit is not', () => {
+    const projects = [proj(1, 'a'), proj(2, 'b', '乐亭经济开发区管理委贝会'), proj(3, 'c'), proj(4, 'd', '乐亭县财政局'), proj(5, 'e')];
+    const m = unitNameChecks(projects, [rows(1), rows(2), rows(1), rows(1), rows(1)]);
+    expect(m.map((x) => [x.code, x.where])).toEqual([['unit-line-mismatch', rows(2)]]);
   });
 });

@@ -9,7 +9,7 @@ import { readPartOne } from '../../src/interpret/partOne.js';
 import { para, type Block } from '../../src/model.js';
 import { toWarnings } from '../../src/diagnostics.js';
 import { namedOn } from '../../src/eval/score.js';
-import { loneMarks } from '../../src/ocr/read.js';
+import { implausibleLatin, loneMarks } from '../../src/ocr/read.js';
 import type { Loc, Warning } from '../../src/schema.js';
 
 const p = (text: string, confidence?: number, top = 100): Block => ({ ...para(text, { page: 1 }), bbox: [90, top, 500, top + 14], ...(confidence == null ? {} : { confidence }) });
@@ -62,5 +62,14 @@ describe('marks alone on their line are specks', () => {
   it('a dot far from any text is noise; a comma beside its line, and text, are not', () => {
     const words = [piece(40, 1000, 6, 5), piece(300, 1200, 400), piece(705, 1220, 8, 10), piece(300, 1400, 30)];
     expect([...loneMarks(words, ['.', '接待投资客商考察', '，', '。'], 30)]).toEqual([0, 3]);
+  });
+});
+
+describe('Latin letters the documents never print so', () => {
+  it('a letter alone against 汉字, or a small letter before capitals, is a misreading', () => {
+    expect(['进出E', 'E进出', 'pPP项目', '合计A'].filter(implausibleLatin)).toEqual(['进出E', 'E进出', 'pPP项目', '合计A']);
+  });
+  it('acronyms, grades, units and numbers are not', () => {
+    expect(['进出口贸易', 'PPP项目', 'GDP增长', 'A级景区', '达到4A级', '≥90%', 'km²', '100m'].filter(implausibleLatin)).toEqual([]);
   });
 });
