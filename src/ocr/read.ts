@@ -165,6 +165,37 @@ export interface InkCheck {
   uncovered: Array<[number, number]>;
   /** Whether each column of the piece holds ink. */
   cols: Uint8Array;
+  /** Characters of a line of 汉字 after which the next stands two characters on, or the ink a character beyond the last (-1: before the first): a character or a full-width mark dropped there (skippedAt). */
+  skipped: number[];
+}
+
+/** A 汉字 (not a mark). */
+const IDEOGRAPH = /[\u3400-\u9fff]/u;
+/** A line of 汉字 and full-width marks: its characters stand one em apart. */
+const FULL_WIDTH_LINE = /^[\u3400-\u9fff（）【】《》“”‘’、。，；：？！]+$/u;
+
+/**
+ * In a line of at least eight 汉字 and full-width marks (each one em wide, so the characters
+ * stand at an even pitch: the line's span over its count), two 汉字 read side by side that
+ * stand 1.6 pitches apart or more had a character between them the model dropped — often a
+ * full-width comma, whose ink is too small to show as uncovered; so had one before the first
+ * or after the last where the ink reaches a pitch beyond them. `at` are the characters' places
+ * and [inkFrom, inkTo) the line's ink, in pixels. Indexes of the first of each such pair (-1
+ * for one before the first character).
+ */
+export function skippedAt(text: string, at: readonly number[], inkFrom: number, inkTo: number): number[] {
+  const chars = [...text];
+  if (chars.length < 8 || at.length !== chars.length || !FULL_WIDTH_LINE.test(text)) return [];
+  const pitch = (at[at.length - 1]! - at[0]!) / (at.length - 1);
+  const out: number[] = [];
+  // Ink reaching more than a pitch before the first character's place or after the last's
+  // (their own ink reaches half a pitch): a character there was dropped.
+  if (at[0]! - inkFrom > pitch * 1.1) out.push(-1);
+  if (inkTo - at[at.length - 1]! > pitch * 1.1) out.push(chars.length - 1);
+  for (let i = 0; i + 1 < chars.length; i++) {
+    if (IDEOGRAPH.test(chars[i]!) && IDEOGRAPH.test(chars[i + 1]!) && at[i + 1]! - at[i]! >= pitch * 1.6) out.push(i);
+  }
+  return out;
 }
 
 /**
@@ -183,7 +214,7 @@ export function inkCheck(r: Recognized, p: Piece, cropWidth: number, mask: Uint8
   while (first < w && !cols[first]) first++;
   let last = w - 1;
   while (last >= 0 && !cols[last]) last--;
-  if (last < first || r.at.length !== chars.length) return { tooMany: false, uncovered: [], cols };
+  if (last < first || r.at.length !== chars.length) return { tooMany: false, uncovered: [], cols, skipped: [] };
   // Too many characters for the ink: set at their advances they reach over half a character beyond it.
   const need = (chars.reduce((n, c) => n + advance(c), 0) - 0.15) * em;
   const tooMany = need > last - first + 1 + em * 0.6;
@@ -214,13 +245,14 @@ export function inkCheck(r: Recognized, p: Piece, cropWidth: number, mask: Uint8
     if (start >= 0 && x - start >= em * 0.35) uncovered.push([start, x]);
     start = -1;
   }
-  return { tooMany, uncovered, cols };
+  const skipped = skippedAt(r.text, r.at.map((a) => a * cropWidth - side), first, last + 1);
+  return { tooMany, uncovered, cols, skipped };
 }
 
 /** Whether the ink of a piece contradicts its reading (inkCheck). */
 export function inkContradicts(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number, em: number): boolean {
   const c = inkCheck(r, p, cropWidth, mask, width, em);
-  return c.tooMany || c.uncovered.length > 0;
+  return c.tooMany || c.uncovered.length > 0 || c.skipped.length > 0;
 }
 
 /**

@@ -9,7 +9,7 @@ import { readPartOne } from '../../src/interpret/partOne.js';
 import { para, type Block } from '../../src/model.js';
 import { toWarnings } from '../../src/diagnostics.js';
 import { namedOn } from '../../src/eval/score.js';
-import { implausibleLatin, loneMarks } from '../../src/ocr/read.js';
+import { implausibleLatin, loneMarks, skippedAt } from '../../src/ocr/read.js';
 import type { Loc, Warning } from '../../src/schema.js';
 
 const p = (text: string, confidence?: number, top = 100): Block => ({ ...para(text, { page: 1 }), bbox: [90, top, 500, top + 14], ...(confidence == null ? {} : { confidence }) });
@@ -71,5 +71,23 @@ describe('Latin letters the documents never print so', () => {
   });
   it('acronyms, grades, units and numbers are not', () => {
     expect(['进出口贸易', 'PPP项目', 'GDP增长', 'A级景区', '达到4A级', '≥90%', 'km²', '100m'].filter(implausibleLatin)).toEqual([]);
+  });
+});
+
+describe('a line of 汉字 read with a character skipped', () => {
+  // Ten characters one em (33 px) apart, each read at its middle.
+  const at = (n: number, skipAfter = -1) => Array.from({ length: n }, (_, i) => 16 + 33 * i + (skipAfter >= 0 && i > skipAfter ? 33 : 0));
+  it('two 汉字 two pitches apart had a character between them (a full-width comma dropped)', () => {
+    // 多储备意向投资项目，大力 read without its comma.
+    expect(skippedAt('多储备意向投资项目大力', at(11, 8), 0, 12 * 33)).toEqual([8]);
+  });
+  it('ink a character beyond the last (or before the first) read is a character dropped there', () => {
+    expect(skippedAt('意向或协议加强京津冀', at(10), 0, 11 * 33)).toEqual([9]);
+    expect(skippedAt('意向或协议加强京津冀', at(10).map((x) => x + 33), 0, 11 * 33)).toEqual([-1]);
+  });
+  it('an evenly read line, a short piece and a line with digits are left alone', () => {
+    expect(skippedAt('意向或协议，加强京津冀项目', at(13), 0, 13 * 33)).toEqual([]);
+    expect(skippedAt('修缮工程量', at(5, 1), 0, 6 * 33)).toEqual([]);
+    expect(skippedAt('接待投资客商考察90次以上', at(13, 3), 0, 14 * 33)).toEqual([]);
   });
 });
