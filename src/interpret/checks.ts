@@ -3,7 +3,9 @@
  * and a row that disagrees gets a warning naming that row (its `loc.table` / `loc.row`), so a
  * wrong row never comes out in silence even where the table as a whole looked sound.
  *
- * - a cell the rest of the table fills (三级指标, 描述, 指标值, 依据) empty on this row alone;
+ * - a cell the rest of the table fills (三级指标, 描述, 指标值, 依据) empty on this row alone, and
+ *   a row without its 三级指标 or 指标值 wherever another row of its table has them;
+ * - a row whose cells hold marks alone (dot leaders, specks);
  * - the levels out of their pattern: a 二级指标 the templates put under another 一级指标, or a
  *   一级指标 coming back after another one took over (merged cells read on the wrong rows), or
  *   no 一级指标 over a 二级指标 the templates place under one (its cell not read);
@@ -46,15 +48,25 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
   const out: Message[] = [];
   const n = indicators.length;
   const name = (i: number) => `${prefix}indicator row "${indicators[i]!.level3 ?? ''}"`;
-  if (n >= MIN_ROWS) {
+  if (n >= 2) {
     for (const [field, label] of FIELDS) {
       const empty = indicators.map((x, i) => (x[field] == null || x[field] === '' ? i : -1)).filter((i) => i >= 0);
-      // One row (or a few in a long table) without what every other row has.
-      if (empty.length === 0 || empty.length > Math.max(1, Math.floor(n / 5))) continue;
+      // One row (or a few in a long table) without what every other row has; a row without
+      // its 三级指标 or 指标值 (the row's name and datum) wherever another row has them.
+      const essential = field === 'level3' || field === 'value_raw';
+      if (empty.length === 0 || empty.length === n) continue;
+      if (!essential && (n < MIN_ROWS || empty.length > Math.max(1, Math.floor(n / 5)))) continue;
       for (const i of empty) out.push(message('indicator-cell-empty', `${name(i)}: ${label} is empty where the other ${n - empty.length} rows of its table fill it`, [rows[i]!]));
     }
   }
   out.push(...valueSymbolChecks(indicators, rows, name));
+  // A row of marks alone (dot leaders of a contents page, specks read as marks): no data.
+  indicators.forEach((x, i) => {
+    const texts = [x.level3, x.description, x.value_raw].filter((t): t is string => t != null && t !== '');
+    if (texts.length && texts.every((t) => !/[\p{L}\p{N}]/u.test(t))) {
+      out.push(message('indicator-row-marks', `${name(i)}: its cells hold marks alone (${texts.join(' ')})`, [rows[i]!]));
+    }
+  });
   const seen: string[] = [];
   indicators.forEach((x, i) => {
     const { level1, level2 } = x;
