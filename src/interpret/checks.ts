@@ -4,7 +4,8 @@
  * wrong row never comes out in silence even where the table as a whole looked sound.
  *
  * - a cell the rest of the table fills (三级指标, 描述, 指标值, 依据) empty on this row alone, and
- *   a row without its 三级指标 or 指标值 wherever another row of its table has them;
+ *   a row without its 三级指标 or 指标值 (its name and datum: always), and the row above a
+ *   fragment of a row without them (one row's text cut in two);
  * - a row whose cells hold marks alone (dot leaders, specks);
  * - the levels out of their pattern: a 二级指标 the templates put under another 一级指标, or a
  *   一级指标 coming back after another one took over (merged cells read on the wrong rows), or
@@ -54,12 +55,20 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
       // One row (or a few in a long table) without what every other row has; a row without
       // its 三级指标 or 指标值 (the row's name and datum) wherever another row has them.
       const essential = field === 'level3' || field === 'value_raw';
-      if (empty.length === 0 || empty.length === n) continue;
+      if (empty.length === 0) continue;
       if (!essential && (n < MIN_ROWS || empty.length > Math.max(1, Math.floor(n / 5)))) continue;
       for (const i of empty) out.push(message('indicator-cell-empty', `${name(i)}: ${label} is empty where the other ${n - empty.length} rows of its table fill it`, [rows[i]!]));
     }
   }
   out.push(...valueSymbolChecks(indicators, rows, name));
+  // A row of a few characters ending a sentence (a name never does) and no 指标值 under a row whose text runs on (障。 under 为人民群众
+  // 卫生健康提供安全保): one row's text cut in two, the row above wrong too.
+  indicators.forEach((x, i) => {
+    const l3 = x.level3 ?? '';
+    if (i > 0 && !x.value_raw && [...l3].length <= 4 && /[。；，]$/u.test(l3) && indicators[i - 1]!.value_raw) {
+      out.push(message('indicator-cell-empty', `${name(i - 1)}: the row below ("${l3}") holds no 指标值, perhaps the end of this row's text`, [rows[i - 1]!]));
+    }
+  });
   // A row of marks alone (dot leaders of a contents page, specks read as marks): no data.
   indicators.forEach((x, i) => {
     const texts = [x.level3, x.description, x.value_raw].filter((t): t is string => t != null && t !== '');

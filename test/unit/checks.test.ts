@@ -129,12 +129,15 @@ describe('cross-checks the document offers', () => {
 });
 
 describe('rows without their datum, rows of marks', () => {
-  it('a row without its 指标值 is said wherever another row has one, however many lost theirs', () => {
-    const t = [ind('产出指标', '数量指标', 'a'), ind('产出指标', '质量指标', 'b', null), ind('效益指标', '社会效益指标', 'c', null), ind('满意度指标', '服务对象满意度指标', 'd', null)];
+  it('a row without its 指标值 is said, however many rows lost theirs', () => {
+    const t = [ind('产出指标', '数量指标', 'a'), ind('产出指标', '质量指标', 'b2', null), ind('效益指标', '社会效益指标', 'c', null), ind('满意度指标', '服务对象满意度指标', 'd', null)];
     const m = indicatorRowChecks(t, rows(4), '');
     expect(m.map((x) => [x.code, x.where])).toEqual([1, 2, 3].map((i) => ['indicator-cell-empty', [rows(4)[i]]]));
-    // A table with no values at all gives no pattern to hold a row against.
-    expect(indicatorRowChecks(t.map((x) => ({ ...x, value_raw: null })), rows(4), '')).toEqual([]);
+  });
+  it('a fragment of a row without 指标值 under a row makes the row above doubtful too', () => {
+    const t = [ind('产出指标', '数量指标', 'a'), ind('效益指标', '社会效益指标', '为人民群众卫生健康提供安全保'), ind(null, null, '障。', null), ind('满意度指标', '服务对象满意度指标', 'd')];
+    const m = indicatorRowChecks(t, rows(4), '');
+    expect(m.map((x) => x.where![0])).toEqual([rows(4)[2], rows(4)[1]]);
   });
   it('a row of dot leaders is said on its row', () => {
     const t = [ind('产出指标', '数量指标', 'a'), ind(null, null, '…………', '……'), ind('效益指标', '社会效益指标', 'c')];
