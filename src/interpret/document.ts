@@ -52,8 +52,9 @@ export function interpret(seg: Segments): Result<Interpreted> {
   }
 
   messages.push(...tocTitleChecks(toc, projects));
-  // A budget text (its cover says so) always has part one's three sections: one not read is said.
-  if (cover.title != null) {
+  // A budget text (its cover says so, or its part one begins) always has part one's three
+  // sections: one not read is said.
+  if (cover.title != null || seg.partOne.length > 0) {
     const p1 = partOne.value;
     const lost = [p1.overall_goal == null ? '总体绩效目标' : null, p1.sub_goals.length === 0 ? '分项绩效目标' : null, p1.safeguards.length === 0 ? '保障措施' : null].filter(Boolean);
     if (lost.length) messages.push(message('part-one-missing', `part one: no ${lost.join(', ')} read`));

@@ -162,6 +162,17 @@ export function readPartOne(blocks: readonly Block[]): Result<PartOne> {
     ...lowConfidenceItems(subGoals.sources, (i) => `part one sub-goal ${subGoals[i]!.seq ?? i + 1} "${subGoals[i]!.title ?? ''}"`),
     ...lowConfidenceItems(safeguards.sources, (i) => `part one safeguard ${safeguards[i]!.seq ?? i + 1} "${safeguards[i]!.title ?? ''}"`),
   );
+  // A sub-goal always has its 绩效目标 or 绩效指标 lines, and an item a title of words: one
+  // without is a line taken for an item (a heading, dot leaders, a line of another section).
+  subGoals.forEach((g, i) => {
+    const marks = g.title != null && !/[\p{L}\p{N}]/u.test(g.title);
+    if (marks || (g.goal == null && g.indicator == null)) {
+      messages.push(message('part-one-missing', `part one sub-goal ${g.seq ?? i + 1} "${g.title ?? ''}": ${marks ? 'a title of marks alone' : 'no 绩效目标 or 绩效指标 read'}`, subGoals.sources[i]!));
+    }
+  });
+  safeguards.forEach((g, i) => {
+    if (g.title != null && !/[\p{L}\p{N}]/u.test(g.title)) messages.push(message('part-one-missing', `part one safeguard ${g.seq ?? i + 1} "${g.title}": a title of marks alone`, safeguards.sources[i]!));
+  });
   return {
     value: {
       overall_goal: overall.length ? overall.join('\n') : null,

@@ -36,6 +36,12 @@ describe('part-one paragraphs read by OCR', () => {
     expect(namedOn(w, r.value.sub_goals[0]!.loc, 'item')).toBe(false);
   });
 
+  it('a sub-goal with no 绩效目标 or 绩效指标, or titled with marks alone, is a line taken for an item', () => {
+    const r = readPartOne([...blocks(0.97).slice(0, 5), p('…………', 0.99, 170), p('五、部门整体支出绩效指标情况表', 0.99, 175), p('三、保障措施', 0.99, 180)]);
+    const w = toWarnings(r.messages);
+    expect(w.map((x) => [x.code, x.loc])).toEqual([['part-one-missing', r.value.sub_goals[2]!.loc], ['part-one-missing', r.value.sub_goals[3]!.loc]]);
+  });
+
   it('paragraphs read surely, and paragraphs not read by OCR, give nothing', () => {
     expect(readPartOne(blocks(0.97)).messages).toEqual([]);
     expect(readPartOne(blocks(0.97).map((b) => ({ ...b, confidence: undefined }))).messages).toEqual([]);
