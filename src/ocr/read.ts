@@ -61,11 +61,13 @@ const CJK = /[\u3400-\u9fff]/u;
  * sits close to its neighbours. The mark's ink is found where the model read it and the
  * white beside it measured in the ink mask. A mark with no neighbour on that side in its
  * piece takes the width of its pair (brackets), or full width after a 汉字 (a clause mark
- * ending a line of Chinese), or keeps the model's reading.
+ * ending a line of Chinese), or keeps the model's reading — a bracket whose pair could not be
+ * told either is then a guess (`guessed`: the piece is uncertain).
  */
-function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number): string {
+function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number): { text: string; guessed: boolean } {
   const chars = [...r.text];
-  if (!chars.some((c) => HALF[c] || CLOSING[c] || OPENING[c]) || r.at.length !== chars.length) return r.text;
+  if (!chars.some((c) => HALF[c] || CLOSING[c] || OPENING[c]) || r.at.length !== chars.length) return { text: r.text, guessed: false };
+  let guesses = 0;
   const h = p.y1 - p.y0;
   const cols = new Uint8Array(p.x1 - p.x0);
   for (let y = p.y0; y < p.y1; y++) for (let x = p.x0; x < p.x1; x++) if (mask[y * width + x]) cols[x - p.x0] = 1;
@@ -98,9 +100,11 @@ function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array
     told[i] = true;
     return Math.abs(j - (closing ? b : a)) - 1 >= h * 0.3 ? full : half;
   });
-  // A bracket that could not be told (at the piece's edge) takes the width of its pair.
+  // A bracket that could not be told (at the piece's edge) takes the width of its pair; one
+  // whose pair could not be told either (（%） alone on a line) is a guess.
   for (let i = 0; i < out.length; i++) {
     if (told[i] || !/[()（）]/.test(out[i]!)) continue;
+    guesses++;
     const closing = out[i] === ')' || out[i] === '）';
     let depth = 0;
     for (let j = i + (closing ? -1 : 1); j >= 0 && j < out.length; j += closing ? -1 : 1) {
@@ -110,12 +114,15 @@ function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array
       if (same) depth++;
       else if (pair && depth-- === 0) {
         const full = o === '（' || o === '）';
-        if (told[j]) out[i] = full ? (closing ? '）' : '（') : closing ? ')' : '(';
+        if (told[j]) {
+          out[i] = full ? (closing ? '）' : '（') : closing ? ')' : '(';
+          guesses--;
+        }
         break;
       }
     }
   }
-  return out.join('');
+  return { text: out.join(''), guessed: guesses > 0 };
 }
 
 /**
@@ -371,8 +378,9 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     const r = texts[i]!;
     const bad = contradicted(i);
     const odd = implausibleLatin(r.text);
-    const confidence = Math.min(r.confidence, bad ? CONTRADICTED : 1, odd ? UNSURE : 1);
-    texts[i] = { ...r, text: markWidths(r, p, crops[i]!.width, mask, img.width), confidence };
+    const marks = markWidths(r, p, crops[i]!.width, mask, img.width);
+    const confidence = Math.min(r.confidence, bad ? CONTRADICTED : 1, odd || marks.guessed ? UNSURE : 1);
+    texts[i] = { ...r, text: marks.text, confidence };
   });
   const pt = 72 / dpi;
   const items: Item[] = [];
