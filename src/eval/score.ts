@@ -108,13 +108,14 @@ function overlaps(a: readonly number[], b: readonly number[]): boolean {
  * Whether a warning names the record's own place (see Score.silentRows): `row` records
  * (indicator rows) need a warning on their table row, a project (`table`) one on its table
  * position; part-one items (`item`, no table) a warning on their page or line, or on the
- * whole document where they have no page (`page`: any warning on the record's page). A
- * warning on a part of a page (a paragraph's box) names a record on that page only where
- * their boxes meet.
+ * whole document where they have no page (`page`: the same for a record standing for
+ * another). A warning on a part of a page (a paragraph's box) names a table record on that
+ * page only where their boxes meet; a warning about the page itself (`page-…` codes) names
+ * all of it.
  */
 export function namedOn(warnings: readonly Warning[], loc: Loc | null | undefined, kind: 'row' | 'table' | 'item' | 'page'): boolean {
   return warnings.some((w) => {
-    if (onPage(w, loc) && (kind === 'page' || !(w.loc!.bbox && loc?.bbox && w.loc!.page === loc.page) || overlaps(w.loc!.bbox, loc.bbox))) return true;
+    if (onPage(w, loc) && (kind === 'page' || kind === 'item' || w.code.startsWith('page-') || !(w.loc!.bbox && loc?.bbox && w.loc!.page === loc.page) || overlaps(w.loc!.bbox, loc.bbox))) return true;
     if (kind === 'item' || kind === 'page') return w.loc == null || (w.loc.line != null && w.loc.line === loc?.line);
     if (w.code === 'table-no-rules' || w.loc == null || loc?.table == null || w.loc.table !== loc.table) return false;
     return kind === 'table' || (w.loc.row != null && w.loc.row === loc.row);
