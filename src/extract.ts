@@ -21,6 +21,8 @@ export interface ExtractOptions extends LoadOptions {
   maxBytes: number;
   /** Names the file's work (its temporary folders), so a batch can clean up after a killed worker. */
   task?: string;
+  /** Called once for each page sent to recognition (OCR of the page, or of its glyphs), as it is found. */
+  onRecognition?: (page: number) => void;
 }
 
 export { DEFAULT_EXTRACT_OPTIONS, sha256 };

@@ -13,6 +13,7 @@
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import PQueue from 'p-queue';
@@ -24,7 +25,7 @@ import { sha256 } from '../hash.js';
 import { OUTPUT_KINDS, type OutputKind, outputFiles, writeAggregates } from '../writers/aggregate.js';
 import { writeFileAtomic } from '../writers/atomic.js';
 import { VERSION } from '../version.js';
-import { timeLimitOf } from './limits.js';
+import { Deadline } from './limits.js';
 import { cleanupConversion } from '../loaders/legacy.js';
 import { type Input, discoverInputs } from './inputs.js';
 import { childPids, rssKb } from '../procmem.js';
@@ -425,6 +426,9 @@ async function removeStaleTemps(outDir: string): Promise<void> {
  * over `memoryMb` + a margin is killed, and only its file fails (resource-limit). A fatal error
  * in a process — a heap limit reached, a crash — cannot reach this one.
  */
+/** Pools whose workers are threads (their reports come over a port, not as process messages). */
+const THREAD_POOLS = new WeakSet<Tinypool>();
+
 export function createPool(workers: number, memoryMb: number, runtime: 'process' | 'thread' = 'process'): Tinypool {
   const common = {
     filename: workerFile(),
@@ -450,7 +454,10 @@ export function createPool(workers: number, memoryMb: number, runtime: 'process'
   );
   // A worker that dies is reported through its task; the pool's own error event must not end the run.
   pool.on('error', () => {});
-  if (runtime === 'thread') return pool;
+  if (runtime === 'thread') {
+    THREAD_POOLS.add(pool);
+    return pool;
+  }
   const watchdog = setInterval(() => killOverMemory(memoryMb + MEMORY_MARGIN_MB), 200);
   watchdog.unref();
   const destroy = pool.destroy.bind(pool);
@@ -478,46 +485,61 @@ function killOverMemory(limitMb: number): void {
   }
 }
 
-/** Extracts one file in the pool (or in this thread), with the time and memory limits. */
+/**
+ * Extracts one file in the pool (or in this thread), with the time and memory limits. The
+ * worker reports each page it sends to recognition (OCR of the page or of its glyphs) as it
+ * finds it, and the file's time limit grows with them (limits.ts).
+ */
 export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: Pick<BatchOptions, 'extract' | 'timeoutMs' | 'ocrPageMs' | 'memoryMb'>): Promise<TaskResult> {
-  const limit = timeLimitOf(bytes, opts);
   const extract = { ...opts.extract, task: randomUUID().replace(/-/g, '').slice(0, 16) };
-  if (!pool) {
-    // In this process (tests, --in-process): the pipeline is loaded only here.
-    const { extractOne } = await import('./worker.js');
-    return withTimeout(extractOne(bytes, file, extract), limit);
-  }
-  const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const abort = new AbortController();
+  const deadline = new Deadline(bytes, opts, () => abort.abort());
+  const onPage = (m: unknown) => {
+    const page = (m as { recognition?: unknown } | null)?.recognition;
+    if (typeof page === 'number') deadline.page(page);
+  };
   try {
-    return (await pool.run({ path: file, bytes: data, options: extract }, { signal: AbortSignal.timeout(limit) })) as TaskResult;
+    if (!pool) {
+      // In this process (tests, --in-process): the pipeline is loaded only here.
+      const { extractOne } = await import('./worker.js');
+      const timedOut = new Promise<TaskResult>((resolve) => abort.signal.addEventListener('abort', () => resolve({ ok: false, kind: 'timeout', reason: timeoutReason(deadline, opts) })));
+      return await Promise.race([extractOne(bytes, file, { ...extract, onRecognition: (page) => deadline.page(page) }), timedOut]);
+    }
+    const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (THREAD_POOLS.has(pool)) {
+      // Worker threads: the reports come over a port of their own.
+      const { port1, port2 } = new MessageChannel();
+      port1.on('message', onPage);
+      try {
+        return (await pool.run({ path: file, bytes: data, options: extract, progress: port2 }, { signal: abort.signal, transferList: [port2] })) as TaskResult;
+      } finally {
+        port1.close();
+      }
+    }
+    // Worker processes: the reports come as the process's own messages.
+    return (await pool.run({ path: file, bytes: data, options: extract }, { signal: abort.signal, channel: { postMessage: onPage } })) as TaskResult;
   } catch (err) {
     const e = err as Error & { code?: string };
     // The worker was killed mid-file: what it started outside itself (a LibreOffice conversion) is cleaned up here.
     await cleanupConversion(extract.task);
     if (e.name === 'AbortError' || e.name === 'TimeoutError' || /abort/i.test(e.message)) {
-      return { ok: false, kind: 'timeout', reason: timeoutReason(limit, opts) };
+      return { ok: false, kind: 'timeout', reason: timeoutReason(deadline, opts) };
     }
     if (e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /memory|exited unexpectedly/i.test(e.message)) {
       // Over its memory (killed by the watchdog or the heap limit) or crashed: this file alone fails.
       return { ok: false, kind: 'resource-limit', reason: `the worker ran out of memory or crashed on this file (limit ${opts.memoryMb} MB + ${MEMORY_MARGIN_MB} MB per worker)` };
     }
     return { ok: false, kind: 'internal', reason: `worker failed: ${e.message}` };
+  } finally {
+    deadline.stop();
   }
 }
 
-function timeoutReason(limit: number, opts: Pick<BatchOptions, 'timeoutMs'>): string {
-  const extra = limit > opts.timeoutMs ? `, ${Math.round((limit - opts.timeoutMs) / 1000)}s of it for pages to OCR` : '';
+function timeoutReason(deadline: Deadline, opts: Pick<BatchOptions, 'timeoutMs'>): string {
+  const limit = deadline.limitMs;
+  const pages = deadline.counted ? ` (${deadline.counted} page(s) sent to recognition)` : '';
+  const extra = limit > opts.timeoutMs ? `, ${Math.round((limit - opts.timeoutMs) / 1000)}s of it for pages to OCR${pages}` : '';
   return `took longer than ${Math.round(limit / 1000)}s (per-file time limit${extra})`;
-}
-
-function withTimeout(p: Promise<TaskResult>, ms: number): Promise<TaskResult> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve({ ok: false, kind: 'timeout', reason: `took longer than ${Math.round(ms / 1000)}s (per-file time limit)` }), ms);
-    p.then((r) => {
-      clearTimeout(t);
-      resolve(r);
-    });
-  });
 }
 
 /** Rebuilds the collection outputs, errors.jsonl and the compacted manifest. */

@@ -8,6 +8,7 @@
  *   npm run eval -- --corpus DIR       # another corpus folder (default ../shared/corpus)
  *   npm run eval -- --no-layouts       # skip the re-laid-out PDFs in test/fixtures/layouts
  *   npm run eval -- --no-scans         # skip the scanned renditions (made once, then cached; OCR takes minutes)
+ *   npm run eval -- --no-roundtrips    # skip the renditions whose fonts lost their Unicode maps (made once, then cached)
  *   npm run eval -- --write-baseline   # record the figures as the floor test/eval.test.ts holds
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { Command } from 'commander';
 import { evaluateCorpus, evaluateLayouts, formatTable } from './corpus.js';
 import { CATEGORIES } from './score.js';
 import { scanVariants } from './scans.js';
+import { evaluateRoundTrips, formatRoundTripTimes, roundTrips } from './roundtrips.js';
 import { defaultCorpus, projectRoot } from '../paths.js';
 
 const program = new Command()
@@ -26,11 +28,13 @@ const program = new Command()
   .option('--no-layouts', 'score the corpus files only')
   .option('--scans <dir>', 'cache of scanned renditions of the corpus PDFs (src/eval/scans.ts)', path.join(projectRoot(), 'node_modules', '.cache', 'jixiao-eval-scans'))
   .option('--no-scans', 'skip the scanned renditions')
+  .option('--roundtrips <dir>', 'cache of renditions whose fonts lost their Unicode maps (src/eval/roundtrips.ts)', path.join(projectRoot(), 'node_modules', '.cache', 'jixiao-eval-roundtrips'))
+  .option('--no-roundtrips', 'skip the renditions whose fonts lost their Unicode maps')
   .option('--verbose', 'print every differing field')
   .option('--json <file>', 'also write the figures as JSON')
   .option('--write-baseline', 'record these figures in test/eval-baseline.json (the floor the tests hold)')
   .parse();
-const opts = program.opts<{ corpus: string; layouts: string | false; scans: string | false; verbose?: boolean; json?: string; writeBaseline?: boolean }>();
+const opts = program.opts<{ corpus: string; layouts: string | false; scans: string | false; roundtrips: string | false; verbose?: boolean; json?: string; writeBaseline?: boolean }>();
 
 const results = await evaluateCorpus(opts.corpus);
 if (opts.layouts && existsSync(opts.layouts)) results.push(...(await evaluateLayouts(opts.layouts, opts.corpus)));
@@ -40,7 +44,10 @@ const committedScans = path.join(projectRoot(), 'test', 'fixtures', 'scans');
 if (opts.layouts && existsSync(committedScans)) results.push(...(await evaluateLayouts(committedScans, opts.corpus)));
 const held = results.length;
 if (opts.scans) results.push(...(await evaluateLayouts(await scanVariants(opts.corpus, opts.scans), opts.corpus)).map((r) => ({ ...r, format: `${r.format} (generated)` })));
+const trips = opts.roundtrips ? await evaluateRoundTrips(roundTrips(opts.corpus, path.join(projectRoot(), 'test', 'fixtures', 'layouts'), opts.roundtrips), opts.corpus) : [];
+results.push(...trips.map((r) => ({ ...r, format: `${r.format} (generated)` })));
 console.log(formatTable(results));
+if (trips.length) console.log(`\nReading the renditions whose fonts lost their Unicode maps:\n\n${formatRoundTripTimes(trips)}`);
 if (opts.verbose) {
   for (const r of results) {
     if (r.error) console.log(`\n## ${r.doc} (${r.format}): ERROR ${r.error}`);

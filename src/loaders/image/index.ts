@@ -34,6 +34,8 @@ export interface OcrPages {
   pages: number[];
   /** Of those, the pages whose own text layer was glyph garbage. */
   garbled: number[];
+  /** Called as each page is sent to OCR. */
+  onPage?: (page: number) => void;
 }
 
 async function requireOcr(): Promise<void> {
@@ -45,6 +47,7 @@ async function requireOcr(): Promise<void> {
 /** A PDF page drawn and read by OCR. */
 export async function ocrPdfPage(page: PdfPage, n: number, ocr: OcrPages) {
   await requireOcr();
+  ocr.onPage?.(n);
   const { gray, dpi } = await renderGray(page, OCR_DPI);
   ocr.pages.push(n);
   const view: PageView = [0, 0, (gray.width * 72) / dpi, (gray.height * 72) / dpi];

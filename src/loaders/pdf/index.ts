@@ -20,7 +20,7 @@ import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { controlCharsWarning, warning } from '../../loc.js';
 import { InputError } from '../../model.js';
 import { isGarbage } from '../../text/plausible.js';
-import { PAGE_BUDGET, operators, textItems } from './budget.js';
+import { PAGE_BUDGET, operators, readingClock, textItems } from './budget.js';
 import { curvedFills, rulings } from './geometry.js';
 import { type Matrix, invert, multiply } from './matrix.js';
 import { type LayerShown, layers, shownText } from './shown.js';
@@ -30,18 +30,23 @@ import { type PageContent, type PageView, pageContent, tooLittleText } from './p
 import { assemble } from './assemble.js';
 import type { Item } from './text.js';
 import { type OcrMode, type OcrPages, ocrNote, ocrPdfPage } from '../image/index.js';
+import { type Recovery, fontRecovery, recoverFonts, unmappedWarnings } from './recover.js';
 
 export interface PdfLoadOptions {
   maxPages: number;
   ocr?: OcrMode;
+  /** Called once for each page sent to recognition (OCR of the page, or of its glyphs). */
+  onRecognition?: (page: number) => void;
 }
 
 function toItem(raw: unknown): TurnedItem | null {
-  const it = raw as { str?: string; transform?: number[]; width?: number };
+  const it = raw as { str?: string; transform?: number[]; width?: number; conf?: number };
   if (typeof it.str !== 'string' || !it.transform || it.str.trim() === '') return null;
-  const [a, b, , d, e, f] = it.transform as [number, number, number, number, number, number];
-  const size = Math.hypot(a, b) || Math.abs(d) || 1;
-  return { item: { str: it.str, x: e, y: f, w: it.width ?? 0, size }, turn: turnOf(a, b) };
+  const [a, b, c, d, e, f] = it.transform as [number, number, number, number, number, number];
+  // The text's height: pdf.js draws a Type 3 font used at a size of 1 or less as high as its
+  // glyphs' box but leaves its width at the size (and a horizontal scaling narrows only the width).
+  const size = Math.hypot(c, d) || Math.hypot(a, b) || 1;
+  return { item: { str: it.str, x: e, y: f, w: it.width ?? 0, size, ...(it.conf != null ? { conf: it.conf } : {}) }, turn: turnOf(a, b) };
 }
 
 const IMAGE_OPS = new Set<number>([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat, OPS.paintImageMaskXObjectGroup, OPS.paintInlineImageXObjectGroup, OPS.paintImageMaskXObjectRepeat]);
@@ -91,17 +96,20 @@ function ocrReason(mode: OcrMode, items: Item[], p: ReturnType<typeof paints>, c
   return null;
 }
 
-async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages, layerShown: LayerShown): Promise<PageContent & { notes: Warning[] }> {
+async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages, layerShown: LayerShown, fonts: Recovery | null): Promise<PageContent & { notes: Warning[] }> {
   const page = await doc.getPage(n);
   try {
-    const started = Date.now();
-    const [texts, ol] = await Promise.all([textItems(page, n, PAGE_BUDGET, started), operators(page, n, PAGE_BUDGET, started)]);
+    const started = readingClock();
+    const [read, ol] = await Promise.all([textItems(page, n, PAGE_BUDGET, started), operators(page, n, PAGE_BUDGET, started)]);
+    // Fonts without a Unicode map: their text read from their glyphs' shapes (recover.ts).
+    const recovered = fonts ? await recoverFonts(fonts, n, page, read, ol, layerShown) : { items: read, ocr: null };
+    const texts = recovered.items;
     // The page turned so that its text runs left to right (most pages: as it is).
     const up = upright(texts.map(toItem).filter((i): i is TurnedItem => i != null), rulings(ol.fnArray, ol.argsArray), page.view as PageView);
     // Boxes in the output are on the page as a viewer shows it (its /Rotate applied).
     const toPage = multiply(page.getViewport({ scale: 1 }).transform as Matrix, invert(up.m));
     const shown = shownText(page, ol, up, n, toPage, layerShown);
-    const reason = ocrReason(mode, shown.items, paints(ol.fnArray, ol.argsArray), () => curvedFills(ol.fnArray, ol.argsArray, MIN_OUTLINE_GLYPHS));
+    const reason = recovered.ocr ?? ocrReason(mode, shown.items, paints(ol.fnArray, ol.argsArray), () => curvedFills(ol.fnArray, ol.argsArray, MIN_OUTLINE_GLYPHS));
     if (reason) {
       if (reason === 'garbage') ocr.garbled.push(n);
       // The page as drawn (its /Rotate applied) is the frame of the scan's items and boxes.
@@ -121,11 +129,12 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
       throw new InputError(`too many pages: ${doc.numPages} (limit ${opts.maxPages})`, 'too-many-pages');
     }
     const pages: Array<PageContent & { notes: Warning[] }> = [];
-    const ocr: OcrPages = { pages: [], garbled: [] };
+    const ocr: OcrPages = { pages: [], garbled: [], onPage: opts.onRecognition };
     const layerShown = await layers(doc);
+    const fonts = await fontRecovery(opts.ocr ?? 'auto', opts.onRecognition);
     for (let n = 1; n <= doc.numPages; n++) {
       try {
-        pages.push(await readPage(doc, n, opts.ocr ?? 'auto', ocr, layerShown));
+        pages.push(await readPage(doc, n, opts.ocr ?? 'auto', ocr, layerShown, fonts));
       } catch (err) {
         if (err instanceof InputError) throw err;
         throw new InputError(`PDF page ${n} could not be read: ${(err as Error).message}`, 'corrupt-pdf');
@@ -144,6 +153,7 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocM
     }
     if (empty) throw new InputError('no text layer: its pages (scans, or text drawn as outlines) need OCR', 'no-text-layer');
     const warnings = pages.flatMap((p) => [p.warning, ...p.notes]).filter((w): w is Warning => w != null);
+    if (fonts) warnings.push(...unmappedWarnings(fonts));
     if (pages.some((p) => p.controlChars)) warnings.push(controlCharsWarning());
     for (const n of garbled) {
       warnings.push(warning('page-unreadable', `page ${n}: the text layer is glyph garbage (a font without a usable Unicode map); its text was left out`, { page: n, page_end: n, bbox: null, table: null, row: null, line: null }));
