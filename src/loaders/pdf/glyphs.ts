@@ -123,9 +123,9 @@ export function outlineOf(objs: CommonObjs, fontName: string, font: FontObject, 
   return path ? { paths: [{ m: IDENTITY, path, evenOdd: false, stroke: 0 }], masks: [] } : null;
 }
 
-/** Whether the outline draws nothing (a space). */
+/** Whether the outline draws nothing (a space: no path, or paths without a point). */
 export function isBlank(o: Outline): boolean {
-  return o.masks.length === 0 && o.paths.every((p) => p.path.length === 0);
+  return inkBox(o) == null;
 }
 
 /** Points of a path (its operators' coordinates), each mapped by `m`. */

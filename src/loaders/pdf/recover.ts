@@ -99,6 +99,8 @@ const PER_LINE = 24;
 const GAP = 0.3;
 /** Neighbours drawn on each side of a glyph read again in its place. */
 const CONTEXT = 4;
+/** White between neighbours a glyph is still read among, in sizes of text. */
+const CONTEXT_GAP = 4;
 /** Places on the page a 汉字 read alone without certainty is read again in; other characters. */
 const PLACES = 2;
 const PLACES_OTHER = 4;
@@ -128,19 +130,46 @@ const FULL: Record<string, string> = { ',': '，', ';': '；', ':': '：', '!': 
 const HALF: Record<string, string> = { 一: '-', 二: '=', '—': '-', '、': ',', '〔': '(', '〕': ')', '【': '[', '】': ']' };
 
 /**
- * The reading in the width the glyph is drawn: a mark read on a glyph a whole em wide is its
- * full-width form (，（）), a full-width form read on a glyph half as wide its ASCII twin (a
- * dash a whole em wide, between 汉字, is 一).
+ * The reading as the glyph is drawn, where its size tells what the recogniser cannot:
+ * - width: a mark read on a glyph a whole em wide is its full-width form (，（）), a full-width
+ *   form read on a glyph half as wide its ASCII twin (a dash a whole em wide is 一); a straight
+ *   quotation mark on a whole em is a full-width one, which stands at one side of its box: at
+ *   the right an opening one (“), at the left a closing one (”);
+ * - height: a Latin letter whose two cases differ in size only (c/C, o/O, p/P …) is lower case
+ *   when its ink stays under the middle of the em (x-height), upper case above it; o/O/0 drawn
+ *   that tall is a digit when narrow.
  */
-function inWidth(ch: string, ratio: number): string {
+function asDrawn(ch: string, o: Occ): string {
+  const ratio = o.size > 0 ? o.adv / o.size : 1;
   if (ch.length !== 1) return ch;
   const c = ch.charCodeAt(0);
+  const ink = o.outline ? inkBox(o.outline) : null;
+  if (ink && CASES.includes(ch.toLowerCase()) && o.size > 0 && ratio < 0.8) {
+    const top = (ink.y1 * Math.hypot(o.w.at[2], o.w.at[3])) / o.size;
+    if (top < X_HEIGHT) return ch.toLowerCase();
+    if (/[oO0]/u.test(ch)) return ratio < 0.6 ? '0' : 'O';
+    return ch.toUpperCase();
+  }
   if (ratio < 0.7) {
     if (c >= 0xff01 && c <= 0xff5e) return String.fromCharCode(c - 0xfee0);
     return HALF[ch] ?? ch;
   }
-  return ratio >= 0.8 ? (FULL[ch] ?? ch) : ch;
+  if (ratio < 0.8) return ch;
+  const quote = QUOTES[ch];
+  if (quote && ink) {
+    const advance = (o.w.glyph.width ?? 0) * (o.font?.fontMatrix?.[0] ?? 0.001);
+    if (advance > 0) return (ink.x0 + ink.x1) / 2 > advance / 2 ? quote[0] : quote[1];
+  }
+  return FULL[ch] ?? ch;
 }
+
+/** Latin letters whose cases differ in size only (and 0, told from o and O so). */
+const CASES = 'cosuvwxzp0';
+/** The top of lower-case ink, in ems: x-height is about 0.45–0.5, cap height 0.65–0.72. */
+const X_HEIGHT = 0.56;
+
+/** Quotation marks, opening and closing. */
+const QUOTES: Record<string, readonly [string, string]> = { '"': ['“', '”'], "'": ['‘', '’'] };
 
 /** Whether pdf.js's text items leave the character out as white space. */
 function blankChar(s: string): boolean {
@@ -367,7 +396,7 @@ export class FontRecovery {
     keys.forEach((key, i) => {
       const first = todo.get(key)![0]!;
       const r = alone[Math.floor(i / PER_LINE)]![i % PER_LINE]!;
-      const char = inWidth(r.char, first.size > 0 ? first.adv / first.size : 1);
+      const char = asDrawn(r.char, first);
       const hanzi = HANZI.test(char);
       // A glyph read alone is a weak witness unless it is a 汉字: the recogniser tells digits,
       // letters and marks apart by their neighbours.
@@ -387,7 +416,7 @@ export class FontRecovery {
       const read = (await this.readLines(lines)).map((r, i) => r[lines[i]!.target!]!);
       again.forEach(({ key, o }, i) => {
         const r = read[i]!;
-        votes.get(key)!.push({ char: inWidth(r.char, o.size > 0 ? o.adv / o.size : 1), p: r.p, weight: 1 });
+        votes.get(key)!.push({ char: asDrawn(r.char, o), p: r.p, weight: 1 });
       });
     }
     for (const key of keys) {
@@ -438,7 +467,8 @@ function context(occs: Occ[], at: number): Line {
     const q = along(prev, me.w.at);
     if (Math.abs(p.y) > size * 0.3) return false;
     const gap = forward ? p.x - (q.x + prev.adv) : q.x - (p.x + o.adv);
-    return gap > -size * 0.3 && gap < size;
+    // Across a cell's white too (a value beside its symbol): a line of two glyphs reads badly.
+    return gap > -size * 0.3 && gap < size * CONTEXT_GAP;
   };
   let a = at, b = at;
   while (a > 0 && at - a < CONTEXT && fits(occs[a - 1]!, occs[a]!, false)) a--;
@@ -458,7 +488,14 @@ function context(occs: Occ[], at: number): Line {
 }
 
 /** One reading from the votes: the character most likely over all readings; sure when they settle it. */
-function settle(votes: Vote[]): Reading {
+function settle(all: Vote[]): Reading {
+  // A straight quotation mark is the recogniser's reading of a curly one it does not tell:
+  // where another reading says which, it votes for that one.
+  const curly = (forms: string) => all.filter((v) => forms.includes(v.char)).sort((a, b) => b.p * b.weight - a.p * a.weight)[0]?.char;
+  const votes = all.map((v) => {
+    const to = v.char === '"' ? curly('“”') : v.char === "'" ? curly('‘’') : undefined;
+    return to ? { ...v, char: to } : v;
+  });
   const score = new Map<string, number>();
   for (const v of votes) if (v.char) score.set(v.char, (score.get(v.char) ?? 0) + v.p * v.weight);
   const ranked = [...score].sort((a, b) => b[1] - a[1]);
@@ -490,7 +527,9 @@ function assign(occs: Occ[], items: RawItem[]): void {
     const size = textSize(it.transform) || 1;
     const p = along(o, it.transform);
     if (Math.abs(p.y) > size * 0.3) return Infinity;
-    const mid = p.x + o.adv / 2;
+    // An item of no width (pdf.js takes a character it maps to for a combining mark as one)
+    // holds the glyph drawn at its start.
+    const mid = it.width > 0 ? p.x + o.adv / 2 : p.x;
     const d = mid < 0 ? -mid : mid > it.width ? mid - it.width : 0;
     return d <= size * 0.1 ? d : Infinity;
   };
@@ -583,11 +622,18 @@ function sizeGlyphs(occs: Occ[], items: RawItem[]): void {
     const k = fromNeighbours(mine);
     if (k != null) settleFont(font, k);
   }
-  // Fonts of several glyphs: their tallest glyph about an em high.
+  // Fonts of several glyphs measured on their own glyphs — taken together with the other Type 3
+  // fonts of one matrix: a producer that draws a face as Type 3 fonts splits it into fonts of a
+  // few glyphs each (Chromium's emboldened CJK), all drawn at one scale.
+  const families = new Map<string, string[]>();
   for (const [font, mine] of type3) {
     if (known.has(font)) continue;
-    const { n, em } = own(mine);
-    if (n >= TALLEST_OF && em > 0) settleFont(font, em);
+    const key = (mine[0]!.font?.fontMatrix ?? []).map((v) => v.toPrecision(6)).join(' ');
+    families.set(key, [...(families.get(key) ?? []), font]);
+  }
+  for (const fonts of families.values()) {
+    const { n, em } = own(fonts.flatMap((f) => type3.get(f)!));
+    if (n >= TALLEST_OF && em > 0) for (const font of fonts) settleFont(font, em);
   }
   // Beside text of Type 3 fonts sized so far.
   for (let round = 0; round < 3; round++) {
@@ -632,6 +678,7 @@ function sized(t: number[], glyphs: readonly Occ[]): number[] {
  * characters for white space) become items of their own after the item drawn before them.
  */
 function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading | null, redo: (o: Occ) => boolean, view: number[]): RawItem[] {
+  const gone = new Set(occs.filter((o) => readingOf(o) != null).map((o) => o.w.font));
   const byItem = new Map<number, Occ[]>();
   for (const o of occs) if (o.item >= 0) byItem.set(o.item, [...(byItem.get(o.item) ?? []), o]);
   const textOf = (o: Occ) => readingOf(o)?.text ?? o.w.glyph.unicode ?? '';
@@ -689,6 +736,9 @@ function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading |
   for (const item of after.get(-1) ?? []) out.push(item);
   items.forEach((it, i) => {
     const glyphs = byItem.get(i);
+    // An item of an unmapped font that holds none of its glyphs: pdf.js's characters for
+    // glyphs that stand in other items (or nowhere); left out.
+    if (!glyphs && it.fontName != null && gone.has(it.fontName) && it.str.trim() !== '') return;
     if (glyphs && glyphs.some(redo)) {
       const { str, conf } = write(glyphs, it.transform);
       out.push({ ...it, str, transform: sized(it.transform, glyphs), ...(conf != null ? { conf } : {}) });
