@@ -145,7 +145,9 @@ function asDrawn(ch: string, o: Occ): string {
   const c = ch.charCodeAt(0);
   const ink = o.outline ? inkBox(o.outline) : null;
   if (ink && CASES.includes(ch.toLowerCase()) && o.size > 0 && ratio < 0.8) {
-    const top = (ink.y1 * Math.hypot(o.w.at[2], o.w.at[3])) / o.size;
+    // The ink's top above the baseline, in ems, with the glyph turned upright on its line.
+    const [, b, , d] = shapeOf(o, o.size);
+    const top = Math.max(b * ink.x0 + d * ink.y0, b * ink.x1 + d * ink.y0, b * ink.x0 + d * ink.y1, b * ink.x1 + d * ink.y1);
     if (top < X_HEIGHT) return ch.toLowerCase();
     if (/[oO0]/u.test(ch)) return ratio < 0.6 ? '0' : 'O';
     return ch.toUpperCase();
