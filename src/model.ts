@@ -8,7 +8,6 @@
  * see spans (text dumps) give every field its own column.
  */
 import { cleanText } from './text/clean.js';
-import type { Warning } from './schema.js';
 
 /** A box in PDF points on one page, origin top-left: [x0, y0, x1, y1]. */
 export type BBox = [number, number, number, number];
@@ -27,8 +26,12 @@ export interface Source {
   line?: number | null;
 }
 
-/** 'image': PNG, JPEG or TIFF page scans (read by OCR). */
-export type Format = 'docx' | 'pdf' | 'txt' | 'image';
+/**
+ * 'image': PNG, JPEG or TIFF page scans (read by OCR); 'xlsx': a workbook (a legacy .xls/.et
+ * converted); 'html': a saved web page (.html, .htm, .mhtml); 'ofd': GB/T 33190 documents.
+ */
+export const FORMATS = ['docx', 'pdf', 'txt', 'image', 'xlsx', 'html', 'ofd'] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface Para extends Source {
   kind: 'para';
@@ -94,12 +97,12 @@ export interface DocModel {
   blocks: Block[];
   /** Page count where the format has pages. */
   pages: number | null;
-  /** Loader and repair notes that end in the document's `warnings`. */
-  warnings: Warning[];
   /** Set when some pages were read by OCR: the engine and those pages. */
   ocr?: { engine: string; pages: number[] } | null;
   /** Pages whose text layer was glyph garbage (a font without a usable Unicode map). */
   garbledPages?: number[];
+  /** Digital signatures and seals the file carries (OFD), left unread: they are no part of the text. */
+  signatures?: number | null;
 }
 
 export function para(text: string, opts: Partial<Omit<Para, 'kind' | 'text'>> = {}): Para {
@@ -134,14 +137,4 @@ export function cellAt(row: Row, col: number): Cell | undefined {
   return row.cells.find((c) => c.col <= col && col < c.col + c.colSpan);
 }
 
-/** A fatal, user-facing problem with one input: the message names the reason, never a stack. */
-export class InputError extends Error {
-  constructor(
-    message: string,
-    /** Stable machine-readable kind for error reports. */
-    public readonly kind: string,
-  ) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+export { InputError } from './errors.js';

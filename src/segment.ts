@@ -3,6 +3,7 @@
  * part two (第二部分). Works on any loader's model: it looks only at paragraph text.
  */
 import type { Block, Para, Table } from './model.js';
+import { PART, PROJECT_TABLE_LABEL, PROJECT_TITLE_END, TOC_BARE_ENTRY, TOC_ENTRY, TOC_HEAD, TOC_LEADERS, TOC_TRAILING_PAGE } from './vocab.js';
 
 export interface Segments {
   cover: Para[];
@@ -11,19 +12,10 @@ export interface Segments {
   partTwo: Block[];
 }
 
-const TOC_HEAD = /^目\s*录$/;
-const PART = /^第([一二三四五])部分/;
-/** A TOC line: title followed by leaders and/or a page number, or Word's broken-reference text. */
-const TOC_ENTRY = /([.…·•]{2,}|\t|\s)\s*(\d{1,4})\s*$|错误！未定义书签。?\s*$/;
-
-/** A short contents line ending in a page number, with nothing between title and number. */
-const BARE_ENTRY = /^.{2,78}?\D(\d{1,4})$/;
-const TRAILING_NUMBER = /(\d{1,4})\s*$/;
-
 export function isTocEntry(p: Para): boolean {
   // A contents line is short; a long run of tabs or spaces must not make the patterns backtrack.
   if (p.text.length > 300) return false;
-  return TOC_ENTRY.test(p.text) || /[.…·]{4,}/.test(p.text);
+  return TOC_ENTRY.test(p.text) || TOC_LEADERS.test(p.text);
 }
 
 export function partNumber(p: Block): string | null {
@@ -45,10 +37,10 @@ export function segment(blocks: readonly Block[]): Segments {
       // Inside the contents, an entry may meet its page number with no leader, tab or space
       // left between them once cleaned (`一、总体绩效目标 1` → `一、总体绩效目标1`): taken while the
       // page numbers do not go back.
-      const bare = BARE_ENTRY.exec(b.text);
+      const bare = TOC_BARE_ENTRY.exec(b.text);
       const loose = bare != null && Number(bare[1]) >= lastPage;
       if (!(isTocEntry(b) || partNumber(b) !== null || loose)) break;
-      const page = TRAILING_NUMBER.exec(b.text);
+      const page = TOC_TRAILING_PAGE.exec(b.text);
       if (page && partNumber(b) === null) lastPage = Number(page[1]);
       toc.push(b);
       i++;
@@ -68,7 +60,8 @@ export function segment(blocks: readonly Block[]): Segments {
   let twoAt = blocks.findIndex((b, i) => i >= Math.max(bodyFrom, oneAt) && partNumber(b) === '二');
   if (twoAt < 0) {
     // No 第二部分 heading: part two starts at the first project table title or table.
-    twoAt = blocks.findIndex((b, i) => i > Math.max(bodyFrom, oneAt) && (isProjectTitle(b) || isProjectTable(b)));
+    // (A document without part one may open with its first project's title.)
+    twoAt = blocks.findIndex((b, i) => i >= (oneAt >= 0 ? oneAt + 1 : bodyFrom) && (isProjectTitle(b) || isProjectTable(b)));
   }
   const oneFrom = oneAt >= 0 ? oneAt : bodyFrom;
   const partOne = blocks.slice(oneFrom, twoAt >= 0 ? twoAt : blocks.length);
@@ -76,14 +69,11 @@ export function segment(blocks: readonly Block[]): Segments {
   return { cover, toc, partOne, partTwo };
 }
 
-/** How a project table's title ends: 绩效目标表, 绩效目标申报表, 绩效目标表（2024年）… */
-export const PROJECT_TITLE_END = /绩效目标(申报)?表([（(][^（）()]{0,20}[）)])?$/;
-
 /** A project table's title line: "1.xxx绩效目标表", "一、xxx绩效目标表", or unnumbered. */
 export function isProjectTitle(b: Block): b is Para {
   return b.kind === 'para' && b.text.length <= 120 && PROJECT_TITLE_END.test(b.text) && !isTocEntry(b);
 }
 
 export function isProjectTable(b: Block): b is Table {
-  return b.kind === 'table' && b.rows.some((r) => r.cells.some((c) => /^项目(编码|名称)$/.test(c.text)));
+  return b.kind === 'table' && b.rows.some((r) => r.cells.some((c) => PROJECT_TABLE_LABEL.test(c.text)));
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BATCH, runBatch } from '../src/batch/run.js';
-import { ROOT } from './helpers.js';
+import { ROOT, typeCheck } from './helpers.js';
 
 const SAMPLES = path.join(ROOT, 'samples');
 const CLI = path.join(ROOT, 'dist', 'src', 'cli.js');
@@ -289,4 +289,33 @@ describe('batch', () => {
     const none = await runCli(['extract', tmp('empty'), '--out', out, '--progress', 'none']);
     expect(none.code).toBe(2);
   }, 30_000);
+});
+
+describe('library options', () => {
+  it("a library caller's batch and extractor options hold none of the run's own switches", async () => {
+    // Checked against the shipped declarations: each @ts-expect-error must meet its error.
+    const dir = tmp('types');
+    const file = path.join(dir, 'use.ts');
+    const index = JSON.stringify(path.join(ROOT, 'dist', 'src', 'index.js'));
+    writeFileSync(
+      file,
+      `import { type BatchOptions, type ExtractOptions, extractBatch, extractBytes } from ${index};
+const extract: ExtractOptions = { maxPages: 10, maxBytes: 1000, maxCells: 100, ocr: 'off' };
+export const ok = () => extractBatch(['in'], { outDir: 'out', concurrency: 2, extract, onProgress: (p) => p.done });
+// @ts-expect-error the run's own switch
+export const a = () => extractBatch(['in'], { outDir: 'out', inProcess: true });
+// @ts-expect-error the command line's own switch
+export const b = () => extractBatch(['in'], { outDir: 'out', handleSignals: true });
+// @ts-expect-error the name the batch gives each file's work
+export const c = () => extractBytes(new Uint8Array(), 'x', { task: 'abc' });
+// @ts-expect-error the same, inside a batch's extractor options
+export const d = () => extractBatch(['in'], { outDir: 'out', extract: { ...extract, task: 'abc' } });
+// @ts-expect-error not a key of the public options
+export const e: keyof BatchOptions = 'inProcess';
+`,
+    );
+    const check = await typeCheck(file, dir);
+    expect(check.output).toBe('');
+    expect(check.status).toBe(0);
+  }, 60_000);
 });

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../src/version.js';
-import { WARNING_CODES } from '../src/loc.js';
+import { WARNING_CODES } from '../src/diagnostics.js';
+import { ERROR_KINDS } from '../src/errors.js';
 import { ROOT } from './helpers.js';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), ...args], { encoding: 'utf8' });
@@ -30,6 +31,13 @@ describe('cli', () => {
     const section = readme.slice(readme.indexOf('### Warning codes'), readme.indexOf('### Review report'));
     const listed = [...section.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
     expect(listed.sort()).toEqual(Object.keys(WARNING_CODES).sort());
+  });
+  it('documents every error kind in the README, and no other', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Error kinds'), readme.indexOf('### What jixiao promises'));
+    // The table's first column, which may name several kinds: | `not-pdf`, `not-docx` | … |
+    const listed = [...section.matchAll(/^\| ((?:`[a-z0-9-]+`(?:, )?)+) \|/gm)].flatMap((m) => [...m[1]!.matchAll(/`([a-z0-9-]+)`/g)].map((k) => k[1]));
+    expect([...new Set(listed)].sort()).toEqual(Object.keys(ERROR_KINDS).sort());
   });
   it('has a review command', () => {
     const r = cli('review', '--help');

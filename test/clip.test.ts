@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPdf } from '../src/loaders/pdf/index.js';
+import { loadPdf as loadPdfResult } from '../src/loaders/pdf/index.js';
+import { toWarnings } from '../src/diagnostics.js';
 import { hiddenGlyphs } from '../src/loaders/pdf/clip.js';
 import { fontLookup } from '../src/loaders/pdf/shown.js';
 import { openPdf } from '../src/loaders/pdf/open.js';
@@ -20,6 +21,12 @@ import { pdf, pdfOf, stream, HELVETICA } from './pdfs.js';
 const OPTS = { maxPages: 100, ocr: 'off' as const };
 /** Enough shown text on the page for it to count as a text layer. */
 const BODY = 'BT /F1 12 Tf 60 780 Td (The budget text of the unit starts here and goes on.) Tj ET\n';
+
+/** The loader's model with its messages as the document's warnings would carry them. */
+async function loadPdf(bytes: Uint8Array, opts: { maxPages: number; ocr: 'off' }) {
+  const r = await loadPdfResult(Buffer.from(bytes), opts);
+  return { ...r.value, warnings: toWarnings(r.messages) };
+}
 
 function text(doc: DocModel): string {
   return doc.blocks.map((b) => (b.kind === 'para' ? b.text : b.rows.flatMap((r) => r.cells.map((c) => c.text)).join(' '))).join('\n');

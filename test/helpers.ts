@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,4 +24,20 @@ export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 
 export function requireShared(): void {
   if (!existsSync(CORPUS)) throw new Error(`the shared corpus is expected at ${CORPUS}`);
+}
+
+/**
+ * Type-checks one TypeScript file as a strict NodeNext project importing jixiao would, with this
+ * checkout's compiler and Node's types: the compiler's output ('' when clean) and exit status.
+ */
+export async function typeCheck(file: string, cwd: string, extra: string[] = []): Promise<{ output: string; status: number | null }> {
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const args = [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', 'false', '--typeRoots', path.join(ROOT, 'node_modules', '@types'), '--types', 'node', ...extra, file];
+  // Asynchronous, so a slow compile never blocks the test runner's own messages.
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? ((err as { code?: unknown }).code as number | null) ?? 1 : 0;
+      resolve({ output: stdout + stderr, status: typeof code === 'number' ? code : 1 });
+    });
+  });
 }

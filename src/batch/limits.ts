@@ -13,7 +13,7 @@
  * the estimate, up to as many pages as the file holds (`recognitionBound`): never without bound.
  */
 import type { ExtractOptions } from '../extract.js';
-import { isImage } from '../loaders/image/detect.js';
+import { isImage } from '../detect.js';
 
 export interface TimeLimits {
   timeoutMs: number;

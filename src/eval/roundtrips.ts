@@ -33,7 +33,7 @@ import path from 'node:path';
 import { extractBytes } from '../extract.js';
 import { glyphStats } from '../loaders/pdf/recover.js';
 import type { BudgetDocument } from '../schema.js';
-import type { EvalResult } from './corpus.js';
+import { EMPTY_SCORE, type EvalResult } from './corpus.js';
 import { textLayer } from './layer.js';
 import { type Score, scoreDocument } from './score.js';
 
@@ -216,8 +216,7 @@ export async function evaluateRoundTrips(trips: readonly RoundTrip[], corpus: st
       const asMapped = source ? scoreDocument(record, source) : null;
       out.push({ doc: trip.id, format, error: null, warnings: record.warnings.length, score, asMapped, trip, pages: record.source.pages ?? 0, ocrPages: record.source.ocr?.pages.length ?? 0, glyphs: glyphStats.glyphs - before.glyphs, lines: glyphStats.lines - before.lines, ms, cpuMs: Math.round((used.user + used.system) / 1000) });
     } catch (err) {
-      const empty = { ok: 0, total: 1 };
-      const score = { silent: 0, lost: 0, indicators: empty, values: empty, projectFields: empty, partOne: empty, documentFields: empty, diffs: [] };
+      const score = EMPTY_SCORE;
       out.push({ doc: trip.id, format, error: (err as Error).message, warnings: 0, score, asMapped: null, trip, pages: 0, ocrPages: 0, glyphs: 0, lines: 0, ms: Date.now() - started, cpuMs: 0 });
     }
   }

@@ -6,6 +6,7 @@ import type { Para } from '../model.js';
 import { cleanText } from '../text/clean.js';
 import { parseNumbered, numeralValue } from '../text/numbering.js';
 import { partNumber } from '../segment.js';
+import { COMPILED_BY, DRAFT_LINE as DRAFT, DRAFT_MARK, REVIEWED_BY, TITLE_END, TOC_ENTRY_PARTS } from '../vocab.js';
 
 export interface CoverInfo {
   title: string | null;
@@ -15,8 +16,6 @@ export interface CoverInfo {
   compiled_by: string | null;
   reviewed_by: string | null;
 }
-
-const DRAFT = /^[（(]\s*草\s*案\s*[）)]$/;
 
 /** Joins cover lines up to and including the first one that `end` accepts. */
 function takeUntil(lines: string[], end: (l: string) => boolean): string | null {
@@ -28,13 +27,13 @@ function takeUntil(lines: string[], end: (l: string) => boolean): string | null 
 
 export function readCover(cover: readonly Para[]): CoverInfo {
   const lines = cover.map((p) => cleanText(p.text)).filter((l) => l !== '' && !/^\d{1,3}$/.test(l));
-  const draft = lines.some((l) => DRAFT.test(l) || /[（(]草案[）)]/.test(l));
+  const draft = lines.some((l) => DRAFT.test(l) || DRAFT_MARK.test(l));
   const rest = lines.filter((l) => !DRAFT.test(l));
-  const title = takeUntil(rest, (l) => /绩效文本|绩效目标文本|预算绩效/.test(l));
-  const compiled_by = takeUntil([...rest], (l) => /编制$/.test(l));
-  if (compiled_by) takeUntil(rest, (l) => /编制$/.test(l));
-  const reviewed_by = takeUntil(rest, (l) => /审核$/.test(l));
-  const titleNoDraft = title ? cleanText(title.replace(/[（(]草案[）)]/, '')) : null;
+  const title = takeUntil(rest, (l) => TITLE_END.test(l));
+  const compiled_by = takeUntil([...rest], (l) => COMPILED_BY.test(l));
+  if (compiled_by) takeUntil(rest, (l) => COMPILED_BY.test(l));
+  const reviewed_by = takeUntil(rest, (l) => REVIEWED_BY.test(l));
+  const titleNoDraft = title ? cleanText(title.replace(DRAFT_MARK, '')) : null;
   const ym = titleNoDraft ? /^(.*?)(\d{4})年/.exec(titleNoDraft) : null;
   return {
     title: titleNoDraft,
@@ -65,7 +64,7 @@ export function readToc(toc: readonly Para[]): TocEntry[] {
       continue;
     }
     if (!inPartTwo) continue;
-    const m = /^(.*?)[\s.…·•]*(?:(\d{1,4})|错误！未定义书签。?)\s*$/.exec(p.text);
+    const m = TOC_ENTRY_PARTS.exec(p.text);
     if (!m) continue;
     const head = cleanText(m[1]!.replace(/[.…·•]+$/, ''));
     const n = parseNumbered(head);

@@ -7,42 +7,50 @@
  * placed by what each cell looks like, with a warning where that cannot be certain.
  */
 import { type Row, cellAt } from '../model.js';
-import type { Indicator, Warning } from '../schema.js';
-import { locOf, rowConfidence, warning } from '../loc.js';
+import type { Indicator } from '../schema.js';
+import { locOf, rowConfidence } from '../loc.js';
+import { type Message, type Result, message } from '../diagnostics.js';
+import { indicatorRowChecks } from './checks.js';
+import {
+  BASIS_HEADER,
+  DESCRIPTION_HEADER,
+  INDICATOR_LABEL_WORDS as LABEL_WORDS,
+  LEVEL1_HEADER,
+  LEVEL1_NAME as LEVEL1,
+  LEVEL2_HEADER,
+  LEVEL3_HEADER,
+  LEVEL_NAME_END,
+  NUMBER_HEADER,
+  SYMBOL_CELL as SYMBOL,
+  SYMBOL_HEADER,
+  TEXT_VALUE_SYMBOL,
+  UNIT_HEADER,
+  VALUE_HEADER,
+  isIndicatorHeaderRow as isHeaderRow,
+  isSplitSubheaderRow as isSubheaderRow,
+} from '../vocab.js';
 import { cleanText } from '../text/clean.js';
 import { parseSplitValue, parseValue } from '../normalize/value.js';
 
 type Field = 'level1' | 'level2' | 'level3' | 'description' | 'value' | 'symbol' | 'number' | 'unit' | 'basis';
 
-/** The 指标值 header cell, in the spellings templates use. */
-export const VALUE_HEADER = /^(年度)?(绩效)?指标值([（(].{0,12}[）)])?$/;
-
 const HEADER: ReadonlyArray<readonly [Field, RegExp]> = [
-  ['level1', /^一级指标$/],
-  ['level2', /^二级指标$/],
-  ['level3', /^三级指标$/],
-  ['description', /^(绩效)?指标(描述|内容|解释)$/],
+  ['level1', LEVEL1_HEADER],
+  ['level2', LEVEL2_HEADER],
+  ['level3', LEVEL3_HEADER],
+  ['description', DESCRIPTION_HEADER],
   ['value', VALUE_HEADER],
-  ['basis', /^指标值(确定)?依据$|^(确定|设定)?依据$/],
+  ['basis', BASIS_HEADER],
 ];
 const SUBHEADER: ReadonlyArray<readonly [Field, RegExp]> = [
-  ['symbol', /^符号$/],
-  ['number', /^值$/],
-  ['unit', /^单位/],
+  ['symbol', SYMBOL_HEADER],
+  ['number', NUMBER_HEADER],
+  ['unit', UNIT_HEADER],
 ];
 
 /** Column of each field on the table grid. */
 export type ColumnMap = Partial<Record<Field, number>>;
 
-export function isHeaderRow(row: Row): boolean {
-  const texts = row.cells.filter((c) => !c.merged).map((c) => c.text);
-  return texts.some((t) => /^二级指标$/.test(t)) && texts.some((t) => /^三级指标$/.test(t));
-}
-
-export function isSubheaderRow(row: Row): boolean {
-  const texts = row.cells.filter((c) => !c.merged).map((c) => c.text);
-  return texts.includes('符号') && texts.includes('值');
-}
 
 function mapColumns(header: Row | null, sub: Row | null): ColumnMap {
   const map: ColumnMap = {};
@@ -58,34 +66,29 @@ function mapColumns(header: Row | null, sub: Row | null): ColumnMap {
   return map;
 }
 
-/** Header words that never stand in an indicator row's data cells. */
-const LABEL_WORDS = /^(一级指标|二级指标|三级指标|(绩效)?指标(描述|内容)|(年度)?(绩效)?指标值|指标值(确定)?依据|项目编码|项目名称|资金支出计划.*|预算数|绩效目标)$/;
 
 const SPLIT_LAYOUT: Field[] = ['level1', 'level2', 'level3', 'description', 'symbol', 'number', 'unit', 'basis'];
 const PLAIN_LAYOUT: Field[] = ['level1', 'level2', 'level3', 'description', 'value', 'basis'];
 
-/** 一级指标 names that are never a 二级指标 (成本指标 is either, depending on the template). */
-const LEVEL1 = /^(产出|效益|效果|满意度)指标$/;
-const SYMBOL = /^(文字描述|>=|<=|=|>|<|≥|≤|≧|≦|＞|＜|＝|＞=|＜=)?$/;
 
 function canonicalOrder(map: ColumnMap): Field[] {
   return map.symbol !== undefined ? SPLIT_LAYOUT : PLAIN_LAYOUT;
 }
 
 /** Places a row's cell texts on the layout when grid columns are not trustworthy. */
-function placeByShape(texts: string[], order: Field[], warn: (m: string) => void): Placed {
+function placeByShape(texts: string[], order: Field[]): { placed: Placed; unplaced: string | null } {
   const out: Placed = {};
   if (texts.length === order.length) {
     order.forEach((f, i) => (out[f] = texts[i]!));
-    return out;
+    return { placed: out, unplaced: null };
   }
   const rest = [...texts];
   // Leading fields: an empty cell or a level-1 name is 一级指标; then a name ending in 指标 is 二级指标.
   // A vanished empty cell of a merged 一级指标 leaves the row starting at 二级指标.
-  if (rest.length && (rest[0] === '' || LEVEL1.test(rest[0]!) || (/指标$/.test(rest[0]!) && /指标$/.test(rest[1] ?? '')))) {
+  if (rest.length && (rest[0] === '' || LEVEL1.test(rest[0]!) || (LEVEL_NAME_END.test(rest[0]!) && LEVEL_NAME_END.test(rest[1] ?? '')))) {
     out.level1 = rest.shift()!;
   }
-  if (rest.length && /指标$/.test(rest[0]!)) out.level2 = rest.shift()!;
+  if (rest.length && LEVEL_NAME_END.test(rest[0]!)) out.level2 = rest.shift()!;
   if (order === SPLIT_LAYOUT) {
     const s = rest.findIndex((t, i) => i > 0 && SYMBOL.test(t) && t !== '');
     if (s >= 0) {
@@ -101,15 +104,11 @@ function placeByShape(texts: string[], order: Field[], warn: (m: string) => void
   }
   out.level3 = rest.shift() ?? '';
   out.description = rest.join('');
-  if (out.description === '' && texts.length < order.length) {
-    warn(`indicator row "${out.level3}": ${order.length - texts.length} empty cell(s) missing from the source; 三级指标 and 绩效指标描述 cannot be told apart, description left empty`);
-  }
-  return out;
-}
-
-export interface IndicatorTableResult {
-  indicators: Indicator[];
-  warnings: Warning[];
+  const unplaced =
+    out.description === '' && texts.length < order.length
+      ? `indicator row "${out.level3}": ${order.length - texts.length} empty cell(s) missing from the source; 三级指标 and 绩效指标描述 cannot be told apart, description left empty`
+      : null;
+  return { placed: out, unplaced };
 }
 
 type Placed = Partial<Record<Field, string>>;
@@ -124,30 +123,32 @@ const DECIMAL = /^(\d+)\.(\d+)$/;
  * when at least three other values agree on the format, and never for a cell that is the
  * column's only kind.
  */
-function repairNumberOverflow(rows: Placed[], warn: (i: number, m: string) => void): void {
+function repairNumberOverflow(rows: Placed[]): Array<{ index: number; said: string }> {
+  const out: Array<{ index: number; said: string }> = [];
   const decimals = rows.map((f) => DECIMAL.exec(f.number ?? '')?.[2]?.length ?? null);
   const counts = new Map<number, number>();
   for (const d of decimals) if (d !== null) counts.set(d, (counts.get(d) ?? 0) + 1);
   const [format, agree] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [0, 0];
-  if (agree < 3) return;
+  if (agree < 3) return out;
   rows.forEach((f, i) => {
     const d = decimals[i];
     if (d === null || d === undefined || d <= format) return;
     const m = DECIMAL.exec(f.number!)!;
     const number = `${m[1]}.${m[2]!.slice(0, format)}`;
     const spill = m[2]!.slice(format);
-    warn(i, `indicator "${cleanText(f.level3 ?? '')}": 值 cell "${f.number}" has more decimals than its column (${format}); read as ${number} with "${spill}" starting the 单位 cell`);
+    out.push({ index: i, said: `indicator "${cleanText(f.level3 ?? '')}": 值 cell "${f.number}" has more decimals than its column (${format}); read as ${number} with "${spill}" starting the 单位 cell` });
     f.number = number;
     f.unit = `${spill}${f.unit ?? ''}`;
   });
+  return out;
 }
 
 /**
  * Reads indicator rows from `rows` (the header row included). `gridReliable` says whether the
  * cells' column positions are real (DOCX, PDF, tab-per-column dumps) or mere order.
  */
-export function readIndicatorTable(rows: readonly Row[], gridReliable = true, where = ''): IndicatorTableResult {
-  const warnings: Warning[] = [];
+export function readIndicatorTable(rows: readonly Row[], gridReliable = true, where = ''): Result<Indicator[]> {
+  const messages: Message[] = [];
   const indicators: Indicator[] = [];
   let header: Row | null = null;
   let sub: Row | null = null;
@@ -181,17 +182,19 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true, wh
         f[field] = col === undefined ? '' : (cellAt(row, col)?.text ?? '');
       }
     } else {
-      f = placeByShape(row.cells.map((c) => c.text), order, (m) => warnings.push(warning('cells-unplaced', `${where}${m}`, locOf([row]))));
+      const shaped = placeByShape(row.cells.map((c) => c.text), order);
+      f = shaped.placed;
+      if (shaped.unplaced) messages.push(message('cells-unplaced', `${where}${shaped.unplaced}`, [row]));
     }
     placed.push(f);
     sources.push(row);
     layout = order;
   }
   if (!header && !sub && rows.some((r) => r.cells.some((c) => c.text !== ''))) {
-    warnings.push(warning('table-header-unknown', `${where}no indicator header row (一级/二级/三级指标…) was recognised; its rows were not read`, locOf(rows)));
+    messages.push(message('table-header-unknown', `${where}no indicator header row (一级/二级/三级指标…) was recognised; its rows were not read`, rows));
   }
   if (layout === SPLIT_LAYOUT) {
-    repairNumberOverflow(placed, (i, m) => warnings.push(warning('value-cell-overflow', `${where}${m}`, locOf([sources[i]!]))));
+    for (const o of repairNumberOverflow(placed)) messages.push(message('value-cell-overflow', `${where}${o.said}`, [sources[o.index]!]));
   }
   placed.forEach((f, i) => {
     const row = sources[i]!;
@@ -199,17 +202,17 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true, wh
     const level1 = f.level1 || last1;
     const level2 = f.level2 || last2;
     if (!level1 && !level2) {
-      warnings.push(warning('indicator-no-level', `${where}indicator row "${cleanText(f.level3 ?? '')}" has no 一级/二级指标`, loc));
+      messages.push(message('indicator-no-level', `${where}indicator row "${cleanText(f.level3 ?? '')}" has no 一级/二级指标`, [row]));
     }
     const labels = (Object.entries(f) as [Field, string][]).filter(([, t]) => LABEL_WORDS.test(cleanText(t)));
     if (labels.length) {
-      warnings.push(warning('indicator-label-value', `${where}indicator row holds header words (${labels.map(([k, t]) => `${k}: ${t}`).join(', ')})`, loc));
+      messages.push(message('indicator-label-value', `${where}indicator row holds header words (${labels.map(([k, t]) => `${k}: ${t}`).join(', ')})`, [row]));
     }
     last1 = level1;
     last2 = level2;
     const valueRaw =
       layout === SPLIT_LAYOUT
-        ? f.symbol === '文字描述'
+        ? f.symbol === TEXT_VALUE_SYMBOL
           ? (f.unit ?? '')
           : `${f.symbol ?? ''}${f.number ?? ''}${f.unit ?? ''}`
         : (f.value ?? '');
@@ -226,5 +229,6 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true, wh
       confidence: rowConfidence([row]),
     });
   });
-  return { indicators, warnings };
+  messages.push(...indicatorRowChecks(indicators, sources, where));
+  return { value: indicators, messages };
 }

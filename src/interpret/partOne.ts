@@ -3,8 +3,10 @@
  * 绩效指标, safeguards (工作保障措施), and the department-level indicator table.
  */
 import type { Block, Para, Table } from '../model.js';
-import type { Indicator, Loc, Warning } from '../schema.js';
-import { locOf, lowConfidenceWarnings, warning } from '../loc.js';
+import type { Indicator, Loc } from '../schema.js';
+import { locOf } from '../loc.js';
+import { type Message, type Result, lowConfidenceMessages, message } from '../diagnostics.js';
+import { SECTION_OVERALL, SECTION_SAFEGUARDS, SECTION_SUBGOALS, SUBGOAL_GOAL as GOAL, SUBGOAL_INDICATOR as INDICATOR } from '../vocab.js';
 import { cleanText } from '../text/clean.js';
 import { type Numbered, parseNumbered } from '../text/numbering.js';
 import { readIndicatorTable } from './indicators.js';
@@ -29,10 +31,6 @@ export interface PartOne {
   dept_indicators: Indicator[];
 }
 
-export interface PartOneResult {
-  partOne: PartOne;
-  warnings: Warning[];
-}
 
 type Section = 'overall' | 'subgoals' | 'safeguards' | null;
 
@@ -43,14 +41,11 @@ function sectionOf(p: Para): Section {
   const n = parseNumbered(text);
   const rest = n && n.style === 'cn-comma' ? n.rest : p.heading != null ? text : null;
   if (rest == null) return null;
-  if (/^(总体绩效目标|部门整体绩效目标|整体绩效目标)$/.test(rest)) return 'overall';
-  if (/^分项绩效目标$/.test(rest)) return 'subgoals';
-  if (/保障措施$/.test(rest)) return 'safeguards';
+  if (SECTION_OVERALL.test(rest)) return 'overall';
+  if (SECTION_SUBGOALS.test(rest)) return 'subgoals';
+  if (SECTION_SAFEGUARDS.test(rest)) return 'safeguards';
   return null;
 }
-
-const GOAL = /^绩效目标[一二三四五六七八九十\d]*\s*[：:]\s*/;
-const INDICATOR = /^绩效指标[一二三四五六七八九十\d]*\s*[：:]\s*/;
 
 function appendText(prev: string | null, add: string): string {
   return prev == null || prev === '' ? add : `${prev}\n${add}`;
@@ -130,7 +125,7 @@ function readSafeguards(paras: Para[]): Safeguard[] {
   return out;
 }
 
-export function readPartOne(blocks: readonly Block[]): PartOneResult {
+export function readPartOne(blocks: readonly Block[]): Result<PartOne> {
   const by: Record<Exclude<Section, null>, Para[]> = { overall: [], subgoals: [], safeguards: [] };
   const tables: Table[] = [];
   let section: Section = null;
@@ -148,23 +143,23 @@ export function readPartOne(blocks: readonly Block[]): PartOneResult {
   }
   const overall = by.overall.map((p) => cleanText(p.text)).filter((t) => t !== '');
   const dept: Indicator[] = [];
-  const warnings: Warning[] = [];
+  const messages: Message[] = [];
   for (const t of tables) {
     if (t.rules === 'text') {
-      warnings.push(warning('table-no-rules', 'part one indicator table: drawn without ruling lines, columns rebuilt from text positions', locOf(t.rows)));
+      messages.push(message('table-no-rules', 'part one indicator table: drawn without ruling lines, columns rebuilt from text positions', t.rows));
     }
     const r = readIndicatorTable(t.rows, t.columns === 'grid', 'part one indicator table: ');
-    warnings.push(...lowConfidenceWarnings(t.rows, 'part one indicator table: '));
-    dept.push(...r.indicators);
-    warnings.push(...r.warnings);
+    messages.push(...lowConfidenceMessages(t.rows, 'part one indicator table: '));
+    dept.push(...r.value);
+    messages.push(...r.messages);
   }
   return {
-    partOne: {
+    value: {
       overall_goal: overall.length ? overall.join('\n') : null,
       sub_goals: readSubGoals(by.subgoals),
       safeguards: readSafeguards(by.safeguards),
       dept_indicators: dept,
     },
-    warnings,
+    messages,
   };
 }

@@ -6,13 +6,32 @@
  * tables continued across pages, already stitched by the repair stage).
  */
 import { type Block, type Cell, type Para, type Row, type Table, cellAt } from '../model.js';
-import type { Project, Warning } from '../schema.js';
-import { NO_LOC, locOf, lowConfidenceWarnings, warning } from '../loc.js';
-import { cleanText, squash } from '../text/clean.js';
+import type { Project } from '../schema.js';
+import { NO_LOC, locOf } from '../loc.js';
+import { type Message, type Result, lowConfidenceMessages, message } from '../diagnostics.js';
+import { cleanText, codeText, squash } from '../text/clean.js';
 import { numeralValue, parseNumbered, splitItems } from '../text/numbering.js';
 import { isProjectTitle } from '../segment.js';
-import { isHeaderRow, isSubheaderRow, readIndicatorTable } from './indicators.js';
-import { LABEL, PERIOD } from './vocab.js';
+import { readIndicatorTable } from './indicators.js';
+import { unitLineChecks } from './checks.js';
+import {
+  BUDGET_FISCAL as FISCAL,
+  BUDGET_OTHER as OTHER,
+  BUDGET_TOTAL as TOTAL,
+  EXPLANATION_HEAD,
+  FUND_USE_LABEL,
+  GOALS_LABEL,
+  LABEL,
+  MONEY_UNIT,
+  NUMBERED_GOAL_LABEL,
+  PERIOD,
+  PROJECT_CODE_LABEL,
+  PROJECT_NAME_LABEL,
+  TRAILING_MONEY_UNIT,
+  UNIT_LINE,
+  isIndicatorHeaderRow as isHeaderRow,
+  isSplitSubheaderRow as isSubheaderRow,
+} from '../vocab.js';
 
 interface RawProject {
   title: Para | null;
@@ -56,11 +75,8 @@ function groupProjects(blocks: readonly Block[]): RawProject[] {
   return out;
 }
 
-/** The heading of a project's explanation when it stands before the project's title or table. */
-const EXPLANATION_HEAD = /^关于.{1,60}的?说明[:：]?$/;
-
 function hasCode(t: Table): boolean {
-  return t.rows.some((r) => r.cells.some((c) => c.text === '项目编码'));
+  return t.rows.some((r) => r.cells.some((c) => PROJECT_CODE_LABEL.test(c.text)));
 }
 
 function parseNumber(text: string | undefined): number | null {
@@ -68,11 +84,6 @@ function parseNumber(text: string | undefined): number | null {
   const t = squash(text).replace(/,/g, '');
   return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : null;
 }
-
-/** Budget labels: 预算数 and the spellings other templates use. */
-const TOTAL = /^(预算数|预算金额|年度资金总额|资金总额|预算总额)(（万元）|\(万元\))?$/;
-const FISCAL = /^(其中[：:])?(财政(拨款)?资金|财政拨款)$/;
-const OTHER = /^(其中[：:])?其他资金$/;
 
 /** The cell after the label cell in row order (empty string when that cell is empty). */
 function valueAfter(row: Row, label: RegExp, skipEmpty: boolean): string | undefined {
@@ -103,7 +114,8 @@ interface ProjectOptions {
   gridReliable: boolean;
 }
 
-function readRows(rows: Row[], p: Project, warnings: Warning[], opts: ProjectOptions): void {
+function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
+  const messages: Message[] = [];
   let indicatorFrom = rows.findIndex((r) => isHeaderRow(r) || isSubheaderRow(r));
   if (indicatorFrom < 0) indicatorFrom = rows.length;
   const top = rows.slice(0, indicatorFrom);
@@ -114,10 +126,10 @@ function readRows(rows: Row[], p: Project, warnings: Warning[], opts: ProjectOpt
     const filled = texts.filter((t) => t !== '');
     // Some renderings put the unit line and 单位：万元 inside the table's first row(s).
     if (filled.length > 0 && filled.length <= 2 && filled.every((t) => readUnitLine(t, p))) continue;
-    if (texts.includes('项目编码') || texts.includes('项目名称')) {
-      const code = valueAfter(row, /^项目编码$/, true);
-      if (code) p.project_code = squash(code);
-      const name = valueAfter(row, /^项目名称$/, true);
+    if (texts.some((t) => PROJECT_CODE_LABEL.test(t) || PROJECT_NAME_LABEL.test(t))) {
+      const code = valueAfter(row, PROJECT_CODE_LABEL, true);
+      if (code) p.project_code = codeText(code);
+      const name = valueAfter(row, PROJECT_NAME_LABEL, true);
       if (name) p.project_name = name;
       continue;
     }
@@ -128,7 +140,7 @@ function readRows(rows: Row[], p: Project, warnings: Warning[], opts: ProjectOpt
       afterBudget = true;
       continue;
     }
-    if (texts.includes('资金用途')) {
+    if (texts.includes(FUND_USE_LABEL)) {
       p.fund_use = cleanText(row.cells.filter((c) => !c.merged && c.text !== '' && !isLabel(c.text)).map((c) => c.text).join(' ')) || null;
       continue;
     }
@@ -136,11 +148,13 @@ function readRows(rows: Row[], p: Project, warnings: Warning[], opts: ProjectOpt
     if (periods.length > 0) {
       const values = top[i + 1];
       i++;
-      p.spending_plan = readPlan(periods, row, values, opts.gridReliable, (m) => warnings.push(warning('plan-unplaced', m, locOf(values ? [values] : [row]))), p.title);
+      const plan = readPlan(periods, row, values, opts.gridReliable, p.title);
+      p.spending_plan = plan.value;
+      messages.push(...plan.messages);
       afterBudget = false;
       continue;
     }
-    if (texts.some((t) => /^绩效目标$|^年度绩效目标$/.test(t)) || (texts.some((t) => /^目标\d+$/.test(t)) && p.goals.length > 0)) {
+    if (texts.some((t) => GOALS_LABEL.test(t)) || (texts.some((t) => NUMBERED_GOAL_LABEL.test(t)) && p.goals.length > 0)) {
       const cells = row.cells.filter((c) => !c.merged && c.text !== '' && !isLabel(c.text));
       p.goals.push(...splitGoals(cells.flatMap((c) => c.paras)));
       continue;
@@ -152,8 +166,9 @@ function readRows(rows: Row[], p: Project, warnings: Warning[], opts: ProjectOpt
     }
   }
   const ind = readIndicatorTable(rows.slice(indicatorFrom), opts.gridReliable, `project ${p.seq} (${p.title}): `);
-  p.indicators = ind.indicators;
-  warnings.push(...ind.warnings);
+  p.indicators = ind.value;
+  messages.push(...ind.messages);
+  return messages;
 }
 
 function readPlan(
@@ -161,35 +176,26 @@ function readPlan(
   header: Row,
   values: Row | undefined,
   gridReliable: boolean,
-  warn: (m: string) => void,
   title: string,
-): Project['spending_plan'] {
+): Result<Project['spending_plan']> {
   const plan = periods.map((c) => ({ period: c.text, value: null as string | null }));
-  if (!values) return plan;
+  if (!values) return { value: plan, messages: [] };
   const sameShape = values.cells.length === header.cells.length;
   if (gridReliable || sameShape) {
     periods.forEach((c, k) => {
       const v = cellAt(values, c.col);
       plan[k]!.value = v && !v.merged && v.text !== '' ? v.text : null;
     });
-    return plan;
+    return { value: plan, messages: [] };
   }
   const filled = values.cells.filter((c) => c.text !== '' && !isLabel(c.text));
   if (filled.length === periods.length) {
     filled.forEach((c, k) => (plan[k]!.value = c.text));
-  } else {
-    warn(
-      `project "${title}": spending plan has ${periods.length} periods but the source kept ${filled.length} value(s) without their columns; values left null`,
-    );
+    return { value: plan, messages: [] };
   }
-  return plan;
+  const said = `project "${title}": spending plan has ${periods.length} periods but the source kept ${filled.length} value(s) without their columns; values left null`;
+  return { value: plan, messages: [message('plan-unplaced', said, [values])] };
 }
-
-const UNIT_LINE = /^(\d{6})\s*(\S.*)$/;
-const MONEY_UNIT = /^(?:金额)?单位[：:]\s*(\S+)$/;
-
-/** `单位：万元` printed at the right end of the unit line (left and right aligned on one line). */
-const TRAILING_MONEY_UNIT = /^(.*\S)\s*((?:金额)?单位[：:]\s*\S{1,6})$/;
 
 /** Reads a budget unit line (`101001 单位名`) or `单位：万元` into `p`; false when `t` is neither. */
 function readUnitLine(t: string, p: Project): boolean {
@@ -210,11 +216,6 @@ function readUnitLine(t: string, p: Project): boolean {
     return true;
   }
   return false;
-}
-
-export interface PartTwo {
-  projects: Project[];
-  warnings: Warning[];
 }
 
 /** A number written in a spending-plan cell (`25%`, `25.00`), and whether it was a percentage. */
@@ -238,9 +239,10 @@ export function planReaches(p: Project): boolean | null {
   return targets.some((t) => near(sum, t) || near(last, t));
 }
 
-export function readPartTwo(blocks: readonly Block[]): PartTwo {
-  const warnings: Warning[] = [];
+export function readPartTwo(blocks: readonly Block[]): Result<Project[]> {
+  const messages: Message[] = [];
   const projects: Project[] = [];
+  const places: Row[][] = [];
   for (const raw of groupProjects(blocks)) {
     const titleText = raw.title ? cleanText(raw.title.text) : '';
     const n = titleText ? parseNumbered(titleText) : null;
@@ -273,26 +275,30 @@ export function readPartTwo(blocks: readonly Block[]): PartTwo {
     while (prose.length && raw.tables.length && LABEL.test(prose[prose.length - 1]!)) prose.pop();
     p.explanation = prose.length ? prose.join('\n') : null;
     const rows = raw.tables.flatMap((t) => t.rows);
-    p.loc = rows.length ? locOf(rows) : locOf(raw.title ? [raw.title] : []);
+    // The project's own place: its table rows, else its title.
+    const self = rows.length ? rows : raw.title ? [raw.title] : [];
+    p.loc = locOf(self);
     const at = `project ${p.seq} "${p.title}"`;
     for (const t of raw.tables.filter((x) => x.rules === 'text')) {
-      warnings.push(warning('table-no-rules', `${at}: table drawn without ruling lines, columns rebuilt from text positions`, locOf(t.rows)));
+      messages.push(message('table-no-rules', `${at}: table drawn without ruling lines, columns rebuilt from text positions`, t.rows));
     }
-    readRows(rows, p, warnings, { gridReliable: raw.tables.every((t) => t.columns === 'grid') });
-    warnings.push(...lowConfidenceWarnings(rows, `${at}: `));
+    messages.push(...readRows(rows, p, { gridReliable: raw.tables.every((t) => t.columns === 'grid') }));
+    messages.push(...lowConfidenceMessages(rows, `${at}: `));
     if (!p.title && p.project_name) p.title = p.project_name;
-    if (raw.tables.length === 0) warnings.push(warning('project-no-table', `${at}: title with no table`, p.loc));
-    else if (p.indicators.length === 0) warnings.push(warning('project-no-indicators', `${at}: table has no indicator rows`, p.loc));
+    if (raw.tables.length === 0) messages.push(message('project-no-table', `${at}: title with no table`, self));
+    else if (p.indicators.length === 0) messages.push(message('project-no-indicators', `${at}: table has no indicator rows`, self));
     if (p.budget_total != null && p.budget_fiscal != null) {
       const sum = p.budget_fiscal + (p.budget_other ?? 0);
       if (Math.abs(sum - p.budget_total) > 0.005) {
-        warnings.push(warning('budget-mismatch', `${at}: budget_total ${p.budget_total} ≠ fiscal ${p.budget_fiscal} + other ${p.budget_other ?? 0}`, p.loc));
+        messages.push(message('budget-mismatch', `${at}: budget_total ${p.budget_total} ≠ fiscal ${p.budget_fiscal} + other ${p.budget_other ?? 0}`, self));
       }
     }
     if (planReaches(p) === false) {
-      warnings.push(warning('plan-incomplete', `${at}: spending plan ${p.spending_plan.map((x) => x.value ?? '–').join(' / ')} does not reach 100% or the budget`, p.loc));
+      messages.push(message('plan-incomplete', `${at}: spending plan ${p.spending_plan.map((x) => x.value ?? '–').join(' / ')} does not reach 100% or the budget`, self));
     }
     projects.push(p);
+    places.push(rows);
   }
-  return { projects, warnings };
+  messages.push(...unitLineChecks(projects, places));
+  return { value: projects, messages };
 }

@@ -11,94 +11,33 @@
  * Both become the same intermediate model as the other loaders. Page-break repair (stitching
  * cut rows) is a later stage; this loader only marks where breaks are.
  */
-import { type Block, type Cell, type DocModel, type Row, InputError, cellOf, para } from '../model.js';
+import { type Block, type Cell, type DocModel, type Row, cellOf, para } from '../model.js';
+import { InputError } from '../errors.js';
 import { PAGE_NUMBER, cleanText, hasControlChars, joinLines } from '../text/clean.js';
 import { splitItems } from '../text/numbering.js';
-import { controlCharsWarning, warning } from '../loc.js';
+import { type Message, type Result, controlCharsMessage } from '../diagnostics.js';
+import { OPENS_BLOCK, PROJECT_TABLE_LABEL, TOC_LINE_BARE, TOC_LINE_DUMP, opensText } from '../vocab.js';
 import { type ContentsLine, contentsRuns } from '../text/contents.js';
-import { plausibility } from '../text/plausible.js';
+import { decodeText } from '../text/encoding.js';
 
 export type TxtLayout = 'pdf' | 'docx';
 
 const BLANK = /^[\s\u00A0\u3000]*$/;
 
-export interface Decoded {
-  text: string;
-  /** Set when some bytes were not valid in the encoding and were replaced. */
-  warning: string | null;
-}
-
-/**
- * UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030. A file that is valid in neither but
- * nearly valid in one (a download cut inside a character, a few damaged bytes) is decoded with
- * the bad bytes replaced and a warning; anything worse is refused.
- */
-export function decodeText(bytes: Buffer): Decoded {
-  let b = bytes;
-  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
-  if (b[0] === 0xff && b[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(b.subarray(2)), warning: null };
-  if (b[0] === 0xfe && b[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(b.subarray(2)), warning: null };
-  const utf16 = utf16WithoutBom(b);
-  if (utf16) return { text: new TextDecoder(utf16).decode(b), warning: null };
-  for (const encoding of ['utf-8', 'gb18030']) {
-    try {
-      return { text: new TextDecoder(encoding, { fatal: true }).decode(b), warning: null };
-    } catch {
-      /* try the next encoding */
-    }
-  }
-  for (const encoding of ['utf-8', 'gb18030']) {
-    const text = new TextDecoder(encoding).decode(b);
-    const bad = [...text].filter((ch) => ch === '\uFFFD').length;
-    if (bad <= Math.max(3, text.length * 0.01)) {
-      return { text, warning: `${bad} byte sequence(s) not valid ${encoding.toUpperCase()} were replaced with U+FFFD` };
-    }
-  }
-  throw new InputError('text file is neither UTF-8, UTF-16 nor GB18030', 'bad-encoding');
-}
-
-/**
- * UTF-16 without a byte-order mark. Its ASCII characters (tabs, digits, line breaks) leave zero
- * bytes that no UTF-8 or GB18030 text has; the byte order is the one whose decoding reads as
- * the documents' characters (text/plausible.ts). Null when the bytes do not look like UTF-16.
- */
-export function utf16WithoutBom(b: Uint8Array): 'utf-16le' | 'utf-16be' | null {
-  const n = Math.min(b.length, 8192) & ~1;
-  if (n < 16) return null;
-  let zeros = 0;
-  for (let i = 0; i < n; i++) if (b[i] === 0) zeros++;
-  if (zeros < n * 0.02) return null;
-  let best: 'utf-16le' | 'utf-16be' | null = null;
-  let bestOdd = 0.1;
-  for (const enc of ['utf-16le', 'utf-16be'] as const) {
-    const odd = plausibility(new TextDecoder(enc).decode(b.subarray(0, n))).odd;
-    if (odd < bestOdd) [best, bestOdd] = [enc, odd];
-  }
-  return best;
-}
-
-/** A TOC line: title, dot leaders, tab, page number (or Word's broken-reference text). */
-const TOC_LINE = /([.…·]{2,}\s*\t|\t\s*[.…·]{2,})\s*(\d{1,4}|错误！未定义书签。?)\s*$/;
-
-/** Lines that open a block of their own: part and project titles, unit lines, 单位：…, explanations. */
-const OPENS_BLOCK = /^(第[一二三四五]部分|\d{6}\s*\S|(金额)?单位[：:]|关于.{1,60}说明)|绩效目标(申报)?表([（(][^（）()]{0,20}[）)])?$/;
 
 /** Contents lines are short; longer ones are never tested against the contents patterns (they could backtrack). */
 const MAX_TOC_LINE = 300;
-
-/** A contents entry written `title<TAB>page` with no leaders. */
-const BARE_TOC_LINE = /^[^\t]*\S[^\t]*\t\s*(\d{1,4})\s*$/;
 
 /** Lines that are contents entries: with leaders, or in a run of bare `title<TAB>page` lines (text/contents.ts). */
 function contentsLines(lines: readonly string[]): Set<number> {
   const runs = contentsRuns(
     lines.map((l): ContentsLine => {
-      const m = l.length <= MAX_TOC_LINE ? BARE_TOC_LINE.exec(l) : null;
+      const m = l.length <= MAX_TOC_LINE ? TOC_LINE_BARE.exec(l) : null;
       if (m) return { page: Number(m[1]) };
       return BLANK.test(l) || !l.includes('\t') ? 'neutral' : 'other';
     }),
   );
-  lines.forEach((l, i) => l.length <= MAX_TOC_LINE && TOC_LINE.test(l) && runs.add(i));
+  lines.forEach((l, i) => l.length <= MAX_TOC_LINE && TOC_LINE_DUMP.test(l) && runs.add(i));
   return runs;
 }
 
@@ -269,9 +208,41 @@ function loadDocxStyle(lines: readonly string[], contents: ReadonlySet<number>):
   return blocks;
 }
 
-export async function loadTxt(bytes: Buffer, opts: { maxCells?: number } = {}): Promise<DocModel> {
+/** A line of a project table's labels (项目编码, 项目名称 as a field of its own). */
+function projectTableLine(line: string): boolean {
+  return line.includes('\t') && line.split('\t').some((f) => PROJECT_TABLE_LABEL.test(f.trim()));
+}
+
+/**
+ * The dump's texts as runs of lines [from, to): a new one where a line opens a text
+ * (vocab.ts `opensText`) after the text before has come to its project tables. A dump of one
+ * text is one run.
+ */
+function textChunks(lines: readonly string[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let from = 0;
+  let complete = false;
+  for (const [i, line] of lines.entries()) {
+    if (complete && line.length <= 300 && !line.includes('\t') && opensText(line)) {
+      out.push([from, i]);
+      from = i;
+      complete = false;
+    }
+    if (projectTableLine(line)) complete = true;
+  }
+  out.push([from, lines.length]);
+  return out;
+}
+
+/** A block read from a run of lines starting at `offset`, its line numbers made the dump's. */
+function shiftLines(b: Block, offset: number): Block {
+  if (b.kind === 'para') return b.line == null ? b : { ...b, line: b.line + offset };
+  return { ...b, rows: b.rows.map((r) => (r.line == null ? r : { ...r, line: r.line + offset })) };
+}
+
+export async function loadTxt(bytes: Buffer, opts: { maxCells?: number } = {}): Promise<Result<DocModel>> {
   const decoded = decodeText(bytes);
-  const text = decoded.text.replace(/\r\n?/g, '\n').replace(/\f/g, '\n\n');
+  const text = decoded.value.replace(/\r\n?/g, '\n').replace(/\f/g, '\n\n');
   // Every tab separates two cells of a table row: a dump with more tabs than the cell limit is
   // refused before its lines are split (ten million tabs would be ten million cells).
   const maxCells = opts.maxCells ?? Infinity;
@@ -281,10 +252,16 @@ export async function loadTxt(bytes: Buffer, opts: { maxCells?: number } = {}): 
     if (tabs > maxCells) throw new InputError(`too many table cells: more than ${maxCells} tab-separated fields (limit ${maxCells})`, 'too-many-cells');
   }
   const lines = text.split('\n');
-  const contents = contentsLines(lines);
-  const layout = detectLayout(lines, contents);
-  const blocks = layout === 'pdf' ? loadPdfStyle(lines, contents) : loadDocxStyle(lines, contents);
-  const warnings = decoded.warning ? [warning('text-damaged', decoded.warning)] : [];
-  if (hasControlChars(text.replace(/[\t\n\r\f]/g, ''))) warnings.push(controlCharsWarning());
-  return { format: 'txt', blocks, pages: null, warnings };
+  const blocks: Block[] = [];
+  // Each text of a compiled volume is read in its own layout (its dump may be of the other kind).
+  for (const [from, to] of textChunks(lines)) {
+    const chunk = lines.slice(from, to);
+    const contents = contentsLines(chunk);
+    const layout = detectLayout(chunk, contents);
+    const read = layout === 'pdf' ? loadPdfStyle(chunk, contents) : loadDocxStyle(chunk, contents);
+    blocks.push(...(from === 0 ? read : read.map((b) => shiftLines(b, from))));
+  }
+  const messages: Message[] = [...decoded.messages];
+  if (hasControlChars(text.replace(/[\t\n\r\f]/g, ''))) messages.push(controlCharsMessage());
+  return { value: { format: 'txt', blocks, pages: null }, messages };
 }

@@ -3,8 +3,10 @@
  * URL. Workers and the coordinator retry for ever while Redis is away (a restart), so a run
  * goes on when Redis comes back.
  */
-import type { OcrMode } from '../loaders/image/index.js';
-import type { ConnectionOptions } from 'bullmq';
+import type { OcrMode } from '../options.js';
+import { type ConnectionOptions, UnrecoverableError } from 'bullmq';
+import { type Failure, isErrorKind } from '../errors.js';
+import type { DocumentFacts } from '../writers/document.js';
 
 export function connectionOf(url: string): ConnectionOptions {
   let u: URL;
@@ -50,11 +52,30 @@ export interface JobData {
   ocr: OcrMode;
 }
 
-/** What a finished job returns: its manifest entry's facts. */
-export interface JobResult {
-  doc_id: string;
-  output: string;
-  pages: number | null;
-  warnings: number;
+/** What a finished job returns: its document's facts for the manifest entry, and the time it took. */
+export interface JobResult extends DocumentFacts {
   ms: number;
+  /** A compiled volume: each text it holds (the fields above are its first text's). */
+  parts?: Array<{ doc_id: string; output: string; pages: [number, number] | null; warnings: number }>;
+}
+
+/**
+ * A job's failure: its kind and reason, as a local run records them. BullMQ keeps only the
+ * message of a failed job's error, so the failure travels in it as JSON, written and read by
+ * these two functions alone. `final`: no other attempt (the input's own failure).
+ */
+export function jobError(failure: Failure, final: boolean): Error {
+  const message = JSON.stringify({ kind: failure.kind, reason: failure.reason });
+  return final ? new UnrecoverableError(message) : new Error(message);
+}
+
+/** The failure of a failed job from its message; one BullMQ gave itself (a job stalled too often) is `internal`. */
+export function failureOfJob(message: string | undefined): Failure {
+  try {
+    const f = JSON.parse(message ?? '') as Partial<Failure> | null;
+    if (typeof f?.kind === 'string' && isErrorKind(f.kind) && typeof f.reason === 'string') return { kind: f.kind, reason: f.reason };
+  } catch {
+    /* not one of ours */
+  }
+  return { kind: 'internal', reason: message || 'worker failed' };
 }

@@ -9,12 +9,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Job, type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import { sha256 } from '../hash.js';
-import { type BatchOptions, type BatchSummary, claimOutput, lockOutput, writeOutputs } from '../batch/run.js';
+import type { BatchOptions, BatchSummary } from '../batch/run.js';
+import { claimOutput, lockOutput } from '../batch/folder.js';
 import { fsPath, readablePath } from '../fsname.js';
 import { discoverInputs } from '../batch/inputs.js';
-import { Manifest, type ManifestEntry } from '../batch/manifest.js';
-import { VERSION } from '../version.js';
-import { type JobData, type JobResult, connectionOf } from './connection.js';
+import type { Failure } from '../errors.js';
+import { Manifest, manifestEntry, unreadable } from '../batch/manifest.js';
+import { documentsOf, writeOutputs } from '../batch/rebuild.js';
+import { type JobData, type JobResult, connectionOf, failureOfJob } from './connection.js';
 
 export interface QueueOptions {
   url: string;
@@ -46,10 +48,11 @@ export async function queueCounts(url: string, name: string): Promise<QueueCount
   }
 }
 
-/** "kind: reason" of a failed job → its parts (BullMQ keeps the message). */
-function failure(reason: string | undefined): { kind: string; reason: string } {
-  const m = /^([a-z-]+): ([\s\S]*)$/.exec(reason ?? '');
-  return m ? { kind: m[1]!, reason: m[2]! } : { kind: 'internal', reason: reason || 'worker failed' };
+/** An input of the batch: its job id (its sha256), or why it could not be queued. */
+interface Queued {
+  file: string;
+  id: string | null;
+  error?: Failure;
 }
 
 export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promise<BatchSummary> {
@@ -63,7 +66,7 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
   const queue = new Queue<JobData, JobResult>(q.name, { connection });
   // Listening before the first job is added: no job of this batch finishes unheard.
   const events = q.wait ? new QueueEvents(q.name, { connection }) : null;
-  const ids: Array<{ file: string; id: string | null; error?: string }> = [];
+  const ids: Queued[] = [];
   try {
     await events?.waitUntilReady();
     const finished = events ? listen(events) : null;
@@ -81,7 +84,7 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
       try {
         hash = sha256(await readFile(fsPath(input.file)));
       } catch (err) {
-        ids.push({ file: input.file, id: null, error: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+        ids.push({ file: input.file, id: null, error: unreadable(err) });
         continue;
       }
       const data: JobData = {
@@ -234,7 +237,7 @@ const ASK_EVERY_MS = 2000;
 async function rebuild(
   outDir: string,
   batch: BatchOptions,
-  ids: Array<{ file: string; id: string | null; error?: string }>,
+  ids: Queued[],
   jobs: Map<string, Job<JobData, JobResult> | undefined>,
   started: number,
   missing: string[],
@@ -243,24 +246,22 @@ async function rebuild(
   try {
     const manifest = await Manifest.open(path.join(outDir, 'manifest.jsonl'));
     const counts = { done: 0, failed: 0, pages: 0 };
-    const base = { version: VERSION, warnings: 0, at: new Date().toISOString() };
+    const at = new Date().toISOString();
     for (const { file, id, error } of ids) {
       const job = id ? jobs.get(id) : undefined;
-      let entry: ManifestEntry;
       if (job?.returnvalue && job.finishedOn && !job.failedReason) {
         const r = job.returnvalue;
-        entry = { ...base, path: file, sha256: id!, status: 'done', doc_id: r.doc_id, output: r.output, pages: r.pages, warnings: r.warnings, ms: r.ms, error: null };
+        await manifest.record(manifestEntry(file, id!, { status: 'done', ...r }, r.ms, at));
         counts.done++;
         counts.pages += r.pages ?? 0;
       } else {
-        entry = { ...base, path: file, sha256: id ?? '', status: 'failed', doc_id: null, output: null, pages: null, ms: 0, error: error ? { kind: 'unreadable', reason: error } : failure(job?.failedReason) };
+        await manifest.record(manifestEntry(file, id ?? '', { status: 'failed', error: error ?? failureOfJob(job?.failedReason) }, 0, at));
         counts.failed++;
       }
-      await manifest.record(entry);
     }
     await writeOutputs(outDir, manifest, batch);
-    const documents = ids.map((i) => manifest.get(i.file)).filter((e) => e?.status === 'done' && e.output).map((e) => path.join(outDir, e!.output!));
-    return { total: ids.length, done: counts.done, skipped: 0, failed: counts.failed, pages: counts.pages, elapsedMs: Date.now() - started, missing, documents: [...new Set(documents)] };
+    const documents = documentsOf(manifest, ids.map((i) => i.file), outDir);
+    return { total: ids.length, done: counts.done, skipped: 0, failed: counts.failed, pages: counts.pages, elapsedMs: Date.now() - started, missing, documents };
   } finally {
     await release();
   }

@@ -8,13 +8,14 @@
  * is retried up to the job's attempts.
  */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { fsPath } from '../fsname.js';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
+import type { ErrorKind } from '../errors.js';
 import { sha256 } from '../hash.js';
-import { createPool, extractIn } from '../batch/run.js';
-import { writeFileAtomic } from '../writers/atomic.js';
-import { type JobData, type JobResult, connectionOf } from './connection.js';
+import { unreadable } from '../batch/manifest.js';
+import { createPool, extractIn } from '../batch/pool.js';
+import { writeDocuments } from '../writers/document.js';
+import { type JobData, type JobResult, connectionOf, failureOfJob, jobError } from './connection.js';
 
 export interface QueueWorkerOptions {
   url: string;
@@ -29,7 +30,7 @@ export interface QueueWorkerOptions {
 }
 
 /** Kinds of failure another attempt may not meet (the input's own failures are final). */
-const RETRYABLE = new Set(['timeout', 'resource-limit', 'internal']);
+const RETRYABLE = new Set<ErrorKind>(['timeout', 'resource-limit', 'internal']);
 
 export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(): Promise<void> }> {
   // Threads: this worker process is the unit of isolation here (a crash puts its jobs back in the
@@ -44,9 +45,9 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(
       try {
         bytes = await readFile(fsPath(d.path));
       } catch (err) {
-        throw new UnrecoverableError(`unreadable: cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw jobError(unreadable(err), true);
       }
-      if (sha256(bytes) !== d.sha256) throw new UnrecoverableError('changed: the file changed after it was queued; queue it again');
+      if (sha256(bytes) !== d.sha256) throw jobError({ kind: 'changed', reason: 'the file changed after it was queued; queue it again' }, true);
       // Parsed in a worker thread, so the time limit really stops it.
       const result = await extractIn(pool, d.shown, bytes, {
         extract: { maxPages: d.maxPages, maxBytes: d.maxBytes, maxCells: d.maxCells, ocr: d.ocr ?? 'auto' },
@@ -54,13 +55,11 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(
         ocrPageMs: d.ocrPageMs ?? 30_000,
         memoryMb: opts.memoryMb,
       });
-      if (!result.ok) {
-        const message = `${result.kind}: ${result.reason}`;
-        throw RETRYABLE.has(result.kind) ? new Error(message) : new UnrecoverableError(message);
-      }
-      const output = path.join('docs', `${result.record.doc_id}.json`);
-      await writeFileAtomic(path.join(d.outDir, output), `${JSON.stringify(result.record, null, 2)}\n`);
-      return { doc_id: result.record.doc_id, output, pages: result.record.source.pages, warnings: result.record.warnings.length, ms: Date.now() - t0 };
+      if (!result.ok) throw jobError(result.error, !RETRYABLE.has(result.error.kind));
+      if (!('records' in result) || result.records.length === 0) throw jobError({ kind: 'internal', reason: 'extractor error: no document and no failure' }, true);
+      // Every text a file holds is a document of its own (a compiled volume's are its parts).
+      const facts = await writeDocuments(d.outDir, result.records);
+      return { ...facts, ms: Date.now() - t0 };
     },
     {
       connection: connectionOf(opts.url),
@@ -72,7 +71,10 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(
     },
   );
   worker.on('completed', (job) => opts.log(`[jixiao worker] done: ${job.data.shown}`));
-  worker.on('failed', (job, err) => opts.log(`[jixiao worker] failed: ${job?.data.shown}: ${err.message}`));
+  worker.on('failed', (job, err) => {
+    const { kind, reason } = failureOfJob(err.message);
+    opts.log(`[jixiao worker] failed: ${job?.data.shown}: ${kind}: ${reason}`);
+  });
   worker.on('error', (err) => opts.log(`[jixiao worker] ${err.message}`));
   return {
     async close() {

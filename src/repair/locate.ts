@@ -4,13 +4,14 @@
  * row can say where it came from (`loc.table`, `loc.row`).
  */
 import type { DocModel } from '../model.js';
+import type { Result } from '../diagnostics.js';
 
-export function locateRows(model: DocModel): DocModel {
+export function locateRows(model: DocModel): Result<DocModel> {
   let table = 0;
   const blocks = model.blocks.map((b) => {
     if (b.kind !== 'table') return b;
     const index = table++;
     return { ...b, rows: b.rows.map((r, row) => ({ ...r, at: { table: index, row } })) };
   });
-  return { ...model, blocks };
+  return { value: { ...model, blocks }, messages: [] };
 }

@@ -7,11 +7,11 @@
  * (numbering, heading, 绩效目标：…, a part or project title).
  */
 import type { Block, DocModel, Para } from '../model.js';
+import type { Result } from '../diagnostics.js';
 import { joinLines } from '../text/clean.js';
 import { parseNumbered } from '../text/numbering.js';
-import { PROJECT_TITLE_END } from '../segment.js';
+import { OPENS_ITEM, PROJECT_TITLE_END } from '../vocab.js';
 
-const OPENS_ITEM = /^(第[一二三四五]部分|绩效目标|绩效指标|目\s*录|单位[：:]|\d{6}\s*\S)/;
 const ENDS_OPEN = /[\u4E00-\u9FFF\dA-Za-z、，,]$/;
 
 function isCut(p: Para, next: Para): boolean {
@@ -22,7 +22,7 @@ function isCut(p: Para, next: Para): boolean {
   return p.page == null || next.page == null || next.page === p.page + 1;
 }
 
-export function joinBrokenParagraphs(model: DocModel): DocModel {
+export function joinBrokenParagraphs(model: DocModel): Result<DocModel> {
   const out: Block[] = [];
   for (const b of model.blocks) {
     const prev = out[out.length - 1];
@@ -32,5 +32,5 @@ export function joinBrokenParagraphs(model: DocModel): DocModel {
     }
     out.push(b);
   }
-  return { ...model, blocks: out };
+  return { value: { ...model, blocks: out }, messages: [] };
 }

@@ -21,8 +21,8 @@
 import type { Block, Cell, DocModel, Row, Table } from '../model.js';
 import { cellAt, cellOf, columnAt } from '../model.js';
 import { joinLines } from '../text/clean.js';
-import { VALUE_HEADER, isHeaderRow, isSubheaderRow } from '../interpret/indicators.js';
-import { PERIOD, ROW_LABEL } from '../interpret/vocab.js';
+import type { Result } from '../diagnostics.js';
+import { CORE_HEADERS, LEVEL1_HEADER, LEVEL2_HEADER, LEVEL3_HEADER, LEVEL_NAME_END, PERIOD, ROW_LABEL, isIndicatorHeaderRow as isHeaderRow, isSplitSubheaderRow as isSubheaderRow } from '../vocab.js';
 
 function nonEmptyCols(row: Row, withMerged = false): number[] {
   return row.cells.filter((c) => c.text !== '' && (withMerged || !c.merged)).map((c) => c.col);
@@ -37,8 +37,7 @@ function sameRow(a: Row, b: Row): boolean {
 /** Column positions of 三级指标 / 描述 / 指标值 / 依据 in the indicator header, if known. */
 function coreColumns(header: Row | null): number[] | null {
   if (!header) return null;
-  const want = [/^三级指标$/, /指标(描述|内容)$/, VALUE_HEADER, /依据$/];
-  const cols = want.map((re) => header.cells.find((c) => re.test(c.text))?.col);
+  const cols = CORE_HEADERS.map((re) => header.cells.find((c) => re.test(c.text))?.col);
   return cols.every((c) => c !== undefined) ? (cols as number[]) : null;
 }
 
@@ -56,16 +55,16 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
   if (!curCols.every((c) => prevCols.has(c))) return false;
   if (inIndicators) {
     // Level names always end in 指标: one cut short before the break continues after it.
-    for (const re of [/^一级指标$/, /^二级指标$/]) {
+    for (const re of [LEVEL1_HEADER, LEVEL2_HEADER]) {
       const col = levelColumn(header, re);
       if (col === undefined) continue;
       const a = cellAt(prev, col);
       const b = cellAt(cur, col);
-      if (a && b && !a.merged && !b.merged && a.text !== '' && b.text !== '' && !/指标$/.test(a.text) && /指标$/.test(a.text + b.text)) return true;
+      if (a && b && !a.merged && !b.merged && a.text !== '' && b.text !== '' && !LEVEL_NAME_END.test(a.text) && LEVEL_NAME_END.test(a.text + b.text)) return true;
     }
     // Where every row so far had its own 二级指标, a row with neither level after a break is a cut row's rest.
-    const l1 = levelColumn(header, /^一级指标$/);
-    const l2 = levelColumn(header, /^二级指标$/);
+    const l1 = levelColumn(header, LEVEL1_HEADER);
+    const l2 = levelColumn(header, LEVEL2_HEADER);
     if (!level2Merged && l1 !== undefined && l2 !== undefined && !(cellAt(cur, l1)?.text ?? '') && !(cellAt(cur, l2)?.text ?? '')) return true;
     const core = coreColumns(header);
     if (!core) return curCols.length < prevCols.size - 1;
@@ -114,7 +113,7 @@ function rejoinSplitLevels(rows: Row[]): Row[] {
   const out = rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c })) }));
   const header = out.find(isHeaderRow);
   if (!header) return out;
-  for (const re of [/^一级指标$/, /^二级指标$/]) {
+  for (const re of [LEVEL1_HEADER, LEVEL2_HEADER]) {
     const col = header.cells.find((c) => re.test(c.text) && !c.merged)?.col;
     if (col === undefined) continue;
     for (let i = 1; i < out.length; i++) {
@@ -129,7 +128,7 @@ function rejoinSplitLevels(rows: Row[]): Row[] {
       const above = cellAt(out[k]!, col);
       if (!below || !above || below.text === '' || above.text === '') continue;
       const joined = joinLines([above.text, below.text]);
-      if (/指标$/.test(above.text) || /^.+指标$/.test(below.text) || !/指标$/.test(joined)) continue;
+      if (LEVEL_NAME_END.test(above.text) || (below.text.length > 2 && LEVEL_NAME_END.test(below.text)) || !LEVEL_NAME_END.test(joined)) continue;
       const [a, b] = [above.text, below.text];
       for (let r = k; r >= 0; r--) {
         const c = cellAt(out[r]!, col);
@@ -177,8 +176,8 @@ export function stitchRows(input: readonly Row[]): Row[] {
     }
     afterBreak = false;
     if (inIndicators && !isSubheaderRow(row)) {
-      const l2 = levelColumn(header, /^二级指标$/);
-      const l3 = levelColumn(header, /^三级指标$/);
+      const l2 = levelColumn(header, LEVEL2_HEADER);
+      const l3 = levelColumn(header, LEVEL3_HEADER);
       if (l2 !== undefined && l3 !== undefined && !(cellAt(row, l2)?.text ?? '') && (cellAt(row, l3)?.text ?? '')) level2Merged = true;
     }
     out.push({ ...row, breakBefore: false });
@@ -283,9 +282,9 @@ function lastPage(t: Table): number {
   return t.rows.reduce((m, r) => Math.max(m, r.page ?? t.page ?? 0), t.page ?? 0);
 }
 
-export function stitchTables(model: DocModel): DocModel {
+export function stitchTables(model: DocModel): Result<DocModel> {
   const blocks = joinAcrossPages(model.blocks).map((b) =>
     b.kind === 'table' && b.columns === 'grid' ? { ...b, rows: stitchRows(b.rows) } : b,
   );
-  return { ...model, blocks };
+  return { value: { ...model, blocks }, messages: [] };
 }

@@ -21,8 +21,8 @@
  * taken out of the text items (`dropGlyphs`).
  */
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { type Box, IDENTITY, type Matrix, boxOf, multiply } from './matrix.js';
-import type { Item } from './text.js';
+import { type Box, IDENTITY, type Matrix, boxOf, multiply } from '../../layout/matrix.js';
+import type { Item } from '../../layout/text.js';
 
 /** A glyph of the text layer, in page space. */
 export interface PlacedGlyph extends Box {
@@ -37,6 +37,8 @@ export interface UnseenGlyphs {
 
 /** How near a second draw of a character must stand to the first to be a double, in font sizes. */
 const DOUBLE = 0.25;
+/** Size of the cells (points) in which drawn glyphs are looked up for doubles. */
+const DRAWN_CELL = 16;
 
 /** What the walk needs of a font: how glyph widths scale, and whether it writes vertically. */
 export interface FontInfo {
@@ -277,8 +279,22 @@ export function hiddenGlyphs(
 ): UnseenGlyphs {
   const hidden: PlacedGlyph[] = [];
   const doubled: PlacedGlyph[] = [];
-  // Glyphs shown so far, by character: where their boxes' centres are and how big they are.
+  // Glyphs shown so far, by character and coarse place: where their boxes' centres are and how
+  // big they are (a page repeating one character a hundred thousand times stays linear).
   const drawn = new Map<string, Array<{ cx: number; cy: number; size: number }>>();
+  const cellOf = (ch: string, cx: number, cy: number) => `${ch}\u0000${Math.floor(cx / DRAWN_CELL)}\u0000${Math.floor(cy / DRAWN_CELL)}`;
+  const drawnNear = (ch: string, cx: number, cy: number, near: number, em: number): boolean => {
+    const r = Math.ceil(near / DRAWN_CELL);
+    const gx = Math.floor(cx / DRAWN_CELL);
+    const gy = Math.floor(cy / DRAWN_CELL);
+    for (let x = gx - r; x <= gx + r; x++) {
+      for (let y = gy - r; y <= gy + r; y++) {
+        const cell = drawn.get(`${ch}\u0000${x}\u0000${y}`);
+        if (cell?.some((d) => Math.abs(d.cx - cx) <= near && Math.abs(d.cy - cy) <= near && Math.abs(d.size - em) <= em * 0.1)) return true;
+      }
+    }
+    return false;
+  };
   walkGlyphs(fnArray, argsArray, view, fontOf, layerShown, ({ glyph: g, box, shown }) => {
     if (!g.unicode || g.unicode.trim() === '') return;
     if (!shown) {
@@ -288,10 +304,13 @@ export function hiddenGlyphs(
     const cx = (box.x0 + box.x1) / 2, cy = (box.y0 + box.y1) / 2;
     const em = Math.min(box.x1 - box.x0 || Infinity, box.y1 - box.y0) / (ASCENT + DESCENT);
     const near = em * DOUBLE;
-    const same = drawn.get(g.unicode);
-    if (same?.some((d) => Math.abs(d.cx - cx) <= near && Math.abs(d.cy - cy) <= near && Math.abs(d.size - em) <= em * 0.1)) doubled.push({ char: g.unicode, ...box });
-    else if (same) same.push({ cx, cy, size: em });
-    else drawn.set(g.unicode, [{ cx, cy, size: em }]);
+    if (drawnNear(g.unicode, cx, cy, near, em)) doubled.push({ char: g.unicode, ...box });
+    else {
+      const key = cellOf(g.unicode, cx, cy);
+      const cell = drawn.get(key);
+      if (cell) cell.push({ cx, cy, size: em });
+      else drawn.set(key, [{ cx, cy, size: em }]);
+    }
   });
   return { hidden, doubled };
 }

@@ -10,7 +10,7 @@
  * operator walk (clip.ts) counts the glyphs drawn twice, and what the pieces could not account
  * for is reported (`page-doubled-text`).
  */
-import type { Item } from './text.js';
+import type { Item } from '../../layout/text.js';
 
 /** How far apart two draws of the same text may stand, in font sizes. */
 const NEAR = 0.25;

@@ -14,8 +14,8 @@
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { createHash } from 'node:crypto';
 import type { Glyph } from './clip.js';
-import { IDENTITY, type Matrix, multiply } from './matrix.js';
-import type { Gray } from '../image/raster.js';
+import { IDENTITY, type Matrix, multiply } from '../../layout/matrix.js';
+import type { Gray } from '../../ocr/raster.js';
 
 /** pdf.js's path operators (DrawOPS). */
 const MOVE = 0, LINE = 1, CURVE = 2, QUAD = 3, CLOSE = 4;

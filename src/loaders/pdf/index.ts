@@ -5,32 +5,30 @@
  * - orient.ts turns a page drawn turned so that its text runs left to right; shown.ts keeps
  *   the text the page shows (clip.ts: not what its clip or layers hide; doubles.ts: text
  *   drawn twice, once).
- * - page.ts rebuilds a page's tables (from the drawn grid, or from text positions where a
- *   table has no lines) and its lines outside tables; assemble.ts drops running headers,
- *   footers and page numbers and makes the lines paragraphs.
+ * - The layout engine (../../layout/) rebuilds each page's tables (from the drawn grid, or
+ *   from text positions where a table has no lines) and lines, drops running headers, footers
+ *   and page numbers and makes the lines paragraphs.
  * - A page without a usable text layer — a scan, a scan under an invisible OCR text layer,
- *   a text layer of glyph garbage, text drawn as outlines — is drawn to a bitmap and read by OCR (../image/) into
- *   the same items and lines, when OCR is on (`ocr`: 'auto' decides per page, 'force' reads
- *   every page so, 'off' never).
+ *   a text layer of glyph garbage, text drawn as outlines — is drawn to a bitmap and read by
+ *   the OCR engine (render.ts, ../../ocr/) into the same items and lines, when OCR is on
+ *   (`ocr`: 'auto' decides per page, 'force' reads every page so, 'off' never).
  * - Tables running across pages are stitched by the repair stage.
  */
 import type { DocModel } from '../../model.js';
-import type { Warning } from '../../schema.js';
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { controlCharsWarning, warning } from '../../loc.js';
-import { InputError } from '../../model.js';
+import { type Message, type Result, message, pagePlace } from '../../diagnostics.js';
+import { InputError } from '../../errors.js';
 import { isGarbage } from '../../text/plausible.js';
-import { PAGE_BUDGET, operators, readingClock, textItems } from './budget.js';
+import { TABLE_WORDS } from '../../vocab.js';
+import { type Item, type Matrix, type PageContent, type PageView, type PagedRead, type TurnedItem, assemble, invert, multiply, pageContent, readAll, tooLittleText, turnOf, upright } from '../../layout/index.js';
+import { type OcrMode, ocrNote } from '../../ocr/index.js';
+import { PAGE_BUDGET, operators, textItems } from './budget.js';
 import { curvedFills, rulings } from './geometry.js';
-import { type Matrix, invert, multiply } from './matrix.js';
 import { type LayerShown, layers, shownText } from './shown.js';
-import { type TurnedItem, turnOf, upright } from './orient.js';
 import { type PdfDocument, openPdf } from './open.js';
-import { type PageContent, type PageView, pageContent, tooLittleText } from './page.js';
-import { assemble } from './assemble.js';
-import type { Item } from './text.js';
-import { type OcrMode, type OcrPages, ocrNote, ocrPdfPage } from '../image/index.js';
-import { type Recovery, fontRecovery, recoverFonts, unmappedWarnings } from './recover.js';
+import { ocrPage } from './render.js';
+import { unreadableError } from '../../guards.js';
+import { type Recovery, fontRecovery, recoverFonts, unmappedMessages } from './recover.js';
 
 export interface PdfLoadOptions {
   maxPages: number;
@@ -96,11 +94,20 @@ function ocrReason(mode: OcrMode, items: Item[], p: ReturnType<typeof paints>, c
   return null;
 }
 
-async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages, layerShown: LayerShown, fonts: Recovery | null): Promise<PageContent & { notes: Warning[] }> {
+/** The pages of one document read by OCR so far, and of those the pages whose own text layer was glyph garbage. */
+interface OcrPages {
+  pages: number[];
+  garbled: number[];
+  /** Called as each page is sent to OCR. */
+  onPage?: (page: number) => void;
+}
+
+async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages, layerShown: LayerShown, fonts: Recovery | null): Promise<PageContent> {
   const page = await doc.getPage(n);
   try {
-    const started = readingClock();
-    const [read, ol] = await Promise.all([textItems(page, n, PAGE_BUDGET, started), operators(page, n, PAGE_BUDGET, started)]);
+    // The drawing first: a page over its budget fails before its text pass walks the same forms.
+    const ol = await operators(page, n, PAGE_BUDGET);
+    const read = await textItems(page, n, PAGE_BUDGET);
     // Fonts without a Unicode map: their text read from their glyphs' shapes (recover.ts).
     const recovered = fonts ? await recoverFonts(fonts, n, page, read, ol, layerShown) : { items: read, ocr: null };
     const texts = recovered.items;
@@ -109,58 +116,71 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
     // Boxes in the output are on the page as a viewer shows it (its /Rotate applied).
     const toPage = multiply(page.getViewport({ scale: 1 }).transform as Matrix, invert(up.m));
     const shown = shownText(page, ol, up, n, toPage, layerShown);
-    const reason = recovered.ocr ?? ocrReason(mode, shown.items, paints(ol.fnArray, ol.argsArray), () => curvedFills(ol.fnArray, ol.argsArray, MIN_OUTLINE_GLYPHS));
+    const reason = recovered.ocr ?? ocrReason(mode, shown.value, paints(ol.fnArray, ol.argsArray), () => curvedFills(ol.fnArray, ol.argsArray, MIN_OUTLINE_GLYPHS));
     if (reason) {
       if (reason === 'garbage') ocr.garbled.push(n);
       // The page as drawn (its /Rotate applied) is the frame of the scan's items and boxes.
-      const scan = await ocrPdfPage(page, n, ocr);
-      return { ...pageContent(n, scan.items, scan.segments, scan.view), notes: [] };
+      ocr.pages.push(n);
+      ocr.onPage?.(n);
+      const scan = await ocrPage(page);
+      return pageContent(n, scan.items, scan.segments, { view: scan.view }, TABLE_WORDS);
     }
-    return { ...pageContent(n, shown.items, up.segs, up.view, toPage), notes: shown.notes };
+    const content = pageContent(n, shown.value, up.segs, { view: up.view, toPage }, TABLE_WORDS);
+    return { ...content, messages: [...shown.messages, ...content.messages] };
   } finally {
     page.cleanup();
   }
 }
 
-export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<DocModel> {
+/** A document's pages read one at a time, and the model of any run of them (the layout engine's `PagedRead`). */
+export async function readPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<PagedRead> {
   const doc = await openPdf(bytes);
-  try {
-    if (doc.numPages > opts.maxPages) {
-      throw new InputError(`too many pages: ${doc.numPages} (limit ${opts.maxPages})`, 'too-many-pages');
-    }
-    const pages: Array<PageContent & { notes: Warning[] }> = [];
-    const ocr: OcrPages = { pages: [], garbled: [], onPage: opts.onRecognition };
-    const layerShown = await layers(doc);
-    const fonts = await fontRecovery(opts.ocr ?? 'auto', opts.onRecognition);
-    for (let n = 1; n <= doc.numPages; n++) {
-      try {
-        pages.push(await readPage(doc, n, opts.ocr ?? 'auto', ocr, layerShown, fonts));
-      } catch (err) {
-        if (err instanceof InputError) throw err;
-        throw new InputError(`PDF page ${n} could not be read: ${(err as Error).message}`, 'corrupt-pdf');
+  if (doc.numPages > opts.maxPages) {
+    await doc.destroy();
+    throw new InputError(`too many pages: ${doc.numPages} (limit ${opts.maxPages})`, 'too-many-pages');
+  }
+  const ocr: OcrPages = { pages: [], garbled: [], onPage: opts.onRecognition };
+  const fonts = await fontRecovery(opts.ocr ?? 'auto', opts.onRecognition);
+  async function* pages(): AsyncGenerator<PageContent> {
+    try {
+      const layerShown = await layers(doc);
+      for (let n = 1; n <= doc.numPages; n++) {
+        try {
+          yield await readPage(doc, n, opts.ocr ?? 'auto', ocr, layerShown, fonts);
+        } catch (err) {
+          if (err instanceof InputError) throw err;
+          throw new InputError(`PDF page ${n} could not be read: ${(err as Error).message}`, 'corrupt-pdf');
+        }
       }
+    } finally {
+      await doc.destroy();
     }
-    const empty = tooLittleText(pages);
-    const garbled = pages.filter((p) => p.unreadable).map((p) => p.page);
-    if (empty && garbled.length > 0) {
-      throw new InputError(`text layer is not readable (fonts without a usable Unicode map) on ${garbled.length} page(s): the pages need OCR`, 'unreadable-text');
-    }
-    if (empty && ocr.garbled.length > 0) {
-      throw new InputError(`text layer is not readable (fonts without a usable Unicode map) on ${ocr.garbled.length} page(s), and OCR of their drawing found no text either`, 'unreadable-text');
-    }
-    if (empty && ocr.pages.length > 0) {
-      throw new InputError(`no text found: ${ocr.pages.length} page(s) read by OCR hold no text (a blank or unreadable scan)`, 'no-text-layer');
+  }
+  /** The model of some of the pages read: the checks that they hold text, then the layout engine's blocks. */
+  const model = (read: PageContent[]): Result<DocModel> => {
+    const numbers = new Set(read.map((p) => p.page));
+    const ocrPages = ocr.pages.filter((n) => numbers.has(n));
+    const ocrGarbled = ocr.garbled.filter((n) => numbers.has(n));
+    const empty = tooLittleText(read);
+    const garbled = read.filter((p) => p.unreadable).map((p) => p.page);
+    if (empty && garbled.length > 0) throw unreadableError(garbled.length, null);
+    if (empty && ocrGarbled.length > 0) throw unreadableError(ocrGarbled.length, 'text');
+    if (empty && ocrPages.length > 0) {
+      throw new InputError(`no text found: ${ocrPages.length} page(s) read by OCR hold no text (a blank or unreadable scan)`, 'no-text-layer');
     }
     if (empty) throw new InputError('no text layer: its pages (scans, or text drawn as outlines) need OCR', 'no-text-layer');
-    const warnings = pages.flatMap((p) => [p.warning, ...p.notes]).filter((w): w is Warning => w != null);
-    if (fonts) warnings.push(...unmappedWarnings(fonts));
-    if (pages.some((p) => p.controlChars)) warnings.push(controlCharsWarning());
+    const messages: Message[] = read.flatMap((p) => p.messages);
+    if (fonts) messages.push(...unmappedMessages(fonts, numbers));
     for (const n of garbled) {
-      warnings.push(warning('page-unreadable', `page ${n}: the text layer is glyph garbage (a font without a usable Unicode map); its text was left out`, { page: n, page_end: n, bbox: null, table: null, row: null, line: null }));
+      messages.push(message('page-unreadable', `page ${n}: the text layer is glyph garbage (a font without a usable Unicode map); its text was left out`, [pagePlace(n)]));
     }
-    return { format: 'pdf', blocks: assemble(pages), pages: doc.numPages, warnings, ocr: ocrNote(ocr), garbledPages: [...new Set([...ocr.garbled, ...garbled])].sort((a, b) => a - b) };
-  } finally {
-    await doc.destroy();
-  }
+    const garbledPages = [...new Set([...ocrGarbled, ...garbled])].sort((a, b) => a - b);
+    return { value: { format: 'pdf', blocks: assemble(read), pages: read.length, ocr: ocrNote(ocrPages), garbledPages }, messages };
+  };
+  return { pages: pages(), count: doc.numPages, model };
 }
 
+/** The whole document at once. */
+export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<Result<DocModel>> {
+  return readAll(await readPdf(bytes, opts));
+}

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { InputError } from '../../model.js';
+import { InputError } from '../../errors.js';
 
 /** pdf.js's CJK character maps and standard font data, shipped in the pdfjs-dist package. */
 const PDFJS_DIR = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));

@@ -25,10 +25,9 @@ import type { Glyph, FontInfo, WalkedGlyph } from './clip.js';
 import { walkGlyphs } from './clip.js';
 import { type FontGlyph, sameChar, suspicion } from './fonts.js';
 import { type FontObject, type LineGlyph, type Outline, LINE_EM, drawLine, inkBox, isBlank, outlineKey, outlineOf } from './glyphs.js';
-import { type SpanReading, ocrAvailable, readSpans } from '../image/recognize.js';
-import type { OcrMode } from '../image/index.js';
-import type { Warning } from '../../schema.js';
-import { warning } from '../../loc.js';
+import { type SpanReading, readSpans } from '../../ocr/recognize.js';
+import { type OcrMode, ocrAvailable } from '../../ocr/index.js';
+import { type Message, message, pagePlace } from '../../diagnostics.js';
 
 /** A text item as pdf.js gives it. */
 export interface RawItem {
@@ -446,7 +445,6 @@ export class FontRecovery {
     for (const line of lines) {
       const crop = await drawLine(line.glyphs, line.width);
       crops.push(crop);
-      if (process.env.GLYPH_DEBUG_DIR) await dumpCrop(crop, `${process.env.GLYPH_DEBUG_DIR}/line${glyphStats.lines + crops.length}.png`);
       shares.push(line.spans.map(([a, b]) => [Math.max(0, (a * LINE_EM) / crop.width), Math.min(1, (b * LINE_EM) / crop.width)]));
     }
     this.lines += crops.length;
@@ -786,10 +784,10 @@ export async function recoverFonts(r: Recovery, n: number, page: GlyphPage, item
   return { items: got.items, ocr: null };
 }
 
-/** One warning for each page drawn in fonts without a Unicode map: read from their glyphs, or by OCR. */
-export function unmappedWarnings(r: Recovery): Warning[] {
+/** One message for each page of `read` drawn in fonts without a Unicode map: read from their glyphs, or by OCR. */
+export function unmappedMessages(r: Recovery, read: ReadonlySet<number>): Message[] {
   const pages = new Map<number, string[]>();
-  for (const { name, pages: ps } of r.fonts.unmapped.values()) for (const p of ps) pages.set(p, [...(pages.get(p) ?? []), name]);
+  for (const { name, pages: ps } of r.fonts.unmapped.values()) for (const p of ps) if (read.has(p)) pages.set(p, [...(pages.get(p) ?? []), name]);
   return [...pages]
     .sort((a, b) => a[0] - b[0])
     .map(([p, names]) => {
@@ -797,20 +795,6 @@ export function unmappedWarnings(r: Recovery): Warning[] {
       const why = r.fallback.get(p);
       const boxes = r.lost.get(p);
       const what = (why ? `${why}: the page was read by OCR` : 'their text was read from the shapes of their glyphs') + (boxes ? `; ${boxes} character(s) are drawn as the font's empty box (lost by the PDF's producer) and left out` : '');
-      return warning('font-unmapped', `page ${p}: ${fonts}; ${what}`, { page: p, page_end: p, bbox: null, table: null, row: null, line: null });
+      return message('font-unmapped', `page ${p}: ${fonts}; ${what}`, [pagePlace(p)]);
     });
-}
-
-async function dumpCrop(crop: { width: number; height: number; data: Uint8Array }, file: string): Promise<void> {
-  const { createCanvas } = await import('@napi-rs/canvas');
-  const { writeFileSync } = await import('node:fs');
-  const cv = createCanvas(crop.width, crop.height);
-  const ctx = cv.getContext('2d');
-  const id = ctx.createImageData(crop.width, crop.height);
-  for (let i = 0; i < crop.data.length; i++) {
-    id.data[i * 4] = id.data[i * 4 + 1] = id.data[i * 4 + 2] = crop.data[i]!;
-    id.data[i * 4 + 3] = 255;
-  }
-  ctx.putImageData(id, 0, 0);
-  writeFileSync(file, cv.toBuffer('image/png'));
 }

@@ -1,0 +1,120 @@
+/**
+ * One diagnostics channel, from loader to output. Every stage returns what it made together
+ * with the coded messages it has for the user — `Result {value, messages}`, in the way
+ * mammoth's results carry theirs — and a message says where it applies in the model's own
+ * terms (the rows and paragraphs it is about, or a place on a page or a line of a dump).
+ * Interpretation turns those places into the contract's `loc` once, when the document's
+ * `warnings` are written (toWarning).
+ */
+import type { BBox, Row } from './model.js';
+import type { Warning } from './schema.js';
+import { type Place, locOf } from './loc.js';
+
+export type { Place };
+
+/**
+ * Warning codes. Each is stable (warehouses group by it) and documented in the README's
+ * "Warning codes" table; a test checks the two lists agree.
+ */
+export const WARNING_CODES = {
+  'table-no-rules': 'a table was rebuilt from text positions alone (no ruling lines): its columns are less certain',
+  'table-header-unknown': 'a part-one table without a recognised indicator header row (一级/二级/三级指标 …): its rows were not read',
+  'cells-unplaced': 'a text dump dropped empty cells, so some fields of a row could not be placed',
+  'indicator-no-level': 'an indicator row whose 一级/二级指标 are empty with no row above to inherit them from',
+  'indicator-cell-empty': 'an indicator row leaves empty a cell (三级指标, 描述, 指标值, 依据) that every other row of its table fills: a cell may have been lost or misplaced',
+  'indicator-level-pattern': 'an indicator row whose 一级/二级指标 break the table\'s pattern (a 二级指标 under another 一级指标, or a 一级指标 coming back): merged cells may have been read on the wrong rows',
+  'project-unit-line-missing': 'a project without the unit line (单位编码 单位名, 单位：万元) that the document\'s other projects have',
+  'indicator-label-value': 'an indicator cell holds header or label words instead of data',
+  'value-cell-overflow': 'digits spilled from the 单位 cell into the 值 cell were given back',
+  'budget-mismatch': 'budget_total differs from budget_fiscal + budget_other',
+  'plan-incomplete': 'the spending plan does not reach 100% (or the budget) by its last period',
+  'plan-unplaced': 'spending plan values whose periods could not be told',
+  'project-no-table': 'a project title with no table after it',
+  'project-no-indicators': 'a project table without indicator rows',
+  'toc-no-table': 'a table-of-contents entry with no project table',
+  'toc-no-page': 'a table-of-contents entry without a page number',
+  'no-part-two': 'no 第二部分 project tables were found',
+  'page-too-many-lines': 'a page drew so many lines that its tables were not rebuilt',
+  'page-hidden-text': 'text in a page\'s text layer that the page does not show (cut away by its clip, off the page, or in a layer that is off) was left out',
+  'page-doubled-text': 'a page draws its text twice over itself (a faked bold face) in pieces that do not repeat whole: some characters may come out doubled',
+  'page-unreadable': 'a page whose text layer is glyph garbage; its text was left out (it needs OCR)',
+  'font-unmapped': 'a page drawn in fonts without a usable Unicode map: their text was read from the shapes of their glyphs (or the page by OCR, where those could not be read surely)',
+  'docx-not-converted': 'the DOCX reader (mammoth) could not convert part of the document (an element or image it does not know): its content may be missing',
+  'text-damaged': 'bytes of a text dump were not valid in its encoding and were replaced',
+  'text-control-chars': 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text',
+  'ocr-low-confidence': 'a table cell read by OCR with low recognition confidence, or whose ink contradicts the reading (a dropped character, more characters than the ink holds): check it against the page',
+} as const;
+
+export type WarningCode = keyof typeof WARNING_CODES;
+
+/** What a message is about: model nodes (table rows, paragraphs) or places on a page or line, in document order. */
+export type Where = ReadonlyArray<Place>;
+
+export interface Message {
+  code: WarningCode;
+  message: string;
+  /** null: the document as a whole. */
+  where: Where | null;
+}
+
+/** A stage's output and its messages. */
+export interface Result<T> {
+  value: T;
+  messages: Message[];
+}
+
+export function message(code: WarningCode, text: string, where: Where | null = null): Message {
+  return { code, message: text, where };
+}
+
+export function result<T>(value: T, messages: Message[] = []): Result<T> {
+  return { value, messages };
+}
+
+/** A page as a place (a warning about the whole page). */
+export function pagePlace(page: number, bbox: BBox | null = null): Place {
+  return { page, pageEnd: page, bbox };
+}
+
+/** The contract's warning for a message: its place as `loc` (rows must have been located by then). */
+export function toWarning(m: Message): Warning {
+  return { code: m.code, message: m.message, loc: m.where ? locOf(m.where) : null };
+}
+
+/**
+ * The document's warnings from all its stages' messages, in order; a message about the whole
+ * document said by several parts (each page of a PDF holding control characters) is given once.
+ */
+export function toWarnings(messages: readonly Message[]): Warning[] {
+  const seen = new Set<string>();
+  const out: Warning[] = [];
+  for (const m of messages) {
+    if (m.where == null) {
+      const key = `${m.code}\u0000${m.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    out.push(toWarning(m));
+  }
+  return out;
+}
+
+/** OCR recognition confidence below which a cell is reported (`ocr-low-confidence`). */
+export const OCR_LOW_CONFIDENCE = 0.9;
+
+/** One message for each table row holding a cell read by OCR below the confidence threshold. */
+export function lowConfidenceMessages(rows: readonly Row[], prefix: string): Message[] {
+  const out: Message[] = [];
+  for (const r of rows) {
+    const low = r.cells.filter((c) => c.confidence != null && c.confidence < OCR_LOW_CONFIDENCE);
+    if (low.length === 0) continue;
+    const cells = low.map((c) => `"${c.text}" (${c.confidence!.toFixed(2)})`).join(', ');
+    out.push(message('ocr-low-confidence', `${prefix}row ${r.at ? r.at.row : '?'}: OCR is unsure of ${cells}`, [r]));
+  }
+  return out;
+}
+
+/** The message a loader gives when its raw text held control characters (cleaning removes them). */
+export function controlCharsMessage(): Message {
+  return message('text-control-chars', 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text');
+}

@@ -1,0 +1,112 @@
+/**
+ * Pages → the document's blocks: running headers and footers (lines repeated at the same
+ * height in the margin zone of many pages) and page numbers dropped, the lines between
+ * tables made paragraphs against the body's text column and line pitch, and each page's
+ * tables and paragraphs put in reading order. Shared by PDFs and scans.
+ */
+import type { Block } from '../model.js';
+import { para } from '../model.js';
+import { PAGE_NUMBER, cleanText, joinLines } from '../text/clean.js';
+import { type Line, toParagraphs } from './text.js';
+import { type PageContent, itemsBox } from './page.js';
+import { pushTo } from '../util.js';
+
+/** Depth of the header and footer zones, in PDF units (about 2.5 cm). */
+const MARGIN_ZONE = 72;
+
+function inMarginZone(l: Line, p: PageContent): boolean {
+  return l.y > p.height - MARGIN_ZONE || l.y < MARGIN_ZONE;
+}
+
+/** Text of lines that repeat at the same height in the margin zone of many pages: running headers and footers. */
+function runningLines(pages: PageContent[]): Set<string> {
+  const seen = new Map<string, Set<number>>();
+  for (const p of pages) {
+    for (const l of p.lines) {
+      if (!inMarginZone(l, p)) continue;
+      const key = `${Math.round(l.y / 3)}|${cleanText(l.text).replace(/\d+/g, '#')}`;
+      seen.set(key, (seen.get(key) ?? new Set()).add(p.page));
+    }
+  }
+  const out = new Set<string>();
+  const min = Math.max(3, Math.ceil(pages.length * 0.4));
+  for (const [key, on] of seen) if (on.size >= min) out.add(key);
+  return out;
+}
+
+/** The usual baseline distance between consecutive lines of the same size, per size. */
+function linePitch(pages: PageContent[]): (size: number) => number | null {
+  const gaps = new Map<number, number[]>();
+  for (const p of pages) {
+    for (let i = 1; i < p.lines.length; i++) {
+      const a = p.lines[i - 1]!;
+      const b = p.lines[i]!;
+      const gap = a.y - b.y;
+      if (Math.abs(a.size - b.size) < 0.1 && gap > 0 && gap < a.size * 2.1) {
+        const k = Math.round(a.size);
+        pushTo(gaps, k, gap);
+      }
+    }
+  }
+  const bySize = new Map([...gaps].map(([k, v]) => [k, mode(v)]));
+  return (size) => bySize.get(Math.round(size)) ?? null;
+}
+
+/** The most common value, in 2-unit bins (null when no bin holds two values). */
+function mode(values: number[]): number | null {
+  const bins = new Map<number, number[]>();
+  for (const v of values) {
+    const k = Math.round(v / 2);
+    pushTo(bins, k, v);
+  }
+  let best: number[] | null = null;
+  for (const b of bins.values()) if (!best || b.length > best.length) best = b;
+  return best && best.length >= 2 ? best.reduce((a, b) => a + b, 0) / best.length : null;
+}
+
+function percentile(values: number[], q: number): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1))))]!;
+}
+
+export function assemble(pages: PageContent[]): Block[] {
+  const running = runningLines(pages);
+  const allLines = pages.flatMap((p) => p.lines);
+  // The text column: most lines start at the left margin and full lines end at the right one.
+  const left = mode(allLines.map((l) => l.x0)) ?? percentile(allLines.map((l) => l.x0), 0.05);
+  const right = mode(allLines.map((l) => l.x1)) ?? percentile(allLines.map((l) => l.x1), 0.95);
+  const bodySize = percentile(allLines.map((l) => l.size), 0.5);
+  const pitch = linePitch(pages);
+  const blocks: Block[] = [];
+  for (const p of pages) {
+    const lines = p.lines.filter((l, i, all) => {
+      const t = cleanText(l.text);
+      if (inMarginZone(l, p) && running.has(`${Math.round(l.y / 3)}|${t.replace(/\d+/g, '#')}`)) return false;
+      // A page number: a bare number (or "- 3 -", "第3页") as the page's first or last line.
+      return !(PAGE_NUMBER.test(t) && (i === 0 || i === all.length - 1));
+    });
+    const placed: Array<{ top: number; block: Block }> = [];
+    for (const t of p.tables) placed.push({ top: t.top, block: t.table });
+    // Paragraphs never run through a table: split the line list at each table.
+    const tops = p.tables.map((t) => t.top);
+    const segments: Line[][] = [];
+    for (const l of lines) {
+      const above = tops.filter((y) => y > l.y).length;
+      (segments[above] ??= []).push(l);
+    }
+    for (const seg of segments) {
+      if (!seg) continue;
+      for (const group of toParagraphs(seg, { left, right, pitch })) {
+        const text = group.length === 1 ? group[0]!.text.split('\t').map(cleanText).filter(Boolean).join('\t') : joinLines(group.map((l) => l.text));
+        if (text === '') continue;
+        const size = Math.max(...group.map((l) => l.size));
+        const bbox = itemsBox(group.flatMap((l) => l.items), p.box);
+        placed.push({ top: group[0]!.y + group[0]!.size, block: { ...para(text, { page: p.page, heading: size > bodySize + 1 ? 1 : null }), bbox } });
+      }
+    }
+    placed.sort((a, b) => b.top - a.top);
+    blocks.push(...placed.map((x) => x.block));
+  }
+  return blocks;
+}

@@ -1,0 +1,204 @@
+/**
+ * Text on a PDF page: pdf.js text items → visual lines → paragraphs.
+ *
+ * pdf.js splits text into items at font changes and often inserts space items (or no space
+ * at all) between pieces; lines are rebuilt from positions, spaces come only from real gaps,
+ * and cleaning removes the ones that touch CJK characters.
+ */
+
+import { opensItem } from '../text/numbering.js';
+
+export interface Item {
+  str: string;
+  x: number;
+  /** Baseline. */
+  y: number;
+  w: number;
+  /** Font size. */
+  size: number;
+  /** Recognition confidence (0–1) of text read by OCR. */
+  conf?: number;
+}
+
+export interface Line {
+  text: string;
+  x0: number;
+  x1: number;
+  y: number;
+  size: number;
+  items: Item[];
+}
+
+/** How many of the latest lines an item is tried against (a table row has fewer side by side). */
+const LINE_WINDOW = 64;
+
+/** Groups items into lines: an item joins a line when its vertical middle lies in the line's band. */
+export function toLines(items: readonly Item[]): Line[] {
+  const sorted = items.filter((i) => i.str.trim() !== '').sort((a, b) => b.y - a.y || a.x - b.x);
+  const lines: Array<{ y: number; size: number; items: Item[] }> = [];
+  for (const it of sorted) {
+    const mid = it.y + it.size * 0.35;
+    const fits = (l: (typeof lines)[number]) => mid >= l.y - l.size * 0.25 && mid <= l.y + l.size * 0.9;
+    // A small raised item (m², a footnote mark) belongs to the line whose baseline is at or below its own.
+    const small = (l: (typeof lines)[number]) => it.size < l.size * 0.8;
+    // Items come top to bottom, so only the latest lines can take this one: a fixed window
+    // keeps grouping linear however many lines a page has.
+    const recent = lines.length > LINE_WINDOW ? lines.slice(-LINE_WINDOW) : lines;
+    const line = recent.find((l) => fits(l) && (!small(l) || l.y <= it.y + 0.5)) ?? recent.find(fits);
+    if (line) {
+      line.items.push(it);
+      if (it.size > line.size) {
+        line.size = it.size;
+        line.y = it.y;
+      }
+    } else lines.push({ y: it.y, size: it.size, items: [it] });
+  }
+  return lines
+    .map((l) => {
+      const its = l.items.sort((a, b) => a.x - b.x);
+      return { text: joinItems(its, l.size, mainBaseline(its)), x0: its[0]!.x, x1: Math.max(...its.map((i) => i.x + i.w)), y: l.y, size: l.size, items: its };
+    })
+    .sort((a, b) => b.y - a.y || a.x0 - b.x0);
+}
+
+/**
+ * The baseline most of a line's text sits on (by characters): a raised superscript written
+ * first, at the same font size, must not become the line's baseline.
+ */
+function mainBaseline(items: readonly Item[]): number {
+  const weight = new Map<number, number>();
+  for (const it of items) {
+    const k = Math.round(it.y * 2) / 2;
+    weight.set(k, (weight.get(k) ?? 0) + it.str.trim().length);
+  }
+  let best = items[0]!.y;
+  let most = -1;
+  for (const [y, w] of weight) if (w > most) [best, most] = [y, w];
+  return best;
+}
+
+/** Joins a line's items; a real gap becomes a space, a wide gap (TOC leader, tab stop) a tab. */
+function joinItems(items: readonly Item[], size: number, baseline: number): string {
+  let out = '';
+  let end: number | null = null;
+  for (const it of items) {
+    if (end != null) {
+      const gap = it.x - end;
+      if (gap > size * 2.5) out += '\t';
+      else if (gap > size * 0.2) out += ' ';
+    }
+    // A raised 2 or 3 after a letter is a superscript: m² / m³.
+    const raised = it.y > baseline + size * 0.2 && /^[23]$/.test(it.str.trim()) && /[A-Za-z]$/.test(out);
+    out += raised ? (it.str.trim() === '2' ? '²' : '³') : it.str;
+    end = it.x + it.w;
+  }
+  return out;
+}
+
+/** How a sentence or clause ends: a paragraph rarely ends without one of these. */
+const SENTENCE_END = /[。！？；：…!?;:]$/;
+
+/** Characters a line may not start with (closing punctuation stays with the character before). */
+const NO_LINE_START = /[，。、；：？！”’）》」』】〕,.;:?!)\]%]/;
+/** Characters a line may not end with (opening punctuation goes with the character after). */
+const NO_LINE_END = /[“‘（《「『【〔(\[]/;
+
+/**
+ * Width of the start of `l` that a line break could not have split: its first character with
+ * any closing punctuation after it (and the character after opening punctuation), or its first
+ * Latin word or number.
+ */
+function firstRunWidth(l: Line): number {
+  const chars: Array<{ ch: string; w: number }> = [];
+  for (const it of l.items) {
+    const n = [...it.str].length;
+    for (const ch of it.str) chars.push({ ch, w: n ? it.w / n : it.size });
+    if (chars.length > 24) break;
+  }
+  let i = 0;
+  let w = 0;
+  const take = () => (w += chars[i++]!.w);
+  if (i < chars.length && /[A-Za-z0-9]/.test(chars[i]!.ch)) {
+    while (i < chars.length && /[A-Za-z0-9.,%\-]/.test(chars[i]!.ch)) take();
+    return w;
+  }
+  while (i < chars.length && NO_LINE_END.test(chars[i]!.ch)) take();
+  if (i < chars.length) take();
+  while (i < chars.length && NO_LINE_START.test(chars[i]!.ch)) take();
+  return w;
+}
+
+/**
+ * Whether the break between `prev` and `l` was a wrap: the start of `l` would not have fitted
+ * after `prev` before `right` (the column's right edge). Works for justified and ragged-right
+ * text alike: a paragraph that ends leaves room on its last line.
+ */
+export function wrapped(prev: Line, l: Line, right: number): boolean {
+  // A word or number cut by the wrap (`100.0` + `0%` in a narrow cell) was too long for the line.
+  if (/[A-Za-z0-9.%]$/.test(prev.text) && /^[A-Za-z0-9.%]/.test(l.text)) return true;
+  const size = Math.min(prev.size, l.size);
+  // A line that stops mid-sentence with little room left was wrapped, even where the engine
+  // breaks Chinese between words rather than characters (ragged right).
+  if (!SENTENCE_END.test(prev.text.trim()) && right - prev.x1 < size * 3) return true;
+  return prev.x1 + firstRunWidth(l) > right + size * 0.05;
+}
+
+
+export interface ParaOptions {
+  /** Left edge of the text column. */
+  left: number;
+  /** Right edge of the text column. */
+  right: number;
+  /** Usual distance between the baselines of two lines of one paragraph, by font size. */
+  pitch: (size: number) => number | null;
+}
+
+/** Extra space above a line (paragraph spacing) beyond the usual line pitch. */
+function paragraphGap(prev: Line, l: Line, opts: ParaOptions): boolean {
+  const pitch = opts.pitch(l.size);
+  return pitch != null && Math.abs(prev.size - l.size) < 0.6 && prev.y - l.y > pitch * 1.2 + 0.5;
+}
+
+/** A line set in the middle of the column (a wrapped centred heading goes on centred). */
+function centred(l: Line, opts: ParaOptions): boolean {
+  const indent = l.x0 - opts.left;
+  const room = opts.right - l.x1;
+  // Room on both sides, and about as much on each: a full line whose first line is indented is not centred.
+  return Math.abs(indent - room) < l.size * 1.5 && indent > l.size * 2 && room > l.size * 1.5;
+}
+
+/**
+ * Whether `prev` is the first line of a paragraph that `l` goes on at the left margin: a first
+ * line indented by about two characters (however much room its end leaves) is no centred line.
+ */
+function firstLineOf(prev: Line, l: Line, opts: ParaOptions): boolean {
+  const indent = prev.x0 - opts.left;
+  return Math.abs(l.x0 - opts.left) < l.size * 0.5 && indent > 0 && indent <= prev.size * 2.6;
+}
+
+/**
+ * Groups lines into paragraphs: a new paragraph starts after a short line, at an indented
+ * line, at a change of font size, after a wide vertical gap, or at a numbered item.
+ */
+export function toParagraphs(lines: readonly Line[], opts: ParaOptions): Line[][] {
+  const paras: Line[][] = [];
+  let prev: Line | null = null;
+  for (const l of lines) {
+    let brk = prev == null;
+    if (prev) {
+      const size = Math.max(prev.size, l.size);
+      if (Math.abs(prev.size - l.size) > 0.6) brk = true;
+      else if (prev.y - l.y > size * 2.1) brk = true;
+      else if (paragraphGap(prev, l, opts)) brk = true;
+      else if (!wrapped(prev, l, opts.right)) brk = true;
+      else if (centred(prev, opts) && !centred(l, opts) && !firstLineOf(prev, l, opts)) brk = true;
+      else if (l.x0 > opts.left + size * 0.8 && !(prev.x1 >= opts.right - size && centred(l, opts))) brk = true;
+      else if (opensItem(l.text)) brk = true;
+      else if (l.text.includes('\t') || prev.text.includes('\t')) brk = true;
+    }
+    if (brk) paras.push([l]);
+    else paras[paras.length - 1]!.push(l);
+    prev = l;
+  }
+  return paras;
+}

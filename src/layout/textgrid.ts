@@ -1,0 +1,394 @@
+/**
+ * Tables with no drawn lines, rebuilt from the text alone.
+ *
+ * - Where: a line whose text falls into two or more chunks (separated by a gutter wider than
+ *   half a character) is a table line; a run of them, with the lines between them, is a table
+ *   region. A region is cut into bands at each indicator header row (the upper part of a
+ *   project table and its indicator part have different columns).
+ * - Columns: the gutters that none of the data rows' cells covers (wide spanning cells aside),
+ *   with the header's last row as anchors (符号 · 值 · 单位 keep their columns on a page whose
+ *   values are all text); the rows above it split a column only where no data crosses. A cell
+ *   belongs to the columns it covers by more than a character.
+ * - Cells and rows: word processors write a table into the PDF cell by cell, row by row, so
+ *   the text items' own order tells them apart where positions cannot (rows without lines
+ *   touch, and Word centres cell text vertically). An item that neither goes on the current
+ *   line nor starts the next line at the cell's left edge opens a new cell; a cell that opens
+ *   in a column left of (or at) the previous cell's column opens a new row. A merged cell is
+ *   written once, in its first row, which is exactly where fill-down wants it. A period heading
+ *   (3月底) or a header label is a whole cell: the text under it opens the next row.
+ * - The top of a first row's taller cells, above its first line of two chunks, comes with it.
+ *
+ * A drawn grid always wins: this reads only text outside drawn tables.
+ */
+import type { Item, Line } from './text.js';
+import { toLines } from './text.js';
+import { type ContentsLine, contentsRuns } from '../text/contents.js';
+import { pushTo } from '../util.js';
+import { columnAt } from '../model.js';
+
+interface Chunk {
+  x0: number;
+  x1: number;
+  y: number;
+  size: number;
+  text: string;
+}
+
+interface TLine {
+  line: Line;
+  chunks: Chunk[];
+}
+
+export interface TextCell {
+  row: number;
+  col: number;
+  colSpan: number;
+  items: Item[];
+  /** Right edge of the cell's column(s), for telling wrapped lines from paragraph ends. */
+  right: number;
+}
+
+export interface TextTable {
+  top: number;
+  xs: number[];
+  rows: number;
+  cells: TextCell[];
+  items: Item[];
+}
+
+/** Longer than this, a cell's text is no label (its text is kept no further for the test). */
+const MAX_LABEL = 16;
+/**
+ * What the rules need to know of the tables' words, given by the caller as predicates (the
+ * layout rules know no budget word; the budget vocabulary lives in ../vocab.ts).
+ */
+export interface TableWords {
+  /** A line holding a header row's names: a table region is cut into bands before it. */
+  headerLine: (text: string) => boolean;
+  /** The text of a written row that makes it a header row (its last one anchors the finest columns). */
+  headerCell: (text: string) => boolean;
+  /** A label that is always a cell's whole text (a period heading, a header label): the text under it is the next row's. */
+  wholeCell: (text: string) => boolean;
+  /** A table-of-contents line (title … page number): never a table row. */
+  tocLine: (text: string) => boolean;
+}
+
+function chunksOf(line: Line): Chunk[] {
+  const out: Chunk[] = [];
+  let cur: Chunk | null = null;
+  for (const it of line.items) {
+    if (cur && it.x - cur.x1 <= Math.max(line.size * 0.55, 3)) {
+      cur.x1 = Math.max(cur.x1, it.x + it.w);
+      cur.text += it.str;
+    } else {
+      cur = { x0: it.x, x1: it.x + it.w, y: line.y, size: line.size, text: it.str };
+      out.push(cur);
+    }
+  }
+  return out;
+}
+
+const overlapsX = (a: Chunk, b: Chunk) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0;
+
+/** Contents entries printed without leaders (text/contents.ts): a title and a bare page number apart. */
+function contentsLines(lines: readonly Line[]): Set<Line> {
+  const kinds: ContentsLine[] = lines.map((line) => {
+    const chunks = chunksOf(line);
+    const last = chunks[chunks.length - 1]?.text.trim() ?? '';
+    if (chunks.length === 2 && /^\d{1,4}$/.test(last) && /\D$/.test(chunks[0]!.text.trim())) return { page: Number(last) };
+    return chunks.length === 1 ? 'neutral' : 'other';
+  });
+  const runs = contentsRuns(kinds);
+  return new Set(lines.filter((_, i) => runs.has(i)));
+}
+
+/** Table regions on a page's free lines, cut into bands at indicator header rows. */
+function bands(lines: Line[], words: TableWords): TLine[][] {
+  const out: TLine[][] = [];
+  let region: TLine[] = [];
+  const flush = () => {
+    // A region ends at its last table line, or a line just under it that stands inside the
+    // table (the wrapped end of a cell), not at its left edge (a paragraph after the table).
+    const left = Math.min(...region.map((l) => l.line.x0));
+    const keepsTail = (i: number) => {
+      const l = region[i]!;
+      const above = region[i - 1];
+      return above != null && above.line.y - l.line.y <= l.line.size * 1.7 && l.line.x0 > left + l.line.size;
+    };
+    let end = region.length;
+    while (end > 0 && region[end - 1]!.chunks.length < 2 && !(keepsTail(end - 1) && region.slice(0, end - 1).some((l) => l.chunks.length >= 2))) end--;
+    region = region.slice(0, end);
+    // Three table lines make a table; so does one line of three cells or more (a table's first
+    // row at the foot of a page): prose never stands in three blocks.
+    if (region.filter((l) => l.chunks.length >= 2).length >= 3 || region.some((l) => l.chunks.length >= 3)) out.push(...cutAtHeaders(region, words));
+    region = [];
+  };
+  let prev: Line | null = null;
+  const contents = contentsLines(lines);
+  lines.forEach((line, i) => {
+    // A table-of-contents entry (title … page number) is no table row.
+    const chunks = words.tocLine(line.text) || contents.has(line) ? [{ x0: line.x0, x1: line.x1, y: line.y, size: line.size, text: line.text }] : chunksOf(line);
+    const near = prev != null && prev.y - line.y <= Math.max(prev.size, line.size) * 2.6;
+    if (region.length && !near) flush();
+    // The top of the first row's taller cells (a wrapped project name, 指标值 over 符号 · 值 ·
+    // 单位) stands above its first line of two chunks: it comes with the table.
+    if (!region.length && chunks.length >= 2) region.push(...rowTop(lines, i, chunks));
+    if (region.length || chunks.length >= 2) region.push({ line, chunks });
+    prev = line;
+  });
+  flush();
+  return out;
+}
+
+/**
+ * The lines just above a table's first line that stand in columns it leaves empty, one line
+ * pitch apart: the top of the first row's taller cells, whose text is centred vertically.
+ * A line reaching over any of the first line's chunks (a title, a unit line) ends them.
+ */
+function rowTop(lines: readonly Line[], at: number, chunks: Chunk[]): TLine[] {
+  const out: TLine[] = [];
+  const pitch = lines[at]!.size * 1.6;
+  for (let k = at - 1; k >= 0 && at - k <= 2; k--) {
+    const l = lines[k]!;
+    const c = chunksOf(l);
+    if (l.y - lines[at]!.y > pitch * (at - k) || c.some((x) => chunks.some((h) => overlapsX(x, h)))) break;
+    out.unshift({ line: l, chunks: c });
+  }
+  return out;
+}
+
+/**
+ * Cuts a region before each header row. A header row's taller cells have lines just above the
+ * line holding 一级指标, in columns that line leaves empty: they go with it.
+ */
+function cutAtHeaders(region: TLine[], words: TableWords): TLine[][] {
+  const cuts: number[] = [];
+  region.forEach((l, i) => {
+    if (!words.headerLine(l.line.text) || i === 0) return;
+    let k = i;
+    const pitch = l.line.size * 1.6;
+    while (
+      k > 0 &&
+      region[k - 1]!.line.y - l.line.y <= pitch * (i - k + 1) &&
+      !region[k - 1]!.chunks.some((c) => l.chunks.some((h) => overlapsX(c, h)))
+    ) {
+      k--;
+    }
+    if (k > 0) cuts.push(k);
+  });
+  const out: TLine[][] = [];
+  let from = 0;
+  for (const c of cuts) {
+    if (c > from) out.push(region.slice(from, c));
+    from = c;
+  }
+  out.push(region.slice(from));
+  return out.filter((b) => b.length > 0);
+}
+
+/** Midpoints of the x intervals that no chunk covers, right of `from`. */
+function gutters(covered: Array<[number, number]>, from: number, min: number): number[] {
+  const sorted = [...covered].sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  let x = from;
+  for (const [a, b] of sorted) {
+    if (a - x >= min && x > from) out.push((x + a) / 2);
+    x = Math.max(x, b);
+  }
+  return out;
+}
+
+/** A band's cells by row: in the order the PDF wrote them, and left to right. */
+interface Rows {
+  written: Map<number, Piece[]>;
+  byX: Map<number, Piece[]>;
+}
+
+function rowsOf(pieces: readonly Piece[]): Rows {
+  const written = new Map<number, Piece[]>();
+  for (const p of pieces) pushTo(written, p.row, p);
+  const byX = new Map([...written].map(([r, row]) => [r, [...row].sort((a, b) => a.x0 - b.x0)] as const));
+  return { written, byX };
+}
+
+/** Rows of the band that are an indicator table's header. */
+function headerRows(rows: Rows, words: TableWords): Set<number> {
+  const found = [...rows.written].filter(([, row]) => words.headerCell(row.map((p) => p.items.map((i) => i.str).join('')).join(''))).map(([r]) => r);
+  // A band is cut at each header line: more header rows than a header has are no header.
+  return new Set(found.length <= MAX_HEADER_ROWS ? found : []);
+}
+
+/** Rows an indicator header takes at most (level names, 指标值 over 符号 · 值 · 单位, wrapped). */
+const MAX_HEADER_ROWS = 4;
+
+/**
+ * Gutters the other header rows add: two cells of a header row side by side over one column
+ * (一级指标 and 二级指标 over a page where every data row leaves both empty, under merged
+ * cells) split it, where no data cell crosses the gap between them.
+ */
+function headerGutters(rows: Rows, header: ReadonlySet<number>, fine: readonly Piece[], xs: number[]): number[] {
+  const inner = xs.slice(1, -1);
+  const data = fine.filter((p) => !header.has(p.row));
+  for (const r of header) {
+    const row = rows.byX.get(r)!;
+    for (let k = 1; k < row.length; k++) {
+      const [a, b] = [row[k - 1]!, row[k]!];
+      if (b.x0 - a.x1 < 2 || inner.some((g) => g > a.x1 && g < b.x0)) continue;
+      if (data.some((p) => p.x0 < b.x0 && p.x1 > a.x1)) continue;
+      inner.push((a.x1 + b.x0) / 2);
+    }
+  }
+  return inner.sort((a, b) => a - b);
+}
+
+/**
+ * Whether a piece spans a gutter of another row: two cells of one other row both overlap it
+ * (by more than a point), that is, it covers the gap between two neighbouring cells of that
+ * row. The gaps are sorted once, so each piece is asked in log time (a page of 100,000 lines
+ * must not take the square of it).
+ */
+function spanningTest(rows: Rows): (p: Piece) => boolean {
+  // Gaps between neighbouring cells of a row: [right end of the left cell, left end of the right one, row].
+  const gaps: Array<[number, number, number]> = [];
+  for (const [r, row] of rows.byX) {
+    for (let k = 1; k < row.length; k++) gaps.push([row[k - 1]!.x1, row[k]!.x0, r]);
+  }
+  gaps.sort((a, b) => a[0] - b[0]);
+  // From each gap on: the smallest left end of a right cell, and the smallest from another row.
+  const n = gaps.length;
+  const best: Array<[number, number]> = Array(n + 1);
+  const second: number[] = Array(n + 1);
+  best[n] = [Infinity, -1];
+  second[n] = Infinity;
+  for (let k = n - 1; k >= 0; k--) {
+    const [, b, r] = gaps[k]!;
+    const [bb, br] = best[k + 1]!;
+    if (b < bb) {
+      best[k] = [b, r];
+      second[k] = br === r ? second[k + 1]! : bb;
+    } else {
+      best[k] = [bb, br];
+      second[k] = r === br ? second[k + 1]! : Math.min(second[k + 1]!, b);
+    }
+  }
+  return (p) => {
+    // The first gap whose left cell ends more than a point inside the piece.
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (gaps[mid]![0] > p.x0 + 1) hi = mid;
+      else lo = mid + 1;
+    }
+    const [b, r] = best[lo]!;
+    const right = r === p.row ? second[lo]! : b;
+    return right < p.x1 - 1;
+  };
+}
+
+interface Piece {
+  row: number;
+  items: Item[];
+  x0: number;
+  x1: number;
+}
+
+function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): TextTable | null {
+  // Cells, in the order the PDF wrote them: an item goes on the current cell when it continues
+  // the current line, or starts the next line inside the cell's extent.
+  const items = band.flatMap((l) => l.line.items).sort((a, b) => order.get(a)! - order.get(b)!);
+  const pieces: Piece[] = [];
+  let cur: (Piece & { lineY: number; lineEnd: number; text: string }) | null = null;
+  let row = -1;
+  for (const it of items) {
+    const size = it.size;
+    const sameLine = cur != null && Math.abs(it.y - cur.lineY) < size * 0.5 && it.x >= cur.lineEnd - size * 0.5 && it.x - cur.lineEnd <= Math.max(size * 0.55, 3);
+    const below = cur != null && cur.lineY - it.y > size * 0.5 && it.x < cur.x1 + size * 0.5;
+    // A period heading (3月底), a header label (单位（文字描述）) or a project table's label
+    // (项目绩效模板) is a whole cell: the text under it is the next row's (a value, the rest of a
+    // row cut by the page break, the next label).
+    const text = cur?.text ?? '';
+    const whole = cur != null && text.length <= MAX_LABEL && words.wholeCell(text);
+    const nextLine = cur != null && !whole && below && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5;
+    if (cur && (sameLine || nextLine)) {
+      cur.items.push(it);
+      if (cur.text.length <= MAX_LABEL) cur.text += it.str.replace(/\s+/g, '');
+      if (nextLine) cur.lineY = it.y;
+      cur.lineEnd = it.x + it.w;
+      cur.x0 = Math.min(cur.x0, it.x);
+      cur.x1 = Math.max(cur.x1, it.x + it.w);
+      continue;
+    }
+    // A row is written left to right: a cell left of the previous one opens the next row.
+    // So does a cell under the previous one, well below its last line (the next row's label
+    // in the same column), and the text under a whole cell.
+    const under = cur != null && below && it.x < cur.x1 - size * 0.5 && cur.lineY - it.y > size * 3.5;
+    if (!cur || it.x < cur.x0 - it.size * 0.5 || under || (whole && below)) row++;
+    cur = { row, items: [it], x0: it.x, x1: it.x + it.w, lineY: it.y, lineEnd: it.x + it.w, text: it.str.replace(/\s+/g, '') };
+    pieces.push(cur);
+  }
+  if (row < 0) return null;
+
+  // Columns: the gutters between cells, leaving out cells that span a gutter of another row.
+  const rows = rowsOf(pieces);
+  const spanning = spanningTest(rows);
+  const x0 = Math.min(...pieces.map((p) => p.x0)) - 2;
+  const x1 = Math.max(...pieces.map((p) => p.x1)) + 2;
+  // The rows with the most cells show every column; the others' cells (headers centred over
+  // sub-columns, spanning text) would hide gutters.
+  const most = Math.max(...[...rows.written.values()].map((r) => r.length));
+  // Of the header, its last row stands over the finest columns (符号 · 值 · 单位 under 指标值):
+  // it anchors them, even a column no data row of the page fills (值 on a page of text-only
+  // values). Header rows above it are centred over sub-columns (指标值 over 值 and 单位) and
+  // would hide the gutter between them.
+  const header = headerRows(rows, words);
+  const lastHeader = Math.max(-1, ...header);
+  const counts = (p: Piece) => (header.has(p.row) ? p.row === lastHeader : rows.written.get(p.row)!.length >= most - 1);
+  const fine = pieces.filter((p) => counts(p) && !spanning(p));
+  const inner = gutters(fine.map((p) => [p.x0, p.x1] as [number, number]), x0, 2);
+  const xs = [x0, ...headerGutters(rows, header, fine, [x0, ...inner, x1]), x1];
+  const colOf = (x: number) => columnAt(xs, x);
+  // A piece belongs to the columns it covers by more than a character's width (or most of a
+  // narrow column): a header cell wider than the data under it, its padding reaching a point
+  // over a gutter, stays in its own column.
+  const cellOfPiece = new Map<Piece, TextCell>();
+  const cells: TextCell[] = pieces.map((p) => {
+    const size = p.items[0]?.size ?? 10;
+    const covered = (k: number) => {
+      const o = Math.min(p.x1, xs[k + 1]!) - Math.max(p.x0, xs[k]!);
+      return o > Math.min(size, (xs[k + 1]! - xs[k]!) / 2);
+    };
+    let col = colOf(p.x0 + 0.5);
+    let last = Math.max(col, colOf(p.x1 - 0.5));
+    while (col < last && !covered(col)) col++;
+    while (last > col && !covered(last)) last--;
+    const cell = { row: p.row, col, colSpan: last - col + 1, items: p.items, right: xs[last + 1]! };
+    cellOfPiece.set(p, cell);
+    return cell;
+  });
+  // Two cells side by side in one row never share a column: where a row's cells stand on
+  // other columns than the band's (目标1 beside its text, under a plan row's gutters), the
+  // later one starts in the next column, as long as it reaches it.
+  for (const row of rows.byX.values()) {
+    for (let j = 1; j < row.length; j++) {
+      const [pa, pb] = [row[j - 1]!, row[j]!];
+      const [a, b] = [cellOfPiece.get(pa)!, cellOfPiece.get(pb)!];
+      const aLast = a.col + a.colSpan - 1;
+      const bLast = b.col + b.colSpan - 1;
+      if (b.col > aLast || pb.x0 < pa.x1 || bLast <= aLast) continue;
+      b.colSpan = bLast - aLast;
+      b.col = aLast + 1;
+    }
+  }
+  const all = band.flatMap((l) => l.chunks);
+  const top = Math.max(...all.map((c) => c.y + c.size));
+  return { top, xs, rows: row + 1, cells, items };
+}
+
+/** Tables in the text of a page that stands in table form without drawn lines. */
+export function tablesFromText(items: readonly Item[], words: TableWords): TextTable[] {
+  const order = new Map(items.map((it, i) => [it, i] as const));
+  return bands(toLines(items), words)
+    .map((b) => bandTable(b, order, words))
+    .filter((t): t is TextTable => t != null);
+}

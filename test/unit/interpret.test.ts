@@ -1,0 +1,154 @@
+/**
+ * Interpreter behaviour on small models built the way the loaders build them: where the
+ * corpus has no example of a phenomenon, these pin down what the contract asks for.
+ */
+import { describe, expect, it } from 'vitest';
+import { documentOf as interpret } from '../../pipelines/index.js';
+import { type Block, type DocModel, type Row, para } from '../../src/model.js';
+import { readToc } from '../../src/interpret/cover.js';
+
+function row(texts: string[]): Row {
+  return { page: null, breakBefore: false, cells: texts.map((t, i) => ({ text: t, paras: t ? [t] : [], col: i, colSpan: 1, merged: false })) };
+}
+
+function projectTable(code: string, columns: 'grid' | 'order' = 'grid', plan = ['', '50%', '', '50%']): Block {
+  return {
+    kind: 'table',
+    page: null,
+    columns,
+    rows: [
+      row(['项目编码', code, '项目名称', `项目${code}`]),
+      row(['预算规模及资金用途', '预算数', '10.00', '其中：财政资金', '8.00', '其他资金', '2.00']),
+      row(['', '用于测试']),
+      row(['资金支出计划(%)', '3月底', '6月底', '10月底', '12月底']),
+      row(['', ...plan]),
+      row(['绩效目标', '1.目标一']),
+      row(['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']),
+      row(['产出指标', '数量指标', '培训次数', '培训次数', '≥2 次', '计划']),
+      row(['', '质量指标', '合格率', '合格率', '100%', '标准']),
+    ],
+  };
+}
+
+function model(blocks: Block[]): DocModel {
+  return { format: 'docx', pages: null, blocks };
+}
+
+const partTwo = (extra: Block[]) =>
+  model([para('第一部分'), para('一、总体绩效目标'), para('做好工作。'), para('第二部分'), ...extra]);
+
+describe('project tables', () => {
+  it('reads fields, fills 一级指标 down, keeps empty plan cells as null', () => {
+    const doc = interpret(partTwo([para('1.测试项目绩效目标表'), para('单位：万元'), projectTable('13010124P001')]));
+    const p = doc.projects[0]!;
+    expect(p).toMatchObject({ seq: 1, title: '测试项目绩效目标表', money_unit: '万元', project_code: '13010124P001', budget_total: 10, budget_fiscal: 8, budget_other: 2, fund_use: '用于测试', goals: ['1.目标一'] });
+    expect(p.spending_plan).toEqual([
+      { period: '3月底', value: null },
+      { period: '6月底', value: '50%' },
+      { period: '10月底', value: null },
+      { period: '12月底', value: '50%' },
+    ]);
+    expect(p.indicators.map((i) => i.level1)).toEqual(['产出指标', '产出指标']);
+    expect(p.indicators[0]!.value).toEqual({ symbol: '≥', number: 2, unit: '次', text: null });
+    expect(doc.document.year).toBe(2024);
+  });
+
+  it('recognises other spellings of a project title', () => {
+    const doc = interpret(partTwo([para('1.甲项目绩效目标申报表'), projectTable('13010124P001'), para('二、乙项目绩效目标表（2024年）'), projectTable('13010124P002')]));
+    expect(doc.projects.map((p) => [p.seq, p.title])).toEqual([
+      [1, '甲项目绩效目标申报表'],
+      [2, '乙项目绩效目标表（2024年）'],
+    ]);
+  });
+
+  it('gives a 关于…的说明 standing before a title to that project', () => {
+    const doc = interpret(
+      partTwo([
+        para('1.甲项目绩效目标表'),
+        projectTable('13010124P001'),
+        para('关于乙项目的说明'),
+        para('乙项目用于培训。'),
+        para('2.乙项目绩效目标表'),
+        projectTable('13010124P002'),
+      ]),
+    );
+    expect(doc.projects.map((p) => p.explanation)).toEqual([null, '关于乙项目的说明\n乙项目用于培训。']);
+  });
+
+  it('warns, never guesses, when a dump lost the columns of plan values', () => {
+    const doc = interpret(partTwo([para('1.丙项目绩效目标表'), projectTable('13010124P003', 'order', ['50%', '50%'])]));
+    expect(doc.projects[0]!.spending_plan.every((s) => s.value === null)).toBe(true);
+    expect(doc.warnings.map((w) => `${w.code}: ${w.message}`).join('\n')).toMatch(/plan-unplaced: .*spending plan has 4 periods but the source kept 2 value/);
+  });
+
+  it('lists a TOC entry without a table, and a budget that does not add up', () => {
+    const t = projectTable('13010124P004');
+    (t as { rows: Row[] }).rows[1] = row(['预算规模及资金用途', '预算数', '10.00', '其中：财政资金', '5.00', '其他资金', '']);
+    const doc = interpret(
+      model([
+        para('目录'),
+        para('第二部分 预算项目绩效目标'),
+        para('1.丁项目绩效目标表.....\t3'),
+        para('2.戊项目绩效目标表\t错误！未定义书签。'),
+        para('第一部分'),
+        para('一、总体绩效目标'),
+        para('做好工作。'),
+        para('第二部分'),
+        para('1.丁项目绩效目标表'),
+        t,
+      ]),
+    );
+    expect(doc.document.toc).toEqual([
+      { seq: 1, title: '丁项目绩效目标表', page: 3 },
+      { seq: 2, title: '戊项目绩效目标表', page: null },
+    ]);
+    const said = doc.warnings.map((w) => `${w.code}: ${w.message}`);
+    expect(said).toContain('toc-no-table: TOC entry 2 "戊项目绩效目标表" has no project table');
+    expect(said.join('\n')).toMatch(/budget-mismatch: .*budget_total 10 ≠ fiscal 5 \+ other 0/);
+    // Warnings on a table say which table and row; the budget one points at the project's table.
+    expect(doc.warnings.find((w) => w.code === 'budget-mismatch')!.loc).toMatchObject({ table: null, row: null });
+  });
+});
+
+describe('toc', () => {
+  it('reads leaders, tab stops and Chinese numbering', () => {
+    expect(readToc([para('第二部分'), para('一、某项目绩效目标表……………12'), para('二、另一项目绩效目标表\t13')]).map(({ seq, title, page }) => ({ seq, title, page }))).toEqual([
+      { seq: 1, title: '某项目绩效目标表', page: 12 },
+      { seq: 2, title: '另一项目绩效目标表', page: 13 },
+    ]);
+  });
+});
+
+describe('split 符号/值/单位 indicator tables', () => {
+  const header = [row(['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '', '', '指标值确定依据']), row(['', '', '', '', '符号', '值', '单位（文字描述）', ''])];
+  const ind = (name: string, sym: string, num: string, unit: string) => row(['产出指标', '数量指标', name, name, sym, num, unit, '依据']);
+
+  it('reads value from the three cells, never from the joined text', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    const r = readIndicatorTable([...header, ind('控制率', '<=', '10.00', '100%以下计满分'), ind('次数', '>=', '2', '次')]);
+    expect(r.value[0]!.value_raw).toBe('<=10.00100%以下计满分');
+    expect(r.value[0]!.value).toEqual({ symbol: '≤', number: 10, unit: null, text: '100%以下计满分' });
+    expect(r.value[1]!.value).toEqual({ symbol: '≥', number: 2, unit: '次', text: null });
+  });
+
+  it('gives digits spilled into a fixed-format 值 cell back to the 单位 cell, with a warning', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    const rows = [...header, ind('a', '<=', '7.00', '分'), ind('b', '<=', '8.00', '分'), ind('c', '<=', '10.00', '分'), ind('d', '<=', '10.00100', '%以下计满分')];
+    const r = readIndicatorTable(rows);
+    expect(r.value[3]!.value).toEqual({ symbol: '≤', number: 10, unit: null, text: '100%以下计满分' });
+    expect(r.messages.map((w) => `${w.code}: ${w.message}`).join('\n')).toMatch(/^value-cell-overflow: .*10\.00100/);
+    // Without three values agreeing on the format nothing is moved.
+    const few = readIndicatorTable([...header, ind('a', '<=', '7.00', '分'), ind('d', '<=', '10.00100', '%')]);
+    expect(few.value[1]!.value.number).toBe(10.001);
+    expect(few.messages).toEqual([]);
+  });
+});
+
+describe('unit lines', () => {
+  it('reads a unit line and 单位：万元 printed on one line as two fields', () => {
+    const doc = interpret(partTwo([para('1.甲项目绩效目标表'), para('101001 某某局本级\t单位：万元'), projectTable('13010124P010')]));
+    expect(doc.projects[0]).toMatchObject({ unit_code: '101001', unit_name: '某某局本级', money_unit: '万元' });
+    const joined = interpret(partTwo([para('1.甲项目绩效目标表'), para('101001 某某局本级单位：万元'), projectTable('13010124P011')]));
+    expect(joined.projects[0]).toMatchObject({ unit_code: '101001', unit_name: '某某局本级', money_unit: '万元' });
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * The layout engine on small pages (src/layout/page.ts, assemble.ts, text.ts): text items and
+ * ruling segments → tables, lines, paragraphs, reading order; running headers and page
+ * numbers dropped; boxes on the page with the origin top-left.
+ */
+import { describe, expect, it } from 'vitest';
+import { type Item, type PageContent, type Segment, assemble, pageContent } from '../../src/layout/index.js';
+import type { Para, Table } from '../../src/model.js';
+import { TABLE_WORDS } from '../../src/vocab.js';
+
+const SIZE = 10;
+const A4: [number, number, number, number] = [0, 0, 595, 842];
+/** An item of CJK `str` at (x, y), each character a square of the font size. */
+const at = (str: string, x: number, y: number, size = SIZE): Item => ({ str, x, y, w: [...str].length * size, size });
+const h = (y: number, a: number, b: number): Segment => ({ dir: 'h', pos: y, a, b });
+const v = (x: number, a: number, b: number): Segment => ({ dir: 'v', pos: x, a, b });
+
+/** Lines of a paragraph filling the column [72, 72 + width] from `y` down, 16 points apart. */
+function paragraph(text: string, y: number, perLine = 40): Item[] {
+  const out: Item[] = [];
+  const chars = [...text];
+  for (let i = 0, k = 0; i < chars.length; i += perLine, k++) out.push(at(chars.slice(i, i + perLine).join(''), 72, y - k * 16));
+  return out;
+}
+
+const page = (n: number, items: Item[], segs: Segment[] = []): PageContent => pageContent(n, items, segs, { view: A4 }, TABLE_WORDS);
+const paras = (blocks: ReturnType<typeof assemble>) => blocks.filter((b): b is Para => b.kind === 'para').map((b) => b.text);
+
+describe('a page: tables from rules, lines outside them', () => {
+  it('text inside a ruled grid becomes its cells; text outside stays lines; boxes are top-left based', () => {
+    const segs = [h(700, 72, 372), h(680, 72, 372), h(660, 72, 372), v(72, 660, 700), v(222, 660, 700), v(372, 660, 700)];
+    const items = [at('标题行', 72, 760), at('项目编码', 80, 686), at('13010124P001', 230, 686), at('项目名称', 80, 666), at('测试项目', 230, 666)];
+    const p = page(1, items, segs);
+    expect(p.tables).toHaveLength(1);
+    const rows = p.tables[0]!.table.rows;
+    expect(rows.map((r) => r.cells.map((c) => c.text))).toEqual([
+      ['项目编码', '13010124P001'],
+      ['项目名称', '测试项目'],
+    ]);
+    expect(p.tables[0]!.table.rules).toBe('drawn');
+    expect(p.lines.map((l) => l.text)).toEqual(['标题行']);
+    // The first row lies between y 700 and 680 of an 842-point page: 142 to 162 from the top.
+    expect(rows[0]!.bbox).toEqual([72, 142, 372, 162]);
+  });
+
+  it("a cell's wrapped lines are joined without a space between 汉字; a new numbered item is its own paragraph", () => {
+    const segs = [h(700, 72, 372), h(640, 72, 372), v(72, 640, 700), v(272, 640, 700), v(372, 640, 700)];
+    const items = [at('1.完成各类文稿的起草与修改审核的各项', 76, 686), at('工作', 76, 672), at('2.做好会议服务', 76, 658), at('合同', 280, 686)];
+    // The first line fills the cell (19 characters of 10 points from 76 to 266, the rule at 272).
+    const cell = page(1, items, segs).tables[0]!.table.rows[0]!.cells[0]!;
+    expect(cell.paras).toEqual(['1.完成各类文稿的起草与修改审核的各项工作', '2.做好会议服务']);
+  });
+
+  it('a page of more rules than any table has says so instead of rebuilding tables', () => {
+    // 4,500 short rules, none touching another (a pattern, a drawing).
+    const many = Array.from({ length: 4500 }, (_, i) => h(100 + (i % 100) * 5, 72 + Math.floor(i / 100) * 10, 77 + Math.floor(i / 100) * 10));
+    const p = page(3, [at('正文', 72, 760)], many);
+    expect(p.messages.map((m) => m.code)).toEqual(['page-too-many-lines']);
+    expect(p.messages[0]!.where).toEqual([{ page: 3, pageEnd: 3, bbox: null }]);
+  });
+
+  it('control characters in the text are said once for the page', () => {
+    const p = page(1, [at('正文\u202E内容', 72, 760), at('其他\u0007', 72, 740)]);
+    expect(p.messages.filter((m) => m.code === 'text-control-chars')).toHaveLength(1);
+  });
+
+  it('items in table form without any rule become a text-position table (rules: text)', () => {
+    const header = [at('一级指标', 72, 700), at('二级指标', 172, 700), at('三级指标', 272, 700), at('指标值', 372, 700)];
+    const row1 = [at('产出指标', 72, 680), at('数量指标', 172, 680), at('培训次数', 272, 680), at('≥2次', 372, 680)];
+    const row2 = [at('效益指标', 72, 660), at('社会效益', 172, 660), at('满意度', 272, 660), at('≥95%', 372, 660)];
+    const p = page(1, [...header, ...row1, ...row2]);
+    expect(p.tables).toHaveLength(1);
+    const t = p.tables[0]!.table as Table;
+    expect(t.rules).toBe('text');
+    expect(t.rows.map((r) => r.cells.map((c) => c.text))).toEqual([
+      ['一级指标', '二级指标', '三级指标', '指标值'],
+      ['产出指标', '数量指标', '培训次数', '≥2次'],
+      ['效益指标', '社会效益', '满意度', '≥95%'],
+    ]);
+  });
+});
+
+describe('assembling pages', () => {
+  it('drops a running header repeated on every page and the page numbers, keeps the body', () => {
+    const pages = [1, 2, 3, 4].map((n) => page(n, [at('某某局2024年部门预算绩效文本', 200, 800), ...paragraph(`第${n}页的正文内容。`, 700), at(String(n), 290, 40)]));
+    const text = paras(assemble(pages));
+    expect(text).toEqual(['第1页的正文内容。', '第2页的正文内容。', '第3页的正文内容。', '第4页的正文内容。']);
+  });
+
+  it("joins a paragraph's wrapped lines and starts a new paragraph after a short last line", () => {
+    const long = '为贯彻落实预算绩效管理要求，本单位结合工作实际，制定本年度部门整体绩效目标，并细化分解到各项工作任务之中，确保目标可衡量。';
+    const items = [...paragraph(long, 700), ...paragraph('二、分项绩效目标', 600)];
+    const text = paras(assemble([page(1, items)]));
+    expect(text).toEqual([long, '二、分项绩效目标']);
+  });
+
+  it("puts a page's tables and paragraphs in reading order, top to bottom", () => {
+    const segs = [h(600, 72, 372), h(580, 72, 372), h(560, 72, 372), v(72, 560, 600), v(222, 560, 600), v(372, 560, 600)];
+    const items = [at('上方段落。', 72, 700), at('项目编码', 80, 586), at('A1', 230, 586), at('项目名称', 80, 566), at('B1', 230, 566), at('下方段落。', 72, 500)];
+    const blocks = assemble([page(1, items, segs)]);
+    expect(blocks.map((b) => b.kind)).toEqual(['para', 'table', 'para']);
+    expect(blocks[0]!.page).toBe(1);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * The repair stages on small models (src/repair/): tables continued across pages stitched into
+ * one, repeated headers dropped, rows cut by the page break joined back, merged level cells
+ * split by the break rejoined; paragraphs cut by a page break joined; rows located.
+ */
+import { describe, expect, it } from 'vitest';
+import { type Block, type DocModel, type Row, type Table, para } from '../../src/model.js';
+import { stitchRows, stitchTables } from '../../src/repair/stitch.js';
+import { joinBrokenParagraphs } from '../../src/repair/paragraphs.js';
+import { locateRows } from '../../src/repair/locate.js';
+
+function row(texts: string[], page = 1, extra: Partial<Row> = {}): Row {
+  return { page, breakBefore: false, ...extra, cells: texts.map((t, i) => ({ text: t, paras: t ? [t] : [], col: i, colSpan: 1, merged: false })) };
+}
+const HEADER = ['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据'];
+const table = (rows: Row[], page: number): Table => ({ kind: 'table', rows, page, columns: 'grid' });
+const model = (blocks: Block[]): DocModel => ({ format: 'pdf', pages: 2, blocks });
+const texts = (rows: readonly Row[]) => rows.map((r) => r.cells.map((c) => c.text));
+
+describe('stitching tables across pages', () => {
+  it('a table going on at the top of the next page is one table; its repeated header is dropped', () => {
+    const a = table([row(HEADER), row(['产出指标', '数量指标', '培训次数', '培训次数', '≥2次', '计划'])], 1);
+    const b = table([row(HEADER, 2), row(['效益指标', '社会效益', '满意度', '满意度', '≥95%', '调查'], 2)], 2);
+    const out = stitchTables(model([a, b])).value.blocks;
+    expect(out).toHaveLength(1);
+    expect(texts((out[0] as Table).rows)).toEqual([HEADER, ['产出指标', '数量指标', '培训次数', '培训次数', '≥2次', '计划'], ['效益指标', '社会效益', '满意度', '满意度', '≥95%', '调查']]);
+  });
+
+  it('a row cut by the break (its rest lacks 三级指标 and the cells after it) is joined back cell by cell', () => {
+    const rows = [
+      row(HEADER),
+      row(['产出指标', '数量指标', '完成各类文稿的', '完成文稿', '≥20', '工作']),
+      row(['', '', '起草工作', '', '篇', '计划'], 2, { breakBefore: true }),
+    ];
+    const out = stitchRows(rows);
+    expect(texts(out)).toEqual([HEADER, ['产出指标', '数量指标', '完成各类文稿的起草工作', '完成文稿', '≥20篇', '工作计划']]);
+  });
+
+  it('a new row after the break, complete in every core cell, stays a row of its own', () => {
+    const rows = [row(HEADER), row(['产出指标', '数量指标', '培训次数', '培训次数', '≥2次', '计划']), row(['', '质量指标', '合格率', '合格率', '100%', '标准'], 2, { breakBefore: true })];
+    expect(stitchRows(rows)).toHaveLength(3);
+  });
+
+  it('a row no rule closes at the foot of the page nor above its rest is joined whatever its cells look like', () => {
+    const rows = [
+      row(HEADER),
+      row(['产出指标', '数量指标', '培训次数', '培训次数', '≥2', '计划'], 1, { openBelow: true }),
+      row(['', '', '与人数', '与人数', '次', '文件'], 2, { breakBefore: true, openAbove: true }),
+    ];
+    expect(texts(stitchRows(rows))[1]).toEqual(['产出指标', '数量指标', '培训次数与人数', '培训次数与人数', '≥2次', '计划文件']);
+  });
+
+  it('a level name cut by the break (产出指 + 标) is completed', () => {
+    const rows = [row(HEADER), row(['产出指', '数量指标', '培训次数', '培训次数', '≥2次', '计划']), row(['标', '', '', '', '', ''], 2, { breakBefore: true })];
+    expect(texts(stitchRows(rows))[1]![0]).toBe('产出指标');
+  });
+
+  it('a table of a one-cell-per-line dump (only the order of its cells known) is left alone', () => {
+    const a: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
+    const b: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
+    expect(stitchTables(model([a, b])).value.blocks).toHaveLength(2);
+  });
+});
+
+describe('paragraphs cut by a page break', () => {
+  const long = '为贯彻落实预算绩效管理要求，本单位结合工作实际，制定本年度部门整体绩效目标并细化分解到各项';
+  it('a long paragraph stopping mid-sentence at the foot of a page goes on in the first paragraph of the next', () => {
+    const out = joinBrokenParagraphs(model([para(long, { page: 1 }), para('工作任务之中。', { page: 2 })])).value.blocks;
+    expect(out.map((b) => (b as { text: string }).text)).toEqual([`${long}工作任务之中。`]);
+    expect(out[0]).toMatchObject({ page: 1, pageEnd: 2 });
+  });
+
+  it('a paragraph ending a sentence, or a next one opening an item, heading or part, stays apart', () => {
+    for (const next of ['二、分项绩效目标', '绩效目标：做好工作', '第二部分 项目绩效目标', '1.甲项目绩效目标表']) {
+      expect(joinBrokenParagraphs(model([para(long, { page: 1 }), para(next, { page: 2 })])).value.blocks, next).toHaveLength(2);
+    }
+    expect(joinBrokenParagraphs(model([para(`${long}。`, { page: 1 }), para('工作任务之中。', { page: 2 })])).value.blocks).toHaveLength(2);
+  });
+
+  it('never across more than one page', () => {
+    expect(joinBrokenParagraphs(model([para(long, { page: 1 }), para('工作任务之中。', { page: 3 })])).value.blocks).toHaveLength(2);
+  });
+});
+
+describe('locating rows', () => {
+  it('numbers tables in document order and rows within each', () => {
+    const out = locateRows(model([para('x'), table([row(['a']), row(['b'])], 1), table([row(['c'])], 2)])).value.blocks;
+    const ats = out.filter((b): b is Table => b.kind === 'table').flatMap((t) => t.rows.map((r) => r.at));
+    expect(ats).toEqual([
+      { table: 0, row: 0 },
+      { table: 0, row: 1 },
+      { table: 1, row: 0 },
+    ]);
+  });
+});
