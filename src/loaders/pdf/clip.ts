@@ -55,6 +55,8 @@ export interface Glyph {
   originalCharCode?: number;
   /** The glyph's drawing among a Type 3 font's (`charProcOperatorList`). */
   operatorListId?: string;
+  /** False for a code the font program has no glyph for: pdf.js draws nothing for it. */
+  isInFont?: boolean;
 }
 
 /** Share of a glyph's box that must lie inside the clip for the glyph to count as shown. */

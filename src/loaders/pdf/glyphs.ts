@@ -48,6 +48,8 @@ export interface Outline {
 /** What this module needs of a font pdf.js loaded. */
 export interface FontObject {
   isType3Font?: boolean;
+  /** The font's program is not embedded (pdf.js draws its glyphs with a substitute). */
+  missingFile?: boolean;
   fontMatrix?: number[];
   charProcOperatorList?: Record<string, { fnArray: ArrayLike<number>; argsArray: ArrayLike<unknown> }>;
 }
@@ -112,6 +114,9 @@ function type3Outline(ops: { fnArray: ArrayLike<number>; argsArray: ArrayLike<un
  * not read: the glyph is then not known by its shape).
  */
 export function outlineOf(objs: CommonObjs, fontName: string, font: FontObject, glyph: Glyph): Outline | null {
+  // A code the font program has no glyph for is drawn as nothing (pdf.js's canvas skips it),
+  // whatever path its character would name.
+  if (glyph.isInFont === false && !font.missingFile) return { paths: [], masks: [] };
   if (font.isType3Font) {
     const ops = glyph.operatorListId != null ? font.charProcOperatorList?.[glyph.operatorListId] : undefined;
     const fm = asMatrix(font.fontMatrix) ?? [0.001, 0, 0, 0.001, 0, 0];

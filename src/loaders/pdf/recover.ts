@@ -92,6 +92,14 @@ interface Occ {
   key?: string;
 }
 
+/**
+ * Distinct glyphs one document may send to the recogniser (each read alone once, and some
+ * again among their neighbours): a budget of work, not of time. A budget text uses one to
+ * three thousand distinct characters; a document past this is read by OCR page by page
+ * instead, each page counted against the file's time limit as it is sent.
+ */
+export const MAX_GLYPHS = 12_000;
+
 /** Glyphs drawn alone in one line image. */
 const PER_LINE = 24;
 /** White between glyphs drawn alone, in sizes of text. */
@@ -124,7 +132,7 @@ const SPACE_GAP = 0.102;
 const HANZI = /^[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]$/u;
 
 /** Marks printed in either width (the same shape at another place in its box), and their full-width forms. */
-const FULL: Record<string, string> = { ',': '，', ';': '；', ':': '：', '!': '！', '?': '？', '(': '（', ')': '）', '-': '一' };
+const FULL: Record<string, string> = { ',': '，', ';': '；', ':': '：', '!': '！', '?': '？', '(': '（', ')': '）', '-': '一', '<': '＜', '>': '＞' };
 /** Forms a recogniser reads in the other width on a half-width glyph. */
 const HALF: Record<string, string> = { 一: '-', 二: '=', '—': '-', '、': ',', '〔': '(', '〕': ')', '【': '[', '】': ']' };
 
@@ -145,10 +153,10 @@ function asDrawn(ch: string, o: Occ): string {
   const ink = o.outline ? inkBox(o.outline) : null;
   if (ink && CASES.includes(ch.toLowerCase()) && o.size > 0 && ratio < 0.8) {
     // The ink's top above the baseline, in ems, with the glyph turned upright on its line.
-    const [, b, , d] = shapeOf(o, o.size);
-    const top = Math.max(b * ink.x0 + d * ink.y0, b * ink.x1 + d * ink.y0, b * ink.x0 + d * ink.y1, b * ink.x1 + d * ink.y1);
+    const { top } = inkRise(o)!;
     if (top < X_HEIGHT) return ch.toLowerCase();
-    if (/[oO0]/u.test(ch)) return ratio < 0.6 ? '0' : 'O';
+    // O and 0 differ in width alone: a narrow one is the digit; else the recogniser's choice stands.
+    if (/[oO0]/u.test(ch)) return ratio < 0.6 ? '0' : ch === '0' ? '0' : 'O';
     return ch.toUpperCase();
   }
   if (ratio < 0.7) {
@@ -162,6 +170,36 @@ function asDrawn(ch: string, o: Occ): string {
     if (advance > 0) return (ink.x0 + ink.x1) / 2 > advance / 2 ? quote[0] : quote[1];
   }
   return FULL[ch] ?? ch;
+}
+
+/** The ink's bottom and top above the baseline, in ems, with the glyph turned upright on its line (null: no ink). */
+function inkRise(o: Occ): { bottom: number; top: number } | null {
+  const ink = o.outline ? inkBox(o.outline) : null;
+  if (!ink || !(o.size > 0)) return null;
+  const [, b, , d] = shapeOf(o, o.size);
+  const ys = [b * ink.x0 + d * ink.y0, b * ink.x1 + d * ink.y0, b * ink.x0 + d * ink.y1, b * ink.x1 + d * ink.y1];
+  return { bottom: Math.min(...ys), top: Math.max(...ys) };
+}
+
+/** Ink this far above the baseline (ems) is raised: a superscript, no letter or digit on the line. */
+const RAISED = 0.2;
+/** Ink this far below the baseline (ems) is a descender, which capitals and digits do not have. */
+const DESCENDS = 0.06;
+const SUPERSCRIPT: Record<string, string> = { '1': '¹', '2': '²', '3': '³' };
+
+/**
+ * A reading checked against where the glyph's ink stands on its line: a digit raised off the
+ * baseline is its superscript (m², as the producer set it); a letter or another digit raised
+ * so, or a capital or digit reaching below the baseline (≦ read as M), is not what the
+ * recogniser took it for, and stays unsure (its row says so).
+ */
+function asInked(r: Reading, o: Occ): Reading {
+  if (!/^[A-Za-z0-9]$/u.test(r.text)) return r;
+  const rise = inkRise(o);
+  if (!rise) return r;
+  if (rise.bottom > RAISED) return SUPERSCRIPT[r.text] ? { ...r, text: SUPERSCRIPT[r.text]! } : { ...r, conf: Math.min(r.conf, UNSURE), sure: false };
+  if (/^[A-IK-PR-Z0-9]$/u.test(r.text) && rise.bottom < -DESCENDS) return { ...r, conf: Math.min(r.conf, UNSURE), sure: false };
+  return r;
 }
 
 /** Latin letters whose cases differ in size only (and 0, told from o and O so). */
@@ -220,6 +258,8 @@ export class FontRecovery {
   /** Distinct glyphs recognised, and line images read. */
   glyphs = 0;
   lines = 0;
+  /** Set once the document's budget of glyphs to recognise is spent: its other pages are read by OCR. */
+  spent = false;
 
   /** `onRead`: called once for each page whose glyphs go to the recogniser. */
   constructor(private readonly onRead?: (page: number) => void) {}
@@ -342,7 +382,12 @@ export class FontRecovery {
           read++;
           if (sameChar(r.text, e.g.claim)) agree++;
         }
-        this.verdicts.set(font, read > 0 && agree < MAPPED_AGREEMENT * read);
+        // Nothing read, the budget spent: a suspect font is taken as unmapped (its pages go to
+        // OCR); another stays undecided (its text as it is) until a page reads it.
+        if (read === 0 && this.spent) {
+          if (!judged.get(font)) continue;
+          this.verdicts.set(font, true);
+        } else this.verdicts.set(font, read > 0 && agree < MAPPED_AGREEMENT * read);
         if (!judged.get(font) && this.verdicts.get(font)) {
           // Sampled and unmapped after all: its other glyphs are read too.
           const rest = new Map<string, Occ[]>();
@@ -365,6 +410,10 @@ export class FontRecovery {
   /** Reads the keys of `todo`, if any (the page reported as sent to recognition). */
   private async readTodo(n: number, todo: Map<string, Occ[]>, occs: Occ[]): Promise<void> {
     if (todo.size === 0) return;
+    if (this.glyphs + todo.size > MAX_GLYPHS) {
+      this.spent = true;
+      return;
+    }
     this.onRead?.(n);
     await this.read(todo, occs);
   }
@@ -421,8 +470,7 @@ export class FontRecovery {
       });
     }
     for (const key of keys) {
-      const r = settle(votes.get(key)!);
-      if (process.env.GLYPH_DEBUG && !r.sure) console.error('unsure', key, JSON.stringify(votes.get(key)));
+      const r = asInked(settle(votes.get(key)!), todo.get(key)![0]!);
       this.readings.set(key, r);
     }
   }
@@ -778,7 +826,7 @@ export async function recoverFonts(r: Recovery, n: number, page: GlyphPage, item
   if (got.fonts.length === 0) return { items, ocr: null };
   if (got.lost > 0) r.lost.set(n, got.lost);
   if (got.missing || got.unsure > UNSURE_PAGE) {
-    r.fallback.set(n, got.missing ? 'some of their glyphs have no outline to read' : `${Math.round(got.unsure * 100)}% of their glyphs could not be read surely`);
+    r.fallback.set(n, got.missing ? 'some of their glyphs have no outline to read' : r.fonts.spent ? `the document's budget of ${MAX_GLYPHS} glyphs to recognise is spent` : `${Math.round(got.unsure * 100)}% of their glyphs could not be read surely`);
     return { items, ocr: 'garbage' };
   }
   return { items: got.items, ocr: null };
