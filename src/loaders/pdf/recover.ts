@@ -49,7 +49,7 @@ export interface GlyphPage {
 type Font = FontInfo & FontObject & { name?: string };
 
 /** A glyph's text, as read from its shape. */
-interface Reading {
+export interface Reading {
   text: string;
   conf: number;
   sure: boolean;
@@ -70,7 +70,7 @@ interface Line {
 }
 
 /** One reading of a glyph, and what it counts for. */
-interface Vote {
+export interface Vote {
   char: string;
   p: number;
   weight: number;
@@ -193,10 +193,8 @@ const SUPERSCRIPT: Record<string, string> = { '1': '¹', '2': '²', '3': '³' };
  * so, or a capital or digit reaching below the baseline (≦ read as M), is not what the
  * recogniser took it for, and stays unsure (its row says so).
  */
-function asInked(r: Reading, o: Occ): Reading {
-  if (!/^[A-Za-z0-9]$/u.test(r.text)) return r;
-  const rise = inkRise(o);
-  if (!rise) return r;
+export function asInked(r: Reading, rise: { bottom: number; top: number } | null): Reading {
+  if (!/^[A-Za-z0-9]$/u.test(r.text) || !rise) return r;
   if (rise.bottom > RAISED) return SUPERSCRIPT[r.text] ? { ...r, text: SUPERSCRIPT[r.text]! } : { ...r, conf: Math.min(r.conf, UNSURE), sure: false };
   if (/^[A-IK-PR-Z0-9]$/u.test(r.text) && rise.bottom < -DESCENDS) return { ...r, conf: Math.min(r.conf, UNSURE), sure: false };
   return r;
@@ -296,11 +294,11 @@ export class FontRecovery {
       e.occs.push(o);
     }
     const fonts = await this.judge(n, census, occs);
+    const unmappedFonts = new Set(fonts);
     // pdf.js spaces the text of a Type 3 font drawn at a size of 1 or less by that size: a
     // space between any two glyphs. Its items are spaced again, by the size of the text.
     const tiny = new Set(occs.filter((o) => o.font?.isType3Font && Math.hypot(o.w.at[0], o.w.at[1]) <= 1).map((o) => o.w.font));
     if (fonts.length === 0 && tiny.size === 0) return same;
-    const unmappedFonts = new Set(fonts);
     let total = 0, unsure = 0, lost = 0, missing = false;
     const readingOf = (o: Occ): Reading | null => {
       if (!unmappedFonts.has(o.w.font)) return null;
@@ -470,7 +468,7 @@ export class FontRecovery {
       });
     }
     for (const key of keys) {
-      const r = asInked(settle(votes.get(key)!), todo.get(key)![0]!);
+      const r = asInked(settle(votes.get(key)!), inkRise(todo.get(key)![0]!));
       this.readings.set(key, r);
     }
   }
@@ -536,7 +534,7 @@ function context(occs: Occ[], at: number): Line {
 }
 
 /** One reading from the votes: the character most likely over all readings; sure when they settle it. */
-function settle(all: Vote[]): Reading {
+export function settle(all: Vote[]): Reading {
   // A straight quotation mark is the recogniser's reading of a curly one it does not tell:
   // where another reading says which, it votes for that one.
   const curly = (forms: string) => all.filter((v) => forms.includes(v.char)).sort((a, b) => b.p * b.weight - a.p * a.weight)[0]?.char;
