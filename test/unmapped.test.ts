@@ -16,6 +16,7 @@ import { extractBytes } from '../src/extract.js';
 import { Deadline, recognitionBound } from '../src/batch/limits.js';
 import { namedOn, scoreDocument } from '../src/eval/score.js';
 import { glyphStats } from '../src/loaders/pdf/recover.js';
+import { isGarbage, plausibility } from '../src/text/plausible.js';
 import type { DocumentRecord } from '../src/schema.js';
 import { CORPUS, FIXTURES, requireShared } from './helpers.js';
 
@@ -61,9 +62,11 @@ describe('a print driver round trip (pdftops → ps2pdf) read from its glyphs', 
     expect(s.indicators.total).toBeGreaterThanOrEqual(10);
     expect(s.indicators.ok).toBeGreaterThanOrEqual(0.75 * s.indicators.total);
     expect(s.silentRows).toBe(0);
-    // Never garbage taken as text: no ASCII-looking run where the mapped rendition has 汉字.
-    const text = JSON.stringify(rt.record.projects);
-    expect(text).not.toMatch(/[\u0000-\u0008\u000e-\u001f\u00a1-\u00ff]/u);
+    // Never garbage taken as text: the cells read are text as budget texts are written.
+    const cells = rt.record.projects.flatMap((p) => p.indicators.map((i) => `${i.level3 ?? ''}${i.description ?? ''}${i.value_raw ?? ''}${i.basis ?? ''}`)).join('');
+    expect(cells.length).toBeGreaterThan(200);
+    expect(isGarbage(cells)).toBe(false);
+    expect(plausibility(cells).odd).toBeLessThan(0.01);
   });
 
   it('each wrong row says so on its own row', () => {
