@@ -8,7 +8,7 @@ import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { type FontGlyph, sameChar, suspicion } from '../../src/loaders/pdf/fonts.js';
 import { type Outline, inkBox, isBlank, outlineKey, outlineOf } from '../../src/loaders/pdf/glyphs.js';
-import { type Reading, asInked, settle } from '../../src/loaders/pdf/recover.js';
+import { type Reading, asInked, fitsInk, settle } from '../../src/loaders/pdf/recover.js';
 
 /** pdf.js path data: moveTo 0, lineTo 1, curveTo 2, closePath 4. */
 const square = (x0: number, y0: number, x1: number, y1: number) => [0, x0, y0, 1, x1, y0, 1, x1, y1, 1, x0, y1, 4];
@@ -108,5 +108,15 @@ describe('readings of one glyph', () => {
     expect(asInked(sure('p'), { bottom: -0.2, top: 0.5 })).toEqual(sure('p'));
     expect(asInked(sure('7'), { bottom: 0, top: 0.7 })).toEqual(sure('7'));
     expect(asInked(sure('≤'), { bottom: -0.08, top: 0.64 })).toEqual(sure('≤'));
+  });
+
+  it('that the ink contradicts give way: a period as tall as a digit is none', () => {
+    const digit = { bottom: -0.01, top: 0.74 };
+    expect(fitsInk('.', digit)).toBe(false);
+    expect(fitsInk('6', digit)).toBe(true);
+    expect(fitsInk('.', { bottom: 0, top: 0.12 })).toBe(true);
+    expect(fitsInk('M', { bottom: -0.08, top: 0.64 })).toBe(false);
+    expect(fitsInk('委', digit)).toBe(true);
+    expect(fitsInk('.', null)).toBe(true);
   });
 });

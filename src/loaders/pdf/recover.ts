@@ -200,6 +200,18 @@ export function asInked(r: Reading, rise: { bottom: number; top: number } | null
   return r;
 }
 
+/** Marks that stand low on the line, and how high their ink may reach (ems). */
+const LOW_MARKS = '.,_';
+const LOW_TOP = 0.4;
+
+/** Whether a character could draw ink where the glyph's ink stands (null: no ink to judge by). */
+export function fitsInk(ch: string, rise: { bottom: number; top: number } | null): boolean {
+  if (!rise) return true;
+  if (LOW_MARKS.includes(ch)) return rise.top < LOW_TOP;
+  if (/^[A-IK-PR-Z0-9]$/u.test(ch)) return rise.bottom >= -DESCENDS && rise.bottom <= RAISED;
+  return true;
+}
+
 /** Latin letters whose cases differ in size only (and 0, told from o and O so). */
 const CASES = 'cosuvwxzp0';
 /** The top of lower-case ink, in ems: x-height is about 0.45–0.5, cap height 0.65–0.72. */
@@ -468,7 +480,11 @@ export class FontRecovery {
       });
     }
     for (const key of keys) {
-      const r = asInked(settle(votes.get(key)!), inkRise(todo.get(key)![0]!));
+      const rise = inkRise(todo.get(key)![0]!);
+      // Readings the ink contradicts (a period as tall as a digit) give way to those it allows.
+      const all = votes.get(key)!;
+      const fit = all.filter((v) => fitsInk(v.char, rise));
+      const r = asInked(settle(fit.length ? fit : all), rise);
       this.readings.set(key, r);
     }
   }
