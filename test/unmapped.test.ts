@@ -88,7 +88,9 @@ describe('a print driver round trip (pdftops → ps2pdf) read from its glyphs', 
     expect(rt.reported[0]).toBe(1);
     const chars = JSON.stringify(rt.record).replace(/[^\u4e00-\u9fff]/gu, '').length;
     expect(rt.glyphs).toBeGreaterThan(100);
-    expect(rt.glyphs).toBeLessThan(chars / 2);
+    // A glyph is recognised once per font that draws it (the print driver splits a face into
+    // several subsets, so one character may be several glyphs), never once per place it is drawn.
+    expect(rt.glyphs).toBeLessThan(chars);
   });
 
   it('with OCR off, glyph garbage is left out and said, never taken as text', async () => {
