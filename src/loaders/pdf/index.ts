@@ -46,9 +46,12 @@ function toItem(raw: unknown): TurnedItem | null {
   const it = raw as { str?: string; transform?: number[]; width?: number; conf?: number };
   if (typeof it.str !== 'string' || !it.transform || it.str.trim() === '') return null;
   const [a, b, c, d, e, f] = it.transform as [number, number, number, number, number, number];
-  // The text's height: pdf.js draws a Type 3 font used at a size of 1 or less as high as its
-  // glyphs' box but leaves its width at the size (and a horizontal scaling narrows only the width).
-  const size = Math.hypot(c, d) || Math.hypot(a, b) || 1;
+  // The text's size is its width's scale, except where pdf.js draws a Type 3 font used at a
+  // size of 1 or less as high as its glyphs' box but leaves its width at that size: there, its
+  // height. (An OCR layer's words squeezed or stretched by a horizontal scaling keep their
+  // width's scale, which is what their boxes on the page measure.)
+  const wide = Math.hypot(a, b);
+  const size = (wide <= 1 ? Math.hypot(c, d) : wide) || Math.abs(d) || 1;
   return { item: { str: it.str, x: e, y: f, w: it.width ?? 0, size, ...(it.conf != null ? { conf: it.conf } : {}) }, turn: turnOf(a, b) };
 }
 
