@@ -81,7 +81,7 @@ function indicatorCount(d: DocumentRecord): number {
 }
 
 interface Box {
-  loc: Loc;
+  loc: Loc | null;
   kind: 'project' | 'row' | 'warn' | 'low';
   title: string;
 }
@@ -92,9 +92,9 @@ function figures(pages: readonly PageRef[], from: number | null, to: number | nu
   return shown
     .map((p) => {
       const marks = boxes
-        .filter((b) => b.loc.page === p.page && b.loc.bbox)
+        .filter((b) => b.loc?.page === p.page && b.loc.bbox)
         .map((b) => {
-          const [x0, y0, x1, y1] = b.loc.bbox!;
+          const [x0, y0, x1, y1] = b.loc!.bbox!;
           const pct = (v: number, of: number) => `${((v / of) * 100).toFixed(2)}%`;
           return `<div class="box ${b.kind}" title="${esc(b.title)}" style="left:${pct(x0, p.width)};top:${pct(y0, p.height)};width:${pct(x1 - x0, p.width)};height:${pct(y1 - y0, p.height)}"></div>`;
         })
@@ -160,7 +160,7 @@ export function documentPage(d: DocumentRecord, pages: readonly PageRef[]): stri
     ...p1.safeguards.map((g) => ({ loc: g.loc, kind: 'row' as const, title: g.title ?? '' })),
     ...rowBoxes(p1.dept_indicators, ws),
   ];
-  const p1Pages = [...p1.sub_goals, ...p1.safeguards, ...p1.dept_indicators].map((r) => r.loc).filter((l) => l.page != null);
+  const p1Pages = [...p1.sub_goals, ...p1.safeguards, ...p1.dept_indicators].map((r) => r.loc).filter((l): l is Loc => l?.page != null);
   const p1From = p1Pages.length ? Math.min(...p1Pages.map((l) => l.page!)) : null;
   const p1To = p1Pages.length ? Math.max(...p1Pages.map((l) => l.page_end ?? l.page!)) : null;
   const partOne = `<section id="part-one"><h2>第一部分 部门整体绩效目标</h2><div class="pair"><div>
@@ -187,7 +187,7 @@ export function documentPage(d: DocumentRecord, pages: readonly PageRef[]): stri
       <table class="meta">${fields.map(([a, v]) => `<tr><td>${esc(a)}</td><td>${esc(v)}</td></tr>`).join('')}</table>
       ${indicatorTable(p.indicators, ws, `project-${k}`)}
       ${p.explanation ? `<details><summary>说明</summary><p>${esc(p.explanation).replace(/\n/g, '<br>')}</p></details>` : ''}
-    </div><div class="pages">${figures(pages, p.loc.page, p.loc.page_end, boxes)}</div></div></section>`;
+    </div><div class="pages">${figures(pages, p.loc?.page ?? null, p.loc?.page_end ?? null, boxes)}</div></div></section>`;
   }).join('');
 
   const noPages = d.source.format !== 'pdf' ? '<p class="note">DOCX and text-dump inputs have no page images: each record shows its table, row and line.</p>' : pages.length === 0 ? '<p class="note">source PDF not found where the output says it was: no page images.</p>' : '';

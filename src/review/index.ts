@@ -37,7 +37,7 @@ export interface ReviewSummary {
 
 /** Every page some record of the document points at. */
 function referencedPages(d: DocumentRecord): number[] {
-  const locs: Loc[] = [
+  const locs: Array<Loc | null> = [
     ...d.projects.flatMap((p) => [p.loc, ...p.indicators.map((i) => i.loc)]),
     ...d.part_one.sub_goals.map((g) => g.loc),
     ...d.part_one.safeguards.map((g) => g.loc),
@@ -45,7 +45,7 @@ function referencedPages(d: DocumentRecord): number[] {
   ];
   const pages = new Set<number>();
   for (const l of locs) {
-    if (l.page == null) continue;
+    if (l?.page == null) continue;
     for (let p = l.page; p <= (l.page_end ?? l.page); p++) pages.add(p);
   }
   return [...pages].sort((a, b) => a - b);
