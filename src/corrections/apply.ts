@@ -26,7 +26,7 @@ export interface Outcome {
   status: Status;
   /** Why it is obsolete or a conflict ('' when applied). */
   reason: string;
-  /** Where the record it names now is in the corrected document (for linking a line to its row), when known. */
+  /** Where the record it names now is in the corrected document (for linking a line to its row; for a delete, where the record was), when known. */
   keys: Target | null;
 }
 
@@ -138,6 +138,8 @@ export function applyCorrections(base: DocumentRecord, lines: readonly Correctio
   const doc = structuredClone(base);
   /** The record each line found (also for a conflict, when one record was meant), for "later lines win" and keys. */
   const records: Array<Rec | null> = [];
+  /** Where a deleted record was (it is no longer in the document to be found). */
+  const removedAt = new Map<number, Target | null>();
   const raw: Array<{ status: Status; reason: string; field: string | null }> = [];
   /** Applied fields per record, in order; `overall_goal` and the document's fields under the document. */
   const marks = new Map<Rec, string[]>();
@@ -254,6 +256,7 @@ export function applyCorrections(base: DocumentRecord, lines: readonly Correctio
         continue;
       }
       const slot = candidates.find((c) => c.record === found)!;
+      removedAt.set(records.length, keysOf(doc, t.table, found));
       slot.list.splice(slot.index, 1);
       done('applied');
       continue;
@@ -302,7 +305,7 @@ export function applyCorrections(base: DocumentRecord, lines: readonly Correctio
   const outcomes: Outcome[] = raw.map((r, k) => {
     const table = lines[k]!.target.table;
     const rec = records[k] ?? null;
-    return { status: r.status, reason: r.reason, keys: table === 'documents' ? { table } : keysOf(doc, table, rec) };
+    return { status: r.status, reason: r.reason, keys: table === 'documents' ? { table } : removedAt.has(k) ? removedAt.get(k)! : keysOf(doc, table, rec) };
   });
   const warnings: Warning[] = [];
   for (const [k, o] of outcomes.entries()) {
