@@ -77,14 +77,20 @@ function queueInit(q: QueueModel): void {
   }
 }
 
+/** The folder's revision the view shows (the workspace). */
+let seen: string | null = null;
+
+/** After this tab's own change: the view already shows it. */
+async function resync(): Promise<void> {
+  seen = await fetch('/api/revision').then((r) => r.text(), () => seen);
+}
+
 /** Calls `refresh` when the folder changed (another tab's edit, a run): polled, and on focus. */
 function watch(refresh: () => Promise<void>): void {
-  let seen: string | null = null;
   const check = async () => {
-    if (document.hidden || editing) return;
+    if (document.hidden || editing || busy) return;
     try {
-      const r = await fetch('/api/revision');
-      const rev = await r.text();
+      const rev = await fetch('/api/revision').then((r) => r.text());
       if (seen != null && rev !== seen) await refresh();
       seen = rev;
     } catch {
@@ -101,6 +107,8 @@ function watch(refresh: () => Promise<void>): void {
 let zoom = 1;
 let selected: string | null = null;
 let active: HTMLTableCellElement | null = null;
+/** A correction on its way: the poll waits. */
+let busy = false;
 let editing: { td: HTMLTableCellElement; commit: () => Promise<void>; cancel: () => void } | null = null;
 
 function docModel(): DocModel {
@@ -448,9 +456,17 @@ async function propose(line: { target: Target; op: string; field?: string; befor
   const body = { match: matchFor(line.target), ...line };
   const cellKey = td ? { ref: td.closest<HTMLElement>('[data-ref]')!.dataset.ref!, field: td.dataset.field! } : null;
   status('saving…');
-  const r = await fetch(`/api/doc/${m.doc.doc_id}/corrections`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const answer = (await r.json()) as { model?: DocModel; id?: string; status?: string; reason?: string; error?: string };
-  if (answer.model) rerender(answer.model, cellKey);
+  busy = true;
+  let r: Response;
+  let answer: { model?: DocModel; id?: string; status?: string; reason?: string; error?: string };
+  try {
+    r = await fetch(`/api/doc/${m.doc.doc_id}/corrections`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    answer = (await r.json()) as typeof answer;
+    if (answer.model) rerender(answer.model, cellKey);
+    await resync();
+  } finally {
+    busy = false;
+  }
   if (r.ok && answer.id) {
     pushUndo(answer.id);
     status(`saved ${answer.id}`);
@@ -476,9 +492,17 @@ async function undo(): Promise<void> {
   if (!id) return toast('nothing of yours to undo in this document');
   sessionStorage.setItem(undoKey(), JSON.stringify(stack));
   status('undoing…');
-  const r = await fetch(`/api/doc/${docModel().doc.doc_id}/undo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id }) });
-  const answer = (await r.json()) as { model?: DocModel; id?: string; reason?: string; error?: string };
-  if (answer.model) rerender(answer.model, null);
+  busy = true;
+  let r: Response;
+  let answer: { model?: DocModel; id?: string; reason?: string; error?: string };
+  try {
+    r = await fetch(`/api/doc/${docModel().doc.doc_id}/undo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id }) });
+    answer = (await r.json()) as typeof answer;
+    if (answer.model) rerender(answer.model, null);
+    await resync();
+  } finally {
+    busy = false;
+  }
   if (r.ok) status(`undone ${id}`);
   else toast(`Cannot undo ${id}: ${answer.reason ?? answer.error}`, true);
 }
