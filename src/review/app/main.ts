@@ -68,7 +68,7 @@ function queueInit(q: QueueModel): void {
   if (q.mode === 'serve') {
     watch(async () => {
       const r = await fetch('/api/queue');
-      if (!r.ok) return;
+      if (!r.ok || held()) return;
       model = (await r.json()) as QueueModel;
       const p = $('.progress');
       if (p) p.outerHTML = progressBar((model as QueueModel).progress);
@@ -79,18 +79,26 @@ function queueInit(q: QueueModel): void {
 
 /** The folder's revision the view shows (the workspace). */
 let seen: string | null = null;
+/** Counts this tab's own changes: a poll started before one of them is stale when it returns. */
+let ownChanges = 0;
 
 /** After this tab's own change: the view already shows it. */
 async function resync(): Promise<void> {
+  ownChanges++;
   seen = await fetch('/api/revision').then((r) => r.text(), () => seen);
 }
+
+/** Nothing of the view may be replaced now: an edit is open or on its way. */
+const held = () => editing != null || busy;
 
 /** Calls `refresh` when the folder changed (another tab's edit, a run): polled, and on focus. */
 function watch(refresh: () => Promise<void>): void {
   const check = async () => {
-    if (document.hidden || editing || busy) return;
+    if (document.hidden || held()) return;
+    const gen = ownChanges;
     try {
       const rev = await fetch('/api/revision').then((r) => r.text());
+      if (gen !== ownChanges || held()) return;
       if (seen != null && rev !== seen) await refresh();
       seen = rev;
     } catch {
@@ -139,10 +147,14 @@ function rowOf(ref: string): HTMLElement | null {
 /** Selects a record: its row marked, its box highlighted and brought into view (zoomed to its table's width when it is small). */
 function select(ref: string | null, opts: { scrollRow?: boolean } = {}): void {
   selected = ref;
+  const row = ref ? rowOf(ref) : null;
+  // The row stays where it is on screen while the strip under the previous one goes.
+  const tables = $('#tables');
+  const before = row?.getBoundingClientRect().top;
   for (const el of $$('.sel')) el.classList.remove('sel');
   $('tr.crop')?.remove();
+  if (row && tables && before != null && !opts.scrollRow) tables.scrollTop += row.getBoundingClientRect().top - before;
   if (!ref) return;
-  const row = rowOf(ref);
   row?.classList.add('sel');
   if (row && opts.scrollRow) row.scrollIntoView({ block: 'center' });
   const box = $(`.box[data-ref="${ref}"]`);
@@ -457,6 +469,7 @@ async function propose(line: { target: Target; op: string; field?: string; befor
   const cellKey = td ? { ref: td.closest<HTMLElement>('[data-ref]')!.dataset.ref!, field: td.dataset.field! } : null;
   status('saving…');
   busy = true;
+  ownChanges++;
   let r: Response;
   let answer: { model?: DocModel; id?: string; status?: string; reason?: string; error?: string };
   try {
@@ -493,6 +506,7 @@ async function undo(): Promise<void> {
   sessionStorage.setItem(undoKey(), JSON.stringify(stack));
   status('undoing…');
   busy = true;
+  ownChanges++;
   let r: Response;
   let answer: { model?: DocModel; id?: string; reason?: string; error?: string };
   try {
@@ -623,8 +637,9 @@ else {
   if (model.mode === 'serve') {
     const id = model.doc.doc_id;
     watch(async () => {
+      const gen = ownChanges;
       const r = await fetch(`/api/doc/${id}`);
-      if (r.ok) {
+      if (r.ok && gen === ownChanges && !held()) {
         rerender((await r.json()) as DocModel, null);
         status('updated from another tab or run');
       }
