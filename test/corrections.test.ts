@@ -144,6 +144,16 @@ describe('corrections across runs', () => {
     expect(snapshot()).toEqual(before);
   });
 
+  it('a new folder holding only a corrections.jsonl is taken, and the first run applies it', async () => {
+    const fresh = mkdtempSync(path.join(tmpdir(), 'jixiao-corr-fresh-'));
+    writeFileSync(path.join(fresh, 'corrections.jsonl'), `${JSON.stringify(lines[0])}\n`);
+    const s = await runBatch({ ...DEFAULT_BATCH, inputs: [input], outDir: fresh, progress: 'none', inProcess: true, formats });
+    expect(s.done).toBe(2);
+    const d = JSON.parse(readFileSync(path.join(fresh, 'docs', `${park.doc_id}.json`), 'utf8')) as DocumentRecord;
+    expect(d.projects[0]!.indicators[0]!.value_raw).toBe('≥1200米');
+    expect(readFileSync(path.join(fresh, 'corrections.jsonl'), 'utf8')).toBe(`${JSON.stringify(lines[0])}\n`); // never rewritten
+  });
+
   it('a line appended later is applied on top; with the lines gone the extraction comes back', async () => {
     const p = readDoc(park.doc_id).projects[0]!;
     appendFileSync(path.join(out, 'corrections.jsonl'), `\n${JSON.stringify({ id: 'd1', doc_id: park.doc_id, target: { table: 'indicators', project_seq: 1, indicator_seq: 2 }, op: 'delete', match: { level3: p.indicators[1]!.level3 } })}\n`);

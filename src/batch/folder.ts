@@ -6,6 +6,7 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
+import { CORRECTIONS_FILE } from '../corrections/file.js';
 import { readablePath } from '../fsname.js';
 import { writeFileAtomic } from '../writers/atomic.js';
 import { DOCS_DIR } from '../writers/document.js';
@@ -38,8 +39,8 @@ export function asOutputFault(err: unknown): Error {
 export const OUTPUT_MARK = '.jixiao';
 
 /**
- * Makes sure `outDir` is a folder jixiao may write: new, empty (hidden files aside), or one it
- * wrote before (its mark or its manifest is there). jixiao only ever replaces or deletes what it
+ * Makes sure `outDir` is a folder jixiao may write: new, empty (hidden files and a
+ * corrections.jsonl aside), or one it wrote before (its mark or its manifest is there). jixiao only ever replaces or deletes what it
  * wrote, so a folder holding other files is refused with a clear message.
  */
 export async function claimOutput(outDir: string): Promise<void> {
@@ -48,7 +49,8 @@ export async function claimOutput(outDir: string): Promise<void> {
   if (st) {
     const names = await readdir(outDir);
     const ours = names.includes(OUTPUT_MARK) || names.includes('manifest.jsonl');
-    const foreign = names.filter((n) => !n.startsWith('.'));
+    // A person's corrections may come first: jixiao reads them and never replaces or deletes them.
+    const foreign = names.filter((n) => !n.startsWith('.') && n !== CORRECTIONS_FILE);
     if (!ours && foreign.length > 0) {
       throw new Error(
         `output folder ${readablePath(outDir)} holds files jixiao did not write (${foreign.slice(0, 3).map(readablePath).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new folder, or one jixiao wrote before`,

@@ -32,6 +32,8 @@ export class ReviewFolder {
   private linesCache: { stamp: string; lines: CorrectionLine[]; byDoc: Map<string, CorrectionLine[]> } | null = null;
   private bases = new Map<string, { stamp: string; doc: DocumentRecord }>();
   private entries = new Map<string, { key: string; entry: QueueEntry }>();
+  /** The last queue, with the folder's revision it was made at. */
+  private lastQueue: { revision: string; queue: Omit<QueueModel, 'mode'> } | null = null;
 
   constructor(readonly outDir: string) {
     if (!existsSync(path.join(outDir, DOCS_DIR))) throw new Error(`${outDir} is not a jixiao output folder (no docs/)`);
@@ -81,6 +83,14 @@ export class ReviewFolder {
   }
 
   async queue(mode: QueueModel['mode']): Promise<QueueModel> {
+    const revision = await this.revision();
+    if (this.lastQueue?.revision === revision) return { ...this.lastQueue.queue, mode };
+    const q = await this.buildQueue();
+    this.lastQueue = { revision, queue: q };
+    return { ...q, mode };
+  }
+
+  private async buildQueue(): Promise<Omit<QueueModel, 'mode'>> {
     const { byDoc, stamp: linesStamp } = await this.lines();
     const entries: QueueEntry[] = [];
     const ids = await this.docIds();
@@ -99,7 +109,7 @@ export class ReviewFolder {
     }
     for (const id of this.entries.keys()) if (!ids.includes(id)) this.entries.delete(id);
     entries.sort(queueOrder);
-    return { entries, failed: await this.failed(), mode, progress: progressOf(entries) };
+    return { entries, failed: await this.failed(), progress: progressOf(entries) };
   }
 
   private async failed(): Promise<QueueModel['failed']> {
