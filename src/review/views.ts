@@ -322,7 +322,12 @@ ${p.explanation ? `<details><summary>说明</summary><p>${esc(p.explanation).rep
     ...recs.filter((r) => !r.ref.startsWith('projects:')).map((r) => ({ ref: r.ref, loc: r.loc, cls: warned.has(r.ref) || conflicts.has(r.ref) ? 'row warn' : 'row' })),
     ...d.projects.flatMap((p, k) => p.indicators.map((i, n) => ({ i, ref: refOf({ table: 'indicators', project_seq: k + 1, indicator_seq: n + 1 }) }))).filter(({ i }) => i.confidence != null && i.confidence < LOW_CONFIDENCE).map(({ i, ref }) => ({ ref, loc: i.loc, cls: 'row low' })),
   ];
-  const note = d.source.format === 'pdf' ? 'The source PDF is not where the output says it was (or has other bytes): no page images.' : 'DOCX and text-dump inputs have no pages: each record shows its table, row and line (where).';
+  const note =
+    d.source.format === 'pdf'
+      ? d.source.path.includes('!/')
+        ? 'A bundle\'s member is not drawn: no page images (each record shows its page, table and row: where).'
+        : 'The source PDF is not where the output says it was (or has other bytes): no page images.'
+      : `A ${d.source.format} input has no page images here: each record shows its table, row and line (where).`;
   const toc = [`<a href="#part-one">一</a>`, ...d.projects.map((p, k) => `<a href="#project-${k + 1}" class="${p.reviewed || d.document.reviewed ? 'done' : ''}${d.warnings.some((w) => sameTable(w.loc, p.loc)) ? ' hot' : ''}" title="${esc(p.title)}">${k + 1}</a>`)].join('');
   const help = edit
     ? '<details class="help"><summary>keys</summary><p>Click a cell or move with the arrow keys and Tab; Enter or typing edits, Enter saves, Esc cancels; a value is parsed into symbol/number/unit as you type. R marks the table reviewed, Ctrl+Z undoes your last correction. Every correction is written to corrections.jsonl at once.</p></details>'
