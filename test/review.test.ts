@@ -94,7 +94,7 @@ describe('review report', () => {
           const sel = page.locator('.box.sel');
           expect(await sel.count()).toBe(1);
           const img = sel.locator('xpath=..').locator('img');
-          await expect.poll(() => img.evaluate((e) => (e as HTMLImageElement).complete && (e as HTMLImageElement).naturalWidth > 0), { timeout: 30_000 }).toBe(true);
+          await expect.poll(() => img.evaluate((e) => (e as HTMLImageElement).complete && (e as HTMLImageElement).naturalWidth > 0), { timeout: 120_000 }).toBe(true);
           const box = await sel.boundingBox();
           const view = await page.locator('.vscroll').boundingBox();
           expect(box!.y).toBeGreaterThanOrEqual(view!.y);
@@ -110,6 +110,8 @@ describe('review report', () => {
       // The report's own screenshot: a PDF document's first project beside its page.
       const pdf = docs.find((d) => d.source.format === 'pdf' && d.warnings.some((w) => w.loc?.row != null)) ?? docs.find((d) => d.source.format === 'pdf')!;
       await page.goto(`${fileUrl(`${pdf.doc_id}.html`)}#r-indicators-1-3`);
+      const selImg = page.locator('figure.page:has(.box.sel) img').first();
+      await expect.poll(() => selImg.evaluate((e) => (e as HTMLImageElement).complete && (e as HTMLImageElement).naturalWidth > 0), { timeout: 120_000 }).toBe(true);
       const shot = process.env.JIXIAO_SCREENSHOTS ? path.join(process.env.JIXIAO_SCREENSHOTS, 'report.png') : path.join(out, 'review-screenshot.png');
       await page.screenshot({ path: shot });
       expect(errors).toEqual([]);

@@ -3,7 +3,8 @@
  * samples (corpus documents as PDF, DOCX and text dump) are extracted by the command line,
  * `jixiao serve` opens on the output, and a person's work is done through the UI with the
  * keyboard and the mouse — a value (parsed as it is typed), a level and a project code
- * corrected, a table marked reviewed, an edit undone, two tabs editing the same document
+ * corrected, a table marked reviewed, an edit undone, a missed row inserted and filled, a
+ * phantom row deleted, two tabs editing the same document
  * (the stale one refused and refreshed, neither losing the other's edits), a reload. A line
  * written against another extraction is shown as a conflict on its row. Then `extract
  * --force` runs while the workspace is open, and every correction is found in docs/*.json,
@@ -31,6 +32,7 @@ const out = mkdtempSync(path.join(tmpdir(), 'jixiao-serve-out-'));
 const shots = process.env.JIXIAO_SCREENSHOTS ?? mkdtempSync(path.join(tmpdir(), 'jixiao-shots-'));
 const idOf = (f: string) => createHash('sha256').update(readFileSync(path.join(ROOT, 'samples', f))).digest('hex').slice(0, 16);
 const park = idOf('laoting-park-2023.pdf');
+const office = idOf('chengde-office-2024.pdf');
 
 let server: ChildProcess | null = null;
 let url = '';
@@ -53,6 +55,17 @@ const cellOf = (page: Page, ref: string, field: string) => page.locator(`[data-r
 async function saved(page: Page): Promise<void> {
   await expect.poll(() => page.locator('.actions .status').textContent(), { timeout: 120_000 }).toMatch(/^(saved|undone) /);
   await page.locator('.actions .status').evaluate((e) => (e.textContent = ''));
+}
+
+/** Waits, on a condition and never on the clock, until a value read from the page is the one expected. */
+async function until<T>(read: () => Promise<T>, expected: T): Promise<void> {
+  await expect.poll(read, { timeout: 120_000 }).toEqual(expected);
+}
+
+/** Waits until the source page holding the selected row's box has its image drawn and loaded. */
+async function pageShown(page: Page): Promise<void> {
+  const img = page.locator('figure.page:has(.box.sel) img').first();
+  await until(() => img.evaluate((e) => (e as HTMLImageElement).complete && (e as HTMLImageElement).naturalWidth > 0), true);
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -115,6 +128,7 @@ describe.skipIf(!CHROMIUM)('review workspace (jixiao serve) in a real browser', 
     await a.keyboard.type('≥1200米');
     expect(await cellOf(a, 'indicators:1:1', 'value').locator('.numv').textContent()).toBe('1200');
     expect(await cellOf(a, 'indicators:1:1', 'value').locator('.unit').textContent()).toBe('米');
+    await pageShown(a); // the row's page, drawn by the workspace on first view (WebP)
     await shot(a, 'edit.png');
     await a.keyboard.press('Enter');
     await saved(a);
@@ -140,10 +154,10 @@ describe.skipIf(!CHROMIUM)('review workspace (jixiao serve) in a real browser', 
     await a.keyboard.type('xx');
     await a.keyboard.press('Enter');
     await saved(a);
-    expect(await cellOf(a, 'indicators:1:3', 'basis').textContent()).toBe('xx');
+    await until(() => cellOf(a, 'indicators:1:3', 'basis').textContent(), 'xx');
     await a.keyboard.press('Control+z');
     await saved(a);
-    expect(await cellOf(a, 'indicators:1:3', 'basis').textContent()).toBe('年初预算安排');
+    await until(() => cellOf(a, 'indicators:1:3', 'basis').textContent(), '年初预算安排');
 
     const written = lines();
     expect(written.map((l) => [l.op, l.field ?? null, l.after ?? null])).toEqual([
@@ -171,7 +185,7 @@ describe.skipIf(!CHROMIUM)('review workspace (jixiao serve) in a real browser', 
     await b.keyboard.type('B值');
     await b.keyboard.press('Enter');
     await expect.poll(() => b.locator('.toast.bad').count(), { timeout: 120_000 }).toBe(1);
-    expect(await cellOf(b, 'indicators:1:4', 'basis').textContent()).toBe('A值');
+    await until(() => cellOf(b, 'indicators:1:4', 'basis').textContent(), 'A值');
     // B's edit of another cell goes through, and A hears of it without a reload.
     await cellOf(b, 'indicators:1:5', 'basis').click();
     await b.keyboard.type('B二');
@@ -181,6 +195,31 @@ describe.skipIf(!CHROMIUM)('review workspace (jixiao serve) in a real browser', 
     expect(await cellOf(a, 'indicators:1:4', 'basis').textContent()).toBe('A值');
     expect(lines().map((l) => l.after)).not.toContain('B值');
     await b.close();
+  });
+
+  it('inserts a row the extraction missed and fills it, and deletes a phantom row, through the UI', async () => {
+    await a.goto(`${url}doc/${office}`);
+    const before = readDoc(office).projects[0]!.indicators;
+    // + on row 3 inserts a row below it, with the levels of the row above; its 三级指标 typed in.
+    await a.locator('[data-ref="indicators:1:3"] button.ins').click();
+    await saved(a);
+    await until(() => a.locator('table[data-project="1"] tr[data-ref^="indicators:1:"]').count(), before.length + 1);
+    await until(() => cellOf(a, 'indicators:1:4', 'level2').textContent(), before[2]!.level2);
+    await cellOf(a, 'indicators:1:4', 'level3').click();
+    await a.keyboard.press('Enter');
+    await a.keyboard.type('会议室租赁面积');
+    await a.keyboard.press('Enter');
+    await saved(a);
+    await until(() => cellOf(a, 'indicators:1:5', 'level3').textContent(), before[3]!.level3); // the rows after it moved down
+    // ✕ deletes a row the document does not have (here: the 8th extracted row, now the 9th), once confirmed.
+    a.once('dialog', (d) => void d.accept());
+    await a.locator('[data-ref="indicators:1:9"] button.del').click();
+    await saved(a);
+    await until(() => a.locator('table[data-project="1"] tr[data-ref^="indicators:1:"]').count(), before.length);
+    await until(() => cellOf(a, 'indicators:1:9', 'level3').textContent(), before[8]!.level3);
+    const mine = lines().filter((l) => l.doc_id === office);
+    expect(mine.map((l) => [l.op, l.field ?? null])).toEqual([['insert', null], ['set', 'level3'], ['delete', null]]);
+    expect(mine[2]).toMatchObject({ target: { table: 'indicators', project_seq: 1, indicator_seq: 9 }, match: { level3: before[7]!.level3, value_raw: before[7]!.value_raw } });
   });
 
   it('keeps everything over a reload, and shows a line made against another extraction as a conflict on its row', async () => {
@@ -199,7 +238,8 @@ describe.skipIf(!CHROMIUM)('review workspace (jixiao serve) in a real browser', 
     expect(await a.locator('tr[data-ref="indicators:2:1"]').getAttribute('class')).toContain('conflict');
     expect(await cellOf(a, 'indicators:2:1', 'value_raw').textContent()).toBe('≥5次数');
     await a.locator('li.line.conflict[data-id="hand01"] a.goto').click();
-    expect(await a.locator('tr[data-ref="indicators:2:1"]').getAttribute('class')).toContain('sel');
+    await until(async () => (await a.locator('tr[data-ref="indicators:2:1"]').getAttribute('class'))?.includes('sel'), true);
+    await pageShown(a);
     await shot(a, 'conflict.png');
     await a.goto(url);
     expect(await a.locator('.progress .ptext').textContent()).toMatch(/^1 \/ \d+ tables reviewed/);
@@ -220,6 +260,16 @@ describe.skipIf(!CHROMIUM)('review workspace (jixiao serve) in a real browser', 
     const conflict = d.warnings.find((w) => w.code === 'correction-conflict')!;
     expect(conflict.message).toContain('hand01');
     expect(conflict.loc).toEqual(d.projects[1]!.indicators[0]!.loc);
+    // The inserted row (no loc: the document was not read there) and the deleted one gone, in the document's JSON.
+    const o = readDoc(office).projects[0]!.indicators;
+    const extracted = JSON.parse(readFileSync(path.join(out, 'extracted', `${office}.json`), 'utf8')) as DocumentRecord;
+    const x = extracted.projects[0]!.indicators;
+    expect(o.length).toBe(x.length);
+    expect(o[3]).toMatchObject({ level1: x[2]!.level1, level2: x[2]!.level2, level3: '会议室租赁面积', loc: null, corrected: ['*'] });
+    const expected = x.map((i) => i.level3);
+    expected.splice(7, 1); // the 8th extracted row deleted
+    expected.splice(3, 0, '会议室租赁面积'); // a row inserted below the 3rd
+    expect(o.map((i) => i.level3)).toEqual(expected);
     const jsonl = readFileSync(path.join(out, 'documents.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DocumentRecord);
     expect(jsonl.find((x) => x.doc_id === park)).toEqual(d);
 
@@ -241,6 +291,8 @@ describe.skipIf(!CHROMIUM)('review workspace (jixiao serve) in a real browser', 
       expect(c1!.checked_by).toBe('e2e');
       const statuses = await q(`SELECT id, status FROM '${path.join(out, 'corrections.parquet')}' ORDER BY correction_seq`);
       expect(statuses.map((s) => s.status)).toEqual([...Array(statuses.length - 1).fill('applied'), 'conflict']);
+      const inserted = await q(`SELECT indicator_seq, level1, level2, level3, corrected FROM read_csv('${path.join(out, 'indicators.csv')}', header=true, types={'corrected': 'VARCHAR'}) WHERE doc_id = '${office}' AND project_seq = 1 AND indicator_seq = 4`);
+      expect(inserted).toMatchObject([{ indicator_seq: 4, level3: '会议室租赁面积', corrected: '["*"]' }]);
       expect(statuses.at(-1)!.id).toBe('hand01');
     } finally {
       con.closeSync();
@@ -248,6 +300,6 @@ describe.skipIf(!CHROMIUM)('review workspace (jixiao serve) in a real browser', 
     // The workspace shows the same after the run (the extraction kept in extracted/).
     await a.goto(`${url}doc/${park}`);
     expect(await cellOf(a, 'indicators:1:1', 'value_raw').textContent()).toBe('≥1200米');
-    expect(await a.locator('li.line.applied').count()).toBe(lines().length - 1);
+    expect(await a.locator('li.line.applied').count()).toBe(lines().filter((l) => l.doc_id === park).length - 1);
   });
 });
