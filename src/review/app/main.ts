@@ -162,16 +162,23 @@ function select(ref: string | null, opts: { scrollRow?: boolean } = {}): void {
   box.classList.add('sel');
   const scroll = $('.vscroll')!;
   const fig = box.closest('figure')!;
-  // Zoom so the row's table fills the viewer when the page is shown much smaller.
+  // Zoom so the row's table fills the viewer when the page is shown much smaller, never so far
+  // that a tall box (a whole table, say) no longer fits the viewer's height.
   const bbox = (row?.dataset.bbox ?? '').split(',').map(Number);
   const w = Number(fig.dataset.w);
   if (bbox.length === 4 && zoom === 1) {
     const frac = (bbox[2]! - bbox[0]!) / w;
-    if (frac > 0 && frac < 0.95) setZoom(Math.min(2.5, 0.95 / Math.max(frac, 0.4)));
+    const tall = box.getBoundingClientRect().height / (0.9 * scroll.clientHeight);
+    let z = frac > 0 && frac < 0.95 ? Math.min(2.5, 0.95 / Math.max(frac, 0.4)) : 1;
+    if (tall > 0) z = Math.min(z, 1 / tall);
+    if (z > 1) setZoom(z);
   }
   const b = box.getBoundingClientRect();
   const s = scroll.getBoundingClientRect();
-  scroll.scrollBy({ left: b.left - s.left - (s.width - b.width) / 2, top: b.top - s.top - s.height / 3, behavior: 'instant' as ScrollBehavior });
+  // The box a third down the viewer, or higher when that would cut it off.
+  const room = s.height - b.height;
+  const above = room > 0 ? Math.min(s.height / 3, room / 2) : 8;
+  scroll.scrollBy({ left: b.left - s.left - (s.width - b.width) / 2, top: b.top - s.top - above, behavior: 'instant' as ScrollBehavior });
   if (row instanceof HTMLTableRowElement) strip(row, fig as HTMLElement);
 }
 
