@@ -69,7 +69,7 @@ beforeAll(async () => {
     { id: 'o1', doc_id: office.doc_id, target: { table: 'documents' }, op: 'set', field: 'department', before: 'x', after: office.document.department, ...base },
     { id: 'gone', doc_id: '0123456789abcdef', target: { table: 'documents' }, op: 'reviewed', ...base },
   ];
-}, 120_000);
+});
 
 describe('corrections across runs', () => {
   it('a folder without corrections is as before: no marks, no extracted copies, an empty corrections table', () => {

@@ -29,7 +29,7 @@ beforeAll(async () => {
   await runBatch({ ...DEFAULT_BATCH, inputs: [path.join(ROOT, 'samples')], outDir: out, progress: 'none', inProcess: true });
   docs = readdirSync(path.join(out, 'docs')).map((f) => JSON.parse(readFileSync(path.join(out, 'docs', f), 'utf8')) as DocumentRecord);
   await writeReview(out);
-}, 300_000);
+});
 
 const fileUrl = (f: string) => pathToFileURL(path.join(out, 'review', f)).href;
 
@@ -119,5 +119,5 @@ describe('review report', () => {
     } finally {
       await browser.close();
     }
-  }, 300_000);
+  });
 });

@@ -91,7 +91,7 @@ beforeAll(async () => {
   });
   browser = await openBrowser();
   a = await browser.newPage();
-}, 300_000);
+});
 
 afterAll(async () => {
   await browser?.close();
