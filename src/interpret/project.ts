@@ -13,7 +13,7 @@ import { cleanText, codeText, squash } from '../text/clean.js';
 import { numeralValue, parseNumbered, splitItems } from '../text/numbering.js';
 import { isProjectTitle } from '../segment.js';
 import { readIndicatorTable } from './indicators.js';
-import { unitLineChecks } from './checks.js';
+import { projectFieldChecks, unitLineChecks, unitNameChecks } from './checks.js';
 import {
   BUDGET_FISCAL as FISCAL,
   BUDGET_OTHER as OTHER,
@@ -299,6 +299,6 @@ export function readPartTwo(blocks: readonly Block[]): Result<Project[]> {
     projects.push(p);
     places.push(rows);
   }
-  messages.push(...unitLineChecks(projects, places));
+  messages.push(...unitLineChecks(projects, places), ...projectFieldChecks(projects, places), ...unitNameChecks(projects, places));
   return { value: projects, messages };
 }
