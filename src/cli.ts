@@ -227,6 +227,30 @@ program
     await review(outDir, o.images);
   });
 
+program
+  .command('serve')
+  .description('open the review and correction workspace on an output folder: a local web app on 127.0.0.1')
+  .argument('[outdir]', 'output folder of an extract run', 'output')
+  .option('--port <n>', 'port on 127.0.0.1 (0: any free port)', (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number');
+    return n;
+  }, 4141)
+  .option('--user <name>', 'who the corrections are by (recorded in corrections.jsonl)', process.env.JIXIAO_USER ?? process.env.USER ?? undefined)
+  .addHelpText('after', `
+Every edit is written to <outdir>/corrections.jsonl at once; every later run that writes the folder
+(extract again, --force, a new version, a cluster rebuild) applies it. Stop with Ctrl-C.`)
+  .action(async (outDir: string, o: { port: number; user?: string }) => {
+    const { serveWorkspace } = await import('./serve/index.js');
+    const served = await serveWorkspace(path.resolve(outDir), { port: o.port, user: o.user ?? null });
+    process.stdout.write(`jixiao: review workspace on ${outDir} at ${served.url} (Ctrl-C to stop)\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => void served.close().then(resolve);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  });
+
 // A reader that stops early (`| head`) is no error.
 for (const s of [process.stdout, process.stderr]) s.on('error', (e: NodeJS.ErrnoException) => e.code === 'EPIPE' && process.exit(0));
 

@@ -49,6 +49,8 @@ export const WARNING_CODES = {
   'text-damaged': 'bytes of a text dump were not valid in its encoding and were replaced',
   'text-control-chars': 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text',
   'ocr-low-confidence': 'a table cell or a paragraph read by OCR with low recognition confidence, or whose ink contradicts the reading (a dropped character, more characters than the ink holds): check it against the page',
+  'correction-conflict': 'a correction of corrections.jsonl was not applied: its record is gone or ambiguous, or no longer holds the value the person saw (the message names its id); check the record again',
+  'correction-obsolete': 'a correction of corrections.jsonl is not needed any more: the extraction already gives its outcome (info; the message names its id)',
 } as const;
 
 export type WarningCode = keyof typeof WARNING_CODES;

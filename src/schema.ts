@@ -26,6 +26,18 @@ export const LocSchema = z.object({
   line: z.number().int().positive().nullable(),
 });
 
+/**
+ * Marks a person's corrections leave on a record (corrections.md, "In the outputs"): the
+ * contract fields they corrected (`["*"]` for a record they inserted), absent when none.
+ */
+export const CorrectedSchema = z.array(z.string()).optional();
+
+/** A document or project table a person marked as checked (corrections.md, op `reviewed`). */
+export const ReviewedSchema = z.object({ by: z.string().nullable(), at: z.string() });
+
+/** Where a record came from; null for a record a person inserted (corrections.md). */
+const RecordLocSchema = LocSchema.nullable();
+
 /** A coded warning: a stable `code` (README, "Warning codes"), the sentence, and where it applies. */
 export const WarningSchema = z.object({
   code: z.string().regex(/^[a-z0-9-]+$/),
@@ -41,9 +53,10 @@ export const IndicatorSchema = z.object({
   value_raw: text.nullable(),
   value: ValueSchema,
   basis: text.nullable(),
-  loc: LocSchema,
+  loc: RecordLocSchema,
   /** Lowest OCR confidence of the row's cells; null where the text was not read by OCR. */
   confidence: z.number().min(0).max(1).nullable(),
+  corrected: CorrectedSchema,
 });
 
 export const ProjectSchema = z.object({
@@ -62,7 +75,9 @@ export const ProjectSchema = z.object({
   goals: z.array(text),
   indicators: z.array(IndicatorSchema),
   explanation: multiline.nullable(),
-  loc: LocSchema,
+  loc: RecordLocSchema,
+  corrected: CorrectedSchema,
+  reviewed: ReviewedSchema.optional(),
 });
 
 export const DocumentSchema = z.object({
@@ -74,13 +89,16 @@ export const DocumentSchema = z.object({
     compiled_by: text.nullable(),
     reviewed_by: text.nullable(),
     toc: z.array(z.object({ seq: z.number().int(), title: text, page: z.number().int().nullable() })),
+    /** Document fields a person corrected (`overall_goal` included), absent when none. */
+    corrected: CorrectedSchema,
+    reviewed: ReviewedSchema.optional(),
   }),
   part_one: z.object({
     overall_goal: multiline.nullable(),
     sub_goals: z.array(
-      z.object({ seq: text.nullable(), title: text.nullable(), goal: multiline.nullable(), indicator: multiline.nullable(), loc: LocSchema }),
+      z.object({ seq: text.nullable(), title: text.nullable(), goal: multiline.nullable(), indicator: multiline.nullable(), loc: RecordLocSchema, corrected: CorrectedSchema }),
     ),
-    safeguards: z.array(z.object({ seq: text.nullable(), title: text.nullable(), text: multiline.nullable(), loc: LocSchema })),
+    safeguards: z.array(z.object({ seq: text.nullable(), title: text.nullable(), text: multiline.nullable(), loc: RecordLocSchema, corrected: CorrectedSchema })),
     dept_indicators: z.array(IndicatorSchema),
   }),
   projects: z.array(ProjectSchema),
@@ -122,6 +140,7 @@ export function documentJsonSchema(): object {
 }
 
 export type Loc = z.infer<typeof LocSchema>;
+export type Reviewed = z.infer<typeof ReviewedSchema>;
 export type Warning = z.infer<typeof WarningSchema>;
 export type Value = z.infer<typeof ValueSchema>;
 export type Indicator = z.infer<typeof IndicatorSchema>;

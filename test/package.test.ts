@@ -45,7 +45,7 @@ const first: Indicator | undefined = doc.projects[0]?.indicators[0];
 const codes: WarningCode[] = doc.warnings.map((w) => w.code as WarningCode);
 const kind = (e: unknown): ErrorKind | null => (e instanceof InputError ? e.kind : null);
 void codes, kind;
-console.log(JSON.stringify({ projects: doc.projects.length, unit: first?.value.unit ?? null, loc: first?.loc.line ?? null }));
+console.log(JSON.stringify({ projects: doc.projects.length, unit: first?.value.unit ?? null, loc: first?.loc?.line ?? null }));
 `,
     );
     // Every declaration a caller's compiler reads is checked (skipLibCheck false), and none of

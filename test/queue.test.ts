@@ -110,7 +110,7 @@ function localRun(input: string): string {
 }
 
 function sameOutputs(a: string, b: string): void {
-  for (const f of ['documents.jsonl', 'documents.csv', 'projects.csv', 'indicators.csv', 'sub_goals.csv', 'safeguards.csv', 'warnings.csv', 'errors.jsonl']) {
+  for (const f of ['documents.jsonl', 'documents.csv', 'projects.csv', 'indicators.csv', 'sub_goals.csv', 'safeguards.csv', 'warnings.csv', 'corrections.csv', 'errors.jsonl']) {
     expect(readFileSync(path.join(b, f), 'utf8'), f).toBe(readFileSync(path.join(a, f), 'utf8'));
   }
 }
@@ -161,6 +161,26 @@ describe.skipIf(!REDIS)('cluster through Redis and BullMQ', () => {
     const r = await run;
     expect(r.code).toBe(0);
     sameOutputs(localRun(input), out);
+  });
+
+  it('applies corrections.jsonl when the cluster rebuilds the outputs: the same corrected files as a local run', async () => {
+    const input = mkdtempSync(path.join(tmpdir(), 'jixiao-q-corr-'));
+    for (const f of ['laoting-park-2023.txt', 'chengde-office-2024.txt']) cpSync(path.join(ROOT, 'samples', f), path.join(input, f));
+    const local = localRun(input);
+    const id = readFileSync(path.join(local, 'documents.jsonl'), 'utf8').split('\n').map((l) => l && JSON.parse(l)).find((d) => d?.source.path === 'laoting-park-2023.txt').doc_id as string;
+    const row = JSON.parse(readFileSync(path.join(local, 'docs', `${id}.json`), 'utf8')).projects[0].indicators[0];
+    const line = { id: 'q1', doc_id: id, target: { table: 'indicators', project_seq: 1, indicator_seq: 1 }, match: { level3: row.level3 }, op: 'set', field: 'value_raw', before: row.value_raw, after: '≥1200米', by: 'wang', at: '2026-12-02T08:00:00Z', extractor: '0.1.0' };
+    writeFileSync(path.join(local, 'corrections.jsonl'), `${JSON.stringify(line)}\n`);
+    expect(spawnSync(process.execPath, [CLI, 'extract', input, '--out', local, '-q'], { encoding: 'utf8' }).status).toBe(0);
+    expect(readFileSync(path.join(local, 'indicators.csv'), 'utf8')).toContain('≥1200米');
+    // The cluster extracts the same inputs into a folder holding the same corrections.
+    const out = mkdtempSync(path.join(tmpdir(), 'jixiao-q-out4-'));
+    writeFileSync(path.join(out, 'corrections.jsonl'), `${JSON.stringify(line)}\n`);
+    worker(4);
+    const r = await extractWait([input], out, 4);
+    expect(r.code).toBe(0);
+    sameOutputs(local, out);
+    expect(readFileSync(path.join(out, 'docs', `${id}.json`), 'utf8')).toBe(readFileSync(path.join(local, 'docs', `${id}.json`), 'utf8'));
   });
 
   it('fails a poisoned input after its attempts, with its reason, and the batch goes on', async () => {

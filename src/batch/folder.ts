@@ -6,6 +6,7 @@
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
+import { CORRECTIONS_FILE } from '../corrections/file.js';
 import { readablePath } from '../fsname.js';
 import { writeFileAtomic } from '../writers/atomic.js';
 import { DOCS_DIR } from '../writers/document.js';
@@ -40,8 +41,8 @@ const MARK_HEAD = 'This folder is written by jixiao';
 const MARK_TEXT = `${MARK_HEAD}: it replaces and deletes only the files it wrote here.\n`;
 
 /**
- * Makes sure `outDir` is a folder jixiao may write: new, empty (hidden files aside), or one it
- * wrote before — its mark is there. Files named like jixiao's (another tool's manifest.jsonl,
+ * Makes sure `outDir` is a folder jixiao may write: new, empty (hidden files and a person's
+ * corrections.jsonl aside), or one it wrote before — its mark is there. Files named like jixiao's (another tool's manifest.jsonl,
  * docs/, projects.csv) do not make a folder jixiao's: jixiao only ever replaces or deletes what
  * it wrote, so a folder holding other files is refused with a clear message, touching nothing.
  */
@@ -51,7 +52,8 @@ export async function claimOutput(outDir: string): Promise<void> {
   if (st) {
     const names = await readdir(outDir);
     const ours = await readFile(path.join(outDir, OUTPUT_MARK), 'utf8').then((t) => t.startsWith(MARK_HEAD), () => false);
-    const foreign = names.filter((n) => !n.startsWith('.'));
+    // A person's corrections may come first: jixiao reads them and never replaces or deletes them.
+    const foreign = names.filter((n) => !n.startsWith('.') && n !== CORRECTIONS_FILE);
     if (!ours && foreign.length > 0) {
       throw new Error(
         `output folder ${readablePath(outDir)} holds files jixiao did not write (${foreign.slice(0, 3).map(readablePath).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new folder, or one jixiao wrote before`,

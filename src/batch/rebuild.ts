@@ -1,11 +1,14 @@
 /**
- * The end of a run, local or cluster: the collection files (documents.jsonl, CSV, Parquet),
- * errors.jsonl and the compacted manifest rebuilt from the manifest and the per-document JSON,
+ * The end of a run, local or cluster: the corrections of corrections.jsonl applied to the
+ * per-document JSON (../corrections/), then the collection files (documents.jsonl, CSV, Parquet,
+ * the corrections table), errors.jsonl and the compacted manifest rebuilt from the manifest and the per-document JSON,
  * each written whole (temporary file + rename), so no row is ever duplicated or half-written;
  * per-document JSON no input refers to any more is removed.
  */
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { correctFolder } from '../corrections/folder.js';
+import { writeCorrectionsTable } from '../corrections/table.js';
 import { readablePath } from '../fsname.js';
 import { type AggregateOptions, OUTPUT_KINDS, outputFiles, writeAggregates } from '../writers/aggregate.js';
 import { writeFileAtomic } from '../writers/atomic.js';
@@ -29,7 +32,9 @@ export async function writeOutputs(outDir: string, manifest: Manifest, opts: Agg
       docFiles.push(path.join(outDir, o.output));
     }
   }
+  const corrections = await correctFolder(outDir, docFiles);
   await writeAggregates(outDir, docFiles, { formats: opts.formats, bom: opts.bom, escapeFormulas: opts.escapeFormulas });
+  await writeCorrectionsTable(outDir, corrections, opts);
   // A collection format not asked for this time is not left behind stale.
   for (const kind of OUTPUT_KINDS.filter((k) => !opts.formats.has(k))) {
     for (const f of outputFiles(kind)) await rm(path.join(outDir, f), { force: true });

@@ -10,6 +10,7 @@
  *   npm run bench                 # 300 files
  *   npm run bench -- --files 600  # another batch size
  *   npm run bench -- --only ocr   # scanned PDFs only (OCR pages/s with 1 worker and every core)
+ *   npm run bench -- --only pages # review page images: bytes and legibility per scale and encoding (pages.ts)
  *
  * The OCR batches are image-only PDFs of the corpus scanned at 150 and at 300 dpi (the seeded
  * clean scans of `npm run eval`, src/eval/scans.ts, made into its cache when absent), each
@@ -30,7 +31,7 @@ const program = new Command()
   .option('--files <n>', 'files in the batch', (v) => Number(v), 300)
   .option('--corpus <dir>', 'corpus folder', defaultCorpus())
   .option('--pdf-rounds <n>', 'times each corpus PDF is read for the single-thread comparison', (v) => Number(v), 5)
-  .option('--only <part>', 'run one part: batches, queue, ocr or pdf')
+  .option('--only <part>', 'run one part: batches, queue, ocr, pdf, or pages (only when named)')
   .option('--ocr-files <n>', 'scanned PDFs in each OCR batch', (v) => Number(v), 6)
   .parse();
 const opts = program.opts<{ files: number; corpus: string; pdfRounds: number; only?: string; ocrFiles: number }>();
@@ -174,6 +175,12 @@ async function queueBench(root: string, input: string, n: number): Promise<strin
   } finally {
     redis.kill('SIGTERM');
   }
+}
+
+if (opts.only === 'pages') {
+  const { pageImageBench } = await import('./pages.js');
+  await pageImageBench(opts.corpus, readdirSync(opts.corpus).filter((d) => existsSync(path.join(opts.corpus, d, 'document.pdf'))).sort());
+  process.exit(0);
 }
 
 const cores = availableParallelism();

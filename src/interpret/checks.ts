@@ -144,7 +144,7 @@ export function projectFieldChecks(projects: readonly Project[], places: Readonl
 /** A project's own place (its table) as a place for a message, from its loc. */
 function projectPlace(p: Project): Place[] {
   const l = p.loc;
-  if (l.page == null && l.table == null) return [];
+  if (l == null || (l.page == null && l.table == null)) return []; // an inserted project has no place
   return [{ page: l.page, pageEnd: l.page_end, bbox: l.bbox, ...(l.table != null ? { at: { table: l.table, row: l.row ?? 0 } } : {}) }];
 }
 

@@ -1,33 +1,31 @@
 /**
- * `jixiao review <output folder>`: a static HTML report over a finished output folder, for a
- * person to check the extraction against the sources. Reads `docs/*.json` and `errors.jsonl`,
- * renders the source pages that records point at (PDF inputs whose file is still where the
- * output says, with the same sha256), and writes `review/index.html`, `review/<doc_id>.html`
- * and `review/pages/<doc_id>/p<N>.png`. Everything is local: it opens offline.
+ * `jixiao review <output folder>`: the static, read-only export of the review views (the same
+ * views as the `jixiao serve` workspace, views.ts): `review/index.html`, the queue of what to
+ * check with its filters and renditions grouped; `review/<doc_id>.html`, each document's
+ * tables beside its source pages with every record's box; `review/pages/<doc_id>/`, the page
+ * images (pages.ts); `review/app.js` and `app.css`. Documents are shown as corrected so far
+ * (corrections.jsonl applied, as the next run will write them). Everything is local: it opens
+ * offline, from file://.
  */
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { DocumentRecord, Loc } from '../schema.js';
 import { writeFileAtomic } from '../writers/atomic.js';
-import { type IndexEntry, type PageRef, documentPage, indexPage } from './html.js';
-import { renderPages } from './render.js';
-import { Manifest } from '../batch/manifest.js';
-import { pushTo } from '../util.js';
+import { APP_CSS, appScript } from './assets.js';
+import { ReviewFolder } from './folder.js';
+import type { DocModel } from './model.js';
+import { PageStore, REVIEW_DIR } from './pages.js';
+import { documentPage, queuePage, shell } from './views.js';
 
-export const REVIEW_DIR = 'review';
+export { REVIEW_DIR };
 
 export interface ReviewOptions {
-  /** Render source pages (PDF inputs); off: tables and provenance only. */
+  /** Draw source pages (PDF inputs); off: tables and provenance only. */
   images: boolean;
-  /** Scale of the page images (1 = 72 dpi). */
-  scale: number;
   /** Called after each document. */
   onDocument?: (done: number, total: number) => void;
 }
 
-export const DEFAULT_REVIEW: ReviewOptions = { images: true, scale: 1.5 };
+export const DEFAULT_REVIEW: ReviewOptions = { images: true };
 
 export interface ReviewSummary {
   documents: number;
@@ -35,79 +33,31 @@ export interface ReviewSummary {
   index: string;
 }
 
-/** Every page some record of the document points at. */
-function referencedPages(d: DocumentRecord): number[] {
-  const locs: Loc[] = [
-    ...d.projects.flatMap((p) => [p.loc, ...p.indicators.map((i) => i.loc)]),
-    ...d.part_one.sub_goals.map((g) => g.loc),
-    ...d.part_one.safeguards.map((g) => g.loc),
-    ...d.part_one.dept_indicators.map((i) => i.loc),
-  ];
-  const pages = new Set<number>();
-  for (const l of locs) {
-    if (l.page == null) continue;
-    for (let p = l.page; p <= (l.page_end ?? l.page); p++) pages.add(p);
-  }
-  return [...pages].sort((a, b) => a - b);
-}
-
-/** Absolute input paths by sha256, from the output folder's manifest. */
-async function manifestPaths(outDir: string): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  const { entries } = await Manifest.read(path.join(outDir, 'manifest.jsonl'));
-  for (const e of entries.values()) if (e.status === 'done') pushTo(out, e.sha256, e.path);
-  return out;
-}
-
-/** The source file's bytes when it is still where the manifest or the document says, unchanged. */
-async function sourceBytes(d: DocumentRecord, outDir: string, known: Map<string, string[]>): Promise<Buffer | null> {
-  const candidates = [
-    ...(known.get(d.source.sha256) ?? []),
-    ...(path.isAbsolute(d.source.path) ? [d.source.path] : [path.resolve(d.source.path), path.resolve(outDir, '..', d.source.path)]),
-  ];
-  for (const c of candidates) {
-    if (!existsSync(c)) continue;
-    const bytes = await readFile(c);
-    if (createHash('sha256').update(bytes).digest('hex') === d.source.sha256) return bytes;
-  }
-  return null;
-}
+const ASSETS = { css: 'app.css', js: 'app.js' };
 
 export async function writeReview(outDir: string, opts: ReviewOptions = DEFAULT_REVIEW): Promise<ReviewSummary> {
-  const docsDir = path.join(outDir, 'docs');
-  if (!existsSync(docsDir)) throw new Error(`${outDir} is not a jixiao output folder (no docs/)`);
+  const folder = new ReviewFolder(outDir);
   const reviewDir = path.join(outDir, REVIEW_DIR);
   await mkdir(reviewDir, { recursive: true });
-  const files = (await readdir(docsDir)).filter((f) => f.endsWith('.json')).sort();
-  const entries: IndexEntry[] = [];
-  const known = await manifestPaths(outDir);
+  await writeFileAtomic(path.join(reviewDir, ASSETS.js), await appScript());
+  await writeFileAtomic(path.join(reviewDir, ASSETS.css), APP_CSS);
+  const queue = await folder.queue('static');
+  const ids = queue.entries.map((e) => e.doc_id);
   let pageCount = 0;
-  for (const [k, f] of files.entries()) {
-    const doc = JSON.parse(await readFile(path.join(docsDir, f), 'utf8')) as DocumentRecord;
-    const refs: PageRef[] = [];
-    const pagesDir = path.join(reviewDir, 'pages', doc.doc_id);
-    await rm(pagesDir, { recursive: true, force: true });
-    if (opts.images && doc.source.format === 'pdf') {
-      const bytes = await sourceBytes(doc, outDir, known);
-      if (bytes) {
-        await mkdir(pagesDir, { recursive: true });
-        for (const img of await renderPages(bytes, referencedPages(doc), opts.scale)) {
-          await writeFileAtomic(path.join(pagesDir, `p${img.page}.png`), img.png);
-          refs.push({ page: img.page, src: `pages/${doc.doc_id}/p${img.page}.png`, width: img.width, height: img.height });
-        }
-        pageCount += refs.length;
-      }
-    }
-    const href = `${doc.doc_id}.html`;
-    await writeFileAtomic(path.join(reviewDir, href), documentPage(doc, refs));
-    entries.push({ doc, href });
-    opts.onDocument?.(k + 1, files.length);
+  for (const [k, id] of ids.entries()) {
+    const m = (await folder.docModel(id, 'static', (d, p) => PageStore.file(d, p), { images: opts.images, draw: true }))!;
+    m.progress = queue.progress;
+    pageCount += m.pages.length;
+    // The page's script needs no data beyond the view itself in the report (it does not edit).
+    const stub: DocModel = { doc: { doc_id: id } as DocModel['doc'], lines: [], pages: [], mode: 'static', progress: null };
+    await writeFileAtomic(path.join(reviewDir, `${id}.html`), shell(m.doc.document.title ?? m.doc.doc_id, documentPage(m), stub, ASSETS));
+    opts.onDocument?.(k + 1, ids.length);
   }
-  const errorsFile = path.join(outDir, 'errors.jsonl');
-  const failed = existsSync(errorsFile)
-    ? (await readFile(errorsFile, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { path: string; kind: string; reason: string })
-    : [];
+  // Pages and views of documents no longer in the folder.
+  const keep = new Set(ids);
+  for (const f of await readdir(reviewDir)) if (/^[0-9a-f]{16}\.html$/.test(f) && !keep.has(f.slice(0, 16))) await rm(path.join(reviewDir, f), { force: true });
+  for (const d of await readdir(path.join(reviewDir, 'pages')).catch(() => [] as string[])) if (!keep.has(d)) await rm(path.join(reviewDir, 'pages', d), { recursive: true, force: true });
   const index = path.join(reviewDir, 'index.html');
-  await writeFileAtomic(index, indexPage(entries, failed));
-  return { documents: entries.length, pages: pageCount, index };
+  await writeFileAtomic(index, shell('jixiao review', queuePage(queue), queue, ASSETS));
+  return { documents: ids.length, pages: pageCount, index };
 }

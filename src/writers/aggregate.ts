@@ -34,7 +34,7 @@ export function outputFiles(kind: OutputKind): string[] {
   return TABLE_VIEWS.map((v) => `${v.name}.${kind}`);
 }
 
-function csvLine(row: readonly Cell[], escapeFormulas: boolean): string {
+export function csvLine(row: readonly Cell[], escapeFormulas: boolean): string {
   const cells = row.map((v) => (v == null ? '' : Array.isArray(v) ? JSON.stringify(v) : v));
   return stringify([cells], { cast: { boolean: (b) => (b ? 'true' : 'false') }, escape_formulas: escapeFormulas });
 }

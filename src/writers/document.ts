@@ -2,14 +2,25 @@
  * The per-document JSON, `docs/<doc_id>.json` in the output folder: written atomically as each
  * input finishes, by a local run and by a cluster worker alike, and described by the facts its
  * manifest entry records (document id, output path, pages, warnings). A compiled volume's
- * texts are written each as a document of its own, the entry recording them as its parts.
+ * texts are written each as a document of its own, the entry recording them as its parts. A new
+ * extraction replaces the copy of an earlier one kept for corrections (`extracted/<doc_id>.json`,
+ * ../corrections/folder.ts) first, so the corrections meet the new extraction.
  */
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DocumentRecord } from '../schema.js';
 import { writeFileAtomic } from './atomic.js';
 
 /** The folder of the per-document JSON, inside the output folder. */
 export const DOCS_DIR = 'docs';
+
+/** The folder of the documents as extracted, kept for those a person corrected (../corrections/folder.ts). */
+export const EXTRACTED_DIR = 'extracted';
+
+/** A document's JSON text as written. */
+export function documentJson(record: DocumentRecord): string {
+  return `${JSON.stringify(record, null, 2)}\n`;
+}
 
 /** What a manifest entry records of a written document. */
 export interface DocumentFacts {
@@ -28,7 +39,8 @@ export function documentOutput(docId: string): string {
 /** Writes `docs/<doc_id>.json` under `outDir` (temporary file + rename) and returns its facts. */
 export async function writeDocument(outDir: string, record: DocumentRecord): Promise<DocumentFacts> {
   const output = documentOutput(record.doc_id);
-  await writeFileAtomic(path.join(outDir, output), `${JSON.stringify(record, null, 2)}\n`);
+  await rm(path.join(outDir, EXTRACTED_DIR, `${record.doc_id}.json`), { force: true });
+  await writeFileAtomic(path.join(outDir, output), documentJson(record));
   return { doc_id: record.doc_id, output, pages: record.source.pages, warnings: record.warnings.length };
 }
 

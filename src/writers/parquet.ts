@@ -50,7 +50,7 @@ export class ParquetSink {
   private rows: Cell[][] = [];
 
   constructor(
-    private readonly view: TableView,
+    private readonly view: Pick<TableView, 'columns'>,
     private readonly target: string,
   ) {
     this.tmp = tempName(target);

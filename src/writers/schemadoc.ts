@@ -3,6 +3,7 @@
  * with its key, its columns and their types, and a CREATE TABLE a warehouse can start from.
  * `jixiao schema --tables` prints it; a test keeps the committed file equal to it.
  */
+import { CORRECTIONS_VIEW } from '../corrections/table.js';
 import { type ColumnType, TABLE_VIEWS } from './tables.js';
 
 const SQL: Record<ColumnType, string> = { string: 'VARCHAR', double: 'DOUBLE', int: 'INTEGER', bool: 'BOOLEAN', 'string[]': 'VARCHAR[]' };
@@ -16,11 +17,15 @@ const KEYS: Record<string, string> = {
   sub_goals: 'doc_id, item_seq',
   safeguards: 'doc_id, item_seq',
   warnings: 'doc_id, warning_seq',
+  [CORRECTIONS_VIEW.name]: CORRECTIONS_VIEW.key,
 };
+
+/** Every table of the output folder: the analysis tables, and the corrections of corrections.jsonl with their outcome. */
+const ALL_VIEWS = [...TABLE_VIEWS, CORRECTIONS_VIEW];
 
 /** SQL column types of a table, by column name (what a CSV reader must be told). */
 export function sqlTypes(table: string): Record<string, string> {
-  const view = TABLE_VIEWS.find((v) => v.name === table);
+  const view = ALL_VIEWS.find((v) => v.name === table);
   if (!view) throw new Error(`no table ${table}`);
   return Object.fromEntries(view.columns.map((c) => [c.name, SQL[c.type]]));
 }
@@ -40,7 +45,7 @@ export function tablesMarkdown(): string {
     '(JSON Schema, printed by `jixiao schema`).',
     '',
   ];
-  for (const v of TABLE_VIEWS) {
+  for (const v of ALL_VIEWS) {
     out.push(`## ${v.name}`, '', `${v.doc}. Key: \`(${KEYS[v.name]})\`.`, '');
     out.push('| column | SQL type | Parquet | CSV | meaning |', '|---|---|---|---|---|');
     for (const c of v.columns) out.push(`| \`${c.name}\` | ${SQL[c.type]} | ${PARQUET[c.type]} | ${CSV[c.type]} | ${c.doc} |`);

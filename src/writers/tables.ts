@@ -47,6 +47,19 @@ const LOC_COLUMNS = [
   c('line', 'int', '1-based line of a text dump'),
 ];
 
+/** What a person's corrections left on a record (corrections.md, "In the outputs"). */
+const CORRECTED = c('corrected', 'string[]', 'contract fields a person corrected (corrections.jsonl); ["*"] for a record they inserted; empty when none');
+/** A document or project table a person marked as checked (corrections.jsonl op reviewed). */
+const CHECKED = [c('checked_by', 'string', 'who marked it reviewed in the review workspace'), c('checked_at', 'string', 'when (ISO 8601); empty when not reviewed')];
+
+function markCells(r: { corrected?: string[] | undefined }): Cell[] {
+  return [r.corrected ?? []];
+}
+
+function checkedCells(r: { reviewed?: { by: string | null; at: string } | undefined }): Cell[] {
+  return [r.reviewed?.by ?? null, r.reviewed?.at ?? null];
+}
+
 function locCells(loc: Loc | null | undefined): Cell[] {
   return [loc?.page ?? null, loc?.page_end ?? null, loc?.table ?? null, loc?.row ?? null, loc?.line ?? null];
 }
@@ -96,6 +109,8 @@ export const TABLE_VIEWS: readonly TableView[] = [
       c('part_seq', 'int', 'place of the text in a compiled volume (汇编) holding several; null for a file of one text'),
       c('part_page', 'int', 'first page of the text in its volume'),
       c('part_page_end', 'int', 'last page of the text in its volume'),
+      CORRECTED,
+      ...CHECKED,
     ],
     rows: (d) => [[
       ...docKeys(d), d.text_key, d.document.title, d.document.draft, d.document.compiled_by, d.document.reviewed_by,
@@ -103,6 +118,7 @@ export const TABLE_VIEWS: readonly TableView[] = [
       d.part_one.dept_indicators.length + d.projects.reduce((n, p) => n + p.indicators.length, 0), d.warnings.length,
       d.source.path, d.source.format, d.source.sha256, d.source.pages, d.source.extractor.version,
       d.source.part?.seq ?? null, d.source.part?.pages?.[0] ?? null, d.source.part?.pages?.[1] ?? null,
+      ...markCells(d.document), ...checkedCells(d.document),
     ]],
   },
   {
@@ -127,12 +143,14 @@ export const TABLE_VIEWS: readonly TableView[] = [
       c('explanation', 'string', 'the project\'s 说明 prose'),
       c('project_seq', 'int', '1-based position of the project in part two (key)'),
       ...LOC_COLUMNS,
+      CORRECTED,
+      ...CHECKED,
     ],
     rows: (d) =>
       d.projects.map((p, k) => [
         ...docKeys(d), p.seq, p.title, p.unit_code, p.unit_name, p.money_unit, p.project_code, p.project_name,
         p.budget_total, p.budget_fiscal, p.budget_other, p.fund_use, JSON.stringify(p.spending_plan), p.goals,
-        p.indicators.length, p.explanation, k + 1, ...locCells(p.loc),
+        p.indicators.length, p.explanation, k + 1, ...locCells(p.loc), ...markCells(p), ...checkedCells(p),
       ]),
   },
   {
@@ -151,25 +169,26 @@ export const TABLE_VIEWS: readonly TableView[] = [
       c('indicator_seq', 'int', '1-based position in its table (key)'),
       ...LOC_COLUMNS,
       c('confidence', 'double', 'lowest OCR confidence of the row; empty when not read by OCR'),
+      CORRECTED,
     ],
     rows: (d) => [
       ...d.projects.flatMap((p, k) =>
-        p.indicators.map((i, n) => [d.doc_id, p.project_code, p.project_name, ...indicatorCells(i), 'project', d.document.department, d.document.year, k + 1, n + 1, ...locCells(i.loc), i.confidence]),
+        p.indicators.map((i, n) => [d.doc_id, p.project_code, p.project_name, ...indicatorCells(i), 'project', d.document.department, d.document.year, k + 1, n + 1, ...locCells(i.loc), i.confidence, ...markCells(i)]),
       ),
-      ...d.part_one.dept_indicators.map((i, n) => [d.doc_id, null, null, ...indicatorCells(i), 'department', d.document.department, d.document.year, 0, n + 1, ...locCells(i.loc), i.confidence]),
+      ...d.part_one.dept_indicators.map((i, n) => [d.doc_id, null, null, ...indicatorCells(i), 'department', d.document.department, d.document.year, 0, n + 1, ...locCells(i.loc), i.confidence, ...markCells(i)]),
     ],
   },
   {
     name: 'sub_goals',
     doc: 'one row per 分项绩效目标 of part one',
-    columns: [...DOC_KEYS, c('item_seq', 'int', '1-based position (key)'), c('seq', 'string', 'number as printed'), c('title', 'string', 'title'), c('goal', 'string', '绩效目标'), c('indicator', 'string', '绩效指标'), ...LOC_COLUMNS],
-    rows: (d) => d.part_one.sub_goals.map((s, k) => [...docKeys(d), k + 1, s.seq, s.title, s.goal, s.indicator, ...locCells(s.loc)]),
+    columns: [...DOC_KEYS, c('item_seq', 'int', '1-based position (key)'), c('seq', 'string', 'number as printed'), c('title', 'string', 'title'), c('goal', 'string', '绩效目标'), c('indicator', 'string', '绩效指标'), ...LOC_COLUMNS, CORRECTED],
+    rows: (d) => d.part_one.sub_goals.map((s, k) => [...docKeys(d), k + 1, s.seq, s.title, s.goal, s.indicator, ...locCells(s.loc), ...markCells(s)]),
   },
   {
     name: 'safeguards',
     doc: 'one row per 保障措施 item of part one',
-    columns: [...DOC_KEYS, c('item_seq', 'int', '1-based position (key)'), c('seq', 'string', 'number as printed'), c('title', 'string', 'heading'), c('text', 'string', 'text'), ...LOC_COLUMNS],
-    rows: (d) => d.part_one.safeguards.map((s, k) => [...docKeys(d), k + 1, s.seq, s.title, s.text, ...locCells(s.loc)]),
+    columns: [...DOC_KEYS, c('item_seq', 'int', '1-based position (key)'), c('seq', 'string', 'number as printed'), c('title', 'string', 'heading'), c('text', 'string', 'text'), ...LOC_COLUMNS, CORRECTED],
+    rows: (d) => d.part_one.safeguards.map((s, k) => [...docKeys(d), k + 1, s.seq, s.title, s.text, ...locCells(s.loc), ...markCells(s)]),
   },
   {
     name: 'warnings',
