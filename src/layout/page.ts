@@ -86,11 +86,23 @@ function gridTable(grid: Grid, items: Item[], page: number, box: ToBox): Table {
   }
   const nRows = grid.ys.length - 1;
   const rows: Row[] = [];
+  // A band where the table's own cells are empty and not enclosed by its lines (the space a
+  // merged cell reaches past the others at a page break, a strip under an unclosed edge) is no
+  // row: rows come from the cells that do not merge. A merged cell starting there starts on
+  // the next row.
+  const carried = new Set<GridCell>();
   for (let r = 0; r < nRows; r++) {
+    const single = grid.cells.filter((g) => g.row === r && g.rowSpan === 1);
+    if (single.every((g) => made.get(g)!.text === '' && !g.closed)) {
+      for (const g of grid.cells) if (g.row === r && g.rowSpan > 1) carried.add(g);
+      continue;
+    }
     const cells: Cell[] = [];
     for (const g of grid.cells) {
-      if (g.row === r) cells.push(made.get(g)!);
-      else if (g.row < r && r < g.row + g.rowSpan) cells.push({ ...made.get(g)!, merged: true });
+      if (g.row === r || (carried.has(g) && g.row < r && r < g.row + g.rowSpan)) {
+        cells.push(made.get(g)!);
+        carried.delete(g);
+      } else if (g.row < r && r < g.row + g.rowSpan) cells.push({ ...made.get(g)!, merged: true });
     }
     cells.sort((a, b) => a.col - b.col);
     const bbox = box(grid.x0, grid.ys[r]!, grid.x1, grid.ys[r + 1]!);
@@ -142,6 +154,19 @@ export function tooLittleText(pages: readonly PageContent[]): boolean {
 /** The page's box in user space: [x0, y0, x1, y1] as pdf.js gives `page.view`. */
 export type PageView = [number, number, number, number];
 
+/** Ruling segments cut to the page: what is drawn past its edge is not seen (a cell box running on to the next page). */
+function onPage(segs: readonly Segment[], [x0, y0, x1, y1]: PageView): Segment[] {
+  const out: Segment[] = [];
+  for (const s of segs) {
+    const [lo, hi, across0, across1] = s.dir === 'h' ? [x0, x1, y0, y1] : [y0, y1, x0, x1];
+    if (s.pos < across0 || s.pos > across1) continue;
+    const a = Math.max(s.a, lo);
+    const b = Math.min(s.b, hi);
+    if (b > a) out.push(a === s.a && b === s.b ? s : { ...s, a, b });
+  }
+  return out;
+}
+
 export interface PageFrame {
   /** The page box in the items' frame (y upwards). */
   view: PageView;
@@ -160,7 +185,7 @@ export function pageContent(n: number, all: Item[], segs: Segment[], frame: Page
   // A page whose text layer is glyph garbage gives no data (text/plausible.ts).
   const unreadable = isGarbage(all.map((i) => i.str).join(''));
   const items = unreadable ? [] : all;
-  const found = findGrids(segs);
+  const found = findGrids(onPage(segs, frame.view));
   const grids = found === 'too-many-lines' ? [] : found;
   const rest: Item[] = [];
   const byGrid = new Map<Grid, Item[]>(grids.map((g) => [g, []]));

@@ -71,6 +71,15 @@ export interface TableWords {
   wholeCell: (text: string) => boolean;
   /** A table-of-contents line (title … page number): never a table row. */
   tocLine: (text: string) => boolean;
+  /** A title line (a table's title, a part heading): never a table row; a table ends before it. */
+  title: (text: string) => boolean;
+  /**
+   * A line that names what the next table is about (a unit's code and name, the money unit):
+   * never a table row where it starts at the table's left edge; a table ends before it.
+   */
+  unitLine: (text: string) => boolean;
+  /** The first cell of a line that opens a new table (its first label): the table before ends there. */
+  opensTable: (text: string) => boolean;
 }
 
 function chunksOf(line: Line): Chunk[] {
@@ -102,18 +111,34 @@ function contentsLines(lines: readonly Line[]): Set<Line> {
   return new Set(lines.filter((_, i) => runs.has(i)));
 }
 
+/**
+ * Whether a line stands between tables, never in one: a title, or a unit line starting at the
+ * left edge of the table above it (`left`; anywhere when there is none).
+ */
+function between(line: Line, words: TableWords, left: number | null): boolean {
+  if (words.title(line.text)) return true;
+  return words.unitLine(line.text) && (left == null || line.x0 <= left + line.size);
+}
+
 /** Table regions on a page's free lines, cut into bands at indicator header rows. */
 function bands(lines: Line[], words: TableWords): TLine[][] {
   const out: TLine[][] = [];
   let region: TLine[] = [];
   const flush = () => {
     // A region ends at its last table line, or a line just under it that stands inside the
-    // table (the wrapped end of a cell), not at its left edge (a paragraph after the table).
+    // table (the wrapped end of a cell), not at its left edge (a paragraph after the table),
+    // and inside one column of the table line above it (a title or paragraph spans several).
     const left = Math.min(...region.map((l) => l.line.x0));
+    const inOneColumn = (i: number) => {
+      const l = region[i]!.line;
+      let k = i - 1;
+      while (k >= 0 && region[k]!.chunks.length < 2) k--;
+      return k < 0 || region[k]!.chunks.filter((c) => Math.min(c.x1, l.x1) - Math.max(c.x0, l.x0) > 0).length <= 1;
+    };
     const keepsTail = (i: number) => {
       const l = region[i]!;
       const above = region[i - 1];
-      return above != null && above.line.y - l.line.y <= l.line.size * 1.7 && l.line.x0 > left + l.line.size;
+      return above != null && above.line.y - l.line.y <= l.line.size * 1.7 && l.line.x0 > left + l.line.size && inOneColumn(i);
     };
     let end = region.length;
     while (end > 0 && region[end - 1]!.chunks.length < 2 && !(keepsTail(end - 1) && region.slice(0, end - 1).some((l) => l.chunks.length >= 2))) end--;
@@ -126,13 +151,21 @@ function bands(lines: Line[], words: TableWords): TLine[][] {
   let prev: Line | null = null;
   const contents = contentsLines(lines);
   lines.forEach((line, i) => {
+    // A title or a unit line ends the table above it and belongs to none: the document says
+    // there that the next part begins.
+    if (between(line, words, region.length ? Math.min(...region.map((l) => l.line.x0)) : null)) {
+      if (region.length) flush();
+      prev = line;
+      return;
+    }
     // A table-of-contents entry (title … page number) is no table row.
     const chunks = words.tocLine(line.text) || contents.has(line) ? [{ x0: line.x0, x1: line.x1, y: line.y, size: line.size, text: line.text }] : chunksOf(line);
     const near = prev != null && prev.y - line.y <= Math.max(prev.size, line.size) * 2.6;
-    if (region.length && !near) flush();
+    // A line opening a new table (its first label) ends the one above.
+    if (region.length && (!near || words.opensTable(chunks[0]!.text))) flush();
     // The top of the first row's taller cells (a wrapped project name, 指标值 over 符号 · 值 ·
     // 单位) stands above its first line of two chunks: it comes with the table.
-    if (!region.length && chunks.length >= 2) region.push(...rowTop(lines, i, chunks));
+    if (!region.length && chunks.length >= 2) region.push(...rowTop(lines, i, chunks, words));
     if (region.length || chunks.length >= 2) region.push({ line, chunks });
     prev = line;
   });
@@ -145,13 +178,13 @@ function bands(lines: Line[], words: TableWords): TLine[][] {
  * pitch apart: the top of the first row's taller cells, whose text is centred vertically.
  * A line reaching over any of the first line's chunks (a title, a unit line) ends them.
  */
-function rowTop(lines: readonly Line[], at: number, chunks: Chunk[]): TLine[] {
+function rowTop(lines: readonly Line[], at: number, chunks: Chunk[], words: TableWords): TLine[] {
   const out: TLine[] = [];
   const pitch = lines[at]!.size * 1.6;
   for (let k = at - 1; k >= 0 && at - k <= 2; k--) {
     const l = lines[k]!;
     const c = chunksOf(l);
-    if (l.y - lines[at]!.y > pitch * (at - k) || c.some((x) => chunks.some((h) => overlapsX(x, h)))) break;
+    if (l.y - lines[at]!.y > pitch * (at - k) || c.some((x) => chunks.some((h) => overlapsX(x, h))) || between(l, words, null)) break;
     out.unshift({ line: l, chunks: c });
   }
   return out;
@@ -298,11 +331,15 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
   // the current line, or starts the next line inside the cell's extent.
   const items = band.flatMap((l) => l.line.items).sort((a, b) => order.get(a)! - order.get(b)!);
   const pieces: Piece[] = [];
-  let cur: (Piece & { lineY: number; lineEnd: number; text: string }) | null = null;
+  let cur: (Piece & { lineY: number; lineStart: number; lineEnd: number; text: string }) | null = null;
   let row = -1;
   for (const it of items) {
     const size = it.size;
-    const sameLine = cur != null && Math.abs(it.y - cur.lineY) < size * 0.5 && it.x >= cur.lineEnd - size * 0.5 && it.x - cur.lineEnd <= Math.max(size * 0.55, 3);
+    const gap = Math.max(size * 0.55, 3);
+    const onLine = cur != null && Math.abs(it.y - cur.lineY) < size * 0.5;
+    // A piece written out of order on the current line, touching it on either side, is part
+    // of it: a sign drawn from another font after the text it stands before (≦ + 100m²).
+    const sameLine = cur != null && onLine && ((it.x >= cur.lineEnd - size * 0.5 && it.x - cur.lineEnd <= gap) || (it.x < cur.lineStart && it.x + it.w >= cur.lineStart - gap && it.x + it.w <= cur.lineStart + size * 0.5));
     const below = cur != null && cur.lineY - it.y > size * 0.5 && it.x < cur.x1 + size * 0.5;
     // A period heading (3月底), a header label (单位（文字描述）) or a project table's label
     // (项目绩效模板) is a whole cell: the text under it is the next row's (a value, the rest of a
@@ -313,8 +350,14 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
     if (cur && (sameLine || nextLine)) {
       cur.items.push(it);
       if (cur.text.length <= MAX_LABEL) cur.text += it.str.replace(/\s+/g, '');
-      if (nextLine) cur.lineY = it.y;
-      cur.lineEnd = it.x + it.w;
+      if (nextLine) {
+        cur.lineY = it.y;
+        cur.lineStart = it.x;
+        cur.lineEnd = it.x + it.w;
+      } else {
+        cur.lineStart = Math.min(cur.lineStart, it.x);
+        cur.lineEnd = Math.max(cur.lineEnd, it.x + it.w);
+      }
       cur.x0 = Math.min(cur.x0, it.x);
       cur.x1 = Math.max(cur.x1, it.x + it.w);
       continue;
@@ -324,7 +367,7 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
     // in the same column), and the text under a whole cell.
     const under = cur != null && below && it.x < cur.x1 - size * 0.5 && cur.lineY - it.y > size * 3.5;
     if (!cur || it.x < cur.x0 - it.size * 0.5 || under || (whole && below)) row++;
-    cur = { row, items: [it], x0: it.x, x1: it.x + it.w, lineY: it.y, lineEnd: it.x + it.w, text: it.str.replace(/\s+/g, '') };
+    cur = { row, items: [it], x0: it.x, x1: it.x + it.w, lineY: it.y, lineStart: it.x, lineEnd: it.x + it.w, text: it.str.replace(/\s+/g, '') };
     pieces.push(cur);
   }
   if (row < 0) return null;

@@ -34,11 +34,19 @@ function sameRow(a: Row, b: Row): boolean {
   return ta === tb;
 }
 
-/** Column positions of 三级指标 / 描述 / 指标值 / 依据 in the indicator header, if known. */
-function coreColumns(header: Row | null): number[] | null {
+/**
+ * The grid columns of 三级指标 / 描述 / 指标值 / 依据 in the indicator header, if known: each
+ * header cell's span (指标值 over 符号 · 值 · 单位 spans three).
+ */
+function coreColumns(header: Row | null): Array<[number, number]> | null {
   if (!header) return null;
-  const cols = CORE_HEADERS.map((re) => header.cells.find((c) => re.test(c.text))?.col);
-  return cols.every((c) => c !== undefined) ? (cols as number[]) : null;
+  const cells = CORE_HEADERS.map((re) => header.cells.find((c) => re.test(c.text)));
+  return cells.every((c) => c !== undefined) ? cells.map((c) => [c!.col, c!.col + c!.colSpan] as [number, number]) : null;
+}
+
+/** Whether a row has text in any grid column of [from, to). */
+function filledIn(row: Row, [from, to]: [number, number]): boolean {
+  return row.cells.some((c) => c.text !== '' && c.col < to && c.col + c.colSpan > from);
 }
 
 function levelColumn(header: Row | null, re: RegExp): number | undefined {
@@ -66,11 +74,16 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
     const l1 = levelColumn(header, LEVEL1_HEADER);
     const l2 = levelColumn(header, LEVEL2_HEADER);
     if (!level2Merged && l1 !== undefined && l2 !== undefined && !(cellAt(cur, l1)?.text ?? '') && !(cellAt(cur, l2)?.text ?? '')) return true;
+    // A row that opens a level of its own (a whole level name other than the one above) is a new row.
+    for (const col of [l1, l2]) {
+      const b = col === undefined ? undefined : cellAt(cur, col);
+      if (b && !b.merged && LEVEL_NAME_END.test(b.text) && b.text !== (cellAt(prev, col!)?.text ?? '')) return false;
+    }
     const core = coreColumns(header);
     if (!core) return curCols.length < prevCols.size - 1;
     // A new indicator row has its 三级指标 and every cell after it; a cut row lacks some.
-    const filled = core.filter((c) => (cellAt(cur, c)?.text ?? '') !== '').length;
-    return (cellAt(cur, core[0]!)?.text ?? '') === '' || filled < core.length;
+    const filled = core.filter((c) => filledIn(cur, c)).length;
+    return !filledIn(cur, core[0]!) || filled < core.length;
   }
   // A plan header is followed by its values row, which is no continuation unless it holds only the label's rest.
   if (prev.cells.some((c) => PERIOD.test(c.text))) return curCols.every((c) => c === prev.cells[0]?.col);
@@ -126,6 +139,7 @@ function rejoinSplitLevels(rows: Row[]): Row[] {
       if (j >= out.length || k < 0 || k < out.indexOf(header)) continue;
       const below = cellAt(out[j]!, col);
       const above = cellAt(out[k]!, col);
+      if (below && above && above.text === '' && below.text !== '' && above.merged) fillAcross(out, k, col, below.text);
       if (!below || !above || below.text === '' || above.text === '') continue;
       const joined = joinLines([above.text, below.text]);
       if (LEVEL_NAME_END.test(above.text) || (below.text.length > 2 && LEVEL_NAME_END.test(below.text)) || !LEVEL_NAME_END.test(joined)) continue;
@@ -146,6 +160,21 @@ function rejoinSplitLevels(rows: Row[]): Row[] {
     }
   }
   return out;
+}
+
+/**
+ * A merged level cell that runs to the foot of the page with no text there, its text printed
+ * on the next page (centred or set at the bottom of the whole cell): its rows before the break
+ * get that text too. Rows `k` and up, while the cell is a merged copy of the same empty cell.
+ */
+function fillAcross(out: Row[], k: number, col: number, text: string): void {
+  for (let r = k; r >= 0; r--) {
+    const c = cellAt(out[r]!, col);
+    if (!c || c.text !== '') break;
+    c.text = text;
+    c.paras = [text];
+    if (!c.merged) break;
+  }
 }
 
 export function stitchRows(input: readonly Row[]): Row[] {
