@@ -326,6 +326,36 @@ interface Piece {
   x1: number;
 }
 
+/**
+ * A one-line piece cut where its next item starts past a column boundary (`xs`) that the item
+ * before it started short of, with a gap between them: two cells side by side whose text nearly
+ * touches (narrow padding, or a label overflowing its column) read as one piece, while the
+ * band's other rows show the gutter between them. A gap inside one cell's line (a change of
+ * font) is narrower than a cell's padding and is never cut.
+ */
+function splitAtGutters(p: Piece, xs: readonly number[]): Piece[] {
+  if (p.items.length < 2) return [p];
+  const size = p.items[0]!.size;
+  if (p.items.some((it) => Math.abs(it.y - p.items[0]!.y) >= size * 0.5)) return [p];
+  const gap = Math.max(1.5, size * 0.2);
+  const inner = xs.slice(1, -1);
+  const sorted = [...p.items].sort((a, b) => a.x - b.x);
+  const groups: Item[][] = [[sorted[0]!]];
+  for (let k = 1; k < sorted.length; k++) {
+    const [a, b] = [sorted[k - 1]!, sorted[k]!];
+    const cut = b.x - (a.x + a.w) >= gap && inner.some((g) => a.x < g - 1 && g <= b.x + 1);
+    if (cut) groups.push([b]);
+    else groups[groups.length - 1]!.push(b);
+  }
+  if (groups.length === 1) return [p];
+  return groups.map((items) => ({
+    row: p.row,
+    items,
+    x0: Math.min(...items.map((it) => it.x)),
+    x1: Math.max(...items.map((it) => it.x + it.w)),
+  }));
+}
+
 function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): TextTable | null {
   // Cells, in the order the PDF wrote them: an item goes on the current cell when it continues
   // the current line, or starts the next line inside the cell's extent.
@@ -391,11 +421,15 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
   const inner = gutters(fine.map((p) => [p.x0, p.x1] as [number, number]), x0, 2);
   const xs = [x0, ...headerGutters(rows, header, fine, [x0, ...inner, x1]), x1];
   const colOf = (x: number) => columnAt(xs, x);
+  // Text of two cells side by side, written so close that it read as one piece, parts again
+  // at the gutters between its items.
+  const parts = pieces.flatMap((p) => splitAtGutters(p, xs));
+  const partRows = parts.length === pieces.length ? rows : rowsOf(parts);
   // A piece belongs to the columns it covers by more than a character's width (or most of a
   // narrow column): a header cell wider than the data under it, its padding reaching a point
   // over a gutter, stays in its own column.
   const cellOfPiece = new Map<Piece, TextCell>();
-  const cells: TextCell[] = pieces.map((p) => {
+  const cells: TextCell[] = parts.map((p) => {
     const size = p.items[0]?.size ?? 10;
     const covered = (k: number) => {
       const o = Math.min(p.x1, xs[k + 1]!) - Math.max(p.x0, xs[k]!);
@@ -412,7 +446,7 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
   // Two cells side by side in one row never share a column: where a row's cells stand on
   // other columns than the band's (目标1 beside its text, under a plan row's gutters), the
   // later one starts in the next column, as long as it reaches it.
-  for (const row of rows.byX.values()) {
+  for (const row of partRows.byX.values()) {
     for (let j = 1; j < row.length; j++) {
       const [pa, pb] = [row[j - 1]!, row[j]!];
       const [a, b] = [cellOfPiece.get(pa)!, cellOfPiece.get(pb)!];

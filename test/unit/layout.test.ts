@@ -80,6 +80,24 @@ describe('a page: tables from rules, lines outside them', () => {
   });
 });
 
+describe('merged cells and page edges in a ruled grid', () => {
+  it('rules drawn past the page edge are cut there; a band the table lines do not enclose is no row, a merged cell starting there starts on the next row', () => {
+    // A 一级指标 cell whose box starts 60 points above the other columns (as wkhtmltopdf draws a
+    // merged cell going on from the previous page) and runs past the foot of the page.
+    const segs = [
+      h(760, 72, 172), h(700, 172, 472), h(660, 172, 472), h(620, 172, 472), h(-40, 72, 172),
+      v(72, -40, 760), v(172, -40, 760), v(272, 620, 700), v(372, 620, 700), v(472, 620, 700),
+    ];
+    const items = [at('产出指标', 80, 680), at('培训次数', 180, 686), at('≥2次', 280, 686), at('计划', 380, 686), at('合格率', 180, 646), at('100%', 280, 646), at('标准', 380, 646)];
+    const rows = page(1, items, segs).tables[0]!.table.rows;
+    expect(rows.map((r) => r.cells.map((c) => c.text))).toEqual([
+      ['产出指标', '培训次数', '≥2次', '计划'],
+      ['产出指标', '合格率', '100%', '标准'],
+    ]);
+    expect(rows.map((r) => r.cells[0]!.merged)).toEqual([false, true]);
+  });
+});
+
 describe('assembling pages', () => {
   it('drops a running header repeated on every page and the page numbers, keeps the body', () => {
     const pages = [1, 2, 3, 4].map((n) => page(n, [at('某某局2024年部门预算绩效文本', 200, 800), ...paragraph(`第${n}页的正文内容。`, 700), at(String(n), 290, 40)]));

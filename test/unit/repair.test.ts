@@ -55,6 +55,25 @@ describe('stitching tables across pages', () => {
     expect(texts(stitchRows(rows))[1]![0]).toBe('产出指标');
   });
 
+  it('a merged level cell empty at the foot of the page, its text printed on the next, is its rows\' before the break too', () => {
+    const merged = (r: Row, col: number): Row => ({ ...r, cells: r.cells.map((c) => (c.col === col ? { ...c, merged: true } : c)) });
+    const rows = [
+      row(HEADER),
+      row(['', '数量指标', '培训次数', '培训次数', '≥2次', '计划']),
+      merged(row(['', '质量指标', '合格率', '合格率', '100%', '标准']), 0),
+      row(['产出指标', '时效指标', '完成时间', '完成时间', '年底', '计划'], 2, { breakBefore: true }),
+    ];
+    expect(texts(stitchRows(rows)).map((r) => r[0])).toEqual(['一级指标', '产出指标', '产出指标', '产出指标']);
+  });
+
+  it('a row after the break opening a level name of its own is a new row, even with a split 指标值 whose 符号 and 单位 are empty', () => {
+    const split = ['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '', '', '指标值确定依据'];
+    const head = row(split);
+    head.cells = [...head.cells.slice(0, 4), { ...head.cells[4]!, colSpan: 3 }, head.cells[7]!];
+    const rows = [head, row(['产出指标', '质量指标', '规范性', '是否规范', '≥', '90', '%', '资料']), row(['效益指标', '社会效益指标', '完成时间', '完成时间', '', '2021-06-30', '', '记录'], 2, { breakBefore: true })];
+    expect(stitchRows(rows)).toHaveLength(3);
+  });
+
   it('a table of a one-cell-per-line dump (only the order of its cells known) is left alone', () => {
     const a: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
     const b: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };

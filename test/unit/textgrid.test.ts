@@ -40,7 +40,9 @@ const row = (y: number, cells: Array<string | null>): Item[] =>
 const texts = (items: Item[]) => {
   const [t] = tablesFromText(items, TABLE_WORDS);
   const rows: string[][] = Array.from({ length: t!.rows }, () => Array(t!.xs.length - 1).fill(''));
-  for (const c of t!.cells) rows[c.row]![c.col] += c.items.map((i) => i.str).join('');
+  // A cell's text in reading order (lines top down, left to right), as the page reads it.
+  const reading = (a: Item, b: Item) => (Math.abs(a.y - b.y) < SIZE / 2 ? a.x - b.x : b.y - a.y);
+  for (const c of t!.cells) rows[c.row]![c.col] += [...c.items].sort(reading).map((i) => i.str).join('');
   return rows;
 };
 
@@ -62,4 +64,43 @@ describe('text-position tables', () => {
     const rows = texts(items);
     expect(rows.map((r) => r.filter(Boolean))).toEqual([['资金支出计划', '3月底', '6月底', '12月底'], ['100%'], ['绩效目标', '按期完成全年工作']]);
   });
+
+  it('end a table at a project title and a unit line under it: neither is a row of any table', () => {
+    const title = at('2.办公用房租赁项目绩效目标表', 100, 620);
+    const unit = at('202006隆化县财政局', 60, 600);
+    const money = at('单位：万元', 60, 584);
+    const items = [...header(700), ...row(660, ['产出指标', '完成率', '按时完成', '>=', '90', '%', '合同']), ...row(640, ['效果指标', '满意度', '群众满意', '>=', '95', '%', '调查']), title, unit, money];
+    const tables = tablesFromText(items, TABLE_WORDS);
+    expect(tables).toHaveLength(1);
+    for (const it of [title, unit, money]) expect(tables[0]!.items).not.toContain(it);
+  });
+
+  it('end a table before a line opening the next one (its first label), with no gap between them', () => {
+    const next = [at('项目编码', 60, 620), at('13010124P001', 160, 620), at('项目名称', 300, 620), at('某项目', 400, 620)];
+    const items = [...header(700), ...row(660, ['产出指标', '完成率', '按时完成', '>=', '90', '%', '合同']), ...row(640, ['效果指标', '满意度', '群众满意', '>=', '95', '%', '调查']), ...next];
+    const tables = tablesFromText(items, TABLE_WORDS);
+    expect(tables).toHaveLength(2);
+    expect(tables[1]!.items).toEqual(next);
+  });
+
+  it('keep a sign written after the text it stands before (another font) in its cell', () => {
+    // The PDF writes 100m², then ≦ from a fallback font, just left of it on the same baseline.
+    const items = [...header(700), at('产出指标', 60, 660), at('完成率', 120, 660), at('按时完成', 200, 660), at('100m²', 310, 660), { str: '≦', x: 302, y: 660, w: 8, size: SIZE }, at('合同', 460, 660), ...row(640, ['效果指标', '满意度', '群众满意', '>=', '95', '%', '调查'])];
+    const rows = texts(items);
+    expect(rows).toHaveLength(4);
+    expect(rows[2]!.join('|')).toContain('≦100m²');
+  });
+
+  it('part two cells whose text nearly touches at the gutter the other rows show', () => {
+    // 满意度指标 ends 3 points before 服务对象 starts: written as one run, read as one piece.
+    const items = [
+      at('一级指标', 60, 700), at('二级指标', 160, 700), at('三级指标', 260, 700), at('依据', 360, 700),
+      at('产出指标', 60, 680), at('数量指标', 160, 680), at('培训次数', 260, 680), at('计划', 360, 680),
+      at('效益指标', 60, 660), at('社会效益', 160, 660), at('满意程度', 260, 660), at('调查', 360, 660),
+      { str: '满意度指标', x: 60, y: 640, w: 97, size: SIZE }, at('服务对象', 160, 640), at('满意率', 260, 640), at('问卷', 360, 640),
+    ];
+    const rows = texts(items);
+    expect(rows[3]).toEqual(['满意度指标', '服务对象', '满意率', '问卷']);
+  });
 });
+
