@@ -41,7 +41,7 @@ export const WARNING_CODES = {
   'docx-not-converted': 'the DOCX reader (mammoth) could not convert part of the document (an element or image it does not know): its content may be missing',
   'text-damaged': 'bytes of a text dump were not valid in its encoding and were replaced',
   'text-control-chars': 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text',
-  'ocr-low-confidence': 'a table cell read by OCR with low recognition confidence: check it against the page',
+  'ocr-low-confidence': 'a table cell read by OCR with low recognition confidence, or whose ink contradicts the reading (a dropped character, more characters than the ink holds): check it against the page',
 } as const;
 
 export type WarningCode = keyof typeof WARNING_CODES;

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { extractBytes } from '../extract.js';
 import type { BudgetDocument } from '../schema.js';
-import { CATEGORIES, type Category, type Score, ratio, scoreDocument } from './score.js';
+import { CATEGORIES, type Category, type Score, type Tally, ratio, scoreDocument } from './score.js';
 import { textLayer } from './layer.js';
 
 export const CORPUS_FILES = [
@@ -59,6 +59,8 @@ export async function scoreFile(file: string, gold: BudgetDocument, doc: string,
 const EMPTY: Score = {
   silent: 0,
   silentRows: 0,
+  confidences: [],
+  projectsFound: { ok: 0, total: 1 },
   lost: 0,
   indicators: { ok: 0, total: 1 },
   values: { ok: 0, total: 1 },
@@ -142,3 +144,70 @@ function width(s: string): number {
 }
 
 export { ratio };
+
+/** One seed of a degradation, scored (scans.ts makes the files). */
+export interface DegradedResult extends EvalResult {
+  degradation: string;
+  seed: number;
+}
+
+/** Scores degraded scans of the corpus documents against their gold files. */
+export async function evaluateDegraded(files: ReadonlyArray<{ degradation: string; seed: number; doc: string; file: string }>, corpus: string): Promise<DegradedResult[]> {
+  const out: DegradedResult[] = [];
+  for (const f of files) {
+    const gold = JSON.parse(readFileSync(path.join(corpus, f.doc, 'gold.json'), 'utf8')) as BudgetDocument;
+    const r = await scoreFile(f.file, gold, f.doc, `pdf:${f.degradation}`, path.join(corpus, f.doc, 'document.pdf'));
+    out.push({ ...r, degradation: f.degradation, seed: f.seed });
+  }
+  return out;
+}
+
+/**
+ * The degradations table: each degradation's totals over its seeds, its worst seed (lowest
+ * share of indicator rows right, then of values) and the rows wrong without a warning on the
+ * row, over all seeds and on the worst one.
+ */
+export function formatDegradations(results: readonly DegradedResult[]): string {
+  const head = ['degradation', 'seeds', 'indicator rows', 'values', 'projects found', 'project fields', 'worst seed', 'worst: rows · values · projects', 'silent rows', 'failed'];
+  const rows: string[][] = [];
+  for (const d of [...new Set(results.map((r) => r.degradation))]) {
+    const rs = results.filter((r) => r.degradation === d);
+    const sum = (k: 'indicators' | 'values' | 'projectsFound' | 'projectFields') =>
+      rs.reduce((t, r) => ({ ok: t.ok + (r.error ? 0 : r.score[k].ok), total: t.total + r.score[k].total }), { ok: 0, total: 0 });
+    const share = (r: DegradedResult, k: 'indicators' | 'values' | 'projectsFound') => (r.error ? -1 : ratio(r.score[k]));
+    const worst = [...rs].sort((a, b) => share(a, 'indicators') - share(b, 'indicators') || share(a, 'values') - share(b, 'values'))[0]!;
+    const p = (t: Tally) => pct(t.ok, t.total);
+    rows.push([
+      d,
+      String(rs.length),
+      p(sum('indicators')),
+      p(sum('values')),
+      p(sum('projectsFound')),
+      p(sum('projectFields')),
+      `s${String(worst.seed).padStart(2, '0')} ${worst.doc}`,
+      worst.error ? `ERROR ${worst.error.slice(0, 40)}` : `${(ratio(worst.score.indicators) * 100).toFixed(1)}% · ${(ratio(worst.score.values) * 100).toFixed(1)}% · ${worst.score.projectsFound.ok}/${worst.score.projectsFound.total}`,
+      `${rs.reduce((n, r) => n + r.score.silentRows, 0)} (worst seed ${worst.score.silentRows})`,
+      String(rs.filter((r) => r.error).length),
+    ]);
+  }
+  const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/**
+ * Calibration of OCR confidence: indicator rows of the given results binned by their
+ * confidence, with the share of each bin that is right (a row of confidence c should be right
+ * a share c of the time).
+ */
+export function formatCalibration(results: readonly EvalResult[]): string {
+  const all = results.flatMap((r) => r.score.confidences ?? []);
+  const bins: Array<[number, number]> = [[0, 0.5], [0.5, 0.9], [0.9, 0.97], [0.97, 0.99], [0.99, 0.999], [0.999, 1.0001]];
+  const lines = ['| confidence | rows | right |', '|---|---|---|'];
+  for (const [a, b] of bins) {
+    const inBin = all.filter(([c]) => c >= a && c < b);
+    const ok = inBin.filter(([, right]) => right).length;
+    lines.push(`| ${a.toFixed(3)}–${Math.min(b, 1).toFixed(3)} | ${inBin.length} | ${inBin.length ? `${((ok / inBin.length) * 100).toFixed(1)}%` : '–'} |`);
+  }
+  return lines.join('\n');
+}

@@ -32,6 +32,10 @@ export interface Score {
    * `table-no-rules` excuses no row. The goal is 0.
    */
   silentRows: number;
+  /** Each indicator row read by OCR: its confidence and whether it is right (for calibration). */
+  confidences: Array<[number, boolean]>;
+  /** Projects of the gold found (by position, with the same project code or name). */
+  projectsFound: Tally;
   /** Fields that differ from the gold only by characters the PDF's own text layer lacks (counted as right). */
   lost: number;
 }
@@ -165,6 +169,8 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
     diffs: [],
     silent: 0,
     silentRows: 0,
+    confidences: [],
+    projectsFound: tally(),
     lost: 0,
   };
   const same = sameAllowingLoss(layer, () => s.lost++);
@@ -205,6 +211,10 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
     const g = got.projects[i];
     const w = want.projects[i];
     const where = `projects[${i}]`;
+    if (w) {
+      s.projectsFound.total++;
+      if (g && (g.project_code != null ? g.project_code === w.project_code : g.project_name === w.project_name)) s.projectsFound.ok++;
+    }
     if (!w || !g) {
       const missing = (w ?? g)!;
       s.projectFields.total += PROJECT_FIELDS.length;
@@ -225,6 +235,9 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
       }
     }
     compareList(g.indicators, w.indicators, s.indicators, d, `${where}.indicators`);
+    g.indicators.forEach((x, k) => {
+      if (x.confidence != null) s.confidences.push([x.confidence, w.indicators[k] != null && sameRow(x, w.indicators[k]!)]);
+    });
     s.silent += silentIn(g.indicators, w.indicators, warns, g.loc, sameRow);
     s.silentRows += silentRowsIn(g.indicators, w.indicators, warns, g.loc, sameRow, 'row');
     compareList(

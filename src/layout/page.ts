@@ -14,7 +14,8 @@ import type { Segment } from './segments.js';
 import { type Matrix, boxOf } from './matrix.js';
 import { type TableWords, type TextCell, type TextTable, tablesFromText } from './textgrid.js';
 import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
-import { type Item, type Line, opensItem, toLines, wrapped } from './text.js';
+import { type Item, type Line, toLines, wrapped } from './text.js';
+import { opensItem } from '../text/numbering.js';
 import { pushTo } from '../util.js';
 
 /** Turns a box in PDF user space (y up) into the contract's page box (points, origin top-left). */
