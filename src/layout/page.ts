@@ -69,8 +69,77 @@ function hangsBelow(grid: Grid, cx: number, cy: number, size: number): boolean {
   return grid.bottom - cy <= size * 3 && grid.openBelow.some(([a, b]) => cx >= a && cx <= b);
 }
 
-function gridTable(grid: Grid, items: Item[], page: number, box: ToBox): Table {
+/** Characters a CJK face sets one em wide: 汉字, kana, full-width forms and CJK punctuation. */
+const FULL_WIDTH = /[\u2E80-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF01-\uFF60\uFFE0-\uFFE6\u3000-\u303F]/u;
+
+/**
+ * Where each character of an item starts, estimated: text items do not place their
+ * characters. Full-width characters take one em; the others share what is left of the width.
+ */
+function charStarts(chars: readonly string[], x: number, w: number, size: number): number[] {
+  const full = chars.filter((c) => FULL_WIDTH.test(c)).length;
+  const rest = chars.length - full;
+  const em = rest === 0 ? w / Math.max(1, full) : full > 0 ? Math.min(size, w / full) : 0;
+  const narrow = rest > 0 ? Math.max(0, w - full * em) / rest : 0;
+  const out: number[] = [];
+  for (const c of chars) {
+    out.push(x);
+    x += FULL_WIDTH.test(c) ? em : narrow;
+  }
+  return out;
+}
+
+/**
+ * An item that a cell boundary of the grid runs through is cut there. pdf.js joins the text
+ * of neighbouring cells into one item where the gap between them is small (narrow columns,
+ * little padding: `项目编码 1308…` over the label cell and the value cell): each part goes to
+ * the cell it stands in. The cut is made at the space nearest the boundary, or else at the
+ * character boundary nearest it.
+ */
+export function splitAtBoundaries(items: readonly Item[], grid: Grid): Item[] {
+  const inner = grid.xs.slice(1, -1);
+  const out: Item[] = [];
+  for (const it of items) {
+    const cy = it.y + it.size * 0.35;
+    const cellAtX = (x: number) => grid.cells.find((g) => x >= g.x0 && x <= g.x1 && cy <= g.top && cy >= g.bottom);
+    const margin = it.size * 0.4;
+    // A boundary inside the item (not at its ends) with different cells on either side at its height.
+    const cuts = inner.filter((x) => x > it.x + margin && x < it.x + it.w - margin && cellAtX(x - 1) !== cellAtX(x + 1));
+    const chars = [...it.str];
+    if (cuts.length === 0 || chars.length < 2) {
+      out.push(it);
+      continue;
+    }
+    const starts = [...charStarts(chars, it.x, it.w, it.size), it.x + it.w];
+    const at = new Set<number>();
+    for (const x of cuts) {
+      // The character boundary nearest the rule, a space there counting as nearer.
+      let best = 1;
+      let bestD = Infinity;
+      for (let k = 1; k < chars.length; k++) {
+        const space = /\s/.test(chars[k - 1]!) || /\s/.test(chars[k]!);
+        const d = Math.abs(starts[k]! - x) - (space ? it.size * 1.5 : 0);
+        if (d < bestD) [best, bestD] = [k, d];
+      }
+      at.add(best);
+    }
+    let from = 0;
+    for (const k of [...[...at].sort((a, b) => a - b), chars.length]) {
+      // A piece trimmed to its text: spaces at its ends are the gap between the cells.
+      let a = from;
+      let b = k;
+      while (a < b && /\s/.test(chars[a]!)) a++;
+      while (b > a && /\s/.test(chars[b - 1]!)) b--;
+      if (b > a) out.push({ ...it, str: chars.slice(a, b).join(''), x: starts[a]!, w: starts[b]! - starts[a]! });
+      from = k;
+    }
+  }
+  return out;
+}
+
+function gridTable(grid: Grid, all: Item[], page: number, box: ToBox): Table {
   const inCell = new Map<GridCell, Item[]>();
+  const items = splitAtBoundaries(all, grid);
   for (const it of items) {
     const cx = it.x + it.w / 2;
     const cy = it.y + it.size * 0.35;

@@ -151,6 +151,8 @@ export interface ParaOptions {
   right: number;
   /** Usual distance between the baselines of two lines of one paragraph, by font size. */
   pitch: (size: number) => number | null;
+  /** A line after which a paragraph always ends (a contents entry, filled to the right edge by its leaders). */
+  ends?: (text: string) => boolean;
 }
 
 /** Extra space above a line (paragraph spacing) beyond the usual line pitch. */
@@ -177,8 +179,21 @@ function firstLineOf(prev: Line, l: Line, opts: ParaOptions): boolean {
 }
 
 /**
+ * Whether `prev` is set against the right edge (a right-aligned caption such as a money unit)
+ * and `l` starts back at the left margin: no paragraph's first line is indented by more than
+ * a few characters, so `l` starts another paragraph.
+ */
+function setRight(prev: Line, l: Line, opts: ParaOptions): boolean {
+  return prev.x0 - opts.left > prev.size * RIGHT_SET && Math.abs(l.x0 - opts.left) < l.size * 0.5;
+}
+
+/** A line starting more than this many characters in from the left margin is no paragraph's first line. */
+const RIGHT_SET = 4;
+
+/**
  * Groups lines into paragraphs: a new paragraph starts after a short line, at an indented
- * line, at a change of font size, after a wide vertical gap, or at a numbered item.
+ * line, at a change of font size, after a wide vertical gap, at a numbered item, or after a
+ * line that always ends one (`opts.ends`).
  */
 export function toParagraphs(lines: readonly Line[], opts: ParaOptions): Line[][] {
   const paras: Line[][] = [];
@@ -192,9 +207,11 @@ export function toParagraphs(lines: readonly Line[], opts: ParaOptions): Line[][
       else if (paragraphGap(prev, l, opts)) brk = true;
       else if (!wrapped(prev, l, opts.right)) brk = true;
       else if (centred(prev, opts) && !centred(l, opts) && !firstLineOf(prev, l, opts)) brk = true;
+      else if (setRight(prev, l, opts)) brk = true;
       else if (l.x0 > opts.left + size * 0.8 && !(prev.x1 >= opts.right - size && centred(l, opts))) brk = true;
       else if (opensItem(l.text)) brk = true;
       else if (l.text.includes('\t') || prev.text.includes('\t')) brk = true;
+      else if (opts.ends?.(prev.text)) brk = true;
     }
     if (brk) paras.push([l]);
     else paras[paras.length - 1]!.push(l);

@@ -98,7 +98,34 @@ describe('merged cells and page edges in a ruled grid', () => {
   });
 });
 
+describe('text items across cell boundaries', () => {
+  it('an item that a cell boundary runs through is cut at the space nearest it, each part in its own cell', () => {
+    const segs = [h(700, 72, 372), h(680, 72, 372), h(660, 72, 372), v(72, 660, 700), v(132, 660, 700), v(372, 660, 700)];
+    // pdf.js joined the label and the code of two narrow cells into one item.
+    const items = [{ str: '项目编码 13010124P001', x: 76, y: 686, w: 40 + 13 * 6, size: SIZE }, at('项目名称', 76, 666), at('测试项目', 140, 666)];
+    const rows = page(1, items, segs).tables[0]!.table.rows;
+    expect(rows.map((r) => r.cells.map((c) => c.text))).toEqual([
+      ['项目编码', '13010124P001'],
+      ['项目名称', '测试项目'],
+    ]);
+  });
+});
+
 describe('assembling pages', () => {
+  it('keeps a caption repeated at the same height on every page when a title stands above it: body text, not a running header', () => {
+    const names = ['甲', '乙', '丙', '丁'];
+    const pages = names.map((name, n) => page(n + 1, [at(`${name}项目绩效目标表`, 200, 810), at('单位：万元', 72, 792), ...paragraph(`${name}项目的正文内容。`, 700)]));
+    const text = paras(assemble(pages, TABLE_WORDS));
+    expect(text.filter((t) => t === '单位：万元')).toHaveLength(4);
+  });
+
+  it('ends a paragraph after a line set against the right edge: the next line at the left margin is another paragraph', () => {
+    const long = '为贯彻落实预算绩效管理要求，本单位结合工作实际，制定本年度部门整体绩效目标，并细化分解到各项工作任务之中，确保目标可衡量。';
+    const items = [...paragraph(long, 700), at('单位：万元', 422, 668), ...paragraph('项目实施内容包括培训与宣传两部分工作。', 652)];
+    const text = paras(assemble([page(1, items)]));
+    expect(text).toEqual([long, '单位：万元', '项目实施内容包括培训与宣传两部分工作。']);
+  });
+
   it('drops a running header repeated on every page and the page numbers, keeps the body', () => {
     const pages = [1, 2, 3, 4].map((n) => page(n, [at('某某局2024年部门预算绩效文本', 200, 800), ...paragraph(`第${n}页的正文内容。`, 700), at(String(n), 290, 40)]));
     const text = paras(assemble(pages));

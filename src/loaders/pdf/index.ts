@@ -151,7 +151,7 @@ export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<Resu
       messages.push(message('page-unreadable', `page ${n}: the text layer is glyph garbage (a font without a usable Unicode map); its text was left out`, [pagePlace(n)]));
     }
     const garbledPages = [...new Set([...ocr.garbled, ...garbled])].sort((a, b) => a - b);
-    return { value: { format: 'pdf', blocks: assemble(pages), pages: doc.numPages, ocr: ocrNote(ocr.pages), garbledPages }, messages };
+    return { value: { format: 'pdf', blocks: assemble(pages, TABLE_WORDS), pages: doc.numPages, ocr: ocrNote(ocr.pages), garbledPages }, messages };
   } finally {
     await doc.destroy();
   }
