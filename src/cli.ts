@@ -47,8 +47,8 @@ const program = new Command()
 
 program
   .command('extract')
-  .description('extract budget texts (DOCX, PDF, text dumps, scans by OCR; legacy .doc with LibreOffice) into an output folder')
-  .argument('<inputs...>', 'files, folders (searched recursively for .pdf .docx .doc .wps .txt and page scans .png .jpg .jpeg .tif .tiff), glob patterns, or - for one document on standard input')
+  .description('extract budget texts (DOCX, PDF, OFD, text dumps, workbooks, saved web pages, scans by OCR; legacy .doc/.wps/.xls/.et with LibreOffice; ZIP/7z/RAR/tar bundles opened, compiled volumes split into their texts) into an output folder')
+  .argument('<inputs...>', 'files, folders (searched recursively for .pdf .docx .doc .wps .ofd .txt .xlsx .xls .et .html .htm .mhtml .mht, page scans .png .jpg .jpeg .tif .tiff, and bundles .zip .7z .rar .tar .tgz .gz whose members are read as inputs of their own), glob patterns, or - for one document on standard input')
   .option('-o, --out <dir>', 'output folder (default: output; with --stdout and no --out, a temporary one)')
   .option('-f, --format <list>', 'collection outputs besides docs/<doc_id>.json: any of jsonl,csv,parquet (default: jsonl,csv)', formats)
   .option('--bom', 'start CSV files with a UTF-8 byte-order mark (opens correctly in Excel)', false)

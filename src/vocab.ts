@@ -48,12 +48,26 @@ export const OPENS_BLOCK = /^(第[一二三四五]部分|\d{6}\s*\S|(金额)?单
 /** A paragraph that opens a new item, never the rest of one cut by a page break. */
 export const OPENS_ITEM = /^(第[一二三四五]部分|绩效目标|绩效指标|目\s*录|单位[：:]|\d{6}\s*\S)/;
 
+/**
+ * A line that opens a budget text: its contents heading (目录), its 第一部分 heading (not a
+ * contents entry naming it) or its cover title. A compiled volume's next text opens so.
+ */
+export function opensText(text: string): boolean {
+  const t = text.trim();
+  if (TOC_HEAD.test(t)) return true;
+  const contents = t.length <= 300 && (TOC_ENTRY.test(t) || TOC_LEADERS.test(t));
+  if (PART.exec(t)?.[1] === '一' && !contents) return true;
+  return t.length <= 40 && COVER_TITLE.test(t) && !PROJECT_TITLE_END.test(t);
+}
+
 // ── Cover ───────────────────────────────────────────────────────────────────────────────
 
 /** A cover line that says (草案) alone. */
 export const DRAFT_LINE = /^[（(]\s*草\s*案\s*[）)]$/;
 /** (草案) inside a cover line. */
 export const DRAFT_MARK = /[（(]草案[）)]/;
+/** A cover's title line, as a compiled volume's next text opens with it (…部门预算绩效文本, 绩效目标文本（草案）). */
+export const COVER_TITLE = /绩效(目标)?文本\s*([（(]\s*草\s*案\s*[）)])?$/;
 /** The cover line that ends the document's title. */
 export const TITLE_END = /绩效文本|绩效目标文本|预算绩效/;
 /** The cover line naming who compiled the text. */

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type EvalResult, evaluateCorpus, evaluateLayouts } from '../src/eval/corpus.js';
+import { type EvalResult, evaluateCorpus, evaluateLayouts, evaluateVolumes } from '../src/eval/corpus.js';
 import { CATEGORIES } from '../src/eval/score.js';
 import { type SeedResult, evaluateSeeds } from '../src/eval/generated.js';
 import { PRODUCERS } from '../src/eval/gen/producers.js';
@@ -34,6 +34,7 @@ describe('accuracy against gold', () => {
       ...(await evaluateCorpus(CORPUS)),
       ...(await evaluateLayouts(path.join(FIXTURES, 'layouts'), CORPUS)),
       ...(await evaluateLayouts(path.join(FIXTURES, 'scans'), CORPUS)),
+      ...(await evaluateVolumes(path.join(FIXTURES, 'volumes'), CORPUS)),
     ];
   }, 300_000);
 

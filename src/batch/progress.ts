@@ -20,6 +20,8 @@ export interface Counts {
 
 export interface Progress {
   start(total: number): void;
+  /** More inputs than counted at the start (a bundle's members). */
+  grow(n: number): void;
   update(counts: Counts): void;
   /** A line that must not be garbled by the bar (a failure, say). */
   log(line: string): void;
@@ -36,8 +38,8 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
   const resolved = mode === 'auto' || mode === 'bar' ? (stream.isTTY ? 'bar' : 'log') : mode;
   let startedAt = Date.now();
   let total = 0;
-  if (resolved === 'none') return { start() {}, update() {}, log() {}, stop() {} };
-  if (resolved === 'quiet') return { start() {}, update() {}, log: (line) => stream.write(`${line}\n`), stop() {} };
+  if (resolved === 'none') return { start() {}, grow() {}, update() {}, log() {}, stop() {} };
+  if (resolved === 'quiet') return { start() {}, grow() {}, update() {}, log: (line) => stream.write(`${line}\n`), stop() {} };
   if (resolved === 'json') {
     let last = 0;
     let latest: Counts = { done: 0, skipped: 0, failed: 0, pages: 0 };
@@ -49,6 +51,9 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
         startedAt = Date.now();
         last = Date.now();
         emit({ event: 'start', total });
+      },
+      grow(n) {
+        total += n;
       },
       update(c) {
         latest = c;
@@ -78,6 +83,10 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
         startedAt = Date.now();
         bar.start(n, 0, { pagesPerSec: '0.0', failed: 0 });
       },
+      grow(n) {
+        total += n;
+        bar.setTotal(total);
+      },
       update(c) {
         bar.update(c.done + c.skipped + c.failed, { pagesPerSec: rate(c.pages, startedAt), failed: c.failed });
       },
@@ -105,6 +114,9 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
       total = n;
       startedAt = Date.now();
       last = Date.now();
+    },
+    grow(n) {
+      total += n;
     },
     update(c) {
       latest = c;

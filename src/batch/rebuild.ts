@@ -10,7 +10,7 @@ import { readablePath } from '../fsname.js';
 import { type AggregateOptions, OUTPUT_KINDS, outputFiles, writeAggregates } from '../writers/aggregate.js';
 import { writeFileAtomic } from '../writers/atomic.js';
 import { DOCS_DIR } from '../writers/document.js';
-import type { Manifest, ManifestEntry } from './manifest.js';
+import { type Manifest, type ManifestEntry, outputsOf } from './manifest.js';
 
 /** Rebuilds the collection outputs, errors.jsonl and the compacted manifest. */
 export async function writeOutputs(outDir: string, manifest: Manifest, opts: AggregateOptions): Promise<void> {
@@ -18,9 +18,13 @@ export async function writeOutputs(outDir: string, manifest: Manifest, opts: Agg
   const seen = new Set<string>();
   const docFiles: string[] = [];
   for (const e of entries) {
-    if (e.status !== 'done' || !e.doc_id || !e.output || seen.has(e.doc_id)) continue;
-    seen.add(e.doc_id);
-    docFiles.push(path.join(outDir, e.output));
+    if (e.status !== 'done') continue;
+    // Every text of a compiled volume is a document of its own.
+    for (const o of outputsOf(e)) {
+      if (seen.has(o.doc_id)) continue;
+      seen.add(o.doc_id);
+      docFiles.push(path.join(outDir, o.output));
+    }
   }
   await writeAggregates(outDir, docFiles, { formats: opts.formats, bom: opts.bom, escapeFormulas: opts.escapeFormulas });
   // A collection format not asked for this time is not left behind stale.
@@ -44,7 +48,7 @@ export async function writeOutputs(outDir: string, manifest: Manifest, opts: Agg
 export function documentsOf(manifest: Manifest, files: readonly string[], outDir: string): string[] {
   const documents = files
     .map((f) => manifest.get(f))
-    .filter((e): e is ManifestEntry => e?.status === 'done' && e.output != null)
-    .map((e) => path.join(outDir, e.output!));
+    .filter((e): e is ManifestEntry => e?.status === 'done')
+    .flatMap((e) => outputsOf(e).map((o) => path.join(outDir, o.output)));
   return [...new Set(documents)];
 }

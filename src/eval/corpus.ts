@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { extractBytes } from '../extract.js';
+import { extractBytes, extractDocuments } from '../extract.js';
 import type { BudgetDocument } from '../schema.js';
 import { CATEGORIES, type Category, type Score, type Tally, ratio, scoreDocument } from './score.js';
 import { textLayer } from './layer.js';
@@ -30,11 +30,58 @@ export interface EvalResult {
  */
 export async function evaluateLayouts(dir: string, corpus: string): Promise<EvalResult[]> {
   const out: EvalResult[] = [];
-  for (const name of readdirSync(dir).filter((f) => /^[^.]+\.[^.]+\.(pdf|docx|txt|tiff|png|jpg)$/.test(f)).sort()) {
+  for (const name of readdirSync(dir).filter((f) => /^[^.]+\.[^.]+\.(pdf|docx|txt|tiff|png|jpg|html|mhtml|xlsx|xls|ofd)$/.test(f)).sort()) {
     const [id, variant, ext] = name.split('.');
     const goldFile = path.join(corpus, id!, 'gold.json');
     if (!existsSync(goldFile)) continue;
-    out.push(await scoreFile(path.join(dir, name), JSON.parse(readFileSync(goldFile, 'utf8')) as BudgetDocument, id!, `${ext}:${variant}`, path.join(corpus, id!, 'document.pdf')));
+    const gold = goldOf(variant!, JSON.parse(readFileSync(goldFile, 'utf8')) as BudgetDocument);
+    out.push(await scoreFile(path.join(dir, name), gold, id!, `${ext}:${variant}`, path.join(corpus, id!, 'document.pdf')));
+  }
+  return out;
+}
+
+/**
+ * The gold a rendition is held to: a workbook of the project tables alone (`tables`) holds
+ * no cover, contents or part one, and must invent none: those fields are empty in its gold,
+ * but for what the contract derives without a cover (output-contract.md): the department from
+ * the first project's unit line, the year from a project code.
+ */
+export function goldOf(variant: string, gold: BudgetDocument): BudgetDocument {
+  if (variant !== 'tables') return gold;
+  const code = gold.projects.map((p) => p.project_code).find((c) => c && /^\d{8}/.test(c));
+  return {
+    document: { title: null, department: gold.projects[0]?.unit_name ?? null, year: code ? 2000 + Number(code.slice(6, 8)) : null, draft: false, compiled_by: null, reviewed_by: null, toc: [] },
+    part_one: { overall_goal: null, sub_goals: [], safeguards: [], dept_indicators: [] },
+    projects: gold.projects,
+    warnings: [],
+  };
+}
+
+/**
+ * Compiled volumes (test/fixtures/volumes, made by make_volumes.py): each `volume.<ext>` binds
+ * the corpus texts `volume.json` names, in order; every text it yields is scored against its
+ * own gold (format `<ext>:volume`), and a text not yielded is an error row.
+ */
+export async function evaluateVolumes(dir: string, corpus: string): Promise<EvalResult[]> {
+  const order = JSON.parse(readFileSync(path.join(dir, 'volume.json'), 'utf8')) as { texts: string[] };
+  const out: EvalResult[] = [];
+  for (const name of readdirSync(dir).filter((f) => /^volume\.(pdf|docx|txt|ofd|html|xlsx)$/.test(f)).sort()) {
+    const file = path.join(dir, name);
+    const format = `${path.extname(name).slice(1)}:volume`;
+    let docs: Awaited<ReturnType<typeof extractDocuments>> = [];
+    let error: string | null = null;
+    try {
+      docs = await extractDocuments(readFileSync(file), file);
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    const layer = name.endsWith('.pdf') ? textLayer(file) : null;
+    order.texts.forEach((id, i) => {
+      const gold = JSON.parse(readFileSync(path.join(corpus, id, 'gold.json'), 'utf8')) as BudgetDocument;
+      const doc = docs[i];
+      if (!doc) out.push({ doc: id, format, error: error ?? `the volume yielded ${docs.length} texts, not ${order.texts.length}`, warnings: 0, score: EMPTY });
+      else out.push({ doc: id, format, error: null, warnings: doc.record.warnings.length, score: scoreDocument(doc.record, gold, layer) });
+    });
   }
   return out;
 }
@@ -49,7 +96,9 @@ export async function scoreFile(file: string, gold: BudgetDocument, doc: string,
     // A scan has no text layer of its own: characters count as lost by the producer only when
     // the PDF it was printed from lacks them; whatever else OCR misreads is the extractor's.
     const scanned = record.source.ocr != null;
-    const layer = scanned ? (printedFrom && existsSync(printedFrom) ? textLayer(printedFrom) : null) : record.source.format === 'pdf' ? textLayer(file) : null;
+    // An OFD rendition is written from the corpus PDF: what that PDF's producer lost, it lacks too.
+    const fromPdf = scanned || record.source.format === 'ofd';
+    const layer = fromPdf ? (printedFrom && existsSync(printedFrom) ? textLayer(printedFrom) : null) : record.source.format === 'pdf' ? textLayer(file) : null;
     return { doc, format, error: null, warnings: record.warnings.length, score: scoreDocument(record, gold, layer) };
   } catch (err) {
     return { doc, format, error: (err as Error).message, warnings: 0, score: EMPTY };

@@ -21,7 +21,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { type DegradedResult, type EvalResult, evaluateCorpus, evaluateDegraded, evaluateLayouts, formatCalibration, formatDegradations, formatTable } from './corpus.js';
+import { type DegradedResult, type EvalResult, evaluateCorpus, evaluateDegraded, evaluateLayouts, evaluateVolumes, formatCalibration, formatDegradations, formatTable } from './corpus.js';
 import { CATEGORIES } from './score.js';
 import { DEFAULT_SEEDS, DEGRADATIONS, type Degradation, degradedScans, scanVariants } from './scans.js';
 import { SEED_CACHE, makeSeeds, parseProducers, parseSeeds } from './seeds.js';
@@ -103,6 +103,9 @@ if (!opts.onlyDegradations && opts.layouts && existsSync(opts.layouts)) results.
 // the full scanned renditions made in the cache are measured here only (OCR takes minutes).
 const committedScans = path.join(projectRoot(), 'test', 'fixtures', 'scans');
 if (!opts.onlyDegradations && opts.layouts && existsSync(committedScans)) results.push(...(await evaluateLayouts(committedScans, opts.corpus)));
+// Compiled volumes of the corpus texts, each text scored against its own gold.
+const volumes = path.join(projectRoot(), 'test', 'fixtures', 'volumes');
+if (!opts.onlyDegradations && opts.layouts && existsSync(path.join(volumes, 'volume.json'))) results.push(...(await evaluateVolumes(volumes, opts.corpus)));
 const held = results.length;
 if (!opts.onlyDegradations && opts.scans) results.push(...(await evaluateLayouts(await scanVariants(opts.corpus, opts.scans), opts.corpus)).map((r) => ({ ...r, format: `${r.format} (generated)` })));
 const seeds = parseSeeds(opts.seeds);
