@@ -368,8 +368,9 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
     const gap = Math.max(size * 0.55, 3);
     const onLine = cur != null && Math.abs(it.y - cur.lineY) < size * 0.5;
     // A piece written out of order on the current line, touching it on either side, is part
-    // of it: a sign drawn from another font after the text it stands before (≦ + 100m²).
-    const sameLine = cur != null && onLine && ((it.x >= cur.lineEnd - size * 0.5 && it.x - cur.lineEnd <= gap) || (it.x < cur.lineStart && it.x + it.w >= cur.lineStart - gap && it.x + it.w <= cur.lineStart + size * 0.5));
+    // of it: a sign drawn from another font after the text it stands before (≦ + 100m²). So is
+    // a piece overlapping the line's end: CJK punctuation set close (》、《 share their blank halves).
+    const sameLine = cur != null && onLine && ((it.x > cur.lineStart && it.x - cur.lineEnd <= gap) || (it.x < cur.lineStart && it.x + it.w >= cur.lineStart - gap && it.x + it.w <= cur.lineStart + size * 0.5));
     const below = cur != null && cur.lineY - it.y > size * 0.5 && it.x < cur.x1 + size * 0.5;
     // A period heading (3月底), a header label (单位（文字描述）) or a project table's label
     // (项目绩效模板) is a whole cell: the text under it is the next row's (a value, the rest of a

@@ -102,5 +102,19 @@ describe('text-position tables', () => {
     const rows = texts(items);
     expect(rows[3]).toEqual(['满意度指标', '服务对象', '满意率', '问卷']);
   });
-});
 
+  it('keep CJK punctuation set close (overlapping the text before it) in its cell: the wrapped rest of the cell is not the next row', () => {
+    // 依据 wraps over three lines; its second line is 行)》、《承, the punctuation squeezed so that
+    // 、 starts inside 》; the third line 德市… starts back at the cell's left edge.
+    const items = [
+      ...header(700),
+      ...row(660, ['产出指标', '完成率', '按时完成', '>=', '90', '%', null]), at('实施方案(试', 460, 660),
+      { str: '行)》', x: 460, y: 648, w: 26, size: SIZE }, { str: '、', x: 482, y: 648, w: 10, size: SIZE }, { str: '《承', x: 488, y: 648, w: 20, size: SIZE },
+      at('德市方案', 460, 636),
+      ...row(620, ['效果指标', '满意度', '群众满意', '>=', '95', '%', '调查']),
+    ];
+    const rows = texts(items);
+    expect(rows).toHaveLength(4);
+    expect(rows[2]![6]).toBe('实施方案(试行)》、《承德市方案');
+  });
+});
