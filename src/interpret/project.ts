@@ -88,7 +88,7 @@ function parseNumber(text: string | undefined): number | null {
 /** The cell after the label cell in row order (empty string when that cell is empty). */
 function valueAfter(row: Row, label: RegExp, skipEmpty: boolean): string | undefined {
   const i = row.cells.findIndex((c) => !c.merged && label.test(c.text));
-  if (i < 0) return undefined;
+  if (i < 0) return joinedValue(row, label);
   for (let k = i + 1; k < row.cells.length; k++) {
     const c = row.cells[k]!;
     if (c.merged) continue;
@@ -96,6 +96,22 @@ function valueAfter(row: Row, label: RegExp, skipEmpty: boolean): string | undef
     if (c.text !== '' || !skipEmpty) return c.text;
   }
   return '';
+}
+
+/** An amount as a cell holds it: digits, thousands separators, a decimal part. */
+const AMOUNT = /^[-+]?\d[\d,]*(\.\d+)?$/;
+
+/**
+ * The amount written in the label's own cell (其他资金 3.30): a table without lines whose
+ * label and value stand closer than its columns' gutter reads them as one cell.
+ */
+function joinedValue(row: Row, label: RegExp): string | undefined {
+  for (const c of row.cells) {
+    if (c.merged) continue;
+    const m = /^(.*?)\s*([-+]?\d[\d,]*(?:\.\d+)?)$/.exec(c.text);
+    if (m && m[1] !== '' && label.test(m[1]!) && AMOUNT.test(m[2]!)) return m[2];
+  }
+  return undefined;
 }
 
 /** Splits the paragraphs of a goals cell into one string per goal. */

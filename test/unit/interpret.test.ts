@@ -53,6 +53,13 @@ describe('project tables', () => {
     expect(doc.document.year).toBe(2024);
   });
 
+  it('reads an amount written in its label's own cell (其他资金 3.30, label and value closer than the gutter)', () => {
+    const t = projectTable('13010124P001') as Extract<Block, { kind: 'table' }>;
+    t.rows[1] = row(['预算规模及资金用途', '预算数', '10.00', '其中：财政资金', '8.00', '其他资金 2.00']);
+    const p = interpret(partTwo([para('1.测试项目绩效目标表'), para('单位：万元'), t])).projects[0]!;
+    expect([p.budget_total, p.budget_fiscal, p.budget_other]).toEqual([10, 8, 2]);
+  });
+
   it('recognises other spellings of a project title', () => {
     const doc = interpret(partTwo([para('1.甲项目绩效目标申报表'), projectTable('13010124P001'), para('二、乙项目绩效目标表（2024年）'), projectTable('13010124P002')]));
     expect(doc.projects.map((p) => [p.seq, p.title])).toEqual([
