@@ -53,7 +53,7 @@ describe('project tables', () => {
     expect(doc.document.year).toBe(2024);
   });
 
-  it('reads an amount written in its label's own cell (其他资金 3.30, label and value closer than the gutter)', () => {
+  it("reads an amount written in its label's own cell (其他资金 3.30, label and value closer than the gutter)", () => {
     const t = projectTable('13010124P001') as Extract<Block, { kind: 'table' }>;
     t.rows[1] = row(['预算规模及资金用途', '预算数', '10.00', '其中：财政资金', '8.00', '其他资金 2.00']);
     const p = interpret(partTwo([para('1.测试项目绩效目标表'), para('单位：万元'), t])).projects[0]!;
