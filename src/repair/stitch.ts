@@ -14,13 +14,15 @@
  *    print cut rows that way), is joined whatever its cells look like.
  * 4. A vertically merged level cell whose text the break split between the pages is rejoined
  *    on every row it covers.
+ * 5. A cell's rest that the break set apart as a short paragraph of its own at the top of the
+ *    next page, inside one column, before the table goes on, is put back into its cell.
  *
  * Works the same whether or not the header is repeated. Only 'grid' tables are touched: a
  * one-cell-per-line dump has no page breaks inside its tables.
  */
 import type { Block, Cell, DocModel, Row, Table } from '../model.js';
 import { cellAt, cellOf, columnAt } from '../model.js';
-import { joinLines } from '../text/clean.js';
+import { cleanText, joinLines } from '../text/clean.js';
 import type { Result } from '../diagnostics.js';
 import { CORE_HEADERS, LEVEL1_HEADER, LEVEL2_HEADER, LEVEL3_HEADER, LEVEL_NAME_END, PERIOD, ROW_LABEL, isIndicatorHeaderRow as isHeaderRow, isSplitSubheaderRow as isSubheaderRow } from '../vocab.js';
 
@@ -214,9 +216,48 @@ export function stitchRows(input: readonly Row[]): Row[] {
   return out;
 }
 
+/** The longest text a cell's rest cut off by a page break can be taken for, standing alone. */
+const MAX_REST = 12;
+
+/**
+ * Whether `b` is the rest of a cell of `prev`'s last row that the page break set apart: a short
+ * paragraph at the top of the next page, inside one column of the table, before the table's
+ * continuation (`next`) on that page (a header cut as 指标值确定依 + 据). Returns that column.
+ */
+function cellRest(prev: Block | undefined, b: Block, next: Block | undefined): number | null {
+  if (b.kind !== 'para' || prev?.kind !== 'table' || next?.kind !== 'table' || prev.columns !== 'grid' || next.columns !== 'grid') return null;
+  if (!prev.xs || !b.bbox || b.page == null || prev.page == null || next.page !== b.page || b.page !== lastPage(prev) + 1) return null;
+  if ([...b.text].length > MAX_REST || /\s/.test(b.text)) return null;
+  const top = next.rows[0]?.bbox;
+  if (top != null && top[1] < b.bbox[1]) return null;
+  const xs = prev.xs;
+  const col = columnAt(xs, (b.bbox[0] + b.bbox[2]) / 2);
+  if (b.bbox[0] < xs[col]! - X_SNAP || b.bbox[2] > xs[col + 1]! + X_SNAP) return null;
+  const last = prev.rows[prev.rows.length - 1];
+  const cell = last && cellAt(last, col);
+  return cell && cell.text !== '' && !cell.merged ? col : null;
+}
+
 /** Joins a table and its continuation on the next page into one table. */
-function joinAcrossPages(blocks: readonly Block[]): Block[] {
+function joinAcrossPages(input: readonly Block[]): Block[] {
   const out: Block[] = [];
+  // A cell's rest standing alone at the top of the next page goes back into its cell.
+  const blocks: Block[] = [];
+  input.forEach((b, i) => {
+    const prev = blocks[blocks.length - 1];
+    const col = cellRest(prev, b, input[i + 1]);
+    if (col == null || prev?.kind !== 'table' || b.kind !== 'para') {
+      blocks.push(b);
+      return;
+    }
+    const last = prev.rows[prev.rows.length - 1]!;
+    const cells = last.cells.map((c) => {
+      if (c !== cellAt(last, col)) return c;
+      const paras = [...c.paras.slice(0, -1), joinLines([c.paras[c.paras.length - 1] ?? '', b.text])];
+      return { ...c, paras, text: cleanText(paras.join(' ')) };
+    });
+    blocks[blocks.length - 1] = { ...prev, rows: [...prev.rows.slice(0, -1), { ...last, cells, pageEnd: b.page }] };
+  });
   for (const b of blocks) {
     const prev = out[out.length - 1];
     if (

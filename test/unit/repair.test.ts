@@ -74,6 +74,20 @@ describe('stitching tables across pages', () => {
     expect(stitchRows(rows)).toHaveLength(3);
   });
 
+  it("a cell's rest that the page break set apart (指标值确定依 + 据 alone at the top of the next page) goes back into its cell", () => {
+    const xs = [72, 132, 192, 252, 312, 372, 432];
+    const cut = [...HEADER.slice(0, 5), '指标值确定依'];
+    const a: Table = { ...table([row(cut, 1, { bbox: [72, 700, 432, 730] })], 1), xs };
+    const rest = { ...para('据', { page: 2 }), bbox: [380, 60, 390, 70] as [number, number, number, number] };
+    const b: Table = { ...table([row(['产出指标', '数量指标', '培训次数', '培训次数', '≥2次', '计划'], 2, { bbox: [72, 80, 432, 100] })], 2), xs };
+    const out = stitchTables(model([a, rest, b])).value.blocks;
+    expect(out).toHaveLength(1);
+    expect(texts((out[0] as Table).rows)).toEqual([HEADER, ['产出指标', '数量指标', '培训次数', '培训次数', '≥2次', '计划']]);
+    // Text that is no cell's rest (a paragraph across columns) stays a paragraph between the tables.
+    const wide = { ...para('说明文字', { page: 2 }), bbox: [72, 60, 300, 70] as [number, number, number, number] };
+    expect(stitchTables(model([a, wide, b])).value.blocks).toHaveLength(3);
+  });
+
   it('a table of a one-cell-per-line dump (only the order of its cells known) is left alone', () => {
     const a: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
     const b: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
