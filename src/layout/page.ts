@@ -14,7 +14,7 @@ import type { Segment } from './segments.js';
 import { type Matrix, boxOf } from './matrix.js';
 import { type TableWords, type TextCell, type TextTable, tablesFromText } from './textgrid.js';
 import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
-import { type Item, type Line, toLines, wrapped } from './text.js';
+import { type Item, type Line, charStarts, toLines, wrapped } from './text.js';
 import { opensItem } from '../text/numbering.js';
 import { pushTo } from '../util.js';
 
@@ -67,26 +67,6 @@ function cellParas(lines: Line[], right: number, guessed = false): string[] {
 /** Whether a text item at (cx, cy) hangs just under a part of the grid's bottom edge that no rule closes. */
 function hangsBelow(grid: Grid, cx: number, cy: number, size: number): boolean {
   return grid.bottom - cy <= size * 3 && grid.openBelow.some(([a, b]) => cx >= a && cx <= b);
-}
-
-/** Characters a CJK face sets one em wide: 汉字, kana, full-width forms and CJK punctuation. */
-const FULL_WIDTH = /[\u2E80-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF01-\uFF60\uFFE0-\uFFE6\u3000-\u303F]/u;
-
-/**
- * Where each character of an item starts, estimated: text items do not place their
- * characters. Full-width characters take one em; the others share what is left of the width.
- */
-function charStarts(chars: readonly string[], x: number, w: number, size: number): number[] {
-  const full = chars.filter((c) => FULL_WIDTH.test(c)).length;
-  const rest = chars.length - full;
-  const em = rest === 0 ? w / Math.max(1, full) : full > 0 ? Math.min(size, w / full) : 0;
-  const narrow = rest > 0 ? Math.max(0, w - full * em) / rest : 0;
-  const out: number[] = [];
-  for (const c of chars) {
-    out.push(x);
-    x += FULL_WIDTH.test(c) ? em : narrow;
-  }
-  return out;
 }
 
 /**

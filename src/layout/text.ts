@@ -20,6 +20,26 @@ export interface Item {
   conf?: number;
 }
 
+/** Characters a CJK face sets one em wide: 汉字, kana, full-width forms and CJK punctuation. */
+const FULL_WIDTH = /[\u2E80-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF01-\uFF60\uFFE0-\uFFE6\u3000-\u303F]/u;
+
+/**
+ * Where each character of an item starts, estimated: text items do not place their
+ * characters. Full-width characters take one em; the others share what is left of the width.
+ */
+export function charStarts(chars: readonly string[], x: number, w: number, size: number): number[] {
+  const full = chars.filter((c) => FULL_WIDTH.test(c)).length;
+  const rest = chars.length - full;
+  const em = rest === 0 ? w / Math.max(1, full) : full > 0 ? Math.min(size, w / full) : 0;
+  const narrow = rest > 0 ? Math.max(0, w - full * em) / rest : 0;
+  const out: number[] = [];
+  for (const c of chars) {
+    out.push(x);
+    x += FULL_WIDTH.test(c) ? em : narrow;
+  }
+  return out;
+}
+
 export interface Line {
   text: string;
   x0: number;

@@ -21,7 +21,7 @@
  * A drawn grid always wins: this reads only text outside drawn tables.
  */
 import type { Item, Line } from './text.js';
-import { toLines } from './text.js';
+import { charStarts, toLines } from './text.js';
 import { type ContentsLine, contentsRuns } from '../text/contents.js';
 import { pushTo } from '../util.js';
 import { columnAt } from '../model.js';
@@ -327,32 +327,72 @@ interface Piece {
 }
 
 /**
- * A one-line piece cut where its next item starts past a column boundary (`xs`) that the item
- * before it started short of, with a gap between them: two cells side by side whose text nearly
- * touches (narrow padding, or a label overflowing its column) read as one piece, while the
- * band's other rows show the gutter between them. A gap inside one cell's line (a change of
+ * An item cut at a run of white space near a column boundary (`inner`): the text of two cells
+ * side by side written as one item with a space between them (`完成1.1万户配送 《承德…`).
+ */
+function splitAtSpaces(it: Item, inner: readonly number[]): Item[] {
+  if (!/\S\s+\S/.test(it.str)) return [it];
+  const chars = [...it.str];
+  const starts = [...charStarts(chars, it.x, it.w, it.size), it.x + it.w];
+  const out: Item[] = [];
+  let from = 0;
+  for (let k = 1; k < chars.length; k++) {
+    if (!/\s/.test(chars[k]!) || /\s/.test(chars[k - 1]!)) continue;
+    let e = k;
+    while (e < chars.length && /\s/.test(chars[e]!)) e++;
+    if (e >= chars.length) break;
+    // The boundary falls in the space, give or take a character (positions are estimated).
+    if (!inner.some((g) => g >= starts[k]! - it.size && g <= starts[e]! + it.size)) continue;
+    out.push({ ...it, str: chars.slice(from, k).join(''), x: starts[from]!, w: starts[k]! - starts[from]! });
+    from = e;
+  }
+  if (from === 0) return [it];
+  out.push({ ...it, str: chars.slice(from).join(''), x: starts[from]!, w: it.x + it.w - starts[from]! });
+  return out;
+}
+
+/**
+ * A piece cut at the column boundaries (`xs`) the band's other rows show, where the text of two
+ * cells side by side read as one piece: narrow padding, a label overflowing its column, or two
+ * cells' text written as one item with a space between. On one line, the piece is cut where its
+ * next item starts past a boundary the item before started short of, with a gap between them;
+ * over several lines, at a boundary no item crosses. A gap inside one cell's line (a change of
  * font) is narrower than a cell's padding and is never cut.
  */
 function splitAtGutters(p: Piece, xs: readonly number[]): Piece[] {
-  if (p.items.length < 2) return [p];
-  const size = p.items[0]!.size;
-  if (p.items.some((it) => Math.abs(it.y - p.items[0]!.y) >= size * 0.5)) return [p];
+  const inner = xs.slice(1, -1).filter((g) => g > p.x0 + 1 && g < p.x1 - 1);
+  if (!inner.length) return [p];
+  const items = p.items.flatMap((it) => splitAtSpaces(it, inner));
+  if (items.length < 2) return [p];
+  const size = items[0]!.size;
   const gap = Math.max(1.5, size * 0.2);
-  const inner = xs.slice(1, -1);
-  const sorted = [...p.items].sort((a, b) => a.x - b.x);
-  const groups: Item[][] = [[sorted[0]!]];
-  for (let k = 1; k < sorted.length; k++) {
-    const [a, b] = [sorted[k - 1]!, sorted[k]!];
-    const cut = b.x - (a.x + a.w) >= gap && inner.some((g) => a.x < g - 1 && g <= b.x + 1);
-    if (cut) groups.push([b]);
-    else groups[groups.length - 1]!.push(b);
+  const groups: Item[][] = [];
+  if (items.every((it) => Math.abs(it.y - items[0]!.y) < size * 0.5)) {
+    const sorted = [...items].sort((a, b) => a.x - b.x);
+    groups.push([sorted[0]!]);
+    for (let k = 1; k < sorted.length; k++) {
+      const [a, b] = [sorted[k - 1]!, sorted[k]!];
+      const cut = b.x - (a.x + a.w) >= gap && inner.some((g) => a.x < g - 1 && g <= b.x + 1);
+      if (cut) groups.push([b]);
+      else groups[groups.length - 1]!.push(b);
+    }
+  } else {
+    const free = inner.filter((g) => {
+      const left = items.filter((it) => it.x + it.w <= g + 1);
+      const right = items.filter((it) => it.x >= g - 1);
+      if (left.length + right.length < items.length || !left.length || !right.length) return false;
+      return Math.min(...right.map((it) => it.x)) - Math.max(...left.map((it) => it.x + it.w)) >= gap;
+    });
+    const by = new Map<number, Item[]>();
+    for (const it of items) pushTo(by, free.filter((g) => g < it.x + it.w / 2).length, it);
+    groups.push(...[...by.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v));
   }
   if (groups.length === 1) return [p];
-  return groups.map((items) => ({
+  return groups.map((g) => ({
     row: p.row,
-    items,
-    x0: Math.min(...items.map((it) => it.x)),
-    x1: Math.max(...items.map((it) => it.x + it.w)),
+    items: g,
+    x0: Math.min(...g.map((it) => it.x)),
+    x1: Math.max(...g.map((it) => it.x + it.w)),
   }));
 }
 

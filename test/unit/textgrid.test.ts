@@ -117,4 +117,16 @@ describe('text-position tables', () => {
     expect(rows).toHaveLength(4);
     expect(rows[2]![6]).toBe('实施方案(试行)》、《承德市方案');
   });
+
+  it('part two cells written as one item with a space between them, the right one going on over more lines', () => {
+    // 指标值 and 依据 of one row: `100次 系统出现` as one item, 依据's wrapped rest under its own column.
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 160, 700), at('指标值', 260, 700), at('依据', 330, 700),
+      at('产出指标', 60, 680), at('培训次数', 160, 680), { str: '100次 系统出现', x: 260, y: 680, w: 110, size: SIZE }, at('漏洞情况', 330, 668),
+      at('效益指标', 60, 650), at('满意程度', 160, 650), at('≥90%', 260, 650), at('调查', 330, 650),
+    ];
+    const rows = texts(items);
+    expect(rows[1]).toEqual(['产出指标', '培训次数', '100次', '系统出现漏洞情况']);
+  });
 });
+
