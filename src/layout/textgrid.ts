@@ -120,6 +120,15 @@ function between(line: Line, words: TableWords, left: number | null): boolean {
   return words.unitLine(line.text) && (left == null || line.x0 <= left + line.size);
 }
 
+/** The widest distance between two successive lines of a region that both look like rows (two chunks or more). */
+function rowPitch(region: readonly TLine[]): number {
+  let out = 0;
+  for (let k = 1; k < region.length; k++) {
+    if (region[k]!.chunks.length >= 2 && region[k - 1]!.chunks.length >= 2) out = Math.max(out, region[k - 1]!.line.y - region[k]!.line.y);
+  }
+  return out;
+}
+
 /** Table regions on a page's free lines, cut into bands at indicator header rows. */
 function bands(lines: Line[], words: TableWords): TLine[][] {
   const out: TLine[][] = [];
@@ -160,7 +169,10 @@ function bands(lines: Line[], words: TableWords): TLine[][] {
     }
     // A table-of-contents entry (title … page number) is no table row.
     const chunks = words.tocLine(line.text) || contents.has(line) ? [{ x0: line.x0, x1: line.x1, y: line.y, size: line.size, text: line.text }] : chunksOf(line);
-    const near = prev != null && prev.y - line.y <= Math.max(prev.size, line.size) * 2.6;
+    // A line near the one above is the table's; so is a row as far below as the table's rows
+    // already stand from each other (cell padding and rules can set rows wider than lines).
+    const gap = prev != null ? prev.y - line.y : Infinity;
+    const near = gap <= Math.max(prev?.size ?? 0, line.size) * 2.6 || (chunks.length >= 2 && gap <= rowPitch(region) * 1.15);
     // A line opening a new table (its first label) ends the one above.
     if (region.length && (!near || words.opensTable(chunks[0]!.text))) flush();
     // The top of the first row's taller cells (a wrapped project name, 指标值 over 符号 · 值 ·

@@ -128,5 +128,16 @@ describe('text-position tables', () => {
     const rows = texts(items);
     expect(rows[1]).toEqual(['产出指标', '培训次数', '100次', '系统出现漏洞情况']);
   });
+
+  it('keep a row as far below the one above as the table\'s rows stand from each other (padding wider than the line pitch)', () => {
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 160, 700), at('指标值', 260, 700), at('依据', 330, 700),
+      at('产出指标', 60, 674), at('培训次数', 160, 674), at('2次', 260, 674), at('计划', 330, 674),
+      at('效益指标', 60, 646), at('满意程度', 160, 646), at('≥90%', 260, 646), at('调查', 330, 646),
+      at('满意度', 60, 618), at('满意率', 160, 618), at('≥95%', 260, 618), at('问卷', 330, 618),
+    ];
+    expect(tablesFromText(items, TABLE_WORDS)).toHaveLength(1);
+    expect(texts(items)[3]).toEqual(['满意度', '满意率', '≥95%', '问卷']);
+  });
 });
 
