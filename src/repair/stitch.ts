@@ -14,8 +14,9 @@
  *    print cut rows that way), is joined whatever its cells look like.
  * 4. A vertically merged level cell whose text the break split between the pages is rejoined
  *    on every row it covers.
- * 5. A cell's rest that the break set apart as a short paragraph of its own at the top of the
- *    next page, inside one column, before the table goes on, is put back into its cell.
+ * 5. Text of a cell that the break set apart as a short paragraph of its own, inside one column,
+ *    at the top of the next page or at the foot of the page under the last row, is put back into
+ *    its cell.
  *
  * Works the same whether or not the header is repeated. Only 'grid' tables are touched: a
  * one-cell-per-line dump has no page breaks inside its tables.
@@ -220,21 +221,26 @@ export function stitchRows(input: readonly Row[]): Row[] {
 const MAX_REST = 12;
 
 /**
- * Whether `b` is the rest of a cell of `prev`'s last row that the page break set apart: a short
- * paragraph at the top of the next page, inside one column of the table, before the table's
- * continuation (`next`) on that page (a header cut as 指标值确定依 + 据). Returns that column.
+ * Whether `b` is text of a cell of `prev`'s last row that the page break set apart: a short
+ * paragraph inside one column of the table, at the top of the next page before the table's
+ * continuation (`next`; a header cut as 指标值确定依 + 据), or at the foot of the page under
+ * the last row, the table going on on the next page (a label cut as 预算规模 + 及资 + 金用途).
+ * Returns that column.
  */
 function cellRest(prev: Block | undefined, b: Block, next: Block | undefined): number | null {
   if (b.kind !== 'para' || prev?.kind !== 'table' || next?.kind !== 'table' || prev.columns !== 'grid' || next.columns !== 'grid') return null;
-  if (!prev.xs || !b.bbox || b.page == null || prev.page == null || next.page !== b.page || b.page !== lastPage(prev) + 1) return null;
+  if (!prev.xs || !b.bbox || b.page == null || prev.page == null || next.page == null) return null;
   if ([...b.text].length > MAX_REST || /\s/.test(b.text)) return null;
+  const last = prev.rows[prev.rows.length - 1];
+  if (!last) return null;
   const top = next.rows[0]?.bbox;
-  if (top != null && top[1] < b.bbox[1]) return null;
+  const atTop = next.page === b.page && b.page === lastPage(prev) + 1 && !(top != null && top[1] < b.bbox[1]);
+  const atFoot = b.page === lastPage(prev) && next.page === b.page + 1 && last.bbox != null && (last.pageEnd ?? last.page) === b.page && b.bbox[1] >= last.bbox[1];
+  if (!atTop && !atFoot) return null;
   const xs = prev.xs;
   const col = columnAt(xs, (b.bbox[0] + b.bbox[2]) / 2);
   if (b.bbox[0] < xs[col]! - X_SNAP || b.bbox[2] > xs[col + 1]! + X_SNAP) return null;
-  const last = prev.rows[prev.rows.length - 1];
-  const cell = last && cellAt(last, col);
+  const cell = cellAt(last, col);
   return cell && cell.text !== '' && !cell.merged ? col : null;
 }
 

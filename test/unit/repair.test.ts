@@ -88,6 +88,16 @@ describe('stitching tables across pages', () => {
     expect(stitchTables(model([a, wide, b])).value.blocks).toHaveLength(3);
   });
 
+  it('text of a cell set apart at the foot of the page, under the last row, goes back into its cell before the table goes on', () => {
+    const xs = [72, 132, 192, 252];
+    const a: Table = { ...table([row(['预算规模', '预算数', '5.00'], 1, { bbox: [72, 740, 252, 760] })], 1), xs };
+    const foot = { ...para('及资', { page: 1 }), bbox: [76, 764, 96, 774] as [number, number, number, number] };
+    const b: Table = { ...table([row(['金用途', '', ''], 2, { bbox: [72, 60, 252, 80] })], 2), xs };
+    const out = stitchTables(model([a, foot, b])).value.blocks;
+    expect(out).toHaveLength(1);
+    expect((out[0] as Table).rows.map((r) => r.cells[0]!.text).join('')).toBe('预算规模及资金用途');
+  });
+
   it('a table of a one-cell-per-line dump (only the order of its cells known) is left alone', () => {
     const a: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
     const b: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
