@@ -93,6 +93,9 @@ function valueAfter(row: Row, label: RegExp, skipEmpty: boolean): string | undef
     const c = row.cells[k]!;
     if (c.merged) continue;
     if (isLabel(c.text)) return '';
+    // The amount and the next label in one cell (5.00其他资金): the amount is the value.
+    const m = /^([-+]?\d[\d,]*(?:\.\d+)?)\s*(\S.*)$/.exec(c.text);
+    if (m && isLabel(m[2]!)) return m[1];
     if (c.text !== '' || !skipEmpty) return c.text;
   }
   return '';
@@ -103,7 +106,8 @@ const AMOUNT = /^[-+]?\d[\d,]*(\.\d+)?$/;
 
 /**
  * The amount written in the label's own cell (其他资金 3.30): a table without lines whose
- * label and value stand closer than its columns' gutter reads them as one cell.
+ * label and value stand closer than its columns' gutter reads them as one cell (valueAfter
+ * likewise takes the amount from a cell that holds it and the next label: 5.00其他资金).
  */
 function joinedValue(row: Row, label: RegExp): string | undefined {
   for (const c of row.cells) {

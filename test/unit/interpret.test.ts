@@ -58,6 +58,9 @@ describe('project tables', () => {
     t.rows[1] = row(['预算规模及资金用途', '预算数', '10.00', '其中：财政资金', '8.00', '其他资金 2.00']);
     const p = interpret(partTwo([para('1.测试项目绩效目标表'), para('单位：万元'), t])).projects[0]!;
     expect([p.budget_total, p.budget_fiscal, p.budget_other]).toEqual([10, 8, 2]);
+    t.rows[1] = row(['预算规模及资金用途', '预算数', '10.00', '其中：财政资金', '8.00其他资金', '2.00']);
+    const q = interpret(partTwo([para('1.测试项目绩效目标表'), para('单位：万元'), t])).projects[0]!;
+    expect([q.budget_total, q.budget_fiscal]).toEqual([10, 8]);
   });
 
   it('recognises other spellings of a project title', () => {
@@ -148,6 +151,29 @@ describe('split 符号/值/单位 indicator tables', () => {
     const few = readIndicatorTable([...header, ind('a', '<=', '7.00', '分'), ind('d', '<=', '10.00100', '%')]);
     expect(few.value[1]!.value.number).toBe(10.001);
     expect(few.messages).toEqual([]);
+  });
+
+  it('reads a cell over 值 and 单位 once; a cell over 值 and 依据 is read for both and said on its row', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    const spanned = (cells: Array<[string, number]>) => {
+      const r = row([]);
+      let col = 0;
+      r.cells = cells.map(([text, span]) => {
+        const c = { text, paras: text ? [text] : [], col, colSpan: span, merged: false };
+        col += span;
+        return c;
+      });
+      return r;
+    };
+    const r = readIndicatorTable([
+      ...header,
+      spanned([['产出指标', 1], ['数量指标', 1], ['件数', 1], ['件数', 1], ['>', 1], ['15,769.26件数', 2], ['总结', 1]]),
+      spanned([['产出指标', 1], ['数量指标', 1], ['户数', 1], ['户数', 1], ['', 1], ['完成配送', 1], ['《方案》', 2]]),
+    ]);
+    expect(r.value[0]!.value_raw).toBe('>15,769.26件数');
+    expect(r.value[0]!.value).toEqual({ symbol: '>', number: 15769.26, unit: '件', text: null });
+    expect(r.messages.filter((m) => m.code === 'indicator-cell-spans')).toHaveLength(1);
+    expect(r.messages.find((m) => m.code === 'indicator-cell-spans')!.message).toMatch(/户数.*value and basis/);
   });
 });
 
