@@ -13,7 +13,7 @@ import { cleanText, codeText, squash } from '../text/clean.js';
 import { numeralValue, parseNumbered, splitItems } from '../text/numbering.js';
 import { isProjectTitle } from '../segment.js';
 import { readIndicatorTable } from './indicators.js';
-import { unitLineChecks } from './checks.js';
+import { columnChecks, unitLineChecks } from './checks.js';
 import {
   BUDGET_FISCAL as FISCAL,
   BUDGET_OTHER as OTHER,
@@ -320,5 +320,6 @@ export function readPartTwo(blocks: readonly Block[]): Result<Project[]> {
     places.push(rows);
   }
   messages.push(...unitLineChecks(projects, places));
+  messages.push(...columnChecks(projects));
   return { value: projects, messages };
 }
