@@ -235,7 +235,8 @@ export function pageContent(n: number, all: Item[], segs: Segment[], frame: Page
   // A page whose text layer is glyph garbage gives no data (text/plausible.ts).
   const unreadable = isGarbage(all.map((i) => i.str).join(''));
   const items = unreadable ? [] : all;
-  const found = findGrids(onPage(segs, frame.view));
+  const shown = onPage(segs, frame.view);
+  const found = findGrids(shown);
   const grids = found === 'too-many-lines' ? [] : found;
   const rest: Item[] = [];
   const byGrid = new Map<Grid, Item[]>(grids.map((g) => [g, []]));
@@ -247,7 +248,10 @@ export function pageContent(n: number, all: Item[], segs: Segment[], frame: Page
     else rest.push(it);
   }
   // Text outside drawn tables that still stands in table form: a table without lines.
-  const fromText = tablesFromText(rest, words);
+  // Horizontal rules outside the grids (a table ruled across only) tell its rows together.
+  const inGrid = (s: Segment) => grids.some((g) => s.pos >= g.bottom - 1 && s.pos <= g.top + 1 && s.a >= g.x0 - 1 && s.b <= g.x1 + 1);
+  const hrules = shown.filter((s) => s.dir === 'h' && !inGrid(s)).map((s) => ({ y: s.pos, x0: s.a, x1: s.b }));
+  const fromText = tablesFromText(rest, words, hrules);
   const taken = new Set(fromText.flatMap((t) => t.items));
   const free = rest.filter((it) => !taken.has(it));
   const [x0, y0, , y1] = frame.view;

@@ -129,8 +129,18 @@ function rowPitch(region: readonly TLine[]): number {
   return out;
 }
 
+/** A horizontal rule drawn outside any grid (y upwards, from x0 to x1). */
+export interface HRule {
+  y: number;
+  x0: number;
+  x1: number;
+}
+
+/** The farthest two lines parted by a rule stand and still be rows of one table, in lines. */
+const RULED_ROW = 6;
+
 /** Table regions on a page's free lines, cut into bands at indicator header rows. */
-function bands(lines: Line[], words: TableWords): TLine[][] {
+function bands(lines: Line[], words: TableWords, rules: readonly HRule[]): TLine[][] {
   const out: TLine[][] = [];
   let region: TLine[] = [];
   const flush = () => {
@@ -171,8 +181,12 @@ function bands(lines: Line[], words: TableWords): TLine[][] {
     const chunks = words.tocLine(line.text) || contents.has(line) ? [{ x0: line.x0, x1: line.x1, y: line.y, size: line.size, text: line.text }] : chunksOf(line);
     // A line near the one above is the table's; so is a row as far below as the table's rows
     // already stand from each other (cell padding and rules can set rows wider than lines).
+    // So is a row the table's own rule parts from the line above (rows set far apart by their
+    // padding, a horizontal rule between them).
     const gap = prev != null ? prev.y - line.y : Infinity;
-    const near = gap <= Math.max(prev?.size ?? 0, line.size) * 2.6 || (chunks.length >= 2 && gap <= rowPitch(region) * 1.15);
+    const size = Math.max(prev?.size ?? 0, line.size);
+    const ruled = prev != null && gap <= size * RULED_ROW && rules.some((r) => r.y < prev!.y && r.y > line.y && r.x0 <= Math.min(prev!.x0, line.x0) + size && r.x1 >= Math.max(prev!.x1, line.x1) - size);
+    const near = gap <= size * 2.6 || (chunks.length >= 2 && gap <= rowPitch(region) * 1.15) || ruled;
     // A line opening a new table (its first label) ends the one above.
     if (region.length && (!near || words.opensTable(chunks[0]!.text))) flush();
     // The top of the first row's taller cells (a wrapped project name, 指标值 over 符号 · 值 ·
@@ -516,9 +530,9 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
 }
 
 /** Tables in the text of a page that stands in table form without drawn lines. */
-export function tablesFromText(items: readonly Item[], words: TableWords): TextTable[] {
+export function tablesFromText(items: readonly Item[], words: TableWords, rules: readonly HRule[] = []): TextTable[] {
   const order = new Map(items.map((it, i) => [it, i] as const));
-  return bands(toLines(items), words)
+  return bands(toLines(items), words, rules)
     .map((b) => bandTable(b, order, words))
     .filter((t): t is TextTable => t != null);
 }

@@ -139,5 +139,18 @@ describe('text-position tables', () => {
     expect(tablesFromText(items, TABLE_WORDS)).toHaveLength(1);
     expect(texts(items)[3]).toEqual(['满意度', '满意率', '≥95%', '问卷']);
   });
+
+  it('keep rows that the table\'s own horizontal rules part, however far apart their padding sets them', () => {
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 160, 700), at('指标值', 260, 700), at('依据', 330, 700),
+      at('产出指标', 60, 660), at('培训次数', 160, 660), at('2次', 260, 660), at('计划', 330, 660),
+      at('效益指标', 60, 620), at('满意程度', 160, 620), at('≥90%', 260, 620), at('调查', 330, 620),
+    ];
+    const rules = [715, 680, 640, 600].map((y) => ({ y, x0: 55, x1: 380 }));
+    expect(tablesFromText(items, TABLE_WORDS)).toHaveLength(3);
+    const [t, ...more] = tablesFromText(items, TABLE_WORDS, rules);
+    expect(more).toHaveLength(0);
+    expect(t!.rows).toBe(3);
+  });
 });
 
