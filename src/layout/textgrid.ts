@@ -443,7 +443,10 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
     // row cut by the page break, the next label).
     const text = cur?.text ?? '';
     const whole = cur != null && text.length <= MAX_LABEL && words.wholeCell(text);
-    const nextLine = cur != null && !whole && below && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5;
+    // A whole cell goes on over the next line only where the two make a longer whole cell
+    // (指标值 wrapped before 确定依据).
+    const wholeGoesOn = whole && words.wholeCell(text + it.str.replace(/\s+/g, ''));
+    const nextLine = cur != null && (!whole || wholeGoesOn) && below && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5;
     if (cur && (sameLine || nextLine)) {
       cur.items.push(it);
       if (cur.text.length <= MAX_LABEL) cur.text += it.str.replace(/\s+/g, '');

@@ -152,5 +152,16 @@ describe('text-position tables', () => {
     expect(more).toHaveLength(0);
     expect(t!.rows).toBe(3);
   });
+
+  it('keep a header label wrapped over two lines (指标值 / 确定依据) one cell of the header', () => {
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 160, 700), at('指标值', 260, 700), at('指标值', 330, 700), at('确定依据', 330, 688),
+      at('产出指标', 60, 670), at('培训次数', 160, 670), at('2次', 260, 670), at('计划', 330, 670),
+      at('效益指标', 60, 650), at('满意程度', 160, 650), at('≥90%', 260, 650), at('调查', 330, 650),
+    ];
+    const rows = texts(items);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toEqual(['一级指标', '三级指标', '指标值', '指标值确定依据']);
+  });
 });
 
