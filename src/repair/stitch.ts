@@ -25,7 +25,7 @@ import type { Block, Cell, DocModel, Row, Table } from '../model.js';
 import { cellAt, cellOf, columnAt } from '../model.js';
 import { cleanText, joinLines } from '../text/clean.js';
 import type { Result } from '../diagnostics.js';
-import { CORE_HEADERS, LEVEL1_HEADER, LEVEL2_HEADER, LEVEL3_HEADER, LEVEL_NAME_END, PERIOD, ROW_LABEL, isIndicatorHeaderRow as isHeaderRow, isSplitSubheaderRow as isSubheaderRow } from '../vocab.js';
+import { CORE_HEADERS, LABEL, LEVEL1_HEADER, LEVEL2_HEADER, LEVEL3_HEADER, LEVEL_NAME_END, PERIOD, ROW_LABEL, isIndicatorHeaderRow as isHeaderRow, isSplitSubheaderRow as isSubheaderRow } from '../vocab.js';
 
 function nonEmptyCols(row: Row, withMerged = false): number[] {
   return row.cells.filter((c) => c.text !== '' && (withMerged || !c.merged)).map((c) => c.col);
@@ -87,6 +87,13 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
     // A new indicator row has its 三级指标 and every cell after it; a cut row lacks some.
     const filled = core.filter((c) => filledIn(cur, c)).length;
     return !filledIn(cur, core[0]!) || filled < core.length;
+  }
+  // Text under a whole label of a project table (预算数) is no rest of it, unless the two make
+  // a label (预算规模及资 + 金用途): the row is the next one, its own label merged from above.
+  for (const col of curCols) {
+    const a = cellAt(prev, col)?.text ?? '';
+    const b = cellAt(cur, col)?.text ?? '';
+    if (LABEL.test(a) && !LABEL.test(a + b)) return false;
   }
   // A plan header is followed by its values row, which is no continuation unless it holds only the label's rest.
   if (prev.cells.some((c) => PERIOD.test(c.text))) return curCols.every((c) => c === prev.cells[0]?.col);

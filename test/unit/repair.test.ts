@@ -98,6 +98,15 @@ describe('stitching tables across pages', () => {
     expect((out[0] as Table).rows.map((r) => r.cells[0]!.text).join('')).toBe('预算规模及资金用途');
   });
 
+  it('a row after the break whose text stands under a whole label (预算数) is the next row, its own label merged from above', () => {
+    const rows = [
+      row(['项目编码', '13010124P001', '项目名称', '某项目']),
+      row(['预算规模及资金用途', '预算数', '10.00', '其中：财政资金', '8.00', '其他资金', '2.00']),
+      row(['', '用于测试'], 2, { breakBefore: true }),
+    ];
+    expect(texts(stitchRows(rows))).toHaveLength(3);
+  });
+
   it('a table of a one-cell-per-line dump (only the order of its cells known) is left alone', () => {
     const a: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
     const b: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
