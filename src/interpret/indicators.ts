@@ -63,6 +63,9 @@ function mapColumns(header: Row | null, sub: Row | null): ColumnMap {
   if (sub) {
     for (const c of sub.cells) for (const [f, re] of SUBHEADER) if (re.test(c.text) && map[f] === undefined) map[f] = c.col;
   }
+  // 依据 stands after 单位: a header label set over the 单位 column (rebuilt from text
+  // positions, the label reaching left of its own column) is the next column's.
+  if (map.basis !== undefined && map.unit !== undefined && map.basis <= map.unit) map.basis = map.unit + 1;
   return map;
 }
 

@@ -175,6 +175,13 @@ describe('split 符号/值/单位 indicator tables', () => {
     expect(r.messages.filter((m) => m.code === 'indicator-cell-spans')).toHaveLength(1);
     expect(r.messages.find((m) => m.code === 'indicator-cell-spans')!.message).toMatch(/户数.*value and basis/);
   });
+
+  it('reads 依据 from the column after 单位 where its header label was set over the 单位 column', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    const shifted = [row(['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '', '指标值确定依据']), row(['', '', '', '', '符号', '值', '单位（文字描述）'])];
+    const r = readIndicatorTable([...shifted, ind('控制率', '<=', '3', '名')]);
+    expect(r.value[0]).toMatchObject({ value_raw: '<=3名', basis: '依据' });
+  });
 });
 
 describe('unit lines', () => {
