@@ -86,6 +86,8 @@ export const PART_ONE_YEAR = /(\d{4})年(?:度)?部门整体绩效目标/;
 /** A sub-goal's 绩效目标： and 绩效指标： lead-ins. */
 export const SUBGOAL_GOAL = /^绩效目标[一二三四五六七八九十\d]*\s*[：:]\s*/;
 export const SUBGOAL_INDICATOR = /^绩效指标[一二三四五六七八九十\d]*\s*[：:]\s*/;
+/** Where a sub-goal's 绩效指标： lead-in starts inside a paragraph, after the goal's last sentence (a line joined to the one above). */
+export const SUBGOAL_LEAD_IN_INSIDE = /(?<=[。；;])(?=(?:绩效目标|绩效指标)[一二三四五六七八九十\d]*\s*[：:])/;
 
 // ── Project table ───────────────────────────────────────────────────────────────────────
 

@@ -129,6 +129,15 @@ describe('toc', () => {
   });
 });
 
+describe('part one sub-goals', () => {
+  it('a 绩效指标： lead-in joined to the goal line above it is its own part', () => {
+    const doc = interpret(
+      model([para('第一部分'), para('一、总体绩效目标'), para('做好工作。'), para('二、分项绩效目标'), para('1、信息化工作管理'), para('绩效目标：统筹信息化建设。绩效指标：完成项目初审工作；确保网络安全。'), para('第二部分')]),
+    );
+    expect(doc.part_one.sub_goals).toMatchObject([{ seq: '1', title: '信息化工作管理', goal: '统筹信息化建设。', indicator: '完成项目初审工作；确保网络安全。' }]);
+  });
+});
+
 describe('split 符号/值/单位 indicator tables', () => {
   const header = [row(['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '', '', '指标值确定依据']), row(['', '', '', '', '符号', '值', '单位（文字描述）', ''])];
   const ind = (name: string, sym: string, num: string, unit: string) => row(['产出指标', '数量指标', name, name, sym, num, unit, '依据']);
