@@ -17,6 +17,9 @@
  * 5. Text of a cell that the break set apart as a short paragraph of its own, inside one column,
  *    at the top of the next page or at the foot of the page under the last row, is put back into
  *    its cell.
+ * 6. (anywhere in an indicator table) A row all of whose cells are merged copies of the row
+ *    above but for text in cells that row left empty is that row's rest: a rule drawn through
+ *    one column's cell cut it.
  *
  * Works the same whether or not the header is repeated. Only 'grid' tables are touched: a
  * one-cell-per-line dump has no page breaks inside its tables.
@@ -98,6 +101,17 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
   // A plan header is followed by its values row, which is no continuation unless it holds only the label's rest.
   if (prev.cells.some((c) => PERIOD.test(c.text))) return curCols.every((c) => c === prev.cells[0]?.col);
   return curCols.length < prevCols.size || prevCols.size === 1;
+}
+
+/**
+ * Whether `cur` is the rest of the indicator row above it: all its cells go on from that row
+ * (merged copies) but for text in cells that row left empty. A rule drawn through one column's
+ * cell (or a page break) cut the row there, the value set lower in its cell than the cut.
+ */
+function restOfRowAbove(prev: Row, cur: Row): boolean {
+  const copies = cur.cells.filter((c) => c.merged && c.text !== '');
+  const own = cur.cells.filter((c) => !c.merged && c.text !== '');
+  return copies.length >= 2 && own.length > 0 && own.every((c) => (cellAt(prev, c.col)?.text ?? '') === '');
 }
 
 /**
@@ -208,7 +222,8 @@ export function stitchRows(input: readonly Row[]): Row[] {
     const prev = out[out.length - 1];
     // A row that no rule closes at the foot of the page, nor above its rest, was cut, whatever its cells look like.
     const open = prev?.openBelow === true && row.openAbove === true;
-    if (afterBreak && prev && !isHeaderRow(prev) && !isSubheaderRow(prev) && (open || isContinuation(prev, row, header, inIndicators, level2Merged))) {
+    const rest = inIndicators && prev != null && !isHeaderRow(prev) && !isSubheaderRow(prev) && restOfRowAbove(prev, row);
+    if (rest || (afterBreak && prev && !isHeaderRow(prev) && !isSubheaderRow(prev) && (open || isContinuation(prev, row, header, inIndicators, level2Merged)))) {
       mergeInto(out, row);
       afterBreak = false;
       continue;

@@ -107,6 +107,14 @@ describe('stitching tables across pages', () => {
     expect(texts(stitchRows(rows))).toHaveLength(3);
   });
 
+  it('a row all of whose cells are merged copies of the row above but for its empty value is that row\'s rest, with no page break', () => {
+    const copy = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => (c.col === 4 ? c : { ...c, merged: true })) });
+    const cut = row(['效益指标', '生态效益指标', '美化乡村环境', '美化乡村环境', '', '计划']);
+    const rest = copy(row(['效益指标', '生态效益指标', '美化乡村环境', '美化乡村环境', '32.38万元', '计划']));
+    const next = row(['效益指标', '生态效益指标', '环评执行率', '环评执行率', '365次', '预算']);
+    expect(texts(stitchRows([row(HEADER), cut, rest, next]))).toEqual([HEADER, ['效益指标', '生态效益指标', '美化乡村环境', '美化乡村环境', '32.38万元', '计划'], texts([next])[0]]);
+  });
+
   it('a table of a one-cell-per-line dump (only the order of its cells known) is left alone', () => {
     const a: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
     const b: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
