@@ -21,7 +21,7 @@ export const WARNING_CODES = {
   'table-header-unknown': 'a part-one table without a recognised indicator header row (一级/二级/三级指标 …): its rows were not read',
   'cells-unplaced': 'a text dump dropped empty cells, so some fields of a row could not be placed',
   'indicator-no-level': 'an indicator row whose 一级/二级指标 are empty with no row above to inherit them from',
-  'indicator-cell-empty': 'an indicator row leaves empty a cell (三级指标, 描述, 指标值, 依据) that every other row of its table fills: a cell may have been lost or misplaced',
+  'indicator-cell-empty': 'an indicator row leaves empty a cell (三级指标, 描述, 指标值, 依据) that every other row of its table fills, or that the document\'s other project tables fill on nearly every row while this table leaves it empty on many or all of its rows: a cell (or a whole column) may have been lost or misplaced',
   'indicator-cell-spans': 'one cell of an indicator row stands over the columns of two header cells (指标值 and 依据, …) and its text was read for each: the columns of a table without lines may be joined on that row',
   'indicator-level-pattern': 'an indicator row whose 一级/二级指标 break the table\'s pattern (a 二级指标 under another 一级指标, or a 一级指标 coming back): merged cells may have been read on the wrong rows',
   'project-unit-line-missing': 'a project without the unit line (单位编码 单位名, 单位：万元) that the document\'s other projects have',
