@@ -119,6 +119,12 @@ describe('assembling pages', () => {
     expect(text.filter((t) => t === '单位：万元')).toHaveLength(4);
   });
 
+  it('starts a paragraph at a numbered line whose number a typesetter spaced from its text (1. 区志…)', () => {
+    const long = `1. ${'区志专项绩效目标表的说明文字写满了这一整行直到右边的页边为止的内容'.slice(0, 37)}`;
+    const items = [...paragraph(long, 700), ...paragraph('2. 办公用房租赁项目绩效目标表', 684)];
+    expect(paras(assemble([page(1, items)]))).toEqual([long.replace('1. ', '1.'), '2.办公用房租赁项目绩效目标表']);
+  });
+
   it('ends a paragraph after a line set against the right edge: the next line at the left margin is another paragraph', () => {
     const long = '为贯彻落实预算绩效管理要求，本单位结合工作实际，制定本年度部门整体绩效目标，并细化分解到各项工作任务之中，确保目标可衡量。';
     const items = [...paragraph(long, 700), at('单位：万元', 422, 668), ...paragraph('项目实施内容包括培训与宣传两部分工作。', 652)];
