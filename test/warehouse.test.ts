@@ -42,7 +42,7 @@ beforeAll(async () => {
   docs = readFileSync(path.join(out, 'documents.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as DocumentRecord);
   db = await DuckDBInstance.create(':memory:');
   con = await db.connect();
-}, 180_000);
+});
 
 afterAll(() => {
   con?.closeSync();

@@ -12,6 +12,9 @@ import { writeFileAtomic } from '../writers/atomic.js';
 import { DOCS_DIR } from '../writers/document.js';
 import { type Manifest, type ManifestEntry, outputsOf } from './manifest.js';
 
+/** The name of a per-document JSON jixiao writes (../writers/document.ts). */
+const DOC_FILE = /^[0-9a-f]{16}\.json$/;
+
 /** Rebuilds the collection outputs, errors.jsonl and the compacted manifest. */
 export async function writeOutputs(outDir: string, manifest: Manifest, opts: AggregateOptions): Promise<void> {
   const entries = [...manifest.entries.values()].sort((a, b) => a.path.localeCompare(b.path));
@@ -34,12 +37,13 @@ export async function writeOutputs(outDir: string, manifest: Manifest, opts: Agg
   const failures = entries.filter((e) => e.status === 'failed');
   await writeFileAtomic(
     path.join(outDir, 'errors.jsonl'),
-    failures.map((e) => `${JSON.stringify({ path: readablePath(e.path), sha256: e.sha256 || null, kind: e.error?.kind, reason: e.error?.reason, ms: e.ms, at: e.at })}\n`).join(''),
+    failures.map((e) => `${JSON.stringify({ path: readablePath(e.path), sha256: e.sha256 || null, kind: e.error?.kind, reason: e.error?.reason, ms: e.ms, cpu_ms: e.cpu_ms ?? null, at: e.at })}\n`).join(''),
   );
-  // Per-document JSON that no input refers to any more (its file changed) is removed.
+  // Per-document JSON that no input refers to any more (its file changed) is removed; only
+  // files named as jixiao names them (docs/<doc_id>.json): anything else there is not its own.
   const keep = new Set(docFiles.map((f) => path.basename(f)));
   for (const f of await readdir(path.join(outDir, DOCS_DIR))) {
-    if (f.endsWith('.json') && !keep.has(f)) await rm(path.join(outDir, DOCS_DIR, f), { force: true });
+    if (DOC_FILE.test(f) && !keep.has(f)) await rm(path.join(outDir, DOCS_DIR, f), { force: true });
   }
   await manifest.compact();
 }
