@@ -383,7 +383,7 @@ function splitAtSpaces(it: Item, inner: readonly number[]): Item[] {
  * cells' text written as one item with a space between. On one line, the piece is cut where its
  * next item starts past a boundary the item before started short of, with a gap between them;
  * over several lines, at a boundary no item crosses. A gap inside one cell's line (a change of
- * font) is narrower than a cell's padding and is never cut.
+ * font, a word space) is narrower than half an em and is never cut.
  */
 function splitAtGutters(p: Piece, xs: readonly number[]): Piece[] {
   const inner = xs.slice(1, -1).filter((g) => g > p.x0 + 1 && g < p.x1 - 1);
@@ -391,7 +391,8 @@ function splitAtGutters(p: Piece, xs: readonly number[]): Piece[] {
   const items = p.items.flatMap((it) => splitAtSpaces(it, inner));
   if (items.length < 2) return [p];
   const size = items[0]!.size;
-  const gap = Math.max(1.5, size * 0.2);
+  // Wider than a word space (a number and its unit written apart, 3 月底, stay one cell).
+  const gap = size * 0.45;
   const groups: Item[][] = [];
   if (items.every((it) => Math.abs(it.y - items[0]!.y) < size * 0.5)) {
     const sorted = [...items].sort((a, b) => a.x - b.x);
