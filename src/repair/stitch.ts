@@ -47,7 +47,9 @@ function sameRow(a: Row, b: Row): boolean {
 function coreColumns(header: Row | null): Array<[number, number]> | null {
   if (!header) return null;
   const cells = CORE_HEADERS.map((re) => header.cells.find((c) => re.test(c.text)));
-  return cells.every((c) => c !== undefined) ? cells.map((c) => [c!.col, c!.col + c!.colSpan] as [number, number]) : null;
+  // Of a split 指标值 (符号 · 值 · 单位), a row's own value has its 符号 or 值: a 单位 cell alone is
+  // the rest of a cut row's (its text going on after the break).
+  return cells.every((c) => c !== undefined) ? cells.map((c) => [c!.col, c!.col + (c!.colSpan >= 3 ? c!.colSpan - 1 : c!.colSpan)] as [number, number]) : null;
 }
 
 /** Whether a row has text in any grid column of [from, to). */

@@ -115,6 +115,16 @@ describe('stitching tables across pages', () => {
     expect(texts(stitchRows([row(HEADER), cut, rest, next]))).toEqual([HEADER, ['效益指标', '生态效益指标', '美化乡村环境', '美化乡村环境', '32.38万元', '计划'], texts([next])[0]]);
   });
 
+  it('a row after the break with only the 单位 of a split 指标值 (and a level name cut short) is the rest of the row before it', () => {
+    const split = ['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '', '', '指标值确定依据'];
+    const head = row(split);
+    head.cells = [...head.cells.slice(0, 4), { ...head.cells[4]!, colSpan: 3 }, head.cells[7]!];
+    const rows = [head, row(['满意度', '12', '社会公众', '社会公众或服', '<=', '5.0090', '%（含）', '以社会调']), row(['指标', '', '或服务对象满意度', '务对象是指', '', '', '以上计5分', '查的结果'], 2, { breakBefore: true })];
+    const out = texts(stitchRows(rows));
+    expect(out).toHaveLength(2);
+    expect(out[1]!.slice(0, 3)).toEqual(['满意度指标', '12', '社会公众或服务对象满意度']);
+  });
+
   it('a table of a one-cell-per-line dump (only the order of its cells known) is left alone', () => {
     const a: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
     const b: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
