@@ -6,7 +6,7 @@
  * Interpretation turns those places into the contract's `loc` once, when the document's
  * `warnings` are written (toWarning).
  */
-import type { BBox, Row } from './model.js';
+import type { BBox, Para, Row } from './model.js';
 import type { Warning } from './schema.js';
 import { type Place, locOf } from './loc.js';
 
@@ -23,7 +23,11 @@ export const WARNING_CODES = {
   'indicator-no-level': 'an indicator row whose 一级/二级指标 are empty with no row above to inherit them from',
   'indicator-cell-empty': 'an indicator row leaves empty a cell (三级指标, 描述, 指标值, 依据) that every other row of its table fills, or that the document\'s other project tables fill on nearly every row while this table leaves it empty on many or all of its rows: a cell (or a whole column) may have been lost or misplaced',
   'indicator-cell-spans': 'one cell of an indicator row stands over the columns of two header cells (指标值 and 依据, …) and its text was read for each: the columns of a table without lines may be joined on that row',
-  'indicator-level-pattern': 'an indicator row whose 一级/二级指标 break the table\'s pattern (a 二级指标 under another 一级指标, or a 一级指标 coming back): merged cells may have been read on the wrong rows',
+  'indicator-level-pattern': 'an indicator row whose 一级/二级指标 break the table\'s pattern (a 二级指标 under another 一级指标, a 一级指标 coming back, or none over a 二级指标 that belongs under one): merged cells may have been read on the wrong rows',
+  'indicator-row-marks': 'an indicator row whose cells hold marks alone (dot leaders, specks read as marks): no data',
+  'part-one-missing': 'a budget text from which part one (总体绩效目标, 分项绩效目标, 保障措施) or a section of it was not read, or a part-one item without the lines it always has (a sub-goal\'s 绩效目标/绩效指标, a title of words): a line taken for an item',
+  'indicator-value-symbol': 'an indicator value opening with a 2 where the other values of its table open with ≥ or ≤: the ≥ may have been read as 2',
+  'project-field-missing': 'a project whose table leaves empty a field the templates always fill (项目名称, 资金用途, 绩效目标) or the document\'s other projects fill (项目编码, the budget): a cell may have been lost or not read',
   'project-unit-line-missing': 'a project without the unit line (单位编码 单位名, 单位：万元) that the document\'s other projects have',
   'indicator-label-value': 'an indicator cell holds header or label words instead of data',
   'value-cell-overflow': 'digits spilled from the 单位 cell into the 值 cell were given back',
@@ -33,6 +37,8 @@ export const WARNING_CODES = {
   'project-no-table': 'a project title with no table after it',
   'project-no-indicators': 'a project table without indicator rows',
   'toc-no-table': 'a table-of-contents entry with no project table',
+  'toc-title-mismatch': 'a project title a few characters off its contents entry: one of the two is misread (or misprinted)',
+  'unit-line-mismatch': 'a project\'s 单位名 a few characters off the one the document\'s other projects print: one is misread',
   'toc-no-page': 'a table-of-contents entry without a page number',
   'no-part-two': 'no 第二部分 project tables were found',
   'page-too-many-lines': 'a page drew so many lines that its tables were not rebuilt',
@@ -43,7 +49,7 @@ export const WARNING_CODES = {
   'docx-not-converted': 'the DOCX reader (mammoth) could not convert part of the document (an element or image it does not know): its content may be missing',
   'text-damaged': 'bytes of a text dump were not valid in its encoding and were replaced',
   'text-control-chars': 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text',
-  'ocr-low-confidence': 'a table cell read by OCR with low recognition confidence, or whose ink contradicts the reading (a dropped character, more characters than the ink holds): check it against the page',
+  'ocr-low-confidence': 'a table cell or a paragraph read by OCR with low recognition confidence, or whose ink contradicts the reading (a dropped character, more characters than the ink holds): check it against the page',
 } as const;
 
 export type WarningCode = keyof typeof WARNING_CODES;
@@ -112,6 +118,22 @@ export function lowConfidenceMessages(rows: readonly Row[], prefix: string): Mes
     const cells = low.map((c) => `"${c.text}" (${c.confidence!.toFixed(2)})`).join(', ');
     out.push(message('ocr-low-confidence', `${prefix}row ${r.at ? r.at.row : '?'}: OCR is unsure of ${cells}`, [r]));
   }
+  return out;
+}
+
+/**
+ * One message for each text item (a part-one sub-goal, a safeguard: `items[i]` its
+ * paragraphs) holding a paragraph read by OCR below the confidence threshold, placed on
+ * those paragraphs (their page and box).
+ */
+export function lowConfidenceItems(items: ReadonlyArray<readonly Para[]>, name: (i: number) => string): Message[] {
+  const out: Message[] = [];
+  items.forEach((paras, i) => {
+    const low = paras.filter((p) => p.confidence != null && p.confidence < OCR_LOW_CONFIDENCE);
+    if (low.length === 0) return;
+    const texts = low.map((p) => `"${p.text.length > 24 ? `${p.text.slice(0, 24)}…` : p.text}" (${p.confidence!.toFixed(2)})`).join(', ');
+    out.push(message('ocr-low-confidence', `${name(i)}: OCR is unsure of ${texts}`, paras));
+  });
   return out;
 }
 

@@ -42,6 +42,8 @@ export interface Para extends Source {
   /** Heading level when the source marks one (Word heading styles, bold lines). */
   heading: number | null;
   bold: boolean;
+  /** Lowest recognition confidence (0–1) of its text where it was read by OCR. */
+  confidence?: number | null;
 }
 
 export interface Cell {

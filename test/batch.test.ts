@@ -34,9 +34,9 @@ function inputFolder(copies: number): string {
   return dir;
 }
 
-function runCli(args: string[]): Promise<{ code: number | null; stderr: string }> {
+function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => resolve({ code, stderr }));
@@ -302,6 +302,22 @@ describe('batch', () => {
     } finally {
       rmSync(base, { recursive: true, force: true });
     }
+  });
+
+  it('waits for its workers to stop, however slowly, before it writes its outputs and exits', async () => {
+    // Worker processes that take 3 s to stop when told to (as on a busy machine): the run must
+    // neither end before they are gone nor leave its outputs unwritten (it used to exit 0 there).
+    const preload = path.join(tmp('slow-stop'), 'slow-stop.cjs');
+    writeFileSync(preload, "if (process.env.TINYPOOL_WORKER_ID) process.on('SIGTERM', () => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000); process.exit(0); });\n");
+    const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}` };
+    const out = tmp('slow-stop-out');
+    const good = await runCli(['extract', path.join(SAMPLES, 'laoting-park-2023.txt'), '--out', out, '-q'], env);
+    expect(good.code).toBe(0);
+    expect(lines(path.join(out, 'documents.jsonl'))).toHaveLength(1);
+    const bad = path.join(tmp('slow-stop-bad'), 'bad.pdf');
+    writeFileSync(bad, '%PDF-1.4 nothing else');
+    const failed = await runCli(['extract', bad, '--out', tmp('slow-stop-out2'), '-q'], env);
+    expect(failed.code).toBe(1);
   });
 
   it('reports a missing input and exits 1; no input at all exits 2', async () => {

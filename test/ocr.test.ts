@@ -17,6 +17,7 @@ import { ocrPagesOf, timeLimitOf } from '../src/batch/limits.js';
 import { InputError } from '../src/model.js';
 import type { BudgetDocument } from '../src/schema.js';
 import { scoreDocument } from '../src/eval/score.js';
+import { textLayer } from '../src/eval/layer.js';
 import { skewOf } from '../src/ocr/deskew.js';
 import { dewarp } from '../src/ocr/dewarp.js';
 import { textPieces } from '../src/ocr/pieces.js';
@@ -139,29 +140,34 @@ describe('scans as archives hold them: stamped, photocopied, photographed, bilev
     for (const k of kinds) read.set(k, await extract(`laoting-park-2023.${k}-s02.pdf`));
   }, 1_200_000);
 
-  // What each reaches on its fixture (seed 2 of `npm run eval`'s degradations), held as floors:
-  // values, projects found, and a ceiling on wrong records (indicator rows, project fields,
-  // part-one items) with no warning on their own place — the degradations table's silent rows.
-  // A phone photograph still loses its level columns (a 一级指标 left null) and a project; a photocopy a project; the
-  // silent rows that remain are characters misread or dropped with high confidence (修缮 → 修,
-  // ， dropped in a sentence): not yet what the degradations table asks, which is 0.
-  const floors: Record<(typeof kinds)[number], { values: number; allProjects: boolean; silentRows: number }> = {
-    seal: { values: 1, allProjects: true, silentRows: 5 },
-    photocopy: { values: 0.94, allProjects: false, silentRows: 12 },
-    photo: { values: 1, allProjects: false, silentRows: 8 },
-    g4: { values: 1, allProjects: true, silentRows: 2 },
-    jbig2: { values: 0.94, allProjects: true, silentRows: 2 },
+  // What each reaches on its fixture (seed 2 of `npm run eval`'s degradations), held as a floor
+  // (values) and as ceilings: wrong rows without a warning on that row (0 on every variant),
+  // and right rows warned all the same (false alarms: a warning on every row would hide errors,
+  // not flag them). A phone photograph still loses its 一级指标 column (every row warned) and a
+  // project; a photocopy a project and the confidence of every row (every right row warned); the
+  // seal's 技术 read 技木 at 0.91 in a 资金用途 cell is covered only by a warning on another row of
+  // its project table: not yet what the degradations table asks.
+  const held: Record<(typeof kinds)[number], { values: number; allProjects: boolean; silentRows: number; falseAlarms: number }> = {
+    seal: { values: 1, allProjects: true, silentRows: 0, falseAlarms: 0.1 },
+    photocopy: { values: 0.94, allProjects: false, silentRows: 0, falseAlarms: 1 },
+    photo: { values: 1, allProjects: false, silentRows: 0, falseAlarms: 0.25 },
+    g4: { values: 1, allProjects: true, silentRows: 0, falseAlarms: 0.45 },
+    jbig2: { values: 0.94, allProjects: true, silentRows: 0, falseAlarms: 0.75 },
   };
+  // Characters the corpus PDF's producer left out of the page (a comma hanging at a full line's
+  // end) are no misreading: scored as `npm run eval` scores them.
+  const layer = textLayer(path.join(CORPUS, 'laoting-park-2023', 'document.pdf'));
   for (const k of kinds) {
     it(`${k}: values as measured, projects found, no row wrong without a warning on that row`, () => {
       const { record } = read.get(k)!;
       const want = gold('laoting-park-2023');
-      const s = scoreDocument(record, want);
-      const f = floors[k];
+      const s = scoreDocument(record, want, layer);
+      const f = held[k];
       if (f.allProjects) expect(record.projects.map((p) => p.project_code)).toEqual(want.projects.map((p) => p.project_code));
       else expect(record.projects.length).toBeGreaterThan(0);
       expect(s.values.ok / s.values.total, `${k} values`).toBeGreaterThanOrEqual(f.values);
-      expect(s.silentRows, `${k}: ${s.diffs.join('\n')}`).toBeLessThanOrEqual(f.silentRows);
+      expect(s.silentRows, `${k}: ${s.silentWhere.join('\n')}`).toBeLessThanOrEqual(f.silentRows);
+      expect(s.alarms.ok / s.alarms.total, `${k} false alarms`).toBeLessThanOrEqual(f.falseAlarms);
       expect(s.silent).toBe(0);
     });
   }

@@ -126,9 +126,14 @@ export async function runBatch(opts: RunOptions): Promise<BatchSummary> {
   const outDir = path.resolve(opts.outDir);
   await claimOutput(outDir);
   const release = await lockOutput(outDir);
+  // The pool's worker processes are unref'd while idle, and so is the lock's refresh: without a
+  // handle of its own, this process could end while it waits for them (a worker slow to exit on
+  // a busy machine), exit code 0 and its outputs unwritten. This one holds it until the run ends.
+  const hold = setInterval(() => {}, 1 << 30);
   try {
     return await runLocked(opts, outDir, started);
   } finally {
+    clearInterval(hold);
     await release();
   }
 }

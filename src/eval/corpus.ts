@@ -108,6 +108,8 @@ export async function scoreFile(file: string, gold: BudgetDocument, doc: string,
 export const EMPTY_SCORE: Score = {
   silent: 0,
   silentRows: 0,
+  silentWhere: [],
+  alarms: { ok: 0, total: 0 },
   confidences: [],
   projectsFound: { ok: 0, total: 1 },
   lost: 0,
@@ -217,7 +219,7 @@ export async function evaluateDegraded(files: ReadonlyArray<{ degradation: strin
  * row, over all seeds and on the worst one.
  */
 export function formatDegradations(results: readonly DegradedResult[]): string {
-  const head = ['degradation', 'seeds', 'indicator rows', 'values', 'projects found', 'project fields', 'worst seed', 'worst: rows · values · projects', 'silent rows', 'failed'];
+  const head = ['degradation', 'seeds', 'indicator rows', 'values', 'projects found', 'project fields', 'worst seed', 'worst: rows · values · projects', 'silent rows', 'false alarms', 'failed'];
   const rows: string[][] = [];
   for (const d of [...new Set(results.map((r) => r.degradation))]) {
     const rs = results.filter((r) => r.degradation === d);
@@ -236,6 +238,10 @@ export function formatDegradations(results: readonly DegradedResult[]): string {
       `s${String(worst.seed).padStart(2, '0')} ${worst.doc}`,
       worst.error ? `ERROR ${worst.error.slice(0, 40)}` : `${(ratio(worst.score.indicators) * 100).toFixed(1)}% · ${(ratio(worst.score.values) * 100).toFixed(1)}% · ${worst.score.projectsFound.ok}/${worst.score.projectsFound.total}`,
       `${rs.reduce((n, r) => n + r.score.silentRows, 0)} (worst seed ${worst.score.silentRows})`,
+      (() => {
+        const a = rs.reduce((t, r) => ({ ok: t.ok + (r.score.alarms?.ok ?? 0), total: t.total + (r.score.alarms?.total ?? 0) }), { ok: 0, total: 0 });
+        return `${a.ok}/${a.total} (${a.total ? ((a.ok / a.total) * 100).toFixed(1) : '0.0'}%)`;
+      })(),
       String(rs.filter((r) => r.error).length),
     ]);
   }

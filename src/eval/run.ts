@@ -129,7 +129,7 @@ if (damaged.length) console.log(`\nDegraded scans (seeded; worst seed = lowest s
 if (opts.verbose) {
   for (const r of [...results, ...generated, ...damaged.map((r) => ({ ...r, doc: `${r.doc} s${r.seed}` }))]) {
     if (r.error) console.log(`\n## ${r.doc} (${r.format}): ERROR ${r.error}`);
-    else if (r.score.diffs.length) console.log(`\n## ${r.doc} (${r.format})\n${r.score.diffs.map((x) => `  ${x}`).join('\n')}`);
+    else if (r.score.diffs.length) console.log(`\n## ${r.doc} (${r.format})\n${r.score.diffs.map((x) => `  ${x}`).join('\n')}${r.score.silentWhere?.length ? `\n  silent (no warning on the row):\n${r.score.silentWhere.map((x) => `    ${x}`).join('\n')}` : ''}`);
   }
 }
 if (opts.writeBaseline) {

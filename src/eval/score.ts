@@ -32,6 +32,14 @@ export interface Score {
    * `table-no-rules` excuses no row. The goal is 0.
    */
   silentRows: number;
+  /** Where each silent row is (field path and what was read), for --verbose. */
+  silentWhere: string[];
+  /**
+   * False alarms: right records (indicator rows, part-one items) against those of them a
+   * warning names all the same (on their row, line or page). A warning on every row would
+   * bring the silent rows to 0 and tell the user nothing: this keeps the warnings honest.
+   */
+  alarms: Tally;
   /** Each indicator row read by OCR: its confidence and whether it is right (for calibration). */
   confidences: Array<[number, boolean]>;
   /** Projects of the gold found (by position, with the same project code or name). */
@@ -94,30 +102,49 @@ function onPage(w: Warning, loc: Loc | null | undefined): boolean {
   return w.code !== 'font-unmapped' && w.loc != null && w.loc.table == null && w.loc.page != null && loc?.page != null && w.loc.page >= loc.page && w.loc.page <= (loc.page_end ?? loc.page);
 }
 
+/** Whether two boxes on one page overlap by more than the few points two neighbouring lines' boxes share. */
+function overlaps(a: readonly number[], b: readonly number[]): boolean {
+  const m = Math.min(3, (a[2]! - a[0]!) / 3, (a[3]! - a[1]!) / 3, (b[2]! - b[0]!) / 3, (b[3]! - b[1]!) / 3);
+  return a[0]! + m < b[2]! && b[0]! + m < a[2]! && a[1]! + m < b[3]! && b[1]! + m < a[3]!;
+}
+
 /**
  * Whether a warning names the record's own place (see Score.silentRows): `row` records
  * (indicator rows) need a warning on their table row, a project (`table`) one on its table
  * position; part-one items (`item`, no table) a warning on their page or line, or on the
- * whole document where they have no page.
+ * whole document where they have no page (`page`: the same for a record standing for
+ * another). A warning on a part of a page (a paragraph's box) names a table record on that
+ * page only where their boxes meet; a warning about the page itself (`page-…` codes) names
+ * all of it.
  */
-export function namedOn(warnings: readonly Warning[], loc: Loc | null | undefined, kind: 'row' | 'table' | 'item'): boolean {
+export function namedOn(warnings: readonly Warning[], loc: Loc | null | undefined, kind: 'row' | 'table' | 'item' | 'page'): boolean {
   return warnings.some((w) => {
-    if (onPage(w, loc)) return true;
-    if (kind === 'item') return w.loc == null || (w.loc.line != null && w.loc.line === loc?.line);
+    if (onPage(w, loc) && (kind === 'page' || kind === 'item' || w.code.startsWith('page-') || !(w.loc!.bbox && loc?.bbox && w.loc!.page === loc.page) || overlaps(w.loc!.bbox, loc.bbox))) return true;
+    if (kind === 'item' || kind === 'page') return w.loc == null || (w.loc.line != null && w.loc.line === loc?.line);
     if (w.code === 'table-no-rules' || w.loc == null || loc?.table == null || w.loc.table !== loc.table) return false;
     return kind === 'table' || (w.loc.row != null && w.loc.row === loc.row);
   });
 }
 
-/** Counts the wrong items of two lists whose own place no warning names. */
-function silentRowsIn<T extends { loc?: Loc }>(got: readonly T[], want: readonly T[], warnings: readonly Warning[], fallback: Loc | null, eq: (a: T, b: T) => boolean, kind: 'row' | 'item'): number {
+/**
+ * Counts the wrong items of two lists whose own place no warning names (each told to
+ * `where`), and the right ones a warning names all the same (into `alarms`).
+ */
+function silentRowsIn<T extends { loc?: Loc }>(got: readonly T[], want: readonly T[], warnings: readonly Warning[], fallback: Loc | null, eq: (a: T, b: T) => boolean, kind: 'row' | 'item', alarms: Tally, where: (i: number, got: T | undefined) => void): number {
   let n = 0;
   for (let i = 0; i < Math.max(got.length, want.length); i++) {
     const g = got[i];
     const w = want[i];
-    if (g && w && eq(g, w)) continue;
+    if (g && w && eq(g, w)) {
+      alarms.total++;
+      if (namedOn(warnings, g.loc, kind)) alarms.ok++;
+      continue;
+    }
     // A missing record has no place of its own: the last record read stands for it.
-    if (!namedOn(warnings, g?.loc ?? got[got.length - 1]?.loc ?? fallback, kind)) n++;
+    if (!namedOn(warnings, g?.loc ?? got[got.length - 1]?.loc ?? fallback, kind)) {
+      n++;
+      where(i, g);
+    }
   }
   return n;
 }
@@ -173,6 +200,8 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
     diffs: [],
     silent: 0,
     silentRows: 0,
+    silentWhere: [],
+    alarms: tally(),
     confidences: [],
     projectsFound: tally(),
     lost: 0,
@@ -181,6 +210,7 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
   const d = s.diffs;
   const warns = got.warnings;
   const sameRow = (a: object, b: object) => isDeepStrictEqual(contractOnly(a), contractOnly(b));
+  const silentAt = (list: string) => (i: number, g: unknown) => s.silentWhere.push(`${list}[${i}]: ${short(g ?? null)}`);
 
   for (const key of ['title', 'department', 'year', 'draft', 'compiled_by', 'reviewed_by'] as const) {
     s.documentFields.total++;
@@ -194,16 +224,19 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
   else {
     d.push(`part_one.overall_goal: got ${short(got.part_one.overall_goal)} want ${short(want.part_one.overall_goal)}`);
     // The overall goal has no loc of its own: the first part-one item's page stands for it.
-    if (!namedOn(warns, got.part_one.sub_goals[0]?.loc ?? null, 'item')) s.silentRows++;
+    if (!namedOn(warns, got.part_one.sub_goals[0]?.loc ?? null, 'page')) {
+      s.silentRows++;
+      s.silentWhere.push(`part_one.overall_goal: ${short(got.part_one.overall_goal)}`);
+    }
   }
   const sameItem = (a: object, b: object) => same(contractOnly(a), contractOnly(b));
   compareList(got.part_one.sub_goals, want.part_one.sub_goals, s.partOne, d, 'part_one.sub_goals', sameItem);
   compareList(got.part_one.safeguards, want.part_one.safeguards, s.partOne, d, 'part_one.safeguards', sameItem);
-  s.silentRows += silentRowsIn(got.part_one.sub_goals, want.part_one.sub_goals, warns, null, sameItem, 'item');
-  s.silentRows += silentRowsIn(got.part_one.safeguards, want.part_one.safeguards, warns, null, sameItem, 'item');
+  s.silentRows += silentRowsIn(got.part_one.sub_goals, want.part_one.sub_goals, warns, null, sameItem, 'item', s.alarms, silentAt('part_one.sub_goals'));
+  s.silentRows += silentRowsIn(got.part_one.safeguards, want.part_one.safeguards, warns, null, sameItem, 'item', s.alarms, silentAt('part_one.safeguards'));
   compareList(got.part_one.dept_indicators, want.part_one.dept_indicators, s.indicators, d, 'part_one.dept_indicators');
   s.silent += silentIn(got.part_one.dept_indicators, want.part_one.dept_indicators, warns, null, sameRow);
-  s.silentRows += silentRowsIn(got.part_one.dept_indicators, want.part_one.dept_indicators, warns, null, sameRow, 'row');
+  s.silentRows += silentRowsIn(got.part_one.dept_indicators, want.part_one.dept_indicators, warns, null, sameRow, 'row', s.alarms, silentAt('part_one.dept_indicators'));
   compareList(
     got.part_one.dept_indicators.map((i) => [i.value_raw, i.value]),
     want.part_one.dept_indicators.map((i) => [i.value_raw, i.value]),
@@ -226,7 +259,10 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
       s.values.total += missing.indicators.length;
       d.push(`${where}: ${w ? 'missing' : 'extra'} project ${short(missing.title)}`);
       if (!covered(warns, g?.loc ?? got.projects[got.projects.length - 1]?.loc)) s.silent += 1 + missing.indicators.length;
-      if (!namedOn(warns, g?.loc ?? got.projects[got.projects.length - 1]?.loc, 'table')) s.silentRows += 1 + missing.indicators.length;
+      if (!namedOn(warns, g?.loc ?? got.projects[got.projects.length - 1]?.loc, 'table')) {
+        s.silentRows += 1 + missing.indicators.length;
+        s.silentWhere.push(`${where}: ${w ? 'missing' : 'extra'} project ${short(missing.title)} (${missing.indicators.length} rows)`);
+      }
       continue;
     }
     for (const f of PROJECT_FIELDS) {
@@ -235,7 +271,10 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
       else {
         d.push(`${where}.${f}: got ${short(g[f])} want ${short(w[f])}`);
         if (!covered(warns, g.loc)) s.silent++;
-        if (!namedOn(warns, g.loc, 'table')) s.silentRows++;
+        if (!namedOn(warns, g.loc, 'table')) {
+          s.silentRows++;
+          s.silentWhere.push(`${where}.${f}: ${short(g[f])}`);
+        }
       }
     }
     compareList(g.indicators, w.indicators, s.indicators, d, `${where}.indicators`);
@@ -243,7 +282,7 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
       if (x.confidence != null) s.confidences.push([x.confidence, w.indicators[k] != null && sameRow(x, w.indicators[k]!)]);
     });
     s.silent += silentIn(g.indicators, w.indicators, warns, g.loc, sameRow);
-    s.silentRows += silentRowsIn(g.indicators, w.indicators, warns, g.loc, sameRow, 'row');
+    s.silentRows += silentRowsIn(g.indicators, w.indicators, warns, g.loc, sameRow, 'row', s.alarms, silentAt(`${where}.indicators`));
     compareList(
       g.indicators.map((x) => [x.value_raw, x.value]),
       w.indicators.map((x) => [x.value_raw, x.value]),

@@ -3,21 +3,29 @@
  * and a row that disagrees gets a warning naming that row (its `loc.table` / `loc.row`), so a
  * wrong row never comes out in silence even where the table as a whole looked sound.
  *
- * - a cell the rest of the table fills (三级指标, 描述, 指标值, 依据) empty on this row alone;
+ * - a cell the rest of the table fills (三级指标, 描述, 指标值, 依据) empty on this row alone, and
+ *   a row without its 三级指标 or 指标值 (its name and datum: always), and the row above a
+ *   fragment of a row without them (one row's text cut in two);
+ * - a row whose cells hold marks alone (dot leaders, specks);
  * - the levels out of their pattern: a 二级指标 the templates put under another 一级指标, or a
- *   一级指标 coming back after another one took over (merged cells read on the wrong rows);
- * - (projects) no unit line where the other projects of the document have one;
+ *   一级指标 coming back after another one took over (merged cells read on the wrong rows), or
+ *   no 一级指标 over a 二级指标 the templates place under one (its cell not read);
+ * - a value opening with a 2 where the table's other values open with ≥ or ≤ (≥ read as 2);
+ * - (projects) no unit line where the other projects of the document have one, and a field
+ *   of the project's own table (项目名称, 资金用途, 绩效目标; 项目编码 and the budget where the
+ *   other projects have them) left empty, a 单位名 a few characters off the one the other
+ *   projects print, a contents entry a few characters off its project's title.
  * - (projects) a cell empty on many rows of a table, or on all of them, where the document's
  *   other tables fill it (a column lost on a whole table: 依据 cut off, a header not read).
  *
  * These are doubts, not corrections: nothing is changed, the row is said.
  */
 import type { Row } from '../model.js';
-import type { Loc } from '../schema.js';
-import type { Place } from '../loc.js';
-import type { Indicator, Project } from '../schema.js';
+import type { Indicator, Loc, Project } from '../schema.js';
 import { type Message, message } from '../diagnostics.js';
 import { LEVEL2_OF } from '../vocab.js';
+import type { Place } from '../loc.js';
+import { editDistance } from '../util.js';
 
 type Checked = Pick<Indicator, 'level1' | 'level2' | 'level3' | 'description' | 'value_raw' | 'basis'>;
 
@@ -43,24 +51,142 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
   const out: Message[] = [];
   const n = indicators.length;
   const name = (i: number) => `${prefix}indicator row "${indicators[i]!.level3 ?? ''}"`;
-  if (n >= MIN_ROWS) {
+  if (n >= 2) {
     for (const [field, label] of FIELDS) {
       const empty = indicators.map((x, i) => (x[field] == null || x[field] === '' ? i : -1)).filter((i) => i >= 0);
-      // One row (or a few in a long table) without what every other row has.
-      if (empty.length === 0 || empty.length > Math.max(1, Math.floor(n / 5))) continue;
+      // One row (or a few in a long table) without what every other row has; a row without
+      // its 三级指标 or 指标值 (the row's name and datum) wherever another row has them.
+      const essential = field === 'level3' || field === 'value_raw';
+      if (empty.length === 0) continue;
+      if (!essential && (n < MIN_ROWS || empty.length > Math.max(1, Math.floor(n / 5)))) continue;
       for (const i of empty) out.push(message('indicator-cell-empty', `${name(i)}: ${label} is empty where the other ${n - empty.length} rows of its table fill it`, [rows[i]!]));
     }
   }
+  out.push(...valueSymbolChecks(indicators, rows, name));
+  // A row of a few characters ending a sentence (a name never does) and no 指标值 under a row whose text runs on (障。 under 为人民群众
+  // 卫生健康提供安全保): one row's text cut in two, the row above wrong too.
+  indicators.forEach((x, i) => {
+    const l3 = x.level3 ?? '';
+    if (i > 0 && !x.value_raw && [...l3].length <= 4 && /[。；，]$/u.test(l3) && indicators[i - 1]!.value_raw) {
+      out.push(message('indicator-cell-empty', `${name(i - 1)}: the row below ("${l3}") holds no 指标值, perhaps the end of this row's text`, [rows[i - 1]!]));
+    }
+  });
+  // A row of marks alone (dot leaders of a contents page, specks read as marks): no data.
+  indicators.forEach((x, i) => {
+    const texts = [x.level3, x.description, x.value_raw].filter((t): t is string => t != null && t !== '');
+    if (texts.length && texts.every((t) => !/[\p{L}\p{N}]/u.test(t))) {
+      out.push(message('indicator-row-marks', `${name(i)}: its cells hold marks alone (${texts.join(' ')})`, [rows[i]!]));
+    }
+  });
   const seen: string[] = [];
   indicators.forEach((x, i) => {
     const { level1, level2 } = x;
     const parents = level2 ? PARENTS.get(level2) : undefined;
-    if (level1 && parents && LEVEL2_OF.has(level1) && !parents.has(level1)) {
+    if (!level1 && parents) {
+      // A 二级指标 of the templates always stands under a 一级指标: its cell was not read.
+      out.push(message('indicator-level-pattern', `${name(i)}: 一级指标 is empty, where 二级指标 ${level2} stands under ${[...parents].join(' or ')}`, [rows[i]!]));
+    } else if (level1 && parents && LEVEL2_OF.has(level1) && !parents.has(level1)) {
       out.push(message('indicator-level-pattern', `${name(i)}: 二级指标 ${level2} stands under 一级指标 ${level1}, which never holds it`, [rows[i]!]));
     } else if (level1 && seen.length && seen[seen.length - 1] !== level1 && seen.includes(level1)) {
       out.push(message('indicator-level-pattern', `${name(i)}: 一级指标 ${level1} comes back after ${seen[seen.length - 1]}`, [rows[i]!]));
     }
     if (level1 && seen[seen.length - 1] !== level1) seen.push(level1);
+  });
+  return out;
+}
+
+/** A value opening with a comparison symbol; a value opening with a 2 before more digits, and no symbol. */
+const SYMBOL = /^[≥≤><]/u;
+const TWO = /^2\d/u;
+
+/**
+ * A value read with no comparison symbol, opening with a 2 before more digits, in a table
+ * whose other values mostly open with ≥ or ≤: the ≥ may have been read as 2 (`≥5次` read
+ * `25次`). Said on the row; nothing is changed (`25次` may be what the document says).
+ */
+function valueSymbolChecks(indicators: readonly Checked[], rows: readonly Row[], name: (i: number) => string): Message[] {
+  const values = indicators.map((x) => (x.value_raw ?? '').trim());
+  const out: Message[] = [];
+  values.forEach((v, i) => {
+    if (!TWO.test(v)) return;
+    const others = values.filter((o, k) => k !== i && o !== '');
+    const symbols = others.filter((o) => SYMBOL.test(o)).length;
+    if (symbols >= 2 && symbols * 2 > others.length) {
+      out.push(message('indicator-value-symbol', `${name(i)}: 指标值 "${v}" opens with a 2 where ${symbols} of the other ${others.length} values of its table open with ≥ or ≤ (a ≥ read as 2?)`, [rows[i]!]));
+    }
+  });
+  return out;
+}
+
+/** Project fields every project of the templates fills from its own table, and those most projects do. */
+const ALWAYS: ReadonlyArray<keyof Project> = ['project_name', 'fund_use', 'goals'];
+const USUALLY: ReadonlyArray<keyof Project> = ['project_code', 'budget_total', 'budget_fiscal'];
+
+/**
+ * Messages for projects with a table whose own fields are empty where the templates always
+ * fill them (项目名称, 资金用途, 绩效目标) or where the document's other projects fill them
+ * (项目编码, the budget): the cell was lost or not read. Said on the project's table.
+ */
+export function projectFieldChecks(projects: readonly Project[], places: ReadonlyArray<readonly Row[]>): Message[] {
+  const out: Message[] = [];
+  const empty = (p: Project, f: keyof Project) => p[f] == null || (Array.isArray(p[f]) && (p[f] as unknown[]).length === 0);
+  projects.forEach((p, i) => {
+    if (!places[i]?.length) return;
+    const others = projects.filter((_, k) => k !== i && places[k]?.length);
+    const missing = [...ALWAYS, ...USUALLY].filter((f) => {
+      if (!empty(p, f)) return false;
+      const filled = others.filter((q) => !empty(q, f)).length;
+      return others.length ? filled * 2 > others.length : ALWAYS.includes(f);
+    });
+    if (missing.length) out.push(message('project-field-missing', `project ${p.seq} "${p.title}": no ${missing.join(', ')} read from its table`, places[i]!));
+  });
+  return out;
+}
+
+/** A project's own place (its table) as a place for a message, from its loc. */
+function projectPlace(p: Project): Place[] {
+  const l = p.loc;
+  if (l.page == null && l.table == null) return [];
+  return [{ page: l.page, pageEnd: l.page_end, bbox: l.bbox, ...(l.table != null ? { at: { table: l.table, row: l.row ?? 0 } } : {}) }];
+}
+
+/** Whether two readings are one text misread (a few characters apart) rather than two texts. */
+function misread(a: string, b: string): boolean {
+  const d = editDistance(a, b);
+  return d > 0 && d <= Math.max(1, Math.floor(Math.min([...a].length, [...b].length) / 5));
+}
+
+/**
+ * The contents against the project tables: a contents entry whose title is a few characters
+ * off the title of the project of the same number is one of them misread (or misprinted).
+ * Said on the project's table (and on the contents entry by the caller's toc-no-table).
+ */
+export function tocTitleChecks(toc: ReadonlyArray<{ seq: number; title: string }>, projects: readonly Project[]): Message[] {
+  const out: Message[] = [];
+  for (const e of toc) {
+    const p = projects.find((q) => q.seq === e.seq);
+    if (!p?.title || p.title === e.title || projects.some((q) => q.title === e.title) || !misread(p.title, e.title)) continue;
+    out.push(message('toc-title-mismatch', `project ${p.seq} "${p.title}": its contents entry reads "${e.title}"`, projectPlace(p)));
+  }
+  return out;
+}
+
+/**
+ * The unit line repeated over projects: a project whose 单位名 is a few characters off the one
+ * most of the document's projects print (not another unit, the same one misread). Said on
+ * that project's table.
+ */
+export function unitNameChecks(projects: readonly Project[], places: ReadonlyArray<readonly Row[]>): Message[] {
+  const out: Message[] = [];
+  const names = projects.map((p) => p.unit_name).filter((n): n is string => n != null);
+  const counts = new Map<string, number>();
+  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  const [common, times] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+  if (times < 2 || times * 2 <= names.length) return out;
+  projects.forEach((p, i) => {
+    if (p.unit_name && p.unit_name !== common && misread(p.unit_name, common)) {
+      out.push(message('unit-line-mismatch', `project ${p.seq} "${p.title}": 单位名 "${p.unit_name}" where ${times} other projects print "${common}"`, places[i]?.length ? places[i]! : projectPlace(p)));
+    }
   });
   return out;
 }

@@ -12,6 +12,7 @@ import { PART_ONE_YEAR } from '../vocab.js';
 import { readCover, readToc } from './cover.js';
 import { readPartOne } from './partOne.js';
 import { readPartTwo } from './project.js';
+import { tocTitleChecks } from './checks.js';
 
 /** The contract document but its warnings. */
 export type Interpreted = Omit<BudgetDocument, 'warnings'>;
@@ -48,6 +49,15 @@ export function interpret(seg: Segments): Result<Interpreted> {
     const where = entry.para ? [entry.para] : [];
     if (!hit) messages.push(message('toc-no-table', `TOC entry ${entry.seq} "${entry.title}" has no project table`, where));
     if (entry.page == null) messages.push(message('toc-no-page', `TOC entry ${entry.seq} "${entry.title}" has no page number`, where));
+  }
+
+  messages.push(...tocTitleChecks(toc, projects));
+  // A budget text (its cover says so, or its part one begins) always has part one's three
+  // sections: one not read is said.
+  if (cover.title != null || seg.partOne.length > 0) {
+    const p1 = partOne.value;
+    const lost = [p1.overall_goal == null ? '总体绩效目标' : null, p1.sub_goals.length === 0 ? '分项绩效目标' : null, p1.safeguards.length === 0 ? '保障措施' : null].filter(Boolean);
+    if (lost.length) messages.push(message('part-one-missing', `part one: no ${lost.join(', ')} read`));
   }
 
   return {

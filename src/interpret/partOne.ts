@@ -5,7 +5,7 @@
 import type { Block, Para, Table } from '../model.js';
 import type { Indicator, Loc } from '../schema.js';
 import { locOf } from '../loc.js';
-import { type Message, type Result, lowConfidenceMessages, message } from '../diagnostics.js';
+import { type Message, type Result, lowConfidenceItems, lowConfidenceMessages, message } from '../diagnostics.js';
 import { SECTION_OVERALL, SECTION_SAFEGUARDS, SECTION_SUBGOALS, SUBGOAL_GOAL as GOAL, SUBGOAL_INDICATOR as INDICATOR, SUBGOAL_LEAD_IN_INSIDE as LEAD_IN_INSIDE } from '../vocab.js';
 import { cleanText } from '../text/clean.js';
 import { type Numbered, parseNumbered } from '../text/numbering.js';
@@ -55,7 +55,8 @@ function looksLikeTitle(text: string): boolean {
   return text.length <= 30 && !/[。；;，,：:]/.test(text.slice(0, -1));
 }
 
-function readSubGoals(paras: Para[]): SubGoal[] {
+/** The sub-goals and, for each, the paragraphs it was read from. */
+function readSubGoals(paras: Para[]): SubGoal[] & { sources: Para[][] } {
   const out: SubGoal[] = [];
   const sources: Para[][] = [];
   let field: 'goal' | 'indicator' | null = null;
@@ -83,7 +84,7 @@ function readSubGoals(paras: Para[]): SubGoal[] {
     }
   }
   out.forEach((g, i) => (g.loc = locOf(sources[i]!)));
-  return out;
+  return Object.assign(out, { sources });
 }
 
 /** Splits "heading。text" / "heading：text" sharing one line; a line that is all heading stays whole. */
@@ -93,7 +94,8 @@ function splitHeading(rest: string): { title: string; text: string | null } {
   return { title: cleanText(rest), text: null };
 }
 
-function readSafeguards(paras: Para[]): Safeguard[] {
+/** The safeguards and, for each, the paragraphs it was read from. */
+function readSafeguards(paras: Para[]): Safeguard[] & { sources: Para[][] } {
   const out: Safeguard[] = [];
   let top: Numbered['style'] | null = null;
   const lines: string[][] = [];
@@ -123,7 +125,7 @@ function readSafeguards(paras: Para[]): Safeguard[] {
     s.text = lines[i]!.length ? lines[i]!.join('\n') : null;
     s.loc = locOf(sources[i]!);
   });
-  return out;
+  return Object.assign(out, { sources });
 }
 
 export function readPartOne(blocks: readonly Block[]): Result<PartOne> {
@@ -154,11 +156,29 @@ export function readPartOne(blocks: readonly Block[]): Result<PartOne> {
     dept.push(...r.value);
     messages.push(...r.messages);
   }
+  const subGoals = readSubGoals(by.subgoals);
+  const safeguards = readSafeguards(by.safeguards);
+  messages.push(
+    ...lowConfidenceItems([by.overall], () => 'part one overall goal'),
+    ...lowConfidenceItems(subGoals.sources, (i) => `part one sub-goal ${subGoals[i]!.seq ?? i + 1} "${subGoals[i]!.title ?? ''}"`),
+    ...lowConfidenceItems(safeguards.sources, (i) => `part one safeguard ${safeguards[i]!.seq ?? i + 1} "${safeguards[i]!.title ?? ''}"`),
+  );
+  // A sub-goal always has its 绩效目标 or 绩效指标 lines, and an item a title of words: one
+  // without is a line taken for an item (a heading, dot leaders, a line of another section).
+  subGoals.forEach((g, i) => {
+    const marks = g.title != null && !/[\p{L}\p{N}]/u.test(g.title);
+    if (marks || (g.goal == null && g.indicator == null)) {
+      messages.push(message('part-one-missing', `part one sub-goal ${g.seq ?? i + 1} "${g.title ?? ''}": ${marks ? 'a title of marks alone' : 'no 绩效目标 or 绩效指标 read'}`, subGoals.sources[i]!));
+    }
+  });
+  safeguards.forEach((g, i) => {
+    if (g.title != null && !/[\p{L}\p{N}]/u.test(g.title)) messages.push(message('part-one-missing', `part one safeguard ${g.seq ?? i + 1} "${g.title}": a title of marks alone`, safeguards.sources[i]!));
+  });
   return {
     value: {
       overall_goal: overall.length ? overall.join('\n') : null,
-      sub_goals: readSubGoals(by.subgoals),
-      safeguards: readSafeguards(by.safeguards),
+      sub_goals: [...subGoals],
+      safeguards: [...safeguards],
       dept_indicators: dept,
     },
     messages,

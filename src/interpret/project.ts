@@ -13,7 +13,7 @@ import { cleanText, codeText, squash } from '../text/clean.js';
 import { numeralValue, parseNumbered, splitItems } from '../text/numbering.js';
 import { isProjectTitle } from '../segment.js';
 import { readIndicatorTable } from './indicators.js';
-import { columnChecks, unitLineChecks } from './checks.js';
+import { columnChecks, projectFieldChecks, unitLineChecks, unitNameChecks } from './checks.js';
 import {
   BUDGET_FISCAL as FISCAL,
   BUDGET_OTHER as OTHER,
@@ -319,7 +319,7 @@ export function readPartTwo(blocks: readonly Block[]): Result<Project[]> {
     projects.push(p);
     places.push(rows);
   }
-  messages.push(...unitLineChecks(projects, places));
+  messages.push(...unitLineChecks(projects, places), ...projectFieldChecks(projects, places), ...unitNameChecks(projects, places));
   messages.push(...columnChecks(projects));
   return { value: projects, messages };
 }

@@ -131,8 +131,12 @@ export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine
         const text = group.length === 1 ? group[0]!.text.split('\t').map(cleanText).filter(Boolean).join('\t') : joinLines(group.map((l) => l.text));
         if (text === '') continue;
         const size = Math.max(...group.map((l) => l.size));
-        const bbox = itemsBox(group.flatMap((l) => l.items), p.box);
-        placed.push({ top: group[0]!.y + group[0]!.size, block: { ...para(text, { page: p.page, heading: size > bodySize + 1 ? 1 : null }), bbox } });
+        const items = group.flatMap((l) => l.items);
+        const bbox = itemsBox(items, p.box);
+        // Read by OCR: the paragraph is as sure as its least sure piece.
+        const confs = items.map((i) => i.conf).filter((c): c is number => c != null);
+        const confidence = confs.length ? { confidence: Math.min(...confs) } : {};
+        placed.push({ top: group[0]!.y + group[0]!.size, block: { ...para(text, { page: p.page, heading: size > bodySize + 1 ? 1 : null }), bbox, ...confidence } });
       }
     }
     placed.sort((a, b) => b.top - a.top);

@@ -61,11 +61,13 @@ const CJK = /[\u3400-\u9fff]/u;
  * sits close to its neighbours. The mark's ink is found where the model read it and the
  * white beside it measured in the ink mask. A mark with no neighbour on that side in its
  * piece takes the width of its pair (brackets), or full width after a 汉字 (a clause mark
- * ending a line of Chinese), or keeps the model's reading.
+ * ending a line of Chinese), or keeps the model's reading — a bracket whose pair could not be
+ * told either is then a guess (`guessed`: the piece is uncertain).
  */
-function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number): string {
+function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number): { text: string; guessed: boolean } {
   const chars = [...r.text];
-  if (!chars.some((c) => HALF[c] || CLOSING[c] || OPENING[c]) || r.at.length !== chars.length) return r.text;
+  if (!chars.some((c) => HALF[c] || CLOSING[c] || OPENING[c]) || r.at.length !== chars.length) return { text: r.text, guessed: false };
+  let guesses = 0;
   const h = p.y1 - p.y0;
   const cols = new Uint8Array(p.x1 - p.x0);
   for (let y = p.y0; y < p.y1; y++) for (let x = p.x0; x < p.x1; x++) if (mask[y * width + x]) cols[x - p.x0] = 1;
@@ -98,9 +100,11 @@ function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array
     told[i] = true;
     return Math.abs(j - (closing ? b : a)) - 1 >= h * 0.3 ? full : half;
   });
-  // A bracket that could not be told (at the piece's edge) takes the width of its pair.
+  // A bracket that could not be told (at the piece's edge) takes the width of its pair; one
+  // whose pair could not be told either (（%） alone on a line) is a guess.
   for (let i = 0; i < out.length; i++) {
     if (told[i] || !/[()（）]/.test(out[i]!)) continue;
+    guesses++;
     const closing = out[i] === ')' || out[i] === '）';
     let depth = 0;
     for (let j = i + (closing ? -1 : 1); j >= 0 && j < out.length; j += closing ? -1 : 1) {
@@ -110,12 +114,41 @@ function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array
       if (same) depth++;
       else if (pair && depth-- === 0) {
         const full = o === '（' || o === '）';
-        if (told[j]) out[i] = full ? (closing ? '）' : '（') : closing ? ')' : '(';
+        if (told[j]) {
+          out[i] = full ? (closing ? '）' : '（') : closing ? ')' : '(';
+          guesses--;
+        }
         break;
       }
     }
   }
-  return out.join('');
+  return { text: out.join(''), guessed: guesses > 0 };
+}
+
+/**
+ * Latin letters the documents never print so: one letter alone against a 汉字 (进出口 read
+ * 进出E; a grade like A级 or A类 is left alone), or a run mixing a small letter before capitals
+ * (PPP read pPP). A reading holding one is a misreading of 汉字 or of the letters' case.
+ */
+export function implausibleLatin(text: string): boolean {
+  return /(?<=[\u4e00-\u9fff])[A-Za-z](?![A-Za-z0-9级类档等])|(?<![A-Za-z0-9])[A-Za-z](?=[\u4e00-\u9fff])(?![级类档等])/u.test(text) || /[a-z][A-Z]{2}/u.test(text);
+}
+
+/** A reading made of marks alone. */
+const LONE = /^[.,:;'"`·。，、：；]+$/u;
+
+/**
+ * Pieces read as marks alone (a dot, a comma) with no text beside them on their line, within
+ * one and a half ems: specks of the paper the model read as marks, not text (a mark is always
+ * set against a character). Their indexes.
+ */
+export function loneMarks(words: readonly Piece[], texts: readonly string[], em: number): Set<number> {
+  const marks = (i: number) => LONE.test(texts[i]!.trim());
+  const lone = (i: number) => {
+    const p = words[i]!;
+    return marks(i) && !words.some((q, j) => j !== i && !marks(j) && q.y0 < p.y1 + em * 0.3 && q.y1 > p.y0 - em * 0.3 && Math.max(q.x0 - p.x1, p.x0 - q.x1) < em * 1.5);
+  };
+  return new Set(words.map((_, i) => i).filter(lone));
 }
 
 /** Confidence given to a piece whose reading the ink contradicts (under the warning threshold). */
@@ -139,6 +172,37 @@ export interface InkCheck {
   uncovered: Array<[number, number]>;
   /** Whether each column of the piece holds ink. */
   cols: Uint8Array;
+  /** Characters of a line of 汉字 after which the next stands two characters on, or the ink a character beyond the last (-1: before the first): a character or a full-width mark dropped there (skippedAt). */
+  skipped: number[];
+}
+
+/** A 汉字 (not a mark). */
+const IDEOGRAPH = /[\u3400-\u9fff]/u;
+/** A line of 汉字 and full-width marks: its characters stand one em apart. */
+const FULL_WIDTH_LINE = /^[\u3400-\u9fff（）【】《》“”‘’、。，；：？！]+$/u;
+
+/**
+ * In a line of at least eight 汉字 and full-width marks (each one em wide, so the characters
+ * stand at an even pitch: the line's span over its count), two 汉字 read side by side that
+ * stand 1.6 pitches apart or more had a character between them the model dropped — often a
+ * full-width comma, whose ink is too small to show as uncovered; so had one before the first
+ * or after the last where the ink reaches a pitch beyond them. `at` are the characters' places
+ * and [inkFrom, inkTo) the line's ink, in pixels. Indexes of the first of each such pair (-1
+ * for one before the first character).
+ */
+export function skippedAt(text: string, at: readonly number[], inkFrom: number, inkTo: number): number[] {
+  const chars = [...text];
+  if (chars.length < 8 || at.length !== chars.length || !FULL_WIDTH_LINE.test(text)) return [];
+  const pitch = (at[at.length - 1]! - at[0]!) / (at.length - 1);
+  const out: number[] = [];
+  // Ink reaching more than a pitch before the first character's place or after the last's
+  // (their own ink reaches half a pitch): a character there was dropped.
+  if (at[0]! - inkFrom > pitch * 1.1) out.push(-1);
+  if (inkTo - at[at.length - 1]! > pitch * 1.1) out.push(chars.length - 1);
+  for (let i = 0; i + 1 < chars.length; i++) {
+    if (IDEOGRAPH.test(chars[i]!) && IDEOGRAPH.test(chars[i + 1]!) && at[i + 1]! - at[i]! >= pitch * 1.6) out.push(i);
+  }
+  return out;
 }
 
 /**
@@ -157,7 +221,7 @@ export function inkCheck(r: Recognized, p: Piece, cropWidth: number, mask: Uint8
   while (first < w && !cols[first]) first++;
   let last = w - 1;
   while (last >= 0 && !cols[last]) last--;
-  if (last < first || r.at.length !== chars.length) return { tooMany: false, uncovered: [], cols };
+  if (last < first || r.at.length !== chars.length) return { tooMany: false, uncovered: [], cols, skipped: [] };
   // Too many characters for the ink: set at their advances they reach over half a character beyond it.
   const need = (chars.reduce((n, c) => n + advance(c), 0) - 0.15) * em;
   const tooMany = need > last - first + 1 + em * 0.6;
@@ -188,13 +252,14 @@ export function inkCheck(r: Recognized, p: Piece, cropWidth: number, mask: Uint8
     if (start >= 0 && x - start >= em * 0.35) uncovered.push([start, x]);
     start = -1;
   }
-  return { tooMany, uncovered, cols };
+  const skipped = skippedAt(r.text, r.at.map((a) => a * cropWidth - side), first, last + 1);
+  return { tooMany, uncovered, cols, skipped };
 }
 
 /** Whether the ink of a piece contradicts its reading (inkCheck). */
 export function inkContradicts(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number, em: number): boolean {
   const c = inkCheck(r, p, cropWidth, mask, width, em);
-  return c.tooMany || c.uncovered.length > 0;
+  return c.tooMany || c.uncovered.length > 0 || c.skipped.length > 0;
 }
 
 /**
@@ -267,7 +332,18 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
   });
   const texts = await recognize(crops);
   // The characters' advance: in a line with 汉字 about the line's ink height; digits and Latin are shorter than the page's em.
-  const sizeOf = (p: Piece, text: string) => (CJK.test(text) ? (p.y1 - p.y0) * 0.97 : Math.min(em, (p.y1 - p.y0) / 0.7));
+  // A piece a little taller than the page's usual line of 汉字 (a speck above or below it, a
+  // bracket) holds characters of the usual size: its advance is theirs.
+  const cjkHeights = words
+    .filter((_, i) => texts[i]!.confidence >= SURE && [...texts[i]!.text].filter((c) => CJK.test(c)).length >= 4)
+    .map((p) => p.y1 - p.y0)
+    .sort((a, b) => a - b);
+  const usualCjk = cjkHeights.length >= 5 ? cjkHeights[cjkHeights.length >> 1]! : 0;
+  const sizeOf = (p: Piece, text: string) => {
+    const h = p.y1 - p.y0;
+    if (!CJK.test(text)) return Math.min(em, h / 0.7);
+    return (usualCjk && h > usualCjk && h < usualCjk * 1.4 ? usualCjk : h) * 0.97;
+  };
   const contradicted = (i: number) => inkContradicts(texts[i]!, words[i]!, crops[i]!.width, mask, img.width, sizeOf(words[i]!, texts[i]!.text));
   // A short piece (a symbol, a number, a character or two) read with doubt — unsure, or with
   // ink no character covers — is read again in two other crops — cut to its ink, and snug
@@ -301,7 +377,10 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
   words.forEach((p, i) => {
     const r = texts[i]!;
     const bad = contradicted(i);
-    texts[i] = { ...r, text: markWidths(r, p, crops[i]!.width, mask, img.width), ...(bad ? { confidence: Math.min(r.confidence, CONTRADICTED) } : {}) };
+    const odd = implausibleLatin(r.text);
+    const marks = markWidths(r, p, crops[i]!.width, mask, img.width);
+    const confidence = Math.min(r.confidence, bad ? CONTRADICTED : 1, odd || marks.guessed ? UNSURE : 1);
+    texts[i] = { ...r, text: marks.text, confidence };
   });
   const pt = 72 / dpi;
   const items: Item[] = [];
@@ -322,7 +401,9 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     const bottom = heightPt - p.y1 * pt;
     return { str, x: p.x0 * pt, y: bottom + size * 0.1, w: (p.x1 - p.x0) * pt, size, ...(conf == null ? {} : { conf }) };
   };
+  const noise = loneMarks(words, texts.map((t) => t.text), em);
   words.forEach((p, i) => {
+    if (noise.has(i)) return;
     const r = texts[i]!;
     if (nextTo(p, 'right')) r.text = r.text.replace(/[.。·…]+$/u, '');
     if (nextTo(p, 'left')) r.text = r.text.replace(/^[.。·…]+/u, '');

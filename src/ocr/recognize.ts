@@ -114,6 +114,13 @@ function modelWidth(img: Gray): number {
   return Math.max(16, Math.min(MAX_WIDTH, Math.round((img.width * HEIGHT) / Math.max(1, img.height))));
 }
 
+/** The highest probability at one step of any character but the blank and `but`. */
+function likeliestCharacter(data: Float32Array, base: number, classes: number, but: number): number {
+  let q = 0;
+  for (let k = 1; k < classes; k++) if (k !== but && data[base + k]! > q) q = data[base + k]!;
+  return q;
+}
+
 function decode(data: Float32Array, steps: number, classes: number, chars: string[]): Recognized {
   const out: string[] = [];
   const at: number[] = [];
@@ -134,7 +141,10 @@ function decode(data: Float32Array, steps: number, classes: number, chars: strin
     if (best !== 0 && best !== prev) {
       out.push(chars[best] ?? '');
       at.push(t);
-      low = Math.min(low, p);
+      // A space's doubt is whether a character stands there, not whether it is a space (the
+      // documents set none beside 汉字 or inside numbers: the white of a wide-set line is read
+      // as one, with little certainty, and dropped): it counts by the likeliest character.
+      low = Math.min(low, best === chars.length - 1 ? 1 - likeliestCharacter(data, base, classes, best) : p);
       n++;
     }
     prev = best;

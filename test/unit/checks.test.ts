@@ -3,7 +3,7 @@
  * said on that row; rows that agree are left alone.
  */
 import { describe, expect, it } from 'vitest';
-import { columnChecks, indicatorRowChecks, unitLineChecks } from '../../src/interpret/checks.js';
+import { columnChecks, indicatorRowChecks, projectFieldChecks, tocTitleChecks, unitLineChecks, unitNameChecks } from '../../src/interpret/checks.js';
 import { toWarning } from '../../src/diagnostics.js';
 import type { Row } from '../../src/model.js';
 import type { Project } from '../../src/schema.js';
@@ -59,6 +59,91 @@ describe('unit lines across projects', () => {
     expect(m.map((x) => x.code)).toEqual(['project-unit-line-missing']);
     expect(m[0]!.message).toContain('project 2');
     expect(unitLineChecks([project(1, null, null), project(2, null, null)], [[], []])).toEqual([]);
+  });
+});
+
+describe('a 一级指标 not read', () => {
+  it('a row with a known 二级指标 and no 一级指标 is said on that row; rows with both are not', () => {
+    const t = [ind('产出指标', '数量指标', 'a'), ind(null, '经济效益指标', 'b'), ind('效益指标', '社会效益指标', 'c'), ind(null, '自定义', 'd')];
+    const m = indicatorRowChecks(t, rows(4), '');
+    expect(m.map((x) => [x.code, x.where])).toEqual([['indicator-level-pattern', [rows(4)[1]]]]);
+    expect(m[0]!.message).toContain('效益指标');
+  });
+});
+
+describe('a ≥ read as 2', () => {
+  it('a value opening with 2 before more digits, in a table of ≥ values, is said on its row', () => {
+    const t = [ind('产出指标', '数量指标', 'a', '≥1000米'), ind('产出指标', '数量指标', 'b', '25次'), ind('产出指标', '质量指标', 'c', '≥90%'), ind('效益指标', '社会效益指标', 'd', '≤5天')];
+    const m = indicatorRowChecks(t, rows(4), '');
+    expect(m.map((x) => [x.code, x.where])).toEqual([['indicator-value-symbol', [rows(4)[1]]]]);
+  });
+
+  it('a 2 in a table whose values mostly have no symbol, and values not opening with 2, are left alone', () => {
+    const plain = [ind('产出指标', '数量指标', 'a', '25次'), ind('产出指标', '数量指标', 'b', '100%'), ind('产出指标', '质量指标', 'c', '≥90%'), ind('效益指标', '社会效益指标', 'd', '10天')];
+    expect(indicatorRowChecks(plain, rows(4), '')).toEqual([]);
+    const ok = [ind('产出指标', '数量指标', 'a', '≥1000米'), ind('产出指标', '数量指标', 'b', '2次'), ind('产出指标', '质量指标', 'c', '≥90%'), ind('效益指标', '社会效益指标', 'd', '≤5天')];
+    expect(indicatorRowChecks(ok, rows(4), '')).toEqual([]);
+  });
+});
+
+describe('project fields left empty', () => {
+  const proj = (seq: number, o: Partial<Project> = {}) => ({ seq, title: `项目${seq}`, project_name: `项目${seq}`, project_code: `13000${seq}`, budget_total: 10, budget_fiscal: 10, fund_use: '用途', goals: ['目标'], ...o }) as Project;
+  const places = (n: number) => Array.from({ length: n }, (_, i) => rows(3).map((r) => ({ ...r, at: { table: i, row: r.at!.row } })));
+
+  it('a project without the 项目名称 its table always has is said on its table', () => {
+    const m = projectFieldChecks([proj(1), proj(2, { project_name: null })], places(2));
+    expect(m.map((x) => [x.code, x.where])).toEqual([['project-field-missing', places(2)[1]]]);
+    expect(m[0]!.message).toContain('project_name');
+    // A single project is held to the fields every template fills.
+    expect(projectFieldChecks([proj(1, { fund_use: null })], places(1)).map((x) => x.code)).toEqual(['project-field-missing']);
+  });
+
+  it('fields the document\'s projects leave empty alike, and projects without a table, give nothing', () => {
+    expect(projectFieldChecks([proj(1, { budget_total: null }), proj(2, { budget_total: null }), proj(3)], places(3))).toEqual([]);
+    expect(projectFieldChecks([proj(1), proj(2, { project_name: null })], [places(2)[0]!, []])).toEqual([]);
+    expect(projectFieldChecks([proj(1, { project_code: null })], places(1))).toEqual([]);
+  });
+});
+
+describe('cross-checks the document offers', () => {
+  const loc = (table: number) => ({ page: 5, page_end: 5, bbox: null, table, row: 0, line: null });
+  const proj = (seq: number, title: string, unit_name: string | null = '乐亭经济开发区管理委员会') => ({ seq, title, unit_name, loc: loc(seq) }) as unknown as Project;
+
+  it('a project title a character off its contents entry is said on the project\'s table', () => {
+    const projects = [proj(1, '园区基础设施维护及企业服务费绩效目标表'), proj(2, '招商经费绩效目标表')];
+    const m = tocTitleChecks([{ seq: 1, title: '园区基础设施维护及企业服务费绩效目标表' }, { seq: 2, title: '招商经费绩效日标表' }], projects);
+    expect(m.map((x) => x.code)).toEqual(['toc-title-mismatch']);
+    expect(m[0]!.where).toEqual([{ page: 5, pageEnd: 5, bbox: null, at: { table: 2, row: 0 } }]);
+  });
+
+  it('titles that agree, and entries naming another text altogether, give nothing', () => {
+    const projects = [proj(1, '招商经费绩效目标表')];
+    expect(tocTitleChecks([{ seq: 1, title: '招商经费绩效目标表' }], projects)).toEqual([]);
+    expect(tocTitleChecks([{ seq: 1, title: '园区基础设施维护及企业服务费绩效目标表' }], projects)).toEqual([]);
+  });
+
+  it('a 单位名 a character off the one the other projects print is said on its table; another unit is not', () => {
+    const projects = [proj(1, 'a'), proj(2, 'b', '乐亭经济开发区管理委贝会'), proj(3, 'c'), proj(4, 'd', '乐亭县财政局'), proj(5, 'e')];
+    const m = unitNameChecks(projects, [rows(1), rows(2), rows(1), rows(1), rows(1)]);
+    expect(m.map((x) => [x.code, x.where])).toEqual([['unit-line-mismatch', rows(2)]]);
+  });
+});
+
+describe('rows without their datum, rows of marks', () => {
+  it('a row without its 指标值 is said, however many rows lost theirs', () => {
+    const t = [ind('产出指标', '数量指标', 'a'), ind('产出指标', '质量指标', 'b2', null), ind('效益指标', '社会效益指标', 'c', null), ind('满意度指标', '服务对象满意度指标', 'd', null)];
+    const m = indicatorRowChecks(t, rows(4), '');
+    expect(m.map((x) => [x.code, x.where])).toEqual([1, 2, 3].map((i) => ['indicator-cell-empty', [rows(4)[i]]]));
+  });
+  it('a fragment of a row without 指标值 under a row makes the row above doubtful too', () => {
+    const t = [ind('产出指标', '数量指标', 'a'), ind('效益指标', '社会效益指标', '为人民群众卫生健康提供安全保'), ind(null, null, '障。', null), ind('满意度指标', '服务对象满意度指标', 'd')];
+    const m = indicatorRowChecks(t, rows(4), '');
+    expect(m.map((x) => x.where![0])).toEqual([rows(4)[2], rows(4)[1]]);
+  });
+  it('a row of dot leaders is said on its row', () => {
+    const t = [ind('产出指标', '数量指标', 'a'), ind(null, null, '…………', '……'), ind('效益指标', '社会效益指标', 'c')];
+    const m = indicatorRowChecks(t, rows(3), '');
+    expect(m.map((x) => [x.code, x.where])).toEqual([['indicator-row-marks', [rows(3)[1]]]]);
   });
 });
 

@@ -201,3 +201,16 @@ describe('unit lines', () => {
     expect(joined.projects[0]).toMatchObject({ unit_code: '101001', unit_name: '某某局本级', money_unit: '万元' });
   });
 });
+
+describe('part one not read', () => {
+  const cover = [para('河北省某某局2024年部门预算绩效文本')];
+  const tables = [para('第二部分'), para('1.测试项目绩效目标表'), projectTable('13010124P001')];
+  it('a budget text (its cover says so) with a section of part one not read says which, for the whole document', () => {
+    const doc = interpret(model([...cover, para('第一部分'), para('一、总体绩效目标'), para('做好工作。'), ...tables]));
+    const w = doc.warnings.filter((x) => x.code === 'part-one-missing');
+    expect(w.map((x) => [x.message, x.loc])).toEqual([['part one: no 分项绩效目标, 保障措施 read', null]]);
+  });
+  it('project tables alone (no cover) are no budget text missing its part one', () => {
+    expect(interpret(model(tables)).warnings.filter((x) => x.code === 'part-one-missing')).toEqual([]);
+  });
+});

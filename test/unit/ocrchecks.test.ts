@@ -1,0 +1,98 @@
+/**
+ * Checks that keep OCR misreadings from coming out in silence: each says a doubtful record on
+ * that record's own place (its table row, its project table, its paragraphs), and leaves the
+ * sure ones alone; and the scorer's count of wrong records nobody warned of (silent rows)
+ * against right records warned all the same (false alarms).
+ */
+import { describe, expect, it } from 'vitest';
+import { readPartOne } from '../../src/interpret/partOne.js';
+import { para, type Block } from '../../src/model.js';
+import { toWarnings } from '../../src/diagnostics.js';
+import { namedOn } from '../../src/eval/score.js';
+import { implausibleLatin, loneMarks, skippedAt } from '../../src/ocr/read.js';
+import type { Loc, Warning } from '../../src/schema.js';
+
+const p = (text: string, confidence?: number, top = 100): Block => ({ ...para(text, { page: 1 }), bbox: [90, top, 500, top + 14], ...(confidence == null ? {} : { confidence }) });
+
+describe('part-one paragraphs read by OCR', () => {
+  const blocks = (conf: number) => [
+    p('二、分项绩效目标', 0.99, 80),
+    p('1.招商经费', 0.99, 100),
+    p('绩效目标：接待投资客商考察，介绍园区招商资源', 0.99, 120),
+    p('2.企业服务及基础设施维护费', 0.99, 140),
+    p('绩效目标：指导企业加强制度和管理创新', conf, 160),
+    p('三、保障措施', 0.99, 180),
+    p('1.招商工作力求精准化', 0.99, 200),
+  ];
+
+  it('a sub-goal holding a paragraph read with low confidence is warned on that sub-goal alone', () => {
+    const r = readPartOne(blocks(0.5));
+    const w = toWarnings(r.messages);
+    expect(w.map((x) => x.code)).toEqual(['ocr-low-confidence']);
+    expect(w[0]!.message).toContain('sub-goal 2');
+    expect(w[0]!.loc).toEqual(r.value.sub_goals[1]!.loc);
+    expect(namedOn(w, r.value.sub_goals[1]!.loc, 'item')).toBe(true);
+  });
+
+  it('a sub-goal with no 绩效目标 or 绩效指标, or titled with marks alone, is a line taken for an item', () => {
+    const r = readPartOne([...blocks(0.97).slice(0, 5), p('…………', 0.99, 170), p('五、部门整体支出绩效指标情况表', 0.99, 175), p('三、保障措施', 0.99, 180)]);
+    const w = toWarnings(r.messages);
+    expect(w.map((x) => [x.code, x.loc])).toEqual([['part-one-missing', r.value.sub_goals[2]!.loc], ['part-one-missing', r.value.sub_goals[3]!.loc]]);
+  });
+
+  it('paragraphs read surely, and paragraphs not read by OCR, give nothing', () => {
+    expect(readPartOne(blocks(0.97)).messages).toEqual([]);
+    expect(readPartOne(blocks(0.97).map((b) => ({ ...b, confidence: undefined }))).messages).toEqual([]);
+  });
+});
+
+describe('silent rows: which warning names a record', () => {
+  const loc = (o: Partial<Loc>): Loc => ({ page: 1, page_end: 1, bbox: null, table: null, row: null, line: null, ...o });
+  const warn = (l: Loc | null): Warning => ({ code: 'ocr-low-confidence', message: '', loc: l });
+
+  it('a warning on a paragraph names a table row on its page only where their boxes meet', () => {
+    const row = loc({ table: 0, row: 3, bbox: [90, 400, 500, 420] });
+    expect(namedOn([warn(loc({ bbox: [90, 100, 500, 200] }))], row, 'row')).toBe(false);
+    expect(namedOn([warn(loc({ bbox: [90, 390, 500, 430] }))], row, 'row')).toBe(true);
+    // A warning on the whole page (no box, or a page-… code) names everything on it.
+    expect(namedOn([{ ...warn(loc({ bbox: [90, 100, 500, 200] })), code: 'page-hidden-text' }], row, 'row')).toBe(true);
+    expect(namedOn([warn(loc({}))], row, 'row')).toBe(true);
+    expect(namedOn([warn(loc({ table: 0, row: 3 }))], row, 'row')).toBe(true);
+    expect(namedOn([warn(loc({ table: 0, row: 4 }))], row, 'row')).toBe(false);
+  });
+});
+
+describe('marks alone on their line are specks', () => {
+  const piece = (x0: number, y0: number, w: number, h = 30) => ({ x0, y0, x1: x0 + w, y1: y0 + h });
+  it('a dot far from any text is noise; a comma beside its line, and text, are not', () => {
+    const words = [piece(40, 1000, 6, 5), piece(300, 1200, 400), piece(705, 1220, 8, 10), piece(300, 1400, 30)];
+    expect([...loneMarks(words, ['.', '接待投资客商考察', '，', '。'], 30)]).toEqual([0, 3]);
+  });
+});
+
+describe('Latin letters the documents never print so', () => {
+  it('a letter alone against 汉字, or a small letter before capitals, is a misreading', () => {
+    expect(['进出E', 'E进出', 'pPP项目', '合计A'].filter(implausibleLatin)).toEqual(['进出E', 'E进出', 'pPP项目', '合计A']);
+  });
+  it('acronyms, grades, units and numbers are not', () => {
+    expect(['进出口贸易', 'PPP项目', 'GDP增长', 'A级景区', '达到4A级', '≥90%', 'km²', '100m'].filter(implausibleLatin)).toEqual([]);
+  });
+});
+
+describe('a line of 汉字 read with a character skipped', () => {
+  // Ten characters one em (33 px) apart, each read at its middle.
+  const at = (n: number, skipAfter = -1) => Array.from({ length: n }, (_, i) => 16 + 33 * i + (skipAfter >= 0 && i > skipAfter ? 33 : 0));
+  it('two 汉字 two pitches apart had a character between them (a full-width comma dropped)', () => {
+    // 多储备意向投资项目，大力 read without its comma.
+    expect(skippedAt('多储备意向投资项目大力', at(11, 8), 0, 12 * 33)).toEqual([8]);
+  });
+  it('ink a character beyond the last (or before the first) read is a character dropped there', () => {
+    expect(skippedAt('意向或协议加强京津冀', at(10), 0, 11 * 33)).toEqual([9]);
+    expect(skippedAt('意向或协议加强京津冀', at(10).map((x) => x + 33), 0, 11 * 33)).toEqual([-1]);
+  });
+  it('an evenly read line, a short piece and a line with digits are left alone', () => {
+    expect(skippedAt('意向或协议，加强京津冀项目', at(13), 0, 13 * 33)).toEqual([]);
+    expect(skippedAt('修缮工程量', at(5, 1), 0, 6 * 33)).toEqual([]);
+    expect(skippedAt('接待投资客商考察90次以上', at(13, 3), 0, 14 * 33)).toEqual([]);
+  });
+});
