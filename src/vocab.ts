@@ -86,6 +86,8 @@ export const PART_ONE_YEAR = /(\d{4})年(?:度)?部门整体绩效目标/;
 /** A sub-goal's 绩效目标： and 绩效指标： lead-ins. */
 export const SUBGOAL_GOAL = /^绩效目标[一二三四五六七八九十\d]*\s*[：:]\s*/;
 export const SUBGOAL_INDICATOR = /^绩效指标[一二三四五六七八九十\d]*\s*[：:]\s*/;
+/** Where a sub-goal's 绩效指标： lead-in starts inside a paragraph, after the goal's last sentence (a line joined to the one above). */
+export const SUBGOAL_LEAD_IN_INSIDE = /(?<=[。；;])(?=(?:绩效目标|绩效指标)[一二三四五六七八九十\d]*\s*[：:])/;
 
 // ── Project table ───────────────────────────────────────────────────────────────────────
 
@@ -175,10 +177,26 @@ const HEADER_LABEL = /^(一级指标|二级指标|三级指标|绩效指标描�
 /** A piece of an indicator header row: the level names, or the split value's 符号 / 值 / 单位. */
 const HEADER_CELL = /一级指|二级指|三级指标|^符号|符号值单位/;
 
+/** A budget unit line as a page prints it: the code, the unit's name, and 单位：万元 after it or not. */
+const UNIT_LINE_PRINTED = /^\d{6}\s*[\u4e00-\u9fff（(][^\t]{1,60}?(\s*(金额)?单位[：:]\s*\S{1,6})?$/;
+/** The money unit alone, or before the unit line (单位：万元 202006 …). */
+const MONEY_UNIT_PRINTED = /^(金额)?单位[：:]\s*[^\s\d]{1,6}(\s+\d{6}\s*\S.{0,60})?$/;
+/** A label that opens a project table: a table without lines ends before a line that starts with it. */
+const TABLE_OPENING = /^(项目编码|预算项目绩效表)/;
+
 /** What the layout rules need to know of budget tables, as predicates (../layout/textgrid.ts). */
 export const TABLE_WORDS: TableWords = {
   headerLine: (text) => HEADER_LINE.test(text),
   headerCell: (text) => HEADER_CELL.test(text),
   wholeCell: (text) => PERIOD.test(text) || HEADER_LABEL.test(text) || WHOLE_LABEL.test(text),
   tocLine: (text) => TOC_LINE_TABBED.test(text),
+  title: (text) => {
+    const t = text.replace(/\s+/g, '');
+    return t.length <= 120 && (PROJECT_TITLE_END.test(t) || PART.test(t));
+  },
+  unitLine: (text) => {
+    const t = text.trim();
+    return UNIT_LINE_PRINTED.test(t) || MONEY_UNIT_PRINTED.test(t);
+  },
+  opensTable: (text) => TABLE_OPENING.test(text.trim()),
 };

@@ -15,11 +15,13 @@
  *   of the project's own table (项目名称, 资金用途, 绩效目标; 项目编码 and the budget where the
  *   other projects have them) left empty, a 单位名 a few characters off the one the other
  *   projects print, a contents entry a few characters off its project's title.
+ * - (projects) a cell empty on many rows of a table, or on all of them, where the document's
+ *   other tables fill it (a column lost on a whole table: 依据 cut off, a header not read).
  *
  * These are doubts, not corrections: nothing is changed, the row is said.
  */
 import type { Row } from '../model.js';
-import type { Indicator, Project } from '../schema.js';
+import type { Indicator, Loc, Project } from '../schema.js';
 import { type Message, message } from '../diagnostics.js';
 import { LEVEL2_OF } from '../vocab.js';
 import type { Place } from '../loc.js';
@@ -200,5 +202,39 @@ export function unitLineChecks(projects: readonly Project[], places: ReadonlyArr
     const missing = [p.unit_code == null && withCode > n / 2 ? '单位编码 and 单位名' : null, p.money_unit == null && withMoney > n / 2 ? '单位：(money unit)' : null].filter(Boolean);
     if (missing.length) out.push(message('project-unit-line-missing', `project ${p.seq} "${p.title}": no ${missing.join(' or ')} where the other projects have one`, places[i] ?? []));
   });
+  return out;
+}
+
+/** The place a located indicator row's `loc` names, for a message on that row. */
+function placeOf(loc: Loc): Place {
+  return { page: loc.page, pageEnd: loc.page_end, bbox: loc.bbox, line: loc.line, ...(loc.table != null && loc.row != null ? { at: { table: loc.table, row: loc.row } } : {}) };
+}
+
+/** Share of the other tables' rows that must fill a field for its absence on a table to be said. */
+const OTHERS_FILL = 0.9;
+
+/**
+ * Messages for the rows of a project table that leave a field empty (三级指标, 描述, 指标值,
+ * 依据) on more rows than the table's own check takes up (more than a fifth, or all), where the
+ * document's other project tables fill it on nearly every row.
+ */
+export function columnChecks(projects: ReadonlyArray<Pick<Project, 'seq' | 'title' | 'indicators'>>): Message[] {
+  const out: Message[] = [];
+  for (const [field, label] of FIELDS) {
+    const isEmpty = (x: Checked) => x[field] == null || x[field] === '';
+    projects.forEach((p) => {
+      const rows = p.indicators;
+      const empty = rows.filter(isEmpty);
+      const n = rows.length;
+      // The table's own check says one or a few empty cells of a table of three rows or more.
+      if (empty.length === 0 || (n >= MIN_ROWS && empty.length <= Math.max(1, Math.floor(n / 5)))) return;
+      const others = projects.filter((q) => q !== p).flatMap((q) => q.indicators);
+      if (others.length < MIN_ROWS || others.filter((x) => !isEmpty(x)).length < others.length * OTHERS_FILL) return;
+      for (const x of empty) {
+        if (!x.loc) continue;
+        out.push(message('indicator-cell-empty', `project ${p.seq} "${p.title}": indicator row "${x.level3 ?? ''}": ${label} is empty on ${empty.length} of its table's ${n} rows where the document's other tables fill it`, [placeOf(x.loc)]));
+      }
+    });
+  }
   return out;
 }

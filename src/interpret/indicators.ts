@@ -6,7 +6,7 @@
  * a row whose cells cannot be placed on that grid (a text dump that dropped empty cells) is
  * placed by what each cell looks like, with a warning where that cannot be certain.
  */
-import { type Row, cellAt } from '../model.js';
+import { type Cell, type Row, cellAt } from '../model.js';
 import type { Indicator } from '../schema.js';
 import { locOf, rowConfidence } from '../loc.js';
 import { type Message, type Result, message } from '../diagnostics.js';
@@ -63,9 +63,17 @@ function mapColumns(header: Row | null, sub: Row | null): ColumnMap {
   if (sub) {
     for (const c of sub.cells) for (const [f, re] of SUBHEADER) if (re.test(c.text) && map[f] === undefined) map[f] = c.col;
   }
+  // 依据 stands after 单位: a header label set over the 单位 column (rebuilt from text
+  // positions, the label reaching left of its own column) is the next column's.
+  if (map.basis !== undefined && map.unit !== undefined && map.basis <= map.unit) map.basis = map.unit + 1;
   return map;
 }
 
+
+/** The split value's parts: one header cell (指标值) stands over them. */
+const VALUE_PARTS: ReadonlySet<Field> = new Set<Field>(['symbol', 'number', 'unit']);
+/** A field as a message names it: the split value's parts are the value. */
+const FIELD_LABEL = (f: Field): string => (VALUE_PARTS.has(f) ? 'value' : f);
 
 const SPLIT_LAYOUT: Field[] = ['level1', 'level2', 'level3', 'description', 'symbol', 'number', 'unit', 'basis'];
 const PLAIN_LAYOUT: Field[] = ['level1', 'level2', 'level3', 'description', 'value', 'basis'];
@@ -177,10 +185,23 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true, wh
     let f: Placed;
     if (gridReliable) {
       f = {};
+      // A cell standing over several fields is read once within the value's 符号 · 值 · 单位
+      // (its text goes to the first of them); over the columns of two header cells, it is
+      // read for each and said on the row: the columns of a table without lines may be joined.
+      const readBy = new Map<Cell, Field>();
+      const spans = new Set<string>();
       for (const field of order) {
         const col = map[field];
-        f[field] = col === undefined ? '' : (cellAt(row, col)?.text ?? '');
+        const cell = col === undefined ? undefined : cellAt(row, col);
+        const first = cell && readBy.get(cell);
+        if (cell && first === undefined) readBy.set(cell, field);
+        if (first !== undefined && VALUE_PARTS.has(first) && VALUE_PARTS.has(field)) f[field] = '';
+        else {
+          f[field] = cell?.text ?? '';
+          if (first !== undefined && cell!.text !== '') spans.add(`${FIELD_LABEL(first)} and ${FIELD_LABEL(field)}`);
+        }
       }
+      if (spans.size) messages.push(message('indicator-cell-spans', `${where}indicator row "${cleanText(f.level3 ?? '')}": one cell stands over ${[...spans].join(', ')} (its text read for each): the table's columns may be joined on this row`, [row]));
     } else {
       const shaped = placeByShape(row.cells.map((c) => c.text), order);
       f = shaped.placed;

@@ -6,7 +6,7 @@ import type { Block, Para, Table } from '../model.js';
 import type { Indicator, Loc } from '../schema.js';
 import { locOf } from '../loc.js';
 import { type Message, type Result, lowConfidenceItems, lowConfidenceMessages, message } from '../diagnostics.js';
-import { SECTION_OVERALL, SECTION_SAFEGUARDS, SECTION_SUBGOALS, SUBGOAL_GOAL as GOAL, SUBGOAL_INDICATOR as INDICATOR } from '../vocab.js';
+import { SECTION_OVERALL, SECTION_SAFEGUARDS, SECTION_SUBGOALS, SUBGOAL_GOAL as GOAL, SUBGOAL_INDICATOR as INDICATOR, SUBGOAL_LEAD_IN_INSIDE as LEAD_IN_INSIDE } from '../vocab.js';
 import { cleanText } from '../text/clean.js';
 import { type Numbered, parseNumbered } from '../text/numbering.js';
 import { readIndicatorTable } from './indicators.js';
@@ -60,8 +60,9 @@ function readSubGoals(paras: Para[]): SubGoal[] & { sources: Para[][] } {
   const out: SubGoal[] = [];
   const sources: Para[][] = [];
   let field: 'goal' | 'indicator' | null = null;
-  for (const p of paras) {
-    const text = cleanText(p.text);
+  // A lead-in (绩效指标：) that layout joined to the goal's last line above starts its own part.
+  const parts = paras.flatMap((p) => cleanText(p.text).split(LEAD_IN_INSIDE).map((text) => ({ p, text })));
+  for (const { p, text } of parts) {
     const cur = out[out.length - 1];
     if (cur) sources[sources.length - 1]!.push(p);
     if (GOAL.test(text) && cur) {

@@ -13,7 +13,7 @@ import { cleanText, codeText, squash } from '../text/clean.js';
 import { numeralValue, parseNumbered, splitItems } from '../text/numbering.js';
 import { isProjectTitle } from '../segment.js';
 import { readIndicatorTable } from './indicators.js';
-import { projectFieldChecks, unitLineChecks, unitNameChecks } from './checks.js';
+import { columnChecks, projectFieldChecks, unitLineChecks, unitNameChecks } from './checks.js';
 import {
   BUDGET_FISCAL as FISCAL,
   BUDGET_OTHER as OTHER,
@@ -88,14 +88,34 @@ function parseNumber(text: string | undefined): number | null {
 /** The cell after the label cell in row order (empty string when that cell is empty). */
 function valueAfter(row: Row, label: RegExp, skipEmpty: boolean): string | undefined {
   const i = row.cells.findIndex((c) => !c.merged && label.test(c.text));
-  if (i < 0) return undefined;
+  if (i < 0) return joinedValue(row, label);
   for (let k = i + 1; k < row.cells.length; k++) {
     const c = row.cells[k]!;
     if (c.merged) continue;
     if (isLabel(c.text)) return '';
+    // The amount and the next label in one cell (5.00其他资金): the amount is the value.
+    const m = /^([-+]?\d[\d,]*(?:\.\d+)?)\s*(\S.*)$/.exec(c.text);
+    if (m && isLabel(m[2]!)) return m[1];
     if (c.text !== '' || !skipEmpty) return c.text;
   }
   return '';
+}
+
+/** An amount as a cell holds it: digits, thousands separators, a decimal part. */
+const AMOUNT = /^[-+]?\d[\d,]*(\.\d+)?$/;
+
+/**
+ * The amount written in the label's own cell (其他资金 3.30): a table without lines whose
+ * label and value stand closer than its columns' gutter reads them as one cell (valueAfter
+ * likewise takes the amount from a cell that holds it and the next label: 5.00其他资金).
+ */
+function joinedValue(row: Row, label: RegExp): string | undefined {
+  for (const c of row.cells) {
+    if (c.merged) continue;
+    const m = /^(.*?)\s*([-+]?\d[\d,]*(?:\.\d+)?)$/.exec(c.text);
+    if (m && m[1] !== '' && label.test(m[1]!) && AMOUNT.test(m[2]!)) return m[2];
+  }
+  return undefined;
 }
 
 /** Splits the paragraphs of a goals cell into one string per goal. */
@@ -300,5 +320,6 @@ export function readPartTwo(blocks: readonly Block[]): Result<Project[]> {
     places.push(rows);
   }
   messages.push(...unitLineChecks(projects, places), ...projectFieldChecks(projects, places), ...unitNameChecks(projects, places));
+  messages.push(...columnChecks(projects));
   return { value: projects, messages };
 }

@@ -9,6 +9,7 @@ import { para } from '../model.js';
 import { PAGE_NUMBER, cleanText, joinLines } from '../text/clean.js';
 import { type Line, toParagraphs } from './text.js';
 import { type PageContent, itemsBox } from './page.js';
+import type { TableWords } from './textgrid.js';
 import { pushTo } from '../util.js';
 
 /** Depth of the header and footer zones, in PDF units (about 2.5 cm). */
@@ -24,7 +25,7 @@ function runningLines(pages: PageContent[]): Set<string> {
   for (const p of pages) {
     for (const l of p.lines) {
       if (!inMarginZone(l, p)) continue;
-      const key = `${Math.round(l.y / 3)}|${cleanText(l.text).replace(/\d+/g, '#')}`;
+      const key = runningKey(l);
       seen.set(key, (seen.get(key) ?? new Set()).add(p.page));
     }
   }
@@ -32,6 +33,31 @@ function runningLines(pages: PageContent[]): Set<string> {
   const min = Math.max(3, Math.ceil(pages.length * 0.4));
   for (const [key, on] of seen) if (on.size >= min) out.add(key);
   return out;
+}
+
+function runningKey(l: Line): string {
+  return `${Math.round(l.y / 3)}|${cleanText(l.text).replace(/\d+/g, '#')}`;
+}
+
+/**
+ * A page's lines without its running header and footer: the lines repeated on many pages
+ * that stand between the body and the page's edge. A repeated line with body text between it
+ * and the edge stays: the same caption at the same height under each project's title (a unit
+ * line on pages that each begin a project) is body text, not a header.
+ */
+function withoutRunning(p: PageContent, running: ReadonlySet<string>): Line[] {
+  const drop = new Set<Line>();
+  const byY = [...p.lines].sort((a, b) => b.y - a.y);
+  const tops = p.tables.map((t) => t.top);
+  for (const l of byY) {
+    if (!(l.y > p.height - MARGIN_ZONE && running.has(runningKey(l)) && !tops.some((y) => y > l.y + l.size))) break;
+    drop.add(l);
+  }
+  for (const l of byY.reverse()) {
+    if (!(l.y < MARGIN_ZONE && running.has(runningKey(l)))) break;
+    drop.add(l);
+  }
+  return p.lines.filter((l) => !drop.has(l));
 }
 
 /** The usual baseline distance between consecutive lines of the same size, per size. */
@@ -70,7 +96,12 @@ function percentile(values: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1))))]!;
 }
 
-export function assemble(pages: PageContent[]): Block[] {
+/**
+ * The document's blocks from its pages. `words` (optional) tells contents lines: a line of
+ * title, leaders and page number ends its paragraph, however near the right edge it reaches
+ * (the next entry, or a part heading under it, is no wrapped rest of it).
+ */
+export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine'>): Block[] {
   const running = runningLines(pages);
   const allLines = pages.flatMap((p) => p.lines);
   // The text column: most lines start at the left margin and full lines end at the right one.
@@ -80,9 +111,8 @@ export function assemble(pages: PageContent[]): Block[] {
   const pitch = linePitch(pages);
   const blocks: Block[] = [];
   for (const p of pages) {
-    const lines = p.lines.filter((l, i, all) => {
+    const lines = withoutRunning(p, running).filter((l, i, all) => {
       const t = cleanText(l.text);
-      if (inMarginZone(l, p) && running.has(`${Math.round(l.y / 3)}|${t.replace(/\d+/g, '#')}`)) return false;
       // A page number: a bare number (or "- 3 -", "第3页") as the page's first or last line.
       return !(PAGE_NUMBER.test(t) && (i === 0 || i === all.length - 1));
     });
@@ -97,7 +127,7 @@ export function assemble(pages: PageContent[]): Block[] {
     }
     for (const seg of segments) {
       if (!seg) continue;
-      for (const group of toParagraphs(seg, { left, right, pitch })) {
+      for (const group of toParagraphs(seg, { left, right, pitch, ends: words?.tocLine })) {
         const text = group.length === 1 ? group[0]!.text.split('\t').map(cleanText).filter(Boolean).join('\t') : joinLines(group.map((l) => l.text));
         if (text === '') continue;
         const size = Math.max(...group.map((l) => l.size));

@@ -13,6 +13,12 @@ import { pushTo } from '../util.js';
 
 /** Positions closer than this are one grid line. */
 const SNAP = 2;
+/**
+ * Lines closer than this bound no row or column: a band this thin holds no text. They are one
+ * grid line (a cell's border drawn a little off its neighbours', as HTML engines do at a page
+ * break; a rule drawn twice).
+ */
+const THIN = 4;
 /** Segments this close (end to end, or end to crossing line) touch. */
 const TOUCH = 3;
 
@@ -26,6 +32,8 @@ export interface GridCell {
   /** Top (larger y) and bottom of the cell in page space. */
   top: number;
   bottom: number;
+  /** Lines are drawn on both its sides (a band the table's lines do not enclose there is no cell of it). */
+  closed: boolean;
 }
 
 export interface Grid {
@@ -86,15 +94,27 @@ function touches(h: Segment, v: Segment): boolean {
   return v.pos >= h.a - TOUCH && v.pos <= h.b + TOUCH && h.pos >= v.a - TOUCH && h.pos <= v.b + TOUCH;
 }
 
-function snap(values: number[]): number[] {
+/** One grid line: where it is, and the span of the drawn positions it stands for. */
+interface GridLine {
+  pos: number;
+  lo: number;
+  hi: number;
+}
+
+/** Grid lines from drawn positions, ascending: positions less than THIN apart are one line. */
+function snap(values: number[]): GridLine[] {
   const sorted = [...values].sort((a, b) => a - b);
-  const out: number[] = [];
+  const out: GridLine[] = [];
   for (const v of sorted) {
-    if (out.length && v - out[out.length - 1]! <= SNAP) continue;
-    out.push(v);
+    const last = out[out.length - 1];
+    if (last && v - last.hi <= THIN) last.hi = v;
+    else out.push({ pos: v, lo: v, hi: v });
   }
+  for (const g of out) if (g.hi - g.lo > SNAP) g.pos = (g.lo + g.hi) / 2;
   return out;
 }
+
+const line = (pos: number): GridLine => ({ pos, lo: pos, hi: pos });
 
 function components(segs: Segment[]): Segment[][] {
   const parent = segs.map((_, i) => i);
@@ -110,11 +130,11 @@ function components(segs: Segment[]): Segment[][] {
   return [...groups.values()];
 }
 
-/** Whether lines at `pos` cover most of the span [from, to] (a cell's edge is drawn there). */
-function covered(lines: Segment[], pos: number, from: number, to: number): boolean {
+/** Whether lines at grid line `at` cover most of the span [from, to] (a cell's edge is drawn there). */
+function covered(lines: Segment[], at: GridLine, from: number, to: number): boolean {
   let length = 0;
   for (const l of lines) {
-    if (Math.abs(l.pos - pos) > SNAP) continue;
+    if (l.pos < at.lo - SNAP || l.pos > at.hi + SNAP) continue;
     length += Math.max(0, Math.min(l.b, to) - Math.max(l.a, from));
   }
   return length >= (to - from) * 0.5;
@@ -124,19 +144,23 @@ function buildGrid(comp: Segment[]): Grid | null | 'too-many-cells' {
   const hs = comp.filter((s) => s.dir === 'h');
   const vs = comp.filter((s) => s.dir === 'v');
   if (hs.length < 1 || vs.length < 2) return null;
-  const xs = snap(vs.map((v) => v.pos));
-  const ys = snap(hs.map((h) => h.pos)).reverse();
-  if (xs.length < 2) return null;
+  const gx = snap(vs.map((v) => v.pos));
+  const gy = snap(hs.map((h) => h.pos)).reverse();
+  if (gx.length < 2) return null;
+  const xs = gx.map((g) => g.pos);
+  const ys = gy.map((g) => g.pos);
   // Close the grid where the vertical lines run past the outer rules (a row cut by a page break).
   const vTop = Math.max(...vs.map((v) => v.b));
   const vBottom = Math.min(...vs.map((v) => v.a));
-  const openTop = vTop > ys[0]! + OPEN_RUN && vs.filter((v) => v.b > ys[0]! + OPEN_RUN).length >= 2;
-  const openBottom = vBottom < ys[ys.length - 1]! - OPEN_RUN && vs.filter((v) => v.a < ys[ys.length - 1]! - OPEN_RUN).length >= 2;
+  const openTop = vTop > gy[0]!.hi + OPEN_RUN && vs.filter((v) => v.b > gy[0]!.hi + OPEN_RUN).length >= 2;
+  const openBottom = vBottom < gy[gy.length - 1]!.lo - OPEN_RUN && vs.filter((v) => v.a < gy[gy.length - 1]!.lo - OPEN_RUN).length >= 2;
   if (openTop) {
+    gy.unshift(line(vTop));
     ys.unshift(vTop);
     hs.push({ dir: 'h', pos: vTop, a: xs[0]!, b: xs[xs.length - 1]! });
   }
   if (openBottom) {
+    gy.push(line(vBottom));
     ys.push(vBottom);
     hs.push({ dir: 'h', pos: vBottom, a: xs[0]!, b: xs[xs.length - 1]! });
   }
@@ -151,15 +175,16 @@ function buildGrid(comp: Segment[]): Grid | null | 'too-many-cells' {
     for (let c = 0; c < nc; c++) {
       if (taken[r]![c]) continue;
       let c2 = c + 1;
-      while (c2 < nc && !covered(vs, xs[c2]!, ys[r + 1]!, ys[r]!) && !taken[r]![c2]) c2++;
+      while (c2 < nc && !covered(vs, gx[c2]!, ys[r + 1]!, ys[r]!) && !taken[r]![c2]) c2++;
       let r2 = r + 1;
-      while (r2 < nr && !covered(hs, ys[r2]!, xs[c]!, xs[c2]!)) r2++;
+      while (r2 < nr && !covered(hs, gy[r2]!, xs[c]!, xs[c2]!)) r2++;
       for (let rr = r; rr < r2; rr++) for (let cc = c; cc < c2; cc++) taken[rr]![cc] = true;
-      cells.push({ row: r, col: c, rowSpan: r2 - r, colSpan: c2 - c, x0: xs[c]!, x1: xs[c2]!, top: ys[r]!, bottom: ys[r2]! });
+      const closed = covered(vs, gx[c]!, ys[r2]!, ys[r]!) && covered(vs, gx[c2]!, ys[r2]!, ys[r]!);
+      cells.push({ row: r, col: c, rowSpan: r2 - r, colSpan: c2 - c, x0: xs[c]!, x1: xs[c2]!, top: ys[r]!, bottom: ys[r2]!, closed });
     }
   }
   const openBelow: Array<[number, number]> = [];
-  for (let c = 0; c < nc; c++) if (!covered(hs, ys[nr]!, xs[c]!, xs[c + 1]!)) openBelow.push([xs[c]!, xs[c + 1]!]);
+  for (let c = 0; c < nc; c++) if (!covered(hs, gy[nr]!, xs[c]!, xs[c + 1]!)) openBelow.push([xs[c]!, xs[c + 1]!]);
   return { xs, ys, cells, x0: xs[0]!, x1: xs[nc]!, top: ys[0]!, bottom: ys[nr]!, openTop, openBottom, openBelow };
 }
 

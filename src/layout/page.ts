@@ -14,7 +14,7 @@ import type { Segment } from './segments.js';
 import { type Matrix, boxOf } from './matrix.js';
 import { type TableWords, type TextCell, type TextTable, tablesFromText } from './textgrid.js';
 import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
-import { type Item, type Line, toLines, wrapped } from './text.js';
+import { type Item, type Line, charStarts, toLines, wrapped } from './text.js';
 import { opensItem } from '../text/numbering.js';
 import { pushTo } from '../util.js';
 
@@ -69,8 +69,57 @@ function hangsBelow(grid: Grid, cx: number, cy: number, size: number): boolean {
   return grid.bottom - cy <= size * 3 && grid.openBelow.some(([a, b]) => cx >= a && cx <= b);
 }
 
-function gridTable(grid: Grid, items: Item[], page: number, box: ToBox): Table {
+/**
+ * An item that a cell boundary of the grid runs through is cut there. pdf.js joins the text
+ * of neighbouring cells into one item where the gap between them is small (narrow columns,
+ * little padding: `项目编码 1308…` over the label cell and the value cell): each part goes to
+ * the cell it stands in. The cut is made at the space nearest the boundary, or else at the
+ * character boundary nearest it.
+ */
+export function splitAtBoundaries(items: readonly Item[], grid: Grid): Item[] {
+  const inner = grid.xs.slice(1, -1);
+  const out: Item[] = [];
+  for (const it of items) {
+    const cy = it.y + it.size * 0.35;
+    const cellAtX = (x: number) => grid.cells.find((g) => x >= g.x0 && x <= g.x1 && cy <= g.top && cy >= g.bottom);
+    const margin = it.size * 0.4;
+    // A boundary inside the item (not at its ends) with different cells on either side at its height.
+    const cuts = inner.filter((x) => x > it.x + margin && x < it.x + it.w - margin && cellAtX(x - 1) !== cellAtX(x + 1));
+    const chars = [...it.str];
+    if (cuts.length === 0 || chars.length < 2) {
+      out.push(it);
+      continue;
+    }
+    const starts = [...charStarts(chars, it.x, it.w, it.size), it.x + it.w];
+    const at = new Set<number>();
+    for (const x of cuts) {
+      // The character boundary nearest the rule, a space there counting as nearer.
+      let best = 1;
+      let bestD = Infinity;
+      for (let k = 1; k < chars.length; k++) {
+        const space = /\s/.test(chars[k - 1]!) || /\s/.test(chars[k]!);
+        const d = Math.abs(starts[k]! - x) - (space ? it.size * 1.5 : 0);
+        if (d < bestD) [best, bestD] = [k, d];
+      }
+      at.add(best);
+    }
+    let from = 0;
+    for (const k of [...[...at].sort((a, b) => a - b), chars.length]) {
+      // A piece trimmed to its text: spaces at its ends are the gap between the cells.
+      let a = from;
+      let b = k;
+      while (a < b && /\s/.test(chars[a]!)) a++;
+      while (b > a && /\s/.test(chars[b - 1]!)) b--;
+      if (b > a) out.push({ ...it, str: chars.slice(a, b).join(''), x: starts[a]!, w: starts[b]! - starts[a]! });
+      from = k;
+    }
+  }
+  return out;
+}
+
+function gridTable(grid: Grid, all: Item[], page: number, box: ToBox): Table {
   const inCell = new Map<GridCell, Item[]>();
+  const items = splitAtBoundaries(all, grid);
   for (const it of items) {
     const cx = it.x + it.w / 2;
     const cy = it.y + it.size * 0.35;
@@ -87,11 +136,23 @@ function gridTable(grid: Grid, items: Item[], page: number, box: ToBox): Table {
   }
   const nRows = grid.ys.length - 1;
   const rows: Row[] = [];
+  // A band where the table's own cells are empty and not enclosed by its lines (the space a
+  // merged cell reaches past the others at a page break, a strip under an unclosed edge) is no
+  // row: rows come from the cells that do not merge. A merged cell starting there starts on
+  // the next row.
+  const carried = new Set<GridCell>();
   for (let r = 0; r < nRows; r++) {
+    const single = grid.cells.filter((g) => g.row === r && g.rowSpan === 1);
+    if (single.every((g) => made.get(g)!.text === '' && !g.closed)) {
+      for (const g of grid.cells) if (g.row === r && g.rowSpan > 1) carried.add(g);
+      continue;
+    }
     const cells: Cell[] = [];
     for (const g of grid.cells) {
-      if (g.row === r) cells.push(made.get(g)!);
-      else if (g.row < r && r < g.row + g.rowSpan) cells.push({ ...made.get(g)!, merged: true });
+      if (g.row === r || (carried.has(g) && g.row < r && r < g.row + g.rowSpan)) {
+        cells.push(made.get(g)!);
+        carried.delete(g);
+      } else if (g.row < r && r < g.row + g.rowSpan) cells.push({ ...made.get(g)!, merged: true });
     }
     cells.sort((a, b) => a.col - b.col);
     const bbox = box(grid.x0, grid.ys[r]!, grid.x1, grid.ys[r + 1]!);
@@ -143,6 +204,19 @@ export function tooLittleText(pages: readonly PageContent[]): boolean {
 /** The page's box in user space: [x0, y0, x1, y1] as pdf.js gives `page.view`. */
 export type PageView = [number, number, number, number];
 
+/** Ruling segments cut to the page: what is drawn past its edge is not seen (a cell box running on to the next page). */
+function onPage(segs: readonly Segment[], [x0, y0, x1, y1]: PageView): Segment[] {
+  const out: Segment[] = [];
+  for (const s of segs) {
+    const [lo, hi, across0, across1] = s.dir === 'h' ? [x0, x1, y0, y1] : [y0, y1, x0, x1];
+    if (s.pos < across0 || s.pos > across1) continue;
+    const a = Math.max(s.a, lo);
+    const b = Math.min(s.b, hi);
+    if (b > a) out.push(a === s.a && b === s.b ? s : { ...s, a, b });
+  }
+  return out;
+}
+
 export interface PageFrame {
   /** The page box in the items' frame (y upwards). */
   view: PageView;
@@ -161,7 +235,8 @@ export function pageContent(n: number, all: Item[], segs: Segment[], frame: Page
   // A page whose text layer is glyph garbage gives no data (text/plausible.ts).
   const unreadable = isGarbage(all.map((i) => i.str).join(''));
   const items = unreadable ? [] : all;
-  const found = findGrids(segs);
+  const shown = onPage(segs, frame.view);
+  const found = findGrids(shown);
   const grids = found === 'too-many-lines' ? [] : found;
   const rest: Item[] = [];
   const byGrid = new Map<Grid, Item[]>(grids.map((g) => [g, []]));
@@ -173,7 +248,10 @@ export function pageContent(n: number, all: Item[], segs: Segment[], frame: Page
     else rest.push(it);
   }
   // Text outside drawn tables that still stands in table form: a table without lines.
-  const fromText = tablesFromText(rest, words);
+  // Horizontal rules outside the grids (a table ruled across only) tell its rows together.
+  const inGrid = (s: Segment) => grids.some((g) => s.pos >= g.bottom - 1 && s.pos <= g.top + 1 && s.a >= g.x0 - 1 && s.b <= g.x1 + 1);
+  const hrules = shown.filter((s) => s.dir === 'h' && !inGrid(s)).map((s) => ({ y: s.pos, x0: s.a, x1: s.b }));
+  const fromText = tablesFromText(rest, words, hrules);
   const taken = new Set(fromText.flatMap((t) => t.items));
   const free = rest.filter((it) => !taken.has(it));
   const [x0, y0, , y1] = frame.view;

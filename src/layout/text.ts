@@ -20,6 +20,26 @@ export interface Item {
   conf?: number;
 }
 
+/** Characters a CJK face sets one em wide: 汉字, kana, full-width forms and CJK punctuation. */
+const FULL_WIDTH = /[\u2E80-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF01-\uFF60\uFFE0-\uFFE6\u3000-\u303F]/u;
+
+/**
+ * Where each character of an item starts, estimated: text items do not place their
+ * characters. Full-width characters take one em; the others share what is left of the width.
+ */
+export function charStarts(chars: readonly string[], x: number, w: number, size: number): number[] {
+  const full = chars.filter((c) => FULL_WIDTH.test(c)).length;
+  const rest = chars.length - full;
+  const em = rest === 0 ? w / Math.max(1, full) : full > 0 ? Math.min(size, w / full) : 0;
+  const narrow = rest > 0 ? Math.max(0, w - full * em) / rest : 0;
+  const out: number[] = [];
+  for (const c of chars) {
+    out.push(x);
+    x += FULL_WIDTH.test(c) ? em : narrow;
+  }
+  return out;
+}
+
 export interface Line {
   text: string;
   x0: number;
@@ -151,6 +171,8 @@ export interface ParaOptions {
   right: number;
   /** Usual distance between the baselines of two lines of one paragraph, by font size. */
   pitch: (size: number) => number | null;
+  /** A line after which a paragraph always ends (a contents entry, filled to the right edge by its leaders). */
+  ends?: (text: string) => boolean;
 }
 
 /** Extra space above a line (paragraph spacing) beyond the usual line pitch. */
@@ -177,8 +199,21 @@ function firstLineOf(prev: Line, l: Line, opts: ParaOptions): boolean {
 }
 
 /**
+ * Whether `prev` is set against the right edge (a right-aligned caption such as a money unit)
+ * and `l` starts back at the left margin: no paragraph's first line is indented by more than
+ * a few characters, so `l` starts another paragraph.
+ */
+function setRight(prev: Line, l: Line, opts: ParaOptions): boolean {
+  return prev.x0 - opts.left > prev.size * RIGHT_SET && Math.abs(l.x0 - opts.left) < l.size * 0.5;
+}
+
+/** A line starting more than this many characters in from the left margin is no paragraph's first line. */
+const RIGHT_SET = 4;
+
+/**
  * Groups lines into paragraphs: a new paragraph starts after a short line, at an indented
- * line, at a change of font size, after a wide vertical gap, or at a numbered item.
+ * line, at a change of font size, after a wide vertical gap, at a numbered item, or after a
+ * line that always ends one (`opts.ends`).
  */
 export function toParagraphs(lines: readonly Line[], opts: ParaOptions): Line[][] {
   const paras: Line[][] = [];
@@ -192,9 +227,11 @@ export function toParagraphs(lines: readonly Line[], opts: ParaOptions): Line[][
       else if (paragraphGap(prev, l, opts)) brk = true;
       else if (!wrapped(prev, l, opts.right)) brk = true;
       else if (centred(prev, opts) && !centred(l, opts) && !firstLineOf(prev, l, opts)) brk = true;
+      else if (setRight(prev, l, opts)) brk = true;
       else if (l.x0 > opts.left + size * 0.8 && !(prev.x1 >= opts.right - size && centred(l, opts))) brk = true;
       else if (opensItem(l.text)) brk = true;
       else if (l.text.includes('\t') || prev.text.includes('\t')) brk = true;
+      else if (opts.ends?.(prev.text)) brk = true;
     }
     if (brk) paras.push([l]);
     else paras[paras.length - 1]!.push(l);

@@ -21,7 +21,7 @@
  * A drawn grid always wins: this reads only text outside drawn tables.
  */
 import type { Item, Line } from './text.js';
-import { toLines } from './text.js';
+import { charStarts, toLines } from './text.js';
 import { type ContentsLine, contentsRuns } from '../text/contents.js';
 import { pushTo } from '../util.js';
 import { columnAt } from '../model.js';
@@ -71,6 +71,15 @@ export interface TableWords {
   wholeCell: (text: string) => boolean;
   /** A table-of-contents line (title … page number): never a table row. */
   tocLine: (text: string) => boolean;
+  /** A title line (a table's title, a part heading): never a table row; a table ends before it. */
+  title: (text: string) => boolean;
+  /**
+   * A line that names what the next table is about (a unit's code and name, the money unit):
+   * never a table row where it starts at the table's left edge; a table ends before it.
+   */
+  unitLine: (text: string) => boolean;
+  /** The first cell of a line that opens a new table (its first label): the table before ends there. */
+  opensTable: (text: string) => boolean;
 }
 
 function chunksOf(line: Line): Chunk[] {
@@ -102,18 +111,53 @@ function contentsLines(lines: readonly Line[]): Set<Line> {
   return new Set(lines.filter((_, i) => runs.has(i)));
 }
 
+/**
+ * Whether a line stands between tables, never in one: a title, or a unit line starting at the
+ * left edge of the table above it (`left`; anywhere when there is none).
+ */
+function between(line: Line, words: TableWords, left: number | null): boolean {
+  if (words.title(line.text)) return true;
+  return words.unitLine(line.text) && (left == null || line.x0 <= left + line.size);
+}
+
+/** The widest distance between two successive lines of a region that both look like rows (two chunks or more). */
+function rowPitch(region: readonly TLine[]): number {
+  let out = 0;
+  for (let k = 1; k < region.length; k++) {
+    if (region[k]!.chunks.length >= 2 && region[k - 1]!.chunks.length >= 2) out = Math.max(out, region[k - 1]!.line.y - region[k]!.line.y);
+  }
+  return out;
+}
+
+/** A horizontal rule drawn outside any grid (y upwards, from x0 to x1). */
+export interface HRule {
+  y: number;
+  x0: number;
+  x1: number;
+}
+
+/** The farthest two lines parted by a rule stand and still be rows of one table, in lines. */
+const RULED_ROW = 6;
+
 /** Table regions on a page's free lines, cut into bands at indicator header rows. */
-function bands(lines: Line[], words: TableWords): TLine[][] {
+function bands(lines: Line[], words: TableWords, rules: readonly HRule[]): TLine[][] {
   const out: TLine[][] = [];
   let region: TLine[] = [];
   const flush = () => {
     // A region ends at its last table line, or a line just under it that stands inside the
-    // table (the wrapped end of a cell), not at its left edge (a paragraph after the table).
+    // table (the wrapped end of a cell), not at its left edge (a paragraph after the table),
+    // and inside one column of the table line above it (a title or paragraph spans several).
     const left = Math.min(...region.map((l) => l.line.x0));
+    const inOneColumn = (i: number) => {
+      const l = region[i]!.line;
+      let k = i - 1;
+      while (k >= 0 && region[k]!.chunks.length < 2) k--;
+      return k < 0 || region[k]!.chunks.filter((c) => Math.min(c.x1, l.x1) - Math.max(c.x0, l.x0) > 0).length <= 1;
+    };
     const keepsTail = (i: number) => {
       const l = region[i]!;
       const above = region[i - 1];
-      return above != null && above.line.y - l.line.y <= l.line.size * 1.7 && l.line.x0 > left + l.line.size;
+      return above != null && above.line.y - l.line.y <= l.line.size * 1.7 && l.line.x0 > left + l.line.size && inOneColumn(i);
     };
     let end = region.length;
     while (end > 0 && region[end - 1]!.chunks.length < 2 && !(keepsTail(end - 1) && region.slice(0, end - 1).some((l) => l.chunks.length >= 2))) end--;
@@ -126,13 +170,28 @@ function bands(lines: Line[], words: TableWords): TLine[][] {
   let prev: Line | null = null;
   const contents = contentsLines(lines);
   lines.forEach((line, i) => {
+    // A title or a unit line ends the table above it and belongs to none: the document says
+    // there that the next part begins.
+    if (between(line, words, region.length ? Math.min(...region.map((l) => l.line.x0)) : null)) {
+      if (region.length) flush();
+      prev = line;
+      return;
+    }
     // A table-of-contents entry (title … page number) is no table row.
     const chunks = words.tocLine(line.text) || contents.has(line) ? [{ x0: line.x0, x1: line.x1, y: line.y, size: line.size, text: line.text }] : chunksOf(line);
-    const near = prev != null && prev.y - line.y <= Math.max(prev.size, line.size) * 2.6;
-    if (region.length && !near) flush();
+    // A line near the one above is the table's; so is a row as far below as the table's rows
+    // already stand from each other (cell padding and rules can set rows wider than lines).
+    // So is a row the table's own rule parts from the line above (rows set far apart by their
+    // padding, a horizontal rule between them).
+    const gap = prev != null ? prev.y - line.y : Infinity;
+    const size = Math.max(prev?.size ?? 0, line.size);
+    const ruled = prev != null && gap <= size * RULED_ROW && rules.some((r) => r.y < prev!.y && r.y > line.y && r.x0 <= Math.min(prev!.x0, line.x0) + size && r.x1 >= Math.max(prev!.x1, line.x1) - size);
+    const near = gap <= size * 2.6 || (chunks.length >= 2 && gap <= rowPitch(region) * 1.15) || ruled;
+    // A line opening a new table (its first label) ends the one above.
+    if (region.length && (!near || words.opensTable(chunks[0]!.text))) flush();
     // The top of the first row's taller cells (a wrapped project name, 指标值 over 符号 · 值 ·
     // 单位) stands above its first line of two chunks: it comes with the table.
-    if (!region.length && chunks.length >= 2) region.push(...rowTop(lines, i, chunks));
+    if (!region.length && chunks.length >= 2) region.push(...rowTop(lines, i, chunks, words));
     if (region.length || chunks.length >= 2) region.push({ line, chunks });
     prev = line;
   });
@@ -145,13 +204,13 @@ function bands(lines: Line[], words: TableWords): TLine[][] {
  * pitch apart: the top of the first row's taller cells, whose text is centred vertically.
  * A line reaching over any of the first line's chunks (a title, a unit line) ends them.
  */
-function rowTop(lines: readonly Line[], at: number, chunks: Chunk[]): TLine[] {
+function rowTop(lines: readonly Line[], at: number, chunks: Chunk[], words: TableWords): TLine[] {
   const out: TLine[] = [];
   const pitch = lines[at]!.size * 1.6;
   for (let k = at - 1; k >= 0 && at - k <= 2; k--) {
     const l = lines[k]!;
     const c = chunksOf(l);
-    if (l.y - lines[at]!.y > pitch * (at - k) || c.some((x) => chunks.some((h) => overlapsX(x, h)))) break;
+    if (l.y - lines[at]!.y > pitch * (at - k) || c.some((x) => chunks.some((h) => overlapsX(x, h))) || between(l, words, null)) break;
     out.unshift({ line: l, chunks: c });
   }
   return out;
@@ -293,28 +352,113 @@ interface Piece {
   x1: number;
 }
 
+/**
+ * An item cut at a run of white space near a column boundary (`inner`): the text of two cells
+ * side by side written as one item with a space between them (`完成1.1万户配送 《承德…`).
+ */
+function splitAtSpaces(it: Item, inner: readonly number[]): Item[] {
+  if (!/\S\s+\S/.test(it.str)) return [it];
+  const chars = [...it.str];
+  const starts = [...charStarts(chars, it.x, it.w, it.size), it.x + it.w];
+  const out: Item[] = [];
+  let from = 0;
+  for (let k = 1; k < chars.length; k++) {
+    if (!/\s/.test(chars[k]!) || /\s/.test(chars[k - 1]!)) continue;
+    let e = k;
+    while (e < chars.length && /\s/.test(chars[e]!)) e++;
+    if (e >= chars.length) break;
+    // The boundary falls in the space, give or take a character (positions are estimated).
+    if (!inner.some((g) => g >= starts[k]! - it.size && g <= starts[e]! + it.size)) continue;
+    out.push({ ...it, str: chars.slice(from, k).join(''), x: starts[from]!, w: starts[k]! - starts[from]! });
+    from = e;
+  }
+  if (from === 0) return [it];
+  out.push({ ...it, str: chars.slice(from).join(''), x: starts[from]!, w: it.x + it.w - starts[from]! });
+  return out;
+}
+
+/**
+ * A piece cut at the column boundaries (`xs`) the band's other rows show, where the text of two
+ * cells side by side read as one piece: narrow padding, a label overflowing its column, or two
+ * cells' text written as one item with a space between. On one line, the piece is cut where its
+ * next item starts past a boundary the item before started short of, with a gap between them;
+ * over several lines, at a boundary no item crosses. A gap inside one cell's line (a change of
+ * font, a word space) is narrower than half an em and is never cut.
+ */
+function splitAtGutters(p: Piece, xs: readonly number[]): Piece[] {
+  const inner = xs.slice(1, -1).filter((g) => g > p.x0 + 1 && g < p.x1 - 1);
+  if (!inner.length) return [p];
+  const items = p.items.flatMap((it) => splitAtSpaces(it, inner));
+  if (items.length < 2) return [p];
+  const size = items[0]!.size;
+  // Wider than a word space (a number and its unit written apart, 3 月底, stay one cell).
+  const gap = size * 0.45;
+  const groups: Item[][] = [];
+  if (items.every((it) => Math.abs(it.y - items[0]!.y) < size * 0.5)) {
+    const sorted = [...items].sort((a, b) => a.x - b.x);
+    groups.push([sorted[0]!]);
+    for (let k = 1; k < sorted.length; k++) {
+      const [a, b] = [sorted[k - 1]!, sorted[k]!];
+      const cut = b.x - (a.x + a.w) >= gap && inner.some((g) => a.x < g - 1 && g <= b.x + 1);
+      if (cut) groups.push([b]);
+      else groups[groups.length - 1]!.push(b);
+    }
+  } else {
+    const free = inner.filter((g) => {
+      const left = items.filter((it) => it.x + it.w <= g + 1);
+      const right = items.filter((it) => it.x >= g - 1);
+      if (left.length + right.length < items.length || !left.length || !right.length) return false;
+      return Math.min(...right.map((it) => it.x)) - Math.max(...left.map((it) => it.x + it.w)) >= gap;
+    });
+    const by = new Map<number, Item[]>();
+    for (const it of items) pushTo(by, free.filter((g) => g < it.x + it.w / 2).length, it);
+    groups.push(...[...by.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v));
+  }
+  if (groups.length === 1) return [p];
+  return groups.map((g) => ({
+    row: p.row,
+    items: g,
+    x0: Math.min(...g.map((it) => it.x)),
+    x1: Math.max(...g.map((it) => it.x + it.w)),
+  }));
+}
+
 function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): TextTable | null {
   // Cells, in the order the PDF wrote them: an item goes on the current cell when it continues
   // the current line, or starts the next line inside the cell's extent.
   const items = band.flatMap((l) => l.line.items).sort((a, b) => order.get(a)! - order.get(b)!);
   const pieces: Piece[] = [];
-  let cur: (Piece & { lineY: number; lineEnd: number; text: string }) | null = null;
+  let cur: (Piece & { lineY: number; lineStart: number; lineEnd: number; text: string }) | null = null;
   let row = -1;
   for (const it of items) {
     const size = it.size;
-    const sameLine = cur != null && Math.abs(it.y - cur.lineY) < size * 0.5 && it.x >= cur.lineEnd - size * 0.5 && it.x - cur.lineEnd <= Math.max(size * 0.55, 3);
+    const gap = Math.max(size * 0.55, 3);
+    const onLine = cur != null && Math.abs(it.y - cur.lineY) < size * 0.5;
+    // A piece written out of order on the current line, touching it on either side, is part
+    // of it: a sign drawn from another font after the text it stands before (≦ + 100m²). So is
+    // a piece overlapping the line's end: CJK punctuation set close (》、《 share their blank halves).
+    const sameLine = cur != null && onLine && ((it.x > cur.lineStart && it.x - cur.lineEnd <= gap) || (it.x < cur.lineStart && it.x + it.w >= cur.lineStart - gap && it.x + it.w <= cur.lineStart + size * 0.5));
     const below = cur != null && cur.lineY - it.y > size * 0.5 && it.x < cur.x1 + size * 0.5;
     // A period heading (3月底), a header label (单位（文字描述）) or a project table's label
     // (项目绩效模板) is a whole cell: the text under it is the next row's (a value, the rest of a
     // row cut by the page break, the next label).
     const text = cur?.text ?? '';
     const whole = cur != null && text.length <= MAX_LABEL && words.wholeCell(text);
-    const nextLine = cur != null && !whole && below && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5;
+    // A whole cell goes on over the next line only where the two make a longer whole cell
+    // (指标值 wrapped before 确定依据).
+    const wholeGoesOn = whole && words.wholeCell(text + it.str.replace(/\s+/g, ''));
+    const nextLine = cur != null && (!whole || wholeGoesOn) && below && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5;
     if (cur && (sameLine || nextLine)) {
       cur.items.push(it);
       if (cur.text.length <= MAX_LABEL) cur.text += it.str.replace(/\s+/g, '');
-      if (nextLine) cur.lineY = it.y;
-      cur.lineEnd = it.x + it.w;
+      if (nextLine) {
+        cur.lineY = it.y;
+        cur.lineStart = it.x;
+        cur.lineEnd = it.x + it.w;
+      } else {
+        cur.lineStart = Math.min(cur.lineStart, it.x);
+        cur.lineEnd = Math.max(cur.lineEnd, it.x + it.w);
+      }
       cur.x0 = Math.min(cur.x0, it.x);
       cur.x1 = Math.max(cur.x1, it.x + it.w);
       continue;
@@ -324,7 +468,7 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
     // in the same column), and the text under a whole cell.
     const under = cur != null && below && it.x < cur.x1 - size * 0.5 && cur.lineY - it.y > size * 3.5;
     if (!cur || it.x < cur.x0 - it.size * 0.5 || under || (whole && below)) row++;
-    cur = { row, items: [it], x0: it.x, x1: it.x + it.w, lineY: it.y, lineEnd: it.x + it.w, text: it.str.replace(/\s+/g, '') };
+    cur = { row, items: [it], x0: it.x, x1: it.x + it.w, lineY: it.y, lineStart: it.x, lineEnd: it.x + it.w, text: it.str.replace(/\s+/g, '') };
     pieces.push(cur);
   }
   if (row < 0) return null;
@@ -348,11 +492,15 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
   const inner = gutters(fine.map((p) => [p.x0, p.x1] as [number, number]), x0, 2);
   const xs = [x0, ...headerGutters(rows, header, fine, [x0, ...inner, x1]), x1];
   const colOf = (x: number) => columnAt(xs, x);
+  // Text of two cells side by side, written so close that it read as one piece, parts again
+  // at the gutters between its items.
+  const parts = pieces.flatMap((p) => splitAtGutters(p, xs));
+  const partRows = parts.length === pieces.length ? rows : rowsOf(parts);
   // A piece belongs to the columns it covers by more than a character's width (or most of a
   // narrow column): a header cell wider than the data under it, its padding reaching a point
   // over a gutter, stays in its own column.
   const cellOfPiece = new Map<Piece, TextCell>();
-  const cells: TextCell[] = pieces.map((p) => {
+  const cells: TextCell[] = parts.map((p) => {
     const size = p.items[0]?.size ?? 10;
     const covered = (k: number) => {
       const o = Math.min(p.x1, xs[k + 1]!) - Math.max(p.x0, xs[k]!);
@@ -369,7 +517,7 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
   // Two cells side by side in one row never share a column: where a row's cells stand on
   // other columns than the band's (目标1 beside its text, under a plan row's gutters), the
   // later one starts in the next column, as long as it reaches it.
-  for (const row of rows.byX.values()) {
+  for (const row of partRows.byX.values()) {
     for (let j = 1; j < row.length; j++) {
       const [pa, pb] = [row[j - 1]!, row[j]!];
       const [a, b] = [cellOfPiece.get(pa)!, cellOfPiece.get(pb)!];
@@ -386,9 +534,9 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
 }
 
 /** Tables in the text of a page that stands in table form without drawn lines. */
-export function tablesFromText(items: readonly Item[], words: TableWords): TextTable[] {
+export function tablesFromText(items: readonly Item[], words: TableWords, rules: readonly HRule[] = []): TextTable[] {
   const order = new Map(items.map((it, i) => [it, i] as const));
-  return bands(toLines(items), words)
+  return bands(toLines(items), words, rules)
     .map((b) => bandTable(b, order, words))
     .filter((t): t is TextTable => t != null);
 }

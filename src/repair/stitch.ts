@@ -14,15 +14,21 @@
  *    print cut rows that way), is joined whatever its cells look like.
  * 4. A vertically merged level cell whose text the break split between the pages is rejoined
  *    on every row it covers.
+ * 5. Text of a cell that the break set apart as a short paragraph of its own, inside one column,
+ *    at the top of the next page or at the foot of the page under the last row, is put back into
+ *    its cell.
+ * 6. (anywhere in an indicator table) A row all of whose cells are merged copies of the row
+ *    above but for text in cells that row left empty is that row's rest: a rule drawn through
+ *    one column's cell cut it.
  *
  * Works the same whether or not the header is repeated. Only 'grid' tables are touched: a
  * one-cell-per-line dump has no page breaks inside its tables.
  */
 import type { Block, Cell, DocModel, Row, Table } from '../model.js';
 import { cellAt, cellOf, columnAt } from '../model.js';
-import { joinLines } from '../text/clean.js';
+import { cleanText, joinLines } from '../text/clean.js';
 import type { Result } from '../diagnostics.js';
-import { CORE_HEADERS, LEVEL1_HEADER, LEVEL2_HEADER, LEVEL3_HEADER, LEVEL_NAME_END, PERIOD, ROW_LABEL, isIndicatorHeaderRow as isHeaderRow, isSplitSubheaderRow as isSubheaderRow } from '../vocab.js';
+import { CORE_HEADERS, LABEL, LEVEL1_HEADER, LEVEL2_HEADER, LEVEL3_HEADER, LEVEL_NAME_END, PERIOD, ROW_LABEL, isIndicatorHeaderRow as isHeaderRow, isSplitSubheaderRow as isSubheaderRow } from '../vocab.js';
 
 function nonEmptyCols(row: Row, withMerged = false): number[] {
   return row.cells.filter((c) => c.text !== '' && (withMerged || !c.merged)).map((c) => c.col);
@@ -34,11 +40,21 @@ function sameRow(a: Row, b: Row): boolean {
   return ta === tb;
 }
 
-/** Column positions of 三级指标 / 描述 / 指标值 / 依据 in the indicator header, if known. */
-function coreColumns(header: Row | null): number[] | null {
+/**
+ * The grid columns of 三级指标 / 描述 / 指标值 / 依据 in the indicator header, if known: each
+ * header cell's span (指标值 over 符号 · 值 · 单位 spans three).
+ */
+function coreColumns(header: Row | null): Array<[number, number]> | null {
   if (!header) return null;
-  const cols = CORE_HEADERS.map((re) => header.cells.find((c) => re.test(c.text))?.col);
-  return cols.every((c) => c !== undefined) ? (cols as number[]) : null;
+  const cells = CORE_HEADERS.map((re) => header.cells.find((c) => re.test(c.text)));
+  // Of a split 指标值 (符号 · 值 · 单位), a row's own value has its 符号 or 值: a 单位 cell alone is
+  // the rest of a cut row's (its text going on after the break).
+  return cells.every((c) => c !== undefined) ? cells.map((c) => [c!.col, c!.col + (c!.colSpan >= 3 ? c!.colSpan - 1 : c!.colSpan)] as [number, number]) : null;
+}
+
+/** Whether a row has text in any grid column of [from, to). */
+function filledIn(row: Row, [from, to]: [number, number]): boolean {
+  return row.cells.some((c) => c.text !== '' && c.col < to && c.col + c.colSpan > from);
 }
 
 function levelColumn(header: Row | null, re: RegExp): number | undefined {
@@ -66,15 +82,38 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
     const l1 = levelColumn(header, LEVEL1_HEADER);
     const l2 = levelColumn(header, LEVEL2_HEADER);
     if (!level2Merged && l1 !== undefined && l2 !== undefined && !(cellAt(cur, l1)?.text ?? '') && !(cellAt(cur, l2)?.text ?? '')) return true;
+    // A row that opens a level of its own (a whole level name other than the one above) is a new row.
+    for (const col of [l1, l2]) {
+      const b = col === undefined ? undefined : cellAt(cur, col);
+      if (b && !b.merged && LEVEL_NAME_END.test(b.text) && b.text !== (cellAt(prev, col!)?.text ?? '')) return false;
+    }
     const core = coreColumns(header);
     if (!core) return curCols.length < prevCols.size - 1;
     // A new indicator row has its 三级指标 and every cell after it; a cut row lacks some.
-    const filled = core.filter((c) => (cellAt(cur, c)?.text ?? '') !== '').length;
-    return (cellAt(cur, core[0]!)?.text ?? '') === '' || filled < core.length;
+    const filled = core.filter((c) => filledIn(cur, c)).length;
+    return !filledIn(cur, core[0]!) || filled < core.length;
+  }
+  // Text under a whole label of a project table (预算数) is no rest of it, unless the two make
+  // a label (预算规模及资 + 金用途): the row is the next one, its own label merged from above.
+  for (const col of curCols) {
+    const a = cellAt(prev, col)?.text ?? '';
+    const b = cellAt(cur, col)?.text ?? '';
+    if (LABEL.test(a) && !LABEL.test(a + b)) return false;
   }
   // A plan header is followed by its values row, which is no continuation unless it holds only the label's rest.
   if (prev.cells.some((c) => PERIOD.test(c.text))) return curCols.every((c) => c === prev.cells[0]?.col);
   return curCols.length < prevCols.size || prevCols.size === 1;
+}
+
+/**
+ * Whether `cur` is the rest of the indicator row above it: all its cells go on from that row
+ * (merged copies) but for text in cells that row left empty. A rule drawn through one column's
+ * cell (or a page break) cut the row there, the value set lower in its cell than the cut.
+ */
+function restOfRowAbove(prev: Row, cur: Row): boolean {
+  const copies = cur.cells.filter((c) => c.merged && c.text !== '');
+  const own = cur.cells.filter((c) => !c.merged && c.text !== '');
+  return copies.length >= 2 && own.length > 0 && own.every((c) => (cellAt(prev, c.col)?.text ?? '') === '');
 }
 
 /**
@@ -126,6 +165,7 @@ function rejoinSplitLevels(rows: Row[]): Row[] {
       if (j >= out.length || k < 0 || k < out.indexOf(header)) continue;
       const below = cellAt(out[j]!, col);
       const above = cellAt(out[k]!, col);
+      if (below && above && above.text === '' && below.text !== '' && above.merged) fillAcross(out, k, col, below.text);
       if (!below || !above || below.text === '' || above.text === '') continue;
       const joined = joinLines([above.text, below.text]);
       if (LEVEL_NAME_END.test(above.text) || (below.text.length > 2 && LEVEL_NAME_END.test(below.text)) || !LEVEL_NAME_END.test(joined)) continue;
@@ -146,6 +186,21 @@ function rejoinSplitLevels(rows: Row[]): Row[] {
     }
   }
   return out;
+}
+
+/**
+ * A merged level cell that runs to the foot of the page with no text there, its text printed
+ * on the next page (centred or set at the bottom of the whole cell): its rows before the break
+ * get that text too. Rows `k` and up, while the cell is a merged copy of the same empty cell.
+ */
+function fillAcross(out: Row[], k: number, col: number, text: string): void {
+  for (let r = k; r >= 0; r--) {
+    const c = cellAt(out[r]!, col);
+    if (!c || c.text !== '') break;
+    c.text = text;
+    c.paras = [text];
+    if (!c.merged) break;
+  }
 }
 
 export function stitchRows(input: readonly Row[]): Row[] {
@@ -169,7 +224,8 @@ export function stitchRows(input: readonly Row[]): Row[] {
     const prev = out[out.length - 1];
     // A row that no rule closes at the foot of the page, nor above its rest, was cut, whatever its cells look like.
     const open = prev?.openBelow === true && row.openAbove === true;
-    if (afterBreak && prev && !isHeaderRow(prev) && !isSubheaderRow(prev) && (open || isContinuation(prev, row, header, inIndicators, level2Merged))) {
+    const rest = inIndicators && prev != null && !isHeaderRow(prev) && !isSubheaderRow(prev) && restOfRowAbove(prev, row);
+    if (rest || (afterBreak && prev && !isHeaderRow(prev) && !isSubheaderRow(prev) && (open || isContinuation(prev, row, header, inIndicators, level2Merged)))) {
       mergeInto(out, row);
       afterBreak = false;
       continue;
@@ -185,9 +241,53 @@ export function stitchRows(input: readonly Row[]): Row[] {
   return out;
 }
 
+/** The longest text a cell's rest cut off by a page break can be taken for, standing alone. */
+const MAX_REST = 12;
+
+/**
+ * Whether `b` is text of a cell of `prev`'s last row that the page break set apart: a short
+ * paragraph inside one column of the table, at the top of the next page before the table's
+ * continuation (`next`; a header cut as 指标值确定依 + 据), or at the foot of the page under
+ * the last row, the table going on on the next page (a label cut as 预算规模 + 及资 + 金用途).
+ * Returns that column.
+ */
+function cellRest(prev: Block | undefined, b: Block, next: Block | undefined): number | null {
+  if (b.kind !== 'para' || prev?.kind !== 'table' || next?.kind !== 'table' || prev.columns !== 'grid' || next.columns !== 'grid') return null;
+  if (!prev.xs || !b.bbox || b.page == null || prev.page == null || next.page == null) return null;
+  if ([...b.text].length > MAX_REST || /\s/.test(b.text)) return null;
+  const last = prev.rows[prev.rows.length - 1];
+  if (!last) return null;
+  const top = next.rows[0]?.bbox;
+  const atTop = next.page === b.page && b.page === lastPage(prev) + 1 && !(top != null && top[1] < b.bbox[1]);
+  const atFoot = b.page === lastPage(prev) && next.page === b.page + 1 && last.bbox != null && (last.pageEnd ?? last.page) === b.page && b.bbox[1] >= last.bbox[1];
+  if (!atTop && !atFoot) return null;
+  const xs = prev.xs;
+  const col = columnAt(xs, (b.bbox[0] + b.bbox[2]) / 2);
+  if (b.bbox[0] < xs[col]! - X_SNAP || b.bbox[2] > xs[col + 1]! + X_SNAP) return null;
+  const cell = cellAt(last, col);
+  return cell && cell.text !== '' && !cell.merged ? col : null;
+}
+
 /** Joins a table and its continuation on the next page into one table. */
-function joinAcrossPages(blocks: readonly Block[]): Block[] {
+function joinAcrossPages(input: readonly Block[]): Block[] {
   const out: Block[] = [];
+  // A cell's rest standing alone at the top of the next page goes back into its cell.
+  const blocks: Block[] = [];
+  input.forEach((b, i) => {
+    const prev = blocks[blocks.length - 1];
+    const col = cellRest(prev, b, input[i + 1]);
+    if (col == null || prev?.kind !== 'table' || b.kind !== 'para') {
+      blocks.push(b);
+      return;
+    }
+    const last = prev.rows[prev.rows.length - 1]!;
+    const cells = last.cells.map((c) => {
+      if (c !== cellAt(last, col)) return c;
+      const paras = [...c.paras.slice(0, -1), joinLines([c.paras[c.paras.length - 1] ?? '', b.text])];
+      return { ...c, paras, text: cleanText(paras.join(' ')) };
+    });
+    blocks[blocks.length - 1] = { ...prev, rows: [...prev.rows.slice(0, -1), { ...last, cells, pageEnd: b.page }] };
+  });
   for (const b of blocks) {
     const prev = out[out.length - 1];
     if (

@@ -9,6 +9,8 @@
  * - control characters and direction overrides (NUL, ESC, U+202E …) are removed;
  * - CJK radicals and compatibility ideographs written for ordinary characters become the
  *   ideographs they stand for (compat.ts);
+ * - the hyphen and the non-breaking hyphen (U+2010, U+2011: a typesetter's way of writing `-`
+ *   where a line may not break, 2016‑2022) become `-`;
  *
  * Full-width and half-width punctuation are kept as written.
  */
@@ -39,6 +41,7 @@ export function cleanText(input: string): string {
     .replace(CONTROL, '')
     .replace(BOOKMARK, '')
     .replace(/[\u200B-\u200D\uFEFF]/g, '')
+    .replace(/[\u2010\u2011]/g, '-')
     .replace(/[\s\u00A0]+/g, ' ')
     .replace(SPACE_AFTER_WIDE, '$1')
     .replace(SPACE_BEFORE_WIDE, '')

@@ -3,7 +3,8 @@
  * said on that row; rows that agree are left alone.
  */
 import { describe, expect, it } from 'vitest';
-import { indicatorRowChecks, projectFieldChecks, tocTitleChecks, unitLineChecks, unitNameChecks } from '../../src/interpret/checks.js';
+import { columnChecks, indicatorRowChecks, projectFieldChecks, tocTitleChecks, unitLineChecks, unitNameChecks } from '../../src/interpret/checks.js';
+import { toWarning } from '../../src/diagnostics.js';
 import type { Row } from '../../src/model.js';
 import type { Project } from '../../src/schema.js';
 
@@ -143,5 +144,20 @@ describe('rows without their datum, rows of marks', () => {
     const t = [ind('产出指标', '数量指标', 'a'), ind(null, null, '…………', '……'), ind('效益指标', '社会效益指标', 'c')];
     const m = indicatorRowChecks(t, rows(3), '');
     expect(m.map((x) => [x.code, x.where])).toEqual([['indicator-row-marks', [rows(3)[1]]]]);
+  });
+});
+
+describe('columns across project tables', () => {
+  const located = (table: number, basis: string | null) => (row: number) => ({ ...ind('产出指标', '数量指标', `r${row}`, '≥1个', basis), loc: { page: 1, page_end: 1, bbox: null, table, row, line: null } });
+  const project = (seq: number, basis: string | null, n = 4) => ({ seq, title: `项目${seq}`, indicators: Array.from({ length: n }, (_, i) => located(seq, basis)(i + 1)) }) as unknown as Project;
+  it("a table whose 依据 is empty on every row, where the document's other tables fill it, is said on each of its rows", () => {
+    const m = columnChecks([project(1, '计划'), project(2, null), project(3, '计划')]);
+    expect(m).toHaveLength(4);
+    expect(m.every((x) => x.code === 'indicator-cell-empty' && x.message.includes('依据'))).toBe(true);
+    expect(m.map((x) => toWarning(x).loc)).toEqual([1, 2, 3, 4].map((row) => ({ page: 1, page_end: 1, bbox: null, table: 2, row, line: null })));
+  });
+  it('a document whose tables all leave 依据 empty, or fill it, gives nothing', () => {
+    expect(columnChecks([project(1, null), project(2, null)])).toEqual([]);
+    expect(columnChecks([project(1, '计划'), project(2, '计划')])).toEqual([]);
   });
 });

@@ -19,6 +19,12 @@ describe('code points producers write for what the document means', () => {
     expect(cleanText('①②')).toBe('①②');
   });
 
+  it('a hyphen or non-breaking hyphen a typesetter writes in text is a hyphen', () => {
+    expect(cleanText('根据2016\u20112022年区志编撰')).toBe('根据2016-2022年区志编撰');
+    expect(cleanText('A\u2010B')).toBe('A-B');
+    expect(cleanText('一\u2014二')).toBe('一\u2014二');
+  });
+
   it('any hyphen variant inside a code is a hyphen; white space goes', () => {
     for (const dash of ['\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\uFE63', '\uFF0D', '-']) {
       expect(codeText(`13081123P000${dash}046 10002X`)).toBe('13081123P000-04610002X');

@@ -2,7 +2,8 @@
  * Property-based tests (fast-check) for the value normalizer and the text-repair functions:
  * they never throw, are idempotent where they should be, and keep every non-space character
  * of their input (a CJK radical or compatibility ideograph counted as the ideograph it stands
- * for: cleaning maps it, as the contract asks; control characters are removed, as they must be).
+ * for, and a hyphen or non-breaking hyphen as `-`: cleaning maps them, as the contract asks; control
+ * characters are removed, as they must be).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +22,7 @@ const piece = fc.constantFrom(
   '[bookmark: _Toc1]', '-', '1.', '2.', 'x',
 );
 const text = fc.oneof(fc.array(piece, { maxLength: 12 }).map((a) => a.join('')), fc.string({ maxLength: 30 }), fc.string({ maxLength: 20, unit: 'grapheme' }));
-const nonSpace = (s: string) => unifyIdeographs(s).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '').replace(/\[bookmark:[^\]]*\]/g, '').replace(/[\s\u00A0\u200B-\u200D\uFEFF]/g, '');
+const nonSpace = (s: string) => unifyIdeographs(s).replace(/[\u2010\u2011]/g, '-').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '').replace(/\[bookmark:[^\]]*\]/g, '').replace(/[\s\u00A0\u200B-\u200D\uFEFF]/g, '');
 
 describe('cleanText', () => {
   it('never throws, is idempotent, keeps every non-space character', () => {

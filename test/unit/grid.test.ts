@@ -71,4 +71,13 @@ describe('grid from ruling lines', () => {
     expect(segmentOf(7, 0, 7, 30)).toMatchObject({ dir: 'v', pos: 7 });
     expect(segmentOf(0, 0, 30, 30)).toBeNull();
   });
+
+  it('rules closer than a line of text are one grid line: a cell border drawn 3 points off its neighbours makes no row', () => {
+    // The last row's 值 cell is drawn 3 points taller than the others (an HTML engine at a page break).
+    const segs = [h(500, 0, 300), h(480, 0, 300), h(460, 0, 200), h(457, 200, 300), v(0, 460, 500), v(100, 460, 500), v(200, 457, 500), v(300, 457, 500)];
+    const [g] = findGrids(segs) as Exclude<ReturnType<typeof findGrids>, string>;
+    expect(g!.ys).toHaveLength(3);
+    expect(g!.cells.every((c) => c.rowSpan === 1)).toBe(true);
+  });
 });
+

@@ -53,6 +53,16 @@ describe('project tables', () => {
     expect(doc.document.year).toBe(2024);
   });
 
+  it("reads an amount written in its label's own cell (其他资金 3.30, label and value closer than the gutter)", () => {
+    const t = projectTable('13010124P001') as Extract<Block, { kind: 'table' }>;
+    t.rows[1] = row(['预算规模及资金用途', '预算数', '10.00', '其中：财政资金', '8.00', '其他资金 2.00']);
+    const p = interpret(partTwo([para('1.测试项目绩效目标表'), para('单位：万元'), t])).projects[0]!;
+    expect([p.budget_total, p.budget_fiscal, p.budget_other]).toEqual([10, 8, 2]);
+    t.rows[1] = row(['预算规模及资金用途', '预算数', '10.00', '其中：财政资金', '8.00其他资金', '2.00']);
+    const q = interpret(partTwo([para('1.测试项目绩效目标表'), para('单位：万元'), t])).projects[0]!;
+    expect([q.budget_total, q.budget_fiscal]).toEqual([10, 8]);
+  });
+
   it('recognises other spellings of a project title', () => {
     const doc = interpret(partTwo([para('1.甲项目绩效目标申报表'), projectTable('13010124P001'), para('二、乙项目绩效目标表（2024年）'), projectTable('13010124P002')]));
     expect(doc.projects.map((p) => [p.seq, p.title])).toEqual([
@@ -119,6 +129,15 @@ describe('toc', () => {
   });
 });
 
+describe('part one sub-goals', () => {
+  it('a 绩效指标： lead-in joined to the goal line above it is its own part', () => {
+    const doc = interpret(
+      model([para('第一部分'), para('一、总体绩效目标'), para('做好工作。'), para('二、分项绩效目标'), para('1、信息化工作管理'), para('绩效目标：统筹信息化建设。绩效指标：完成项目初审工作；确保网络安全。'), para('第二部分')]),
+    );
+    expect(doc.part_one.sub_goals).toMatchObject([{ seq: '1', title: '信息化工作管理', goal: '统筹信息化建设。', indicator: '完成项目初审工作；确保网络安全。' }]);
+  });
+});
+
 describe('split 符号/值/单位 indicator tables', () => {
   const header = [row(['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '', '', '指标值确定依据']), row(['', '', '', '', '符号', '值', '单位（文字描述）', ''])];
   const ind = (name: string, sym: string, num: string, unit: string) => row(['产出指标', '数量指标', name, name, sym, num, unit, '依据']);
@@ -141,6 +160,36 @@ describe('split 符号/值/单位 indicator tables', () => {
     const few = readIndicatorTable([...header, ind('a', '<=', '7.00', '分'), ind('d', '<=', '10.00100', '%')]);
     expect(few.value[1]!.value.number).toBe(10.001);
     expect(few.messages).toEqual([]);
+  });
+
+  it('reads a cell over 值 and 单位 once; a cell over 值 and 依据 is read for both and said on its row', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    const spanned = (cells: Array<[string, number]>) => {
+      const r = row([]);
+      let col = 0;
+      r.cells = cells.map(([text, span]) => {
+        const c = { text, paras: text ? [text] : [], col, colSpan: span, merged: false };
+        col += span;
+        return c;
+      });
+      return r;
+    };
+    const r = readIndicatorTable([
+      ...header,
+      spanned([['产出指标', 1], ['数量指标', 1], ['件数', 1], ['件数', 1], ['>', 1], ['15,769.26件数', 2], ['总结', 1]]),
+      spanned([['产出指标', 1], ['数量指标', 1], ['户数', 1], ['户数', 1], ['', 1], ['完成配送', 1], ['《方案》', 2]]),
+    ]);
+    expect(r.value[0]!.value_raw).toBe('>15,769.26件数');
+    expect(r.value[0]!.value).toEqual({ symbol: '>', number: 15769.26, unit: '件', text: null });
+    expect(r.messages.filter((m) => m.code === 'indicator-cell-spans')).toHaveLength(1);
+    expect(r.messages.find((m) => m.code === 'indicator-cell-spans')!.message).toMatch(/户数.*value and basis/);
+  });
+
+  it('reads 依据 from the column after 单位 where its header label was set over the 单位 column', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    const shifted = [row(['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '', '指标值确定依据']), row(['', '', '', '', '符号', '值', '单位（文字描述）'])];
+    const r = readIndicatorTable([...shifted, ind('控制率', '<=', '3', '名')]);
+    expect(r.value[0]).toMatchObject({ value_raw: '<=3名', basis: '依据' });
   });
 });
 

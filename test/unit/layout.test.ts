@@ -80,7 +80,58 @@ describe('a page: tables from rules, lines outside them', () => {
   });
 });
 
+describe('merged cells and page edges in a ruled grid', () => {
+  it('rules drawn past the page edge are cut there; a band the table lines do not enclose is no row, a merged cell starting there starts on the next row', () => {
+    // A 一级指标 cell whose box starts 60 points above the other columns (as wkhtmltopdf draws a
+    // merged cell going on from the previous page) and runs past the foot of the page.
+    const segs = [
+      h(760, 72, 172), h(700, 172, 472), h(660, 172, 472), h(620, 172, 472), h(-40, 72, 172),
+      v(72, -40, 760), v(172, -40, 760), v(272, 620, 700), v(372, 620, 700), v(472, 620, 700),
+    ];
+    const items = [at('产出指标', 80, 680), at('培训次数', 180, 686), at('≥2次', 280, 686), at('计划', 380, 686), at('合格率', 180, 646), at('100%', 280, 646), at('标准', 380, 646)];
+    const rows = page(1, items, segs).tables[0]!.table.rows;
+    expect(rows.map((r) => r.cells.map((c) => c.text))).toEqual([
+      ['产出指标', '培训次数', '≥2次', '计划'],
+      ['产出指标', '合格率', '100%', '标准'],
+    ]);
+    expect(rows.map((r) => r.cells[0]!.merged)).toEqual([false, true]);
+  });
+});
+
+describe('text items across cell boundaries', () => {
+  it('an item that a cell boundary runs through is cut at the space nearest it, each part in its own cell', () => {
+    const segs = [h(700, 72, 372), h(680, 72, 372), h(660, 72, 372), v(72, 660, 700), v(132, 660, 700), v(372, 660, 700)];
+    // pdf.js joined the label and the code of two narrow cells into one item.
+    const items = [{ str: '项目编码 13010124P001', x: 76, y: 686, w: 40 + 13 * 6, size: SIZE }, at('项目名称', 76, 666), at('测试项目', 140, 666)];
+    const rows = page(1, items, segs).tables[0]!.table.rows;
+    expect(rows.map((r) => r.cells.map((c) => c.text))).toEqual([
+      ['项目编码', '13010124P001'],
+      ['项目名称', '测试项目'],
+    ]);
+  });
+});
+
 describe('assembling pages', () => {
+  it('keeps a caption repeated at the same height on every page when a title stands above it: body text, not a running header', () => {
+    const names = ['甲', '乙', '丙', '丁'];
+    const pages = names.map((name, n) => page(n + 1, [at(`${name}项目绩效目标表`, 200, 810), at('单位：万元', 72, 792), ...paragraph(`${name}项目的正文内容。`, 700)]));
+    const text = paras(assemble(pages, TABLE_WORDS));
+    expect(text.filter((t) => t === '单位：万元')).toHaveLength(4);
+  });
+
+  it('starts a paragraph at a numbered line whose number a typesetter spaced from its text (1. 区志…)', () => {
+    const long = `1. ${'区志专项绩效目标表的说明文字写满了这一整行直到右边的页边为止的内容'.slice(0, 37)}`;
+    const items = [...paragraph(long, 700), ...paragraph('2. 办公用房租赁项目绩效目标表', 684)];
+    expect(paras(assemble([page(1, items)]))).toEqual([long.replace('1. ', '1.'), '2.办公用房租赁项目绩效目标表']);
+  });
+
+  it('ends a paragraph after a line set against the right edge: the next line at the left margin is another paragraph', () => {
+    const long = '为贯彻落实预算绩效管理要求，本单位结合工作实际，制定本年度部门整体绩效目标，并细化分解到各项工作任务之中，确保目标可衡量。';
+    const items = [...paragraph(long, 700), at('单位：万元', 422, 668), ...paragraph('项目实施内容包括培训与宣传两部分工作。', 652)];
+    const text = paras(assemble([page(1, items)]));
+    expect(text).toEqual([long, '单位：万元', '项目实施内容包括培训与宣传两部分工作。']);
+  });
+
   it('drops a running header repeated on every page and the page numbers, keeps the body', () => {
     const pages = [1, 2, 3, 4].map((n) => page(n, [at('某某局2024年部门预算绩效文本', 200, 800), ...paragraph(`第${n}页的正文内容。`, 700), at(String(n), 290, 40)]));
     const text = paras(assemble(pages));

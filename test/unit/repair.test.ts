@@ -55,6 +55,76 @@ describe('stitching tables across pages', () => {
     expect(texts(stitchRows(rows))[1]![0]).toBe('产出指标');
   });
 
+  it('a merged level cell empty at the foot of the page, its text printed on the next, is its rows\' before the break too', () => {
+    const merged = (r: Row, col: number): Row => ({ ...r, cells: r.cells.map((c) => (c.col === col ? { ...c, merged: true } : c)) });
+    const rows = [
+      row(HEADER),
+      row(['', '数量指标', '培训次数', '培训次数', '≥2次', '计划']),
+      merged(row(['', '质量指标', '合格率', '合格率', '100%', '标准']), 0),
+      row(['产出指标', '时效指标', '完成时间', '完成时间', '年底', '计划'], 2, { breakBefore: true }),
+    ];
+    expect(texts(stitchRows(rows)).map((r) => r[0])).toEqual(['一级指标', '产出指标', '产出指标', '产出指标']);
+  });
+
+  it('a row after the break opening a level name of its own is a new row, even with a split 指标值 whose 符号 and 单位 are empty', () => {
+    const split = ['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '', '', '指标值确定依据'];
+    const head = row(split);
+    head.cells = [...head.cells.slice(0, 4), { ...head.cells[4]!, colSpan: 3 }, head.cells[7]!];
+    const rows = [head, row(['产出指标', '质量指标', '规范性', '是否规范', '≥', '90', '%', '资料']), row(['效益指标', '社会效益指标', '完成时间', '完成时间', '', '2021-06-30', '', '记录'], 2, { breakBefore: true })];
+    expect(stitchRows(rows)).toHaveLength(3);
+  });
+
+  it("a cell's rest that the page break set apart (指标值确定依 + 据 alone at the top of the next page) goes back into its cell", () => {
+    const xs = [72, 132, 192, 252, 312, 372, 432];
+    const cut = [...HEADER.slice(0, 5), '指标值确定依'];
+    const a: Table = { ...table([row(cut, 1, { bbox: [72, 700, 432, 730] })], 1), xs };
+    const rest = { ...para('据', { page: 2 }), bbox: [380, 60, 390, 70] as [number, number, number, number] };
+    const b: Table = { ...table([row(['产出指标', '数量指标', '培训次数', '培训次数', '≥2次', '计划'], 2, { bbox: [72, 80, 432, 100] })], 2), xs };
+    const out = stitchTables(model([a, rest, b])).value.blocks;
+    expect(out).toHaveLength(1);
+    expect(texts((out[0] as Table).rows)).toEqual([HEADER, ['产出指标', '数量指标', '培训次数', '培训次数', '≥2次', '计划']]);
+    // Text that is no cell's rest (a paragraph across columns) stays a paragraph between the tables.
+    const wide = { ...para('说明文字', { page: 2 }), bbox: [72, 60, 300, 70] as [number, number, number, number] };
+    expect(stitchTables(model([a, wide, b])).value.blocks).toHaveLength(3);
+  });
+
+  it('text of a cell set apart at the foot of the page, under the last row, goes back into its cell before the table goes on', () => {
+    const xs = [72, 132, 192, 252];
+    const a: Table = { ...table([row(['预算规模', '预算数', '5.00'], 1, { bbox: [72, 740, 252, 760] })], 1), xs };
+    const foot = { ...para('及资', { page: 1 }), bbox: [76, 764, 96, 774] as [number, number, number, number] };
+    const b: Table = { ...table([row(['金用途', '', ''], 2, { bbox: [72, 60, 252, 80] })], 2), xs };
+    const out = stitchTables(model([a, foot, b])).value.blocks;
+    expect(out).toHaveLength(1);
+    expect((out[0] as Table).rows.map((r) => r.cells[0]!.text).join('')).toBe('预算规模及资金用途');
+  });
+
+  it('a row after the break whose text stands under a whole label (预算数) is the next row, its own label merged from above', () => {
+    const rows = [
+      row(['项目编码', '13010124P001', '项目名称', '某项目']),
+      row(['预算规模及资金用途', '预算数', '10.00', '其中：财政资金', '8.00', '其他资金', '2.00']),
+      row(['', '用于测试'], 2, { breakBefore: true }),
+    ];
+    expect(texts(stitchRows(rows))).toHaveLength(3);
+  });
+
+  it('a row all of whose cells are merged copies of the row above but for its empty value is that row\'s rest, with no page break', () => {
+    const copy = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => (c.col === 4 ? c : { ...c, merged: true })) });
+    const cut = row(['效益指标', '生态效益指标', '美化乡村环境', '美化乡村环境', '', '计划']);
+    const rest = copy(row(['效益指标', '生态效益指标', '美化乡村环境', '美化乡村环境', '32.38万元', '计划']));
+    const next = row(['效益指标', '生态效益指标', '环评执行率', '环评执行率', '365次', '预算']);
+    expect(texts(stitchRows([row(HEADER), cut, rest, next]))).toEqual([HEADER, ['效益指标', '生态效益指标', '美化乡村环境', '美化乡村环境', '32.38万元', '计划'], texts([next])[0]]);
+  });
+
+  it('a row after the break with only the 单位 of a split 指标值 (and a level name cut short) is the rest of the row before it', () => {
+    const split = ['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '', '', '指标值确定依据'];
+    const head = row(split);
+    head.cells = [...head.cells.slice(0, 4), { ...head.cells[4]!, colSpan: 3 }, head.cells[7]!];
+    const rows = [head, row(['满意度', '12', '社会公众', '社会公众或服', '<=', '5.0090', '%（含）', '以社会调']), row(['指标', '', '或服务对象满意度', '务对象是指', '', '', '以上计5分', '查的结果'], 2, { breakBefore: true })];
+    const out = texts(stitchRows(rows));
+    expect(out).toHaveLength(2);
+    expect(out[1]!.slice(0, 3)).toEqual(['满意度指标', '12', '社会公众或服务对象满意度']);
+  });
+
   it('a table of a one-cell-per-line dump (only the order of its cells known) is left alone', () => {
     const a: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
     const b: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };

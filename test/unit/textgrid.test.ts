@@ -40,7 +40,9 @@ const row = (y: number, cells: Array<string | null>): Item[] =>
 const texts = (items: Item[]) => {
   const [t] = tablesFromText(items, TABLE_WORDS);
   const rows: string[][] = Array.from({ length: t!.rows }, () => Array(t!.xs.length - 1).fill(''));
-  for (const c of t!.cells) rows[c.row]![c.col] += c.items.map((i) => i.str).join('');
+  // A cell's text in reading order (lines top down, left to right), as the page reads it.
+  const reading = (a: Item, b: Item) => (Math.abs(a.y - b.y) < SIZE / 2 ? a.x - b.x : b.y - a.y);
+  for (const c of t!.cells) rows[c.row]![c.col] += [...c.items].sort(reading).map((i) => i.str).join('');
   return rows;
 };
 
@@ -62,4 +64,104 @@ describe('text-position tables', () => {
     const rows = texts(items);
     expect(rows.map((r) => r.filter(Boolean))).toEqual([['资金支出计划', '3月底', '6月底', '12月底'], ['100%'], ['绩效目标', '按期完成全年工作']]);
   });
+
+  it('end a table at a project title and a unit line under it: neither is a row of any table', () => {
+    const title = at('2.办公用房租赁项目绩效目标表', 100, 620);
+    const unit = at('202006隆化县财政局', 60, 600);
+    const money = at('单位：万元', 60, 584);
+    const items = [...header(700), ...row(660, ['产出指标', '完成率', '按时完成', '>=', '90', '%', '合同']), ...row(640, ['效果指标', '满意度', '群众满意', '>=', '95', '%', '调查']), title, unit, money];
+    const tables = tablesFromText(items, TABLE_WORDS);
+    expect(tables).toHaveLength(1);
+    for (const it of [title, unit, money]) expect(tables[0]!.items).not.toContain(it);
+  });
+
+  it('end a table before a line opening the next one (its first label), with no gap between them', () => {
+    const next = [at('项目编码', 60, 620), at('13010124P001', 160, 620), at('项目名称', 300, 620), at('某项目', 400, 620)];
+    const items = [...header(700), ...row(660, ['产出指标', '完成率', '按时完成', '>=', '90', '%', '合同']), ...row(640, ['效果指标', '满意度', '群众满意', '>=', '95', '%', '调查']), ...next];
+    const tables = tablesFromText(items, TABLE_WORDS);
+    expect(tables).toHaveLength(2);
+    expect(tables[1]!.items).toEqual(next);
+  });
+
+  it('keep a sign written after the text it stands before (another font) in its cell', () => {
+    // The PDF writes 100m², then ≦ from a fallback font, just left of it on the same baseline.
+    const items = [...header(700), at('产出指标', 60, 660), at('完成率', 120, 660), at('按时完成', 200, 660), at('100m²', 310, 660), { str: '≦', x: 302, y: 660, w: 8, size: SIZE }, at('合同', 460, 660), ...row(640, ['效果指标', '满意度', '群众满意', '>=', '95', '%', '调查'])];
+    const rows = texts(items);
+    expect(rows).toHaveLength(4);
+    expect(rows[2]!.join('|')).toContain('≦100m²');
+  });
+
+  it('part two cells whose text nearly touches at the gutter the other rows show', () => {
+    // 满意度指标 ends 5 points (half an em) before 服务对象 starts: read as one piece.
+    const items = [
+      at('一级指标', 60, 700), at('二级指标', 160, 700), at('三级指标', 260, 700), at('依据', 360, 700),
+      at('产出指标', 60, 680), at('数量指标', 160, 680), at('培训次数', 260, 680), at('计划', 360, 680),
+      at('效益指标', 60, 660), at('社会效益', 160, 660), at('满意程度', 260, 660), at('调查', 360, 660),
+      { str: '满意度指标', x: 60, y: 640, w: 95, size: SIZE }, at('服务对象', 160, 640), at('满意率', 260, 640), at('问卷', 360, 640),
+    ];
+    const rows = texts(items);
+    expect(rows[3]).toEqual(['满意度指标', '服务对象', '满意率', '问卷']);
+  });
+
+  it('keep CJK punctuation set close (overlapping the text before it) in its cell: the wrapped rest of the cell is not the next row', () => {
+    // 依据 wraps over three lines; its second line is 行)》、《承, the punctuation squeezed so that
+    // 、 starts inside 》; the third line 德市… starts back at the cell's left edge.
+    const items = [
+      ...header(700),
+      ...row(660, ['产出指标', '完成率', '按时完成', '>=', '90', '%', null]), at('实施方案(试', 460, 660),
+      { str: '行)》', x: 460, y: 648, w: 26, size: SIZE }, { str: '、', x: 482, y: 648, w: 10, size: SIZE }, { str: '《承', x: 488, y: 648, w: 20, size: SIZE },
+      at('德市方案', 460, 636),
+      ...row(620, ['效果指标', '满意度', '群众满意', '>=', '95', '%', '调查']),
+    ];
+    const rows = texts(items);
+    expect(rows).toHaveLength(4);
+    expect(rows[2]![6]).toBe('实施方案(试行)》、《承德市方案');
+  });
+
+  it('part two cells written as one item with a space between them, the right one going on over more lines', () => {
+    // 指标值 and 依据 of one row: `100次 系统出现` as one item, 依据's wrapped rest under its own column.
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 160, 700), at('指标值', 260, 700), at('依据', 330, 700),
+      at('产出指标', 60, 680), at('培训次数', 160, 680), { str: '100次 系统出现', x: 260, y: 680, w: 110, size: SIZE }, at('漏洞情况', 330, 668),
+      at('效益指标', 60, 650), at('满意程度', 160, 650), at('≥90%', 260, 650), at('调查', 330, 650),
+    ];
+    const rows = texts(items);
+    expect(rows[1]).toEqual(['产出指标', '培训次数', '100次', '系统出现漏洞情况']);
+  });
+
+  it('keep a row as far below the one above as the table\'s rows stand from each other (padding wider than the line pitch)', () => {
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 160, 700), at('指标值', 260, 700), at('依据', 330, 700),
+      at('产出指标', 60, 674), at('培训次数', 160, 674), at('2次', 260, 674), at('计划', 330, 674),
+      at('效益指标', 60, 646), at('满意程度', 160, 646), at('≥90%', 260, 646), at('调查', 330, 646),
+      at('满意度', 60, 618), at('满意率', 160, 618), at('≥95%', 260, 618), at('问卷', 330, 618),
+    ];
+    expect(tablesFromText(items, TABLE_WORDS)).toHaveLength(1);
+    expect(texts(items)[3]).toEqual(['满意度', '满意率', '≥95%', '问卷']);
+  });
+
+  it('keep rows that the table\'s own horizontal rules part, however far apart their padding sets them', () => {
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 160, 700), at('指标值', 260, 700), at('依据', 330, 700),
+      at('产出指标', 60, 660), at('培训次数', 160, 660), at('2次', 260, 660), at('计划', 330, 660),
+      at('效益指标', 60, 620), at('满意程度', 160, 620), at('≥90%', 260, 620), at('调查', 330, 620),
+    ];
+    const rules = [715, 680, 640, 600].map((y) => ({ y, x0: 55, x1: 380 }));
+    expect(tablesFromText(items, TABLE_WORDS)).toHaveLength(3);
+    const [t, ...more] = tablesFromText(items, TABLE_WORDS, rules);
+    expect(more).toHaveLength(0);
+    expect(t!.rows).toBe(3);
+  });
+
+  it('keep a header label wrapped over two lines (指标值 / 确定依据) one cell of the header', () => {
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 160, 700), at('指标值', 260, 700), at('指标值', 330, 700), at('确定依据', 330, 688),
+      at('产出指标', 60, 670), at('培训次数', 160, 670), at('2次', 260, 670), at('计划', 330, 670),
+      at('效益指标', 60, 650), at('满意程度', 160, 650), at('≥90%', 260, 650), at('调查', 330, 650),
+    ];
+    const rows = texts(items);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toEqual(['一级指标', '三级指标', '指标值', '指标值确定依据']);
+  });
 });
+

@@ -15,7 +15,10 @@
  *                (Ghostscript's ps2pdf); its CJK fonts come back as Type 1C subsets without a
  *                ToUnicode map
  *   txt-lo       LibreOffice's plain-text export of the DOCX
- *   txt-pdftotext  pdftotext's text of the LibreOffice PDF
+ *   txt-pdftotext  pdftotext's text of the LibreOffice PDF (reading order: a table's cells on lines
+ *                of their own, columns one after another)
+ *   txt-layout   `pdftotext -layout` of the LibreOffice PDF: each page's lines with the columns kept
+ *                as character positions (what a column-aligned dump of a PDF looks like)
  *
  * Each writes `<producer>.<ext>` in the seed's folder from `source.docx` / `source.html`.
  */
@@ -27,12 +30,12 @@ import type { Geometry } from './blocks.js';
 
 const run = promisify(execFile);
 
-export const PRODUCERS = ['docx', 'lo', 'lo-pdfa', 'chromium', 'weasyprint', 'wkhtmltopdf', 'xelatex', 'cairo', 'gs', 'ps', 'txt-lo', 'txt-pdftotext'] as const;
+export const PRODUCERS = ['docx', 'lo', 'lo-pdfa', 'chromium', 'weasyprint', 'wkhtmltopdf', 'xelatex', 'cairo', 'gs', 'ps', 'txt-lo', 'txt-pdftotext', 'txt-layout'] as const;
 export type Producer = (typeof PRODUCERS)[number];
 
 export const EXT: Record<Producer, string> = {
   docx: 'docx', lo: 'pdf', 'lo-pdfa': 'pdf', chromium: 'pdf', weasyprint: 'pdf', wkhtmltopdf: 'pdf', xelatex: 'pdf',
-  cairo: 'pdf', gs: 'pdf', ps: 'pdf', 'txt-lo': 'txt', 'txt-pdftotext': 'txt',
+  cairo: 'pdf', gs: 'pdf', ps: 'pdf', 'txt-lo': 'txt', 'txt-pdftotext': 'txt', 'txt-layout': 'txt',
 };
 
 /**
@@ -40,15 +43,15 @@ export const EXT: Record<Producer, string> = {
  * (and by the producers made from it) are made again.
  */
 export const VERSION: Record<Producer, number> = {
-  docx: 1, lo: 1, 'lo-pdfa': 1, chromium: 1, weasyprint: 1, wkhtmltopdf: 1, xelatex: 2, cairo: 1, gs: 1, ps: 1, 'txt-lo': 1, 'txt-pdftotext': 1,
+  docx: 1, lo: 1, 'lo-pdfa': 1, chromium: 1, weasyprint: 1, wkhtmltopdf: 1, xelatex: 2, cairo: 1, gs: 1, ps: 1, 'txt-lo': 1, 'txt-pdftotext': 1, 'txt-layout': 1,
 };
 
 /** Producers made from another rendition, which is made first. */
-export const FROM: Partial<Record<Producer, Producer>> = { cairo: 'lo', gs: 'lo', ps: 'lo', 'txt-pdftotext': 'lo' };
+export const FROM: Partial<Record<Producer, Producer>> = { cairo: 'lo', gs: 'lo', ps: 'lo', 'txt-pdftotext': 'lo', 'txt-layout': 'lo' };
 
 export const TOOLS: Record<Producer, string[]> = {
   docx: [], lo: ['soffice'], 'lo-pdfa': ['soffice'], chromium: ['chromium'], weasyprint: ['weasyprint'], wkhtmltopdf: ['wkhtmltopdf'],
-  xelatex: ['pandoc', 'xelatex'], cairo: ['pdftocairo'], gs: ['gs'], ps: ['pdftops', 'ps2pdf'], 'txt-lo': ['soffice'], 'txt-pdftotext': ['pdftotext'],
+  xelatex: ['pandoc', 'xelatex'], cairo: ['pdftocairo'], gs: ['gs'], ps: ['pdftops', 'ps2pdf'], 'txt-lo': ['soffice'], 'txt-pdftotext': ['pdftotext'], 'txt-layout': ['pdftotext'],
 };
 
 export interface Job {
@@ -159,6 +162,9 @@ export async function produce(p: Producer, job: Job, dst: string): Promise<void>
     }
     case 'txt-pdftotext':
       await run('pdftotext', ['-enc', 'UTF-8', lo, dst], LIMIT);
+      return;
+    case 'txt-layout':
+      await run('pdftotext', ['-layout', '-enc', 'UTF-8', lo, dst], LIMIT);
       return;
   }
 }

@@ -142,6 +142,6 @@ export async function loadImage(bytes: Buffer, opts: ImageLoadOptions): Promise<
     pages.push(pageContent(plan.page + 1, scan.items, scan.segments, { view: [0, 0, widthPt, heightPt] }, TABLE_WORDS));
   }
   if (tooLittleText(pages)) throw new InputError('no text found on the image: a blank or unreadable scan', 'no-text-layer');
-  const value: DocModel = { format: 'image', blocks: assemble(pages), pages: pages.length, ocr: ocrNote(pages.map((p) => p.page)) };
+  const value: DocModel = { format: 'image', blocks: assemble(pages, TABLE_WORDS), pages: pages.length, ocr: ocrNote(pages.map((p) => p.page)) };
   return { value, messages: pages.flatMap((p) => p.messages) };
 }

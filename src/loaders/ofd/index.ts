@@ -393,7 +393,7 @@ export async function readOfd(bytes: Buffer, opts: OfdLoadOptions): Promise<Page
   const model = (read: PageContent[]): Result<DocModel> => {
     if (tooLittleText(read)) throw new InputError('no text in the OFD: its pages hold images or drawings only (a scan: OFD pages are not read by OCR)', 'no-text-layer');
     const messages: Message[] = read.flatMap((p) => p.messages);
-    return { value: { format: 'ofd', blocks: assemble(read), pages: read.length, signatures }, messages };
+    return { value: { format: 'ofd', blocks: assemble(read, TABLE_WORDS), pages: read.length, signatures }, messages };
   };
   return { pages: pages(), count, model };
 }

@@ -194,7 +194,7 @@ export async function readPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<Page
       messages.push(message('page-unreadable', `page ${n}: the text layer is glyph garbage (a font without a usable Unicode map); its text was left out`, [pagePlace(n)]));
     }
     const garbledPages = [...new Set([...ocrGarbled, ...garbled])].sort((a, b) => a - b);
-    return { value: { format: 'pdf', blocks: assemble(read), pages: read.length, ocr: ocrNote(ocrPages), garbledPages, attachments }, messages };
+    return { value: { format: 'pdf', blocks: assemble(read, TABLE_WORDS), pages: read.length, ocr: ocrNote(ocrPages), garbledPages, attachments }, messages };
   };
   return { pages: pages(), count: doc.numPages, model };
 }
