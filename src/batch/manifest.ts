@@ -24,6 +24,8 @@ export interface ManifestEntry {
   doc_id: string | null;
   /** Per-document output, relative to the output folder. */
   output: string | null;
+  /** Digest of the per-document JSON written (document.ts); absent in entries of older versions. */
+  digest?: string | null;
   pages: number | null;
   warnings: number;
   /** Time spent on the file, in milliseconds (read, extract, write). */
@@ -47,8 +49,8 @@ export type Outcome = ({ status: 'done' } & DocumentFacts) | { status: 'failed';
 export function manifestEntry(path: string, sha256: string, outcome: Outcome, ms: number, at: string = new Date().toISOString()): ManifestEntry {
   const common = { path, sha256, status: outcome.status, version: VERSION };
   return outcome.status === 'done'
-    ? { ...common, doc_id: outcome.doc_id, output: outcome.output, pages: outcome.pages, warnings: outcome.warnings, ms, error: null, at }
-    : { ...common, doc_id: null, output: null, pages: null, warnings: 0, ms, error: outcome.error, at };
+    ? { ...common, doc_id: outcome.doc_id, output: outcome.output, digest: outcome.digest ?? null, pages: outcome.pages, warnings: outcome.warnings, ms, error: null, at }
+    : { ...common, doc_id: null, output: null, digest: null, pages: null, warnings: 0, ms, error: outcome.error, at };
 }
 
 export class Manifest {

@@ -1,43 +1,76 @@
 /**
- * The end of a run, local or cluster: the collection files (documents.jsonl, CSV, Parquet),
- * errors.jsonl and the compacted manifest rebuilt from the manifest and the per-document JSON,
- * each written whole (temporary file + rename), so no row is ever duplicated or half-written;
- * per-document JSON no input refers to any more is removed.
+ * The end of a run, local or cluster: the collection outputs brought up to date with the
+ * manifest (../writers/collections.ts: the Parquet dataset and the DuckDB database by what
+ * changed, documents.jsonl and the CSV tables whole when the documents changed), errors.jsonl
+ * and the compacted manifest rewritten (temporary file + rename), so no row is ever duplicated or
+ * half-written; per-document JSON no input refers to any more is removed. `compactOutputs` is
+ * `jixiao compact`: every collection output written whole again from the per-document JSON.
  */
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readablePath } from '../fsname.js';
-import { type AggregateOptions, OUTPUT_KINDS, outputFiles, writeAggregates } from '../writers/aggregate.js';
+import type { AggregateOptions } from '../writers/aggregate.js';
 import { writeFileAtomic } from '../writers/atomic.js';
+import { type CollectionReport, type DocumentRef, type DocumentStep, csvOptionsOf, presentFormats, writeCollections } from '../writers/collections.js';
 import { DOCS_DIR } from '../writers/document.js';
-import type { Manifest, ManifestEntry } from './manifest.js';
+import { claimOutput, lockOutput, removeStaleTemps } from './folder.js';
+import { Manifest, type ManifestEntry } from './manifest.js';
 
-/** Rebuilds the collection outputs, errors.jsonl and the compacted manifest. */
-export async function writeOutputs(outDir: string, manifest: Manifest, opts: AggregateOptions): Promise<void> {
-  const entries = [...manifest.entries.values()].sort((a, b) => a.path.localeCompare(b.path));
+/** The documents of the manifest that are done, each doc_id once (the first path in order), as the collection outputs list them. */
+export function documentRefs(outDir: string, manifest: Manifest): DocumentRef[] {
+  const entries = [...manifest.entries.values()].filter((e) => e.status === 'done' && e.doc_id && e.output).sort((a, b) => a.path.localeCompare(b.path));
   const seen = new Set<string>();
-  const docFiles: string[] = [];
+  const refs: DocumentRef[] = [];
   for (const e of entries) {
-    if (e.status !== 'done' || !e.doc_id || !e.output || seen.has(e.doc_id)) continue;
-    seen.add(e.doc_id);
-    docFiles.push(path.join(outDir, e.output));
+    if (seen.has(e.doc_id!)) continue;
+    seen.add(e.doc_id!);
+    // Entries written before the digest was kept: what changes when they are written again.
+    refs.push({ doc_id: e.doc_id!, file: path.join(outDir, e.output!), stamp: e.digest ?? `${e.version}@${e.at}` });
   }
-  await writeAggregates(outDir, docFiles, { formats: opts.formats, bom: opts.bom, escapeFormulas: opts.escapeFormulas });
-  // A collection format not asked for this time is not left behind stale.
-  for (const kind of OUTPUT_KINDS.filter((k) => !opts.formats.has(k))) {
-    for (const f of outputFiles(kind)) await rm(path.join(outDir, f), { force: true });
-  }
-  const failures = entries.filter((e) => e.status === 'failed');
+  return refs;
+}
+
+export interface OutputsOptions extends AggregateOptions {
+  /** The step between a document's JSON and its rows (corrections). */
+  step?: DocumentStep;
+}
+
+/** Brings the collection outputs up to date and rewrites errors.jsonl and the compacted manifest. */
+export async function writeOutputs(outDir: string, manifest: Manifest, opts: OutputsOptions): Promise<CollectionReport> {
+  const refs = documentRefs(outDir, manifest);
+  const report = await writeCollections(outDir, refs, { formats: opts.formats, bom: opts.bom, escapeFormulas: opts.escapeFormulas, step: opts.step });
+  const failures = [...manifest.entries.values()].filter((e) => e.status === 'failed').sort((a, b) => a.path.localeCompare(b.path));
   await writeFileAtomic(
     path.join(outDir, 'errors.jsonl'),
     failures.map((e) => `${JSON.stringify({ path: readablePath(e.path), sha256: e.sha256 || null, kind: e.error?.kind, reason: e.error?.reason, ms: e.ms, at: e.at })}\n`).join(''),
   );
   // Per-document JSON that no input refers to any more (its file changed) is removed.
-  const keep = new Set(docFiles.map((f) => path.basename(f)));
+  const keep = new Set(refs.map((r) => path.basename(r.file)));
   for (const f of await readdir(path.join(outDir, DOCS_DIR))) {
     if (f.endsWith('.json') && !keep.has(f)) await rm(path.join(outDir, DOCS_DIR, f), { force: true });
   }
   await manifest.compact();
+  return report;
+}
+
+/**
+ * `jixiao compact`: the collection outputs the folder holds, written whole from its per-document
+ * JSON — the Parquet dataset as one part per table, the DuckDB database as a new file — under the
+ * folder's lock; documents.jsonl and the CSV files are whole already (brought up to date if not).
+ */
+export async function compactOutputs(outDir: string, opts: { step?: DocumentStep } = {}): Promise<CollectionReport> {
+  const dir = path.resolve(outDir);
+  await claimOutput(dir);
+  const release = await lockOutput(dir);
+  try {
+    await removeStaleTemps(dir);
+    const manifest = await Manifest.read(path.join(dir, 'manifest.jsonl'));
+    const formats = await presentFormats(dir);
+    const csv = (await csvOptionsOf(dir)) ?? { bom: false, escapeFormulas: true };
+    return await writeCollections(dir, documentRefs(dir, manifest), { ...csv, step: opts.step, formats, full: true });
+  } finally {
+    await release();
+  }
 }
 
 /** The per-document JSON (absolute paths) of these inputs that are done, in their order, each once. */

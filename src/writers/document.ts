@@ -3,6 +3,7 @@
  * input finishes, by a local run and by a cluster worker alike, and described by the facts its
  * manifest entry records (document id, output path, pages, warnings).
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DocumentRecord } from '../schema.js';
 import { writeFileAtomic } from './atomic.js';
@@ -17,6 +18,8 @@ export interface DocumentFacts {
   output: string;
   pages: number | null;
   warnings: number;
+  /** First 16 hex digits of the sha256 of the JSON written: the collection outputs rewrite a document whose digest changed. */
+  digest: string;
 }
 
 /** The document's file relative to the output folder. */
@@ -27,6 +30,8 @@ export function documentOutput(docId: string): string {
 /** Writes `docs/<doc_id>.json` under `outDir` (temporary file + rename) and returns its facts. */
 export async function writeDocument(outDir: string, record: DocumentRecord): Promise<DocumentFacts> {
   const output = documentOutput(record.doc_id);
-  await writeFileAtomic(path.join(outDir, output), `${JSON.stringify(record, null, 2)}\n`);
-  return { doc_id: record.doc_id, output, pages: record.source.pages, warnings: record.warnings.length };
+  const text = `${JSON.stringify(record, null, 2)}\n`;
+  await writeFileAtomic(path.join(outDir, output), text);
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return { doc_id: record.doc_id, output, pages: record.source.pages, warnings: record.warnings.length, digest };
 }
