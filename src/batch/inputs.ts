@@ -55,7 +55,7 @@ export async function discoverInputs(args: readonly string[], opts: DiscoverOpti
   const refused: Discovery['refused'] = [];
   const real = new Set<string>();
   for (const arg of args) {
-    const st = await stat(arg).catch(() => null);
+    const st = await stat(fsPath(arg)).catch(() => null);
     if (st?.isFile()) add(arg, path.dirname(path.resolve(arg)));
     else if (st?.isDirectory()) {
       const root = path.resolve(arg);

@@ -39,6 +39,11 @@ export function unreadable(err: unknown): Failure {
   return { kind: 'unreadable', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
 }
 
+/** The failure of an input named (on the command line, in --files-from) that does not exist. */
+export function missingInput(): Failure {
+  return { kind: 'missing', reason: 'no such file or folder' };
+}
+
 /** How an input ended: its document written, or its failure. */
 export type Outcome = ({ status: 'done' } & DocumentFacts) | { status: 'failed'; error: Failure };
 
