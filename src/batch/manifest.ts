@@ -59,20 +59,30 @@ export function manifestEntry(path: string, sha256: string, outcome: Outcome, ms
 }
 
 export class Manifest {
+  /** Lines in the file that no entry stands for any more: replaced by a later line, torn, or forgotten. */
+  private superseded: number;
+  private forgotten = false;
+
   private constructor(
     private readonly file: string,
     readonly entries: Map<string, ManifestEntry>,
-  ) {}
+    lines: number,
+  ) {
+    this.superseded = lines - entries.size;
+  }
 
   /** The manifest as it is on disk, read only (nothing is repaired or written). */
   static async read(file: string): Promise<Manifest> {
-    return new Manifest(file, Manifest.parse(await readFile(file, 'utf8').catch(() => '')));
+    const { entries, lines } = Manifest.parse(await readFile(file, 'utf8').catch(() => ''));
+    return new Manifest(file, entries, lines);
   }
 
-  private static parse(text: string): Map<string, ManifestEntry> {
+  private static parse(text: string): { entries: Map<string, ManifestEntry>; lines: number } {
     const entries = new Map<string, ManifestEntry>();
+    let lines = 0;
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
+      lines++;
       try {
         const e = JSON.parse(line) as ManifestEntry;
         // An entry names its output inside the folder only (docs/<doc_id>.json): an edited or
@@ -82,21 +92,32 @@ export class Manifest {
         /* a torn line from a killed run */
       }
     }
-    return entries;
+    return { entries, lines };
   }
 
   static async open(file: string): Promise<Manifest> {
     const text = await readFile(file, 'utf8').catch(() => '');
-    const entries = Manifest.parse(text);
+    const { entries, lines } = Manifest.parse(text);
     // A torn last line must not swallow the next record appended after it.
     if (text !== '' && !text.endsWith('\n')) await appendFile(file, '\n');
-    return new Manifest(file, entries);
+    return new Manifest(file, entries, lines);
   }
 
   /** Rewrites the manifest with one line per input (the latest), atomically. */
   async compact(): Promise<void> {
     const lines = [...this.entries.values()].map((e) => JSON.stringify(e)).join('\n');
     await writeFileAtomic(this.file, lines === '' ? '' : `${lines}\n`);
+    this.superseded = 0;
+    this.forgotten = false;
+  }
+
+  /**
+   * Compacts when it is worth it: an input was forgotten (it must not come back on the next
+   * read), or a tenth of the lines stand for nothing any more. A run that only adds inputs to a
+   * large archive then appends its lines and rewrites nothing.
+   */
+  async compactIfNeeded(): Promise<void> {
+    if (this.forgotten || this.superseded * 10 > this.entries.size) await this.compact();
   }
 
   get(p: string): ManifestEntry | undefined {
@@ -119,6 +140,7 @@ export class Manifest {
   }
 
   async record(e: ManifestEntry): Promise<void> {
+    if (this.entries.has(e.path)) this.superseded++;
     this.entries.set(e.path, e);
     if (e.status === 'done') this.bySha().set(e.sha256, e);
     await appendFile(this.file, `${JSON.stringify(e)}\n`);
@@ -127,6 +149,7 @@ export class Manifest {
   /** Drops an input (it no longer exists); takes effect at the next compaction. */
   forget(p: string): void {
     const e = this.entries.get(p);
+    if (e) this.forgotten = true;
     this.entries.delete(p);
     if (e && this.shaIndex?.get(e.sha256) === e) this.shaIndex.delete(e.sha256);
   }

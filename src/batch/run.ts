@@ -139,6 +139,7 @@ async function runLocked(opts: RunOptions, outDir: string, started: number): Pro
   const manifest = await Manifest.open(path.join(outDir, 'manifest.jsonl'));
   const { inputs, missing, skipped, refused } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
   const progress = createProgress(opts.progress);
+  progress.start(inputs.length);
   // Inputs named that do not exist, inputs inside the output folder (its files are jixiao's), and
   // what a scanned folder held but could not be taken (an unreadable subfolder, a link to a
   // folder): each is a failed entry with its reason, never dropped in silence, and the batch goes on.
@@ -160,7 +161,6 @@ async function runLocked(opts: RunOptions, outDir: string, started: number): Pro
   // N files in flight for N workers: a file's time limit starts when a worker takes it.
   const queue = new PQueue({ concurrency });
   const tally = new Tally(manifest, progress, opts, inputs.length);
-  progress.start(inputs.length);
   const signals = watchSignals(opts.handleSignals === true, progress);
 
   /** A fault of the output (disk full, read-only, no permission): the run stops, no input is blamed. */

@@ -93,7 +93,7 @@ export async function writeCollections(outDir: string, refs: readonly DocumentRe
   if (wants('duckdb')) {
     const db = await DuckdbOutput.open(outDir, opts.full === true);
     try {
-      const plan = db.plan(refs);
+      const plan = await db.plan(refs);
       // The dataset's new part holds exactly these documents: the database reads it.
       const shared = dataset && dsPlan && part && dsPlan.write.length === plan.write.length && dsPlan.write.every((r, i) => r.doc_id === plan.write[i]!.doc_id);
       const staged = new Map(TABLE_VIEWS.map((v) => [v.name, shared ? dataset.partFile(v.name, part!) : path.join(outDir, STAGE, `${v.name}.parquet`)]));

@@ -48,8 +48,8 @@ export class DuckdbOutput {
     private readonly file: string,
     private readonly instance: DuckDBInstance,
     private readonly con: DuckDBConnection,
-    /** doc_id → stamp of what the database holds; null: written from scratch. */
-    private readonly held: Map<string, string> | null,
+    /** The database holds documents already (it is updated); false: written from scratch. */
+    private readonly held: boolean,
     /** The file written when from scratch (renamed over `file` at the end). */
     private readonly target: string,
   ) {}
@@ -62,23 +62,36 @@ export class DuckdbOutput {
     if (exists && !full) {
       const instance = await openInstance(api, target);
       const con = await instance.connect();
-      const held = await readHeld(con);
-      if (held) return new DuckdbOutput(target, instance, con, held, target);
+      if (await isCurrent(con)) return new DuckdbOutput(target, instance, con, true, target);
       con.closeSync();
       instance.closeSync();
     }
     const file = tempName(target);
     const instance = await openInstance(api, file);
     const con = await instance.connect();
-    return new DuckdbOutput(file, instance, con, null, target);
+    return new DuckdbOutput(file, instance, con, false, target);
   }
 
-  plan(want: readonly DocumentRef[]): DuckdbPlan {
+  /**
+   * What changes for the documents wanted now. The comparison runs inside DuckDB (the wanted
+   * list goes over as one text): only the few documents that differ come back, however many the
+   * database holds.
+   */
+  async plan(want: readonly DocumentRef[]): Promise<DuckdbPlan> {
     if (!this.held) return { write: [...want], gone: [], removed: 0, full: true };
-    const wanted = new Map(want.map((r) => [r.doc_id, r.stamp]));
-    const gone = [...this.held].filter(([id, stamp]) => wanted.get(id) !== stamp).map(([id]) => id);
-    const removed = gone.filter((id) => !wanted.has(id)).length;
-    return { write: want.filter((r) => this.held!.get(r.doc_id) !== r.stamp), gone, removed, full: false };
+    const list = want.map((r) => `${r.doc_id}\t${r.stamp}`).join('\n');
+    const rows = (
+      await this.con.runAndReadAll(
+        `WITH want AS (SELECT split_part(l, chr(9), 1) AS doc_id, split_part(l, chr(9), 2) AS stamp FROM (SELECT unnest(string_split($1, chr(10))) AS l) WHERE l <> '')
+         SELECT 'write' AS what, w.doc_id FROM want w LEFT JOIN jixiao_documents h USING (doc_id) WHERE h.stamp IS DISTINCT FROM w.stamp
+         UNION ALL
+         SELECT CASE WHEN w.doc_id IS NULL THEN 'removed' ELSE 'gone' END, h.doc_id FROM jixiao_documents h LEFT JOIN want w USING (doc_id) WHERE w.stamp IS DISTINCT FROM h.stamp`,
+        [list],
+      )
+    ).getRows();
+    const write = new Set(rows.filter((r) => r[0] === 'write').map((r) => String(r[1])));
+    const gone = rows.filter((r) => r[0] !== 'write').map((r) => String(r[1]));
+    return { write: want.filter((r) => write.has(r.doc_id)), gone, removed: rows.filter((r) => r[0] === 'removed').length, full: false };
   }
 
   /** Applies the plan: `staged` holds, per table, a Parquet file of exactly the rows of `plan.write`. */
@@ -94,14 +107,17 @@ export class DuckdbOutput {
     await run('BEGIN TRANSACTION');
     try {
       if (plan.gone.length) {
-        await run('CREATE OR REPLACE TEMP TABLE jixiao_gone (doc_id VARCHAR)');
-        await this.appendRows('jixiao_gone', plan.gone.map((id) => [id]), 'temp');
+        await this.con.run(`CREATE OR REPLACE TEMP TABLE jixiao_gone AS SELECT unnest(string_split($1, chr(10))) AS doc_id`, [plan.gone.join('\n')]);
         for (const v of TABLE_VIEWS) await run(`DELETE FROM ${v.name} WHERE doc_id IN (SELECT doc_id FROM temp.jixiao_gone)`);
         await run('DELETE FROM jixiao_documents WHERE doc_id IN (SELECT doc_id FROM temp.jixiao_gone)');
+        await run('DROP TABLE temp.jixiao_gone');
       }
       if (plan.write.length) {
         for (const v of TABLE_VIEWS) await run(`INSERT INTO ${v.name} BY NAME SELECT * FROM read_parquet(${quote(staged.get(v.name)!)})`);
-        await this.appendRows('jixiao_documents', plan.write.map((r) => [r.doc_id, r.stamp]));
+        await this.con.run(
+          `INSERT INTO jixiao_documents SELECT split_part(l, chr(9), 1), split_part(l, chr(9), 2) FROM (SELECT unnest(string_split($1, chr(10))) AS l)`,
+          [plan.write.map((r) => `${r.doc_id}\t${r.stamp}`).join('\n')],
+        );
       }
       await run(`INSERT OR REPLACE INTO jixiao_meta VALUES ('schema_version', '${SCHEMA_VERSION}'), ('extractor_version', ${quote(VERSION)})`);
       await run('COMMIT');
@@ -109,15 +125,6 @@ export class DuckdbOutput {
       await run('ROLLBACK').catch(() => undefined);
       throw err;
     }
-  }
-
-  private async appendRows(table: string, rows: string[][], schema?: string): Promise<void> {
-    const appender = await this.con.createAppender(table, schema);
-    for (const r of rows) {
-      for (const v of r) appender.appendVarchar(v);
-      appender.endRow();
-    }
-    appender.closeSync();
   }
 
   /** Closes the database (written through to its file); one written from scratch replaces the old file. */
@@ -147,15 +154,15 @@ async function openInstance(api: Api, file: string): Promise<DuckDBInstance> {
   }
 }
 
-/** The documents the database holds at their stamps, or null when it is not one this version writes to. */
-async function readHeld(con: DuckDBConnection): Promise<Map<string, string> | null> {
+/** Whether the database is one this version updates (its schema version, its bookkeeping table). */
+async function isCurrent(con: DuckDBConnection): Promise<boolean> {
   try {
     const meta = (await con.runAndReadAll(`SELECT value FROM jixiao_meta WHERE key = 'schema_version'`)).getRows();
-    if (String(meta[0]?.[0]) !== String(SCHEMA_VERSION)) return null;
-    const rows = (await con.runAndReadAll('SELECT doc_id, stamp FROM jixiao_documents')).getRows();
-    return new Map(rows.map((r) => [String(r[0]), String(r[1])]));
+    if (String(meta[0]?.[0]) !== String(SCHEMA_VERSION)) return false;
+    await con.run('SELECT count(*) FROM jixiao_documents');
+    return true;
   } catch {
-    return null;
+    return false;
   }
 }
 
