@@ -103,10 +103,10 @@ describe('cli', () => {
     const out = tmp('formula');
     expect(cli('extract', sample('chengde-office-2024.txt'), '--out', out, '-f', 'csv,parquet', '-q').status).toBe(0);
     const escaped = readFileSync(path.join(out, 'indicators.csv'), 'utf8');
-    expect(existsSync(path.join(out, 'indicators.parquet'))).toBe(true);
+    expect(existsSync(path.join(out, 'parquet', 'indicators', 'part-000001.parquet'))).toBe(true);
     expect(cli('extract', sample('chengde-office-2024.txt'), '--out', out, '-f', 'csv', '--force', '--no-escape-formulas', '-q').status).toBe(0);
     const raw = readFileSync(path.join(out, 'indicators.csv'), 'utf8');
-    expect(existsSync(path.join(out, 'indicators.parquet'))).toBe(false);
+    expect(existsSync(path.join(out, 'parquet'))).toBe(false);
     // Values like "=100%" would run in a spreadsheet: escaped by default, as written with the option.
     const risky = raw.split('\n').filter((l) => /,=|,\+|,-|,@/.test(l));
     expect(risky.length).toBeGreaterThan(0);

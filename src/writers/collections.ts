@@ -117,7 +117,7 @@ export async function writeCollections(outDir: string, refs: readonly DocumentRe
 
   // load.sql: typed views over the Parquet dataset, else over the CSV files.
   const source = wants('parquet') ? 'parquet' : wants('csv') ? 'csv' : null;
-  if (source) await writeFileAtomic(path.join(outDir, 'load.sql'), loadSql(source));
+  if (source) await writeFileAtomic(path.join(outDir, 'load.sql'), loadSql(source, opts.escapeFormulas));
   else await rm(path.join(outDir, 'load.sql'), { force: true });
   return report;
 }

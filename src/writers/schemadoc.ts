@@ -113,10 +113,11 @@ export type LoadSource = 'parquet' | 'csv';
 /**
  * DuckDB SQL that makes every table and derived view of an output folder a view, with the
  * documented types: over the Parquet dataset (typed by its own schema), or over the CSV files
- * read with their declared column types (lists parsed from their JSON arrays). Paths are
- * relative to the output folder.
+ * read with their declared column types (lists parsed from their JSON arrays, and, when the CSV
+ * was written with formulas escaped, the `'` before a leading = + - @ tab or CR taken off text
+ * again). Paths are relative to the output folder.
  */
-export function loadSql(source: LoadSource): string {
+export function loadSql(source: LoadSource, csvEscaped = true): string {
   const out = [
     `-- jixiao output tables, schema version ${SCHEMA_VERSION}: typed views over the ${source === 'parquet' ? 'Parquet dataset' : 'CSV files'} of this folder.`,
     '-- Run from the output folder (duckdb -init load.sql), or SET file_search_path to it first.',
@@ -130,7 +131,9 @@ export function loadSql(source: LoadSource): string {
     // Lists are JSON arrays in CSV: read as text, then parsed.
     const columns = v.columns.map((c) => `${quote(c.name)}: ${quote(c.type === 'string[]' ? 'VARCHAR' : SQL[c.type])}`).join(', ');
     const lists = v.columns.filter((c) => c.type === 'string[]').map((c) => `CAST(json(${c.name}) AS VARCHAR[]) AS ${c.name}`);
-    const select = lists.length ? `* REPLACE (${lists.join(', ')})` : '*';
+    const texts = csvEscaped ? v.columns.filter((c) => c.type === 'string').map((c) => `CASE WHEN regexp_matches(${c.name}, '^''[-=+@\\t\\r]') THEN substr(${c.name}, 2) ELSE ${c.name} END AS ${c.name}`) : [];
+    const replaced = [...texts, ...lists];
+    const select = replaced.length ? `* REPLACE (${replaced.join(', ')})` : '*';
     out.push(`CREATE OR REPLACE VIEW ${v.name} AS SELECT ${select} FROM read_csv(${quote(`${v.name}.csv`)}, header = true, auto_detect = false, columns = {${columns}});`);
   }
   for (const v of DERIVED_VIEWS) out.push('', `CREATE OR REPLACE VIEW ${v.name} AS`, `${v.sql};`);
