@@ -16,23 +16,26 @@ import { DOCS_DIR } from '../writers/document.js';
 import { claimOutput, lockOutput, removeStaleTemps } from './folder.js';
 import { Manifest, type ManifestEntry } from './manifest.js';
 
-/** Inputs in the order of their paths' UTF-16 code units: the same on every machine and locale, and fast over an archive. */
+/** Inputs in the order of their paths' UTF-16 code units: the same on every machine and locale. */
 function byPath(a: ManifestEntry, b: ManifestEntry): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
-/** The documents of the manifest that are done, each doc_id once (the first path in order), as the collection outputs list them. */
+/**
+ * The documents of the manifest that are done, each doc_id once — the first input path in
+ * order stands for it — in no particular order (the outputs sort what they write: sorting an
+ * archive's entries on every run would cost what the run adds).
+ */
 export function documentRefs(outDir: string, manifest: Manifest): DocumentRef[] {
-  const entries = [...manifest.entries.values()].filter((e) => e.status === 'done' && e.doc_id && e.output).sort(byPath);
-  const seen = new Set<string>();
-  const refs: DocumentRef[] = [];
-  for (const e of entries) {
-    if (seen.has(e.doc_id!)) continue;
-    seen.add(e.doc_id!);
+  const refs = new Map<string, DocumentRef>();
+  for (const e of manifest.entries.values()) {
+    if (e.status !== 'done' || !e.doc_id || !e.output) continue;
+    const had = refs.get(e.doc_id);
+    if (had && had.order <= e.path) continue;
     // Entries written before the digest was kept: what changes when they are written again.
-    refs.push({ doc_id: e.doc_id!, file: path.join(outDir, e.output!), stamp: e.digest ?? `${e.version}@${e.at}` });
+    refs.set(e.doc_id, { doc_id: e.doc_id, file: path.join(outDir, e.output), stamp: e.digest ?? `${e.version}@${e.at}`, order: e.path });
   }
-  return refs;
+  return [...refs.values()];
 }
 
 export interface OutputsOptions extends AggregateOptions {

@@ -22,7 +22,7 @@ import { writeFileAtomic } from './atomic.js';
 import { DATASET_DIR, ParquetDataset, removeDataset } from './dataset.js';
 import { DUCKDB_FILE, DuckdbOutput, removeDuckdb } from './duckdb.js';
 import { ParquetSink } from './parquet.js';
-import { type DocumentRef, type DocumentStep, readDocuments } from './refs.js';
+import { type DocumentRef, type DocumentStep, inOrder, readDocuments } from './refs.js';
 import { loadSql } from './schemadoc.js';
 import { SCHEMA_VERSION, TABLE_VIEWS, rowsOf } from './tables.js';
 
@@ -54,7 +54,10 @@ const STAGE = '.jixiao-stage';
 /** The files of the schema-1 Parquet output: one file per table at the top of the folder. */
 const OLD_PARQUET = TABLE_VIEWS.map((v) => `${v.name}.parquet`);
 
-/** Writes the collection outputs of `outDir` for the documents `refs` (each doc_id once, in the order the whole files list them). */
+/**
+ * Writes the collection outputs of `outDir` for the documents `refs` (each doc_id once, in any
+ * order: what is written is written in `inOrder`).
+ */
 export async function writeCollections(outDir: string, refs: readonly DocumentRef[], opts: CollectionOptions): Promise<CollectionReport> {
   const report: CollectionReport = {};
   await clearLeftovers(outDir);
@@ -63,15 +66,16 @@ export async function writeCollections(outDir: string, refs: readonly DocumentRe
   // Whole files: rewritten when the documents (or how they are written) changed.
   const whole = new Set((['jsonl', 'csv'] as const).filter(wants));
   const state = await readExportsState(outDir);
+  const listed = whole.size ? inOrder(refs) : [];
   const stamp = (kind: 'jsonl' | 'csv') =>
-    hashOf([`schema ${SCHEMA_VERSION}`, kind === 'csv' ? `bom ${opts.bom} escape ${opts.escapeFormulas}` : '', ...refs.map((r) => `${r.doc_id} ${r.stamp}`)]);
+    hashOf([`schema ${SCHEMA_VERSION}`, kind === 'csv' ? `bom ${opts.bom} escape ${opts.escapeFormulas}` : '', ...listed.map((r) => `${r.order}\t${r.doc_id}\t${r.stamp}`)]);
   const stale = new Set<'jsonl' | 'csv'>();
   for (const kind of whole) {
     const present = await Promise.all(outputFiles(kind).map((f) => exists(path.join(outDir, f))));
     if (state[kind] !== stamp(kind) || present.includes(false)) stale.add(kind);
   }
   if (stale.size) {
-    await writeWholeFiles(outDir, readDocuments(refs, opts.step), stale, opts);
+    await writeWholeFiles(outDir, readDocuments(listed, opts.step), stale, opts);
     for (const kind of stale) report[kind] = { written: refs.length, removed: 0, full: true };
   }
   const nextState: ExportsState = { csv_options: { bom: opts.bom, escapeFormulas: opts.escapeFormulas } };

@@ -12,7 +12,7 @@
 import { mkdir, readFile, readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic.js';
-import type { DocumentRef } from './refs.js';
+import { type DocumentRef, inOrder } from './refs.js';
 import { SCHEMA_VERSION, TABLE_VIEWS } from './tables.js';
 
 export const DATASET_DIR = 'parquet';
@@ -24,15 +24,6 @@ interface Part {
   name: string;
   /** `doc_id<TAB>stamp` of the documents it holds, a line each, in order (one string: quick to read and write however many). */
   docs: string;
-}
-
-/** The doc_id and stamp of each line of a part's `docs`. */
-function* docsOf(part: Part): Generator<[string, string]> {
-  if (part.docs === '') return;
-  for (const line of part.docs.split('\n')) {
-    const tab = line.indexOf('\t');
-    yield [line.slice(0, tab), line.slice(tab + 1)];
-  }
 }
 
 interface State {
@@ -86,26 +77,36 @@ export class ParquetDataset {
     return `part-${String(this.state.next).padStart(6, '0')}`;
   }
 
-  /** What this run writes, for the documents wanted now (`full`: everything again, in one part). */
+  /** What this run writes, for the documents wanted now (`full`: everything again, in one part), in the outputs' order. */
   plan(want: readonly DocumentRef[], full: boolean): DatasetPlan {
     const all = this.state.parts.map((p) => p.name);
-    if (full || this.fresh) return { write: [...want], drop: all, removed: 0, full: true };
+    if (full || this.fresh) return { write: inOrder(want), drop: all, removed: 0, full: true };
     const wanted = new Map<string, string>();
     for (const r of want) wanted.set(r.doc_id, r.stamp);
     // A part holding a document that changed or left leaves the dataset; its others are written again.
-    const drop = new Set<Part>();
+    const held = new Set<string>();
+    const drop: string[] = [];
     let removed = 0;
     for (const part of this.state.parts) {
-      for (const [id, stamp] of docsOf(part)) {
-        if (wanted.get(id) === stamp) continue;
-        drop.add(part);
-        if (!wanted.has(id)) removed++;
+      const ids: string[] = [];
+      let dropped = false;
+      for (let at = 0; at < part.docs.length; ) {
+        const tab = part.docs.indexOf('\t', at);
+        let end = part.docs.indexOf('\n', tab);
+        if (end < 0) end = part.docs.length;
+        const id = part.docs.slice(at, tab);
+        const stamp = wanted.get(id);
+        if (stamp !== part.docs.slice(tab + 1, end)) {
+          dropped = true;
+          if (stamp === undefined) removed++;
+        }
+        ids.push(id);
+        at = end + 1;
       }
+      if (dropped) drop.push(part.name);
+      else for (const id of ids) held.add(id);
     }
-    const kept = new Set<string>();
-    for (const part of this.state.parts) if (!drop.has(part)) for (const [id] of docsOf(part)) kept.add(id);
-    const write = want.filter((r) => !kept.has(r.doc_id));
-    return { write, drop: [...drop].map((p) => p.name), removed, full: false };
+    return { write: inOrder(want.filter((r) => !held.has(r.doc_id))), drop, removed, full: false };
   }
 
   /**

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { VERSION } from '../version.js';
 import { tempName } from './atomic.js';
-import type { DocumentRef } from './refs.js';
+import { type DocumentRef, inOrder } from './refs.js';
 import { createTableSql } from './schemadoc.js';
 import { DERIVED_VIEWS, SCHEMA_VERSION, TABLE_VIEWS } from './tables.js';
 
@@ -78,7 +78,7 @@ export class DuckdbOutput {
    * database holds.
    */
   async plan(want: readonly DocumentRef[]): Promise<DuckdbPlan> {
-    if (!this.held) return { write: [...want], gone: [], removed: 0, full: true };
+    if (!this.held) return { write: inOrder(want), gone: [], removed: 0, full: true };
     const list = want.map((r) => `${r.doc_id}\t${r.stamp}`).join('\n');
     const rows = (
       await this.con.runAndReadAll(
@@ -91,7 +91,7 @@ export class DuckdbOutput {
     ).getRows();
     const write = new Set(rows.filter((r) => r[0] === 'write').map((r) => String(r[1])));
     const gone = rows.filter((r) => r[0] !== 'write').map((r) => String(r[1]));
-    return { write: want.filter((r) => write.has(r.doc_id)), gone, removed: rows.filter((r) => r[0] === 'removed').length, full: false };
+    return { write: inOrder(want.filter((r) => write.has(r.doc_id))), gone, removed: rows.filter((r) => r[0] === 'removed').length, full: false };
   }
 
   /** Applies the plan: `staged` holds, per table, a Parquet file of exactly the rows of `plan.write`. */

@@ -16,6 +16,13 @@ export interface DocumentRef {
    * another stamp writes it again.
    */
   stamp: string;
+  /** Where it comes in the outputs' order (its input's path): outputs sort by it when they write documents out. */
+  order: string;
+}
+
+/** Refs in the outputs' order (by `order`, then doc_id, in UTF-16 code units: the same on every machine and locale). */
+export function inOrder(refs: readonly DocumentRef[]): DocumentRef[] {
+  return [...refs].sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.doc_id < b.doc_id ? -1 : a.doc_id > b.doc_id ? 1 : 0));
 }
 
 /**
