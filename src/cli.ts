@@ -48,8 +48,8 @@ const program = new Command()
 
 program
   .command('extract')
-  .description('extract budget texts (DOCX, PDF, text dumps, scans by OCR; legacy .doc with LibreOffice) into an output folder')
-  .argument('[inputs...]', 'files, folders (searched recursively for .pdf .docx .doc .wps .txt and page scans .png .jpg .jpeg .tif .tiff), glob patterns, or - for one document on standard input')
+  .description('extract budget texts (DOCX, PDF, OFD, text dumps, workbooks, saved web pages, scans by OCR; legacy .doc/.wps/.xls/.et with LibreOffice; ZIP/7z/RAR/tar bundles opened, compiled volumes split into their texts) into an output folder')
+  .argument('[inputs...]', 'files, folders (searched recursively for .pdf .docx .doc .wps .ofd .txt .xlsx .xls .et .html .htm .mhtml .mht, page scans .png .jpg .jpeg .tif .tiff, and bundles .zip .7z .rar .tar .tgz .gz whose members are read as inputs of their own), glob patterns, or - for one document on standard input')
   .option('--files-from <file>', 'also read the inputs from this file, one per line (- for standard input)')
   .option('-0, --null', 'with --files-from: the names are separated by NUL characters (find -print0), not newlines', false)
   .option('-o, --out <dir>', 'output folder (default: output; with --stdout and no --out, a temporary one)')

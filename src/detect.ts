@@ -1,18 +1,81 @@
 /**
  * The first stage: what kind of input a file is, told from its bytes (the extension only
  * breaks ties), or why it is none jixiao reads. Light on purpose: the batch coordinator asks
- * it (`isImage`) without loading any loader.
+ * it (`isImage`, `bundleKind`) without loading any loader.
+ *
+ * ZIP containers are told apart by the names they list (word/document.xml: DOCX,
+ * xl/workbook.xml: XLSX, OFD.xml: OFD, anything else: a bundle of files); OLE2 files by their
+ * streams (Workbook: a legacy .xls/.et sheet, else a .doc/.wps); 7z, RAR, tar and gzip by
+ * their signatures; a web page by its markup or, saved as MHTML, by its MIME headers.
  */
 import path from 'node:path';
 import type { Format } from './model.js';
 import { InputError } from './errors.js';
 import { utf16WithoutBom } from './text/encoding.js';
+import { isZip, zipNames } from './zipdir.js';
 
-/** A loader's format, or 'doc': a legacy Word/WPS file, converted to DOCX first. */
-export type Detected = Format | 'doc';
+/**
+ * A loader's format; 'doc': a legacy Word/WPS text, converted to DOCX first; 'xls': a legacy
+ * Excel/WPS sheet (.xls, .et), converted to XLSX first; 'bundle': an archive of files (ZIP,
+ * 7z, RAR, tar, gzip) whose members are inputs of their own.
+ */
+export type Detected = Format | 'doc' | 'xls' | 'bundle';
 
-const ZIP = Buffer.from('PK\u0003\u0004', 'latin1');
+/** The archive formats whose members jixiao reads as inputs of their own. */
+export type BundleKind = 'zip' | '7z' | 'rar' | 'tar' | 'gzip';
+
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+const SEVEN_Z = Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]);
+const RAR = Buffer.from('Rar!\u001a\u0007', 'latin1');
+
+/** The kind of ZIP container: by the names it lists, the extension breaking a tie for a damaged one. */
+function zipKind(bytes: Buffer, ext: string): 'docx' | 'xlsx' | 'ofd' | 'bundle' {
+  const names = zipNames(bytes) ?? [];
+  if (names.includes('word/document.xml')) return 'docx';
+  if (names.includes('xl/workbook.xml')) return 'xlsx';
+  if (names.some((n) => n.toLowerCase() === 'ofd.xml')) return 'ofd';
+  if (ext === '.docx') return 'docx';
+  if (ext === '.xlsx') return 'xlsx';
+  if (ext === '.ofd') return 'ofd';
+  return 'bundle';
+}
+
+/** An archive of files (not a DOCX, XLSX or OFD container), by its signature. */
+export function bundleKind(bytes: Buffer, file = ''): BundleKind | null {
+  if (bytes.length < 8) return null;
+  if (isZip(bytes)) return zipKind(bytes, path.extname(file).toLowerCase()) === 'bundle' ? 'zip' : null;
+  if (bytes.subarray(0, 6).equals(SEVEN_Z)) return '7z';
+  if (bytes.subarray(0, 6).equals(RAR)) return 'rar';
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return 'gzip';
+  if (bytes.length >= 262 && bytes.subarray(257, 262).toString('latin1') === 'ustar') return 'tar';
+  return null;
+}
+
+const utf16 = (s: string) => Buffer.from(s, 'utf16le');
+/** The stream an OLE2 file of a spreadsheet holds (BIFF: Workbook, older Book). */
+const SHEET_STREAMS = [utf16('Workbook\u0000'), utf16('Book\u0000')];
+const WORD_STREAM = utf16('WordDocument');
+
+/** A legacy OLE2 file: a spreadsheet (.xls, WPS .et) or a text (.doc, .wps). */
+function oleKind(bytes: Buffer, ext: string): 'xls' | 'doc' {
+  if (bytes.includes(WORD_STREAM)) return 'doc';
+  if (SHEET_STREAMS.some((s) => bytes.includes(s))) return 'xls';
+  return ext === '.xls' || ext === '.et' ? 'xls' : 'doc';
+}
+
+/** Extensions under which a page of markup is an error page saved under a document's name. */
+const DOCUMENT_EXTENSIONS = new Set(['.pdf', '.docx', '.doc', '.wps', '.xlsx', '.xls', '.et', '.ofd', '.zip', '.rar', '.7z']);
+
+/** MHTML (a page saved with its parts): MIME headers first, a multipart/related body. */
+function isMhtml(head: string): boolean {
+  return /^(from|mime-version|content-type|subject|date|snapshot-content-location|content-location)\s*:/i.test(head.trimStart()) && /multipart\/related/i.test(head);
+}
+
+/** An HTML page: its markup opens the file (after a BOM, white space and comments). */
+function isHtml(lower: string): boolean {
+  const t = lower.replace(/^\ufeff|^ï»¿/, '').replace(/^(\s|<!--[\s\S]*?-->)+/, '');
+  return t.startsWith('<!doctype html') || t.startsWith('<html') || (t.startsWith('<?xml') && /<html[\s>]/.test(t)) || /^<(head|meta|body|title)[\s>]/.test(t);
+}
 
 /** Image files the image loader reads (PNG, JPEG, TIFF), by their first bytes. */
 export function isImage(bytes: Uint8Array): boolean {
@@ -28,14 +91,17 @@ export function isImage(bytes: Uint8Array): boolean {
 export function detectFormat(bytes: Buffer, file: string): Detected {
   if (bytes.length === 0) throw new InputError('empty file (0 bytes)', 'empty');
   const head = bytes.subarray(0, 1024).toString('latin1');
-  if (head.startsWith('%PDF-') || head.slice(0, 1024).includes('%PDF-')) return 'pdf';
-  if (bytes.subarray(0, 4).equals(ZIP)) return 'docx';
-  if (bytes.subarray(0, 8).equals(OLE2)) return 'doc';
-  if (isImage(bytes)) return 'image';
   const ext = path.extname(file).toLowerCase();
-  const lower = head.trimStart().slice(0, 200).toLowerCase();
-  if (lower.startsWith('<!doctype html') || lower.startsWith('<html') || lower.startsWith('<?xml')) {
-    const what = lower.startsWith('<?xml') ? '<?xml' : '<html>';
+  if (head.startsWith('%PDF-') || head.slice(0, 1024).includes('%PDF-')) return 'pdf';
+  if (isZip(bytes)) return zipKind(bytes, ext);
+  if (bytes.subarray(0, 8).equals(OLE2)) return oleKind(bytes, ext);
+  if (isImage(bytes)) return 'image';
+  if (bundleKind(bytes, file)) return 'bundle';
+  const lower = head.trimStart().slice(0, 1024).toLowerCase();
+  const page = isHtml(lower) || isMhtml(bytes.subarray(0, 4096).toString('latin1'));
+  if (page && !DOCUMENT_EXTENSIONS.has(ext)) return 'html';
+  if (page || lower.startsWith('<?xml')) {
+    const what = lower.startsWith('<?xml') && !page ? '<?xml' : '<html>';
     throw new InputError(`not a ${ext === '.pdf' ? 'PDF' : ext === '.docx' ? 'DOCX' : 'budget text'}: starts with ${what}`, 'html');
   }
   if (ext === '.pdf') throw new InputError(`not a PDF: no %PDF- header (starts with ${JSON.stringify(printable(head.slice(0, 16)))})`, 'not-pdf');

@@ -21,6 +21,9 @@ export const WARNING_CODES = {
   'table-header-unknown': 'a part-one table without a recognised indicator header row (一级/二级/三级指标 …): its rows were not read',
   'cells-unplaced': 'a text dump dropped empty cells, so some fields of a row could not be placed',
   'indicator-no-level': 'an indicator row whose 一级/二级指标 are empty with no row above to inherit them from',
+  'indicator-cell-empty': 'an indicator row leaves empty a cell (三级指标, 描述, 指标值, 依据) that every other row of its table fills: a cell may have been lost or misplaced',
+  'indicator-level-pattern': 'an indicator row whose 一级/二级指标 break the table\'s pattern (a 二级指标 under another 一级指标, or a 一级指标 coming back): merged cells may have been read on the wrong rows',
+  'project-unit-line-missing': 'a project without the unit line (单位编码 单位名, 单位：万元) that the document\'s other projects have',
   'indicator-label-value': 'an indicator cell holds header or label words instead of data',
   'value-cell-overflow': 'digits spilled from the 单位 cell into the 值 cell were given back',
   'budget-mismatch': 'budget_total differs from budget_fiscal + budget_other',
@@ -39,7 +42,7 @@ export const WARNING_CODES = {
   'docx-not-converted': 'the DOCX reader (mammoth) could not convert part of the document (an element or image it does not know): its content may be missing',
   'text-damaged': 'bytes of a text dump were not valid in its encoding and were replaced',
   'text-control-chars': 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text',
-  'ocr-low-confidence': 'a table cell read by OCR with low recognition confidence: check it against the page',
+  'ocr-low-confidence': 'a table cell read by OCR with low recognition confidence, or whose ink contradicts the reading (a dropped character, more characters than the ink holds): check it against the page',
 } as const;
 
 export type WarningCode = keyof typeof WARNING_CODES;

@@ -36,8 +36,12 @@ export function unreadableText(model: DocModel): boolean {
 
 /** Fails an interpreted document that holds nothing of a budget text, saying why. */
 export function guardContent(model: DocModel, doc: Pick<BudgetDocument, 'projects' | 'part_one'>): void {
-  if (doc.projects.length > 0 || doc.part_one.sub_goals.length > 0 || doc.part_one.overall_goal != null) return;
-  if (unreadableText(model)) throw unreadableError(null, null);
+  if (doc.part_one.sub_goals.length > 0 || doc.part_one.overall_goal != null) return;
+  // Without part one, a project must show something of a project table: a code, a budget or an
+  // indicator (an invoice's goods table has a 项目名称 column and nothing else of one).
+  if (doc.projects.some((p) => p.project_code != null || p.budget_total != null || p.indicators.length > 0)) return;
+  // Glyph garbage is a text layer's failing (fonts without a Unicode map): PDF and OFD pages.
+  if ((model.format === 'pdf' || model.format === 'ofd') && unreadableText(model)) throw unreadableError(null, null);
   // Pages whose text layer was glyph garbage, and nothing of a budget text besides: the garbage
   // is the reason (what OCR read of their drawing, if it ran, was no budget text either).
   const garbled = model.garbledPages ?? [];

@@ -26,8 +26,12 @@ export interface Source {
   line?: number | null;
 }
 
-/** 'image': PNG, JPEG or TIFF page scans (read by OCR). */
-export type Format = 'docx' | 'pdf' | 'txt' | 'image';
+/**
+ * 'image': PNG, JPEG or TIFF page scans (read by OCR); 'xlsx': a workbook (a legacy .xls/.et
+ * converted); 'html': a saved web page (.html, .htm, .mhtml); 'ofd': GB/T 33190 documents.
+ */
+export const FORMATS = ['docx', 'pdf', 'txt', 'image', 'xlsx', 'html', 'ofd'] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface Para extends Source {
   kind: 'para';
@@ -97,6 +101,8 @@ export interface DocModel {
   ocr?: { engine: string; pages: number[] } | null;
   /** Pages whose text layer was glyph garbage (a font without a usable Unicode map). */
   garbledPages?: number[];
+  /** Digital signatures and seals the file carries (OFD), left unread: they are no part of the text. */
+  signatures?: number | null;
 }
 
 export function para(text: string, opts: Partial<Omit<Para, 'kind' | 'text'>> = {}): Para {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ContractError } from './errors.js';
+import { FORMATS } from './model.js';
 
 const text = z.string().refine((s) => !/[\r\n]/.test(s), 'line break inside a value');
 const multiline = z.string();
@@ -94,13 +95,20 @@ export const DocumentSchema = z.object({
 
 export const SourceSchema = z.object({
   path: z.string(),
-  format: z.enum(['pdf', 'docx', 'txt', 'image']),
+  format: z.enum(FORMATS),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   pages: z.number().int().nonnegative().nullable(),
   /** Name and version of the extractor that wrote the document. */
   extractor: z.object({ name: z.literal('jixiao'), version: z.string() }),
   /** For scanned input: the OCR engine and the pages it read; null otherwise. */
   ocr: z.object({ engine: z.string(), pages: z.array(z.number().int().positive()) }).nullable(),
+  /**
+   * One text of a compiled volume (汇编) holding several: its place in the file (1-based) and
+   * the file's pages it covers (null where the format has no pages); null for a file holding one text.
+   */
+  part: z.object({ seq: z.number().int().positive(), pages: z.tuple([z.number().int().positive(), z.number().int().positive()]).nullable() }).nullable(),
+  /** Digital signatures and seals (电子签章) an OFD file carries: counted, not read; null for other formats. */
+  signatures: z.number().int().nonnegative().nullable(),
 });
 
 /** What jixiao writes per input (docs/<doc_id>.json, a line of documents.jsonl). */

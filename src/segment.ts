@@ -60,7 +60,8 @@ export function segment(blocks: readonly Block[]): Segments {
   let twoAt = blocks.findIndex((b, i) => i >= Math.max(bodyFrom, oneAt) && partNumber(b) === '二');
   if (twoAt < 0) {
     // No 第二部分 heading: part two starts at the first project table title or table.
-    twoAt = blocks.findIndex((b, i) => i > Math.max(bodyFrom, oneAt) && (isProjectTitle(b) || isProjectTable(b)));
+    // (A document without part one may open with its first project's title.)
+    twoAt = blocks.findIndex((b, i) => i >= (oneAt >= 0 ? oneAt + 1 : bodyFrom) && (isProjectTitle(b) || isProjectTable(b)));
   }
   const oneFrom = oneAt >= 0 ? oneAt : bodyFrom;
   const partOne = blocks.slice(oneFrom, twoAt >= 0 ? twoAt : blocks.length);

@@ -48,12 +48,26 @@ export const OPENS_BLOCK = /^(第[一二三四五]部分|\d{6}\s*\S|(金额)?单
 /** A paragraph that opens a new item, never the rest of one cut by a page break. */
 export const OPENS_ITEM = /^(第[一二三四五]部分|绩效目标|绩效指标|目\s*录|单位[：:]|\d{6}\s*\S)/;
 
+/**
+ * A line that opens a budget text: its contents heading (目录), its 第一部分 heading (not a
+ * contents entry naming it) or its cover title. A compiled volume's next text opens so.
+ */
+export function opensText(text: string): boolean {
+  const t = text.trim();
+  if (TOC_HEAD.test(t)) return true;
+  const contents = t.length <= 300 && (TOC_ENTRY.test(t) || TOC_LEADERS.test(t));
+  if (PART.exec(t)?.[1] === '一' && !contents) return true;
+  return t.length <= 40 && COVER_TITLE.test(t) && !PROJECT_TITLE_END.test(t);
+}
+
 // ── Cover ───────────────────────────────────────────────────────────────────────────────
 
 /** A cover line that says (草案) alone. */
 export const DRAFT_LINE = /^[（(]\s*草\s*案\s*[）)]$/;
 /** (草案) inside a cover line. */
 export const DRAFT_MARK = /[（(]草案[）)]/;
+/** A cover's title line, as a compiled volume's next text opens with it (…部门预算绩效文本, 绩效目标文本（草案）). */
+export const COVER_TITLE = /绩效(目标)?文本\s*([（(]\s*草\s*案\s*[）)])?$/;
 /** The cover line that ends the document's title. */
 export const TITLE_END = /绩效文本|绩效目标文本|预算绩效/;
 /** The cover line naming who compiled the text. */
@@ -123,6 +137,18 @@ export const CORE_HEADERS: readonly RegExp[] = [LEVEL3_HEADER, /指标(描述|�
 export const INDICATOR_LABEL_WORDS = /^(一级指标|二级指标|三级指标|(绩效)?指标(描述|内容)|(年度)?(绩效)?指标值|指标值(确定)?依据|项目编码|项目名称|资金支出计划.*|预算数|绩效目标)$/;
 /** 一级指标 names that are never a 二级指标 (成本指标 is either, depending on the template). */
 export const LEVEL1_NAME = /^(产出|效益|效果|满意度)指标$/;
+/**
+ * The 二级指标 each 一级指标 of the national templates holds (产出 → 数量/质量/时效/成本, 效益 or
+ * 效果 → 经济/社会/生态效益 and 可持续影响, 满意度 → 服务对象满意度, 成本 → 经济/社会/生态环境成本).
+ * A 二级指标 named here under another named 一级指标 is a row whose levels were misplaced.
+ */
+export const LEVEL2_OF: ReadonlyMap<string, readonly string[]> = new Map([
+  ['产出指标', ['数量指标', '质量指标', '时效指标', '成本指标']],
+  ['效益指标', ['经济效益指标', '社会效益指标', '生态效益指标', '可持续影响指标']],
+  ['效果指标', ['经济效益指标', '社会效益指标', '生态效益指标', '可持续影响指标']],
+  ['满意度指标', ['服务对象满意度指标']],
+  ['成本指标', ['经济成本指标', '社会成本指标', '生态环境成本指标']],
+]);
 /** What a 符号 cell holds. */
 export const SYMBOL_CELL = /^(文字描述|>=|<=|=|>|<|≥|≤|≧|≦|＞|＜|＝|＞=|＜=)?$/;
 /** The 符号 cell's word for a value given as text alone. */

@@ -16,7 +16,8 @@ import fg from 'fast-glob';
 import picomatch from 'picomatch';
 import { fsPath, nameFromBytes } from '../fsname.js';
 
-export const INPUT_EXTENSIONS = ['pdf', 'docx', 'doc', 'wps', 'txt', 'png', 'jpg', 'jpeg', 'tif', 'tiff'];
+/** Files a folder contributes (and members a bundle does): the formats jixiao reads, and bundles to open. */
+export const INPUT_EXTENSIONS = ['pdf', 'docx', 'doc', 'wps', 'txt', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'xlsx', 'xls', 'et', 'html', 'htm', 'mhtml', 'mht', 'ofd', 'zip', '7z', 'rar', 'tar', 'tgz', 'gz'];
 
 export interface Input {
   /** Absolute path (the manifest's key). */
@@ -81,6 +82,11 @@ export async function discoverInputs(args: readonly string[], opts: DiscoverOpti
 }
 
 const INPUT_NAME = new RegExp(`\\.(${INPUT_EXTENSIONS.join('|')})$`, 'i');
+
+/** Whether a file or member name is one jixiao takes (by its extension, as a folder's files are). */
+export function isInputName(name: string): boolean {
+  return INPUT_NAME.test(name);
+}
 
 /** The input files under `root`, depth first, names sorted; what cannot be taken goes to `refused`. */
 async function walk(root: string, ignore: readonly string[], refused: Discovery['refused']): Promise<string[]> {

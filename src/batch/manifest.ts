@@ -32,6 +32,19 @@ export interface ManifestEntry {
   ms: number;
   error: Failure | null;
   at: string;
+  /**
+   * A compiled volume: every text it holds, in order (doc_id, output and pages above are the
+   * first text's; `pages` there counts the whole file's). Absent for a file holding one text.
+   */
+  parts?: Array<{ doc_id: string; output: string; pages: [number, number] | null; warnings: number; digest?: string }>;
+  /** A bundle that opened: how many members it gave (each an entry of its own, `bundle.zip!/…`). */
+  members?: number;
+}
+
+/** Every output an entry names: its own, and each text's of a compiled volume, with their digests where recorded. */
+export function outputsOf(e: ManifestEntry): Array<{ doc_id: string; output: string; digest?: string | null }> {
+  const own = e.doc_id && e.output ? [{ doc_id: e.doc_id, output: e.output, digest: e.digest }] : [];
+  return [...own, ...(e.parts ?? []).filter((p) => p.output !== e.output)];
 }
 
 /** The failure of an input that cannot be read (gone, no permission, a folder). */
@@ -44,8 +57,8 @@ export function missingInput(): Failure {
   return { kind: 'missing', reason: 'no such file or folder' };
 }
 
-/** How an input ended: its document written, or its failure. */
-export type Outcome = ({ status: 'done' } & DocumentFacts) | { status: 'failed'; error: Failure };
+/** How an input ended: its documents written (a compiled volume's texts as parts), or its failure. */
+export type Outcome = ({ status: 'done'; parts?: ManifestEntry['parts'] } & DocumentFacts) | { status: 'failed'; error: Failure };
 
 /**
  * The manifest entry of an input (a local run's and a cluster's alike) at this extractor
@@ -54,7 +67,7 @@ export type Outcome = ({ status: 'done' } & DocumentFacts) | { status: 'failed';
 export function manifestEntry(path: string, sha256: string, outcome: Outcome, ms: number, at: string = new Date().toISOString()): ManifestEntry {
   const common = { path, sha256, status: outcome.status, version: VERSION };
   return outcome.status === 'done'
-    ? { ...common, doc_id: outcome.doc_id, output: outcome.output, digest: outcome.digest ?? null, pages: outcome.pages, warnings: outcome.warnings, ms, error: null, at }
+    ? { ...common, doc_id: outcome.doc_id, output: outcome.output, digest: outcome.digest ?? null, pages: outcome.pages, warnings: outcome.warnings, ms, error: null, at, ...(outcome.parts ? { parts: outcome.parts } : {}) }
     : { ...common, doc_id: null, output: null, digest: null, pages: null, warnings: 0, ms, error: outcome.error, at };
 }
 
@@ -87,7 +100,8 @@ export class Manifest {
         const e = JSON.parse(line) as ManifestEntry;
         // An entry names its output inside the folder only (docs/<doc_id>.json): an edited or
         // crafted one cannot make jixiao read or delete anything elsewhere.
-        if (e && typeof e.path === 'string' && (e.output == null || SAFE_OUTPUT.test(e.output))) entries.set(e.path, e);
+        const safe = (o: unknown) => o == null || (typeof o === 'string' && SAFE_OUTPUT.test(o));
+        if (e && typeof e.path === 'string' && safe(e.output) && (e.parts == null || (Array.isArray(e.parts) && e.parts.every((x) => safe(x?.output))))) entries.set(e.path, e);
       } catch {
         /* a torn line from a killed run */
       }

@@ -88,18 +88,19 @@ function killOverMemory(limitMb: number): void {
   }
 }
 
-/** Extracts one file in the pool (or in this thread when `pool` is null), with the time and memory limits. */
-export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: PoolLimits): Promise<TaskResult> {
-  const limit = timeLimitOf(bytes, opts);
+/** Extracts one file (or opens one bundle: `kind` 'open') in the pool, or in this thread when `pool` is null, with the time and memory limits. */
+export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: PoolLimits, kind: 'extract' | 'open' = 'extract'): Promise<TaskResult> {
+  // Opening a bundle has the file's time limit (none of it is read by OCR there).
+  const limit = kind === 'open' ? opts.timeoutMs : timeLimitOf(bytes, opts);
   const extract: TaskOptions = { ...opts.extract, task: randomUUID().replace(/-/g, '').slice(0, 16) };
   if (!pool) {
     // In this process (tests, --in-process): the pipeline is loaded only here.
-    const { extractOne } = await import('./worker.js');
-    return withTimeout(extractOne(bytes, file, extract), limit);
+    const { extractOne, openOne } = await import('./worker.js');
+    return withTimeout((kind === 'open' ? openOne : extractOne)(bytes, file, extract), limit);
   }
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
-    return (await pool.run({ path: file, bytes: data, options: extract }, { signal: AbortSignal.timeout(limit) })) as TaskResult;
+    return (await pool.run({ path: file, bytes: data, options: extract, kind }, { signal: AbortSignal.timeout(limit) })) as TaskResult;
   } catch (err) {
     const e = err as Error & { code?: string };
     // The worker was killed mid-file: what it started outside itself (a LibreOffice conversion) is cleaned up here.

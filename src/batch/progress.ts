@@ -32,6 +32,8 @@ export interface FileEvent {
 
 export interface Progress {
   start(total: number): void;
+  /** More inputs than counted at the start (a bundle's members). */
+  grow(n: number): void;
   update(counts: Counts): void;
   /** A line that must not be garbled by the bar (a failure, say). */
   log(line: string): void;
@@ -53,10 +55,10 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
   const resolved = mode === 'auto' || mode === 'bar' ? (stream.isTTY ? 'bar' : 'log') : mode;
   let startedAt = Date.now();
   let total = 0;
-  if (resolved === 'none') return { start() {}, update() {}, log() {}, file() {}, stop() {} };
+  if (resolved === 'none') return { start() {}, grow() {}, update() {}, log() {}, file() {}, stop() {} };
   if (resolved === 'quiet') {
     const log = (line: string) => stream.write(`${line}\n`);
-    return { start() {}, update() {}, log, file: (e, line) => (e.status === 'failed' && line ? log(line) : undefined), stop() {} };
+    return { start() {}, grow() {}, update() {}, log, file: (e, line) => (e.status === 'failed' && line ? log(line) : undefined), stop() {} };
   }
   if (resolved === 'json') {
     let last = 0;
@@ -69,6 +71,9 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
         startedAt = Date.now();
         last = Date.now();
         emit({ event: 'start', total });
+      },
+      grow(n) {
+        total += n;
       },
       update(c) {
         latest = c;
@@ -98,6 +103,10 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
         total = n;
         startedAt = Date.now();
         bar.start(n, 0, { pagesPerSec: '0.0', failed: 0 });
+      },
+      grow(n) {
+        total += n;
+        bar.setTotal(total);
       },
       update(c) {
         bar.update(c.done + c.skipped + c.failed, { pagesPerSec: rate(c.pages, startedAt), failed: c.failed });
@@ -129,6 +138,9 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
       total = n;
       startedAt = Date.now();
       last = Date.now();
+    },
+    grow(n) {
+      total += n;
     },
     update(c) {
       latest = c;

@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../writers/atomic.js';
 import { type CollectionReport, type DocumentRef, type DocumentStep, csvOptionsOf, presentFormats, writeCollections } from '../writers/collections.js';
 import { DOCS_DIR } from '../writers/document.js';
 import { claimOutput, lockOutput, removeStaleTemps } from './folder.js';
-import { Manifest, type ManifestEntry } from './manifest.js';
+import { Manifest, type ManifestEntry, outputsOf } from './manifest.js';
 
 /** Inputs in the order of their paths' UTF-16 code units: the same on every machine and locale. */
 function byPath(a: ManifestEntry, b: ManifestEntry): number {
@@ -23,17 +23,22 @@ function byPath(a: ManifestEntry, b: ManifestEntry): number {
 
 /**
  * The documents of the manifest that are done, each doc_id once — the first input path in
- * order stands for it — in no particular order (the outputs sort what they write: sorting an
- * archive's entries on every run would cost what the run adds).
+ * order stands for it; every text of a compiled volume a document of its own, after the text
+ * before it — in no particular order (the outputs sort what they write: sorting an archive's
+ * entries on every run would cost what the run adds).
  */
 export function documentRefs(outDir: string, manifest: Manifest): DocumentRef[] {
   const refs = new Map<string, DocumentRef>();
   for (const e of manifest.entries.values()) {
-    if (e.status !== 'done' || !e.doc_id || !e.output) continue;
-    const had = refs.get(e.doc_id);
-    if (had && had.order <= e.path) continue;
-    // Entries written before the digest was kept: what changes when they are written again.
-    refs.set(e.doc_id, { doc_id: e.doc_id, file: path.join(outDir, e.output), stamp: e.digest ?? `${e.version}@${e.at}`, order: e.path });
+    if (e.status !== 'done') continue;
+    outputsOf(e).forEach((o, i) => {
+      // A volume's later texts sort right after its first (NUL sorts before any path character).
+      const order = i === 0 ? e.path : `${e.path}\u0000${String(i).padStart(6, '0')}`;
+      const had = refs.get(o.doc_id);
+      if (had && had.order <= order) return;
+      // Entries written before the digest was kept: what changes when they are written again.
+      refs.set(o.doc_id, { doc_id: o.doc_id, file: path.join(outDir, o.output), stamp: o.digest ?? `${e.version}@${e.at}`, order });
+    });
   }
   return [...refs.values()];
 }
@@ -85,7 +90,7 @@ export async function compactOutputs(outDir: string, opts: { step?: DocumentStep
 export function documentsOf(manifest: Manifest, files: readonly string[], outDir: string): string[] {
   const documents = files
     .map((f) => manifest.get(f))
-    .filter((e): e is ManifestEntry => e?.status === 'done' && e.output != null)
-    .map((e) => path.join(outDir, e.output!));
+    .filter((e): e is ManifestEntry => e?.status === 'done')
+    .flatMap((e) => outputsOf(e).map((o) => path.join(outDir, o.output)));
   return [...new Set(documents)];
 }

@@ -12,6 +12,9 @@
  * - Per-document JSON is written atomically as each file finishes; documents.jsonl, the CSV
  *   views and errors.jsonl are rebuilt from the manifest at the end (temporary file + rename),
  *   so no row is ever duplicated or half-written, even after a killed run.
+ * - A bundle (ZIP, 7z, RAR, tar) is opened in a worker; each member is an input of its own
+ *   (`bundle.zip!/成员/名称.pdf`) through the same pool, limits, manifest and error kinds.
+ * - A compiled volume's texts are written as documents of their own, the parts of its entry.
  * - Every input ends as exactly one of done, failed or skipped.
  */
 import type { PathLike } from 'node:fs';
@@ -25,11 +28,13 @@ import { DEFAULT_EXTRACT_OPTIONS, type ExtractOptions } from '../options.js';
 import { sha256 } from '../hash.js';
 import type { OutputKind } from '../writers/aggregate.js';
 import type { CollectionReport } from '../writers/collections.js';
-import { writeDocument } from '../writers/document.js';
+import { writeDocuments } from '../writers/document.js';
+import { bundleKind } from '../detect.js';
+import { VERSION } from '../version.js';
 import { type Input, discoverInputs } from './inputs.js';
 import { fsPath, readablePath } from '../fsname.js';
 import { asOutputFault, claimOutput, lockOutput, removeStaleTemps } from './folder.js';
-import { Manifest, type ManifestEntry, manifestEntry, missingInput, unreadable } from './manifest.js';
+import { Manifest, type ManifestEntry, manifestEntry, missingInput, outputsOf, unreadable } from './manifest.js';
 import { createPool, extractIn, workerFile } from './pool.js';
 import { type Counts, type Progress, type ProgressMode, createProgress } from './progress.js';
 import { documentsOf, writeOutputs } from './rebuild.js';
@@ -154,7 +159,9 @@ async function runLocked(opts: RunOptions, outDir: string, started: number): Pro
     progress.file({ path: shown, status: 'failed', kind: r.kind, reason: r.reason, pages: null, ms: 0 }, `[jixiao] failed: ${shown}: ${r.reason}`);
   }
 
-  const concurrency = Math.max(1, Math.min(opts.concurrency, Math.max(1, inputs.length)));
+  // A bundle gives inputs of its own: then as many workers as asked, whatever the inputs named.
+  const bundles = inputs.some((i) => BUNDLE_NAME.test(i.file));
+  const concurrency = Math.max(1, Math.min(opts.concurrency, bundles ? opts.concurrency : Math.max(1, inputs.length)));
   // Worker processes run compiled JavaScript; from TypeScript sources (tsx, vitest) parse in this thread.
   const inProcess = opts.inProcess || workerFile().endsWith('.ts');
   const pool = inProcess ? null : createPool(concurrency, opts.memoryMb);
@@ -165,16 +172,21 @@ async function runLocked(opts: RunOptions, outDir: string, started: number): Pro
 
   /** A fault of the output (disk full, read-only, no permission): the run stops, no input is blamed. */
   let outputFault: Error | null = null;
-  const one = async (input: Input) => {
+  const guarded = async (work: () => Promise<void>) => {
     if (signals.caught || outputFault || (opts.failFast && tally.counts.failed > 0)) return; // left for the next run: not recorded
     try {
-      await convertOne(input, { opts, outDir, manifest, pool, tally });
+      await work();
     } catch (err) {
       outputFault ??= asOutputFault(err);
     }
   };
+  /** Members of bundles taken this run (the manifest's keys), for the summary's documents. */
+  const members: string[] = [];
+  const ctx: FileContext = { opts, outDir, manifest, pool, tally, members, later: (work) => void queue.add(() => guarded(work), { priority: 1 }) };
   try {
-    await Promise.all(inputs.map((f) => queue.add(() => one(f))));
+    await Promise.all(inputs.map((f) => queue.add(() => guarded(() => convertOne(f, ctx)))));
+    // Members of bundles were queued as their bundles opened.
+    await queue.onIdle();
   } finally {
     await pool?.destroy();
     progress.stop();
@@ -183,7 +195,8 @@ async function runLocked(opts: RunOptions, outDir: string, started: number): Pro
   if (opts.prune) {
     // Inputs recorded by earlier runs whose files are gone: their documents leave the outputs.
     for (const e of [...manifest.entries.values()]) {
-      if (!(await exists(fsPath(e.path)))) {
+      // A bundle's member lives while its bundle does.
+      if (!(await exists(fsPath(e.path.split(MEMBER_SEPARATOR)[0]!)))) {
         manifest.forget(e.path);
         if (opts.verbose) progress.log(`[jixiao] pruned: ${readablePath(e.path)} (no longer exists)`);
       }
@@ -197,11 +210,11 @@ async function runLocked(opts: RunOptions, outDir: string, started: number): Pro
     throw asOutputFault(err);
   }
   const { counts } = tally;
-  const documents = documentsOf(manifest, inputs.map((i) => i.file), outDir);
+  const documents = documentsOf(manifest, [...inputs.map((i) => i.file), ...members], outDir);
   const reached = counts.done + counts.skipped + counts.failed;
-  const failedFast = opts.failFast === true && counts.failed > 0 && reached < inputs.length;
+  const failedFast = opts.failFast === true && counts.failed > 0 && reached < tally.total;
   return {
-    total: inputs.length + notTaken.length,
+    total: tally.total + notTaken.length,
     ...counts,
     failed: counts.failed + notTaken.length,
     elapsedMs: Date.now() - started,
@@ -220,35 +233,84 @@ interface FileContext {
   manifest: Manifest;
   pool: Tinypool | null;
   tally: Tally;
+  /** Members of bundles taken this run. */
+  members: string[];
+  /** Queues work before the inputs still waiting (a bundle's members, so its bytes are let go soon). */
+  later(work: () => Promise<void>): void;
 }
 
-/** One input: read and hashed, left as it is if the manifest says so, else extracted, written and recorded. */
-async function convertOne(input: Input, { opts, outDir, manifest, pool, tally }: FileContext): Promise<void> {
+/** Joins a bundle's path and a member's name (src/bundles/: `bundle.zip!/成员/名称.pdf`). */
+const MEMBER_SEPARATOR = '!/';
+/** File names of bundles (their members become inputs of their own). */
+const BUNDLE_NAME = /\.(zip|7z|rar|tar|tgz|gz)$/i;
+
+/** One input: read, then opened as a bundle or converted. */
+async function convertOne(input: Input, ctx: FileContext): Promise<void> {
+  const { opts, tally } = ctx;
   const file = input.file;
   const t0 = Date.now();
-  const fail = (sha: string, error: Failure) => tally.finish(manifestEntry(file, sha, { status: 'failed', error }, Date.now() - t0));
   let bytes: Buffer;
   try {
     const st = await stat(fsPath(file));
-    if (st.size > opts.extract.maxBytes) return fail('', { kind: 'too-large', reason: `file too large: ${st.size} bytes (limit ${opts.extract.maxBytes})` });
+    if (st.size > opts.extract.maxBytes) return tally.finish(manifestEntry(file, '', { status: 'failed', error: { kind: 'too-large', reason: `file too large: ${st.size} bytes (limit ${opts.extract.maxBytes})` } }, Date.now() - t0));
     bytes = await readFile(fsPath(file));
   } catch (err) {
-    return fail('', unreadable(err));
-  }
-  const hash = sha256(bytes);
-  const resume = resumeOf(manifest, file, hash, opts);
-  if (resume.action === 'failed-before') return tally.failedBefore(file, resume.entry);
-  // Done before, and its document still there: not redone.
-  if (resume.action !== 'extract' && (await exists(path.join(outDir, resume.entry.output!)))) {
-    if (resume.action === 'unchanged') return tally.skipped(file, 'unchanged', 'unchanged', resume.entry);
-    await manifest.record({ ...resume.entry, path: file, at: new Date().toISOString() });
-    return tally.skipped(file, 'same-content', `same content as ${readablePath(resume.entry.path)}`, resume.entry);
+    return tally.finish(manifestEntry(file, '', { status: 'failed', error: unreadable(err) }, Date.now() - t0));
   }
   const shown = readablePath(opts.absolutePaths ? file : input.relative);
+  if (bundleKind(bytes, file)) return openBundleOf(file, shown, bytes, t0, ctx);
+  return convertBytes(file, shown, bytes, t0, ctx);
+}
+
+/** One input's bytes (a file's, or a bundle member's, recorded under `key`): left as it is if the manifest says so, else extracted, written and recorded. */
+async function convertBytes(key: string, shown: string, bytes: Buffer, t0: number, { opts, outDir, manifest, pool, tally }: FileContext): Promise<void> {
+  const fail = (sha: string, error: Failure) => tally.finish(manifestEntry(key, sha, { status: 'failed', error }, Date.now() - t0));
+  const hash = sha256(bytes);
+  const resume = resumeOf(manifest, key, hash, opts);
+  if (resume.action === 'failed-before') return tally.failedBefore(key, resume.entry);
+  // Done before, and its documents (each text of a volume) still there: not redone.
+  if (resume.action !== 'extract' && (await Promise.all(outputsOf(resume.entry).map((o) => exists(path.join(outDir, o.output))))).every(Boolean)) {
+    if (resume.action === 'unchanged') return tally.skipped(key, 'unchanged', 'unchanged', resume.entry);
+    await manifest.record({ ...resume.entry, path: key, at: new Date().toISOString() });
+    return tally.skipped(key, 'same-content', `same content as ${readablePath(resume.entry.path)}`, resume.entry);
+  }
   const result = await extractIn(pool, shown, bytes, opts);
   if (!result.ok) return fail(hash, result.error);
-  const facts = await writeDocument(outDir, result.record);
-  await tally.finish(manifestEntry(file, hash, { status: 'done', ...facts }, Date.now() - t0));
+  if (!('records' in result) || result.records.length === 0) return fail(hash, { kind: 'internal', reason: 'extractor error: no document and no failure' });
+  const facts = await writeDocuments(outDir, result.records);
+  await tally.finish(manifestEntry(key, hash, { status: 'done', ...facts }, Date.now() - t0));
+}
+
+/**
+ * A bundle, opened in a worker (its limits applied there, before inflating): its own entry says
+ * it opened and how many members it gave; each member that came out is an input of its own,
+ * queued before the inputs still waiting; each that did not is a failed entry with its kind.
+ */
+async function openBundleOf(key: string, shown: string, bytes: Buffer, t0: number, ctx: FileContext): Promise<void> {
+  const { opts, manifest, pool, tally } = ctx;
+  const hash = sha256(bytes);
+  const prev = manifest.get(key);
+  if (!opts.force && !opts.retryFailed && prev?.status === 'failed' && prev.sha256 === hash && prev.version === VERSION) return tally.failedBefore(key, prev);
+  const result = await extractIn(pool, shown, bytes, opts, 'open');
+  if (!result.ok) return tally.finish(manifestEntry(key, hash, { status: 'failed', error: result.error }, Date.now() - t0));
+  if (!('opened' in result)) return tally.finish(manifestEntry(key, hash, { status: 'failed', error: { kind: 'internal', reason: 'extractor error: the bundle was not opened' } }, Date.now() - t0));
+  const { opened } = result;
+  const given = opened.members.length + opened.failures.length;
+  await manifest.record({ path: key, sha256: hash, status: 'done', version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, ms: Date.now() - t0, error: null, at: new Date().toISOString(), members: given });
+  // The bundle is no document: its members are counted in its place.
+  tally.grow(given - 1);
+  if (opts.verbose) tally.log(`[jixiao] opened: ${shown} (${given} members${opened.skipped ? `, ${opened.skipped} in other formats left out` : ''})`);
+  const keyOf = (memberPath: string) => `${key}${memberPath.slice(shown.length)}`;
+  for (const f of opened.failures) {
+    ctx.members.push(keyOf(f.path));
+    await tally.finish(manifestEntry(keyOf(f.path), '', { status: 'failed', error: { kind: f.kind, reason: f.reason } }, 0));
+  }
+  for (const m of opened.members) {
+    const memberKey = keyOf(m.path);
+    ctx.members.push(memberKey);
+    const memberBytes = Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength);
+    ctx.later(() => convertBytes(memberKey, m.path, memberBytes, Date.now(), ctx));
+  }
 }
 
 /** The run's counts: each input's end recorded, counted, logged, and told to the progress display and the caller. */
@@ -259,8 +321,19 @@ class Tally {
     private readonly manifest: Manifest,
     private readonly progress: Progress,
     private readonly opts: Pick<BatchOptions, 'verbose' | 'onProgress'>,
-    private readonly total: number,
+    /** Inputs in all: the files found, and the members of bundles in their bundles' place. */
+    public total: number,
   ) {}
+
+  /** More inputs than the files found (a bundle's members, less the bundle). */
+  grow(n: number): void {
+    this.total += n;
+    this.progress.grow(n);
+  }
+
+  log(line: string): void {
+    this.progress.log(line);
+  }
 
   /** An input extracted or failed now: recorded in the manifest first. */
   async finish(entry: ManifestEntry): Promise<void> {

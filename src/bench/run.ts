@@ -12,9 +12,9 @@
  *   npm run bench -- --only ocr   # scanned PDFs only (OCR pages/s with 1 worker and every core)
  *   npm run bench -- --only archive --archive-files 100000   # archive scale (archive.ts)
  *
- * The OCR batch is made of image-only PDFs of the corpus: the committed fixture
- * test/fixtures/scans/*.scan150.pdf and, when `npm run eval` has made them, the 150 dpi scans
- * of every corpus document in its cache.
+ * The OCR batches are image-only PDFs of the corpus scanned at 150 and at 300 dpi (the seeded
+ * clean scans of `npm run eval`, src/eval/scans.ts, made into its cache when absent), each
+ * document in turn, read with 1 worker and with every core.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -34,7 +34,7 @@ const program = new Command()
   .option('--pdf-rounds <n>', 'times each corpus PDF is read for the single-thread comparison', (v) => Number(v), 5)
   .option('--only <part>', 'run one part: batches, queue, ocr, pdf or archive')
   .option('--archive-files <n>', 'synthetic documents in the archive-scale run', (v) => Number(v), 100_000)
-  .option('--ocr-files <n>', 'scanned PDFs in the OCR batch', (v) => Number(v), 8)
+  .option('--ocr-files <n>', 'scanned PDFs in each OCR batch', (v) => Number(v), 6)
   .parse();
 const opts = program.opts<{ files: number; corpus: string; pdfRounds: number; only?: string; ocrFiles: number; archiveFiles: number }>();
 const runs = (part: string) => opts.only == null || opts.only === part;
@@ -201,20 +201,25 @@ try {
     rows.push(['mixed ×2', String(r2.total), String(cores), (r2.elapsedMs / 1000).toFixed(2), (r2.total / (r2.elapsedMs / 1000)).toFixed(1), (r2.pages / (r2.elapsedMs / 1000)).toFixed(1), String(r2.peakRssMb), String(r2.failed)]);
   }
   if (runs('ocr')) {
+    // Scans at 150 and 300 dpi: the seeded clean scans `npm run eval` makes (src/eval/scans.ts),
+    // made here when absent (a few seeds: every corpus document once).
     const projectRoot = path.join(here, '..', '..', '..');
-    const scans = [path.join(projectRoot, 'test', 'fixtures', 'scans'), path.join(projectRoot, 'node_modules', '.cache', 'jixiao-eval-scans')]
-      .filter((d) => existsSync(d))
-      .flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.scan150.pdf')).map((f) => path.join(d, f)));
-    const dir = path.join(root, 'ocr');
-    mkdirSync(dir, { recursive: true });
-    for (let i = 0; i < opts.ocrFiles && scans.length; i++) {
-      const src = scans[i % scans.length]!;
-      copyFileSync(src, path.join(dir, `${String(i).padStart(4, '0')}-${path.basename(src)}`));
-    }
-    for (const workers of scans.length ? [1, cores] : []) {
-      const r = runChild(dir, path.join(root, `out-ocr-${workers}`), workers);
-      const s = r.elapsedMs / 1000;
-      rows.push(['scanned PDF (OCR)', String(r.total), String(workers), s.toFixed(2), (r.total / s).toFixed(2), (r.pages / s).toFixed(2), String(r.peakRssMb), String(r.failed)]);
+    const { degradedScans } = await import('../eval/scans.js');
+    const cache = path.join(projectRoot, 'node_modules', '.cache', 'jixiao-eval-scans');
+    const made = await degradedScans(opts.corpus, cache, { seeds: 3, degradations: ['dpi150', 'dpi300'], log: () => {} }).catch(() => []);
+    for (const dpi of ['dpi150', 'dpi300']) {
+      const scans = made.filter((f) => f.degradation === dpi).map((f) => f.file);
+      const dir = path.join(root, `ocr-${dpi}`);
+      mkdirSync(dir, { recursive: true });
+      for (let i = 0; i < opts.ocrFiles && scans.length; i++) {
+        const src = scans[i % scans.length]!;
+        copyFileSync(src, path.join(dir, `${String(i).padStart(4, '0')}-${path.basename(src)}`));
+      }
+      for (const workers of scans.length ? [1, cores] : []) {
+        const r = runChild(dir, path.join(root, `out-ocr-${dpi}-${workers}`), workers);
+        const s = r.elapsedMs / 1000;
+        rows.push([`scanned PDF (OCR), ${dpi.slice(3)} dpi, ${r.pages} pages`, String(r.total), String(workers), s.toFixed(2), (r.total / s).toFixed(2), (r.pages / s).toFixed(2), String(r.peakRssMb), String(r.failed)]);
+      }
     }
   }
   const head = ['batch', 'files', 'workers', 'wall s', 'files/s', 'pages/s', 'peak RSS MB', 'failed'];

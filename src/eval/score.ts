@@ -25,6 +25,17 @@ export interface Score {
    * table: errors a user would not be told of. The goal is 0.
    */
   silent: number;
+  /**
+   * Wrong records — indicator rows, project fields, part-one items — with no warning naming
+   * that record's own place: its table row (`loc.table`/`loc.row`; for a project field the
+   * project's own table position), or a whole page it lies on. A table-level
+   * `table-no-rules` excuses no row. The goal is 0.
+   */
+  silentRows: number;
+  /** Each indicator row read by OCR: its confidence and whether it is right (for calibration). */
+  confidences: Array<[number, boolean]>;
+  /** Projects of the gold found (by position, with the same project code or name). */
+  projectsFound: Tally;
   /** Fields that differ from the gold only by characters the PDF's own text layer lacks (counted as right). */
   lost: number;
 }
@@ -71,8 +82,40 @@ function covered(warnings: readonly Warning[], loc: Loc | null | undefined): boo
   const table = loc?.table ?? null;
   if (table == null) return warnings.some((w) => w.loc == null);
   // A warning on the table, or on a whole page the record lies on (a page's text drawn twice).
-  const onPage = (w: Warning) => w.loc?.table == null && w.loc?.page != null && loc?.page != null && w.loc.page >= loc.page && w.loc.page <= (loc.page_end ?? loc.page);
-  return warnings.some((w) => w.loc?.table === table || onPage(w));
+  return warnings.some((w) => w.loc?.table === table || onPage(w, loc));
+}
+
+/** Whether a warning covering a whole page (no table) lies on the record's pages. */
+function onPage(w: Warning, loc: Loc | null | undefined): boolean {
+  return w.loc != null && w.loc.table == null && w.loc.page != null && loc?.page != null && w.loc.page >= loc.page && w.loc.page <= (loc.page_end ?? loc.page);
+}
+
+/**
+ * Whether a warning names the record's own place (see Score.silentRows): `row` records
+ * (indicator rows) need a warning on their table row, a project (`table`) one on its table
+ * position; part-one items (`item`, no table) a warning on their page or line, or on the
+ * whole document where they have no page.
+ */
+export function namedOn(warnings: readonly Warning[], loc: Loc | null | undefined, kind: 'row' | 'table' | 'item'): boolean {
+  return warnings.some((w) => {
+    if (onPage(w, loc)) return true;
+    if (kind === 'item') return w.loc == null || (w.loc.line != null && w.loc.line === loc?.line);
+    if (w.code === 'table-no-rules' || w.loc == null || loc?.table == null || w.loc.table !== loc.table) return false;
+    return kind === 'table' || (w.loc.row != null && w.loc.row === loc.row);
+  });
+}
+
+/** Counts the wrong items of two lists whose own place no warning names. */
+function silentRowsIn<T extends { loc?: Loc }>(got: readonly T[], want: readonly T[], warnings: readonly Warning[], fallback: Loc | null, eq: (a: T, b: T) => boolean, kind: 'row' | 'item'): number {
+  let n = 0;
+  for (let i = 0; i < Math.max(got.length, want.length); i++) {
+    const g = got[i];
+    const w = want[i];
+    if (g && w && eq(g, w)) continue;
+    // A missing record has no place of its own: the last record read stands for it.
+    if (!namedOn(warnings, g?.loc ?? got[got.length - 1]?.loc ?? fallback, kind)) n++;
+  }
+  return n;
 }
 
 /** Counts the wrong items of two lists that no warning covers. */
@@ -125,6 +168,9 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
     documentFields: tally(),
     diffs: [],
     silent: 0,
+    silentRows: 0,
+    confidences: [],
+    projectsFound: tally(),
     lost: 0,
   };
   const same = sameAllowingLoss(layer, () => s.lost++);
@@ -141,12 +187,19 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
 
   s.partOne.total++;
   if (same(got.part_one.overall_goal, want.part_one.overall_goal)) s.partOne.ok++;
-  else d.push(`part_one.overall_goal: got ${short(got.part_one.overall_goal)} want ${short(want.part_one.overall_goal)}`);
+  else {
+    d.push(`part_one.overall_goal: got ${short(got.part_one.overall_goal)} want ${short(want.part_one.overall_goal)}`);
+    // The overall goal has no loc of its own: the first part-one item's page stands for it.
+    if (!namedOn(warns, got.part_one.sub_goals[0]?.loc ?? null, 'item')) s.silentRows++;
+  }
   const sameItem = (a: object, b: object) => same(contractOnly(a), contractOnly(b));
   compareList(got.part_one.sub_goals, want.part_one.sub_goals, s.partOne, d, 'part_one.sub_goals', sameItem);
   compareList(got.part_one.safeguards, want.part_one.safeguards, s.partOne, d, 'part_one.safeguards', sameItem);
+  s.silentRows += silentRowsIn(got.part_one.sub_goals, want.part_one.sub_goals, warns, null, sameItem, 'item');
+  s.silentRows += silentRowsIn(got.part_one.safeguards, want.part_one.safeguards, warns, null, sameItem, 'item');
   compareList(got.part_one.dept_indicators, want.part_one.dept_indicators, s.indicators, d, 'part_one.dept_indicators');
   s.silent += silentIn(got.part_one.dept_indicators, want.part_one.dept_indicators, warns, null, sameRow);
+  s.silentRows += silentRowsIn(got.part_one.dept_indicators, want.part_one.dept_indicators, warns, null, sameRow, 'row');
   compareList(
     got.part_one.dept_indicators.map((i) => [i.value_raw, i.value]),
     want.part_one.dept_indicators.map((i) => [i.value_raw, i.value]),
@@ -158,6 +211,10 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
     const g = got.projects[i];
     const w = want.projects[i];
     const where = `projects[${i}]`;
+    if (w) {
+      s.projectsFound.total++;
+      if (g && (g.project_code != null ? g.project_code === w.project_code : g.project_name === w.project_name)) s.projectsFound.ok++;
+    }
     if (!w || !g) {
       const missing = (w ?? g)!;
       s.projectFields.total += PROJECT_FIELDS.length;
@@ -165,6 +222,7 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
       s.values.total += missing.indicators.length;
       d.push(`${where}: ${w ? 'missing' : 'extra'} project ${short(missing.title)}`);
       if (!covered(warns, g?.loc ?? got.projects[got.projects.length - 1]?.loc)) s.silent += 1 + missing.indicators.length;
+      if (!namedOn(warns, g?.loc ?? got.projects[got.projects.length - 1]?.loc, 'table')) s.silentRows += 1 + missing.indicators.length;
       continue;
     }
     for (const f of PROJECT_FIELDS) {
@@ -173,10 +231,15 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
       else {
         d.push(`${where}.${f}: got ${short(g[f])} want ${short(w[f])}`);
         if (!covered(warns, g.loc)) s.silent++;
+        if (!namedOn(warns, g.loc, 'table')) s.silentRows++;
       }
     }
     compareList(g.indicators, w.indicators, s.indicators, d, `${where}.indicators`);
+    g.indicators.forEach((x, k) => {
+      if (x.confidence != null) s.confidences.push([x.confidence, w.indicators[k] != null && sameRow(x, w.indicators[k]!)]);
+    });
     s.silent += silentIn(g.indicators, w.indicators, warns, g.loc, sameRow);
+    s.silentRows += silentRowsIn(g.indicators, w.indicators, warns, g.loc, sameRow, 'row');
     compareList(
       g.indicators.map((x) => [x.value_raw, x.value]),
       w.indicators.map((x) => [x.value_raw, x.value]),

@@ -10,6 +10,7 @@ import { type Row, cellAt } from '../model.js';
 import type { Indicator } from '../schema.js';
 import { locOf, rowConfidence } from '../loc.js';
 import { type Message, type Result, message } from '../diagnostics.js';
+import { indicatorRowChecks } from './checks.js';
 import {
   BASIS_HEADER,
   DESCRIPTION_HEADER,
@@ -228,5 +229,6 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true, wh
       confidence: rowConfidence([row]),
     });
   });
+  messages.push(...indicatorRowChecks(indicators, sources, where));
   return { value: indicators, messages };
 }

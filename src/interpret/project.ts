@@ -9,11 +9,12 @@ import { type Block, type Cell, type Para, type Row, type Table, cellAt } from '
 import type { Project } from '../schema.js';
 import { NO_LOC, locOf } from '../loc.js';
 import { type Message, type Result, lowConfidenceMessages, message } from '../diagnostics.js';
-import { cleanText, squash } from '../text/clean.js';
+import { cleanText, codeText, squash } from '../text/clean.js';
 import { numeralValue, parseNumbered, splitItems } from '../text/numbering.js';
 import { isProjectTitle } from '../segment.js';
 import { MONEY_PRECISION, MONEY_SCALE, MONEY_SQL, fitsMoney } from '../money.js';
 import { readIndicatorTable } from './indicators.js';
+import { unitLineChecks } from './checks.js';
 import {
   BUDGET_FISCAL as FISCAL,
   BUDGET_OTHER as OTHER,
@@ -129,7 +130,7 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
     if (filled.length > 0 && filled.length <= 2 && filled.every((t) => readUnitLine(t, p))) continue;
     if (texts.some((t) => PROJECT_CODE_LABEL.test(t) || PROJECT_NAME_LABEL.test(t))) {
       const code = valueAfter(row, PROJECT_CODE_LABEL, true);
-      if (code) p.project_code = squash(code);
+      if (code) p.project_code = codeText(code);
       const name = valueAfter(row, PROJECT_NAME_LABEL, true);
       if (name) p.project_name = name;
       continue;
@@ -245,6 +246,7 @@ export function planReaches(p: Project): boolean | null {
 export function readPartTwo(blocks: readonly Block[]): Result<Project[]> {
   const messages: Message[] = [];
   const projects: Project[] = [];
+  const places: Row[][] = [];
   for (const raw of groupProjects(blocks)) {
     const titleText = raw.title ? cleanText(raw.title.text) : '';
     const n = titleText ? parseNumbered(titleText) : null;
@@ -304,6 +306,8 @@ export function readPartTwo(blocks: readonly Block[]): Result<Project[]> {
       messages.push(message('plan-incomplete', `${at}: spending plan ${p.spending_plan.map((x) => x.value ?? '–').join(' / ')} does not reach 100% or the budget`, self));
     }
     projects.push(p);
+    places.push(rows);
   }
+  messages.push(...unitLineChecks(projects, places));
   return { value: projects, messages };
 }

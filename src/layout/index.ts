@@ -13,9 +13,9 @@
  */
 export type { Item, Line } from './text.js';
 export type { Segment } from './segments.js';
-export { segmentOf } from './segments.js';
+export { type Polyline, pathSegments, segmentOf } from './segments.js';
 export type { TableWords } from './textgrid.js';
 export { type Matrix, IDENTITY, apply, boxOf, invert, multiply } from './matrix.js';
-export { type PageContent, type PageFrame, type PageView, type ToBox, MIN_DOCUMENT_CHARS, itemsBox, pageContent, tooLittleText } from './page.js';
+export { type PageContent, type PageFrame, type PageView, type PagedRead, type ToBox, MIN_DOCUMENT_CHARS, itemsBox, pageContent, readAll, tooLittleText } from './page.js';
 export { assemble } from './assemble.js';
 export { type TurnedItem, turnOf, upright } from './orient.js';

@@ -5,8 +5,8 @@
  * (../ocr/) feeds it recognised text and the lines found in a bitmap, so both go through the
  * same table and paragraph rules.
  */
-import type { BBox, Cell, Row, Table } from '../model.js';
-import { type Message, controlCharsMessage, message, pagePlace } from '../diagnostics.js';
+import type { BBox, Cell, DocModel, Row, Table } from '../model.js';
+import { type Message, type Result, controlCharsMessage, message, pagePlace } from '../diagnostics.js';
 import { cellOf } from '../model.js';
 import { hasControlChars, joinLines } from '../text/clean.js';
 import { isGarbage } from '../text/plausible.js';
@@ -14,7 +14,8 @@ import type { Segment } from './segments.js';
 import { type Matrix, boxOf } from './matrix.js';
 import { type TableWords, type TextCell, type TextTable, tablesFromText } from './textgrid.js';
 import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
-import { type Item, type Line, opensItem, toLines, wrapped } from './text.js';
+import { type Item, type Line, toLines, wrapped } from './text.js';
+import { opensItem } from '../text/numbering.js';
 import { pushTo } from '../util.js';
 
 /** Turns a box in PDF user space (y up) into the contract's page box (points, origin top-left). */
@@ -196,4 +197,23 @@ export function pageContent(n: number, all: Item[], segs: Segment[], frame: Page
       ...fromText.map((t) => ({ top: t.top, table: textTable(t, n, box) })),
     ],
   };
+}
+
+/**
+ * A document of pages read one at a time (a PDF, an OFD): `pages` yields each page's content
+ * as it is read, `model` makes the document model of any run of them — the whole file, or one
+ * text of a compiled volume — so that a volume is held one text at a time. `count`: the pages
+ * the file has.
+ */
+export interface PagedRead {
+  pages: AsyncIterable<PageContent>;
+  count: number;
+  model(pages: PageContent[]): Result<DocModel>;
+}
+
+/** Every page of a paged read, as one model. */
+export async function readAll(read: PagedRead): Promise<Result<DocModel>> {
+  const pages: PageContent[] = [];
+  for await (const p of read.pages) pages.push(p);
+  return read.model(pages);
 }

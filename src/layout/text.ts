@@ -6,6 +6,8 @@
  * and cleaning removes the ones that touch CJK characters.
  */
 
+import { opensItem } from '../text/numbering.js';
+
 export interface Item {
   str: string;
   x: number;
@@ -141,12 +143,6 @@ export function wrapped(prev: Line, l: Line, right: number): boolean {
   return prev.x1 + firstRunWidth(l) > right + size * 0.05;
 }
 
-const ITEM_START = /^\s*(?:\d{1,2}[.．、](?:\d{1,2}[.．、])?[^\d\s]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[\u2460-\u2473])/;
-
-/** Whether a line opens a numbered item. */
-export function opensItem(text: string): boolean {
-  return ITEM_START.test(text);
-}
 
 export interface ParaOptions {
   /** Left edge of the text column. */

@@ -8,88 +8,13 @@
  */
 import mammoth from 'mammoth';
 import * as cheerio from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
 import { cleanText } from '../text/clean.js';
-import { type Block, type Cell, type DocModel, type Row, cellOf, para } from '../model.js';
+import { type Block, type DocModel, para } from '../model.js';
+import { isAllBold, tableRows, textOf } from '../html/cells.js';
 import { InputError } from '../errors.js';
 import { checkZip } from './zipguard.js';
 import { hasControlChars } from '../text/clean.js';
 import { type Message, type Result, controlCharsMessage, message } from '../diagnostics.js';
-
-const SUPERSCRIPT: Record<string, string> = { '2': '²', '3': '³' };
-
-type $ = cheerio.CheerioAPI;
-
-/** Raw text of an element: <sup>2</sup> becomes ², <br> a line break, tabs kept. */
-function textOf($: $, el: AnyNode): string {
-  let out = '';
-  $(el)
-    .contents()
-    .each((_, node) => {
-      if (node.type === 'text') out += (node as unknown as { data: string }).data;
-      else if (node.type === 'tag') {
-        const tag = (node as Element).tagName.toLowerCase();
-        if (tag === 'br') out += '\n';
-        else if (tag === 'sup') {
-          const t = textOf($, node);
-          out += SUPERSCRIPT[t.trim()] ?? t;
-        } else out += textOf($, node);
-      }
-    });
-  return out;
-}
-
-function isAllBold($: $, el: Element): boolean {
-  const text = cleanText($(el).text());
-  if (text === '') return false;
-  const bold = cleanText(
-    $(el)
-      .find('strong, b')
-      .map((_, s) => $(s).text())
-      .get()
-      .join(''),
-  );
-  return bold === text;
-}
-
-function tableRows($: $, table: Element): Row[] {
-  const trs = $(table).children('thead, tbody, tfoot').children('tr').add($(table).children('tr')).toArray();
-  const rows: Row[] = [];
-  /** occupied[r][c] = the cell that a rowspan above carries into row r at column c. */
-  const carried: Map<number, Map<number, { cell: Cell; span: number }>> = new Map();
-  trs.forEach((tr, r) => {
-    const cells: Cell[] = [];
-    const carry = carried.get(r) ?? new Map();
-    let col = 0;
-    const place = () => {
-      while (carry.has(col)) {
-        const { cell: src, span } = carry.get(col)!;
-        cells.push({ ...src, col, merged: true });
-        col += span;
-      }
-    };
-    $(tr)
-      .children('td, th')
-      .each((_, td) => {
-        place();
-        const colSpan = Math.max(1, Number($(td).attr('colspan') ?? 1) || 1);
-        const rowSpan = Math.max(1, Number($(td).attr('rowspan') ?? 1) || 1);
-        const ps = $(td).children('p, h1, h2, h3, h4, h5, h6, ul, ol').toArray();
-        const rawParas = ps.length > 0 ? ps.map((p) => textOf($, p)) : [textOf($, td)];
-        const c = cellOf(rawParas.map(cleanText), col, colSpan);
-        cells.push(c);
-        for (let k = 1; k < rowSpan; k++) {
-          const m = carried.get(r + k) ?? new Map();
-          m.set(col, { cell: c, span: colSpan });
-          carried.set(r + k, m);
-        }
-        col += colSpan;
-      });
-    place();
-    rows.push({ cells, page: null, breakBefore: false });
-  });
-  return rows;
-}
 
 /** Converts the HTML mammoth produced into blocks. Exported for tests. */
 export function htmlToBlocks(html: string): Block[] {

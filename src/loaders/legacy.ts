@@ -1,6 +1,8 @@
 /**
- * Legacy Word (.doc / .wps, OLE2) input: converted to DOCX with LibreOffice when `soffice`
- * is installed (Debian: `apt-get install libreoffice-writer-nogui`), else a clear error.
+ * Legacy OLE2 inputs converted with LibreOffice when `soffice` is installed, else a clear
+ * error: Word and WPS texts (.doc / .wps) to DOCX (Debian: `apt-get install
+ * libreoffice-writer-nogui`), Excel and WPS sheets (.xls / .et) to XLSX
+ * (`libreoffice-calc-nogui`).
  *
  * A conversion works in a temporary folder named after its task (`jixiao-doc-<task>-…`,
  * holding the input's copy and LibreOffice's profile). When the batch stops a file for its
@@ -33,24 +35,36 @@ async function findSoffice(): Promise<string | null> {
 
 const PREFIX = 'jixiao-doc-';
 
+/** What a legacy file becomes: a text (.doc, .wps) a DOCX, a sheet (.xls, .et) an XLSX. */
+const TARGET = {
+  docx: { from: 'doc', what: '.doc', kind: 'a Word document', pkg: 'libreoffice-writer-nogui' },
+  xlsx: { from: 'xls', what: '.xls', kind: 'an Excel workbook', pkg: 'libreoffice-calc-nogui' },
+} as const;
+
 export async function convertLegacyDoc(bytes: Buffer, file: string, task = 'x'): Promise<Buffer> {
+  return convertLegacy(bytes, file, 'docx', task);
+}
+
+/** A legacy text or sheet converted by LibreOffice (headless, its own profile, in a temporary folder of the task). */
+export async function convertLegacy(bytes: Buffer, file: string, to: keyof typeof TARGET, task = 'x'): Promise<Buffer> {
+  const t = TARGET[to];
   const soffice = await findSoffice();
   if (!soffice) {
-    throw new InputError('legacy .doc: convert with LibreOffice (install it: apt-get install libreoffice-writer-nogui)', 'legacy-doc');
+    throw new InputError(`legacy ${t.what}: convert with LibreOffice (install it: apt-get install ${t.pkg})`, 'legacy-doc');
   }
   const dir = await mkdtemp(path.join(tmpdir(), `${PREFIX}${safeTask(task)}-`));
   try {
-    const input = path.join(dir, 'input.doc');
+    const input = path.join(dir, `input.${t.from}`);
     await writeFile(input, bytes);
-    await run(soffice, ['--headless', `-env:UserInstallation=file://${dir}/profile`, '--convert-to', 'docx', '--outdir', dir, input], {
+    await run(soffice, ['--headless', `-env:UserInstallation=file://${dir}/profile`, '--convert-to', to, '--outdir', dir, input], {
       timeout: CONVERT_TIMEOUT_MS,
     });
-    const out = await readFile(path.join(dir, 'input.docx')).catch(() => null);
-    if (!out) throw new InputError(`legacy .doc (OLE2) file that LibreOffice cannot read: ${path.basename(file)} is damaged or not a Word document`, 'legacy-doc');
+    const out = await readFile(path.join(dir, `input.${to}`)).catch(() => null);
+    if (!out) throw new InputError(`legacy ${t.what} (OLE2) file that LibreOffice cannot read: ${path.basename(file)} is damaged or not ${t.kind}`, 'legacy-doc');
     return out;
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(`legacy .doc could not be converted by LibreOffice: ${(err as Error).message.split('\n')[0]}`, 'legacy-doc');
+    throw new InputError(`legacy ${t.what} could not be converted by LibreOffice: ${(err as Error).message.split('\n')[0]}`, 'legacy-doc');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

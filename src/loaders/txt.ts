@@ -16,7 +16,7 @@ import { InputError } from '../errors.js';
 import { PAGE_NUMBER, cleanText, hasControlChars, joinLines } from '../text/clean.js';
 import { splitItems } from '../text/numbering.js';
 import { type Message, type Result, controlCharsMessage } from '../diagnostics.js';
-import { OPENS_BLOCK, TOC_LINE_BARE, TOC_LINE_DUMP } from '../vocab.js';
+import { OPENS_BLOCK, PROJECT_TABLE_LABEL, TOC_LINE_BARE, TOC_LINE_DUMP, opensText } from '../vocab.js';
 import { type ContentsLine, contentsRuns } from '../text/contents.js';
 import { decodeText } from '../text/encoding.js';
 
@@ -208,6 +208,38 @@ function loadDocxStyle(lines: readonly string[], contents: ReadonlySet<number>):
   return blocks;
 }
 
+/** A line of a project table's labels (项目编码, 项目名称 as a field of its own). */
+function projectTableLine(line: string): boolean {
+  return line.includes('\t') && line.split('\t').some((f) => PROJECT_TABLE_LABEL.test(f.trim()));
+}
+
+/**
+ * The dump's texts as runs of lines [from, to): a new one where a line opens a text
+ * (vocab.ts `opensText`) after the text before has come to its project tables. A dump of one
+ * text is one run.
+ */
+function textChunks(lines: readonly string[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let from = 0;
+  let complete = false;
+  for (const [i, line] of lines.entries()) {
+    if (complete && line.length <= 300 && !line.includes('\t') && opensText(line)) {
+      out.push([from, i]);
+      from = i;
+      complete = false;
+    }
+    if (projectTableLine(line)) complete = true;
+  }
+  out.push([from, lines.length]);
+  return out;
+}
+
+/** A block read from a run of lines starting at `offset`, its line numbers made the dump's. */
+function shiftLines(b: Block, offset: number): Block {
+  if (b.kind === 'para') return b.line == null ? b : { ...b, line: b.line + offset };
+  return { ...b, rows: b.rows.map((r) => (r.line == null ? r : { ...r, line: r.line + offset })) };
+}
+
 export async function loadTxt(bytes: Buffer, opts: { maxCells?: number } = {}): Promise<Result<DocModel>> {
   const decoded = decodeText(bytes);
   const text = decoded.value.replace(/\r\n?/g, '\n').replace(/\f/g, '\n\n');
@@ -220,9 +252,15 @@ export async function loadTxt(bytes: Buffer, opts: { maxCells?: number } = {}): 
     if (tabs > maxCells) throw new InputError(`too many table cells: more than ${maxCells} tab-separated fields (limit ${maxCells})`, 'too-many-cells');
   }
   const lines = text.split('\n');
-  const contents = contentsLines(lines);
-  const layout = detectLayout(lines, contents);
-  const blocks = layout === 'pdf' ? loadPdfStyle(lines, contents) : loadDocxStyle(lines, contents);
+  const blocks: Block[] = [];
+  // Each text of a compiled volume is read in its own layout (its dump may be of the other kind).
+  for (const [from, to] of textChunks(lines)) {
+    const chunk = lines.slice(from, to);
+    const contents = contentsLines(chunk);
+    const layout = detectLayout(chunk, contents);
+    const read = layout === 'pdf' ? loadPdfStyle(chunk, contents) : loadDocxStyle(chunk, contents);
+    blocks.push(...(from === 0 ? read : read.map((b) => shiftLines(b, from))));
+  }
   const messages: Message[] = [...decoded.messages];
   if (hasControlChars(text.replace(/[\t\n\r\f]/g, ''))) messages.push(controlCharsMessage());
   return { value: { format: 'txt', blocks, pages: null }, messages };

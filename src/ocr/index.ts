@@ -10,7 +10,7 @@ import { InputError } from '../errors.js';
 import { OCR_ENGINE, ocrAvailable } from './recognize.js';
 
 export { type ScanPage, readScan } from './read.js';
-export type { Gray } from './raster.js';
+export { type Gray, greyOf } from './raster.js';
 export { OCR_ENGINE, ocrAvailable };
 
 export type { OcrMode } from '../options.js';

@@ -124,6 +124,9 @@ function clearLeaders(c: Ctx, band: Piece): void {
     }
     kind[x - band.x0] = top < 0 ? 0 : bottom - top + 1 <= Math.max(2, h * 0.25) ? 1 : 2;
   }
+  // Leaders run between a title and its page number: a band of dots with no text beside them
+  // is scan noise (a photocopy's toner specks in a margin), not a leader.
+  if (!kind.includes(2)) return;
   const minSpan = c.em * 2;
   let start = -1;
   let dots = 0;

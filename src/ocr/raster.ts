@@ -25,6 +25,11 @@ export function otsu(img: Gray): number {
     total += hist[i]!;
     sum += i * hist[i]!;
   }
+  // A bilevel page (a G4 or JBIG2 scan: two grey levels only) splits halfway between them, not
+  // at the first level that splits it (its darker level), which would leave out every grey edge
+  // pixel once the page is turned.
+  const levels = [...hist.keys()].filter((v) => hist[v]! > 0);
+  if (levels.length === 2) return Math.min(Math.round((levels[0]! + levels[1]!) / 2), 200);
   let wB = 0;
   let sumB = 0;
   let best = 0;
@@ -100,9 +105,10 @@ export function crop(img: Gray, x0: number, y0: number, x1: number, y1: number):
 
 /**
  * Clears specks from an ink mask: 8-connected blobs of fewer than `minArea` pixels (scan
- * noise, dust). `onClear` sees each pixel cleared.
+ * noise, dust). `onClear` sees each pixel cleared. Returns the number of blobs cleared.
  */
-export function despeckle(mask: Uint8Array, width: number, height: number, minArea: number, onClear?: (i: number) => void): void {
+export function despeckle(mask: Uint8Array, width: number, height: number, minArea: number, onClear?: (i: number) => void): number {
+  let cleared = 0;
   const seen = new Uint8Array(mask.length);
   const stack: number[] = [];
   const blob: number[] = [];
@@ -132,10 +138,162 @@ export function despeckle(mask: Uint8Array, width: number, height: number, minAr
       }
     }
     if (blob.length < minArea) {
+      cleared++;
       for (const i of blob) {
         mask[i] = 0;
         onClear?.(i);
       }
     }
+  }
+  return cleared;
+}
+
+/** The 3 × 3 median of a grey bitmap (edges kept): takes away specks of a pixel or two, keeps strokes wider than that. */
+export function median3(img: Gray): Gray {
+  const { width: w, height: h, data } = img;
+  const out = new Uint8Array(data);
+  const v = new Uint8Array(9);
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      let k = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        const row = (y + dy) * w + x;
+        v[k++] = data[row - 1]!;
+        v[k++] = data[row]!;
+        v[k++] = data[row + 1]!;
+      }
+      v.sort();
+      out[y * w + x] = v[4]!;
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/**
+ * Grey from colour pixels (`channels` 3 or 4 a pixel), with red seals dropped: an official
+ * seal (公章) is stamped in saturated red over the text; where a pixel is red — its red far
+ * above its green and blue — its grey is taken from the red channel alone, in which the
+ * seal is as light as the paper, while black text (dark in every channel, also where the
+ * seal covers it) stays black. Other pixels are grey by luminance.
+ */
+export function greyOf(rgb: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: number): Gray {
+  const data = new Uint8Array(width * height);
+  for (let i = 0, j = 0; j < data.length; i += channels, j++) {
+    const r = rgb[i]!;
+    const g = rgb[i + 1]!;
+    const b = rgb[i + 2]!;
+    const lum = (r * 299 + g * 587 + b * 114) / 1000;
+    // How red: 0 below 30 levels of red over the other channels, fully red from 80.
+    const red = Math.min(1, Math.max(0, (r - Math.max(g, b) - 30) / 50));
+    data[j] = red > 0 ? lum + (r - lum) * red : lum;
+  }
+  return { width, height, data };
+}
+
+/**
+ * The page with its paper made white: each pixel divided by the paper's brightness around it
+ * (a bright percentile of the grey levels in a window of about `window` pixels), so uneven
+ * light, a photocopy's grey paper and the dark band at a book's binding all become white
+ * paper with ink on it; then the ink's darkest levels stretched to black (a photocopy's grey
+ * ink). A clean scan is left nearly as it was.
+ */
+export function flatten(img: Gray, window: number): Gray {
+  const { width: w, height: h, data } = img;
+  const block = Math.max(8, Math.round(window / 3));
+  const bw = Math.ceil(w / block);
+  const bh = Math.ceil(h / block);
+  // A histogram of every block (sampled: every second pixel of every second row).
+  const hist = new Uint32Array(bw * bh * 64);
+  for (let y = 0; y < h; y += 2) {
+    const by = ((y / block) | 0) * bw;
+    for (let x = 0; x < w; x += 2) hist[(by + ((x / block) | 0)) * 64 + (data[y * w + x]! >> 2)]!++;
+  }
+  // The paper of a block: the 80th percentile of the 3 × 3 blocks around it (text is rarely
+  // more than a fifth of a window's pixels; a heading's block borrows its neighbours' paper).
+  const paper = new Float32Array(bw * bh);
+  const sum = new Uint32Array(64);
+  for (let by = 0; by < bh; by++) {
+    for (let bx = 0; bx < bw; bx++) {
+      sum.fill(0);
+      let n = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = by + dy;
+        if (yy < 0 || yy >= bh) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = bx + dx;
+          if (xx < 0 || xx >= bw) continue;
+          const o = (yy * bw + xx) * 64;
+          for (let k = 0; k < 64; k++) {
+            sum[k]! += hist[o + k]!;
+            n += hist[o + k]!;
+          }
+        }
+      }
+      let acc = 0;
+      let k = 0;
+      for (; k < 63 && acc + sum[k]! < n * 0.8; k++) acc += sum[k]!;
+      paper[by * bw + bx] = Math.max(40, k * 4 + 2);
+    }
+  }
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const fy = Math.min(bh - 1, Math.max(0, (y + 0.5) / block - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(bh - 1, y0 + 1);
+    const ty = fy - y0;
+    for (let x = 0; x < w; x++) {
+      const fx = Math.min(bw - 1, Math.max(0, (x + 0.5) / block - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(bw - 1, x0 + 1);
+      const tx = fx - x0;
+      const p =
+        (paper[y0 * bw + x0]! * (1 - tx) + paper[y0 * bw + x1]! * tx) * (1 - ty) + (paper[y1 * bw + x0]! * (1 - tx) + paper[y1 * bw + x1]! * tx) * ty;
+      out[y * w + x] = Math.min(255, (data[y * w + x]! * 255) / p);
+    }
+  }
+  // The ink's darkest levels (the 1st percentile of the darker half of the page) become black.
+  const all = new Uint32Array(256);
+  for (let i = 0; i < out.length; i += 3) all[out[i]!]!++;
+  let dark = 0;
+  let n = 0;
+  for (let v = 0; v < 128; v++) n += all[v]!;
+  for (let acc = 0; dark < 128 && acc + all[dark]! <= n * 0.01; dark++) acc += all[dark]!;
+  if (dark > 8 && n > 0) {
+    const scale = 255 / (255 - dark);
+    for (let i = 0; i < out.length; i++) out[i] = Math.max(0, (out[i]! - dark) * scale);
+  }
+  return { width: w, height: h, data: out };
+}
+
+/**
+ * Clears the ink that touches the bitmap's edge (`mask` changed in place): the dark band at a
+ * book's binding, the table a photographed sheet lies on, a copier's dark border. Text never
+ * reaches the edge of a page (it has margins), and ink there would join every row and column
+ * of the page into one, leaving no white between lines to cut at.
+ */
+export function clearEdges(mask: Uint8Array, width: number, height: number): void {
+  const stack: number[] = [];
+  const push = (i: number) => {
+    if (mask[i]) {
+      mask[i] = 0;
+      stack.push(i);
+    }
+  };
+  for (let x = 0; x < width; x++) {
+    push(x);
+    push((height - 1) * width + x);
+  }
+  for (let y = 0; y < height; y++) {
+    push(y * width);
+    push(y * width + width - 1);
+  }
+  while (stack.length) {
+    const i = stack.pop()!;
+    const x = i % width;
+    const y = (i - x) / width;
+    if (x > 0) push(i - 1);
+    if (x + 1 < width) push(i + 1);
+    if (y > 0) push(i - width);
+    if (y + 1 < height) push(i + width);
   }
 }

@@ -4,15 +4,17 @@
  * with y upwards. From there the page goes through exactly the table and paragraph rules of
  * a PDF with a text layer (../pdf/page.ts).
  *
- *   grey bitmap → ink mask → skew measured and turned back → rules found and cleared →
+ *   grey bitmap → paper flattened → ink mask → skew measured and turned back → bent lines
+ *   straightened → rules found and cleared →
  *   text pieces (XY cut) → each piece recognised → items and segments in points
  */
 import type { Segment } from '../layout/segments.js';
 import type { Item } from '../layout/text.js';
 import { skewOf } from './deskew.js';
+import { dewarp } from './dewarp.js';
 import { type Piece, textPieces } from './pieces.js';
-import { type Gray, binarize, crop, despeckle, otsu, rotate } from './raster.js';
-import { type Recognized, recognize } from './recognize.js';
+import { type Gray, binarize, clearEdges, crop, despeckle, flatten, median3, otsu, rotate } from './raster.js';
+import { type Recognized, recognize, unspaced } from './recognize.js';
 import { alignRules, findRules } from './rules.js';
 
 export interface ScanPage {
@@ -20,10 +22,14 @@ export interface ScanPage {
   segments: Segment[];
 }
 
+/** Confidence from which a short piece's reading is not checked in other crops. */
+const SURE = 0.98;
 /** Confidence of a piece whose readings from different crops disagree (under the warning threshold). */
 const UNSURE = 0.85;
 /** Skews smaller than this are left alone (turning the page costs more than it gains). */
 const MIN_SKEW = 0.08;
+/** Specks cleared per million pixels above which a page is taken to be noisy (clean scans and seal remnants measured under 130, photocopies 150 and more). */
+const NOISY_SPECKS = 140;
 /** Nominal body text size in points: sets the scale of the layout rules in pixels. */
 const BODY_PT = 10.5;
 
@@ -112,11 +118,94 @@ function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array
   return out.join('');
 }
 
+/** Confidence given to a piece whose reading the ink contradicts (under the warning threshold). */
+const CONTRADICTED = 0.5;
+
+/** A character's advance in ems, by kind (a CJK character or full-width mark takes its square). */
+function advance(c: string): number {
+  if (CJK.test(c) || /[（）【】《》“”‘’、。，；：？！]/.test(c)) return 1;
+  if (/[0-9]/.test(c)) return 0.5;
+  if (/[A-Z%＆&@#wm]/.test(c)) return 0.65;
+  if (/[a-z]/.test(c)) return 0.45;
+  if (/[.,:;'"!|·]/.test(c)) return 0.25;
+  return 0.4;
+}
+
+/** What the ink of a piece says of its reading (inkCheck). */
+export interface InkCheck {
+  /** More characters read than the ink has room for at their advances. */
+  tooMany: boolean;
+  /** Runs of ink, [from, to) in piece columns, at least a third of an em wide, that no recognised character lies over. */
+  uncovered: Array<[number, number]>;
+  /** Whether each column of the piece holds ink. */
+  cols: Uint8Array;
+}
+
+/**
+ * Checks a piece's reading against its ink: a run of ink at least a third of an em wide that
+ * no recognised character lies over (a character the model dropped: 修缮 read 修), or more
+ * characters read than the ink has room for at their advances (a character cut in two and
+ * read as two: 基础 read 基矿出). `em` is the advance of the piece's characters in pixels; a
+ * character's place is where the model read it (its share of the crop).
+ */
+export function inkCheck(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number, em: number): InkCheck {
+  const chars = [...r.text];
+  const w = p.x1 - p.x0;
+  const cols = new Uint8Array(w);
+  for (let y = p.y0; y < p.y1; y++) for (let x = p.x0; x < p.x1; x++) if (mask[y * width + x]) cols[x - p.x0] = 1;
+  let first = 0;
+  while (first < w && !cols[first]) first++;
+  let last = w - 1;
+  while (last >= 0 && !cols[last]) last--;
+  if (last < first || r.at.length !== chars.length) return { tooMany: false, uncovered: [], cols };
+  // Too many characters for the ink: set at their advances they reach over half a character beyond it.
+  const need = (chars.reduce((n, c) => n + advance(c), 0) - 0.15) * em;
+  const tooMany = need > last - first + 1 + em * 0.6;
+  // Ink no character covers: each character covers its own width around where it was read.
+  const side = (cropWidth - w) / 2;
+  const covered = new Uint8Array(w);
+  chars.forEach((c, i) => {
+    const at = r.at[i]! * cropWidth - side;
+    const half = Math.max(advance(c), 0.3) * em * 0.65;
+    for (let x = Math.max(0, Math.floor(at - half)); x <= Math.min(w - 1, Math.ceil(at + half)); x++) covered[x] = 1;
+  });
+  const uncovered: Array<[number, number]> = [];
+  let start = -1;
+  for (let x = 0; x <= w; x++) {
+    if (x < w && cols[x] && !covered[x]) {
+      if (start < 0) start = x;
+      continue;
+    }
+    // Ink within a fifth of an em after the run continues it (a character's own inner white).
+    if (start >= 0 && x < w && !cols[x]) {
+      let k = x;
+      while (k < w && k - x < em * 0.2 && !cols[k]) k++;
+      if (k < w && cols[k] && !covered[k]) {
+        x = k - 1;
+        continue;
+      }
+    }
+    if (start >= 0 && x - start >= em * 0.35) uncovered.push([start, x]);
+    start = -1;
+  }
+  return { tooMany, uncovered, cols };
+}
+
+/** Whether the ink of a piece contradicts its reading (inkCheck). */
+export function inkContradicts(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number, em: number): boolean {
+  const c = inkCheck(r, p, cropWidth, mask, width, em);
+  return c.tooMany || c.uncovered.length > 0;
+}
+
 /**
  * Reads a page bitmap at `dpi` whose page box is `heightPt` points tall (the page's origin
  * is its top-left corner in the bitmap).
  */
-export async function readScan(page: Gray, dpi: number, heightPt: number): Promise<ScanPage> {
+export async function readScan(scanned: Gray, dpi: number, heightPt: number): Promise<ScanPage> {
+  const nominal = (dpi * BODY_PT) / 72;
+  // Paper made white and grey ink black before the ink is told from the paper (uneven
+  // light, a photocopy's grey, the shadow at the binding).
+  const page = flatten(scanned, nominal * 4);
   const threshold = otsu(page);
   let img = page;
   let mask = binarize(img, threshold);
@@ -125,10 +214,30 @@ export async function readScan(page: Gray, dpi: number, heightPt: number): Promi
     img = rotate(img, skew);
     mask = binarize(img, threshold);
   }
-  // Specks smaller than a full stop (scan noise, dust) are paper.
-  const nominal = (dpi * BODY_PT) / 72;
-  despeckle(mask, img.width, img.height, Math.max(3, Math.round((nominal * 0.1) ** 2)));
+  // A photographed page (perspective, a bowed sheet): its lines straightened where they bend.
+  const straight = dewarp(img, mask, nominal);
+  if (straight) {
+    img = straight;
+    mask = binarize(img, threshold);
+  }
+  // Specks smaller than a full stop (scan noise, dust) are paper; so is ink reaching the edge.
+  const speck = Math.max(3, Math.round((nominal * 0.1) ** 2));
+  const specks = despeckle(mask, img.width, img.height, speck);
+  clearEdges(mask, img.width, img.height);
+  const inked = mask.slice();
   const rules = alignRules(findRules(mask, img.width, img.height, dpi), Math.max(2, Math.round(dpi / 50)));
+  // A page peppered with specks (a photocopy's toner, grain): a 3 × 3 median of the grey takes
+  // away specks of a pixel or two — those left in the mask by the clearing above, and those
+  // beside characters that would be read as marks — before ink is told from paper again. The
+  // rules are found before (a thin rule would not outlive the median) and cleared again after.
+  if (specks > (img.width * img.height * NOISY_SPECKS) / 1e6) {
+    img = median3(img);
+    const smooth = binarize(img, threshold);
+    despeckle(smooth, img.width, img.height, speck);
+    clearEdges(smooth, img.width, img.height);
+    for (let i = 0; i < smooth.length; i++) if (inked[i] && !mask[i]) smooth[i] = 0;
+    mask = smooth;
+  }
   // Cut at the nominal text size; cut again at the page's own where that differs much
   // (cutting clears dot leaders from the mask: the second cut starts from the mask before).
   const uncut = mask.slice();
@@ -146,18 +255,28 @@ export async function readScan(page: Gray, dpi: number, heightPt: number): Promi
   const words = pieces.filter((p) => !p.leader);
   // Margins of an eighth of the line's height (the recognizer reads a snug crop best); a
   // character or two alone a little more room on the sides.
+  // A crop is never less tall than the page's characters: a line of flat characters (一, 四,
+  // 工) cut to its ink would be enlarged into characters far wider than high, which the model
+  // reads as two (础 as 石 and 出).
   const crops = words.map((p) => {
-    const h = p.y1 - p.y0;
-    const pad = Math.max(2, Math.round(h * 0.12));
-    const side = p.x1 - p.x0 < h * 1.5 ? Math.round(h * 0.2) : pad;
+    const ink = p.y1 - p.y0;
+    const h = Math.max(ink, Math.min(em * 0.95, ink * 2));
+    const pad = Math.max(2, Math.round(h * 0.12)) + (h - ink) / 2;
+    const side = p.x1 - p.x0 < h * 1.5 ? Math.round(h * 0.2) : Math.max(2, Math.round(h * 0.12));
     return crop(grey, p.x0 - side, p.y0 - pad, p.x1 + side, p.y1 + pad);
   });
   const texts = await recognize(crops);
-  // A short piece (a symbol, a number, a character or two) is read again in two other crops
-  // — cut to its ink, and snug above and below with room on the sides — and the surest
-  // reading kept: the model drops marks like <= in one crop or another. Readings that
-  // disagree make the piece uncertain, whichever is kept.
-  const short = words.map((_, i) => i).filter((i) => words[i]!.x1 - words[i]!.x0 < (words[i]!.y1 - words[i]!.y0) * 2.5);
+  // The characters' advance: in a line with 汉字 about the line's ink height; digits and Latin are shorter than the page's em.
+  const sizeOf = (p: Piece, text: string) => (CJK.test(text) ? (p.y1 - p.y0) * 0.97 : Math.min(em, (p.y1 - p.y0) / 0.7));
+  const contradicted = (i: number) => inkContradicts(texts[i]!, words[i]!, crops[i]!.width, mask, img.width, sizeOf(words[i]!, texts[i]!.text));
+  // A short piece (a symbol, a number, a character or two) read with doubt — unsure, or with
+  // ink no character covers — is read again in two other crops — cut to its ink, and snug
+  // above and below with room on the sides — and the surest reading kept: the model drops
+  // marks like <= in one crop or another. Readings that disagree make the piece uncertain,
+  // whichever is kept.
+  const short = words
+    .map((_, i) => i)
+    .filter((i) => words[i]!.x1 - words[i]!.x0 < (words[i]!.y1 - words[i]!.y0) * 2.5 && (texts[i]!.confidence < SURE || contradicted(i)));
   const variants = [
     (p: Piece) => crop(grey, p.x0 - 1, p.y0 - 1, p.x1 + 1, p.y1 + 1),
     (p: Piece) => crop(grey, p.x0 - Math.round((p.y1 - p.y0) * 0.4), p.y0, p.x1 + Math.round((p.y1 - p.y0) * 0.4), p.y1),
@@ -180,7 +299,9 @@ export async function readScan(page: Gray, dpi: number, heightPt: number): Promi
     if (next >= 0 && /^\d/.test(texts[next]!.text)) texts[i] = { ...texts[i]!, text: '=' };
   });
   words.forEach((p, i) => {
-    texts[i] = { ...texts[i]!, text: markWidths(texts[i]!, p, crops[i]!.width, mask, img.width) };
+    const r = texts[i]!;
+    const bad = contradicted(i);
+    texts[i] = { ...r, text: markWidths(r, p, crops[i]!.width, mask, img.width), ...(bad ? { confidence: Math.min(r.confidence, CONTRADICTED) } : {}) };
   });
   const pt = 72 / dpi;
   const items: Item[] = [];
@@ -205,6 +326,7 @@ export async function readScan(page: Gray, dpi: number, heightPt: number): Promi
     const r = texts[i]!;
     if (nextTo(p, 'right')) r.text = r.text.replace(/[.。·…]+$/u, '');
     if (nextTo(p, 'left')) r.text = r.text.replace(/^[.。·…]+/u, '');
+    r.text = unspaced(r.text);
     if (r.text.trim() === '') return;
     const ink = p.y1 - p.y0;
     items.push(item(p, r.text, usual && ink > usual * 0.6 && ink < usual * 1.4 ? usual : ink, r.confidence));

@@ -55,6 +55,8 @@ export interface JobData {
 /** What a finished job returns: its document's facts for the manifest entry, and the time it took. */
 export interface JobResult extends DocumentFacts {
   ms: number;
+  /** A compiled volume: each text it holds (the fields above are its first text's). */
+  parts?: Array<{ doc_id: string; output: string; pages: [number, number] | null; warnings: number }>;
 }
 
 /**

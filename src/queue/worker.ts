@@ -14,7 +14,7 @@ import type { ErrorKind } from '../errors.js';
 import { sha256 } from '../hash.js';
 import { unreadable } from '../batch/manifest.js';
 import { createPool, extractIn } from '../batch/pool.js';
-import { writeDocument } from '../writers/document.js';
+import { writeDocuments } from '../writers/document.js';
 import { type JobData, type JobResult, connectionOf, failureOfJob, jobError } from './connection.js';
 
 export interface QueueWorkerOptions {
@@ -56,7 +56,9 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<{ close(
         memoryMb: opts.memoryMb,
       });
       if (!result.ok) throw jobError(result.error, !RETRYABLE.has(result.error.kind));
-      const facts = await writeDocument(d.outDir, result.record);
+      if (!('records' in result) || result.records.length === 0) throw jobError({ kind: 'internal', reason: 'extractor error: no document and no failure' }, true);
+      // Every text a file holds is a document of its own (a compiled volume's are its parts).
+      const facts = await writeDocuments(d.outDir, result.records);
       return { ...facts, ms: Date.now() - t0 };
     },
     {

@@ -77,6 +77,14 @@ export function squash(input: string): string {
   return input.replace(/[\s\u00A0]+/g, '');
 }
 
+/** Hyphens, dashes and minus signs a producer may write inside a code (U+2010–2015, U+2212, U+FE63, U+FF0D). */
+const CODE_DASH = /[\u2010-\u2015\u2212\uFE63\uFF0D]/g;
+
+/** A code (unit code, project code) as written: white space removed, any hyphen variant as `-`. */
+export function codeText(input: string): string {
+  return squash(input).replace(CODE_DASH, '-');
+}
+
 /** Text of an empty-looking cell is ''. */
 export function isBlank(s: string | null | undefined): boolean {
   return s == null || cleanText(s) === '';

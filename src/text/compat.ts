@@ -8,6 +8,8 @@
  * mapped to the unified ideographs the document means. The documents are simplified Chinese
  * and so are the fonts whose glyphs are shared: where the radical's canonical character is a
  * traditional form, its simplified form is meant (`⼾` → 户, not 戶).
+ *
+ * Dingbat circled digits stand for the circled digits the same way (`circled`).
  */
 
 /** Radical supplement forms that stand for whole (simplified) characters. */
@@ -25,11 +27,24 @@ const SIMPLIFIED: Record<string, string> = {
   鬥: '斗', 黽: '黾', 靑: '青', 麼: '么',
 };
 
-const RANGES = /[\u2E80-\u2FDF\uF900-\uFAFF]/;
-const EACH = /[\u2E80-\u2FDF\uF900-\uFAFF]/g;
+/**
+ * Dingbat circled digits (U+2776–U+2793) that a font's glyph was mapped to where the document
+ * wrote the ordinary circled digits (XeLaTeX's text layer writes ➀ for ①): ➀–➉ → ①–⑩,
+ * ➊–➓ and ❶–❿ → ❶–❿ (the negative circled digits keep their own block).
+ */
+function circled(ch: string): string {
+  const c = ch.codePointAt(0)!;
+  if (c >= 0x2780 && c <= 0x2789) return String.fromCodePoint(0x2460 + c - 0x2780);
+  if (c >= 0x278a && c <= 0x2793) return String.fromCodePoint(0x2776 + c - 0x278a);
+  return ch;
+}
+
+const RANGES = /[\u2E80-\u2FDF\uF900-\uFAFF\u2780-\u2793]/;
+const EACH = /[\u2E80-\u2FDF\uF900-\uFAFF\u2780-\u2793]/g;
 
 /** One radical or compatibility ideograph → the unified (simplified) ideograph it stands for. */
 function unify(ch: string): string {
+  if (ch >= '\u2780' && ch <= '\u2793') return circled(ch);
   const direct = SUPPLEMENT[ch];
   if (direct) return direct;
   const n = ch.normalize('NFKC');

@@ -60,3 +60,14 @@ export function splitItems(field: string): string[] {
   }
   return out;
 }
+
+/**
+ * A line that opens a numbered item (`1.` `1.2、` `（一）` `一、` `①`): a paragraph or a cell's
+ * paragraph starts there, whatever room the line before it left.
+ */
+const ITEM_START = /^\s*(?:\d{1,2}[.．、](?:\d{1,2}[.．、])?[^\d\s]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[\u2460-\u2473])/;
+
+/** Whether a line opens a numbered item. */
+export function opensItem(text: string): boolean {
+  return ITEM_START.test(text);
+}

@@ -1,7 +1,8 @@
 /**
  * The per-document JSON, `docs/<doc_id>.json` in the output folder: written atomically as each
  * input finishes, by a local run and by a cluster worker alike, and described by the facts its
- * manifest entry records (document id, output path, pages, warnings).
+ * manifest entry records (document id, output path, pages, warnings). A compiled volume's
+ * texts are written each as a document of its own, the entry recording them as its parts.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -34,4 +35,32 @@ export async function writeDocument(outDir: string, record: DocumentRecord): Pro
   await writeFileAtomic(path.join(outDir, output), text);
   const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
   return { doc_id: record.doc_id, output, pages: record.source.pages, warnings: record.warnings.length, digest };
+}
+
+/** One text of a compiled volume, as its file's manifest entry records it. */
+export interface PartFacts {
+  doc_id: string;
+  output: string;
+  pages: [number, number] | null;
+  warnings: number;
+  /** The digest of the text's JSON (DocumentFacts.digest). */
+  digest: string;
+}
+
+/**
+ * Writes every text a file gave (one for most files) and returns the facts its manifest entry
+ * records: the first text's id and output, the pages and warnings of all, and each text as a
+ * part where there are several.
+ */
+export async function writeDocuments(outDir: string, records: readonly DocumentRecord[]): Promise<DocumentFacts & { parts?: PartFacts[] }> {
+  const parts: PartFacts[] = [];
+  let pages: number | null = null;
+  for (const record of records) {
+    const facts = await writeDocument(outDir, record);
+    parts.push({ doc_id: facts.doc_id, output: facts.output, pages: record.source.part?.pages ?? null, warnings: facts.warnings, digest: facts.digest });
+    if (facts.pages != null) pages = (pages ?? 0) + facts.pages;
+  }
+  const first = parts[0]!;
+  const facts = { doc_id: first.doc_id, output: first.output, pages, warnings: parts.reduce((n, p) => n + p.warnings, 0), digest: first.digest };
+  return parts.length > 1 ? { ...facts, parts } : facts;
 }

@@ -54,6 +54,7 @@ const CHANGES = [
       `Money (\`budget_total\`, \`budget_fiscal\`, \`budget_other\`) is ${MONEY_SQL} in Parquet and DuckDB, and its digits as printed in CSV (\`40.00\`), never a binary fraction: sums are exact. Four decimals hold 万元 to the 元; the per-document JSON keeps the contract's numbers and adds \`budget_printed\`, the digits as printed.`,
       'Parquet is a dataset folder per table, `parquet/<table>/part-*.parquet` (one part per run that changed documents; `jixiao compact` merges them), no longer one `<table>.parquet` file rewritten by every run; `-f duckdb` writes `jixiao.duckdb`, updated by key.',
       'The derived view `texts` (one row per budget text) and `load.sql` (typed loading of CSV or Parquet into DuckDB) were added.',
+      '`documents` gained `part_seq`, `part_page` and `part_page_end` (a text\'s place in a compiled volume, 汇编); a bundle member\'s `source_path` reads `bundle.zip!/member/path`.',
     ],
   ],
   ['1', ['The first published tables.']],

@@ -1,6 +1,6 @@
 /** The cleaning stage on phenomena of other producers' text layers. */
 import { describe, expect, it } from 'vitest';
-import { cleanText } from '../../src/text/clean.js';
+import { cleanText, codeText } from '../../src/text/clean.js';
 
 describe('cleaning', () => {
   it('maps CJK radicals and compatibility ideographs to the simplified ideographs they stand for', () => {
@@ -9,5 +9,19 @@ describe('cleaning', () => {
     expect(cleanText('\uF967')).toBe('不'); // a compatibility ideograph
     // Ordinary text is left as it is.
     expect(cleanText('戶口（繁體）')).toBe('戶口（繁體）');
+  });
+});
+
+describe('code points producers write for what the document means', () => {
+  it('dingbat circled digits become the circled digits (a typesetter writes ➀ for ①)', () => {
+    expect(cleanText('➀加强管理➁规范流程➉')).toBe('①加强管理②规范流程⑩');
+    expect(cleanText('➊重点')).toBe('❶重点');
+    expect(cleanText('①②')).toBe('①②');
+  });
+
+  it('any hyphen variant inside a code is a hyphen; white space goes', () => {
+    for (const dash of ['\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\uFE63', '\uFF0D', '-']) {
+      expect(codeText(`13081123P000${dash}046 10002X`)).toBe('13081123P000-04610002X');
+    }
   });
 });

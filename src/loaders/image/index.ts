@@ -11,7 +11,7 @@ import type { Result } from '../../diagnostics.js';
 import { InputError } from '../../errors.js';
 import { TABLE_WORDS } from '../../vocab.js';
 import { type PageContent, assemble, pageContent, tooLittleText } from '../../layout/index.js';
-import { type Gray, OCR_DPI, ocrNote, readScan, requireOcr } from '../../ocr/index.js';
+import { type Gray, OCR_DPI, greyOf, ocrNote, readScan, requireOcr } from '../../ocr/index.js';
 
 /** Resolution assumed for an image file that does not say its own: an A4 page's width at that dpi. */
 const A4_WIDTH_IN = 8.27;
@@ -50,8 +50,9 @@ async function imagePages(bytes: Buffer, maxPages: number): Promise<Array<{ gray
         img.resize({ width: Math.round((width * OCR_DPI) / dpi), kernel: 'lanczos3' });
         dpi = OCR_DPI;
       }
-      const { data, info } = await img.greyscale().raw().toBuffer({ resolveWithObject: true });
-      const gray = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height) };
+      // Colour is kept until the grey is made, so that a red seal can be dropped (../../ocr/raster.ts).
+      const { data, info } = await img.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      const gray = greyOf(data, info.width, info.height, info.channels);
       out.push({ gray, dpi });
     } catch (err) {
       throw imageError(err, `image page ${page + 1} could not be read`);

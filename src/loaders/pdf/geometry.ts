@@ -7,18 +7,15 @@
  */
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { IDENTITY, type Matrix, apply, multiply } from '../../layout/matrix.js';
-import { type Segment, segmentOf } from '../../layout/segments.js';
-
-/** Largest thickness of a filled rectangle still taken as a line. */
-const THIN = 2.5;
+import { type Polyline, type Segment, pathSegments } from '../../layout/segments.js';
 
 const STROKES = new Set<number>([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
 const FILLS = new Set<number>([OPS.fill, OPS.eoFill]);
 
 /** Splits pdf.js path data (DrawOPS encoding) into polylines of transformed points. */
-function polylines(data: ArrayLike<number>, ctm: Matrix): Array<{ pts: Array<[number, number]>; closed: boolean; curved: boolean }> {
-  const out: Array<{ pts: Array<[number, number]>; closed: boolean; curved: boolean }> = [];
-  let cur: { pts: Array<[number, number]>; closed: boolean; curved: boolean } | null = null;
+function polylines(data: ArrayLike<number>, ctm: Matrix): Polyline[] {
+  const out: Polyline[] = [];
+  let cur: Polyline | null = null;
   for (let i = 0; i < data.length; ) {
     const op = data[i++];
     if (op === 0) {
@@ -41,16 +38,6 @@ function polylines(data: ArrayLike<number>, ctm: Matrix): Array<{ pts: Array<[nu
     } else break;
   }
   return out;
-}
-
-function rectOf(pts: Array<[number, number]>): { x0: number; y0: number; x1: number; y1: number } | null {
-  if (pts.length < 4 || pts.length > 5) return null;
-  const xs = pts.map((p) => p[0]);
-  const ys = pts.map((p) => p[1]);
-  const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
-  // Every point on the bounding box's corners: an axis-aligned rectangle.
-  const onCorner = pts.every(([x, y]) => (Math.abs(x - x0) < 0.5 || Math.abs(x - x1) < 0.5) && (Math.abs(y - y0) < 0.5 || Math.abs(y - y1) < 0.5));
-  return onCorner ? { x0, y0, x1, y1 } : null;
 }
 
 /** Paint operators that fill a path, alone or with a stroke. */
@@ -93,27 +80,7 @@ export function rulings(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown
       const stroke = STROKES.has(paint);
       const fill = FILLS.has(paint) || paint === OPS.fillStroke || paint === OPS.eoFillStroke;
       if (!stroke && !fill) continue;
-      for (const pl of polylines(data, ctm)) {
-        if (pl.curved) continue;
-        const r = rectOf(pl.pts);
-        if (r) {
-          const w = r.x1 - r.x0;
-          const h = r.y1 - r.y0;
-          if (w <= THIN && h > THIN) segs.push({ dir: 'v', pos: (r.x0 + r.x1) / 2, a: r.y0, b: r.y1 });
-          else if (h <= THIN && w > THIN) segs.push({ dir: 'h', pos: (r.y0 + r.y1) / 2, a: r.x0, b: r.x1 });
-          else if (stroke && w > THIN && h > THIN) {
-            segs.push({ dir: 'h', pos: r.y0, a: r.x0, b: r.x1 }, { dir: 'h', pos: r.y1, a: r.x0, b: r.x1 });
-            segs.push({ dir: 'v', pos: r.x0, a: r.y0, b: r.y1 }, { dir: 'v', pos: r.x1, a: r.y0, b: r.y1 });
-          }
-          continue;
-        }
-        if (!stroke) continue;
-        const pts = pl.closed ? [...pl.pts, pl.pts[0]!] : pl.pts;
-        for (let k = 1; k < pts.length; k++) {
-          const s = segmentOf(pts[k - 1]![0], pts[k - 1]![1], pts[k]![0], pts[k]![1]);
-          if (s) segs.push(s);
-        }
-      }
+      for (const pl of polylines(data, ctm)) pathSegments(pl, stroke, fill, segs);
     }
   }
   return segs;

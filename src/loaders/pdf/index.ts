@@ -20,7 +20,7 @@ import { type Message, type Result, message, pagePlace } from '../../diagnostics
 import { InputError } from '../../errors.js';
 import { isGarbage } from '../../text/plausible.js';
 import { TABLE_WORDS } from '../../vocab.js';
-import { type Item, type Matrix, type PageContent, type PageView, type TurnedItem, assemble, invert, multiply, pageContent, tooLittleText, turnOf, upright } from '../../layout/index.js';
+import { type Item, type Matrix, type PageContent, type PageView, type PagedRead, type TurnedItem, assemble, invert, multiply, pageContent, readAll, tooLittleText, turnOf, upright } from '../../layout/index.js';
 import { type OcrMode, ocrNote } from '../../ocr/index.js';
 import { PAGE_BUDGET, operators, textItems } from './budget.js';
 import { curvedFills, rulings } from './geometry.js';
@@ -121,39 +121,53 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
   }
 }
 
-export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<Result<DocModel>> {
+/** A document's pages read one at a time, and the model of any run of them (the layout engine's `PagedRead`). */
+export async function readPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<PagedRead> {
   const doc = await openPdf(bytes);
-  try {
-    if (doc.numPages > opts.maxPages) {
-      throw new InputError(`too many pages: ${doc.numPages} (limit ${opts.maxPages})`, 'too-many-pages');
-    }
-    const pages: PageContent[] = [];
-    const ocr: OcrPages = { pages: [], garbled: [] };
-    const layerShown = await layers(doc);
-    for (let n = 1; n <= doc.numPages; n++) {
-      try {
-        pages.push(await readPage(doc, n, opts.ocr ?? 'auto', ocr, layerShown));
-      } catch (err) {
-        if (err instanceof InputError) throw err;
-        throw new InputError(`PDF page ${n} could not be read: ${(err as Error).message}`, 'corrupt-pdf');
+  if (doc.numPages > opts.maxPages) {
+    await doc.destroy();
+    throw new InputError(`too many pages: ${doc.numPages} (limit ${opts.maxPages})`, 'too-many-pages');
+  }
+  const ocr: OcrPages = { pages: [], garbled: [] };
+  async function* pages(): AsyncGenerator<PageContent> {
+    try {
+      const layerShown = await layers(doc);
+      for (let n = 1; n <= doc.numPages; n++) {
+        try {
+          yield await readPage(doc, n, opts.ocr ?? 'auto', ocr, layerShown);
+        } catch (err) {
+          if (err instanceof InputError) throw err;
+          throw new InputError(`PDF page ${n} could not be read: ${(err as Error).message}`, 'corrupt-pdf');
+        }
       }
+    } finally {
+      await doc.destroy();
     }
-    const empty = tooLittleText(pages);
-    const garbled = pages.filter((p) => p.unreadable).map((p) => p.page);
+  }
+  /** The model of some of the pages read: the checks that they hold text, then the layout engine's blocks. */
+  const model = (read: PageContent[]): Result<DocModel> => {
+    const numbers = new Set(read.map((p) => p.page));
+    const ocrPages = ocr.pages.filter((n) => numbers.has(n));
+    const ocrGarbled = ocr.garbled.filter((n) => numbers.has(n));
+    const empty = tooLittleText(read);
+    const garbled = read.filter((p) => p.unreadable).map((p) => p.page);
     if (empty && garbled.length > 0) throw unreadableError(garbled.length, null);
-    if (empty && ocr.garbled.length > 0) throw unreadableError(ocr.garbled.length, 'text');
-    if (empty && ocr.pages.length > 0) {
-      throw new InputError(`no text found: ${ocr.pages.length} page(s) read by OCR hold no text (a blank or unreadable scan)`, 'no-text-layer');
+    if (empty && ocrGarbled.length > 0) throw unreadableError(ocrGarbled.length, 'text');
+    if (empty && ocrPages.length > 0) {
+      throw new InputError(`no text found: ${ocrPages.length} page(s) read by OCR hold no text (a blank or unreadable scan)`, 'no-text-layer');
     }
     if (empty) throw new InputError('no text layer: its pages (scans, or text drawn as outlines) need OCR', 'no-text-layer');
-    const messages: Message[] = pages.flatMap((p) => p.messages);
+    const messages: Message[] = read.flatMap((p) => p.messages);
     for (const n of garbled) {
       messages.push(message('page-unreadable', `page ${n}: the text layer is glyph garbage (a font without a usable Unicode map); its text was left out`, [pagePlace(n)]));
     }
-    const garbledPages = [...new Set([...ocr.garbled, ...garbled])].sort((a, b) => a - b);
-    return { value: { format: 'pdf', blocks: assemble(pages), pages: doc.numPages, ocr: ocrNote(ocr.pages), garbledPages }, messages };
-  } finally {
-    await doc.destroy();
-  }
+    const garbledPages = [...new Set([...ocrGarbled, ...garbled])].sort((a, b) => a - b);
+    return { value: { format: 'pdf', blocks: assemble(read), pages: read.length, ocr: ocrNote(ocrPages), garbledPages }, messages };
+  };
+  return { pages: pages(), count: doc.numPages, model };
 }
 
+/** The whole document at once. */
+export async function loadPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<Result<DocModel>> {
+  return readAll(await readPdf(bytes, opts));
+}

@@ -1,11 +1,18 @@
 /**
  * A PDF page drawn to a grey bitmap for OCR (draw.ts) and read by the OCR engine (../../ocr/).
  * Whatever the page paints — a scanner's image, several strips, an image under an invisible
- * text layer, text drawn as outlines — ends up in one bitmap at the chosen resolution.
+ * text layer, text drawn as outlines — ends up in one bitmap at the chosen resolution, grey
+ * with red seals dropped (../../ocr/raster.ts).
+ *
+ * A page that is one scanned image of lower resolution than the one asked for (a 100 or 150
+ * dpi archive scan) is drawn at the image's own resolution and enlarged by sharp with a
+ * Lanczos kernel: the canvas's own enlargement while drawing is bilinear, and blurs the thin
+ * strokes of small characters (一 lost from 一级指标 at 100 dpi).
  */
 import { type PdfPage, drawPage } from './draw.js';
+import { pdfjs } from './open.js';
 import type { PageView } from '../../layout/index.js';
-import { type Gray, OCR_DPI, type ScanPage, readScan, requireOcr } from '../../ocr/index.js';
+import { type Gray, OCR_DPI, type ScanPage, greyOf, readScan, requireOcr } from '../../ocr/index.js';
 
 /** Largest bitmap drawn for one page (pixels): a huge page box is drawn at a lower resolution. */
 const MAX_PIXELS = 24_000_000;
@@ -16,16 +23,42 @@ export interface Rendered {
   dpi: number;
 }
 
+/**
+ * The resolution of the widest image the page paints, taken as drawn across the page's width
+ * (a scan fills its page); null when the page paints no image.
+ */
+async function imageDpi(page: PdfPage, widthPt: number): Promise<number | null> {
+  const { OPS } = await pdfjs();
+  const list = await page.getOperatorList();
+  let widest = 0;
+  for (let i = 0; i < list.fnArray.length; i++) {
+    if (list.fnArray[i] !== OPS.paintImageXObject) continue;
+    const w = (list.argsArray[i] as unknown[])[1];
+    if (typeof w === 'number') widest = Math.max(widest, w);
+  }
+  return widest ? (widest * 72) / widthPt : null;
+}
+
 export async function renderGray(page: PdfPage, dpi: number): Promise<Rendered> {
   const base = page.getViewport({ scale: 1 });
-  let scale = dpi / 72;
+  const native = await imageDpi(page, base.width);
+  // A low-resolution scan: drawn as it is, enlarged below.
+  const low = native != null && native >= 50 && native < dpi * 0.95 ? native : null;
+  let scale = (low ?? dpi) / 72;
   const area = base.width * base.height * scale * scale;
   if (area > MAX_PIXELS) scale *= Math.sqrt(MAX_PIXELS / area);
   const canvas = await drawPage(page, scale);
   const rgba = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  const data = new Uint8Array(canvas.width * canvas.height);
-  for (let i = 0, j = 0; j < data.length; i += 4, j++) data[j] = (rgba[i]! * 299 + rgba[i + 1]! * 587 + rgba[i + 2]! * 114) / 1000;
-  return { gray: { width: canvas.width, height: canvas.height, data }, dpi: scale * 72 };
+  const gray = greyOf(rgba, canvas.width, canvas.height, 4);
+  if (low == null) return { gray, dpi: scale * 72 };
+  const { default: sharp } = await import('sharp');
+  const width = Math.round((gray.width * dpi) / low);
+  const { data, info } = await sharp(Buffer.from(gray.data.buffer, gray.data.byteOffset, gray.data.length), { raw: { width: gray.width, height: gray.height, channels: 1 } })
+    .resize({ width, kernel: 'lanczos3' })
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { gray: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height) }, dpi: (info.width / gray.width) * scale * 72 };
 }
 
 /** A PDF page drawn at the OCR resolution and read by the OCR engine: its items and segments, in the drawn page's frame. */
