@@ -283,9 +283,11 @@ describe('batch', () => {
 
   it('reports a missing input and exits 1; no input at all exits 2', async () => {
     const out = tmp('missing');
-    const r = await runCli(['extract', path.join(SAMPLES, 'laoting-park-2023.txt'), '/no/such/file.pdf', '--out', out, '--progress', 'none']);
+    const r = await runCli(['extract', path.join(SAMPLES, 'laoting-park-2023.txt'), '/no/such/file.pdf', '--out', out, '-q']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('no such file or folder: /no/such/file.pdf');
+    // Failed like any other input: said, and recorded in errors.jsonl with its kind.
+    expect(r.stderr).toContain('failed: /no/such/file.pdf: no such file or folder');
+    expect(JSON.parse(readFileSync(path.join(out, 'errors.jsonl'), 'utf8'))).toMatchObject({ path: '/no/such/file.pdf', kind: 'missing' });
     const none = await runCli(['extract', tmp('empty'), '--out', out, '--progress', 'none']);
     expect(none.code).toBe(2);
   }, 30_000);
