@@ -1,5 +1,6 @@
 /**
- * `jixiao doctor`: what this installation has and whether it works, each piece tried for real —
+ * `jixiao doctor`: what this installation has and whether it works — the readers of every format
+ * present (their versions), and each optional piece tried for real —
  * OCR (onnxruntime-node, the PP-OCRv4 models and sharp load, and the recognizer reads a built-in
  * sample line), LibreOffice (it converts a built-in legacy .doc), DuckDB (`-f duckdb`), Redis
  * (reachable, when a queue is named) — with the versions, and for every piece that is missing or
@@ -54,6 +55,9 @@ export function packageVersion(name: string): string | null {
 }
 
 const firstLine = (e: unknown) => ((e as Error)?.message ?? String(e)).split('\n')[0]!.slice(0, 300);
+
+/** The libraries that read each format and write the tables (dependencies: their absence is a broken installation). */
+const READERS = ['pdfjs-dist', 'mammoth', 'exceljs', 'cheerio', 'mailparser', 'fast-xml-parser', 'yauzl', 'tar-stream', '7z-wasm', 'hyparquet-writer'];
 
 /** What the OCR sample line says. */
 const OCR_SAMPLE_TEXT = '2023年部门整体绩效目标';
@@ -155,9 +159,14 @@ async function checkRedis(url: string, queueName: string): Promise<Check> {
 export async function runDoctor(opts: { queue?: string; queueName: string }): Promise<DoctorReport> {
   const checks = [await checkNode(), await checkOcr(), await checkLibreOffice(), await checkDuckdb()];
   if (opts.queue) checks.push(await checkRedis(opts.queue, opts.queueName));
-  const pdfjs = packageVersion('pdfjs-dist');
-  const mammoth = packageVersion('mammoth');
-  checks.splice(1, 0, { name: 'readers', status: pdfjs && mammoth ? 'ok' : 'missing', detail: `pdfjs-dist ${pdfjs ?? 'missing'}, mammoth ${mammoth ?? 'missing'}, hyparquet-writer ${packageVersion('hyparquet-writer') ?? 'missing'}`, ...(pdfjs && mammoth ? {} : { fix: 'npm install (jixiao\'s dependencies are incomplete)' }) });
+  const readers = READERS.map((pkg) => ({ pkg, version: packageVersion(pkg) }));
+  const gone = readers.filter((r) => !r.version);
+  checks.splice(1, 0, {
+    name: 'readers',
+    status: gone.length ? 'missing' : 'ok',
+    detail: readers.map((r) => `${r.pkg} ${r.version ?? 'MISSING'}`).join(', '),
+    ...(gone.length ? { fix: 'npm install (jixiao\'s dependencies are incomplete)' } : {}),
+  });
   return { jixiao: VERSION, node: process.version, platform: `${process.platform} ${process.arch}`, checks };
 }
 
