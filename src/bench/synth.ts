@@ -4,18 +4,7 @@
  * figures (万元 with two to four decimals), spending plan and indicators differ — so that every
  * one has its own bytes, doc_id and text_key. About 3 kB each.
  */
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Rng } from '../eval/gen/random.js';
 
 const PLACES = ['乐亭县', '滦州市', '丰宁县', '围场县', '兴隆县', '平泉市', '隆化县', '承德县', '宽城县', '滦平县'];
 const UNITS = ['城区工业聚集区管理委员会', '农业农村局', '教育和体育局', '卫生健康局', '文化广电和旅游局', '交通运输局', '水务局', '自然资源和规划局'];
@@ -38,7 +27,8 @@ function money(r: () => number): string {
 
 /** The text dump of synthetic document `i`. */
 export function synthDocument(i: number): string {
-  const r = random(i * 7919 + 17);
+  const rng = new Rng(i);
+  const r = () => rng.next();
   const place = PLACES[i % PLACES.length]!;
   const unit = `${place}${UNITS[Math.floor(r() * UNITS.length)]!}${String(i).padStart(6, '0')}号`;
   const code = String(100000 + (i % 899999));
