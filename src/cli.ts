@@ -236,11 +236,18 @@ program
       log: (l) => process.stderr.write(`${l}\n`),
     });
     process.stderr.write(`[jixiao worker] waiting for jobs on ${o.queueName} (${o.queue})\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => void worker.close().then(resolve);
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+    // A stop signal stops the worker within seconds whatever the state of Redis; its job in flight
+    // goes back to the queue. A second signal exits at once.
+    const sig = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
     });
+    for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => process.exit(128 + (s === 'SIGINT' ? 2 : 15)));
+    process.stderr.write(`[jixiao worker] ${sig}: stopping; the job in flight goes back to the queue\n`);
+    await worker.close();
+    process.stderr.write('[jixiao worker] stopped\n');
+    // Nothing of the queue's connections may keep the process alive.
+    process.exit(0);
   });
 
 program

@@ -37,10 +37,11 @@ export const ERROR_KINDS = {
   'too-many-cells': 'more table cells than the limit',
   'too-complex': 'a page over its budget of drawing operators or text items',
   timeout: 'over the per-file time limit',
-  'resource-limit': 'the worker went over its memory or crashed on the file',
+  'resource-limit': 'over a size limit checked before allocation (an image\'s pixels, a text line\'s length), or the worker went over its memory or crashed on the file',
   missing: 'an input named (on the command line or in --files-from) that does not exist',
   'in-output-folder': 'an input found inside the output folder',
   'symlink-folder': 'a symbolic link to a folder (not followed)',
+  'special-file': 'a named pipe, socket or device (or a link to one) named like a document: never opened',
   unreadable: 'the file system would not give the file or folder',
   changed: 'in a cluster: the input changed after it was queued',
   'invalid-output': 'the extracted document does not match the output contract (a bug)',
@@ -53,14 +54,32 @@ export function isErrorKind(s: string): s is ErrorKind {
   return Object.hasOwn(ERROR_KINDS, s);
 }
 
-/** A fatal, user-facing problem with one input: the message names the reason, never a stack. */
+/** Longest reason recorded: a library can put a whole document into its message. */
+const MAX_REASON = 500;
+
+/**
+ * A reason on one line, whatever a library put in its message: its lines joined with `; ` (a
+ * line repeated is kept once — libtiff says each loop twice), tabs and other control characters
+ * as spaces, at most 500 characters. errors.jsonl, the manifest and the log are one line per input.
+ */
+export function oneLine(text: string): string {
+  const lines: string[] = [];
+  for (const l of text.split(/[\r\n\u2028\u2029]+/)) {
+    const t = l.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+    if (t !== '' && !lines.includes(t)) lines.push(t);
+  }
+  const joined = lines.join('; ');
+  return joined.length > MAX_REASON ? `${joined.slice(0, MAX_REASON - 1)}…` : joined;
+}
+
+/** A fatal, user-facing problem with one input: the message names the reason, on one line, never a stack. */
 export class InputError extends Error {
   constructor(
     message: string,
     /** Stable machine-readable kind for error reports. */
     public readonly kind: ErrorKind,
   ) {
-    super(message);
+    super(oneLine(message));
     this.name = 'InputError';
   }
 }
@@ -79,9 +98,9 @@ export interface Failure {
   reason: string;
 }
 
-/** Any thrown value as a failure: InputErrors keep their kind, anything else is an extractor fault. */
+/** Any thrown value as a failure (its reason one line): InputErrors keep their kind, anything else is an extractor fault. */
 export function failureOf(err: unknown): Failure {
-  if (err instanceof InputError) return { kind: err.kind, reason: err.message };
+  if (err instanceof InputError) return { kind: err.kind, reason: oneLine(err.message) };
   const e = err as Error | undefined;
-  return { kind: 'internal', reason: `extractor error: ${e?.message ?? String(err)}` };
+  return { kind: 'internal', reason: oneLine(`extractor error: ${e?.message ?? String(err)}`) };
 }

@@ -52,6 +52,7 @@ function recordOf(out: PipelineOutput, file: string, hash: string): Extracted {
         ocr: model.ocr ?? null,
         part: part ? { seq: part.seq, pages: part.pages } : null,
         signatures: model.signatures ?? null,
+        attachments: model.attachments ?? [],
       },
     },
     model,

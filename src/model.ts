@@ -103,6 +103,8 @@ export interface DocModel {
   garbledPages?: number[];
   /** Digital signatures and seals the file carries (OFD), left unread: they are no part of the text. */
   signatures?: number | null;
+  /** Files embedded in the input (a PDF's attachments), by name and size: not read. */
+  attachments?: Array<{ name: string; size: number | null }>;
 }
 
 export function para(text: string, opts: Partial<Omit<Para, 'kind' | 'text'>> = {}): Para {

@@ -109,6 +109,10 @@ export const SourceSchema = z.object({
   part: z.object({ seq: z.number().int().positive(), pages: z.tuple([z.number().int().positive(), z.number().int().positive()]).nullable() }).nullable(),
   /** Digital signatures and seals (电子签章) an OFD file carries: counted, not read; null for other formats. */
   signatures: z.number().int().nonnegative().nullable(),
+  /** Files embedded in the input (a PDF's attachments: a DOCX, a spreadsheet), by name and size in bytes: not read. */
+  attachments: z
+    .array(z.object({ name: z.string(), size: z.number().int().nonnegative().nullable() }))
+    .describe("files embedded in the input (a PDF's attachments), by name and size in bytes; their content is not read"),
 });
 
 /** What jixiao writes per input (docs/<doc_id>.json, a line of documents.jsonl). */

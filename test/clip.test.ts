@@ -136,7 +136,7 @@ describe('text drawn twice (a faked bold face)', () => {
       if (id === 'chengde-office-2024') expect(bold.record.warnings.filter((w) => w.code === 'page-doubled-text').length).toBeGreaterThan(0);
       expect(plain.record.warnings.some((w) => w.code === 'page-doubled-text'), id).toBe(false);
     }
-  }, 60_000);
+  });
 });
 
 describe('a browser-printed page (Chromium)', () => {

@@ -36,7 +36,7 @@ describe('accuracy against gold', () => {
       ...(await evaluateLayouts(path.join(FIXTURES, 'scans'), CORPUS)),
       ...(await evaluateVolumes(path.join(FIXTURES, 'volumes'), CORPUS)),
     ];
-  }, 300_000);
+  });
 
   it('scores every baseline entry', () => {
     const keys = new Set(results.map((r) => `${r.doc}/${r.format}`));

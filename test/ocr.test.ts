@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { extractBytes } from '../src/extract.js';
 import { ocrPagesOf, timeLimitOf } from '../src/batch/limits.js';
 import { InputError } from '../src/model.js';
@@ -29,6 +29,34 @@ import { openPdf } from '../src/loaders/pdf/open.js';
 import { imagePdf, jbig2Page } from '../src/eval/jbig2.js';
 import { OCR_LOW_CONFIDENCE } from '../src/diagnostics.js';
 import { CORPUS, FIXTURES, requireShared } from './helpers.js';
+import { pdfOf, stream } from './pdfs.js';
+import { readScan } from '../src/ocr/index.js';
+
+// The OCR engine's entry, counted: how many bitmaps a document had recognised.
+vi.mock('../src/ocr/index.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/ocr/index.js')>();
+  return { ...real, readScan: vi.fn(real.readScan) };
+});
+
+/**
+ * A PDF of `pages` pages, each painting a full-page grey image: `shared` of them one image
+ * XObject of `side`² pixels (seeded noise), the others one image each; `fonts` goes into every
+ * page's resources (an empty `/Font << >>` is no font).
+ */
+function imagePages(pages: number, shared: number, side: number, fonts = ''): Buffer {
+  let seed = 7;
+  const noise = () => Buffer.from(Array.from({ length: side * side }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24) & 0xff)).toString('latin1');
+  const image = () => stream(`/Type /XObject /Subtype /Image /Width ${side} /Height ${side} /ColorSpace /DeviceGray /BitsPerComponent 8`, noise());
+  const first = 4; // objects 1–3: catalog, pages, the shared image
+  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', `<< /Type /Pages /Kids [${Array.from({ length: pages }, (_, i) => `${first + 3 * i} 0 R`).join(' ')}] /Count ${pages} >>`, image()];
+  for (let i = 0; i < pages; i++) {
+    const img = i < shared ? '3 0 R' : `${first + 3 * i + 2} 0 R`;
+    objs.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents ${first + 3 * i + 1} 0 R /Resources << /XObject << /Im ${img} >> ${fonts} >> >>`);
+    objs.push(stream('', 'q 595 0 0 842 0 0 cm /Im Do Q'));
+    objs.push(i < shared ? 'null' : image());
+  }
+  return pdfOf(objs);
+}
 
 const SCANS = path.join(FIXTURES, 'scans');
 const gold = (id: string) => JSON.parse(readFileSync(path.join(CORPUS, id, 'gold.json'), 'utf8')) as BudgetDocument;
@@ -41,7 +69,7 @@ describe('scanned PDFs', () => {
   beforeAll(async () => {
     requireShared();
     [scan, layered] = await Promise.all([extract('laoting-park-2023.scan150.pdf'), extract('laoting-park-2023.ocr-layer.pdf')]);
-  }, 180_000);
+  });
 
   for (const [name, get] of [['image-only', () => scan], ["OCR'd layer", () => layered]] as const) {
     it(`${name}: every project found, values and fields as in the gold`, () => {
@@ -85,7 +113,7 @@ describe('scanned PDFs', () => {
     // Without OCR it is refused, naming OCR.
     const off = await extract('laoting-park-2023.outlines.pdf', 'off').catch((e: unknown) => e);
     expect((off as InputError).kind).toBe('no-text-layer');
-  }, 120_000);
+  });
 
   it('--ocr off leaves a scan refused as before, naming OCR', async () => {
     const err = await extract('laoting-park-2023.scan150.pdf', 'off').catch((e: unknown) => e);
@@ -101,7 +129,7 @@ describe('scanned PDFs', () => {
     expect(record.source.ocr).toBeNull();
     expect(record.projects.length).toBeLessThan(layered.record.projects.length);
   });
-}, 240_000);
+});
 
 describe('scans as archives hold them: stamped, photocopied, photographed, bilevel', () => {
   const kinds = ['seal', 'photocopy', 'photo', 'g4', 'jbig2'] as const;
@@ -111,16 +139,18 @@ describe('scans as archives hold them: stamped, photocopied, photographed, bilev
     for (const k of kinds) read.set(k, await extract(`laoting-park-2023.${k}-s02.pdf`));
   }, 1_200_000);
 
-  // What each reaches on its fixture (seed 2 of `npm run eval`'s degradations), held as a floor:
-  // every project found and no wrong row without a warning on that row, except where noted.
-  // A phone photograph still loses its level columns (0 of 18 rows right, 6 of them without a
-  // row warning) and a project; a photocopy a project: not yet what the degradations table asks.
-  const floors: Record<(typeof kinds)[number], { values: number; allProjects: boolean; noSilentRow: boolean }> = {
-    seal: { values: 1, allProjects: true, noSilentRow: true },
-    photocopy: { values: 0.94, allProjects: false, noSilentRow: true },
-    photo: { values: 1, allProjects: false, noSilentRow: false },
-    g4: { values: 1, allProjects: true, noSilentRow: true },
-    jbig2: { values: 0.94, allProjects: true, noSilentRow: true },
+  // What each reaches on its fixture (seed 2 of `npm run eval`'s degradations), held as floors:
+  // values, projects found, and a ceiling on wrong records (indicator rows, project fields,
+  // part-one items) with no warning on their own place — the degradations table's silent rows.
+  // A phone photograph still loses its level columns (a 一级指标 left null) and a project; a photocopy a project; the
+  // silent rows that remain are characters misread or dropped with high confidence (修缮 → 修,
+  // ， dropped in a sentence): not yet what the degradations table asks, which is 0.
+  const floors: Record<(typeof kinds)[number], { values: number; allProjects: boolean; silentRows: number }> = {
+    seal: { values: 1, allProjects: true, silentRows: 5 },
+    photocopy: { values: 0.94, allProjects: false, silentRows: 12 },
+    photo: { values: 1, allProjects: false, silentRows: 8 },
+    g4: { values: 1, allProjects: true, silentRows: 2 },
+    jbig2: { values: 0.94, allProjects: true, silentRows: 2 },
   };
   for (const k of kinds) {
     it(`${k}: values as measured, projects found, no row wrong without a warning on that row`, () => {
@@ -131,7 +161,7 @@ describe('scans as archives hold them: stamped, photocopied, photographed, bilev
       if (f.allProjects) expect(record.projects.map((p) => p.project_code)).toEqual(want.projects.map((p) => p.project_code));
       else expect(record.projects.length).toBeGreaterThan(0);
       expect(s.values.ok / s.values.total, `${k} values`).toBeGreaterThanOrEqual(f.values);
-      if (f.noSilentRow) expect(s.silentRows, `${k}: ${s.diffs.join('\n')}`).toBe(0);
+      expect(s.silentRows, `${k}: ${s.diffs.join('\n')}`).toBeLessThanOrEqual(f.silentRows);
       expect(s.silent).toBe(0);
     });
   }
@@ -158,6 +188,30 @@ describe('time limits grow with the pages to OCR', () => {
     // Text drawn as outlines: no image, but no font either: every page may need OCR.
     expect(ocrPagesOf(readFileSync(path.join(SCANS, 'laoting-park-2023.outlines.pdf')), limits('auto').extract)).toBe(4);
   });
+
+  it('is bounded by what a real scan of the file\'s size could need, whatever it claims', () => {
+    const max = { ocr: 'auto' as const, maxPages: 2000 };
+    // 2,000 pages painting one shared image of 300 kB: at most a page per 16 kB of the file
+    // (under 70 pages), not 2,000 × 30 s; with an empty /Font (no font) the same, not 1 page
+    // (which the file's 2,000 pages would outlast).
+    for (const fonts of ['', '/Font << >>']) {
+      const shared = imagePages(2000, 2000, 550, fonts);
+      expect(ocrPagesOf(shared, max), fonts).toBe(Math.ceil(shared.length / 16_000));
+      expect(ocrPagesOf(shared, max), fonts).toBeLessThan(70);
+    }
+    // 520 pages of 40 kB images each: real pages, but never more than 500 of them.
+    expect(ocrPagesOf(imagePages(520, 0, 200), max)).toBe(500);
+  });
+});
+
+describe('pages that draw what an earlier page drew', () => {
+  it('are recognised once: one shared image on 40 pages, two images of their own', async () => {
+    vi.mocked(readScan).mockClear();
+    const bytes = imagePages(42, 40, 64);
+    // Noise holds no text: the document ends as a blank scan, after its bitmaps were read.
+    await expect(extractBytes(bytes, 'repeats.pdf', { maxPages: 100, maxBytes: 50e6, maxCells: 1e5, ocr: 'auto' })).rejects.toMatchObject({ kind: 'no-text-layer', message: expect.stringContaining('42 page(s) read by OCR') });
+    expect(vi.mocked(readScan).mock.calls).toHaveLength(3);
+  });
 });
 
 describe('page images', () => {
@@ -174,7 +228,7 @@ describe('page images', () => {
     // The page ends inside the table: its first indicators are on it.
     const values = got.indicators.map((i) => i.value_raw);
     expect(values.slice(0, 3)).toEqual(want.indicators.slice(0, 3).map((i) => i.value_raw));
-  }, 120_000);
+  });
 
   it('an image larger than a page scan can be is refused as a resource limit', async () => {
     const { default: sharp } = await import('sharp');

@@ -26,3 +26,46 @@ export const pdf = (content: string, resources = '') =>
     `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 ${HELVETICA} >> ${resources} >> >>`,
     stream('', content),
   ]);
+
+/**
+ * `pdf` (a file with a classic cross-reference table, its catalog not in an object stream) with
+ * a file attached by an incremental update: an embedded file stream of `data` as given (deflated
+ * when `deflated`), its file specification named `name`, and the catalog's EmbeddedFiles naming it.
+ */
+export function withAttachment(pdf: Buffer, name: string, data: Buffer, deflated: boolean): Buffer {
+  const text = pdf.toString('latin1');
+  const trailer = text.slice(text.lastIndexOf('trailer'));
+  const root = /\/Root\s*(\d+)\s+(\d+)\s+R/.exec(trailer)!;
+  const size = Number(/\/Size\s*(\d+)/.exec(trailer)![1]);
+  const prev = Number(/startxref\s+(\d+)/.exec(text.slice(text.lastIndexOf('startxref')))![1]);
+  const head = new RegExp(`(?:^|[^0-9])${root[1]}\\s+${root[2]}\\s+obj\\s*<<`).exec(text)!;
+  const dictAt = head.index + head[0].length;
+  // The catalog's own entries, up to its closing `>>` (nested dictionaries counted).
+  let depth = 1;
+  let end = dictAt;
+  for (; depth > 0; end++) {
+    if (text.startsWith('<<', end)) (depth++, end++);
+    else if (text.startsWith('>>', end)) (depth--, end++);
+  }
+  const catalog = text.slice(dictAt, end - 2);
+  const ef = size;
+  const spec = size + 1;
+  const parts: Buffer[] = [pdf, Buffer.from('\n')];
+  let at = pdf.length + 1;
+  const offsets = new Map<number, number>();
+  const add = (num: number, gen: number, body: Buffer) => {
+    offsets.set(num, at);
+    const b = Buffer.concat([Buffer.from(`${num} ${gen} obj\n`, 'latin1'), body, Buffer.from('\nendobj\n', 'latin1')]);
+    parts.push(b);
+    at += b.length;
+  };
+  add(ef, 0, Buffer.concat([Buffer.from(`<< /Type /EmbeddedFile${deflated ? ' /Filter /FlateDecode' : ''} /Length ${data.length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]));
+  const hexName = `<FEFF${Buffer.from(name, 'utf16le').swap16().toString('hex')}>`;
+  add(spec, 0, Buffer.from(`<< /Type /Filespec /F ${hexName} /UF ${hexName} /EF << /F ${ef} 0 R >> >>`, 'latin1'));
+  add(Number(root[1]), Number(root[2]), Buffer.from(`<<${catalog} /Names << /EmbeddedFiles << /Names [${hexName} ${spec} 0 R] >> >> >>`, 'latin1'));
+  const entry = (n: number, gen: number) => `${String(offsets.get(n)).padStart(10, '0')} ${String(gen).padStart(5, '0')} n \n`;
+  const xref = at;
+  const table = `xref\n${root[1]} 1\n${entry(Number(root[1]), Number(root[2]))}${ef} 2\n${entry(ef, 0)}${entry(spec, 0)}`;
+  parts.push(Buffer.from(`${table}trailer\n<< /Size ${size + 2} /Root ${root[1]} ${root[2]} R /Prev ${prev} >>\nstartxref\n${xref}\n%%EOF\n`, 'latin1'));
+  return Buffer.concat(parts);
+}

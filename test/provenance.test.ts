@@ -92,7 +92,7 @@ describe('provenance', () => {
         expect(textInBox(pages, g.loc), g.title ?? '').toContain(squash(g.title ?? '').slice(0, 4));
       }
     }
-  }, 120_000);
+  });
 
   it('a row cut by a page break spans both pages', async () => {
     const spans: Loc[] = [];
@@ -102,7 +102,7 @@ describe('provenance', () => {
     }
     expect(spans.length).toBeGreaterThan(0);
     for (const l of spans) expect(l.page_end).toBe(l.page! + 1);
-  }, 120_000);
+  });
 
   it('DOCX records name their table and row, without pages', async () => {
     for (const id of readdirSync(CORPUS)) {

@@ -52,11 +52,28 @@ async function stopRedis(): Promise<void> {
 
 const url = (db: number) => `redis://127.0.0.1:${port}/${db}`;
 
-function worker(db: number): ChildProcess {
-  const w = spawn(process.execPath, [CLI, 'worker', '--queue', url(db), '--stalled-interval', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+function worker(db: number, env: NodeJS.ProcessEnv = process.env): ChildProcess & { log: string[] } {
+  const w = spawn(process.execPath, [CLI, 'worker', '--queue', url(db), '--stalled-interval', '1'], { stdio: ['ignore', 'ignore', 'pipe'], env }) as ChildProcess & { log: string[] };
+  w.log = [];
+  w.stderr!.on('data', (d) => w.log.push(...String(d).split('\n').filter(Boolean)));
   workers.push(w);
   return w;
 }
+
+/**
+ * A folder holding a stand-in `soffice` that runs `convert` (shell) instead of converting, so
+ * that a .doc takes as long as the test needs: wall time that a busy machine does not stretch.
+ */
+function standInSoffice(convert: string): string {
+  const bin = mkdtempSync(path.join(tmpdir(), 'jixiao-q-bin-'));
+  writeFileSync(path.join(bin, 'soffice'), `#!/bin/sh\n${convert}\n`, { mode: 0o755 });
+  return bin;
+}
+
+/** A legacy Word file by its OLE2 signature (no stand-in converter can read it). */
+const oleDoc = () => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(4096)]);
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `extract --queue --wait` as a child; resolves with its exit code and stderr. */
 function extractWait(inputs: string[], out: string, db: number, extra: string[] = []): Promise<{ code: number | null; stderr: string }> {
@@ -68,7 +85,7 @@ function extractWait(inputs: string[], out: string, db: number, extra: string[] 
   });
 }
 
-async function until(cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
+async function until(cond: () => boolean | Promise<boolean>, ms = 600_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error('timed out waiting');
@@ -104,7 +121,7 @@ beforeAll(async () => {
   port = await freePort();
   redisDir = mkdtempSync(path.join(tmpdir(), 'jixiao-redis-'));
   await startRedis();
-}, 30_000);
+});
 
 afterAll(async () => {
   for (const w of workers) w.kill('SIGKILL');
@@ -130,7 +147,7 @@ describe.skipIf(!REDIS)('cluster through Redis and BullMQ', () => {
     const again = await extractWait([input], out, 1);
     expect(again.code).toBe(0);
     sameOutputs(localRun(input), out);
-  }, 120_000);
+  });
 
   it('goes on when Redis restarts mid-run (persistence on)', async () => {
     const input = batch();
@@ -144,22 +161,53 @@ describe.skipIf(!REDIS)('cluster through Redis and BullMQ', () => {
     const r = await run;
     expect(r.code).toBe(0);
     sameOutputs(localRun(input), out);
-  }, 120_000);
+  });
 
   it('fails a poisoned input after its attempts, with its reason, and the batch goes on', async () => {
     const input = mkdtempSync(path.join(tmpdir(), 'jixiao-q-poison-'));
-    const text = readFileSync(path.join(CORPUS, 'chengde-office-2024', 'source.txt'), 'utf8');
-    writeFileSync(path.join(input, 'slow.txt'), text.repeat(300)); // takes longer than the 1 s limit, every time
-    writeFileSync(path.join(input, 'ok.txt'), text);
+    // A .doc whose conversion never ends (a stand-in soffice that hangs): over its limit on
+    // every attempt however fast the machine; the good file has ample time.
+    writeFileSync(path.join(input, 'stuck.doc'), oleDoc());
+    writeFileSync(path.join(input, 'ok.txt'), readFileSync(path.join(CORPUS, 'chengde-office-2024', 'source.txt')));
     const out = mkdtempSync(path.join(tmpdir(), 'jixiao-q-out3-'));
-    worker(3);
-    const r = await extractWait([input], out, 3, ['--timeout', '1', '--attempts', '2', '--backoff', '100']);
+    worker(3, { ...process.env, PATH: `${standInSoffice('sleep 600 & wait')}:${process.env.PATH}` });
+    const r = await extractWait([input], out, 3, ['--timeout', '10', '--attempts', '2', '--backoff', '100']);
     expect(r.stderr).toMatch(/2 input\(s\): 1 done, 0 skipped, 1 failed/);
     expect(r.code).toBe(1);
     const errors = readFileSync(path.join(out, 'errors.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ kind: 'timeout', reason: expect.stringContaining('per-file time limit') });
+    expect(path.basename(errors[0].path)).toBe('stuck.doc');
     const attempts = spawnSync('redis-cli', ['-p', String(port), '-n', '3', 'HGET', `bull:jixiao:${errors[0].sha256}`, 'atm'], { encoding: 'utf8' }).stdout.trim();
     expect(attempts).toBe('2');
-  }, 120_000);
+  });
+
+  it('a worker stops on SIGTERM while Redis is away, says so once, and its job goes back to the queue', async () => {
+    const input = mkdtempSync(path.join(tmpdir(), 'jixiao-q-stop-'));
+    writeFileSync(path.join(input, 'held.doc'), oleDoc());
+    const out = mkdtempSync(path.join(tmpdir(), 'jixiao-q-out4-'));
+    // The first conversion hangs (the job is in flight when Redis goes away); the next one ends at once.
+    const mark = path.join(input, 'started');
+    const env = { ...process.env, PATH: `${standInSoffice(`[ -e '${mark}' ] && exit 0\ntouch '${mark}'\nsleep 600 & wait`)}:${process.env.PATH}` };
+    const first = worker(4, env);
+    const run = extractWait([input], out, 4, ['--timeout', '3600']);
+    await until(() => existsSync(mark), 600_000);
+    await stopRedis();
+    // Redis stays away for a while: the worker keeps trying to reconnect meanwhile.
+    await delay(4000);
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => first.once('exit', (code, signal) => resolve({ code, signal })));
+    first.kill('SIGTERM');
+    // A hang guard only: a worker that ignores the signal is still running when it fires.
+    const stopped = await Promise.race([exited, delay(120_000).then(() => 'still running')]);
+    expect(stopped).toEqual({ code: 0, signal: null });
+    expect(first.log.filter((l) => /Redis unreachable/.test(l))).toHaveLength(1);
+    expect(first.log.filter((l) => /ECONNREFUSED/.test(l) && !/Redis unreachable/.test(l))).toEqual([]);
+    // Redis back: another worker takes the job the stopped one held, and it ends with its own kind.
+    await startRedis();
+    worker(4, env);
+    const r = await run;
+    expect(r.code).toBe(1);
+    const errors = readFileSync(path.join(out, 'errors.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(errors.map((e) => [path.basename(e.path), e.kind])).toEqual([['held.doc', 'legacy-doc']]);
+  });
 });

@@ -26,7 +26,7 @@ beforeAll(async () => {
   await runBatch({ ...DEFAULT_BATCH, inputs: [path.join(ROOT, 'samples')], outDir: out, progress: 'none', inProcess: true });
   docs = readdirSync(path.join(out, 'docs')).map((f) => JSON.parse(readFileSync(path.join(out, 'docs', f), 'utf8')) as DocumentRecord);
   await writeReview(out);
-}, 120_000);
+});
 
 describe('review report', () => {
   it('writes an index, one page per document, and the source pages of PDF inputs', () => {
@@ -87,5 +87,5 @@ describe('review report', () => {
     } finally {
       await browser.close();
     }
-  }, 120_000);
+  });
 });

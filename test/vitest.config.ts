@@ -14,7 +14,7 @@ export default defineConfig({
   test: {
     root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
     include: ['test/**/*.test.ts'],
-    testTimeout: 600_000,
-    hookTimeout: 600_000,
+    testTimeout: 1_800_000,
+    hookTimeout: 1_800_000,
   },
 });

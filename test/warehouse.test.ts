@@ -47,7 +47,7 @@ beforeAll(async () => {
   db = await DuckDBInstance.create(':memory:');
   con = await db.connect();
   await con.run(`ATTACH ${sqlString(path.join(out, 'jixiao.duckdb'))} AS o (READ_ONLY)`);
-}, 180_000);
+});
 
 afterAll(() => {
   con?.closeSync();

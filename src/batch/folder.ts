@@ -3,7 +3,7 @@
  * own), locked (one run at a time), cleared of the temporary files a killed run left, and the
  * faults of its file system (disk full, read-only, no permission) told as one clear line.
  */
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { readablePath } from '../fsname.js';
@@ -34,20 +34,23 @@ export function asOutputFault(err: unknown): Error {
   return new Error(`cannot write ${where}: ${FAULT_WORDS[e.code]} (${e.code}); free space or fix the folder, then run the same command again`);
 }
 
-/** The mark jixiao leaves in every output folder it writes. */
+/** The mark jixiao leaves in every output folder it writes, and what it says. */
 export const OUTPUT_MARK = '.jixiao';
+const MARK_HEAD = 'This folder is written by jixiao';
+const MARK_TEXT = `${MARK_HEAD}: it replaces and deletes only the files it wrote here.\n`;
 
 /**
  * Makes sure `outDir` is a folder jixiao may write: new, empty (hidden files aside), or one it
- * wrote before (its mark or its manifest is there). jixiao only ever replaces or deletes what it
- * wrote, so a folder holding other files is refused with a clear message.
+ * wrote before — its mark is there. Files named like jixiao's (another tool's manifest.jsonl,
+ * docs/, projects.csv) do not make a folder jixiao's: jixiao only ever replaces or deletes what
+ * it wrote, so a folder holding other files is refused with a clear message, touching nothing.
  */
 export async function claimOutput(outDir: string): Promise<void> {
   const st = await stat(outDir).catch(() => null);
   if (st && !st.isDirectory()) throw new Error(`--out ${readablePath(outDir)} is a file, not a folder`);
   if (st) {
     const names = await readdir(outDir);
-    const ours = names.includes(OUTPUT_MARK) || names.includes('manifest.jsonl');
+    const ours = await readFile(path.join(outDir, OUTPUT_MARK), 'utf8').then((t) => t.startsWith(MARK_HEAD), () => false);
     const foreign = names.filter((n) => !n.startsWith('.'));
     if (!ours && foreign.length > 0) {
       throw new Error(
@@ -58,7 +61,7 @@ export async function claimOutput(outDir: string): Promise<void> {
   try {
     // The mark first: another run looking at the folder meanwhile must see it as jixiao's.
     await mkdir(outDir, { recursive: true });
-    await writeFileAtomic(path.join(outDir, OUTPUT_MARK), 'This folder is written by jixiao: it replaces and deletes only the files it wrote here.\n');
+    await writeFileAtomic(path.join(outDir, OUTPUT_MARK), MARK_TEXT);
     await mkdir(path.join(outDir, DOCS_DIR), { recursive: true });
   } catch (err) {
     throw asOutputFault(err);

@@ -6,15 +6,18 @@
  *
  * Folders are walked here (not by a glob library) so that nothing found is lost in silence:
  * a symbolic link to a file is followed (once: links to folders are not, so no walk loops);
- * a subfolder that cannot be read, a link to a folder and a broken link are reported as
- * refused entries with the reason, and the rest of the batch goes on. Names are read as bytes:
+ * a subfolder that cannot be read, a link to a folder, a broken link, and a named pipe, socket
+ * or device (or a link to one) named like a document are reported as refused entries with the
+ * reason — so is such a file named on the command line — and the rest of the batch goes on. Names are read as bytes:
  * a name that is not UTF-8 (GBK, Latin-1) keeps its bytes in the path string (../fsname.ts).
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import picomatch from 'picomatch';
+import type { Failure } from '../errors.js';
 import { fsPath, nameFromBytes } from '../fsname.js';
+import { specialFile, specialKind } from './read.js';
 
 /** Files a folder contributes (and members a bundle does): the formats jixiao reads, and bundles to open. */
 export const INPUT_EXTENSIONS = ['pdf', 'docx', 'doc', 'wps', 'txt', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'xlsx', 'xls', 'et', 'html', 'htm', 'mhtml', 'mht', 'ofd', 'zip', '7z', 'rar', 'tar', 'tgz', 'gz'];
@@ -32,8 +35,11 @@ export interface Discovery {
   missing: string[];
   /** Input files a scanned folder holds inside a skipped folder (the output folder): reported, never silently dropped. */
   skipped: string[];
-  /** Entries of scanned folders that could not be taken: unreadable subfolders, links to folders, broken links. */
-  refused: Array<{ path: string; kind: 'unreadable' | 'symlink-folder'; reason: string }>;
+  /**
+   * What could not be taken: unreadable subfolders, links to folders, broken links, and named
+   * pipes, sockets and devices (named on the command line, or named like a document in a folder).
+   */
+  refused: Array<{ path: string } & Failure>;
 }
 
 export interface DiscoverOptions {
@@ -57,7 +63,9 @@ export async function discoverInputs(args: readonly string[], opts: DiscoverOpti
   const real = new Set<string>();
   for (const arg of args) {
     const st = await stat(fsPath(arg)).catch(() => null);
+    const special = st && specialKind(st);
     if (st?.isFile()) add(arg, path.dirname(path.resolve(arg)));
+    else if (special) refused.push({ path: path.resolve(arg), ...specialFile(special) });
     else if (st?.isDirectory()) {
       const root = path.resolve(arg);
       for (const f of await walk(root, ignore, refused)) {
@@ -114,13 +122,21 @@ async function walk(root: string, ignore: readonly string[], refused: Discovery[
         if (INPUT_NAME.test(name) && !skip(full)) out.push(full);
       } else if (e.isSymbolicLink() && !skip(full)) {
         const st = await stat(fsPath(full)).catch(() => null);
+        const special = st && specialKind(st);
         if (st?.isFile()) {
           if (INPUT_NAME.test(name)) out.push(full);
         } else if (st?.isDirectory()) {
           refused.push({ path: full, kind: 'symlink-folder', reason: 'a symbolic link to a folder: not followed (name the folder itself to search it)' });
+        } else if (special && INPUT_NAME.test(name)) {
+          refused.push({ path: full, ...specialFile(`a symbolic link to ${special}`) });
         } else if (!st && INPUT_NAME.test(name)) {
           refused.push({ path: full, kind: 'unreadable', reason: 'a broken symbolic link' });
         }
+      } else if (INPUT_NAME.test(name) && !skip(full)) {
+        // A named pipe, a socket or a device named like a document: never opened, never dropped in silence.
+        const st = await stat(fsPath(full)).catch(() => null);
+        const special = st && specialKind(st);
+        if (special) refused.push({ path: full, ...specialFile(special) });
       }
     }
   }

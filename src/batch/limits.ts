@@ -3,9 +3,17 @@
  * page it may have to read by OCR (a scanned page takes seconds where a text page takes
  * milliseconds). The pages a file may OCR are estimated from its bytes, cheaply and before
  * parsing: an image file is a page (a TIFF may hold several: about one per 400 kB); a PDF
- * counts its page objects, and no more of them than it holds images — unless it names no font
- * at all: then it has no text layer, and every page may be text drawn as outlines (a PDF with
- * images and fonts, or fonts and no images, has nothing more to OCR unless --ocr force).
+ * counts its page objects, and no more of them than it holds images — unless it holds no font
+ * at all (no font dictionary: an empty `/Font << >>` is none): then it has no text layer, and
+ * every page may be a scan or text drawn as outlines (a PDF with images and fonts, or fonts and
+ * no images, has nothing more to OCR unless --ocr force).
+ *
+ * The estimate is bounded by what a real scan of that size could need, so that a crafted file
+ * cannot claim hours: a scanned page is an image of at least 16 kB (a bilevel page in CCITT G4
+ * or JBIG2 at 200 dpi takes 20–60 kB, a grey one far more), and text drawn as outlines as much,
+ * so a file has at most one page to OCR per 16 kB of its bytes (2,000 pages painting one shared
+ * 300 kB image get 19 pages, not 2,000: they are read once, ../loaders/pdf/repeats.ts); and no
+ * file more than 500 pages (over four hours at 30 s a page, when a page takes a few seconds).
  */
 import type { ExtractOptions } from '../extract.js';
 import { isImage } from '../detect.js';
@@ -28,19 +36,28 @@ function countName(bytes: Buffer, needle: string, cap: number): number {
   return count;
 }
 
+/** The least bytes a page to OCR takes in a file (a scan's image, or text drawn as outlines). */
+export const BYTES_PER_OCR_PAGE = 16_000;
+/** The most pages of one file whose OCR the time limit allows for. */
+export const MAX_OCR_PAGES = 500;
+
 /** Pages of this file that OCR may read (an estimate, capped by --max-pages). */
 export function ocrPagesOf(bytes: Buffer, opts: TimeLimits['extract']): number {
+  const cap = Math.min(opts.maxPages, MAX_OCR_PAGES);
   if (opts.ocr === 'off') return 0;
-  if (isImage(bytes)) return Math.min(opts.maxPages, 1 + Math.floor(bytes.length / 400_000));
+  if (isImage(bytes)) return Math.min(cap, 1 + Math.floor(bytes.length / 400_000));
   if (!bytes.subarray(0, 1024).toString('latin1').includes('%PDF-')) return 0;
-  const pages = countName(bytes, '/Type/Page', opts.maxPages) + countName(bytes, '/Type /Page', opts.maxPages);
+  const pages = countName(bytes, '/Type/Page', cap) + countName(bytes, '/Type /Page', cap);
   // Page objects inside compressed object streams are not counted: assume a page per 100 kB.
   const known = pages || Math.ceil(bytes.length / 100_000);
-  if (opts.ocr === 'force') return Math.min(opts.maxPages, known);
-  // No font anywhere: no text layer; each page is a scan, text drawn as outlines, or blank.
-  if (countName(bytes, '/Font', 1) === 0) return Math.min(opts.maxPages, known);
+  // Forced, every page is drawn and read, however little its text takes.
+  if (opts.ocr === 'force') return Math.min(cap, known);
+  const bySize = Math.ceil(bytes.length / BYTES_PER_OCR_PAGE);
+  // No font dictionary anywhere: no text layer; each page is a scan, text drawn as outlines, or blank.
+  const fonts = countName(bytes, '/BaseFont', 1) + countName(bytes, '/Subtype/Type3', 1) + countName(bytes, '/Subtype /Type3', 1);
+  if (fonts === 0) return Math.min(cap, known, bySize);
   const images = countName(bytes, '/Subtype/Image', known) + countName(bytes, '/Subtype /Image', known);
-  return Math.min(opts.maxPages, known, images);
+  return Math.min(cap, known, images, bySize);
 }
 
 /** The file's time limit in ms. */

@@ -28,8 +28,14 @@ export interface ManifestEntry {
   digest?: string | null;
   pages: number | null;
   warnings: number;
-  /** Time spent on the file, in milliseconds (read, extract, write). */
+  /** Time spent on the file, in milliseconds (read, extract, write): longer on a busy machine. */
   ms: number;
+  /**
+   * CPU time the worker spent parsing the file, in milliseconds: the measure of its work, the
+   * same on a busy machine as on an idle one. Null when it was not parsed here (or its worker was
+   * stopped before telling).
+   */
+  cpu_ms: number | null;
   error: Failure | null;
   at: string;
   /**
@@ -57,8 +63,8 @@ export function missingInput(): Failure {
   return { kind: 'missing', reason: 'no such file or folder' };
 }
 
-/** How an input ended: its documents written (a compiled volume's texts as parts), or its failure. */
-export type Outcome = ({ status: 'done'; parts?: ManifestEntry['parts'] } & DocumentFacts) | { status: 'failed'; error: Failure };
+/** How an input ended: its documents written (a compiled volume's texts as parts), or its failure; and the worker's CPU time on it, if it was parsed. */
+export type Outcome = (({ status: 'done'; parts?: ManifestEntry['parts'] } & DocumentFacts) | { status: 'failed'; error: Failure }) & { cpu_ms?: number | null };
 
 /**
  * The manifest entry of an input (a local run's and a cluster's alike) at this extractor
@@ -66,9 +72,10 @@ export type Outcome = ({ status: 'done'; parts?: ManifestEntry['parts'] } & Docu
  */
 export function manifestEntry(path: string, sha256: string, outcome: Outcome, ms: number, at: string = new Date().toISOString()): ManifestEntry {
   const common = { path, sha256, status: outcome.status, version: VERSION };
+  const cpu_ms = outcome.cpu_ms == null ? null : Math.round(outcome.cpu_ms);
   return outcome.status === 'done'
-    ? { ...common, doc_id: outcome.doc_id, output: outcome.output, digest: outcome.digest ?? null, pages: outcome.pages, warnings: outcome.warnings, ms, error: null, at, ...(outcome.parts ? { parts: outcome.parts } : {}) }
-    : { ...common, doc_id: null, output: null, digest: null, pages: null, warnings: 0, ms, error: outcome.error, at };
+    ? { ...common, doc_id: outcome.doc_id, output: outcome.output, digest: outcome.digest ?? null, pages: outcome.pages, warnings: outcome.warnings, ms, cpu_ms, error: null, at, ...(outcome.parts ? { parts: outcome.parts } : {}) }
+    : { ...common, doc_id: null, output: null, digest: null, pages: null, warnings: 0, ms, cpu_ms, error: outcome.error, at };
 }
 
 export class Manifest {

@@ -1,19 +1,21 @@
 /**
  * The pool that parses files, and one file's extraction in it: tinypool worker processes (or
  * threads, in a cluster worker) each with a heap limit, a watchdog on the processes' whole
- * memory, and a time limit per file. A file over its time or memory, or a crashed worker, fails
- * alone with its kind (timeout, resource-limit, internal); the run goes on.
+ * memory, and a time limit per file that runs from the moment a worker takes the file. A file
+ * over its time or memory, or a crashed worker, fails alone with its kind (timeout,
+ * resource-limit, internal); the run goes on. Each result carries the CPU time the worker spent.
  */
 import { randomUUID } from 'node:crypto';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
-import type { Failure } from '../errors.js';
+import { type Failure, oneLine } from '../errors.js';
 import { cleanupConversion } from '../loaders/legacy.js';
 import type { ExtractOptions, TaskOptions } from '../options.js';
-import { childPids, rssKb } from '../procmem.js';
+import { childPids, cpuMsOf, rssKb } from '../procmem.js';
 import { type TimeLimits, timeLimitOf } from './limits.js';
-import type { TaskResult } from './worker.js';
+import type { Started, Task, TaskResult } from './worker.js';
 
 /** The limits of one file's extraction. */
 export interface PoolLimits extends TimeLimits {
@@ -28,6 +30,9 @@ export function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
   return path.join(path.dirname(here), `worker${path.extname(here)}`);
 }
+
+/** The runtime of each pool (a child process per worker, or a thread in a cluster worker). */
+const RUNTIMES = new WeakMap<Tinypool, 'process' | 'thread'>();
 
 /**
  * The pool of worker processes that parse files: `workers` child processes, each with a heap
@@ -58,10 +63,11 @@ export function createPool(workers: number, memoryMb: number, runtime: 'process'
       : // Threads, where the process around them is itself the unit of isolation (a cluster worker).
         { ...common, resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 96 } },
   );
+  RUNTIMES.set(pool, runtime);
   // A worker that dies is reported through its task; the pool's own error event must not end the run.
   pool.on('error', () => {});
   if (runtime === 'thread') return pool;
-  const watchdog = setInterval(() => killOverMemory(memoryMb + MEMORY_MARGIN_MB), 200);
+  const watchdog = setInterval(() => killOverMemory(memoryMb + MEMORY_MARGIN_MB - WATCH_HEADROOM_MB), WATCH_EVERY_MS);
   watchdog.unref();
   const destroy = pool.destroy.bind(pool);
   pool.destroy = async () => {
@@ -71,8 +77,18 @@ export function createPool(workers: number, memoryMb: number, runtime: 'process'
   return pool;
 }
 
-/** What a worker process may use beyond its heap limit (code, pdf.js's caches, buffers in flight). */
+/** What a worker process may use beyond its heap limit (code, pdf.js's caches, buffers in flight): never more. */
 export const MEMORY_MARGIN_MB = 256;
+/** How often the watchdog reads the workers' resident memory. */
+const WATCH_EVERY_MS = 50;
+/**
+ * The watchdog stops a worker this far below the promised bound, so that what it may allocate
+ * between two readings (stages that allocate in bulk check their sizes first) stays under it.
+ */
+const WATCH_HEADROOM_MB = 64;
+
+/** Worker processes the watchdog stopped, with the resident memory they had (MB). */
+const stoppedForMemory = new Map<number, number>();
 
 /** Kills this process's children whose resident memory is over `limitMb` (Linux /proc; elsewhere the heap limit alone holds). */
 function killOverMemory(limitMb: number): void {
@@ -81,6 +97,7 @@ function killOverMemory(limitMb: number): void {
     if (kb != null && kb / 1024 > limitMb) {
       try {
         process.kill(Number(pid), 'SIGKILL');
+        stoppedForMemory.set(Number(pid), Math.round(kb / 1024));
       } catch {
         /* gone meanwhile */
       }
@@ -88,7 +105,16 @@ function killOverMemory(limitMb: number): void {
   }
 }
 
-/** Extracts one file (or opens one bundle: `kind` 'open') in the pool, or in this thread when `pool` is null, with the time and memory limits. */
+function isStarted(msg: unknown): msg is Started {
+  return typeof msg === 'object' && msg != null && (msg as Started).jixiao === 'started';
+}
+
+/**
+ * Extracts one file (or opens one bundle: `kind` 'open') in the pool, or in this thread when
+ * `pool` is null, with the time and memory limits. The time limit runs from the moment a worker
+ * takes the file (it says so), so neither a wait behind other files nor a worker still starting
+ * up counts against it.
+ */
 export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: PoolLimits, kind: 'extract' | 'open' = 'extract'): Promise<TaskResult> {
   // Opening a bundle has the file's time limit (none of it is read by OCR there).
   const limit = kind === 'open' ? opts.timeoutMs : timeLimitOf(bytes, opts);
@@ -96,23 +122,62 @@ export async function extractIn(pool: Tinypool | null, file: string, bytes: Buff
   if (!pool) {
     // In this process (tests, --in-process): the pipeline is loaded only here.
     const { extractOne, openOne } = await import('./worker.js');
-    return withTimeout((kind === 'open' ? openOne : extractOne)(bytes, file, extract), limit);
+    const cpu0 = cpuMsOf('self');
+    const result = await withTimeout((kind === 'open' ? openOne : extractOne)(bytes, file, extract), limit);
+    // A conversion still running after the time limit is stopped as a killed worker's would be.
+    if (!result.ok && result.error.kind === 'timeout') await cleanupConversion(extract.task!);
+    return { ...result, cpuMs: cpuMsOf('self') - cpu0 };
   }
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const abort = new AbortController();
+  let started: Started | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  const onStart = (msg: unknown) => {
+    if (started || !isStarted(msg) || msg.task !== extract.task) return;
+    started = msg;
+    timer = setTimeout(() => abort.abort(), limit);
+  };
+  // The CPU time of a worker stopped at the limit, read before the pool kills it (this listener runs first).
+  let cpuAtStop: number | null = null;
+  abort.signal.addEventListener('abort', () => {
+    const pid = started?.pid;
+    const now = pid != null && pid !== process.pid ? cpuMsOf(pid) : null;
+    cpuAtStop = now != null && started ? now - started.cpuMs : null;
+  });
+  const task: Task = { path: file, bytes: data, options: extract, kind };
+  let port: MessagePort | null = null;
+  let how: Parameters<Tinypool['run']>[1];
+  if (RUNTIMES.get(pool) === 'thread') {
+    // A thread tells its start on a port of its own; a child process on its IPC channel.
+    const channel = new MessageChannel();
+    port = channel.port1;
+    port.on('message', onStart);
+    task.started = channel.port2;
+    how = { signal: abort.signal, transferList: [channel.port2] };
+  } else how = { signal: abort.signal, channel: { postMessage: onStart } };
   try {
-    return (await pool.run({ path: file, bytes: data, options: extract, kind }, { signal: AbortSignal.timeout(limit) })) as TaskResult;
+    return (await pool.run(task, how)) as TaskResult;
   } catch (err) {
     const e = err as Error & { code?: string };
     // The worker was killed mid-file: what it started outside itself (a LibreOffice conversion) is cleaned up here.
     await cleanupConversion(extract.task!);
     if (e.name === 'AbortError' || e.name === 'TimeoutError' || /abort/i.test(e.message)) {
-      return failed({ kind: 'timeout', reason: timeoutReason(limit, opts) });
+      return { ...failed({ kind: 'timeout', reason: timeoutReason(limit, opts) }), cpuMs: cpuAtStop };
+    }
+    const pid = (started as Started | null)?.pid;
+    const rss = pid != null ? stoppedForMemory.get(pid) : undefined;
+    if (rss != null) {
+      stoppedForMemory.delete(pid!);
+      return failed({ kind: 'resource-limit', reason: `the worker reached ${rss} MB resident on this file, near its bound of ${opts.memoryMb} MB + ${MEMORY_MARGIN_MB} MB (--memory and its margin): stopped` });
     }
     if (e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /memory|exited unexpectedly/i.test(e.message)) {
-      // Over its memory (killed by the watchdog or the heap limit) or crashed: this file alone fails.
+      // Over its heap limit, or crashed: this file alone fails.
       return failed({ kind: 'resource-limit', reason: `the worker ran out of memory or crashed on this file (limit ${opts.memoryMb} MB + ${MEMORY_MARGIN_MB} MB per worker)` });
     }
-    return failed({ kind: 'internal', reason: `worker failed: ${e.message}` });
+    return failed({ kind: 'internal', reason: oneLine(`worker failed: ${e.message}`) });
+  } finally {
+    clearTimeout(timer);
+    port?.close();
   }
 }
 

@@ -16,6 +16,9 @@ import { DOCS_DIR } from '../writers/document.js';
 import { claimOutput, lockOutput, removeStaleTemps } from './folder.js';
 import { Manifest, type ManifestEntry, outputsOf } from './manifest.js';
 
+/** The name of a per-document JSON jixiao writes (../writers/document.ts). */
+const DOC_FILE = /^[0-9a-f]{16}\.json$/;
+
 /** Inputs in the order of their paths' UTF-16 code units: the same on every machine and locale. */
 function byPath(a: ManifestEntry, b: ManifestEntry): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
@@ -55,12 +58,13 @@ export async function writeOutputs(outDir: string, manifest: Manifest, opts: Out
   const failures = [...manifest.entries.values()].filter((e) => e.status === 'failed').sort(byPath);
   await writeFileAtomic(
     path.join(outDir, 'errors.jsonl'),
-    failures.map((e) => `${JSON.stringify({ path: readablePath(e.path), sha256: e.sha256 || null, kind: e.error?.kind, reason: e.error?.reason, ms: e.ms, at: e.at })}\n`).join(''),
+    failures.map((e) => `${JSON.stringify({ path: readablePath(e.path), sha256: e.sha256 || null, kind: e.error?.kind, reason: e.error?.reason, ms: e.ms, cpu_ms: e.cpu_ms ?? null, at: e.at })}\n`).join(''),
   );
-  // Per-document JSON that no input refers to any more (its file changed) is removed.
+  // Per-document JSON that no input refers to any more (its file changed) is removed; only
+  // files named as jixiao names them (docs/<doc_id>.json): anything else there is not its own.
   const keep = new Set(refs.map((r) => path.basename(r.file)));
   for (const f of await readdir(path.join(outDir, DOCS_DIR))) {
-    if (f.endsWith('.json') && !keep.has(f)) await rm(path.join(outDir, DOCS_DIR, f), { force: true });
+    if (DOC_FILE.test(f) && !keep.has(f)) await rm(path.join(outDir, DOCS_DIR, f), { force: true });
   }
   await manifest.compactIfNeeded();
   return report;

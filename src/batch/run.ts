@@ -18,7 +18,7 @@
  * - Every input ends as exactly one of done, failed or skipped.
  */
 import type { PathLike } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import PQueue from 'p-queue';
@@ -34,7 +34,8 @@ import { VERSION } from '../version.js';
 import { type Input, discoverInputs } from './inputs.js';
 import { fsPath, readablePath } from '../fsname.js';
 import { asOutputFault, claimOutput, lockOutput, removeStaleTemps } from './folder.js';
-import { Manifest, type ManifestEntry, manifestEntry, missingInput, outputsOf, unreadable } from './manifest.js';
+import { Manifest, type ManifestEntry, manifestEntry, missingInput, outputsOf } from './manifest.js';
+import { readInput } from './read.js';
 import { createPool, extractIn, workerFile } from './pool.js';
 import { type Counts, type Progress, type ProgressMode, createProgress } from './progress.js';
 import { documentsOf, writeOutputs } from './rebuild.js';
@@ -249,14 +250,9 @@ async function convertOne(input: Input, ctx: FileContext): Promise<void> {
   const { opts, tally } = ctx;
   const file = input.file;
   const t0 = Date.now();
-  let bytes: Buffer;
-  try {
-    const st = await stat(fsPath(file));
-    if (st.size > opts.extract.maxBytes) return tally.finish(manifestEntry(file, '', { status: 'failed', error: { kind: 'too-large', reason: `file too large: ${st.size} bytes (limit ${opts.extract.maxBytes})` } }, Date.now() - t0));
-    bytes = await readFile(fsPath(file));
-  } catch (err) {
-    return tally.finish(manifestEntry(file, '', { status: 'failed', error: unreadable(err) }, Date.now() - t0));
-  }
+  const read = await readInput(file, opts.extract.maxBytes);
+  if ('error' in read) return tally.finish(manifestEntry(file, '', { status: 'failed', error: read.error }, Date.now() - t0));
+  const { bytes } = read;
   const shown = readablePath(opts.absolutePaths ? file : input.relative);
   if (bundleKind(bytes, file)) return openBundleOf(file, shown, bytes, t0, ctx);
   return convertBytes(file, shown, bytes, t0, ctx);
@@ -264,7 +260,7 @@ async function convertOne(input: Input, ctx: FileContext): Promise<void> {
 
 /** One input's bytes (a file's, or a bundle member's, recorded under `key`): left as it is if the manifest says so, else extracted, written and recorded. */
 async function convertBytes(key: string, shown: string, bytes: Buffer, t0: number, { opts, outDir, manifest, pool, tally }: FileContext): Promise<void> {
-  const fail = (sha: string, error: Failure) => tally.finish(manifestEntry(key, sha, { status: 'failed', error }, Date.now() - t0));
+  const fail = (sha: string, error: Failure, cpu_ms: number | null = null) => tally.finish(manifestEntry(key, sha, { status: 'failed', error, cpu_ms }, Date.now() - t0));
   const hash = sha256(bytes);
   const resume = resumeOf(manifest, key, hash, opts);
   if (resume.action === 'failed-before') return tally.failedBefore(key, resume.entry);
@@ -275,10 +271,11 @@ async function convertBytes(key: string, shown: string, bytes: Buffer, t0: numbe
     return tally.skipped(key, 'same-content', `same content as ${readablePath(resume.entry.path)}`, resume.entry);
   }
   const result = await extractIn(pool, shown, bytes, opts);
-  if (!result.ok) return fail(hash, result.error);
-  if (!('records' in result) || result.records.length === 0) return fail(hash, { kind: 'internal', reason: 'extractor error: no document and no failure' });
+  const cpu_ms = result.cpuMs ?? null;
+  if (!result.ok) return fail(hash, result.error, cpu_ms);
+  if (!('records' in result) || result.records.length === 0) return fail(hash, { kind: 'internal', reason: 'extractor error: no document and no failure' }, cpu_ms);
   const facts = await writeDocuments(outDir, result.records);
-  await tally.finish(manifestEntry(key, hash, { status: 'done', ...facts }, Date.now() - t0));
+  await tally.finish(manifestEntry(key, hash, { status: 'done', ...facts, cpu_ms }, Date.now() - t0));
 }
 
 /**
@@ -292,11 +289,11 @@ async function openBundleOf(key: string, shown: string, bytes: Buffer, t0: numbe
   const prev = manifest.get(key);
   if (!opts.force && !opts.retryFailed && prev?.status === 'failed' && prev.sha256 === hash && prev.version === VERSION) return tally.failedBefore(key, prev);
   const result = await extractIn(pool, shown, bytes, opts, 'open');
-  if (!result.ok) return tally.finish(manifestEntry(key, hash, { status: 'failed', error: result.error }, Date.now() - t0));
+  if (!result.ok) return tally.finish(manifestEntry(key, hash, { status: 'failed', error: result.error, cpu_ms: result.cpuMs ?? null }, Date.now() - t0));
   if (!('opened' in result)) return tally.finish(manifestEntry(key, hash, { status: 'failed', error: { kind: 'internal', reason: 'extractor error: the bundle was not opened' } }, Date.now() - t0));
   const { opened } = result;
   const given = opened.members.length + opened.failures.length;
-  await manifest.record({ path: key, sha256: hash, status: 'done', version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, ms: Date.now() - t0, error: null, at: new Date().toISOString(), members: given });
+  await manifest.record({ path: key, sha256: hash, status: 'done', version: VERSION, doc_id: null, output: null, pages: null, warnings: 0, ms: Date.now() - t0, cpu_ms: result.cpuMs == null ? null : Math.round(result.cpuMs), error: null, at: new Date().toISOString(), members: given });
   // The bundle is no document: its members are counted in its place.
   tally.grow(given - 1);
   if (opts.verbose) tally.log(`[jixiao] opened: ${shown} (${given} members${opened.skipped ? `, ${opened.skipped} in other formats left out` : ''})`);
@@ -412,8 +409,8 @@ export async function planBatch(opts: BatchOptions): Promise<{ planned: PlannedI
   const { inputs, missing } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
   const planned: PlannedInput[] = [];
   for (const { file } of inputs) {
-    const hash = await readFile(fsPath(file)).then(sha256, () => null);
-    planned.push(hash == null ? { path: file, action: 'extract', reason: 'cannot be read (would fail)' } : planOf(file, resumeOf(manifest, file, hash, opts)));
+    const read = await readInput(file, opts.extract.maxBytes);
+    planned.push('error' in read ? { path: file, action: 'extract', reason: `${read.error.reason} (would fail)` } : planOf(file, resumeOf(manifest, file, sha256(read.bytes), opts)));
   }
   return { planned, missing };
 }

@@ -1,13 +1,20 @@
 /**
- * Worker-process entry (tinypool, child_process runtime): extracts one file — every budget text
- * it holds, one for most files, one per text for a compiled volume — or opens one bundle into
- * its members. CPU-heavy parsing (mammoth, pdf.js, table rebuilding, inflating archives) runs
- * here so that every core works and a bomb stays in its worker. Failures come back as values
- * with a human-readable reason, never as a stack trace.
+ * Worker entry (tinypool: a child process, or a thread in a cluster worker): extracts one file —
+ * every budget text it holds, one for most files, one per text for a compiled volume — or opens
+ * one bundle into its members. CPU-heavy parsing (mammoth, pdf.js, table rebuilding, OCR,
+ * inflating archives) runs here so that every core works and a bomb stays in its worker.
+ * Failures come back as values with a human-readable reason, never as a stack trace.
+ *
+ * The worker tells the pool when it starts a file (its time limit is counted from then, not
+ * from a wait for a worker still starting) and returns, with the result, the CPU time it spent
+ * on the file: a measure of the file's work that is the same on a busy machine and an idle one.
  */
+import { isMainThread } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { extractDocuments } from '../extract.js';
 import { type Failure, failureOf } from '../errors.js';
 import type { TaskOptions } from '../options.js';
+import { cpuMsOf } from '../procmem.js';
 import type { DocumentRecord } from '../schema.js';
 import type { MemberFailure } from '../bundles/index.js';
 import { isInputName } from './inputs.js';
@@ -18,6 +25,16 @@ export interface Task {
   options: TaskOptions;
   /** 'open': open a bundle into its members instead of extracting documents. */
   kind?: 'extract' | 'open';
+  /** In a thread: the port on which the start is told (a child process tells it on its IPC channel). */
+  started?: MessagePort;
+}
+
+/** What a worker says when it takes a file: its process and the CPU time it had used before. */
+export interface Started {
+  jixiao: 'started';
+  task: string;
+  pid: number;
+  cpuMs: number;
 }
 
 /** A bundle opened: its members' paths and bytes, the members that failed alone, those left out. */
@@ -27,15 +44,21 @@ export interface OpenedBundle {
   skipped: number;
 }
 
-export type TaskResult =
-  | { ok: true; records: DocumentRecord[] }
-  | { ok: true; opened: OpenedBundle }
-  | { ok: false; error: Failure };
+export type TaskResult = ({ ok: true; records: DocumentRecord[] } | { ok: true; opened: OpenedBundle } | { ok: false; error: Failure }) & {
+  /** CPU time the worker spent on the file, ms (null when it was stopped before telling). */
+  cpuMs?: number | null;
+};
 
 export default async function run(task: Task): Promise<TaskResult> {
   const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
-  if (task.kind === 'open') return openOne(bytes, task.path, task.options);
-  return extractOne(bytes, task.path, task.options);
+  const cpu0 = cpuMsOf('self');
+  const started: Started = { jixiao: 'started', task: task.options.task ?? '', pid: process.pid, cpuMs: cpu0 };
+  if (task.started) {
+    task.started.postMessage(started);
+    task.started.close();
+  } else if (isMainThread) process.send?.(started);
+  const result = await (task.kind === 'open' ? openOne : extractOne)(bytes, task.path, task.options);
+  return { ...result, cpuMs: cpuMsOf('self') - cpu0 };
 }
 
 /** Every budget text of one file (a compiled volume holds several). */

@@ -4,33 +4,84 @@
  * libreoffice-writer-nogui`), Excel and WPS sheets (.xls / .et) to XLSX
  * (`libreoffice-calc-nogui`).
  *
+ * A document must never make the converting machine reach the network or read files outside
+ * the input (a field `INCLUDEPICTURE "http://…"`, an image linked to a URL or a local path makes
+ * LibreOffice fetch it while it loads the document). So LibreOffice runs
+ * - without a network: in a network namespace of its own (`unshare --net`, or with a user
+ *   namespace where only those are allowed), checked once per process — where the system allows
+ *   neither, the settings below still hold;
+ * - with a fresh profile in the conversion's temporary folder whose settings block links from
+ *   an untrusted document (no linked file or URL is loaded), never update links, and send any
+ *   request that would remain to a proxy on this machine's discard port; proxy variables of the
+ *   environment are not passed on.
+ *
  * A conversion works in a temporary folder named after its task (`jixiao-doc-<task>-…`,
  * holding the input's copy and LibreOffice's profile). When the batch stops a file for its
  * time limit, the worker process is killed mid-conversion and cannot clean up after itself:
  * the batch then calls `cleanupConversion(task)`, which kills every process still working in
- * that folder and removes it.
+ * that folder and removes it. The file's time limit is the conversion's: it has none of its own.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { InputError } from '../errors.js';
 import { pidsRunning } from '../procmem.js';
 
 const run = promisify(execFile);
-const CONVERT_TIMEOUT_MS = 120_000;
 
-async function findSoffice(): Promise<string | null> {
-  for (const bin of ['soffice', 'libreoffice']) {
-    try {
-      await run(bin, ['--version'], { timeout: 20_000 });
-      return bin;
-    } catch {
-      /* try the next name */
+/** The first of `names` that is an executable on PATH (found without running it). */
+async function onPath(names: readonly string[]): Promise<string | null> {
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  for (const name of names) {
+    for (const dir of dirs) {
+      const file = path.join(dir, name);
+      if (await access(file, constants.X_OK).then(() => true, () => false)) return file;
     }
   }
   return null;
+}
+
+/** What LibreOffice is started under so that it has no network: a command prefix, or none where the system allows no namespace. */
+let isolation: Promise<string[]> | null = null;
+export function networkIsolation(): Promise<string[]> {
+  isolation ??= (async () => {
+    const unshare = await onPath(['unshare']);
+    if (!unshare) return [];
+    // As root a network namespace; otherwise one inside a user namespace, where the system allows those.
+    for (const flags of [['--net'], ['--map-root-user', '--net']]) {
+      const ok = await run(unshare, [...flags, '--', 'true']).then(() => true, () => false);
+      if (ok) return [unshare, ...flags, '--'];
+    }
+    return [];
+  })();
+  return isolation;
+}
+
+/** The profile's settings (registrymodifications.xcu): no linked file or URL loaded, no link updated, no way out but a dead proxy. */
+const SETTINGS = [
+  ['/org.openoffice.Office.Common/Security/Scripting', 'BlockUntrustedRefererLinks', 'true'],
+  ['/org.openoffice.Office.Writer/Content/Update', 'Link', '2'],
+  ['/org.openoffice.Office.Calc/Content/Update', 'Link', '2'],
+  ['/org.openoffice.Inet/Settings', 'ooInetProxyType', '2'],
+  ...['HTTP', 'HTTPS', 'FTP'].flatMap((p) => [
+    ['/org.openoffice.Inet/Settings', `ooInet${p}ProxyName`, '127.0.0.1'],
+    ['/org.openoffice.Inet/Settings', `ooInet${p}ProxyPort`, '9'],
+  ]),
+  ['/org.openoffice.Inet/Settings', 'ooInetNoProxy', ''],
+];
+
+function registryModifications(): string {
+  const items = SETTINGS.map(([at, name, value]) => `<item oor:path="${at}"><prop oor:name="${name}" oor:op="fuse"><value>${value}</value></prop></item>`);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n${items.join('\n')}\n</oor:items>\n`;
+}
+
+/** This process's environment without proxy settings (LibreOffice would route requests through them). */
+function withoutProxies(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(https?|ftp|all|no)_proxy$/i.test(k)));
 }
 
 const PREFIX = 'jixiao-doc-';
@@ -45,10 +96,10 @@ export async function convertLegacyDoc(bytes: Buffer, file: string, task = 'x'):
   return convertLegacy(bytes, file, 'docx', task);
 }
 
-/** A legacy text or sheet converted by LibreOffice (headless, its own profile, in a temporary folder of the task). */
+/** A legacy text or sheet converted by LibreOffice (headless, without network, its own profile, in a temporary folder of the task). */
 export async function convertLegacy(bytes: Buffer, file: string, to: keyof typeof TARGET, task = 'x'): Promise<Buffer> {
   const t = TARGET[to];
-  const soffice = await findSoffice();
+  const soffice = await onPath(['soffice', 'libreoffice']);
   if (!soffice) {
     throw new InputError(`legacy ${t.what}: convert with LibreOffice (install it: apt-get install ${t.pkg})`, 'legacy-doc');
   }
@@ -56,8 +107,12 @@ export async function convertLegacy(bytes: Buffer, file: string, to: keyof typeo
   try {
     const input = path.join(dir, `input.${t.from}`);
     await writeFile(input, bytes);
-    await run(soffice, ['--headless', `-env:UserInstallation=file://${dir}/profile`, '--convert-to', to, '--outdir', dir, input], {
-      timeout: CONVERT_TIMEOUT_MS,
+    const profile = path.join(dir, 'profile');
+    await mkdir(path.join(profile, 'user'), { recursive: true });
+    await writeFile(path.join(profile, 'user', 'registrymodifications.xcu'), registryModifications());
+    const [cmd, ...args] = [...(await networkIsolation()), soffice];
+    await run(cmd!, [...args, '--headless', '--norestore', '--nolockcheck', `-env:UserInstallation=${pathToFileURL(profile).href}`, '--convert-to', to, '--outdir', dir, input], {
+      env: withoutProxies(),
     });
     const out = await readFile(path.join(dir, `input.${to}`)).catch(() => null);
     if (!out) throw new InputError(`legacy ${t.what} (OLE2) file that LibreOffice cannot read: ${path.basename(file)} is damaged or not ${t.kind}`, 'legacy-doc');

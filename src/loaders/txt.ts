@@ -18,7 +18,7 @@ import { splitItems } from '../text/numbering.js';
 import { type Message, type Result, controlCharsMessage } from '../diagnostics.js';
 import { OPENS_BLOCK, PROJECT_TABLE_LABEL, TOC_LINE_BARE, TOC_LINE_DUMP, opensText } from '../vocab.js';
 import { type ContentsLine, contentsRuns } from '../text/contents.js';
-import { decodeText } from '../text/encoding.js';
+import { decodeText, utf16WithoutBom } from '../text/encoding.js';
 
 export type TxtLayout = 'pdf' | 'docx';
 
@@ -208,6 +208,42 @@ function loadDocxStyle(lines: readonly string[], contents: ReadonlySet<number>):
   return blocks;
 }
 
+/**
+ * Longest line a dump may have, in characters: a dump's line is a table row or a paragraph (the
+ * corpus's longest is under 1,000); a longer one is refused before the text is decoded or split.
+ */
+export const MAX_LINE_CHARS = 1_000_000;
+
+/**
+ * Checks a dump's bytes before its text is made: its tabs (every tab separates two cells of a
+ * table row: ten million tabs would be ten million cells) and its longest line, counted in
+ * characters of one byte (or two, in UTF-16) — so a 200 MB line costs no copy of itself.
+ */
+function checkBytes(bytes: Buffer, maxCells: number): void {
+  const b = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  const bom = b[0] === 0xff && b[1] === 0xfe ? 'utf-16le' : b[0] === 0xfe && b[1] === 0xff ? 'utf-16be' : null;
+  const wide = bom ?? utf16WithoutBom(b);
+  const unit = wide ? 2 : 1;
+  // The byte of the code unit that holds an ASCII character, and the one that must be zero beside it.
+  const low = wide === 'utf-16be' ? 1 : 0;
+  const isChar = (i: number, c: number) => b[i + low] === c && (unit === 1 || b[i + 1 - low] === 0);
+  let tabs = 0;
+  let lineStart = 0;
+  let longest = 0;
+  for (let i = bom ? 2 : 0; i + unit <= b.length; i += unit) {
+    if (isChar(i, 0x0a) || isChar(i, 0x0d)) {
+      longest = Math.max(longest, i - lineStart);
+      lineStart = i + unit;
+    } else if (isChar(i, 0x09) && ++tabs > maxCells) {
+      throw new InputError(`too many table cells: more than ${maxCells} tab-separated fields (limit ${maxCells})`, 'too-many-cells');
+    }
+  }
+  const chars = Math.max(longest, b.length - lineStart) / unit;
+  if (chars > MAX_LINE_CHARS) {
+    throw new InputError(`a line of ${Math.round(chars)} characters: longer than a text dump's line can be (limit ${MAX_LINE_CHARS}); not read`, 'resource-limit');
+  }
+}
+
 /** A line of a project table's labels (项目编码, 项目名称 as a field of its own). */
 function projectTableLine(line: string): boolean {
   return line.includes('\t') && line.split('\t').some((f) => PROJECT_TABLE_LABEL.test(f.trim()));
@@ -241,16 +277,9 @@ function shiftLines(b: Block, offset: number): Block {
 }
 
 export async function loadTxt(bytes: Buffer, opts: { maxCells?: number } = {}): Promise<Result<DocModel>> {
+  checkBytes(bytes, opts.maxCells ?? Infinity);
   const decoded = decodeText(bytes);
   const text = decoded.value.replace(/\r\n?/g, '\n').replace(/\f/g, '\n\n');
-  // Every tab separates two cells of a table row: a dump with more tabs than the cell limit is
-  // refused before its lines are split (ten million tabs would be ten million cells).
-  const maxCells = opts.maxCells ?? Infinity;
-  if (maxCells < Infinity) {
-    let tabs = 0;
-    for (let i = text.indexOf('\t'); i >= 0 && tabs <= maxCells; i = text.indexOf('\t', i + 1)) tabs++;
-    if (tabs > maxCells) throw new InputError(`too many table cells: more than ${maxCells} tab-separated fields (limit ${maxCells})`, 'too-many-cells');
-  }
   const lines = text.split('\n');
   const blocks: Block[] = [];
   // Each text of a compiled volume is read in its own layout (its dump may be of the other kind).

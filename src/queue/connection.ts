@@ -1,11 +1,11 @@
 /**
  * The Redis connection of the cluster mode (BullMQ), from a `redis://[:password@]host:port/db`
- * URL. Workers and the coordinator retry for ever while Redis is away (a restart), so a run
- * goes on when Redis comes back.
+ * URL. Workers and the coordinator retry for ever while Redis is away (a restart), waiting
+ * longer between attempts the longer it is away, so a run goes on when Redis comes back.
  */
 import type { OcrMode } from '../options.js';
 import { type ConnectionOptions, UnrecoverableError } from 'bullmq';
-import { type Failure, isErrorKind } from '../errors.js';
+import { type Failure, isErrorKind, oneLine } from '../errors.js';
 import type { DocumentFacts } from '../writers/document.js';
 
 export function connectionOf(url: string): ConnectionOptions {
@@ -26,8 +26,13 @@ export function connectionOf(url: string): ConnectionOptions {
     ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
     // Required by BullMQ workers; commands wait for a reconnect instead of failing.
     maxRetriesPerRequest: null,
-    retryStrategy: (times: number) => Math.min(200 * times, 2000),
+    retryStrategy: reconnectDelay,
   };
+}
+
+/** The wait before reconnect attempt `times` (1, 2, …) to a Redis that is away: doubling from 250 ms to 10 s. */
+export function reconnectDelay(times: number): number {
+  return Math.min(250 * 2 ** Math.min(Math.max(times, 1) - 1, 10), 10_000);
 }
 
 /** One queue serves one output folder; the name is shared by `extract --queue` and `worker`. */
@@ -52,9 +57,10 @@ export interface JobData {
   ocr: OcrMode;
 }
 
-/** What a finished job returns: its document's facts for the manifest entry, and the time it took. */
+/** What a finished job returns: its document's facts for the manifest entry, the time it took and the CPU time of its parsing. */
 export interface JobResult extends DocumentFacts {
   ms: number;
+  cpu_ms?: number | null;
   /** A compiled volume: each text it holds (the fields above are its first text's). */
   parts?: Array<{ doc_id: string; output: string; pages: [number, number] | null; warnings: number }>;
 }
@@ -73,9 +79,9 @@ export function jobError(failure: Failure, final: boolean): Error {
 export function failureOfJob(message: string | undefined): Failure {
   try {
     const f = JSON.parse(message ?? '') as Partial<Failure> | null;
-    if (typeof f?.kind === 'string' && isErrorKind(f.kind) && typeof f.reason === 'string') return { kind: f.kind, reason: f.reason };
+    if (typeof f?.kind === 'string' && isErrorKind(f.kind) && typeof f.reason === 'string') return { kind: f.kind, reason: oneLine(f.reason) };
   } catch {
     /* not one of ours */
   }
-  return { kind: 'internal', reason: message || 'worker failed' };
+  return { kind: 'internal', reason: oneLine(message || 'worker failed') };
 }

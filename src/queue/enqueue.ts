@@ -5,16 +5,16 @@
  * shown until this batch's jobs are finished, and the collection files are then rebuilt from
  * the per-document JSON exactly as a local run does (manifest, errors.jsonl, JSONL/CSV/Parquet).
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Job, type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import { sha256 } from '../hash.js';
 import type { BatchOptions, BatchSummary } from '../batch/run.js';
 import { claimOutput, lockOutput } from '../batch/folder.js';
-import { fsPath, readablePath } from '../fsname.js';
+import { readablePath } from '../fsname.js';
 import { discoverInputs } from '../batch/inputs.js';
 import type { Failure } from '../errors.js';
-import { Manifest, manifestEntry, missingInput, unreadable } from '../batch/manifest.js';
+import { Manifest, manifestEntry, missingInput } from '../batch/manifest.js';
+import { readInput } from '../batch/read.js';
 import { documentsOf, writeOutputs } from '../batch/rebuild.js';
 import type { FileEvent } from '../batch/progress.js';
 import { type JobData, type JobResult, connectionOf, failureOfJob } from './connection.js';
@@ -61,7 +61,7 @@ interface Queued {
 export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promise<BatchSummary> {
   const started = Date.now();
   const outDir = path.resolve(batch.outDir);
-  const { inputs, missing } = await discoverInputs(batch.inputs, { skipDirs: [outDir], exclude: batch.exclude });
+  const { inputs, missing, skipped, refused } = await discoverInputs(batch.inputs, { skipDirs: [outDir], exclude: batch.exclude });
   for (const m of missing) q.log(`[jixiao] failed: ${readablePath(m)}: ${missingInput().reason}`);
   // Workers write docs/<doc_id>.json straight into the shared output folder.
   await claimOutput(outDir);
@@ -69,7 +69,11 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
   const queue = new Queue<JobData, JobResult>(q.name, { connection });
   // Listening before the first job is added: no job of this batch finishes unheard.
   const events = q.wait ? new QueueEvents(q.name, { connection }) : null;
-  const ids: Queued[] = [];
+  // What a scanned folder held but could not be taken fails here, as in a local run: never dropped in silence.
+  const ids: Queued[] = [
+    ...skipped.map((f): Queued => ({ file: f, id: null, error: { kind: 'in-output-folder', reason: 'inside the output folder: move it out, or choose another --out' } })),
+    ...refused.map(({ path: file, ...error }): Queued => ({ file, id: null, error })),
+  ];
   try {
     await events?.waitUntilReady();
     const finished = events ? listen(events) : null;
@@ -83,13 +87,12 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
       size = Math.min(BULK, size * 2);
     };
     for (const input of inputs) {
-      let hash: string;
-      try {
-        hash = sha256(await readFile(fsPath(input.file)));
-      } catch (err) {
-        ids.push({ file: input.file, id: null, error: unreadable(err) });
+      const read = await readInput(input.file, batch.extract.maxBytes);
+      if ('error' in read) {
+        ids.push({ file: input.file, id: null, error: read.error });
         continue;
       }
+      const hash = sha256(read.bytes);
       const data: JobData = {
         path: input.file,
         shown: readablePath(batch.absolutePaths ? input.file : input.relative),

@@ -117,6 +117,7 @@ describe('manifest entry', () => {
       pages: 3,
       warnings: 1,
       ms: 40,
+      cpu_ms: null,
       error: null,
       at: '2024-01-01T00:00:00.000Z',
     });
@@ -156,7 +157,7 @@ describe('queue job failure', () => {
   it('carries kind and reason whole through the message BullMQ keeps', () => {
     for (const failure of [
       { kind: 'timeout', reason: 'took longer than 1s (per-file time limit)' },
-      { kind: 'not-budget-text', reason: 'reason: with a colon\nand a second line' },
+      { kind: 'not-budget-text', reason: 'reason: with a colon; and a quote "x"' },
     ]) {
       expect(failureOfJob(jobError(failure, false).message)).toEqual(failure);
       expect(failureOfJob(jobError(failure, true).message)).toEqual(failure);

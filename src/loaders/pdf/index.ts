@@ -11,8 +11,10 @@
  * - A page without a usable text layer — a scan, a scan under an invisible OCR text layer,
  *   a text layer of glyph garbage, text drawn as outlines — is drawn to a bitmap and read by
  *   the OCR engine (render.ts, ../../ocr/) into the same items and lines, when OCR is on
- *   (`ocr`: 'auto' decides per page, 'force' reads every page so, 'off' never).
+ *   (`ocr`: 'auto' decides per page, 'force' reads every page so, 'off' never); a page that
+ *   draws what an earlier page drew is read once (repeats.ts).
  * - Tables running across pages are stitched by the repair stage.
+ * - Files the PDF embeds (attachments) are listed by name and size, not read (attachments.ts).
  */
 import type { DocModel } from '../../model.js';
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -26,7 +28,10 @@ import { PAGE_BUDGET, operators, textItems } from './budget.js';
 import { curvedFills, rulings } from './geometry.js';
 import { type LayerShown, layers, shownText } from './shown.js';
 import { type PdfDocument, openPdf } from './open.js';
-import { ocrPage } from './render.js';
+import { type PageReading, ocrPage } from './render.js';
+import { Readings, drawingKey } from './repeats.js';
+import { checkDeclaredImages } from './declared.js';
+import { attachmentsOf } from './attachments.js';
 import { unreadableError } from '../../guards.js';
 
 export interface PdfLoadOptions {
@@ -89,10 +94,11 @@ function ocrReason(mode: OcrMode, items: Item[], p: ReturnType<typeof paints>, c
   return null;
 }
 
-/** The pages of one document read by OCR so far, and of those the pages whose own text layer was glyph garbage. */
+/** The pages of one document read by OCR so far, of those the pages whose own text layer was glyph garbage, and their readings (repeats.ts). */
 interface OcrPages {
   pages: number[];
   garbled: number[];
+  readings: Readings<PageReading>;
 }
 
 async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages, layerShown: LayerShown): Promise<PageContent> {
@@ -111,7 +117,10 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
       if (reason === 'garbage') ocr.garbled.push(n);
       // The page as drawn (its /Rotate applied) is the frame of the scan's items and boxes.
       ocr.pages.push(n);
-      const scan = await ocrPage(page);
+      // A page drawing what an earlier page drew is read once (repeats.ts).
+      const drawing = drawingKey(ol, page.view, page.rotate);
+      const scan = ocr.readings.get(drawing) ?? (await ocrPage(page, ocr.readings));
+      ocr.readings.set(drawing, scan);
       return pageContent(n, scan.items, scan.segments, { view: scan.view }, TABLE_WORDS);
     }
     const content = pageContent(n, shown.value, up.segs, { view: up.view, toPage }, TABLE_WORDS);
@@ -123,12 +132,18 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
 
 /** A document's pages read one at a time, and the model of any run of them (the layout engine's `PagedRead`). */
 export async function readPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<PagedRead> {
+  // An image bomb fails by the sizes it declares, before pdf.js allocates anything for it.
+  checkDeclaredImages(bytes);
   const doc = await openPdf(bytes);
   if (doc.numPages > opts.maxPages) {
     await doc.destroy();
     throw new InputError(`too many pages: ${doc.numPages} (limit ${opts.maxPages})`, 'too-many-pages');
   }
-  const ocr: OcrPages = { pages: [], garbled: [] };
+  const attachments = await attachmentsOf(doc, bytes).catch(async (err: unknown) => {
+    await doc.destroy();
+    throw err;
+  });
+  const ocr: OcrPages = { pages: [], garbled: [], readings: new Readings() };
   async function* pages(): AsyncGenerator<PageContent> {
     try {
       const layerShown = await layers(doc);
@@ -162,7 +177,7 @@ export async function readPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<Page
       messages.push(message('page-unreadable', `page ${n}: the text layer is glyph garbage (a font without a usable Unicode map); its text was left out`, [pagePlace(n)]));
     }
     const garbledPages = [...new Set([...ocrGarbled, ...garbled])].sort((a, b) => a - b);
-    return { value: { format: 'pdf', blocks: assemble(read), pages: read.length, ocr: ocrNote(ocrPages), garbledPages }, messages };
+    return { value: { format: 'pdf', blocks: assemble(read), pages: read.length, ocr: ocrNote(ocrPages), garbledPages, attachments }, messages };
   };
   return { pages: pages(), count: doc.numPages, model };
 }

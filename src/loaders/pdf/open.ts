@@ -1,11 +1,12 @@
 /**
  * Opening a PDF with pdf.js, shared by the loader and the page renderer: the legacy build
  * (Node 20), the CJK character maps and standard font data shipped in pdfjs-dist, no eval,
- * no font faces. Errors become InputErrors with a kind.
+ * no font faces, no image over the size a page scan can be. Errors become InputErrors with a kind.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { InputError } from '../../errors.js';
+import { MAX_PDF_IMAGE_PIXELS } from './declared.js';
 
 /** pdf.js's CJK character maps and standard font data, shipped in the pdfjs-dist package. */
 const PDFJS_DIR = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
@@ -34,6 +35,8 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
       disableFontFace: true,
       useSystemFonts: false,
       stopAtErrors: false,
+      // An image larger than this is not decoded (one whose size the file hides from declared.ts).
+      maxImageSize: MAX_PDF_IMAGE_PIXELS,
     }).promise;
   } catch (err) {
     const e = err as Error;

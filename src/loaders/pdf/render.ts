@@ -13,6 +13,7 @@ import { type PdfPage, drawPage } from './draw.js';
 import { pdfjs } from './open.js';
 import type { PageView } from '../../layout/index.js';
 import { type Gray, OCR_DPI, type ScanPage, greyOf, readScan, requireOcr } from '../../ocr/index.js';
+import { type Readings, bitmapKey } from './repeats.js';
 
 /** Largest bitmap drawn for one page (pixels): a huge page box is drawn at a lower resolution. */
 const MAX_PIXELS = 24_000_000;
@@ -41,30 +42,44 @@ async function imageDpi(page: PdfPage, widthPt: number): Promise<number | null> 
 
 export async function renderGray(page: PdfPage, dpi: number): Promise<Rendered> {
   const base = page.getViewport({ scale: 1 });
-  const native = await imageDpi(page, base.width);
-  // A low-resolution scan: drawn as it is, enlarged below.
-  const low = native != null && native >= 50 && native < dpi * 0.95 ? native : null;
-  let scale = (low ?? dpi) / 72;
+  // The page's bitmap at the resolution asked for, bounded before anything is drawn (a huge page
+  // box is drawn at a lower resolution): the bound holds for the enlarged bitmap too.
+  let scale = dpi / 72;
   const area = base.width * base.height * scale * scale;
   if (area > MAX_PIXELS) scale *= Math.sqrt(MAX_PIXELS / area);
-  const canvas = await drawPage(page, scale);
+  const native = await imageDpi(page, base.width);
+  // A low-resolution scan: drawn as it is, enlarged below.
+  const low = native != null && native >= 50 && native < scale * 72 * 0.95 ? native / 72 : null;
+  const drawn = low ?? scale;
+  const canvas = await drawPage(page, drawn);
   const rgba = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
   const gray = greyOf(rgba, canvas.width, canvas.height, 4);
   if (low == null) return { gray, dpi: scale * 72 };
   const { default: sharp } = await import('sharp');
-  const width = Math.round((gray.width * dpi) / low);
+  const width = Math.round((gray.width * scale) / low);
   const { data, info } = await sharp(Buffer.from(gray.data.buffer, gray.data.byteOffset, gray.data.length), { raw: { width: gray.width, height: gray.height, channels: 1 } })
     .resize({ width, kernel: 'lanczos3' })
     .greyscale()
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { gray: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height) }, dpi: (info.width / gray.width) * scale * 72 };
+  return { gray: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height) }, dpi: (info.width / gray.width) * drawn * 72 };
 }
 
-/** A PDF page drawn at the OCR resolution and read by the OCR engine: its items and segments, in the drawn page's frame. */
-export async function ocrPage(page: PdfPage): Promise<ScanPage & { view: PageView }> {
+export type PageReading = ScanPage & { view: PageView };
+
+/**
+ * A PDF page drawn at the OCR resolution and read by the OCR engine: its items and segments, in
+ * the drawn page's frame. A page whose bitmap an earlier page of the document drew too takes
+ * that page's reading from `readings` (repeats.ts).
+ */
+export async function ocrPage(page: PdfPage, readings?: Readings<PageReading>): Promise<PageReading> {
   await requireOcr();
   const { gray, dpi } = await renderGray(page, OCR_DPI);
   const view: PageView = [0, 0, (gray.width * 72) / dpi, (gray.height * 72) / dpi];
-  return { ...(await readScan(gray, dpi, view[3])), view };
+  const key = bitmapKey(gray, dpi);
+  const known = readings?.get(key);
+  if (known) return known;
+  const reading = { ...(await readScan(gray, dpi, view[3])), view };
+  readings?.set(key, reading);
+  return reading;
 }
