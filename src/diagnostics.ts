@@ -39,6 +39,7 @@ export const WARNING_CODES = {
   'page-hidden-text': 'text in a page\'s text layer that the page does not show (cut away by its clip, off the page, or in a layer that is off) was left out',
   'page-doubled-text': 'a page draws its text twice over itself (a faked bold face) in pieces that do not repeat whole: some characters may come out doubled',
   'page-unreadable': 'a page whose text layer is glyph garbage; its text was left out (it needs OCR)',
+  'font-unmapped': 'a page drawn in fonts without a usable Unicode map: their text was read from the shapes of their glyphs (or the page by OCR, where those could not be read surely)',
   'docx-not-converted': 'the DOCX reader (mammoth) could not convert part of the document (an element or image it does not know): its content may be missing',
   'text-damaged': 'bytes of a text dump were not valid in its encoding and were replaced',
   'text-control-chars': 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text',

@@ -15,6 +15,8 @@ export interface ExtractOptions {
   maxCells: number;
   /** When pages are read by OCR (default 'auto': pages without a usable text layer). */
   ocr?: OcrMode;
+  /** Called once for each page sent to recognition (OCR of the page, or of its glyphs), as it is found. */
+  onRecognition?: (page: number) => void;
 }
 
 /** Internal to a batch: names the file's work (its temporary folders), so a batch can clean up after a killed worker. */

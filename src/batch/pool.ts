@@ -14,8 +14,8 @@ import { type Failure, oneLine } from '../errors.js';
 import { cleanupConversion } from '../loaders/legacy.js';
 import type { ExtractOptions, TaskOptions } from '../options.js';
 import { childPids, cpuMsOf, rssKb } from '../procmem.js';
-import { type TimeLimits, timeLimitOf } from './limits.js';
-import type { Started, Task, TaskResult } from './worker.js';
+import { Deadline, type TimeLimits } from './limits.js';
+import type { Recognition, Started, Task, TaskResult } from './worker.js';
 
 /** The limits of one file's extraction. */
 export interface PoolLimits extends TimeLimits {
@@ -109,21 +109,30 @@ function isStarted(msg: unknown): msg is Started {
   return typeof msg === 'object' && msg != null && (msg as Started).jixiao === 'started';
 }
 
+function isRecognition(msg: unknown): msg is Recognition {
+  return typeof msg === 'object' && msg != null && (msg as Recognition).jixiao === 'recognition' && typeof (msg as Recognition).page === 'number';
+}
+
 /**
  * Extracts one file (or opens one bundle: `kind` 'open') in the pool, or in this thread when
  * `pool` is null, with the time and memory limits. The time limit runs from the moment a worker
  * takes the file (it says so), so neither a wait behind other files nor a worker still starting
- * up counts against it.
+ * up counts against it; the worker tells each page it sends to recognition (OCR of the page or
+ * of its glyphs) as it finds it, and the limit grows with them, within a bound (limits.ts).
  */
 export async function extractIn(pool: Tinypool | null, file: string, bytes: Buffer, opts: PoolLimits, kind: 'extract' | 'open' = 'extract'): Promise<TaskResult> {
   // Opening a bundle has the file's time limit (none of it is read by OCR there).
-  const limit = kind === 'open' ? opts.timeoutMs : timeLimitOf(bytes, opts);
+  const limits: TimeLimits = kind === 'open' ? { ...opts, extract: { ...opts.extract, ocr: 'off' } } : opts;
   const extract: TaskOptions = { ...opts.extract, task: randomUUID().replace(/-/g, '').slice(0, 16) };
   if (!pool) {
     // In this process (tests, --in-process): the pipeline is loaded only here.
     const { extractOne, openOne } = await import('./worker.js');
     const cpu0 = cpuMsOf('self');
-    const result = await withTimeout((kind === 'open' ? openOne : extractOne)(bytes, file, extract), limit);
+    const abort = new AbortController();
+    const deadline = new Deadline(bytes, limits, () => abort.abort());
+    const timedOut = new Promise<TaskResult>((resolve) => abort.signal.addEventListener('abort', () => resolve(failed({ kind: 'timeout', reason: timeoutReason(deadline, opts) }))));
+    const work = kind === 'open' ? openOne(bytes, file, extract) : extractOne(bytes, file, { ...extract, onRecognition: (page) => deadline.page(page) });
+    const result = await Promise.race([work, timedOut]).finally(() => deadline.stop());
     // A conversion still running after the time limit is stopped as a killed worker's would be.
     if (!result.ok && result.error.kind === 'timeout') await cleanupConversion(extract.task!);
     return { ...result, cpuMs: cpuMsOf('self') - cpu0 };
@@ -131,11 +140,12 @@ export async function extractIn(pool: Tinypool | null, file: string, bytes: Buff
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const abort = new AbortController();
   let started: Started | null = null;
-  let timer: NodeJS.Timeout | undefined;
+  let deadline: Deadline | null = null;
   const onStart = (msg: unknown) => {
+    if (isRecognition(msg) && msg.task === extract.task) deadline?.page(msg.page);
     if (started || !isStarted(msg) || msg.task !== extract.task) return;
     started = msg;
-    timer = setTimeout(() => abort.abort(), limit);
+    deadline = new Deadline(bytes, limits, () => abort.abort());
   };
   // The CPU time of a worker stopped at the limit, read before the pool kills it (this listener runs first).
   let cpuAtStop: number | null = null;
@@ -162,7 +172,7 @@ export async function extractIn(pool: Tinypool | null, file: string, bytes: Buff
     // The worker was killed mid-file: what it started outside itself (a LibreOffice conversion) is cleaned up here.
     await cleanupConversion(extract.task!);
     if (e.name === 'AbortError' || e.name === 'TimeoutError' || /abort/i.test(e.message)) {
-      return { ...failed({ kind: 'timeout', reason: timeoutReason(limit, opts) }), cpuMs: cpuAtStop };
+      return { ...failed({ kind: 'timeout', reason: timeoutReason(deadline, opts) }), cpuMs: cpuAtStop };
     }
     const pid = (started as Started | null)?.pid;
     const rss = pid != null ? stoppedForMemory.get(pid) : undefined;
@@ -176,7 +186,7 @@ export async function extractIn(pool: Tinypool | null, file: string, bytes: Buff
     }
     return failed({ kind: 'internal', reason: oneLine(`worker failed: ${e.message}`) });
   } finally {
-    clearTimeout(timer);
+    (deadline as Deadline | null)?.stop();
     port?.close();
   }
 }
@@ -185,17 +195,9 @@ function failed(error: Failure): TaskResult {
   return { ok: false, error };
 }
 
-function timeoutReason(limit: number, opts: Pick<PoolLimits, 'timeoutMs'>): string {
-  const extra = limit > opts.timeoutMs ? `, ${Math.round((limit - opts.timeoutMs) / 1000)}s of it for pages to OCR` : '';
+function timeoutReason(deadline: Deadline | null, opts: Pick<PoolLimits, 'timeoutMs'>): string {
+  const limit = deadline?.limitMs ?? opts.timeoutMs;
+  const pages = deadline?.counted ? ` (${deadline.counted} page(s) sent to recognition)` : '';
+  const extra = limit > opts.timeoutMs ? `, ${Math.round((limit - opts.timeoutMs) / 1000)}s of it for pages to OCR${pages}` : '';
   return `took longer than ${Math.round(limit / 1000)}s (per-file time limit${extra})`;
-}
-
-function withTimeout(p: Promise<TaskResult>, ms: number): Promise<TaskResult> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(failed({ kind: 'timeout', reason: `took longer than ${Math.round(ms / 1000)}s (per-file time limit)` })), ms);
-    p.then((r) => {
-      clearTimeout(t);
-      resolve(r);
-    });
-  });
 }

@@ -25,8 +25,18 @@ export interface Task {
   options: TaskOptions;
   /** 'open': open a bundle into its members instead of extracting documents. */
   kind?: 'extract' | 'open';
-  /** In a thread: the port on which the start is told (a child process tells it on its IPC channel). */
+  /**
+   * In a thread: the port on which the start is told, and each page sent to recognition (a
+   * child process tells them on its IPC channel).
+   */
   started?: MessagePort;
+}
+
+/** What a worker says when it sends a page of the file to recognition. */
+export interface Recognition {
+  jixiao: 'recognition';
+  task: string;
+  page: number;
 }
 
 /** What a worker says when it takes a file: its process and the CPU time it had used before. */
@@ -53,12 +63,19 @@ export default async function run(task: Task): Promise<TaskResult> {
   const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
   const cpu0 = cpuMsOf('self');
   const started: Started = { jixiao: 'started', task: task.options.task ?? '', pid: process.pid, cpuMs: cpu0 };
-  if (task.started) {
-    task.started.postMessage(started);
-    task.started.close();
-  } else if (isMainThread) process.send?.(started);
-  const result = await (task.kind === 'open' ? openOne : extractOne)(bytes, task.path, task.options);
-  return { ...result, cpuMs: cpuMsOf('self') - cpu0 };
+  const port = task.started;
+  const tell = port ? (m: unknown) => port.postMessage(m) : isMainThread && process.send ? (m: unknown) => process.send!(m) : null;
+  tell?.(started);
+  // Each page sent to recognition (its glyphs or the whole page) is told as it is found: the
+  // file's time limit grows with them, within a bound (limits.ts).
+  const recognition: Recognition = { jixiao: 'recognition', task: started.task, page: 0 };
+  const onRecognition = tell ? (page: number) => tell({ ...recognition, page }) : undefined;
+  try {
+    const result = await (task.kind === 'open' ? openOne(bytes, task.path, task.options) : extractOne(bytes, task.path, { ...task.options, onRecognition }));
+    return { ...result, cpuMs: cpuMsOf('self') - cpu0 };
+  } finally {
+    port?.close();
+  }
 }
 
 /** Every budget text of one file (a compiled volume holds several). */

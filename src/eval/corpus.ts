@@ -79,7 +79,7 @@ export async function evaluateVolumes(dir: string, corpus: string): Promise<Eval
     order.texts.forEach((id, i) => {
       const gold = JSON.parse(readFileSync(path.join(corpus, id, 'gold.json'), 'utf8')) as BudgetDocument;
       const doc = docs[i];
-      if (!doc) out.push({ doc: id, format, error: error ?? `the volume yielded ${docs.length} texts, not ${order.texts.length}`, warnings: 0, score: EMPTY });
+      if (!doc) out.push({ doc: id, format, error: error ?? `the volume yielded ${docs.length} texts, not ${order.texts.length}`, warnings: 0, score: EMPTY_SCORE });
       else out.push({ doc: id, format, error: null, warnings: doc.record.warnings.length, score: scoreDocument(doc.record, gold, layer) });
     });
   }
@@ -101,11 +101,11 @@ export async function scoreFile(file: string, gold: BudgetDocument, doc: string,
     const layer = fromPdf ? (printedFrom && existsSync(printedFrom) ? textLayer(printedFrom) : null) : record.source.format === 'pdf' ? textLayer(file) : null;
     return { doc, format, error: null, warnings: record.warnings.length, score: scoreDocument(record, gold, layer) };
   } catch (err) {
-    return { doc, format, error: (err as Error).message, warnings: 0, score: EMPTY };
+    return { doc, format, error: (err as Error).message, warnings: 0, score: EMPTY_SCORE };
   }
 }
 
-const EMPTY: Score = {
+export const EMPTY_SCORE: Score = {
   silent: 0,
   silentRows: 0,
   confidences: [],

@@ -8,6 +8,7 @@
  *   npm run eval -- --corpus DIR       # another corpus folder (default ../shared/corpus)
  *   npm run eval -- --no-layouts       # skip the re-laid-out PDFs in test/fixtures/layouts
  *   npm run eval -- --no-scans         # skip the scanned renditions (made once, then cached; OCR takes minutes)
+ *   npm run eval -- --no-roundtrips    # skip the renditions whose fonts lost their Unicode maps (made once, then cached)
  *   npm run eval -- --write-baseline   # record the figures as the floor test/eval.test.ts holds
  *   npm run eval -- --seeds 20 --producers chromium,xelatex   # generated documents: which seeds, which producers
  *   npm run eval -- --no-generated     # skip the generated documents (src/eval/seeds.ts; made once, then cached)
@@ -27,6 +28,7 @@ import { DEFAULT_SEEDS, DEGRADATIONS, type Degradation, degradedScans, scanVaria
 import { SEED_CACHE, makeSeeds, parseProducers, parseSeeds } from './seeds.js';
 import { evaluateSeeds, formatSeedTable } from './generated.js';
 import { PRODUCERS } from './gen/producers.js';
+import { evaluateRoundTrips, formatRoundTripTimes, roundTrips } from './roundtrips.js';
 import { defaultCorpus, projectRoot } from '../paths.js';
 
 // A rejection no extraction awaited is an extractor fault: reported, and the evaluation goes on.
@@ -40,6 +42,8 @@ const program = new Command()
   .option('--no-layouts', 'score the corpus files only')
   .option('--scans <dir>', 'cache of scanned renditions of the corpus PDFs (src/eval/scans.ts)', path.join(projectRoot(), 'node_modules', '.cache', 'jixiao-eval-scans'))
   .option('--no-scans', 'skip the scanned renditions')
+  .option('--roundtrips <dir>', 'cache of renditions whose fonts lost their Unicode maps (src/eval/roundtrips.ts)', path.join(projectRoot(), 'node_modules', '.cache', 'jixiao-eval-roundtrips'))
+  .option('--no-roundtrips', 'skip the renditions whose fonts lost their Unicode maps')
   .option('--seeds <list>', 'generated documents: a count (20 = seeds 1..20) or a list (1,4,7-9)', '20')
   .option('--producers <list>', 'generated documents: the producers to print them through (all, or e.g. chromium,xelatex)', 'all')
   .option('--seed-cache <dir>', 'where the generated documents are made and kept (default: node_modules/.cache/jixiao-eval-seeds)')
@@ -56,7 +60,7 @@ const program = new Command()
   .option('--shard <k/n>', '(internal) score the k-th of n parts of the degraded scans and write them to --json')
   .parse();
 const opts = program.opts<{
-  corpus: string; layouts: string | false; scans: string | false; verbose?: boolean; json?: string; writeBaseline?: boolean;
+  corpus: string; layouts: string | false; scans: string | false; roundtrips: string | false; verbose?: boolean; json?: string; writeBaseline?: boolean;
   degradations: Degradation[] | false; scanSeeds: number; scanFirstSeed: number; onlyDegradations?: boolean; jobs: number; shard?: string;
   seeds: string; producers: string; seedCache?: string; generated: boolean;
 }>();
@@ -108,6 +112,8 @@ const volumes = path.join(projectRoot(), 'test', 'fixtures', 'volumes');
 if (!opts.onlyDegradations && opts.layouts && existsSync(path.join(volumes, 'volume.json'))) results.push(...(await evaluateVolumes(volumes, opts.corpus)));
 const held = results.length;
 if (!opts.onlyDegradations && opts.scans) results.push(...(await evaluateLayouts(await scanVariants(opts.corpus, opts.scans), opts.corpus)).map((r) => ({ ...r, format: `${r.format} (generated)` })));
+const trips = !opts.onlyDegradations && opts.roundtrips ? await evaluateRoundTrips(roundTrips(opts.corpus, path.join(projectRoot(), 'test', 'fixtures', 'layouts'), opts.roundtrips), opts.corpus) : [];
+results.push(...trips.map((r) => ({ ...r, format: `${r.format} (generated)` })));
 const seeds = parseSeeds(opts.seeds);
 const producers = parseProducers(opts.producers);
 const generated = opts.generated && !opts.onlyDegradations
@@ -115,6 +121,7 @@ const generated = opts.generated && !opts.onlyDegradations
   : [];
 const damaged = await degraded();
 if (results.length) console.log(formatTable(results));
+if (trips.length) console.log(`\nReading the renditions whose fonts lost their Unicode maps:\n\n${formatRoundTripTimes(trips)}`);
 if (generated.length) console.log(`\nGenerated documents (${seeds.length} seeds; per producer the aggregate and its worst seed):\n\n${formatSeedTable(generated)}`);
 const ocred = [...results, ...damaged].filter((r) => r.score.confidences?.length);
 if (ocred.length) console.log(`\nOCR confidence of indicator rows against their being right (every scan above):\n${formatCalibration(ocred)}`);

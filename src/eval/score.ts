@@ -85,9 +85,13 @@ function covered(warnings: readonly Warning[], loc: Loc | null | undefined): boo
   return warnings.some((w) => w.loc?.table === table || onPage(w, loc));
 }
 
-/** Whether a warning covering a whole page (no table) lies on the record's pages. */
+/**
+ * Whether a warning covering a whole page (no table) lies on the record's pages. A page's
+ * `font-unmapped` excuses none of its records: it says how the page was read (from its glyphs'
+ * shapes), and a record read unsurely so carries its own row's warning.
+ */
 function onPage(w: Warning, loc: Loc | null | undefined): boolean {
-  return w.loc != null && w.loc.table == null && w.loc.page != null && loc?.page != null && w.loc.page >= loc.page && w.loc.page <= (loc.page_end ?? loc.page);
+  return w.code !== 'font-unmapped' && w.loc != null && w.loc.table == null && w.loc.page != null && loc?.page != null && w.loc.page >= loc.page && w.loc.page <= (loc.page_end ?? loc.page);
 }
 
 /**

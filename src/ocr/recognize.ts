@@ -177,9 +177,29 @@ function keyOf(crop: Gray): string {
   return `${crop.width}x${crop.height}:${createHash('sha1').update(crop.data).digest('base64')}`;
 }
 
+/** The model's per-step character probabilities for one crop (steps × classes, row-major). */
+async function steps(engine: Engine, crop: Gray): Promise<{ data: Float32Array; steps: number; classes: number }> {
+  const { ort, session } = engine;
+  const width = modelWidth(crop);
+  const img = scaled(crop, width);
+  const plane = HEIGHT * width;
+  // The grey crop in each of the model's three colour planes.
+  const input = new Float32Array(3 * plane);
+  for (let i = 0; i < plane; i++) {
+    const v = img.data[i]! / 127.5 - 1;
+    input[i] = v;
+    input[i + plane] = v;
+    input[i + 2 * plane] = v;
+  }
+  const result = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, HEIGHT, width]) });
+  const output = result[session.outputNames[0]!]!;
+  const [, n, classes] = output.dims as [number, number, number];
+  return { data: output.data as Float32Array, steps: n, classes };
+}
+
 /** Recognizes each crop (one line of text each); results in the crops' order. */
 export async function recognize(crops: readonly Gray[]): Promise<Recognized[]> {
-  const { ort, session, chars } = await getEngine();
+  const engine = await getEngine();
   const out: Recognized[] = [];
   for (const crop of crops) {
     const key = keyOf(crop);
@@ -188,24 +208,95 @@ export async function recognize(crops: readonly Gray[]): Promise<Recognized[]> {
       out.push({ ...known, at: [...known.at] });
       continue;
     }
-    const width = modelWidth(crop);
-    const img = scaled(crop, width);
-    const plane = HEIGHT * width;
-    // The grey crop in each of the model's three colour planes.
-    const input = new Float32Array(3 * plane);
-    for (let i = 0; i < plane; i++) {
-      const v = img.data[i]! / 127.5 - 1;
-      input[i] = v;
-      input[i + plane] = v;
-      input[i + 2 * plane] = v;
-    }
-    const result = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, HEIGHT, width]) });
-    const output = result[session.outputNames[0]!]!;
-    const [, steps, classes] = output.dims as [number, number, number];
-    const r = decode(output.data as Float32Array, steps, classes, chars);
+    const r0 = await steps(engine, crop);
+    const r = decode(r0.data, r0.steps, r0.classes, engine.chars);
     if (seen.size >= SEEN_MAX) seen.delete(seen.keys().next().value!);
     seen.set(key, r);
     out.push({ ...r, at: [...r.at] });
   }
   return out;
+}
+
+/** The character read in one span of a crop: the likeliest, with its probability and the runner-up's. */
+export interface SpanReading {
+  char: string;
+  p: number;
+  /** The likeliest other character and its probability. */
+  second: string;
+  p2: number;
+}
+
+/**
+ * Reads one character in each span of a crop where the crop's caller knows one character
+ * stands (glyphs drawn side by side, `spans` as shares of the crop's width, left to right).
+ * The line is decoded as usual and each character read goes to the span whose cell (up to
+ * half-way to its neighbours) holds it; a span that gets none takes the likeliest character
+ * (never the blank) at any step within it: unlike the line's decoding, a character the model
+ * finds less likely than the blank around it is still read, with its low probability.
+ */
+export async function readSpans(crops: readonly Gray[], spans: ReadonlyArray<ReadonlyArray<readonly [number, number]>>): Promise<SpanReading[][]> {
+  const engine = await getEngine();
+  const out: SpanReading[][] = [];
+  for (const [i, crop] of crops.entries()) {
+    const r = await steps(engine, crop);
+    const { data, classes } = r;
+    // The line's characters: where the best path leaves the blank for a new class.
+    const peaks: Array<{ at: number; k: number; p: number; second: number; p2: number }> = [];
+    let prev = 0;
+    for (let t = 0; t < r.steps; t++) {
+      const base = t * classes;
+      let k1 = 0, k2 = 0;
+      for (let k = 1; k < classes; k++) {
+        if (data[base + k]! > data[base + k1]!) {
+          k2 = k1;
+          k1 = k;
+        } else if (data[base + k]! > data[base + k2]!) k2 = k;
+      }
+      // The blank (class 0) wins a step where no class beats it.
+      const best = data[base]! >= data[base + k1]! ? 0 : k1;
+      if (best !== 0 && best !== prev) peaks.push({ at: (t + 0.5) / r.steps, k: best, p: data[base + best]!, second: k2, p2: data[base + k2]! });
+      else if (best !== 0 && best === prev && peaks.length) {
+        const last = peaks[peaks.length - 1]!;
+        if (data[base + best]! > last.p) last.p = data[base + best]!;
+      }
+      prev = best;
+    }
+    const sp = spans[i]!;
+    const mids = sp.map(([a, b]) => (a + b) / 2);
+    out.push(
+      sp.map(([from, to], j) => {
+        const lo = j > 0 ? (mids[j - 1]! + mids[j]!) / 2 : 0;
+        const hi = j < sp.length - 1 ? (mids[j]! + mids[j + 1]!) / 2 : 1;
+        const mine = peaks.filter((q) => q.at >= lo && q.at < hi).sort((a, b) => b.p - a.p);
+        if (mine.length > 0) {
+          const q = mine[0]!;
+          // Two characters read where one stands: the likelier, no surer than the other allows.
+          const other = mine[1];
+          return { char: engine.chars[q.k] ?? '', p: other ? Math.min(q.p, 1 - other.p) : q.p, second: other ? (engine.chars[other.k] ?? '') : (engine.chars[q.second] ?? ''), p2: other ? other.p : q.p2 };
+        }
+        return likeliest(r, from, to, engine.chars);
+      }),
+    );
+  }
+  return out;
+}
+
+/** The likeliest character other than the blank at any step whose centre lies in [from, to]. */
+function likeliest(r: { data: Float32Array; steps: number; classes: number }, from: number, to: number, chars: string[]): SpanReading {
+  const best = new Float32Array(r.classes);
+  const t0 = Math.max(0, Math.floor(from * r.steps - 0.5));
+  const t1 = Math.min(r.steps - 1, Math.ceil(to * r.steps - 0.5));
+  for (let t = t0; t <= t1; t++) {
+    const c = (t + 0.5) / r.steps;
+    if (c < from || c > to) continue;
+    for (let k = 1, base = t * r.classes; k < r.classes; k++) if (r.data[base + k]! > best[k]!) best[k] = r.data[base + k]!;
+  }
+  let k1 = 0, k2 = 0;
+  for (let k = 1; k < r.classes; k++) {
+    if (best[k]! > best[k1]!) {
+      k2 = k1;
+      k1 = k;
+    } else if (best[k]! > best[k2]!) k2 = k;
+  }
+  return { char: k1 ? (chars[k1] ?? '') : '', p: best[k1] ?? 0, second: k2 ? (chars[k2] ?? '') : '', p2: best[k2] ?? 0 };
 }

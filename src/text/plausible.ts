@@ -4,6 +4,9 @@
  * accented letters, or scripts that have no place in a Chinese budget text (Cyrillic, Greek,
  * Arabic, Hangul…), or as one character repeated. Text of this kind is never written out as
  * data: such pages are unreadable (or go to OCR).
+ *
+ * Single characters are judged too (`oddChar`, `rareHanzi`): a font whose characters are
+ * of this kind is a font without a usable Unicode map (../loaders/pdf/fonts.ts).
  */
 
 /** Characters a Chinese budget text is made of. */
@@ -30,4 +33,44 @@ export function isGarbage(text: string): boolean {
   const p = plausibility(text);
   if (p.chars < 20) return false;
   return p.odd > 0.3 || (p.chars >= 200 && p.variety < 0.01);
+}
+
+/** A character no budget text is written with (a control or private-use character, another script…). */
+export function oddChar(ch: string): boolean {
+  return !PLAUSIBLE.test(ch) || /[\uFFF0-\uFFFF]/u.test(ch);
+}
+
+let common: Set<string> | null = null;
+
+/**
+ * The characters of GB 2312 (the 6,763 汉字 of everyday simplified Chinese, with its symbols),
+ * from the runtime's own GBK decoder; empty where the runtime has none (then no 汉字 is rare).
+ */
+function gb2312(): Set<string> {
+  if (common) return common;
+  common = new Set<string>();
+  try {
+    const decoder = new TextDecoder('gbk');
+    const bytes = new Uint8Array(2);
+    for (let hi = 0xa1; hi <= 0xf7; hi++) {
+      for (let lo = 0xa1; lo <= 0xfe; lo++) {
+        bytes[0] = hi;
+        bytes[1] = lo;
+        const ch = decoder.decode(bytes);
+        if (ch.length === 1 && ch !== '\uFFFD') common.add(ch);
+      }
+    }
+  } catch {
+    /* no GBK decoder: every 汉字 counts as common */
+  }
+  return common;
+}
+
+const HANZI = /[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]/u;
+
+/** A 汉字 outside everyday simplified Chinese (GB 2312): rare in a budget text, frequent in a wrong map. */
+export function rareHanzi(ch: string): boolean {
+  if (!HANZI.test(ch)) return false;
+  const set = gb2312();
+  return set.size > 0 && !set.has(ch);
 }

@@ -46,10 +46,17 @@ export interface FontInfo {
   vertical?: boolean;
 }
 
-interface Glyph {
+/** pdf.js's glyph object, as its operator list holds it. */
+export interface Glyph {
   unicode?: string;
   width?: number;
   isSpace?: boolean;
+  fontChar?: string;
+  originalCharCode?: number;
+  /** The glyph's drawing among a Type 3 font's (`charProcOperatorList`). */
+  operatorListId?: string;
+  /** False for a code the font program has no glyph for: pdf.js draws nothing for it. */
+  isInFont?: boolean;
 }
 
 /** Share of a glyph's box that must lie inside the clip for the glyph to count as shown. */
@@ -82,38 +89,35 @@ function asMatrix(v: unknown): Matrix | null {
   return m && m.length === 6 ? (Array.from(m) as Matrix) : null;
 }
 
+/** A glyph drawn by a text-showing operator, placed on the page. */
+export interface WalkedGlyph {
+  /** The font pdf.js loaded the glyph's font under (its `loadedName`). */
+  font: string;
+  /** pdf.js's glyph: its character (`unicode`), code, width, and (Type 3) its drawing's id. */
+  glyph: Glyph;
+  /** Glyph space in em (a glyph outline's units, the font matrix applied) → page space. */
+  at: Matrix;
+  /** The glyph's box on the page (its advance wide, its font size high). */
+  box: Box;
+  /** Whether the page shows it: inside the clip in force, in no layer that is off. */
+  shown: boolean;
+}
+
 /**
- * Glyphs of the page's operator list that its clip or its layers hide, and glyphs drawn
- * twice. `view` is the page's box
- * (its CropBox); `fontOf` gives the font pdf.js loaded under a name (null when unknown: its text
- * is taken as shown); `layerShown` says whether optional content (the properties of an `/OC`
- * marked-content sequence, as pdf.js gives them) is shown.
+ * Walks the page's operator list the way pdf.js's canvas draws it and calls `visit` with each
+ * glyph it places (glyphs of unknown fonts, written vertically, of size 0 or in annotation
+ * appearances are not placed). `view` is the page's box (its CropBox); `fontOf` gives the font
+ * pdf.js loaded under a name; `layerShown` says whether optional content (the properties of
+ * an `/OC` marked-content sequence, as pdf.js gives them) is shown.
  */
-export function hiddenGlyphs(
+export function walkGlyphs(
   fnArray: ArrayLike<number>,
   argsArray: ArrayLike<unknown>,
   view: readonly number[],
   fontOf: (name: string) => FontInfo | null,
-  layerShown: (props: unknown) => boolean = () => true,
-): UnseenGlyphs {
-  const hidden: PlacedGlyph[] = [];
-  const doubled: PlacedGlyph[] = [];
-  // Glyphs shown so far, by character and coarse place: where their boxes' centres are and how
-  // big they are (a page repeating one character a hundred thousand times stays linear).
-  const drawn = new Map<string, Array<{ cx: number; cy: number; size: number }>>();
-  const cellOf = (ch: string, cx: number, cy: number) => `${ch}\u0000${Math.floor(cx / DRAWN_CELL)}\u0000${Math.floor(cy / DRAWN_CELL)}`;
-  const drawnNear = (ch: string, cx: number, cy: number, near: number, em: number): boolean => {
-    const r = Math.ceil(near / DRAWN_CELL);
-    const gx = Math.floor(cx / DRAWN_CELL);
-    const gy = Math.floor(cy / DRAWN_CELL);
-    for (let x = gx - r; x <= gx + r; x++) {
-      for (let y = gy - r; y <= gy + r; y++) {
-        const cell = drawn.get(`${ch}\u0000${x}\u0000${y}`);
-        if (cell?.some((d) => Math.abs(d.cx - cx) <= near && Math.abs(d.cy - cy) <= near && Math.abs(d.size - em) <= em * 0.1)) return true;
-      }
-    }
-    return false;
-  };
+  layerShown: (props: unknown) => boolean,
+  visit: (g: WalkedGlyph) => void,
+): void {
   let st: State = { ctm: IDENTITY, clip: { x0: view[0]!, y0: view[1]!, x1: view[2]!, y1: view[3]! } };
   const stack: State[] = [];
   let pendingClip = false;
@@ -126,6 +130,7 @@ export function hiddenGlyphs(
   let tm: Matrix = IDENTITY;
   let tx = 0, ty = 0, lineX = 0, lineY = 0;
   let font: FontInfo | null = null;
+  let fontName = '';
   let size = 0, direction = 1, charSpacing = 0, wordSpacing = 0, hScale = 1, leading = 0, rise = 0;
   const moveText = (x: number, y: number) => {
     tx = lineX += x;
@@ -222,7 +227,8 @@ export function hiddenGlyphs(
         rise = Number(args?.[0]) || 0;
         break;
       case OPS.setFont: {
-        font = fontOf(String(args?.[0]));
+        fontName = String(args?.[0]);
+        font = fontOf(fontName);
         const s = Number(args?.[1]) || 0;
         size = Math.abs(s);
         direction = s < 0 ? -1 : 1;
@@ -246,23 +252,12 @@ export function hiddenGlyphs(
           }
           if (!g) continue;
           const w = (g.width ?? 0) * advance;
-          if (placed && g.unicode && g.unicode.trim() !== '') {
+          if (placed) {
             const gx0 = tx + x * h;
             const gx1 = tx + (x + w) * h;
             const box = boxOf(m, Math.min(gx0, gx1), ty + rise - below * size, Math.max(gx0, gx1), ty + rise + above * size);
-            if (offLayers > 0 || !shown(box, st.clip)) hidden.push({ char: g.unicode, ...box });
-            else {
-              const cx = (box.x0 + box.x1) / 2, cy = (box.y0 + box.y1) / 2;
-              const em = Math.min(box.x1 - box.x0 || Infinity, box.y1 - box.y0) / (ASCENT + DESCENT);
-              const near = em * DOUBLE;
-              if (drawnNear(g.unicode, cx, cy, near, em)) doubled.push({ char: g.unicode, ...box });
-              else {
-                const key = cellOf(g.unicode, cx, cy);
-                const cell = drawn.get(key);
-                if (cell) cell.push({ cx, cy, size: em });
-                else drawn.set(key, [{ cx, cy, size: em }]);
-              }
-            }
+            const at = multiply(m, [size * direction * hScale, 0, 0, size * direction, gx0, ty + rise]);
+            visit({ font: fontName, glyph: g, at, box, shown: offLayers === 0 && shown(box, st.clip) });
           }
           x += w + ((g.isSpace ? wordSpacing : 0) + charSpacing) * direction;
         }
@@ -271,6 +266,54 @@ export function hiddenGlyphs(
       }
     }
   }
+}
+
+/**
+ * Glyphs of the page's operator list that its clip or its layers hide, and glyphs drawn
+ * twice (the arguments are walkGlyphs's).
+ */
+export function hiddenGlyphs(
+  fnArray: ArrayLike<number>,
+  argsArray: ArrayLike<unknown>,
+  view: readonly number[],
+  fontOf: (name: string) => FontInfo | null,
+  layerShown: (props: unknown) => boolean = () => true,
+): UnseenGlyphs {
+  const hidden: PlacedGlyph[] = [];
+  const doubled: PlacedGlyph[] = [];
+  // Glyphs shown so far, by character and coarse place: where their boxes' centres are and how
+  // big they are (a page repeating one character a hundred thousand times stays linear).
+  const drawn = new Map<string, Array<{ cx: number; cy: number; size: number }>>();
+  const cellOf = (ch: string, cx: number, cy: number) => `${ch}\u0000${Math.floor(cx / DRAWN_CELL)}\u0000${Math.floor(cy / DRAWN_CELL)}`;
+  const drawnNear = (ch: string, cx: number, cy: number, near: number, em: number): boolean => {
+    const r = Math.ceil(near / DRAWN_CELL);
+    const gx = Math.floor(cx / DRAWN_CELL);
+    const gy = Math.floor(cy / DRAWN_CELL);
+    for (let x = gx - r; x <= gx + r; x++) {
+      for (let y = gy - r; y <= gy + r; y++) {
+        const cell = drawn.get(`${ch}\u0000${x}\u0000${y}`);
+        if (cell?.some((d) => Math.abs(d.cx - cx) <= near && Math.abs(d.cy - cy) <= near && Math.abs(d.size - em) <= em * 0.1)) return true;
+      }
+    }
+    return false;
+  };
+  walkGlyphs(fnArray, argsArray, view, fontOf, layerShown, ({ glyph: g, box, shown }) => {
+    if (!g.unicode || g.unicode.trim() === '') return;
+    if (!shown) {
+      hidden.push({ char: g.unicode, ...box });
+      return;
+    }
+    const cx = (box.x0 + box.x1) / 2, cy = (box.y0 + box.y1) / 2;
+    const em = Math.min(box.x1 - box.x0 || Infinity, box.y1 - box.y0) / (ASCENT + DESCENT);
+    const near = em * DOUBLE;
+    if (drawnNear(g.unicode, cx, cy, near, em)) doubled.push({ char: g.unicode, ...box });
+    else {
+      const key = cellOf(g.unicode, cx, cy);
+      const cell = drawn.get(key);
+      if (cell) cell.push({ cx, cy, size: em });
+      else drawn.set(key, [{ cx, cy, size: em }]);
+    }
+  });
   return { hidden, doubled };
 }
 

@@ -3,7 +3,9 @@
  *
  * Every stroked horizontal/vertical segment, every edge of a stroked rectangle, and every
  * thin filled rectangle (Word often draws borders that way) becomes a Segment in page space
- * (PDF units, y upwards). Curves and large filled areas (shading) are ignored.
+ * (PDF units, y upwards). Curves and large filled areas (shading) are ignored, and so is
+ * lettering drawn as paths: a print driver's round trip draws a faked bold face (text filled
+ * and stroked) as the glyphs' outlines stroked, whose straight strokes (一, 口) are no rules.
  */
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { IDENTITY, type Matrix, apply, multiply } from '../../layout/matrix.js';
@@ -58,6 +60,17 @@ export function curvedFills(fnArray: ArrayLike<number>, argsArray: ArrayLike<unk
   return n;
 }
 
+/** Subpaths of one painted path from which, when a quarter of them are curved, it is lettering. */
+const LETTERING_PIECES = 4;
+
+/**
+ * Whether a painted path is lettering (glyph outlines): many pieces, a good share of them
+ * curved. Rules and boxes are straight, each in a path of its own or several straight ones.
+ */
+function lettering(pls: readonly Polyline[]): boolean {
+  return pls.length >= LETTERING_PIECES && 4 * pls.filter((p) => p.curved).length >= pls.length;
+}
+
 /** Ruling segments drawn on a page, from pdf.js's `getOperatorList()` result. */
 export function rulings(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>): Segment[] {
   const segs: Segment[] = [];
@@ -80,7 +93,9 @@ export function rulings(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown
       const stroke = STROKES.has(paint);
       const fill = FILLS.has(paint) || paint === OPS.fillStroke || paint === OPS.eoFillStroke;
       if (!stroke && !fill) continue;
-      for (const pl of polylines(data, ctm)) pathSegments(pl, stroke, fill, segs);
+      const pls = polylines(data, ctm);
+      if (lettering(pls)) continue;
+      for (const pl of pls) pathSegments(pl, stroke, fill, segs);
     }
   }
   return segs;

@@ -33,18 +33,23 @@ import { Readings, drawingKey } from './repeats.js';
 import { checkDeclaredImages } from './declared.js';
 import { attachmentsOf } from './attachments.js';
 import { unreadableError } from '../../guards.js';
+import { type Recovery, fontRecovery, recoverFonts, unmappedMessages } from './recover.js';
 
 export interface PdfLoadOptions {
   maxPages: number;
   ocr?: OcrMode;
+  /** Called once for each page sent to recognition (OCR of the page, or of its glyphs). */
+  onRecognition?: (page: number) => void;
 }
 
 function toItem(raw: unknown): TurnedItem | null {
-  const it = raw as { str?: string; transform?: number[]; width?: number };
+  const it = raw as { str?: string; transform?: number[]; width?: number; conf?: number };
   if (typeof it.str !== 'string' || !it.transform || it.str.trim() === '') return null;
-  const [a, b, , d, e, f] = it.transform as [number, number, number, number, number, number];
-  const size = Math.hypot(a, b) || Math.abs(d) || 1;
-  return { item: { str: it.str, x: e, y: f, w: it.width ?? 0, size }, turn: turnOf(a, b) };
+  const [a, b, c, d, e, f] = it.transform as [number, number, number, number, number, number];
+  // The text's height: pdf.js draws a Type 3 font used at a size of 1 or less as high as its
+  // glyphs' box but leaves its width at the size (and a horizontal scaling narrows only the width).
+  const size = Math.hypot(c, d) || Math.hypot(a, b) || 1;
+  return { item: { str: it.str, x: e, y: f, w: it.width ?? 0, size, ...(it.conf != null ? { conf: it.conf } : {}) }, turn: turnOf(a, b) };
 }
 
 const IMAGE_OPS = new Set<number>([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat, OPS.paintImageMaskXObjectGroup, OPS.paintInlineImageXObjectGroup, OPS.paintImageMaskXObjectRepeat]);
@@ -99,27 +104,34 @@ interface OcrPages {
   pages: number[];
   garbled: number[];
   readings: Readings<PageReading>;
+  /** Called as each page is sent to OCR. */
+  onPage?: (page: number) => void;
 }
 
-async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages, layerShown: LayerShown): Promise<PageContent> {
+async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPages, layerShown: LayerShown, fonts: Recovery | null): Promise<PageContent> {
   const page = await doc.getPage(n);
   try {
     // The drawing first: a page over its budget fails before its text pass walks the same forms.
     const ol = await operators(page, n, PAGE_BUDGET);
-    const texts = await textItems(page, n, PAGE_BUDGET);
+    const read = await textItems(page, n, PAGE_BUDGET);
+    // Fonts without a Unicode map: their text read from their glyphs' shapes (recover.ts).
+    const recovered = fonts ? await recoverFonts(fonts, n, page, read, ol, layerShown) : { items: read, ocr: null };
+    const texts = recovered.items;
     // The page turned so that its text runs left to right (most pages: as it is).
     const up = upright(texts.map(toItem).filter((i): i is TurnedItem => i != null), rulings(ol.fnArray, ol.argsArray), page.view as PageView);
     // Boxes in the output are on the page as a viewer shows it (its /Rotate applied).
     const toPage = multiply(page.getViewport({ scale: 1 }).transform as Matrix, invert(up.m));
     const shown = shownText(page, ol, up, n, toPage, layerShown);
-    const reason = ocrReason(mode, shown.value, paints(ol.fnArray, ol.argsArray), () => curvedFills(ol.fnArray, ol.argsArray, MIN_OUTLINE_GLYPHS));
+    const reason = recovered.ocr ?? ocrReason(mode, shown.value, paints(ol.fnArray, ol.argsArray), () => curvedFills(ol.fnArray, ol.argsArray, MIN_OUTLINE_GLYPHS));
     if (reason) {
       if (reason === 'garbage') ocr.garbled.push(n);
       // The page as drawn (its /Rotate applied) is the frame of the scan's items and boxes.
       ocr.pages.push(n);
       // A page drawing what an earlier page drew is read once (repeats.ts).
       const drawing = drawingKey(ol, page.view, page.rotate);
-      const scan = ocr.readings.get(drawing) ?? (await ocrPage(page, ocr.readings));
+      const known = ocr.readings.get(drawing);
+      if (!known) ocr.onPage?.(n);
+      const scan = known ?? (await ocrPage(page, ocr.readings));
       ocr.readings.set(drawing, scan);
       return pageContent(n, scan.items, scan.segments, { view: scan.view }, TABLE_WORDS);
     }
@@ -143,13 +155,14 @@ export async function readPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<Page
     await doc.destroy();
     throw err;
   });
-  const ocr: OcrPages = { pages: [], garbled: [], readings: new Readings() };
+  const ocr: OcrPages = { pages: [], garbled: [], readings: new Readings(), onPage: opts.onRecognition };
+  const fonts = await fontRecovery(opts.ocr ?? 'auto', opts.onRecognition);
   async function* pages(): AsyncGenerator<PageContent> {
     try {
       const layerShown = await layers(doc);
       for (let n = 1; n <= doc.numPages; n++) {
         try {
-          yield await readPage(doc, n, opts.ocr ?? 'auto', ocr, layerShown);
+          yield await readPage(doc, n, opts.ocr ?? 'auto', ocr, layerShown, fonts);
         } catch (err) {
           if (err instanceof InputError) throw err;
           throw new InputError(`PDF page ${n} could not be read: ${(err as Error).message}`, 'corrupt-pdf');
@@ -173,6 +186,7 @@ export async function readPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<Page
     }
     if (empty) throw new InputError('no text layer: its pages (scans, or text drawn as outlines) need OCR', 'no-text-layer');
     const messages: Message[] = read.flatMap((p) => p.messages);
+    if (fonts) messages.push(...unmappedMessages(fonts, numbers));
     for (const n of garbled) {
       messages.push(message('page-unreadable', `page ${n}: the text layer is glyph garbage (a font without a usable Unicode map); its text was left out`, [pagePlace(n)]));
     }

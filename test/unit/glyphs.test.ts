@@ -1,0 +1,122 @@
+/**
+ * Reading fonts without a Unicode map by their glyphs' shapes, piece by piece: which fonts are
+ * suspect (fonts.ts), how a glyph's shape is named and measured (glyphs.ts), and how readings of
+ * one glyph settle and are checked against where its ink stands (recover.ts). The whole path,
+ * on a print driver's round trip, is test/unmapped.test.ts.
+ */
+import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { describe, expect, it } from 'vitest';
+import { type FontGlyph, sameChar, suspicion } from '../../src/loaders/pdf/fonts.js';
+import { type Outline, inkBox, isBlank, outlineKey, outlineOf } from '../../src/loaders/pdf/glyphs.js';
+import { type Reading, asInked, fitsInk, settle } from '../../src/loaders/pdf/recover.js';
+
+/** pdf.js path data: moveTo 0, lineTo 1, curveTo 2, closePath 4. */
+const square = (x0: number, y0: number, x1: number, y1: number) => [0, x0, y0, 1, x1, y0, 1, x1, y1, 1, x0, y1, 4];
+const outline = (path: number[], m: [number, number, number, number, number, number] = [1, 0, 0, 1, 0, 0]): Outline => ({ paths: [{ m, path, evenOdd: false, stroke: 0 }], masks: [] });
+
+describe('a font is suspect by its characters', () => {
+  const glyphs = (claims: string, ratio = 1): FontGlyph[] => [...claims].map((claim) => ({ claim, ratio, inked: true }));
+  it('codes taken for characters, glyph ids taken for code points, ASCII a whole em wide', () => {
+    expect(suspicion(glyphs('\u0001\u0002\u0003\u0004\u0005'))).toMatch(/characters of no budget text/);
+    expect(suspicion(glyphs('俸偭偣'))).toMatch(/rare/);
+    expect(suspicion(glyphs('yXEoT'))).toMatch(/ASCII drawn a whole em wide/);
+    expect(suspicion(glyphs('✁✂✄☎✆✸'))).not.toBeNull();
+    expect(suspicion([{ claim: '', ratio: 1, inked: true }])).toMatch(/no character/);
+  });
+  it('text as budget texts are written is not suspect, a rare 汉字 among many is not', () => {
+    expect(suspicion(glyphs('一级指标产出数量质量时效成本'))).toBeNull();
+    expect(suspicion(glyphs('2023.50%', 0.5))).toBeNull();
+    expect(suspicion(glyphs(`${'部门整体绩效目标'.repeat(2)}堃`))).toBeNull();
+    expect(suspicion([{ claim: ' ', ratio: 0.25, inked: false }])).toBeNull();
+  });
+  it('a character and its compatibility form are the same character', () => {
+    expect(sameChar('，', ',')).toBe(true);
+    expect(sameChar('１', '1')).toBe(true);
+    expect(sameChar('委', 'W')).toBe(false);
+  });
+});
+
+describe("a glyph's shape", () => {
+  it('is named the same in any font that draws it, and apart from every other shape', () => {
+    const a = outline(square(0.1, 0, 0.4, 0.7));
+    // The same shape in a font of 1000 units to the em (its matrix taking them to em).
+    const units = outline(square(100, 0, 400, 700), [0.001, 0, 0, 0.001, 0, 0]);
+    expect(outlineKey(units, 0.5)).toBe(outlineKey(a, 0.5));
+    expect(outlineKey(a, 0.5)).not.toBe(outlineKey(outline(square(0.1, 0, 0.4, 0.72)), 0.5));
+    // The same drawing on another advance is another glyph (， and , draw alike).
+    expect(outlineKey(a, 0.5)).not.toBe(outlineKey(a, 1));
+  });
+
+  it('has an ink box in em through its matrix, and none when it draws nothing', () => {
+    expect(inkBox(outline(square(0.1, -0.1, 0.5, 0.7), [2, 0, 0, 2, 0, 0]))).toEqual({ x0: 0.2, y0: -0.2, x1: 1, y1: 1.4 });
+    expect(isBlank({ paths: [], masks: [] })).toBe(true);
+    expect(isBlank(outline([]))).toBe(true);
+    expect(isBlank(outline(square(0, 0, 1, 1)))).toBe(false);
+  });
+
+  it("is the font's path for its character, a Type 3 glyph's drawing, or nothing for a code the font lacks", () => {
+    const path = square(0, 0, 0.5, 0.5);
+    const objs = new Map<string, unknown>([['f1_path_A', { path }]]);
+    const store = { has: (id: string) => objs.has(id), get: (id: string) => objs.get(id) };
+    expect(outlineOf(store, 'f1', {}, { fontChar: 'A' })?.paths[0]!.path).toBe(path);
+    expect(outlineOf(store, 'f1', {}, { fontChar: 'B' })).toBeNull();
+    // pdf.js's canvas draws nothing for a glyph not in the font, whatever its character's path.
+    expect(isBlank(outlineOf(store, 'f1', {}, { fontChar: 'A', isInFont: false })!)).toBe(true);
+    // A Type 3 glyph: its procedure's fill, in glyph space (1000 to the em here).
+    const type3 = {
+      isType3Font: true,
+      fontMatrix: [0.001, 0, 0, 0.001, 0, 0],
+      charProcOperatorList: { g1: { fnArray: [OPS.constructPath], argsArray: [[OPS.fill, [square(100, 0, 600, 700)]]] } },
+    };
+    const t3 = outlineOf(store, 'f2', type3, { operatorListId: 'g1' })!;
+    const box = inkBox(t3)!;
+    for (const [k, v] of Object.entries({ x0: 0.1, y0: 0, x1: 0.6, y1: 0.7 })) expect(box[k as keyof typeof box]).toBeCloseTo(v, 9);
+  });
+});
+
+describe('readings of one glyph', () => {
+  it('settle where they agree, and stay unsure where they do not', () => {
+    const agreed = settle([
+      { char: '5', p: 0.9, weight: 0.5 },
+      { char: '5', p: 0.95, weight: 1 },
+      { char: '5', p: 0.93, weight: 1 },
+    ]);
+    expect(agreed).toMatchObject({ text: '5', sure: true });
+    expect(agreed.conf).toBeGreaterThanOrEqual(0.9);
+    const split = settle([
+      { char: '≤', p: 0.99, weight: 0.5 },
+      { char: 'M', p: 0.9, weight: 1 },
+    ]);
+    expect(split.sure).toBe(false);
+    expect(split.conf).toBeLessThan(0.9);
+    // A 汉字 read alone with near certainty is read.
+    expect(settle([{ char: '绩', p: 0.99, weight: 1 }])).toMatchObject({ text: '绩', sure: true });
+    expect(settle([{ char: '绩', p: 0.6, weight: 1 }]).sure).toBe(false);
+  });
+
+  it('are checked against where the ink stands on the line', () => {
+    const sure = (text: string): Reading => ({ text, conf: 0.98, sure: true });
+    // A digit raised off the baseline is its superscript (m²).
+    expect(asInked(sure('2'), { bottom: 0.33, top: 0.74 })).toMatchObject({ text: '²', sure: true });
+    // A capital reaching below the baseline is no capital (≦ read as M): unsure, under the row warning's threshold.
+    const m = asInked(sure('M'), { bottom: -0.08, top: 0.64 });
+    expect(m.sure).toBe(false);
+    expect(m.conf).toBeLessThan(0.9);
+    // A raised letter is not what the recogniser took it for.
+    expect(asInked(sure('N'), { bottom: 0.33, top: 0.74 }).sure).toBe(false);
+    // Letters with descenders, and glyphs on the baseline, are as read.
+    expect(asInked(sure('p'), { bottom: -0.2, top: 0.5 })).toEqual(sure('p'));
+    expect(asInked(sure('7'), { bottom: 0, top: 0.7 })).toEqual(sure('7'));
+    expect(asInked(sure('≤'), { bottom: -0.08, top: 0.64 })).toEqual(sure('≤'));
+  });
+
+  it('that the ink contradicts give way: a period as tall as a digit is none', () => {
+    const digit = { bottom: -0.01, top: 0.74 };
+    expect(fitsInk('.', digit)).toBe(false);
+    expect(fitsInk('6', digit)).toBe(true);
+    expect(fitsInk('.', { bottom: 0, top: 0.12 })).toBe(true);
+    expect(fitsInk('M', { bottom: -0.08, top: 0.64 })).toBe(false);
+    expect(fitsInk('委', digit)).toBe(true);
+    expect(fitsInk('.', null)).toBe(true);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * Fonts without a Unicode map — a print driver's round trip through PostScript — are read from
+ * the shapes of their glyphs: each font judged on its own, each distinct glyph recognised once,
+ * the page read as the producer's own PDF reads, with no page sent to OCR; a glyph the
+ * recogniser is unsure of says so on its row; and the file's time limit counts the pages sent
+ * to recognition, within a bound.
+ *
+ * Fixture (test/fixtures/make_unmapped.sh): three pages of a generated document as LibreOffice
+ * printed them, and the same pages through pdftops and ps2pdf (the eval's `ps` producer). The
+ * pieces (suspect fonts, glyph shapes, readings) are test/unit/glyphs.test.ts.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { extractBytes } from '../src/extract.js';
+import { Deadline, recognitionBound } from '../src/batch/limits.js';
+import { namedOn, scoreDocument } from '../src/eval/score.js';
+import { glyphStats } from '../src/loaders/pdf/recover.js';
+import { isGarbage, plausibility } from '../src/text/plausible.js';
+import type { DocumentRecord } from '../src/schema.js';
+import { CORPUS, FIXTURES, requireShared } from './helpers.js';
+
+const DIR = path.join(FIXTURES, 'unmapped');
+const MAPPED = path.join(DIR, 'seed.lo.pdf');
+const ROUND_TRIP = path.join(DIR, 'seed.ps.pdf');
+
+interface Read {
+  record: DocumentRecord;
+  /** Distinct glyphs recognised, and the pages reported as sent to recognition. */
+  glyphs: number;
+  reported: number[];
+}
+
+async function read(file: string, ocr: 'auto' | 'off' = 'auto'): Promise<Read> {
+  const reported: number[] = [];
+  const before = glyphStats.glyphs;
+  const { record } = await extractBytes(readFileSync(file), path.basename(file), { maxPages: 50, maxBytes: 50e6, maxCells: 1e5, ocr, onRecognition: (n) => reported.push(n) });
+  return { record, glyphs: glyphStats.glyphs - before, reported };
+}
+
+describe('a print driver round trip (pdftops → ps2pdf) read from its glyphs', () => {
+  let ref: Read;
+  let rt: Read;
+  beforeAll(async () => {
+    ref = await read(MAPPED);
+    rt = await read(ROUND_TRIP);
+  }, 300_000);
+
+  it('the mapped rendition reads as text, with nothing sent to recognition', () => {
+    expect(ref.glyphs).toBe(0);
+    expect(ref.reported).toEqual([]);
+    expect(ref.record.projects.length).toBeGreaterThan(0);
+    expect(ref.record.warnings.some((w) => w.code === 'font-unmapped')).toBe(false);
+  });
+
+  it('reads as the mapped rendition, positions intact, without OCR of a page', () => {
+    expect(rt.record.source.ocr).toBeNull();
+    const s = scoreDocument(rt.record, ref.record);
+    expect(rt.record.projects.map((p) => [p.project_code, p.project_name, p.budget_total])).toEqual(ref.record.projects.map((p) => [p.project_code, p.project_name, p.budget_total]));
+    expect(s.projectFields.ok).toBe(s.projectFields.total);
+    // Most rows read exactly; a row that does not holds a glyph the recogniser was unsure of.
+    expect(s.indicators.total).toBeGreaterThanOrEqual(10);
+    expect(s.indicators.ok).toBeGreaterThanOrEqual(0.75 * s.indicators.total);
+    expect(s.silentRows).toBe(0);
+    // Never garbage taken as text: the cells read are text as budget texts are written.
+    const cells = rt.record.projects.flatMap((p) => p.indicators.map((i) => `${i.level3 ?? ''}${i.description ?? ''}${i.value_raw ?? ''}${i.basis ?? ''}`)).join('');
+    expect(cells.length).toBeGreaterThan(200);
+    expect(isGarbage(cells)).toBe(false);
+    expect(plausibility(cells).odd).toBeLessThan(0.01);
+  });
+
+  it('each wrong row says so on its own row', () => {
+    const wrong = rt.record.projects.flatMap((p, i) =>
+      p.indicators.filter((ind, k) => JSON.stringify(ind.value_raw) !== JSON.stringify(ref.record.projects[i]?.indicators[k]?.value_raw)),
+    );
+    for (const ind of wrong) {
+      expect(namedOn(rt.record.warnings, ind.loc, 'row')).toBe(true);
+    }
+    const unsure = rt.record.warnings.filter((w) => w.code === 'ocr-low-confidence');
+    expect(unsure.every((w) => w.loc?.table != null && w.loc.row != null)).toBe(true);
+  });
+
+  it('each page drawn in such fonts says so, by its page; each distinct glyph is recognised once', () => {
+    const pages = rt.record.warnings.filter((w) => w.code === 'font-unmapped').map((w) => w.loc?.page ?? 0);
+    expect(pages).toEqual([1, 2, 3]);
+    // Pages are reported to the time limit as they are sent to recognition, each once.
+    expect(rt.reported).toEqual([...new Set(rt.reported)].sort((a, b) => a - b));
+    expect(rt.reported[0]).toBe(1);
+    const chars = JSON.stringify(rt.record).replace(/[^\u4e00-\u9fff]/gu, '').length;
+    expect(rt.glyphs).toBeGreaterThan(100);
+    // A glyph is recognised once per font that draws it (the print driver splits a face into
+    // several subsets, so one character may be several glyphs), never once per place it is drawn.
+    expect(rt.glyphs).toBeLessThan(chars);
+  });
+
+  it('with OCR off, glyph garbage is left out and said, never taken as text', async () => {
+    const off = await read(ROUND_TRIP, 'off').catch((e: Error) => e);
+    if (off instanceof Error) expect(off.message).toMatch(/not readable|Unicode map/);
+    else expect(off.record.warnings.some((w) => w.code === 'page-unreadable')).toBe(true);
+  }, 120_000);
+
+  it('a PDF whose fonts have their maps sends nothing to recognition', async () => {
+    requireShared();
+    const normal = await read(path.join(CORPUS, 'laoting-park-2023', 'document.pdf'));
+    expect(normal.glyphs).toBe(0);
+    expect(normal.reported).toEqual([]);
+    expect(normal.record.warnings.some((w) => w.code === 'font-unmapped')).toBe(false);
+  }, 120_000);
+});
+
+describe('the time limit counts pages sent to recognition, within a bound', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const limits = { timeoutMs: 10_000, ocrPageMs: 5_000, extract: { ocr: 'auto' as const, maxPages: 100 } };
+
+  it('grows by a page once for each page reported, never past the pages the file holds', () => {
+    const bytes = readFileSync(ROUND_TRIP);
+    vi.useFakeTimers();
+    let expired = 0;
+    const d = new Deadline(bytes, limits, () => expired++);
+    expect(recognitionBound(bytes, limits.extract)).toBe(3);
+    expect(d.limitMs).toBe(10_000);
+    d.page(1);
+    d.page(1);
+    expect(d.limitMs).toBe(15_000);
+    for (const n of [2, 3, 4, 5, 6]) d.page(n);
+    expect(d.counted).toBe(3);
+    expect(d.limitMs).toBe(25_000);
+    vi.advanceTimersByTime(24_999);
+    expect(expired).toBe(0);
+    vi.advanceTimersByTime(2);
+    expect(expired).toBe(1);
+    d.page(7);
+    vi.advanceTimersByTime(60_000);
+    expect(expired).toBe(1);
+  });
+
+  it('with OCR off nothing is counted', () => {
+    const bytes = readFileSync(ROUND_TRIP);
+    vi.useFakeTimers();
+    const d = new Deadline(bytes, { ...limits, extract: { ocr: 'off', maxPages: 100 } }, () => {});
+    d.page(1);
+    expect(d.limitMs).toBe(10_000);
+    d.stop();
+  });
+});
