@@ -14,7 +14,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_BATCH, planBatch, runBatch } from './batch/run.js';
-import { readablePath } from './fsname.js';
+import { nameFromBytes, readablePath } from './fsname.js';
+import { missingInput } from './batch/manifest.js';
 import type { ProgressMode } from './batch/progress.js';
 import { OUTPUT_KINDS, type OutputKind } from './writers/aggregate.js';
 import { VERSION } from './version.js';
@@ -48,9 +49,11 @@ const program = new Command()
 program
   .command('extract')
   .description('extract budget texts (DOCX, PDF, OFD, text dumps, workbooks, saved web pages, scans by OCR; legacy .doc/.wps/.xls/.et with LibreOffice; ZIP/7z/RAR/tar bundles opened, compiled volumes split into their texts) into an output folder')
-  .argument('<inputs...>', 'files, folders (searched recursively for .pdf .docx .doc .wps .ofd .txt .xlsx .xls .et .html .htm .mhtml .mht, page scans .png .jpg .jpeg .tif .tiff, and bundles .zip .7z .rar .tar .tgz .gz whose members are read as inputs of their own), glob patterns, or - for one document on standard input')
+  .argument('[inputs...]', 'files, folders (searched recursively for .pdf .docx .doc .wps .ofd .txt .xlsx .xls .et .html .htm .mhtml .mht, page scans .png .jpg .jpeg .tif .tiff, and bundles .zip .7z .rar .tar .tgz .gz whose members are read as inputs of their own), glob patterns, or - for one document on standard input')
+  .option('--files-from <file>', 'also read the inputs from this file, one per line (- for standard input)')
+  .option('-0, --null', 'with --files-from: the names are separated by NUL characters (find -print0), not newlines', false)
   .option('-o, --out <dir>', 'output folder (default: output; with --stdout and no --out, a temporary one)')
-  .option('-f, --format <list>', 'collection outputs besides docs/<doc_id>.json: any of jsonl,csv,parquet (default: jsonl,csv)', formats)
+  .option('-f, --format <list>', 'collection outputs besides docs/<doc_id>.json: any of jsonl,csv,parquet,duckdb (default: jsonl,csv)', formats)
   .option('--bom', 'start CSV files with a UTF-8 byte-order mark (opens correctly in Excel)', false)
   .option('--no-escape-formulas', 'write CSV cells that start with = + - @ as they are (by default they get a leading \' so spreadsheets do not run them)')
   .option('-j, --concurrency <n>', `worker processes and files in flight (default: cores, here ${availableParallelism()})`, positiveInt)
@@ -61,10 +64,11 @@ program
   .option('--ocr-timeout <seconds>', 'time added to a file\'s limit for each page it may read by OCR', positiveInt, DEFAULT_BATCH.ocrPageMs / 1000)
   .option('--force', 'redo inputs the manifest says are done', false)
   .option('--retry-failed', 'try again inputs that failed before with the same bytes (by default they are reported failed again without a new attempt)', false)
+  .option('--fail-fast', 'stop taking inputs at the first failure (the files in flight end, the outputs are written from what is done)', false)
   .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'log', 'none']).default('auto'))
   .option('-q, --quiet', 'print nothing but failures', false)
   .option('-v, --verbose', 'print every file as it ends (done, skipped, pruned)', false)
-  .addOption(new Option('--log-format <format>', 'text, or json: one JSON object per line on stderr').choices(['text', 'json']).default('text'))
+  .addOption(new Option('--log-format <format>', 'text, or json: one JSON object per line on stderr (an event per input: path, status, kind, reason, pages, ms), and --dry-run as JSON lines on stdout').choices(['text', 'json']).default('text'))
   .option('--exclude <glob>', 'leave out files matching the pattern (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--dry-run', 'list what would be extracted or skipped, and change nothing', false)
   .option('--stdout', 'also write the JSON of this run\'s documents to standard output, one per line', false)
@@ -83,24 +87,32 @@ program
 Outputs (in --out):
   docs/<doc_id>.json   one contract document per input (doc_id = first 16 hex of the input's sha256)
   documents.jsonl      every document, one per line, with its source
-  documents  projects  indicators  sub_goals  safeguards  warnings   as .csv (and .parquet with -f parquet)
+  documents  projects  indicators  sub_goals  safeguards  warnings   as .csv
+  parquet/<table>/     the tables as a Parquet dataset (-f parquet); jixiao.duckdb (-f duckdb): both updated by what changed
+  load.sql             DuckDB views over the Parquet dataset or the CSV files, with their types, and the texts view
   errors.jsonl         inputs that failed, with the reason
   manifest.jsonl       every input's sha256 and status; a re-run skips unchanged inputs
 
-Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error, no input found, or --out in use by another run.`,
+Exit codes: 0 all inputs done or skipped, 1 some input failed (a named input missing too), 2 usage error, no input found, or --out in use by another run.`,
   )
   .action(async (args: string[], o) => {
+    const json = o.logFormat === 'json';
+    if (o.filesFrom === '-' && args.includes('-')) usage('--files-from - and the input - both want standard input');
+    if (o.null && !o.filesFrom) usage('-0 goes with --files-from');
+    if (o.failFast && o.queue) usage('--fail-fast applies to a local run, not --queue');
+    const listed = o.filesFrom ? await readList(o.filesFrom, o.null) : [];
+    if (args.length === 0 && !o.filesFrom) usage('no inputs: name files, folders or globs, or give --files-from');
     const stdinDir = args.includes('-') ? await mkdtemp(path.join(tmpdir(), 'jixiao-stdin-')) : null;
     const tmpOut = o.stdout && o.out == null ? await mkdtemp(path.join(tmpdir(), 'jixiao-out-')) : null;
     const outDir: string = o.out ?? tmpOut ?? 'output';
     try {
-      let inputs = args;
+      let inputs = [...args, ...listed];
       if (stdinDir) {
         // One document on standard input, extracted like a file named "stdin".
         await writeFile(path.join(stdinDir, 'stdin'), await readStdin());
-        inputs = args.map((a) => (a === '-' ? path.join(stdinDir, 'stdin') : a));
+        inputs = inputs.map((a) => (a === '-' ? path.join(stdinDir, 'stdin') : a));
       }
-      const progress: ProgressMode = o.quiet ? 'quiet' : o.logFormat === 'json' ? 'json' : (o.progress as ProgressMode);
+      const progress: ProgressMode = json ? 'json' : o.quiet ? 'quiet' : (o.progress as ProgressMode);
       const opts = {
         ...DEFAULT_BATCH,
         inputs,
@@ -121,41 +133,83 @@ Exit codes: 0 all inputs done or skipped, 1 some input failed, 2 usage error, no
         prune: o.prune,
         verbose: o.verbose,
         retryFailed: o.retryFailed,
+        failFast: o.failFast,
         handleSignals: true,
       };
       if (o.dryRun) {
         const { planned, missing } = await planBatch(opts);
-        for (const p of planned) process.stdout.write(`${p.action === 'extract' ? 'extract' : 'skip   '}  ${readablePath(p.path)}  (${p.reason})\n`);
-        for (const m of missing) process.stderr.write(`jixiao: no such file or folder: ${readablePath(m)}\n`);
-        process.exitCode = planned.length === 0 ? 2 : missing.length ? 1 : 0;
+        const lines = [
+          ...planned.map((p) => ({ path: readablePath(p.path), action: p.action, reason: p.reason })),
+          ...missing.map((m) => ({ path: readablePath(m), action: 'fail' as const, reason: `${missingInput().kind}: ${missingInput().reason}` })),
+        ];
+        for (const l of lines) process.stdout.write(json ? `${JSON.stringify(l)}\n` : `${l.action.padEnd(7)}  ${l.path}  (${l.reason})\n`);
+        process.exitCode = missing.length ? 1 : planned.length === 0 ? 2 : 0;
         return;
       }
-      const log = (line: string) => (o.quiet ? undefined : process.stderr.write(`${line}\n`));
+      const emit = (o2: object) => process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), ...o2 })}\n`);
+      const log = (line: string) => (json ? emit({ event: 'log', message: line.replace(/^\[jixiao\] /, '') }) : o.quiet ? undefined : process.stderr.write(`${line}\n`));
       const summary = o.queue
-        ? await (await import('./queue/enqueue.js')).enqueueBatch(opts, { url: o.queue, name: o.queueName, attempts: o.attempts, backoffMs: o.backoff, wait: o.wait, log })
+        ? await (await import('./queue/enqueue.js')).enqueueBatch(opts, {
+            url: o.queue,
+            name: o.queueName,
+            attempts: o.attempts,
+            backoffMs: o.backoff,
+            wait: o.wait,
+            log,
+            file: json ? (e) => emit({ event: 'file', ...e }) : undefined,
+          })
         : await runBatch(opts);
       if (o.queue && !o.wait) {
-        process.exitCode = summary.total === 0 ? 2 : 0;
+        process.exitCode = summary.total === 0 && summary.missing.length === 0 ? 2 : summary.missing.length ? 1 : 0;
         return;
       }
       if (o.stdout) for (const f of summary.documents) process.stdout.write(`${JSON.stringify(JSON.parse(await readFile(f, 'utf8')))}\n`);
       const secs = (summary.elapsedMs / 1000).toFixed(1);
       const line = `${summary.total} input(s): ${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed (${summary.pages} pages, ${secs}s) → ${outDir}`;
-      if (o.logFormat === 'json') process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), event: 'summary', ...summary, documents: undefined, out: outDir })}\n`);
+      const left = summary.total - summary.done - summary.skipped - summary.failed;
+      if (json) emit({ event: 'summary', ...summary, documents: undefined, out: outDir });
       else if (!o.quiet) process.stderr.write(`jixiao: ${line}${summary.failed ? ` (reasons in ${outDir}/errors.jsonl)` : ''}\n`);
       if (summary.interrupted) {
-        const left = summary.total - summary.done - summary.skipped - summary.failed;
         process.stderr.write(`jixiao: stopped by ${summary.interrupted} with ${left} input(s) not reached; run the same command again to resume\n`);
         process.exitCode = 128 + (summary.interrupted === 'SIGINT' ? 2 : summary.interrupted === 'SIGHUP' ? 1 : 15);
       } else if (summary.total === 0) {
         process.stderr.write('jixiao: no input files found\n');
         process.exitCode = 2;
-      } else process.exitCode = summary.failed > 0 || summary.missing.length > 0 ? 1 : 0;
+      } else {
+        if (summary.failedFast && !json) process.stderr.write(`jixiao: stopped at the first failure (--fail-fast) with ${left} input(s) not reached\n`);
+        process.exitCode = summary.failed > 0 ? 1 : 0;
+      }
       if (o.review && summary.total > 0) await review(outDir, true);
     } finally {
       for (const d of [stdinDir, tmpOut]) if (d) await rm(d, { recursive: true, force: true });
     }
   });
+
+/** A usage error: the message, exit code 2. */
+function usage(message: string): never {
+  process.stderr.write(`jixiao: ${message}\n`);
+  process.exit(2);
+}
+
+/**
+ * The inputs listed in a file (or standard input for `-`): one per line (a CR before the newline
+ * dropped), or separated by NUL with `-0`; empty entries skipped. Names keep their bytes (a GBK
+ * name is found as it is on the disk).
+ */
+async function readList(file: string, nul: boolean): Promise<string[]> {
+  const bytes = file === '-' ? await readStdin() : await readFile(file).catch((e: NodeJS.ErrnoException) => usage(`--files-from ${file}: ${e.code ?? e.message}`));
+  const sep = nul ? 0 : 0x0a;
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i < bytes.length && bytes[i] !== sep) continue;
+    let end = i;
+    if (!nul && end > start && bytes[end - 1] === 0x0d) end--;
+    if (end > start) out.push(nameFromBytes(bytes.subarray(start, end)));
+    start = i + 1;
+  }
+  return out;
+}
 
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -211,10 +265,42 @@ program
   .command('schema')
   .description('print the JSON Schema of the per-document JSON (or, with --tables, the CSV/Parquet table types)')
   .option('--tables', 'print the tables, their keys and column types (schema/README.md)')
-  .action(async (o: { tables?: boolean }) => {
+  .addOption(new Option('--load-sql <source>', 'print the DuckDB SQL that reads the tables with their types (load.sql), from parquet or csv').choices(['parquet', 'csv']))
+  .action(async (o: { tables?: boolean; loadSql?: 'parquet' | 'csv' }) => {
     const { documentJsonSchema } = await import('./schema.js');
-    const { tablesMarkdown } = await import('./writers/schemadoc.js');
-    process.stdout.write(o.tables ? tablesMarkdown() : `${JSON.stringify(documentJsonSchema(), null, 2)}\n`);
+    const { loadSql, tablesMarkdown } = await import('./writers/schemadoc.js');
+    process.stdout.write(o.loadSql ? loadSql(o.loadSql) : o.tables ? tablesMarkdown() : `${JSON.stringify(documentJsonSchema(), null, 2)}\n`);
+  });
+
+program
+  .command('compact')
+  .description('write the collection outputs of an output folder whole again from its per-document JSON: the Parquet dataset as one part per table, jixiao.duckdb as a new file')
+  .argument('[outdir]', 'output folder of an extract run', 'output')
+  .addOption(new Option('--log-format <format>', 'text, or json').choices(['text', 'json']).default('text'))
+  .action(async (outDir: string, o: { logFormat: string }) => {
+    const { compactOutputs } = await import('./batch/rebuild.js');
+    const t0 = Date.now();
+    const report = await compactOutputs(outDir);
+    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    if (o.logFormat === 'json') process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), event: 'compact', out: outDir, ms: Date.now() - t0, collections: report })}\n`);
+    else {
+      const what = Object.entries(report).map(([k, r]) => `${k} ${r.full ? `${r.written} document(s) written whole` : 'up to date'}`);
+      process.stderr.write(`jixiao: compacted ${outDir} in ${secs}s: ${what.join(', ') || 'no collection outputs'}\n`);
+    }
+  });
+
+program
+  .command('doctor')
+  .description('check what this installation has and whether it works (OCR, LibreOffice, DuckDB, Redis with --queue), with the fix for each piece that does not')
+  .option('--queue <redis-url>', 'also check this Redis (the cluster mode)')
+  .option('--queue-name <name>', 'queue name', DEFAULT_QUEUE_NAME)
+  .option('--json', 'print the report as JSON', false)
+  .addHelpText('after', '\nExit codes: 0 every piece checked works, 1 some piece is missing or failing (each listed with its fix).')
+  .action(async (o: { queue?: string; queueName: string; json: boolean }) => {
+    const { doctorText, runDoctor } = await import('./doctor.js');
+    const report = await runDoctor({ queue: o.queue, queueName: o.queueName });
+    process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : doctorText(report));
+    process.exitCode = report.checks.every((c) => c.status === 'ok') ? 0 : 1;
   });
 
 program

@@ -32,6 +32,7 @@ export const WARNING_CODES = {
   'indicator-label-value': 'an indicator cell holds header or label words instead of data',
   'value-cell-overflow': 'digits spilled from the 单位 cell into the 值 cell were given back',
   'budget-mismatch': 'budget_total differs from budget_fiscal + budget_other',
+  'money-precision': 'a budget figure has more than 4 decimals or 14 integer digits: the tables\' DECIMAL(18,4) columns round it (budget_printed keeps its digits)',
   'plan-incomplete': 'the spending plan does not reach 100% (or the budget) by its last period',
   'plan-unplaced': 'spending plan values whose periods could not be told',
   'project-no-table': 'a project title with no table after it',

@@ -38,6 +38,7 @@ export const ERROR_KINDS = {
   'too-complex': 'a page over its budget of drawing operators or text items',
   timeout: 'over the per-file time limit',
   'resource-limit': 'over a size limit checked before allocation (an image\'s pixels, a text line\'s length), or the worker went over its memory or crashed on the file',
+  missing: 'an input named (on the command line or in --files-from) that does not exist',
   'in-output-folder': 'an input found inside the output folder',
   'symlink-folder': 'a symbolic link to a folder (not followed)',
   'special-file': 'a named pipe, socket or device (or a link to one) named like a document: never opened',

@@ -70,6 +70,12 @@ export const ProjectSchema = z.object({
   budget_total: z.number().finite().nullable(),
   budget_fiscal: z.number().finite().nullable(),
   budget_other: z.number().finite().nullable(),
+  /** The three budget figures' digits as printed (`40.00`), thousands separators dropped: the tables' exact decimals. */
+  budget_printed: z.object({
+    total: z.string().regex(/^-?\d+(\.\d+)?$/).nullable(),
+    fiscal: z.string().regex(/^-?\d+(\.\d+)?$/).nullable(),
+    other: z.string().regex(/^-?\d+(\.\d+)?$/).nullable(),
+  }),
   fund_use: text.nullable(),
   spending_plan: z.array(z.object({ period: text, value: text.nullable() })),
   goals: z.array(text),

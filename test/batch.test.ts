@@ -76,8 +76,8 @@ describe('batch', () => {
     const indicators = lines(path.join(out, 'indicators.csv'));
     const expected = docs.reduce((s, d) => s + d.projects.reduce((k: number, p: { indicators: unknown[] }) => k + p.indicators.length, 0) + d.part_one.dept_indicators.length, 0);
     expect(indicators.length - 1).toBe(expected);
-    // The contract's columns first, in its order; keys and provenance after them.
-    expect(indicators[0]).toBe('doc_id,project_code,project_name,level1,level2,level3,description,value_raw,symbol,number,unit,value_text,basis,scope,department,year,project_seq,indicator_seq,page,page_end,table,row,line,confidence');
+    // The contract's columns first, in its order; keys and provenance after them (no name that SQL would need quoted).
+    expect(indicators[0]).toBe('doc_id,project_code,project_name,level1,level2,level3,description,value_raw,symbol,number,unit,value_text,basis,scope,department,year,project_seq,indicator_seq,page,page_end,table_index,row_index,line,confidence');
 
     const again = await runBatch(opts);
     expect(again).toMatchObject({ total: n, done: 0, skipped: n, failed: 0 });
@@ -322,9 +322,11 @@ describe('batch', () => {
 
   it('reports a missing input and exits 1; no input at all exits 2', async () => {
     const out = tmp('missing');
-    const r = await runCli(['extract', path.join(SAMPLES, 'laoting-park-2023.txt'), '/no/such/file.pdf', '--out', out, '--progress', 'none']);
+    const r = await runCli(['extract', path.join(SAMPLES, 'laoting-park-2023.txt'), '/no/such/file.pdf', '--out', out, '-q']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('no such file or folder: /no/such/file.pdf');
+    // Failed like any other input: said, and recorded in errors.jsonl with its kind.
+    expect(r.stderr).toContain('failed: /no/such/file.pdf: no such file or folder');
+    expect(JSON.parse(readFileSync(path.join(out, 'errors.jsonl'), 'utf8'))).toMatchObject({ path: '/no/such/file.pdf', kind: 'missing' });
     const none = await runCli(['extract', tmp('empty'), '--out', out, '--progress', 'none']);
     expect(none.code).toBe(2);
   });

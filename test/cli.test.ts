@@ -1,6 +1,6 @@
 /** The command line as a user meets it: help, version, usage errors. */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,14 +99,61 @@ describe('cli', () => {
     expect(JSON.parse(docs[0]!).projects).toHaveLength(2);
   });
 
+  it('reads its inputs from --files-from (a file, or - for standard input; NUL-separated with -0), and a missing one fails as kind missing', () => {
+    const dir = tmp('list');
+    // Names a line-based list cannot hold (a newline) or that a shell would split (spaces).
+    const odd = path.join(dir, 'two\nlines.txt');
+    const spaced = path.join(dir, 'with space.txt');
+    copyFileSync(sample('laoting-park-2023.txt'), odd);
+    copyFileSync(sample('chengde-office-2024.txt'), spaced);
+    const gone = path.join(dir, 'gone.txt');
+    const list = path.join(dir, 'list0');
+    writeFileSync(list, [odd, spaced, gone].join('\0') + '\0');
+    const out = tmp('list-out');
+    const r = cli('extract', '--files-from', list, '-0', '--out', out, '--log-format', 'json', '--in-process');
+    expect(r.status).toBe(1);
+    const events = r.stderr.trim().split('\n').map((l) => JSON.parse(l));
+    // One event per input, with the same fields whatever its end.
+    const files = events.filter((e) => e.event === 'file').map(({ at: _at, ms, ...e }) => ({ ...e, ms: typeof ms }));
+    expect(files.sort((a, b) => (a.path < b.path ? -1 : 1))).toEqual([
+      { event: 'file', path: gone, status: 'failed', kind: 'missing', reason: 'no such file or folder', pages: null, ms: 'number' },
+      { event: 'file', path: odd.replace('\n', '\\u000a'), status: 'done', kind: null, reason: null, pages: null, ms: 'number' },
+      { event: 'file', path: spaced, status: 'done', kind: null, reason: null, pages: null, ms: 'number' },
+    ]);
+    expect(events.find((e) => e.event === 'summary')).toMatchObject({ total: 3, done: 2, failed: 1, missing: [gone] });
+    expect(readFileSync(path.join(out, 'errors.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ path: gone, kind: 'missing' })]);
+    // Newline-separated on standard input (CRLF too), and a dry run as JSON lines.
+    const dry = spawnSync(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), 'extract', '--files-from', '-', '--out', out, '--dry-run', '--log-format', 'json'], { input: `${spaced}\r\n${gone}\n`, encoding: 'utf8' });
+    expect(dry.status).toBe(1);
+    expect(dry.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+      { path: spaced, action: 'skip', reason: 'unchanged' },
+      { path: gone, action: 'fail', reason: 'missing: no such file or folder' },
+    ]);
+    expect(cli('extract', '-0', spaced, '--out', out).status).toBe(2);
+  });
+
+  it('--fail-fast stops taking inputs at the first failure; the next run takes the rest', () => {
+    const dir = tmp('ff');
+    writeFileSync(path.join(dir, 'a-bad.txt'), '这不是预算文本。\n'.repeat(20));
+    for (const [i, f] of ['laoting-park-2023.txt', 'chengde-office-2024.txt'].entries()) copyFileSync(sample(f), path.join(dir, `b${i}.txt`));
+    const out = tmp('ff-out');
+    const r = cli('extract', dir, '--out', out, '-j', '1', '--fail-fast', '--log-format', 'json', '--in-process');
+    expect(r.status).toBe(1);
+    const summary = r.stderr.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.event === 'summary');
+    expect(summary).toMatchObject({ total: 3, done: 0, failed: 1, failedFast: true });
+    expect(readFileSync(path.join(out, 'manifest.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    const rest = cli('extract', dir, '--out', out, '-j', '1', '--log-format', 'json', '--in-process');
+    expect(rest.stderr.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.event === 'summary')).toMatchObject({ total: 3, done: 2, failed: 1 });
+  });
+
   it('escapes CSV cells a spreadsheet would run, unless asked not to; removes a format no longer asked for', () => {
     const out = tmp('formula');
     expect(cli('extract', sample('chengde-office-2024.txt'), '--out', out, '-f', 'csv,parquet', '-q').status).toBe(0);
     const escaped = readFileSync(path.join(out, 'indicators.csv'), 'utf8');
-    expect(existsSync(path.join(out, 'indicators.parquet'))).toBe(true);
+    expect(existsSync(path.join(out, 'parquet', 'indicators', 'part-000001.parquet'))).toBe(true);
     expect(cli('extract', sample('chengde-office-2024.txt'), '--out', out, '-f', 'csv', '--force', '--no-escape-formulas', '-q').status).toBe(0);
     const raw = readFileSync(path.join(out, 'indicators.csv'), 'utf8');
-    expect(existsSync(path.join(out, 'indicators.parquet'))).toBe(false);
+    expect(existsSync(path.join(out, 'parquet'))).toBe(false);
     // Values like "=100%" would run in a spreadsheet: escaped by default, as written with the option.
     const risky = raw.split('\n').filter((l) => /,=|,\+|,-|,@/.test(l));
     expect(risky.length).toBeGreaterThan(0);

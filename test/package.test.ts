@@ -1,10 +1,14 @@
 /**
  * jixiao as a package, the way another project gets it: `npm pack`, installed into a fresh
- * folder, `npx jixiao --help` works, and a TypeScript file importing 'jixiao' type-checks
- * against the shipped declarations and runs.
+ * folder, `npx jixiao --help` works, a TypeScript file importing 'jixiao' type-checks against
+ * the shipped declarations and runs, and OCR works there: `jixiao doctor` reads its sample and a
+ * scanned page is extracted. The install check (scripts/postinstall.mjs) stops an install whose
+ * OCR npm would drop — onnxruntime-node's step about to fetch CUDA libraries, or OCR gone — with
+ * the fix, and lets one through where the step is skipped or denied. No npm command here warns of
+ * an unknown project config.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,10 +28,58 @@ beforeAll(async () => {
   app = path.join(work, 'app');
   mkdirSync(app, { recursive: true });
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  await run(NPM, ['install', '--silent', '--no-audit', '--no-fund', '--prefer-offline', path.join(work, tarball)], { cwd: app });
+  // onnxruntime-node's own install step told not to fetch CUDA libraries, as the install check asks.
+  await run(NPM, ['install', '--silent', '--no-audit', '--no-fund', '--prefer-offline', path.join(work, tarball)], { cwd: app, env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
 });
 
+/** The install check as npm runs it in the app (its environment: the project's prefix, and whatever flags are given). */
+function installCheck(env: Record<string, string>, cwd = path.join(app, 'node_modules', 'jixiao')) {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_config_|ONNXRUNTIME_NODE_INSTALL|JIXIAO_SKIP)/i.test(k)));
+  return spawnSync(process.execPath, [path.join(cwd, 'scripts', 'postinstall.mjs')], { cwd, encoding: 'utf8', env: { ...clean, npm_config_local_prefix: app, ...env } });
+}
+
 describe('package', () => {
+  it('OCR works where the package is installed: jixiao doctor reads its sample, and a scanned page is extracted', async () => {
+    const bin = path.join(app, 'node_modules', '.bin', 'jixiao');
+    // Asynchronous (the commands take a while): the test runner is never blocked. doctor exits 1
+    // where LibreOffice is missing; its OCR line is what counts here.
+    const doctor = await run(bin, ['doctor', '--json'], { cwd: app, encoding: 'utf8' }).catch((e: { stdout: string }) => e);
+    const report = JSON.parse(doctor.stdout) as { checks: Array<{ name: string; status: string; detail: string }> };
+    expect(report.checks.find((c) => c.name === 'ocr')).toMatchObject({ status: 'ok', detail: expect.stringContaining('2023年部门整体绩效目标') });
+    const out = path.join(app, 'out');
+    await run(bin, ['extract', path.join(ROOT, 'test', 'fixtures', 'scans', 'chengde-office-2024-p7.png'), '--out', out, '-q', '-f', 'jsonl'], { cwd: app, encoding: 'utf8' });
+    const doc = JSON.parse(readFileSync(path.join(out, 'documents.jsonl'), 'utf8').split('\n')[0]!);
+    expect(doc.source.ocr).toMatchObject({ engine: expect.stringContaining('PP-OCRv4'), pages: [1] });
+    expect(doc.projects.length).toBeGreaterThan(0);
+  });
+
+  it('the install check stops an install whose OCR npm would drop, with the fix, and lets a safe one through', () => {
+    // onnxruntime-node's step would run and fetch (linux x64, no flag, no CUDA libraries): stopped, with the command that fixes it.
+    const fetching = installCheck({});
+    if (`${process.platform}/${process.arch}` === 'linux/x64') {
+      expect(fetching.status).toBe(1);
+      expect(fetching.stderr).toContain('ONNXRUNTIME_NODE_INSTALL=skip npm install');
+    }
+    expect(installCheck({ ONNXRUNTIME_NODE_INSTALL: 'skip' }).status).toBe(0);
+    expect(installCheck({ npm_config_omit: 'optional' }).status).toBe(0);
+    // A project that denies the step (npm 11's allowScripts) never runs it.
+    const denied = mkdtempSync(path.join(tmpdir(), 'jixiao-deny-'));
+    writeFileSync(path.join(denied, 'package.json'), JSON.stringify({ name: 'denied', allowScripts: { 'onnxruntime-node': false } }));
+    expect(installCheck({ npm_config_local_prefix: denied }).status).toBe(0);
+    // OCR gone (npm dropped it): stopped, saying which package is missing.
+    const bare = mkdtempSync(path.join(tmpdir(), 'jixiao-bare-'));
+    cpSync(path.join(app, 'node_modules', 'jixiao', 'scripts'), path.join(bare, 'scripts'), { recursive: true });
+    const gone = installCheck({ ONNXRUNTIME_NODE_INSTALL: 'skip' }, bare);
+    expect(gone.status).toBe(1);
+    expect(gone.stderr).toMatch(/onnxruntime-node is not installed[\s\S]*ONNXRUNTIME_NODE_INSTALL=skip npm install/);
+  });
+
+  it('no npm command in the project warns of an unknown project config', () => {
+    const r = spawnSync(NPM, ['config', 'list'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toMatch(/Unknown project config/);
+  });
+
   it('npx jixiao --help works from the installed tarball', () => {
     const r = spawnSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['--no-install', 'jixiao', '--help'], { cwd: app, encoding: 'utf8' });
     expect(r.status).toBe(0);

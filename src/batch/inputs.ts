@@ -62,7 +62,7 @@ export async function discoverInputs(args: readonly string[], opts: DiscoverOpti
   const refused: Discovery['refused'] = [];
   const real = new Set<string>();
   for (const arg of args) {
-    const st = await stat(arg).catch(() => null);
+    const st = await stat(fsPath(arg)).catch(() => null);
     const special = st && specialKind(st);
     if (st?.isFile()) add(arg, path.dirname(path.resolve(arg)));
     else if (special) refused.push({ path: path.resolve(arg), ...specialFile(special) });

@@ -18,6 +18,18 @@ export interface Counts {
   pages: number;
 }
 
+/** How one input ended: a structured event (`--log-format json`) and the text line of the other modes. */
+export interface FileEvent {
+  /** The input, readable (readablePath). */
+  path: string;
+  status: 'done' | 'skipped' | 'failed';
+  /** A failure's kind (errors.ts), or why an input was skipped (`unchanged`, `same-content`, `failed-before`). */
+  kind: string | null;
+  reason: string | null;
+  pages: number | null;
+  ms: number | null;
+}
+
 export interface Progress {
   start(total: number): void;
   /** More inputs than counted at the start (a bundle's members). */
@@ -25,6 +37,11 @@ export interface Progress {
   update(counts: Counts): void;
   /** A line that must not be garbled by the bar (a failure, say). */
   log(line: string): void;
+  /**
+   * An input ended: in JSON mode, one `{"event":"file", path, status, kind, reason, pages, ms}`
+   * object for every input; otherwise the text line, when there is one to show.
+   */
+  file(event: FileEvent, line: string | null): void;
   stop(): void;
 }
 
@@ -38,8 +55,11 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
   const resolved = mode === 'auto' || mode === 'bar' ? (stream.isTTY ? 'bar' : 'log') : mode;
   let startedAt = Date.now();
   let total = 0;
-  if (resolved === 'none') return { start() {}, grow() {}, update() {}, log() {}, stop() {} };
-  if (resolved === 'quiet') return { start() {}, grow() {}, update() {}, log: (line) => stream.write(`${line}\n`), stop() {} };
+  if (resolved === 'none') return { start() {}, grow() {}, update() {}, log() {}, file() {}, stop() {} };
+  if (resolved === 'quiet') {
+    const log = (line: string) => stream.write(`${line}\n`);
+    return { start() {}, grow() {}, update() {}, log, file: (e, line) => (e.status === 'failed' && line ? log(line) : undefined), stop() {} };
+  }
   if (resolved === 'json') {
     let last = 0;
     let latest: Counts = { done: 0, skipped: 0, failed: 0, pages: 0 };
@@ -63,6 +83,7 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
         }
       },
       log: (line) => emit({ event: 'log', message: line.replace(/^\[jixiao\] /, '') }),
+      file: (e) => emit({ event: 'file', ...e }),
       stop: print,
     };
   }
@@ -93,6 +114,9 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
       log(line) {
         stream.write(`\r\x1b[2K${line}\n`);
         bar.render();
+      },
+      file(_e, line) {
+        if (line) this.log(line);
       },
       stop() {
         bar.stop();
@@ -127,6 +151,9 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
     },
     log(line) {
       stream.write(`${line}\n`);
+    },
+    file(_e, line) {
+      if (line) stream.write(`${line}\n`);
     },
     stop() {
       print();

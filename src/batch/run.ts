@@ -27,13 +27,14 @@ import type { Failure } from '../errors.js';
 import { DEFAULT_EXTRACT_OPTIONS, type ExtractOptions } from '../options.js';
 import { sha256 } from '../hash.js';
 import type { OutputKind } from '../writers/aggregate.js';
+import type { CollectionReport } from '../writers/collections.js';
 import { writeDocuments } from '../writers/document.js';
 import { bundleKind } from '../detect.js';
 import { VERSION } from '../version.js';
 import { type Input, discoverInputs } from './inputs.js';
 import { fsPath, readablePath } from '../fsname.js';
 import { asOutputFault, claimOutput, lockOutput, removeStaleTemps } from './folder.js';
-import { Manifest, type ManifestEntry, manifestEntry, outputsOf } from './manifest.js';
+import { Manifest, type ManifestEntry, manifestEntry, missingInput, outputsOf } from './manifest.js';
 import { readInput } from './read.js';
 import { createPool, extractIn, workerFile } from './pool.js';
 import { type Counts, type Progress, type ProgressMode, createProgress } from './progress.js';
@@ -71,6 +72,8 @@ export interface BatchOptions {
   verbose: boolean;
   /** Try again inputs that failed in an earlier run with the same bytes and extractor version. */
   retryFailed: boolean;
+  /** Stop taking inputs at the first failure: the files in flight end, the outputs are written from what is done. */
+  failFast?: boolean;
   /** Called whenever a file ends (done, skipped or failed): for callers of the library. */
   onProgress?: (p: Counts & { total: number; file: string; status: 'done' | 'skipped' | 'failed' }) => void;
 }
@@ -94,12 +97,16 @@ export interface BatchSummary {
   failed: number;
   pages: number;
   elapsedMs: number;
-  /** Arguments that matched no file. */
+  /** Arguments that matched no file (each also counted failed, kind `missing`). */
   missing: string[];
   /** Per-document JSON (absolute paths) of this run's inputs that are done, in input order. */
   documents: string[];
   /** The signal that stopped the run early, if one did (the inputs not reached are left for the next run). */
   interrupted?: NodeJS.Signals;
+  /** The run stopped at its first failure (`failFast`); the inputs not reached are left for the next run. */
+  failedFast?: boolean;
+  /** What the collection outputs wrote (documents written and removed, per output). */
+  collections?: CollectionReport;
 }
 
 export const DEFAULT_BATCH: Omit<RunOptions, 'inputs' | 'outDir'> = {
@@ -143,17 +150,19 @@ async function runLocked(opts: RunOptions, outDir: string, started: number): Pro
   const manifest = await Manifest.open(path.join(outDir, 'manifest.jsonl'));
   const { inputs, missing, skipped, refused } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
   const progress = createProgress(opts.progress);
-  for (const m of missing) process.stderr.write(`[jixiao] no such file or folder: ${readablePath(m)}\n`);
-  // Inputs inside the output folder are not read (its files are jixiao's), and what a scanned
-  // folder held but could not be taken (an unreadable subfolder, a link to a folder) is not
-  // either: each is a failed entry with its reason, never dropped in silence, and the batch goes on.
+  progress.start(inputs.length);
+  // Inputs named that do not exist, inputs inside the output folder (its files are jixiao's), and
+  // what a scanned folder held but could not be taken (an unreadable subfolder, a link to a
+  // folder): each is a failed entry with its reason, never dropped in silence, and the batch goes on.
   const notTaken: Array<{ path: string } & Failure> = [
+    ...missing.map((m) => ({ path: path.resolve(m), ...missingInput() })),
     ...skipped.map((f) => ({ path: f, kind: 'in-output-folder' as const, reason: 'inside the output folder: move it out, or choose another --out' })),
     ...refused,
   ];
   for (const r of notTaken) {
     await manifest.record(manifestEntry(r.path, '', { status: 'failed', error: { kind: r.kind, reason: r.reason } }, 0));
-    process.stderr.write(`[jixiao] failed: ${readablePath(r.path)}: ${r.reason}\n`);
+    const shown = readablePath(r.path);
+    progress.file({ path: shown, status: 'failed', kind: r.kind, reason: r.reason, pages: null, ms: 0 }, `[jixiao] failed: ${shown}: ${r.reason}`);
   }
 
   // A bundle gives inputs of its own: then as many workers as asked, whatever the inputs named.
@@ -165,13 +174,12 @@ async function runLocked(opts: RunOptions, outDir: string, started: number): Pro
   // N files in flight for N workers: a file's time limit starts when a worker takes it.
   const queue = new PQueue({ concurrency });
   const tally = new Tally(manifest, progress, opts, inputs.length);
-  progress.start(inputs.length);
   const signals = watchSignals(opts.handleSignals === true, progress);
 
   /** A fault of the output (disk full, read-only, no permission): the run stops, no input is blamed. */
   let outputFault: Error | null = null;
   const guarded = async (work: () => Promise<void>) => {
-    if (signals.caught || outputFault) return; // left for the next run: not recorded
+    if (signals.caught || outputFault || (opts.failFast && tally.counts.failed > 0)) return; // left for the next run: not recorded
     try {
       await work();
     } catch (err) {
@@ -201,14 +209,27 @@ async function runLocked(opts: RunOptions, outDir: string, started: number): Pro
     }
   }
   if (outputFault) throw outputFault;
+  let collections: CollectionReport;
   try {
-    await writeOutputs(outDir, manifest, opts);
+    collections = await writeOutputs(outDir, manifest, opts);
   } catch (err) {
     throw asOutputFault(err);
   }
   const { counts } = tally;
   const documents = documentsOf(manifest, [...inputs.map((i) => i.file), ...members], outDir);
-  return { total: tally.total + notTaken.length, ...counts, failed: counts.failed + notTaken.length, elapsedMs: Date.now() - started, missing, documents, interrupted: signals.caught };
+  const reached = counts.done + counts.skipped + counts.failed;
+  const failedFast = opts.failFast === true && counts.failed > 0 && reached < tally.total;
+  return {
+    total: tally.total + notTaken.length,
+    ...counts,
+    failed: counts.failed + notTaken.length,
+    elapsedMs: Date.now() - started,
+    missing,
+    documents,
+    interrupted: signals.caught,
+    ...(failedFast ? { failedFast } : {}),
+    collections,
+  };
 }
 
 /** What one input's conversion works with. */
@@ -247,12 +268,12 @@ async function convertBytes(key: string, shown: string, bytes: Buffer, t0: numbe
   const fail = (sha: string, error: Failure, cpu_ms: number | null = null) => tally.finish(manifestEntry(key, sha, { status: 'failed', error, cpu_ms }, Date.now() - t0));
   const hash = sha256(bytes);
   const resume = resumeOf(manifest, key, hash, opts);
-  if (resume.action === 'failed-before') return tally.failedBefore(key);
+  if (resume.action === 'failed-before') return tally.failedBefore(key, resume.entry);
   // Done before, and its documents (each text of a volume) still there: not redone.
   if (resume.action !== 'extract' && (await Promise.all(outputsOf(resume.entry).map((o) => exists(path.join(outDir, o.output))))).every(Boolean)) {
-    if (resume.action === 'unchanged') return tally.skipped(key, 'unchanged');
+    if (resume.action === 'unchanged') return tally.skipped(key, 'unchanged', 'unchanged', resume.entry);
     await manifest.record({ ...resume.entry, path: key, at: new Date().toISOString() });
-    return tally.skipped(key, `same content as ${readablePath(resume.entry.path)}`);
+    return tally.skipped(key, 'same-content', `same content as ${readablePath(resume.entry.path)}`, resume.entry);
   }
   const result = await extractIn(pool, shown, bytes, opts);
   const cpu_ms = result.cpuMs ?? null;
@@ -271,7 +292,7 @@ async function openBundleOf(key: string, shown: string, bytes: Buffer, t0: numbe
   const { opts, manifest, pool, tally } = ctx;
   const hash = sha256(bytes);
   const prev = manifest.get(key);
-  if (!opts.force && !opts.retryFailed && prev?.status === 'failed' && prev.sha256 === hash && prev.version === VERSION) return tally.failedBefore(key);
+  if (!opts.force && !opts.retryFailed && prev?.status === 'failed' && prev.sha256 === hash && prev.version === VERSION) return tally.failedBefore(key, prev);
   const result = await extractIn(pool, shown, bytes, opts, 'open');
   if (!result.ok) return tally.finish(manifestEntry(key, hash, { status: 'failed', error: result.error, cpu_ms: result.cpuMs ?? null }, Date.now() - t0));
   if (!('opened' in result)) return tally.finish(manifestEntry(key, hash, { status: 'failed', error: { kind: 'internal', reason: 'extractor error: the bundle was not opened' } }, Date.now() - t0));
@@ -319,27 +340,33 @@ class Tally {
   /** An input extracted or failed now: recorded in the manifest first. */
   async finish(entry: ManifestEntry): Promise<void> {
     await this.manifest.record(entry);
+    const shown = readablePath(entry.path);
     if (entry.status === 'done') {
       this.counts.done++;
       this.counts.pages += entry.pages ?? 0;
-      if (this.opts.verbose) this.progress.log(`[jixiao] done: ${readablePath(entry.path)} (${entry.pages ?? '-'} pages, ${entry.warnings} warnings, ${entry.ms} ms)`);
+      const line = this.opts.verbose ? `[jixiao] done: ${shown} (${entry.pages ?? '-'} pages, ${entry.warnings} warnings, ${entry.ms} ms)` : null;
+      this.progress.file({ path: shown, status: 'done', kind: null, reason: null, pages: entry.pages, ms: entry.ms }, line);
     } else {
       this.counts.failed++;
-      this.progress.log(`[jixiao] failed: ${readablePath(entry.path)}: ${entry.error?.reason}`);
+      this.progress.file({ path: shown, status: 'failed', kind: entry.error?.kind ?? null, reason: entry.error?.reason ?? null, pages: null, ms: entry.ms }, `[jixiao] failed: ${shown}: ${entry.error?.reason}`);
     }
     this.tell(entry.path, entry.status);
   }
 
   /** An input not redone: its document is already there. */
-  skipped(file: string, why: string): void {
+  skipped(file: string, kind: 'unchanged' | 'same-content', why: string, entry: ManifestEntry): void {
     this.counts.skipped++;
-    if (this.opts.verbose) this.progress.log(`[jixiao] skipped: ${readablePath(file)} (${why})`);
+    const shown = readablePath(file);
+    this.progress.file({ path: shown, status: 'skipped', kind, reason: why, pages: entry.pages, ms: 0 }, this.opts.verbose ? `[jixiao] skipped: ${shown} (${why})` : null);
     this.tell(file, 'skipped');
   }
 
   /** An input that failed before with the same bytes: counted failed again, its entry kept. */
-  failedBefore(file: string): void {
+  failedBefore(file: string, entry: ManifestEntry): void {
     this.counts.failed++;
+    const shown = readablePath(file);
+    const reason = `failed before: ${entry.error?.reason ?? entry.error?.kind} (--retry-failed tries again)`;
+    this.progress.file({ path: shown, status: 'failed', kind: entry.error?.kind ?? null, reason, pages: null, ms: 0 }, this.opts.verbose ? `[jixiao] failed: ${shown}: ${reason}` : null);
     this.tell(file, 'failed');
   }
 

@@ -11,6 +11,7 @@
  *   npm run bench -- --files 600  # another batch size
  *   npm run bench -- --only ocr   # scanned PDFs only (OCR pages/s with 1 worker and every core)
  *   npm run bench -- --only pages # review page images: bytes and legibility per scale and encoding (pages.ts)
+ *   npm run bench -- --only archive --archive-files 100000   # archive scale (archive.ts)
  *
  * The OCR batches are image-only PDFs of the corpus scanned at 150 and at 300 dpi (the seeded
  * clean scans of `npm run eval`, src/eval/scans.ts, made into its cache when absent), each
@@ -24,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { extractBytes } from '../extract.js';
+import { archiveBench } from './archive.js';
 import { defaultCorpus } from '../paths.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,10 +33,11 @@ const program = new Command()
   .option('--files <n>', 'files in the batch', (v) => Number(v), 300)
   .option('--corpus <dir>', 'corpus folder', defaultCorpus())
   .option('--pdf-rounds <n>', 'times each corpus PDF is read for the single-thread comparison', (v) => Number(v), 5)
-  .option('--only <part>', 'run one part: batches, queue, ocr, pdf, or pages (only when named)')
+  .option('--only <part>', 'run one part: batches, queue, ocr, pdf, archive, or pages (only when named)')
+  .option('--archive-files <n>', 'synthetic documents in the archive-scale run', (v) => Number(v), 100_000)
   .option('--ocr-files <n>', 'scanned PDFs in each OCR batch', (v) => Number(v), 6)
   .parse();
-const opts = program.opts<{ files: number; corpus: string; pdfRounds: number; only?: string; ocrFiles: number }>();
+const opts = program.opts<{ files: number; corpus: string; pdfRounds: number; only?: string; ocrFiles: number; archiveFiles: number }>();
 const runs = (part: string) => opts.only == null || opts.only === part;
 
 const FORMATS = { pdf: 'document.pdf', docx: 'document.docx', txt: 'source.txt' } as const;
@@ -244,6 +247,12 @@ try {
     console.log('\nCluster mode (BullMQ on a local redis-server) against the local pool, same mixed batch:');
     console.log(table(['workers', 'files', 'queue wall s', 'queue files/s', 'local wall s', 'local files/s', 'queue overhead (run)', 'fixed cost per run s', 'queue overhead per file'], queueRows));
   } else console.log('\n(no redis-server: cluster mode not measured)');
+
+  if (runs('archive')) {
+    const archiveRows = await archiveBench(root, opts.archiveFiles, cores, (l) => process.stderr.write(`${l}\n`));
+    console.log(`\nArchive scale: ${opts.archiveFiles} small synthetic documents (text dumps, about 3 kB each); wall and CPU seconds of each command:`);
+    console.log(table(['step', 'wall s', 'CPU s', ''], archiveRows.map((r) => [r.step, r.wall, r.cpu, r.note])));
+  }
 
   // The bench's folder goes in `finally`: no early exit past it.
   if (runs('pdf')) {

@@ -4,6 +4,7 @@
  * why. Typed like the other tables (tables.ts) and documented with them in schema/README.md.
  */
 import { rm } from 'node:fs/promises';
+import { stringify } from 'csv-stringify/sync';
 import path from 'node:path';
 import { type AggregateOptions, csvLine } from '../writers/aggregate.js';
 import { AtomicStream } from '../writers/atomic.js';
@@ -67,8 +68,8 @@ export async function writeCorrectionsTable(outDir: string, statuses: readonly L
     if (kind === 'csv') {
       const out = new AtomicStream(target);
       try {
-        await out.write((opts.bom ? '\uFEFF' : '') + csvLine(CORRECTIONS_VIEW.columns.map((col) => col.name), false));
-        for (const r of rows) await out.write(csvLine(r, opts.escapeFormulas));
+        await out.write((opts.bom ? '\uFEFF' : '') + stringify([CORRECTIONS_VIEW.columns.map((col) => col.name)]));
+        for (const r of rows) await out.write(csvLine(CORRECTIONS_VIEW.columns, r, opts.escapeFormulas));
         await out.commit();
       } catch (err) {
         await out.abort();

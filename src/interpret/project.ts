@@ -12,6 +12,7 @@ import { type Message, type Result, lowConfidenceMessages, message } from '../di
 import { cleanText, codeText, squash } from '../text/clean.js';
 import { numeralValue, parseNumbered, splitItems } from '../text/numbering.js';
 import { isProjectTitle } from '../segment.js';
+import { MONEY_PRECISION, MONEY_SCALE, MONEY_SQL, fitsMoney } from '../money.js';
 import { readIndicatorTable } from './indicators.js';
 import { columnChecks, projectFieldChecks, unitLineChecks, unitNameChecks } from './checks.js';
 import {
@@ -79,10 +80,11 @@ function hasCode(t: Table): boolean {
   return t.rows.some((r) => r.cells.some((c) => PROJECT_CODE_LABEL.test(c.text)));
 }
 
-function parseNumber(text: string | undefined): number | null {
+/** A budget cell's figure: the digits as printed (thousands separators dropped), or null. */
+function printedNumber(text: string | undefined): string | null {
   if (text == null) return null;
   const t = squash(text).replace(/,/g, '');
-  return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : null;
+  return /^-?\d+(\.\d+)?$/.test(t) ? t : null;
 }
 
 /** The cell after the label cell in row order (empty string when that cell is empty). */
@@ -154,9 +156,11 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
       continue;
     }
     if (texts.some((t) => TOTAL.test(t))) {
-      p.budget_total = parseNumber(valueAfter(row, TOTAL, false));
-      p.budget_fiscal = parseNumber(valueAfter(row, FISCAL, false));
-      p.budget_other = parseNumber(valueAfter(row, OTHER, false));
+      const printed = { total: printedNumber(valueAfter(row, TOTAL, false)), fiscal: printedNumber(valueAfter(row, FISCAL, false)), other: printedNumber(valueAfter(row, OTHER, false)) };
+      p.budget_printed = printed;
+      p.budget_total = printed.total == null ? null : Number(printed.total);
+      p.budget_fiscal = printed.fiscal == null ? null : Number(printed.fiscal);
+      p.budget_other = printed.other == null ? null : Number(printed.other);
       afterBudget = true;
       continue;
     }
@@ -278,6 +282,7 @@ export function readPartTwo(blocks: readonly Block[]): Result<Project[]> {
       budget_total: null,
       budget_fiscal: null,
       budget_other: null,
+      budget_printed: { total: null, fiscal: null, other: null },
       fund_use: null,
       spending_plan: [],
       goals: [],
@@ -312,6 +317,10 @@ export function readPartTwo(blocks: readonly Block[]): Result<Project[]> {
       if (Math.abs(sum - p.budget_total) > 0.005) {
         messages.push(message('budget-mismatch', `${at}: budget_total ${p.budget_total} ≠ fiscal ${p.budget_fiscal} + other ${p.budget_other ?? 0}`, self));
       }
+    }
+    const unfit = Object.values(p.budget_printed).filter((d): d is string => d != null && !fitsMoney(d));
+    if (unfit.length) {
+      messages.push(message('money-precision', `${at}: budget figure ${unfit.join(', ')} has more than ${MONEY_SCALE} decimals or ${MONEY_PRECISION - MONEY_SCALE} integer digits: the tables' ${MONEY_SQL} columns round it (budget_printed keeps it)`, self));
     }
     if (planReaches(p) === false) {
       messages.push(message('plan-incomplete', `${at}: spending plan ${p.spending_plan.map((x) => x.value ?? '–').join(' / ')} does not reach 100% or the budget`, self));

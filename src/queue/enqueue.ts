@@ -13,9 +13,10 @@ import { claimOutput, lockOutput } from '../batch/folder.js';
 import { readablePath } from '../fsname.js';
 import { discoverInputs } from '../batch/inputs.js';
 import type { Failure } from '../errors.js';
-import { Manifest, manifestEntry } from '../batch/manifest.js';
+import { Manifest, manifestEntry, missingInput } from '../batch/manifest.js';
 import { readInput } from '../batch/read.js';
 import { documentsOf, writeOutputs } from '../batch/rebuild.js';
+import type { FileEvent } from '../batch/progress.js';
 import { type JobData, type JobResult, connectionOf, failureOfJob } from './connection.js';
 
 export interface QueueOptions {
@@ -28,6 +29,8 @@ export interface QueueOptions {
   /** Wait for the jobs, show progress, then rebuild the outputs. */
   wait: boolean;
   log: (line: string) => void;
+  /** How each input ended, told when the outputs are rebuilt (`--log-format json`: one event per input). */
+  file?: (event: FileEvent) => void;
 }
 
 export interface QueueCounts {
@@ -59,7 +62,7 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
   const started = Date.now();
   const outDir = path.resolve(batch.outDir);
   const { inputs, missing, skipped, refused } = await discoverInputs(batch.inputs, { skipDirs: [outDir], exclude: batch.exclude });
-  for (const m of missing) q.log(`[jixiao] no such file or folder: ${readablePath(m)}`);
+  for (const m of missing) q.log(`[jixiao] failed: ${readablePath(m)}: ${missingInput().reason}`);
   // Workers write docs/<doc_id>.json straight into the shared output folder.
   await claimOutput(outDir);
   const connection = connectionOf(q.url);
@@ -123,7 +126,7 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
       const some = jobIds.slice(i, i + BULK);
       (await Promise.all(some.map((id) => queue.getJob(id)))).forEach((job, k) => jobs.set(some[k]!, job));
     }
-    return await rebuild(outDir, batch, ids, jobs, started, missing);
+    return await rebuild(outDir, batch, ids, jobs, started, missing, q.file);
   } finally {
     await events?.close();
     await queue.close();
@@ -244,27 +247,33 @@ async function rebuild(
   jobs: Map<string, Job<JobData, JobResult> | undefined>,
   started: number,
   missing: string[],
+  tell?: (event: FileEvent) => void,
 ): Promise<BatchSummary> {
   const release = await lockOutput(outDir);
   try {
     const manifest = await Manifest.open(path.join(outDir, 'manifest.jsonl'));
     const counts = { done: 0, failed: 0, pages: 0 };
     const at = new Date().toISOString();
-    for (const { file, id, error } of ids) {
+    // Inputs named that do not exist fail like any other (kind `missing`).
+    const all: Queued[] = [...missing.map((m) => ({ file: path.resolve(m), id: null, error: missingInput() })), ...ids];
+    for (const { file, id, error } of all) {
       const job = id ? jobs.get(id) : undefined;
       if (job?.returnvalue && job.finishedOn && !job.failedReason) {
         const r = job.returnvalue;
         await manifest.record(manifestEntry(file, id!, { status: 'done', ...r }, r.ms, at));
         counts.done++;
         counts.pages += r.pages ?? 0;
+        tell?.({ path: readablePath(file), status: 'done', kind: null, reason: null, pages: r.pages, ms: r.ms });
       } else {
-        await manifest.record(manifestEntry(file, id ?? '', { status: 'failed', error: error ?? failureOfJob(job?.failedReason) }, 0, at));
+        const failure = error ?? failureOfJob(job?.failedReason);
+        await manifest.record(manifestEntry(file, id ?? '', { status: 'failed', error: failure }, 0, at));
         counts.failed++;
+        tell?.({ path: readablePath(file), status: 'failed', kind: failure.kind, reason: failure.reason, pages: null, ms: null });
       }
     }
-    await writeOutputs(outDir, manifest, batch);
+    const collections = await writeOutputs(outDir, manifest, batch);
     const documents = documentsOf(manifest, ids.map((i) => i.file), outDir);
-    return { total: ids.length, done: counts.done, skipped: 0, failed: counts.failed, pages: counts.pages, elapsedMs: Date.now() - started, missing, documents };
+    return { total: all.length, done: counts.done, skipped: 0, failed: counts.failed, pages: counts.pages, elapsedMs: Date.now() - started, missing, documents, collections };
   } finally {
     await release();
   }

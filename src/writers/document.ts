@@ -6,6 +6,7 @@
  * extraction replaces the copy of an earlier one kept for corrections (`extracted/<doc_id>.json`,
  * ../corrections/folder.ts) first, so the corrections meet the new extraction.
  */
+import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DocumentRecord } from '../schema.js';
@@ -29,6 +30,8 @@ export interface DocumentFacts {
   output: string;
   pages: number | null;
   warnings: number;
+  /** First 16 hex digits of the sha256 of the JSON written: the collection outputs rewrite a document whose digest changed. */
+  digest: string;
 }
 
 /** The document's file relative to the output folder. */
@@ -40,8 +43,10 @@ export function documentOutput(docId: string): string {
 export async function writeDocument(outDir: string, record: DocumentRecord): Promise<DocumentFacts> {
   const output = documentOutput(record.doc_id);
   await rm(path.join(outDir, EXTRACTED_DIR, `${record.doc_id}.json`), { force: true });
-  await writeFileAtomic(path.join(outDir, output), documentJson(record));
-  return { doc_id: record.doc_id, output, pages: record.source.pages, warnings: record.warnings.length };
+  const text = documentJson(record);
+  await writeFileAtomic(path.join(outDir, output), text);
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return { doc_id: record.doc_id, output, pages: record.source.pages, warnings: record.warnings.length, digest };
 }
 
 /** One text of a compiled volume, as its file's manifest entry records it. */
@@ -50,6 +55,8 @@ export interface PartFacts {
   output: string;
   pages: [number, number] | null;
   warnings: number;
+  /** The digest of the text's JSON (DocumentFacts.digest). */
+  digest: string;
 }
 
 /**
@@ -62,10 +69,10 @@ export async function writeDocuments(outDir: string, records: readonly DocumentR
   let pages: number | null = null;
   for (const record of records) {
     const facts = await writeDocument(outDir, record);
-    parts.push({ doc_id: facts.doc_id, output: facts.output, pages: record.source.part?.pages ?? null, warnings: facts.warnings });
+    parts.push({ doc_id: facts.doc_id, output: facts.output, pages: record.source.part?.pages ?? null, warnings: facts.warnings, digest: facts.digest });
     if (facts.pages != null) pages = (pages ?? 0) + facts.pages;
   }
   const first = parts[0]!;
-  const facts = { doc_id: first.doc_id, output: first.output, pages, warnings: parts.reduce((n, p) => n + p.warnings, 0) };
+  const facts = { doc_id: first.doc_id, output: first.output, pages, warnings: parts.reduce((n, p) => n + p.warnings, 0), digest: first.digest };
   return parts.length > 1 ? { ...facts, parts } : facts;
 }

@@ -1,14 +1,16 @@
 /**
- * Parquet output of the analysis tables (tables.ts), with hyparquet-writer: typed columns
- * (strings, DOUBLE money and numbers, INT32 years and sequence numbers, BOOLEAN, LIST of
- * strings), written in row groups as documents stream in, so memory stays flat with the
- * number of documents. Written to a temporary file and renamed into place when complete.
+ * One Parquet file of an analysis table (tables.ts), with hyparquet-writer: typed columns
+ * (strings, DOUBLE numbers, money as INT64 DECIMAL(18,4) from its exact digits, INT32 years and
+ * sequence numbers, BOOLEAN, LIST of strings), written in row groups as documents stream in, so
+ * memory stays flat with the number of documents. Written to a temporary file and renamed into
+ * place when complete; the schema version is in the file's key-value metadata.
  */
 import { rename, rm } from 'node:fs/promises';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
+import { MONEY_PRECISION, MONEY_SCALE, unscaledMoney } from '../money.js';
 import { VERSION } from '../version.js';
 import { tempName } from './atomic.js';
-import type { Cell, Column, TableView } from './tables.js';
+import { type Cell, type Column, SCHEMA_VERSION, type TableView } from './tables.js';
 
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
 
@@ -24,6 +26,9 @@ function schemaOf(columns: readonly Column[]): SchemaElement[] {
         break;
       case 'double':
         out.push({ name: col.name, type: 'DOUBLE', repetition_type: 'OPTIONAL' });
+        break;
+      case 'decimal':
+        out.push({ name: col.name, type: 'INT64', converted_type: 'DECIMAL', precision: MONEY_PRECISION, scale: MONEY_SCALE, repetition_type: 'OPTIONAL' });
         break;
       case 'int':
         out.push({ name: col.name, type: 'INT32', repetition_type: 'OPTIONAL' });
@@ -48,6 +53,8 @@ export class ParquetSink {
   private readonly tmp: string;
   private readonly writer: ParquetWriter;
   private rows: Cell[][] = [];
+  /** Money columns: their digits become the exact unscaled integer (never through a float). */
+  private readonly decimals: number[];
 
   constructor(
     private readonly view: Pick<TableView, 'columns'>,
@@ -58,7 +65,9 @@ export class ParquetSink {
       writer: fileWriter(this.tmp),
       schema: schemaOf(view.columns),
       createdBy: `jixiao ${VERSION}`,
+      kvMetadata: [{ key: 'jixiao.schema_version', value: String(SCHEMA_VERSION) }],
     });
+    this.decimals = view.columns.flatMap((c, i) => (c.type === 'decimal' ? [i] : []));
   }
 
   async write(row: Cell[]): Promise<void> {
@@ -68,7 +77,10 @@ export class ParquetSink {
 
   private async flush(): Promise<void> {
     if (this.rows.length === 0) return;
-    const columnData = this.view.columns.map((col, i) => ({ name: col.name, data: this.rows.map((r) => r[i] ?? null) }));
+    const columnData = this.view.columns.map((col, i) => ({
+      name: col.name,
+      data: this.decimals.includes(i) ? this.rows.map((r) => (r[i] == null ? null : unscaledMoney(String(r[i])))) : this.rows.map((r) => r[i] ?? null),
+    }));
     await this.writer.write({ columnData: columnData as never, rowGroupSize: this.rows.length });
     this.rows = [];
   }

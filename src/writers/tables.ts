@@ -1,18 +1,31 @@
 /**
  * The analysis tables of the output (output-contract.md, "Views for analysis"), defined once
- * with a type per column, so that CSV and Parquet carry the same columns typed the same way
- * every run (an all-empty column is still a number column; `unit_code` is text), and
- * schema/README.md documents them from this very list.
+ * with a type per column, so that CSV, Parquet and DuckDB carry the same columns typed the same
+ * way every run (an all-empty column is still a number column; `unit_code` is text; money is an
+ * exact decimal, ../money.ts), and schema/README.md documents them from this very list. Column
+ * names need no quoting in SQL (`table_index`, `row_index`). `rowsOf` is the one way from a
+ * document to its rows: every output writes what it returns.
  *
  * Keys: every row of a record table has a primary key — documents `(doc_id)`, projects
  * `(doc_id, project_seq)`, indicators `(doc_id, project_seq, indicator_seq)` (project_seq 0
  * is part one's department table), sub_goals and safeguards `(doc_id, item_seq)`, warnings
  * `(doc_id, warning_seq)` — whether or not the document printed a project code.
  */
+import { moneyText } from '../money.js';
 import type { DocumentRecord, Indicator, Loc } from '../schema.js';
 
-/** Column types: `string[]` is a list (Parquet LIST, a JSON array in CSV). */
-export type ColumnType = 'string' | 'double' | 'int' | 'bool' | 'string[]';
+/**
+ * The version of the tables' shape (names, types, tables). 2: `table`/`row` became
+ * `table_index`/`row_index`, money became DECIMAL(18,4), Parquet became a dataset folder per
+ * table, the `texts` view was added (schema/README.md, "What changed").
+ */
+export const SCHEMA_VERSION = 2;
+
+/**
+ * Column types: `decimal` is money (DECIMAL(18,4); its cells are the decimal's digits as text),
+ * `string[]` a list (Parquet LIST, a JSON array in CSV).
+ */
+export type ColumnType = 'string' | 'double' | 'decimal' | 'int' | 'bool' | 'string[]';
 
 export interface Column {
   name: string;
@@ -42,8 +55,8 @@ const DOC_KEYS = [
 const LOC_COLUMNS = [
   c('page', 'int', '1-based PDF page the record starts on'),
   c('page_end', 'int', 'PDF page it ends on'),
-  c('table', 'int', '0-based table of the document'),
-  c('row', 'int', '0-based row in that table'),
+  c('table_index', 'int', '0-based table of the document'),
+  c('row_index', 'int', '0-based row in that table'),
   c('line', 'int', '1-based line of a text dump'),
 ];
 
@@ -133,9 +146,9 @@ export const TABLE_VIEWS: readonly TableView[] = [
       c('money_unit', 'string', 'money unit (万元)'),
       c('project_code', 'string', '项目编码'),
       c('project_name', 'string', '项目名称'),
-      c('budget_total', 'double', '预算数'),
-      c('budget_fiscal', 'double', '财政资金'),
-      c('budget_other', 'double', '其他资金'),
+      c('budget_total', 'decimal', '预算数, exact: the digits as printed'),
+      c('budget_fiscal', 'decimal', '财政资金, exact'),
+      c('budget_other', 'decimal', '其他资金, exact'),
       c('fund_use', 'string', '资金用途'),
       c('spending_plan', 'string', 'spending plan as JSON: [{period, value}]'),
       c('goals', 'string[]', '绩效目标, one per goal'),
@@ -149,7 +162,7 @@ export const TABLE_VIEWS: readonly TableView[] = [
     rows: (d) =>
       d.projects.map((p, k) => [
         ...docKeys(d), p.seq, p.title, p.unit_code, p.unit_name, p.money_unit, p.project_code, p.project_name,
-        p.budget_total, p.budget_fiscal, p.budget_other, p.fund_use, JSON.stringify(p.spending_plan), p.goals,
+        moneyText(p.budget_printed?.total, p.budget_total), moneyText(p.budget_printed?.fiscal, p.budget_fiscal), moneyText(p.budget_printed?.other, p.budget_other), p.fund_use, JSON.stringify(p.spending_plan), p.goals,
         p.indicators.length, p.explanation, k + 1, ...locCells(p.loc), ...markCells(p), ...checkedCells(p),
       ]),
   },
@@ -195,5 +208,56 @@ export const TABLE_VIEWS: readonly TableView[] = [
     doc: 'one row per warning',
     columns: [...DOC_KEYS, c('warning_seq', 'int', '1-based position (key)'), c('code', 'string', 'warning code (README)'), c('message', 'string', 'the sentence'), ...LOC_COLUMNS],
     rows: (d) => d.warnings.map((w, k) => [...docKeys(d), k + 1, w.code, w.message, ...locCells(w.loc)]),
+  },
+];
+
+/** Every table's rows of one document, by table name: what each output writes of it. */
+export function rowsOf(doc: DocumentRecord): Map<string, Cell[][]> {
+  return new Map(TABLE_VIEWS.map((v) => [v.name, v.rows(doc)]));
+}
+
+/** A view derived from the tables by SQL (DuckDB): created in the DuckDB output and by load.sql. */
+export interface DerivedView {
+  name: string;
+  doc: string;
+  columns: readonly Column[];
+  /** The SELECT over the tables. */
+  sql: string;
+}
+
+/** Renditions preferred for a text, best first (after the fewest warnings). */
+export const RENDITION_ORDER = ['docx', 'pdf', 'txt', 'image'] as const;
+
+export const DERIVED_VIEWS: readonly DerivedView[] = [
+  {
+    name: 'texts',
+    doc: 'one row per budget text (`text_key`): its best rendition — fewest warnings, then DOCX, PDF, text dump, scan, then the smaller doc_id — and the doc_ids of the others, so that a text is counted once (`JOIN texts USING (doc_id)`)',
+    columns: [
+      c('text_key', 'string', 'the budget text (documents.text_key)'),
+      c('doc_id', 'string', 'the chosen rendition'),
+      c('department', 'string', 'department of the chosen rendition'),
+      c('year', 'int', 'budget year of the chosen rendition'),
+      c('source_format', 'string', 'format of the chosen rendition'),
+      c('warning_count', 'int', 'warnings of the chosen rendition'),
+      c('renditions', 'int', 'documents with this text_key'),
+      c('other_doc_ids', 'string[]', 'the other renditions, best first'),
+    ],
+    sql: [
+      'WITH ranked AS (',
+      '  SELECT doc_id, text_key, department, year, source_format, warning_count,',
+      `    row_number() OVER (PARTITION BY text_key ORDER BY warning_count, CASE source_format ${RENDITION_ORDER.map((f, i) => `WHEN '${f}' THEN ${i + 1}`).join(' ')} ELSE ${RENDITION_ORDER.length + 1} END, doc_id) AS rendition_rank`,
+      '  FROM documents',
+      ')',
+      'SELECT text_key,',
+      '  any_value(doc_id) FILTER (WHERE rendition_rank = 1) AS doc_id,',
+      '  any_value(department) FILTER (WHERE rendition_rank = 1) AS department,',
+      '  any_value(year) FILTER (WHERE rendition_rank = 1) AS year,',
+      '  any_value(source_format) FILTER (WHERE rendition_rank = 1) AS source_format,',
+      '  any_value(warning_count) FILTER (WHERE rendition_rank = 1) AS warning_count,',
+      '  CAST(count(*) AS INTEGER) AS renditions,',
+      '  coalesce(list(doc_id ORDER BY rendition_rank) FILTER (WHERE rendition_rank > 1), []::VARCHAR[]) AS other_doc_ids',
+      'FROM ranked',
+      'GROUP BY text_key',
+    ].join('\n'),
   },
 ];

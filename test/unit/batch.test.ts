@@ -4,6 +4,7 @@
  * shared by a local run and the cluster, the per-document JSON it names, and the queue's failure
  * as BullMQ carries it.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,7 +25,7 @@ const SHA_A = 'a'.repeat(64);
 const SHA_B = 'b'.repeat(64);
 
 /** A document's facts as a worker returns them, for bytes hashing to `sha`. */
-const facts = (sha: string) => ({ doc_id: sha.slice(0, 16), output: documentOutput(sha.slice(0, 16)), pages: 3, warnings: 1 });
+const facts = (sha: string) => ({ doc_id: sha.slice(0, 16), output: documentOutput(sha.slice(0, 16)), pages: 3, warnings: 1, digest: sha.slice(16, 32) });
 const done = (file: string, sha: string) => manifestEntry(file, sha, { status: 'done', ...facts(sha) }, 12);
 const failed = (file: string, sha: string, kind = 'not-budget-text') => manifestEntry(file, sha, { status: 'failed', error: { kind, reason: 'no budget text' } }, 5);
 
@@ -112,6 +113,7 @@ describe('manifest entry', () => {
       version: VERSION,
       doc_id: SHA_A.slice(0, 16),
       output: path.join('docs', `${SHA_A.slice(0, 16)}.json`),
+      digest: SHA_A.slice(16, 32),
       pages: 3,
       warnings: 1,
       ms: 40,
@@ -141,10 +143,13 @@ describe('manifest entry', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'jixiao-doc-')), 'out');
     await claimOutput(out);
     const written = await writeDocument(out, record);
-    expect(written).toEqual({ doc_id: record.doc_id, output: documentOutput(record.doc_id), pages: record.source.pages, warnings: record.warnings.length });
-    expect(JSON.parse(readFileSync(path.join(out, written.output), 'utf8'))).toEqual(record);
+    // The digest is of the JSON as written: the collection outputs rewrite a document when it changes.
+    const text = readFileSync(path.join(out, documentOutput(record.doc_id)));
+    const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    expect(written).toEqual({ doc_id: record.doc_id, output: documentOutput(record.doc_id), pages: record.source.pages, warnings: record.warnings.length, digest });
+    expect(JSON.parse(text.toString('utf8'))).toEqual(record);
     const entry = manifestEntry('/in/laoting.txt', 'c'.repeat(64), { status: 'done', ...written }, 7);
-    expect(entry).toMatchObject({ doc_id: record.doc_id, output: written.output, pages: record.source.pages, warnings: record.warnings.length });
+    expect(entry).toMatchObject({ doc_id: record.doc_id, output: written.output, pages: record.source.pages, warnings: record.warnings.length, digest });
   });
 });
 

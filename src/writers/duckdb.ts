@@ -1,0 +1,173 @@
+/**
+ * The DuckDB output (`-f duckdb`): `jixiao.duckdb` in the output folder, every table of
+ * tables.ts with its documented types, the derived views (`texts`), and `jixiao_documents`
+ * (doc_id, stamp: what the database holds). A run replaces rows by key: in one transaction the
+ * rows of the documents that changed or left are deleted and the changed and new documents'
+ * rows inserted, so its cost follows what changed, and a killed run leaves the database as it
+ * was (DuckDB's own write-ahead log). Written from scratch (a new file renamed into place) when
+ * it is new, of another schema version, or compacted. Uses @duckdb/node-api, an optional
+ * dependency loaded only here.
+ */
+import { rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { VERSION } from '../version.js';
+import { tempName } from './atomic.js';
+import { type DocumentRef, inOrder } from './refs.js';
+import { createTableSql } from './schemadoc.js';
+import { DERIVED_VIEWS, SCHEMA_VERSION, TABLE_VIEWS } from './tables.js';
+
+export const DUCKDB_FILE = 'jixiao.duckdb';
+
+/** What a run does to the database. */
+export interface DuckdbPlan {
+  /** Documents whose rows are (re)inserted, in order. */
+  write: DocumentRef[];
+  /** Documents whose rows are deleted first (changed or gone). */
+  gone: string[];
+  /** Documents that left. */
+  removed: number;
+  full: boolean;
+}
+
+type Api = typeof import('@duckdb/node-api');
+
+/** @duckdb/node-api, or a clear error naming the fix. */
+export async function duckdbApi(): Promise<Api> {
+  try {
+    return await import('@duckdb/node-api');
+  } catch (err) {
+    throw new Error(`-f duckdb needs the optional package @duckdb/node-api, which is not installed or does not load here (${(err as Error).message.split('\n')[0]}): npm install @duckdb/node-api`);
+  }
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+export class DuckdbOutput {
+  private constructor(
+    private readonly file: string,
+    private readonly instance: DuckDBInstance,
+    private readonly con: DuckDBConnection,
+    /** The database holds documents already (it is updated); false: written from scratch. */
+    private readonly held: boolean,
+    /** The file written when from scratch (renamed over `file` at the end). */
+    private readonly target: string,
+  ) {}
+
+  /** Opens the database of `outDir`; from scratch when `full`, new, or of another schema version. */
+  static async open(outDir: string, full: boolean): Promise<DuckdbOutput> {
+    const api = await duckdbApi();
+    const target = path.join(outDir, DUCKDB_FILE);
+    const exists = await stat(target).then(() => true, () => false);
+    if (exists && !full) {
+      const instance = await openInstance(api, target);
+      const con = await instance.connect();
+      if (await isCurrent(con)) return new DuckdbOutput(target, instance, con, true, target);
+      con.closeSync();
+      instance.closeSync();
+    }
+    const file = tempName(target);
+    const instance = await openInstance(api, file);
+    const con = await instance.connect();
+    return new DuckdbOutput(file, instance, con, false, target);
+  }
+
+  /**
+   * What changes for the documents wanted now. The comparison runs inside DuckDB (the wanted
+   * list goes over as one text): only the few documents that differ come back, however many the
+   * database holds.
+   */
+  async plan(want: readonly DocumentRef[]): Promise<DuckdbPlan> {
+    if (!this.held) return { write: inOrder(want), gone: [], removed: 0, full: true };
+    const list = want.map((r) => `${r.doc_id}\t${r.stamp}`).join('\n');
+    const rows = (
+      await this.con.runAndReadAll(
+        `WITH want AS (SELECT split_part(l, chr(9), 1) AS doc_id, split_part(l, chr(9), 2) AS stamp FROM (SELECT unnest(string_split($1, chr(10))) AS l) WHERE l <> '')
+         SELECT 'write' AS what, w.doc_id FROM want w LEFT JOIN jixiao_documents h USING (doc_id) WHERE h.stamp IS DISTINCT FROM w.stamp
+         UNION ALL
+         SELECT CASE WHEN w.doc_id IS NULL THEN 'removed' ELSE 'gone' END, h.doc_id FROM jixiao_documents h LEFT JOIN want w USING (doc_id) WHERE w.stamp IS DISTINCT FROM h.stamp`,
+        [list],
+      )
+    ).getRows();
+    const write = new Set(rows.filter((r) => r[0] === 'write').map((r) => String(r[1])));
+    const gone = rows.filter((r) => r[0] !== 'write').map((r) => String(r[1]));
+    return { write: inOrder(want.filter((r) => write.has(r.doc_id))), gone, removed: rows.filter((r) => r[0] === 'removed').length, full: false };
+  }
+
+  /** Applies the plan: `staged` holds, per table, a Parquet file of exactly the rows of `plan.write`. */
+  async apply(plan: DuckdbPlan, staged: ReadonlyMap<string, string>): Promise<void> {
+    const run = (sql: string) => this.con.run(sql);
+    if (plan.full) {
+      await run('CREATE TABLE jixiao_meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
+      await run('CREATE TABLE jixiao_documents (doc_id VARCHAR PRIMARY KEY, stamp VARCHAR)');
+      for (const v of TABLE_VIEWS) await run(createTableSql(v.name, v.columns));
+      for (const v of DERIVED_VIEWS) await run(`CREATE VIEW ${v.name} AS\n${v.sql}`);
+    }
+    if (plan.write.length === 0 && plan.gone.length === 0 && !plan.full) return;
+    await run('BEGIN TRANSACTION');
+    try {
+      if (plan.gone.length) {
+        await this.con.run(`CREATE OR REPLACE TEMP TABLE jixiao_gone AS SELECT unnest(string_split($1, chr(10))) AS doc_id`, [plan.gone.join('\n')]);
+        for (const v of TABLE_VIEWS) await run(`DELETE FROM ${v.name} WHERE doc_id IN (SELECT doc_id FROM temp.jixiao_gone)`);
+        await run('DELETE FROM jixiao_documents WHERE doc_id IN (SELECT doc_id FROM temp.jixiao_gone)');
+        await run('DROP TABLE temp.jixiao_gone');
+      }
+      if (plan.write.length) {
+        for (const v of TABLE_VIEWS) await run(`INSERT INTO ${v.name} BY NAME SELECT * FROM read_parquet(${quote(staged.get(v.name)!)})`);
+        await this.con.run(
+          `INSERT INTO jixiao_documents SELECT split_part(l, chr(9), 1), split_part(l, chr(9), 2) FROM (SELECT unnest(string_split($1, chr(10))) AS l)`,
+          [plan.write.map((r) => `${r.doc_id}\t${r.stamp}`).join('\n')],
+        );
+      }
+      await run(`INSERT OR REPLACE INTO jixiao_meta VALUES ('schema_version', '${SCHEMA_VERSION}'), ('extractor_version', ${quote(VERSION)})`);
+      await run('COMMIT');
+    } catch (err) {
+      await run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Closes the database (written through to its file); one written from scratch replaces the old file. */
+  async close(commit = true): Promise<void> {
+    if (commit) await this.con.run('CHECKPOINT');
+    this.con.closeSync();
+    this.instance.closeSync();
+    if (this.file === this.target) return;
+    if (!commit) {
+      await rm(this.file, { force: true });
+      await rm(`${this.file}.wal`, { force: true });
+      return;
+    }
+    // The old file's log must not be replayed onto the new one.
+    await rm(`${this.target}.wal`, { force: true });
+    await rename(this.file, this.target);
+  }
+}
+
+async function openInstance(api: Api, file: string): Promise<DuckDBInstance> {
+  try {
+    return await api.DuckDBInstance.create(file);
+  } catch (err) {
+    const m = (err as Error).message;
+    if (/lock/i.test(m)) throw new Error(`${file} is open in another program (${m.replace(/\s+/g, ' ').slice(0, 200)}): close it, then run again; the next run brings the database up to date`);
+    throw err;
+  }
+}
+
+/** Whether the database is one this version updates (its schema version, its bookkeeping table). */
+async function isCurrent(con: DuckDBConnection): Promise<boolean> {
+  try {
+    const meta = (await con.runAndReadAll(`SELECT value FROM jixiao_meta WHERE key = 'schema_version'`)).getRows();
+    if (String(meta[0]?.[0]) !== String(SCHEMA_VERSION)) return false;
+    await con.run('SELECT count(*) FROM jixiao_documents');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes the DuckDB output of `outDir` (its format is no longer asked for). */
+export async function removeDuckdb(outDir: string): Promise<void> {
+  await rm(path.join(outDir, DUCKDB_FILE), { force: true });
+  await rm(path.join(outDir, `${DUCKDB_FILE}.wal`), { force: true });
+}
