@@ -114,6 +114,8 @@ function newRecord(table: TargetTable, after: Rec): Rec | string {
       seq: 1, title: '', unit_code: null, unit_name: null, money_unit: null, project_code: null, project_name: null,
       budget_total: null, budget_fiscal: null, budget_other: null, fund_use: null, spending_plan: [], goals: [], explanation: null,
       ...pick(after, Object.keys(FIELDS.projects)), indicators, loc: null,
+      // Typed in, not printed: the tables write the figures themselves.
+      budget_printed: { total: null, fiscal: null, other: null },
     });
     return r.success ? { ...r.data, corrected: ['*'] } : `the record to insert is not a project: ${r.error.issues[0]!.path.join('.')}: ${r.error.issues[0]!.message}`;
   }
@@ -213,6 +215,9 @@ export function applyCorrections(base: DocumentRecord, lines: readonly Correctio
         record.value = parseValue(after as string | null);
         mark(record, 'value_raw', 'value');
       } else mark(record, field);
+      // A budget figure corrected: its digits as printed no longer stand for it.
+      const printed = t.table === 'projects' && /^budget_(total|fiscal|other)$/.test(field) ? (record.budget_printed as Record<string, string | null> | undefined) : undefined;
+      if (printed) record.budget_printed = { ...printed, [field.slice('budget_'.length)]: null };
       done('applied');
       continue;
     }
