@@ -77,7 +77,7 @@ describe('batch', () => {
     const expected = docs.reduce((s, d) => s + d.projects.reduce((k: number, p: { indicators: unknown[] }) => k + p.indicators.length, 0) + d.part_one.dept_indicators.length, 0);
     expect(indicators.length - 1).toBe(expected);
     // The contract's columns first, in its order; keys and provenance after them (no name that SQL would need quoted).
-    expect(indicators[0]).toBe('doc_id,project_code,project_name,level1,level2,level3,description,value_raw,symbol,number,unit,value_text,basis,scope,department,year,project_seq,indicator_seq,page,page_end,table_index,row_index,line,confidence');
+    expect(indicators[0]).toBe('doc_id,project_code,project_name,level1,level2,level3,description,value_raw,symbol,number,unit,value_text,basis,scope,department,year,project_seq,indicator_seq,page,page_end,table_index,row_index,line,confidence,corrected');
 
     const again = await runBatch(opts);
     expect(again).toMatchObject({ total: n, done: 0, skipped: n, failed: 0 });

@@ -110,14 +110,14 @@ describe('corrections across runs', () => {
     expect(csvStatus[7]!.reason).toContain('not a JSON object');
 
     for (const kind of ['parquet', 'csv'] as const) {
-      const from = kind === 'parquet' ? `'${path.join(out, 'indicators.parquet')}'` : `read_csv('${path.join(out, 'indicators.csv')}', header=true, types={'corrected': 'VARCHAR'})`;
+      const from = kind === 'parquet' ? `'${path.join(out, 'parquet', 'indicators', '*.parquet')}'` : `read_csv('${path.join(out, 'indicators.csv')}', header=true, types={'corrected': 'VARCHAR'})`;
       const [i] = await query(`SELECT value_raw, number, level3, corrected FROM ${from} WHERE doc_id = '${park.doc_id}' AND project_seq = 1 AND indicator_seq = 1`);
       expect(i, kind).toMatchObject({ value_raw: '≥1200米', number: 1200, level3: '修缮道路工程量' });
       expect(kind === 'csv' ? JSON.parse(i!.corrected as string) : i!.corrected).toEqual(['value_raw', 'value', 'level3']);
     }
-    const [p] = await query(`SELECT project_code, corrected, checked_by FROM '${path.join(out, 'projects.parquet')}' WHERE doc_id = '${park.doc_id}' AND project_seq = 2`);
+    const [p] = await query(`SELECT project_code, corrected, checked_by FROM '${path.join(out, 'parquet', 'projects', '*.parquet')}' WHERE doc_id = '${park.doc_id}' AND project_seq = 2`);
     expect(p).toEqual({ project_code: '13022523P00CXF810004Q', corrected: ['project_code'], checked_by: 'wang' });
-    const [w] = await query(`SELECT count(*)::INT AS n FROM '${path.join(out, 'warnings.parquet')}' WHERE code = 'correction-conflict' AND "row" IS NOT NULL`);
+    const [w] = await query(`SELECT count(*)::INT AS n FROM '${path.join(out, 'parquet', 'warnings', '*.parquet')}' WHERE code = 'correction-conflict' AND row_index IS NOT NULL`);
     expect(w!.n).toBe(1);
   });
 

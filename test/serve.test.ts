@@ -278,7 +278,7 @@ describe.skipIf(!CHROMIUM)('review workspace (jixiao serve) in a real browser', 
     const con = await db.connect();
     const q = async (sql: string) => (await con.runAndReadAll(sql)).getRowObjectsJson() as Array<Record<string, unknown>>;
     try {
-      for (const src of [`'${path.join(out, 'indicators.parquet')}'`, `read_csv('${path.join(out, 'indicators.csv')}', header=true, types={'corrected': 'VARCHAR'})`]) {
+      for (const src of [`'${path.join(out, 'parquet', 'indicators', '*.parquet')}'`, `read_csv('${path.join(out, 'indicators.csv')}', header=true, types={'corrected': 'VARCHAR'})`]) {
         const rows = await q(`SELECT indicator_seq, value_raw, number, level3, basis, corrected FROM ${src} WHERE doc_id = '${park}' AND project_seq = 1 ORDER BY indicator_seq LIMIT 5`);
         const list = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
         expect(rows[0], src).toMatchObject({ value_raw: '≥1200米', number: 1200 });
@@ -286,7 +286,7 @@ describe.skipIf(!CHROMIUM)('review workspace (jixiao serve) in a real browser', 
         expect(rows[1]!.level3).toBe('基础设施验收合格率（%）');
         expect(rows.slice(3).map((x) => x.basis)).toEqual(['A值', 'B二']);
       }
-      const [p] = await q(`SELECT project_code, corrected, checked_by FROM '${path.join(out, 'projects.parquet')}' WHERE doc_id = '${park}' AND project_seq = 2`);
+      const [p] = await q(`SELECT project_code, corrected, checked_by FROM '${path.join(out, 'parquet', 'projects', '*.parquet')}' WHERE doc_id = '${park}' AND project_seq = 2`);
       expect(p).toEqual({ project_code: '13022523P00CXF810004Q', corrected: ['project_code'], checked_by: null });
       const [c1] = await q(`SELECT checked_by FROM read_csv('${path.join(out, 'projects.csv')}', header=true) WHERE doc_id = '${park}' AND project_seq = 1`);
       expect(c1!.checked_by).toBe('e2e');
