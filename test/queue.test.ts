@@ -75,14 +75,17 @@ const oleDoc = () => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** `extract --queue --wait` as a child; resolves with its exit code and stderr. */
-function extractWait(inputs: string[], out: string, db: number, extra: string[] = []): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
+/** `extract --queue --wait` as a child; resolves with its exit code and stderr (`ended` once it has). */
+function extractWait(inputs: string[], out: string, db: number, extra: string[] = []): Promise<{ code: number | null; stderr: string }> & { ended: boolean } {
+  const run = new Promise<{ code: number | null; stderr: string }>((resolve) => {
     const p = spawn(process.execPath, [CLI, 'extract', ...inputs, '--out', out, '--queue', url(db), '--wait', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     p.stderr!.on('data', (d) => (stderr += d));
     p.on('exit', (code) => resolve({ code, stderr }));
-  });
+  }) as Promise<{ code: number | null; stderr: string }> & { ended: boolean };
+  run.ended = false;
+  void run.then(() => (run.ended = true));
+  return run;
 }
 
 async function until(cond: () => boolean | Promise<boolean>, ms = 600_000): Promise<void> {
@@ -134,7 +137,7 @@ describe.skipIf(!REDIS)('cluster through Redis and BullMQ', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'jixiao-q-out-'));
     const victim = worker(1);
     const run = extractWait([input], out, 1);
-    await until(() => activeJobs(1) > 0);
+    await until(() => activeJobs(1) > 0 || run.ended);
     victim.kill('SIGKILL');
     worker(1);
     worker(1);
@@ -154,7 +157,7 @@ describe.skipIf(!REDIS)('cluster through Redis and BullMQ', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'jixiao-q-out2-'));
     worker(2);
     const run = extractWait([input], out, 2);
-    await until(() => activeJobs(2) > 0);
+    await until(() => activeJobs(2) > 0 || run.ended);
     await stopRedis();
     await new Promise((r) => setTimeout(r, 500));
     await startRedis();
@@ -176,8 +179,8 @@ describe.skipIf(!REDIS)('cluster through Redis and BullMQ', () => {
     // The cluster extracts the same inputs into a folder holding the same corrections.
     const out = mkdtempSync(path.join(tmpdir(), 'jixiao-q-out4-'));
     writeFileSync(path.join(out, 'corrections.jsonl'), `${JSON.stringify(line)}\n`);
-    worker(4);
-    const r = await extractWait([input], out, 4);
+    worker(5);
+    const r = await extractWait([input], out, 5);
     expect(r.code).toBe(0);
     sameOutputs(local, out);
     expect(readFileSync(path.join(out, 'docs', `${id}.json`), 'utf8')).toBe(readFileSync(path.join(local, 'docs', `${id}.json`), 'utf8'));
@@ -211,7 +214,9 @@ describe.skipIf(!REDIS)('cluster through Redis and BullMQ', () => {
     const env = { ...process.env, PATH: `${standInSoffice(`[ -e '${mark}' ] && exit 0\ntouch '${mark}'\nsleep 600 & wait`)}:${process.env.PATH}` };
     const first = worker(4, env);
     const run = extractWait([input], out, 4, ['--timeout', '3600']);
-    await until(() => existsSync(mark), 600_000);
+    // The run cannot end before its one file's conversion starts: if it did, say why at once.
+    await until(() => existsSync(mark) || run.ended);
+    if (!existsSync(mark)) throw new Error(`the run ended before a worker took held.doc: ${(await run).stderr}`);
     await stopRedis();
     // Redis stays away for a while: the worker keeps trying to reconnect meanwhile.
     await delay(4000);
