@@ -173,9 +173,10 @@ export function isSplitSubheaderRow(row: Row): boolean {
 /** A line holding the indicator header's level names: a table without lines is cut into bands there. */
 const HEADER_LINE = /一级指标|二级指标|三级指标/;
 /** The whole text of an indicator header cell. */
+const HEADER_LABELS = ['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据', '符号', '单位（文字描述）', '单位(文字描述)'];
 const HEADER_LABEL = /^(一级指标|二级指标|三级指标|绩效指标描述|指标值|指标值确定依据|符号|单位[（(]文字描述[）)])$/;
 /** A piece of an indicator header row: the level names, or the split value's 符号 / 值 / 单位. */
-const HEADER_CELL = /一级指|二级指|三级指标|^符号|符号值单位/;
+const HEADER_CELL = /一级指|二级指|三级指标|^符号|^符号?值单位/;
 
 /** A budget unit line as a page prints it: the code, the unit's name, and 单位：万元 after it or not. */
 const UNIT_LINE_PRINTED = /^\d{6}\s*[\u4e00-\u9fff（(][^\t]{1,60}?(\s*(金额)?单位[：:]\s*\S{1,6})?$/;
@@ -189,6 +190,7 @@ export const TABLE_WORDS: TableWords = {
   headerLine: (text) => HEADER_LINE.test(text),
   headerCell: (text) => HEADER_CELL.test(text),
   wholeCell: (text) => PERIOD.test(text) || HEADER_LABEL.test(text) || WHOLE_LABEL.test(text),
+  wholeCellStart: (text) => HEADER_LABELS.some((l) => l.length > text.length && l.startsWith(text)),
   tocLine: (text) => TOC_LINE_TABBED.test(text),
   title: (text) => {
     const t = text.replace(/\s+/g, '');

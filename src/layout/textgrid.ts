@@ -69,6 +69,11 @@ export interface TableWords {
   headerCell: (text: string) => boolean;
   /** A label that is always a cell's whole text (a period heading, a header label): the text under it is the next row's. */
   wholeCell: (text: string) => boolean;
+  /**
+   * The start of a longer whole-cell label, wrapped in a narrow cell (指标值 · 确定依 · 据 of
+   * 指标值确定依据): the line under it goes on with it.
+   */
+  wholeCellStart: (text: string) => boolean;
   /** A table-of-contents line (title … page number): never a table row. */
   tocLine: (text: string) => boolean;
   /** A title line (a table's title, a part heading): never a table row; a table ends before it. */
@@ -444,9 +449,10 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
     // row cut by the page break, the next label).
     const text = cur?.text ?? '';
     const whole = cur != null && text.length <= MAX_LABEL && words.wholeCell(text);
-    // A whole cell goes on over the next line only where the two make a longer whole cell
-    // (指标值 wrapped before 确定依据).
-    const wholeGoesOn = whole && words.wholeCell(text + it.str.replace(/\s+/g, ''));
+    // A whole cell goes on over the next line only where the two make a longer whole cell, or
+    // the start of one wrapped on over more lines (指标值 · 确定依据, 指标值 · 确定依 · 据).
+    const joined = text + it.str.replace(/\s+/g, '');
+    const wholeGoesOn = whole && (words.wholeCell(joined) || words.wholeCellStart(joined));
     const nextLine = cur != null && (!whole || wholeGoesOn) && below && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5;
     if (cur && (sameLine || nextLine)) {
       cur.items.push(it);

@@ -163,5 +163,26 @@ describe('text-position tables', () => {
     expect(rows).toHaveLength(3);
     expect(rows[0]).toEqual(['一级指标', '三级指标', '指标值', '指标值确定依据']);
   });
+  it('keep a header label wrapped over three lines (指标值 / 确定依 / 据) one cell of the header', () => {
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 160, 700), at('指标值', 260, 700), at('指标值', 330, 700), at('确定依', 330, 688), at('据', 330, 676),
+      at('产出指标', 60, 650), at('培训次数', 160, 650), at('2次', 260, 650), at('计划', 330, 650),
+      at('效益指标', 60, 630), at('满意程度', 160, 630), at('≥90%', 260, 630), at('调查', 330, 630),
+    ];
+    const rows = texts(items);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toEqual(['一级指标', '三级指标', '指标值', '指标值确定依据']);
+  });
+
+  it('anchor the value columns on a sub-header cut by the page break (符 · 值 · 单位（文字描 at the foot of the page)', () => {
+    // The page holds the header and the top half of the sub-header only: no data row shows the
+    // gutter between 符(号) and 值, the sub-header itself does.
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 120, 700), at('描述', 200, 700), at('指标值', 335, 700), at('依据', 460, 700),
+      at('符', 300, 680), at('值', 345, 680), at('单位（文字描', 385, 680),
+    ];
+    const rows = texts(items);
+    expect(rows[1]!.filter(Boolean)).toEqual(['符', '值', '单位（文字描']);
+  });
 });
 
