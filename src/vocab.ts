@@ -8,6 +8,7 @@
  */
 import type { Row } from './model.js';
 import type { TableWords } from './layout/index.js';
+import { unifyIdeographs } from './text/compat.js';
 
 // ── Document structure ──────────────────────────────────────────────────────────────────
 
@@ -186,7 +187,7 @@ const MONEY_UNIT_PRINTED = /^(金额)?单位[：:]\s*[^\s\d]{1,6}(\s+\d{6}\s*\S.
 const TABLE_OPENING = /^(项目编码|预算项目绩效表)/;
 
 /** What the layout rules need to know of budget tables, as predicates (../layout/textgrid.ts). */
-export const TABLE_WORDS: TableWords = {
+const WORDS: TableWords = {
   headerLine: (text) => HEADER_LINE.test(text),
   headerCell: (text) => HEADER_CELL.test(text),
   wholeCell: (text) => PERIOD.test(text) || HEADER_LABEL.test(text) || WHOLE_LABEL.test(text),
@@ -202,3 +203,12 @@ export const TABLE_WORDS: TableWords = {
   },
   opensTable: (text) => TABLE_OPENING.test(text.trim()),
 };
+
+/**
+ * What the layout rules need to know of budget tables, as predicates (../layout/textgrid.ts),
+ * on the text as meant: a radical written for an ideograph (a browser's font maps ⽬ for 目:
+ * `绩效⽬标表`) does not hide a title or a label.
+ */
+export const TABLE_WORDS: TableWords = Object.fromEntries(
+  Object.entries(WORDS).map(([k, f]) => [k, (text: string) => f(unifyIdeographs(text))]),
+) as unknown as TableWords;
