@@ -315,10 +315,16 @@ describe('batch faults', () => {
     expect(plain.source.attachments).toEqual([]);
     // The PDF's own text is read as it was.
     expect(attached.projects).toEqual(plain.projects);
+    // A stream that does not say it is an embedded file is known by the file specification naming it.
+    const untyped = tmp('attached-untyped');
+    writeFileSync(path.join(untyped, 'untyped.pdf'), withAttachment(plainPdf, '乐亭公园绩效目标.docx', deflateSync(docx), true, false));
+    const o2 = tmp('attached-untyped-out');
+    expect(cli('extract', untyped, '--out', o2, '-q').status).toBe(0);
+    expect(jsonl(path.join(o2, 'documents.jsonl'))[0].source.attachments).toEqual([{ name: '乐亭公园绩效目标.docx', size: docx.length }]);
   });
 
-  it('an attached file inflating to 300 MB is listed without being decoded: the PDF is read under --memory 256', async () => {
-    const dir = tmp('attached-bomb');
+  it.each([true, false])('an attached file inflating to 300 MB is listed without being decoded (its stream saying its type: %s): the PDF is read under --memory 256', async (typed) => {
+    const dir = tmp(`attached-bomb-${typed}`);
     // 300 MB of zeros deflated (300 kB), made a megabyte at a time.
     const z = createDeflate({ level: 9 });
     const chunks: Buffer[] = [];
@@ -327,8 +333,8 @@ describe('batch faults', () => {
     for (let i = 0; i < 300; i++) if (!z.write(block)) await once(z, 'drain');
     z.end();
     await once(z, 'end');
-    writeFileSync(path.join(dir, 'bomb-attached.pdf'), withAttachment(readFileSync(path.join(ROOT, 'samples', 'laoting-park-2023.pdf')), 'zeros.bin', Buffer.concat(chunks), true));
-    const o = tmp('attached-bomb-out');
+    writeFileSync(path.join(dir, 'bomb-attached.pdf'), withAttachment(readFileSync(path.join(ROOT, 'samples', 'laoting-park-2023.pdf')), 'zeros.bin', Buffer.concat(chunks), true, typed));
+    const o = tmp(`attached-bomb-out-${typed}`);
     const r = await withPeakMemory(['extract', dir, '--out', o, '--memory', '256', '-q', '--timeout', NEVER]);
     expect(jsonl(path.join(o, 'errors.jsonl'))).toEqual([]);
     expect(r.status).toBe(0);

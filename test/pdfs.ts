@@ -30,9 +30,10 @@ export const pdf = (content: string, resources = '') =>
 /**
  * `pdf` (a file with a classic cross-reference table, its catalog not in an object stream) with
  * a file attached by an incremental update: an embedded file stream of `data` as given (deflated
- * when `deflated`), its file specification named `name`, and the catalog's EmbeddedFiles naming it.
+ * when `deflated`; saying its `/Type /EmbeddedFile` unless `typed` is false, as a crafted file may
+ * not), its file specification named `name`, and the catalog's EmbeddedFiles naming it.
  */
-export function withAttachment(pdf: Buffer, name: string, data: Buffer, deflated: boolean): Buffer {
+export function withAttachment(pdf: Buffer, name: string, data: Buffer, deflated: boolean, typed = true): Buffer {
   const text = pdf.toString('latin1');
   const trailer = text.slice(text.lastIndexOf('trailer'));
   const root = /\/Root\s*(\d+)\s+(\d+)\s+R/.exec(trailer)!;
@@ -59,7 +60,7 @@ export function withAttachment(pdf: Buffer, name: string, data: Buffer, deflated
     parts.push(b);
     at += b.length;
   };
-  add(ef, 0, Buffer.concat([Buffer.from(`<< /Type /EmbeddedFile${deflated ? ' /Filter /FlateDecode' : ''} /Length ${data.length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]));
+  add(ef, 0, Buffer.concat([Buffer.from(`<< ${typed ? '/Type /EmbeddedFile' : ''}${deflated ? ' /Filter /FlateDecode' : ''} /Length ${data.length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]));
   const hexName = `<FEFF${Buffer.from(name, 'utf16le').swap16().toString('hex')}>`;
   add(spec, 0, Buffer.from(`<< /Type /Filespec /F ${hexName} /UF ${hexName} /EF << /F ${ef} 0 R >> >>`, 'latin1'));
   add(Number(root[1]), Number(root[2]), Buffer.from(`<<${catalog} /Names << /EmbeddedFiles << /Names [${hexName} ${spec} 0 R] >> >> >>`, 'latin1'));

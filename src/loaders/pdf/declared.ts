@@ -92,6 +92,41 @@ export interface RawStream {
 }
 
 /**
+ * The objects `num G obj … endobj` numbered in `nums`, where their headers are in the file's
+ * bytes as they are (a later revision's wins): a stream's dictionary, filters and data, or a
+ * plain object's text as `dict` with no data. One pass over the file for all of them.
+ */
+export function rawObjectsAt(bytes: Buffer, nums: ReadonlySet<number>): Map<number, RawStream> {
+  const found = new Map<number, RawStream>();
+  if (nums.size === 0) return found;
+  const text = bytes.toString('latin1');
+  const head = /(?<![0-9])(\d+)\s+\d+\s+obj\b/g;
+  for (let m = head.exec(text); m; m = head.exec(text)) {
+    const num = Number(m[1]);
+    if (!nums.has(num)) continue;
+    const start = m.index + m[0].length;
+    const after = text.slice(start, start + DICT_REACH);
+    const streamAt = after.indexOf('stream');
+    const endAt = after.indexOf('endobj');
+    if (streamAt < 0 || (endAt >= 0 && endAt < streamAt)) {
+      found.set(num, { num, dict: endAt >= 0 ? after.slice(0, endAt) : after, filters: [], data: null });
+      continue;
+    }
+    const dict = after.slice(0, streamAt);
+    let from = start + streamAt + 'stream'.length;
+    if (bytes[from] === 0x0d) from++;
+    if (bytes[from] === 0x0a) from++;
+    const length = numberOf(dict, 'Length', bytes);
+    found.set(num, { num, dict, filters: filtersOf(dict), data: { start: from, end: length == null ? bytes.length : Math.min(bytes.length, from + length) } });
+  }
+  return found;
+}
+
+function filtersOf(dict: string): string[] {
+  return /\/Filter\s*(\[[^\]]*\]|\/[A-Za-z0-9]+)/.exec(dict)?.[1]?.match(/\/[A-Za-z0-9]+/g) ?? [];
+}
+
+/**
  * Every stream whose dictionary says `/<key> /<name>` (`/Subtype /Image`, `/Type /EmbeddedFile`):
  * a stream's dictionary is always in the file's bytes as they are, never inside a compressed
  * object stream, so none escapes this scan but one whose dictionary does not say it.
@@ -110,7 +145,7 @@ export function* rawStreams(bytes: Buffer, key: string, name: string): Generator
     const after = bytes.toString('latin1', at, Math.min(bytes.length, at + DICT_REACH));
     const streamAt = after.indexOf('stream');
     const dict = before.slice(start - lo) + (streamAt >= 0 ? after.slice(0, streamAt) : after);
-    const filters: string[] = /\/Filter\s*(\[[^\]]*\]|\/[A-Za-z0-9]+)/.exec(dict)?.[1]?.match(/\/[A-Za-z0-9]+/g) ?? [];
+    const filters = filtersOf(dict);
     let data: RawStream['data'] = null;
     if (streamAt >= 0) {
       let from = at + streamAt + 'stream'.length;
