@@ -7,11 +7,11 @@
  * parsed when asked for: an input's entry is found by searching the bytes for its path (the
  * last line naming it wins), an earlier input with the same bytes by searching for its sha256;
  * the whole file is parsed only when every entry is asked for (`entries`) or after many
- * searches. A mark (`mark()`: the file's identity, its length and the sha256 of its bytes) lets
+ * searches. A mark (`mark()`: the file's length and the sha256 of its bytes) lets
  * the next run find what was appended after it (`appended()`) without parsing what came before.
  */
 import { type Hash, createHash } from 'node:crypto';
-import { appendFile, readFile, stat } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import type { Failure } from '../errors.js';
 import { VERSION } from '../version.js';
 import { writeFileAtomic } from '../writers/atomic.js';
@@ -87,13 +87,11 @@ export function manifestEntry(path: string, sha256: string, outcome: Outcome, ms
 }
 
 /**
- * Where a manifest stood when the outputs were last written from it: the file (its device and
- * inode: a compaction replaces it), its length in bytes, the sha256 of those bytes, and how many
- * lines and inputs they held.
+ * Where a manifest stood when the outputs were last written from it: its length in bytes, the
+ * sha256 of those bytes, and how many lines and inputs they held. The same bytes are the same
+ * entries, whichever file holds them (a copy of the folder, a compaction that changed nothing).
  */
 export interface ManifestMark {
-  dev: number;
-  ino: number;
   bytes: number;
   sha256: string;
   lines: number;
@@ -164,7 +162,6 @@ export class Manifest {
     private prefix: number,
     /** The mark the bytes before `prefix` stand for (null: none, or it did not hold). */
     private readonly since: ManifestMark | null,
-    private id: { dev: number; ino: number },
     hash: Hash | null,
   ) {
     this.hash = hash;
@@ -176,7 +173,7 @@ export class Manifest {
   /** The manifest as it is on disk, read only (nothing is repaired or written). */
   static async read(file: string): Promise<Manifest> {
     const text = await readFile(file).catch(() => Buffer.alloc(0));
-    return new Manifest(file, text, text.length, null, { dev: 0, ino: 0 }, null);
+    return new Manifest(file, text, text.length, null, null);
   }
 
   /**
@@ -191,16 +188,14 @@ export class Manifest {
       await appendFile(file, '\n');
       text = Buffer.concat([text, Buffer.from('\n')]);
     }
-    const st = await stat(file).catch(() => null);
-    const id = { dev: st?.dev ?? 0, ino: st?.ino ?? 0 };
     const hash = createHash('sha256');
     let held: ManifestMark | null = null;
-    if (since && st && since.dev === id.dev && since.ino === id.ino && since.bytes <= text.length && (since.bytes === 0 || text[since.bytes - 1] === NEWLINE)) {
+    if (since && since.bytes <= text.length && (since.bytes === 0 || text[since.bytes - 1] === NEWLINE)) {
       hash.update(text.subarray(0, since.bytes));
       if (hash.copy().digest('hex') === since.sha256) held = since;
       hash.update(text.subarray(since.bytes));
     } else hash.update(text);
-    return new Manifest(file, text, held ? held.bytes : text.length, held, id, hash);
+    return new Manifest(file, text, held ? held.bytes : text.length, held, hash);
   }
 
   /** Every entry (the whole file parsed, once). */
@@ -231,8 +226,6 @@ export class Manifest {
     this.recordedBytes = 0;
     this.forgotten = false;
     this.hash = createHash('sha256').update(this.text);
-    const st = await stat(this.file);
-    this.id = { dev: st.dev, ino: st.ino };
   }
 
   /**
@@ -255,13 +248,13 @@ export class Manifest {
   }
 
   /**
-   * Where the manifest stands now (its file, length, sha256, lines and inputs): the next run,
+   * Where the manifest stands now (its length, sha256, lines and inputs): the next run,
    * opened with it, parses only what is appended after it. Only for a manifest opened to record.
    */
   mark(): ManifestMark {
     if (!this.hash) throw new Error('a manifest read only has no mark');
     const entries = this.size();
-    return { ...this.id, bytes: this.text.length + this.recordedBytes, sha256: this.hash.copy().digest('hex'), lines: this.lines, entries };
+    return { bytes: this.text.length + this.recordedBytes, sha256: this.hash.copy().digest('hex'), lines: this.lines, entries };
   }
 
   /** Bytes appended by this process. */
@@ -395,11 +388,6 @@ export class Manifest {
     this.tail.set(e.path, e);
     if (e.status === 'done') this.tailBySha.set(e.sha256, e);
     await appendFile(this.file, line);
-    if (this.id.ino === 0 && this.hash) {
-      // The file was made by this append.
-      const st = await stat(this.file);
-      this.id = { dev: st.dev, ino: st.ino };
-    }
     this.hash?.update(line);
     this.lines++;
     this.recordedLines++;

@@ -1,6 +1,6 @@
 /**
  * The mark of what an output folder's collection outputs were last written from
- * (`.jixiao-outputs.json`): the manifest as it stood (its file, length and sha256:
+ * (`.jixiao-outputs.json`): the manifest as it stood (its length and sha256:
  * manifest.ts `ManifestMark`), corrections.jsonl's sha256, and the extractor and schema
  * versions. Its `id` is recorded in every output it wrote (the Parquet dataset's state, DuckDB's
  * `jixiao_meta`, the whole files' state). The mark is written when a run has written every
@@ -51,7 +51,7 @@ export async function takeOutputsMark(outDir: string): Promise<OutputsMark | nul
   try {
     const m = JSON.parse(text) as OutputsMark;
     const mm = m?.manifest;
-    const ok = mm && [mm.dev, mm.ino, mm.bytes, mm.lines, mm.entries].every(Number.isInteger) && typeof mm.sha256 === 'string' && typeof m.corrections === 'string';
+    const ok = mm && [mm.bytes, mm.lines, mm.entries].every(Number.isInteger) && typeof mm.sha256 === 'string' && typeof m.corrections === 'string';
     if (!ok || m.version !== VERSION || m.schema_version !== SCHEMA_VERSION) return null;
     // The id is what the rest says (an edited mark is no mark).
     return outputsMark(mm, m.corrections).id === m.id ? m : null;

@@ -68,7 +68,10 @@ export class DuckdbOutput {
       const instance = await openInstance(api, target);
       const con = await instance.connect();
       const current = await currentSource(con);
-      if (current) return new DuckdbOutput(target, instance, con, true, target, current.source);
+      if (current) {
+        await dropDocumentsKey(con);
+        return new DuckdbOutput(target, instance, con, true, target, current.source);
+      }
       con.closeSync();
       instance.closeSync();
     }
@@ -123,7 +126,10 @@ export class DuckdbOutput {
     const run = (sql: string) => this.con.run(sql);
     if (plan.full) {
       await run('CREATE TABLE jixiao_meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
-      await run('CREATE TABLE jixiao_documents (doc_id VARCHAR PRIMARY KEY, stamp VARCHAR)');
+      // No index: DuckDB rewrites a table's index whole at every checkpoint, which would make
+      // adding one document cost what the database holds; each doc_id is there once because a
+      // run deletes a document's row before it inserts it again, and appends only ids not held.
+      await run('CREATE TABLE jixiao_documents (doc_id VARCHAR, stamp VARCHAR)');
       for (const v of TABLE_VIEWS) await run(createTableSql(v.name, v.columns));
       for (const v of DERIVED_VIEWS) await run(`CREATE VIEW ${v.name} AS\n${v.sql}`);
     }
@@ -194,6 +200,22 @@ async function currentSource(con: DuckDBConnection): Promise<{ source: string | 
     return { source: meta.get('source') };
   } catch {
     return null;
+  }
+}
+
+/** `jixiao_documents` as databases written before held it, with a primary key (rewritten whole at every checkpoint): the same rows without it. */
+async function dropDocumentsKey(con: DuckDBConnection): Promise<void> {
+  const keyed = (await con.runAndReadAll(`SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'jixiao_documents' AND constraint_type = 'PRIMARY KEY'`)).getRows();
+  if (Number(keyed[0]?.[0]) === 0) return;
+  await con.run('BEGIN TRANSACTION');
+  try {
+    await con.run('CREATE TABLE jixiao_documents_unkeyed AS SELECT doc_id, stamp FROM jixiao_documents');
+    await con.run('DROP TABLE jixiao_documents');
+    await con.run('ALTER TABLE jixiao_documents_unkeyed RENAME TO jixiao_documents');
+    await con.run('COMMIT');
+  } catch (err) {
+    await con.run('ROLLBACK').catch(() => undefined);
+    throw err;
   }
 }
 

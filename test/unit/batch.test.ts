@@ -219,6 +219,7 @@ describe('manifest read by search', () => {
     const f = file();
     const m = await Manifest.open(f);
     for (let i = 0; i < 5; i++) await m.record(done(`/in/${i}.pdf`, sha(i)));
+    await m.record(failed('/in/2.pdf', sha(2)));
     const mark = m.mark();
     expect((await Manifest.open(f, mark)).appended()).toEqual([]);
     // Edited in place, the same length: another sha256.
@@ -227,7 +228,11 @@ describe('manifest read by search', () => {
     expect((await Manifest.open(f, mark)).appended()).toBeNull();
     writeFileSync(f, text);
     expect((await Manifest.open(f, mark)).appended()).toEqual([]);
-    // Compacted (a new file), or cut short: no longer the mark's.
+    // A copy of the same bytes holds it.
+    const copy = path.join(path.dirname(f), 'copy.jsonl');
+    writeFileSync(copy, text);
+    expect((await Manifest.open(copy, mark)).appended()).toEqual([]);
+    // Compacted (the line superseded dropped), or cut short: no longer the mark's.
     const c = await Manifest.open(f);
     await c.compact();
     expect((await Manifest.open(f, mark)).appended()).toBeNull();
