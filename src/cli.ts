@@ -264,7 +264,7 @@ program
 program
   .command('schema')
   .description('print the JSON Schema of the per-document JSON (or, with --tables, the CSV/Parquet table types)')
-  .option('--tables', 'print the tables, their keys and column types (schema/README.md)')
+  .option('--tables', 'print the tables, their keys and column types (src/schema/README.md)')
   .addOption(new Option('--load-sql <source>', 'print the DuckDB SQL that reads the tables with their types (load.sql), from parquet or csv').choices(['parquet', 'csv']))
   .action(async (o: { tables?: boolean; loadSql?: 'parquet' | 'csv' }) => {
     const { documentJsonSchema } = await import('./schema.js');

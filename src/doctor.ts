@@ -30,9 +30,9 @@ export interface DoctorReport {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** The built-in samples (assets/ of the package), from the compiled or the source tree. */
+/** The built-in samples (src/assets/ of the package), from the compiled (dist/src/) or the source tree. */
 function asset(name: string): string {
-  for (const dir of [path.join(here, '..', '..', 'assets'), path.join(here, '..', 'assets')]) {
+  for (const dir of [path.join(here, '..', '..', 'src', 'assets'), path.join(here, 'assets')]) {
     const f = path.join(dir, name);
     if (existsSync(f)) return f;
   }

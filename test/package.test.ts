@@ -2,7 +2,7 @@
  * jixiao as a package, the way another project gets it: `npm pack`, installed into a fresh
  * folder, `npx jixiao --help` works, a TypeScript file importing 'jixiao' type-checks against
  * the shipped declarations and runs, and OCR works there: `jixiao doctor` reads its sample and a
- * scanned page is extracted. The install check (scripts/postinstall.mjs) stops an install whose
+ * scanned page is extracted. The install check (src/postinstall.mjs) stops an install whose
  * OCR npm would drop — onnxruntime-node's step about to fetch CUDA libraries, or OCR gone — with
  * the fix, and lets one through where the step is skipped or denied. No npm command here warns of
  * an unknown project config.
@@ -35,7 +35,7 @@ beforeAll(async () => {
 /** The install check as npm runs it in the app (its environment: the project's prefix, and whatever flags are given). */
 function installCheck(env: Record<string, string>, cwd = path.join(app, 'node_modules', 'jixiao')) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_config_|ONNXRUNTIME_NODE_INSTALL|JIXIAO_SKIP)/i.test(k)));
-  return spawnSync(process.execPath, [path.join(cwd, 'scripts', 'postinstall.mjs')], { cwd, encoding: 'utf8', env: { ...clean, npm_config_local_prefix: app, ...env } });
+  return spawnSync(process.execPath, [path.join(cwd, 'src', 'postinstall.mjs')], { cwd, encoding: 'utf8', env: { ...clean, npm_config_local_prefix: app, ...env } });
 }
 
 describe('package', () => {
@@ -68,7 +68,8 @@ describe('package', () => {
     expect(installCheck({ npm_config_local_prefix: denied }).status).toBe(0);
     // OCR gone (npm dropped it): stopped, saying which package is missing.
     const bare = mkdtempSync(path.join(tmpdir(), 'jixiao-bare-'));
-    cpSync(path.join(app, 'node_modules', 'jixiao', 'scripts'), path.join(bare, 'scripts'), { recursive: true });
+    mkdirSync(path.join(bare, 'src'));
+    cpSync(path.join(app, 'node_modules', 'jixiao', 'src', 'postinstall.mjs'), path.join(bare, 'src', 'postinstall.mjs'));
     const gone = installCheck({ ONNXRUNTIME_NODE_INSTALL: 'skip' }, bare);
     expect(gone.status).toBe(1);
     expect(gone.stderr).toMatch(/onnxruntime-node is not installed[\s\S]*ONNXRUNTIME_NODE_INSTALL=skip npm install/);

@@ -208,9 +208,9 @@ describe('warehouse outputs', () => {
 
   it('publishes the schema it validates with, and the load.sql it writes', () => {
     const cli = (...a: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), ...a], { encoding: 'utf8' });
-    expect(cli('schema').stdout).toBe(readFileSync(path.join(ROOT, 'schema', 'document.schema.json'), 'utf8'));
-    expect(cli('schema', '--tables').stdout).toBe(readFileSync(path.join(ROOT, 'schema', 'README.md'), 'utf8'));
-    expect(cli('schema', '--load-sql', 'parquet').stdout).toBe(readFileSync(path.join(ROOT, 'schema', 'load.sql'), 'utf8'));
-    expect(readFileSync(path.join(out, 'load.sql'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'schema', 'load.sql'), 'utf8'));
+    expect(cli('schema').stdout).toBe(readFileSync(path.join(ROOT, 'src', 'schema', 'document.schema.json'), 'utf8'));
+    expect(cli('schema', '--tables').stdout).toBe(readFileSync(path.join(ROOT, 'src', 'schema', 'README.md'), 'utf8'));
+    expect(cli('schema', '--load-sql', 'parquet').stdout).toBe(readFileSync(path.join(ROOT, 'src', 'schema', 'load.sql'), 'utf8'));
+    expect(readFileSync(path.join(out, 'load.sql'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'src', 'schema', 'load.sql'), 'utf8'));
   });
 });

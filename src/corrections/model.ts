@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { DocumentSchema, IndicatorSchema, ProjectSchema } from '../schema.js';
 
-/** The analysis tables a correction can target, each with its keys (schema/README.md). */
+/** The analysis tables a correction can target, each with its keys (src/schema/README.md). */
 export const TARGET_TABLES = ['documents', 'projects', 'indicators', 'sub_goals', 'safeguards'] as const;
 export type TargetTable = (typeof TARGET_TABLES)[number];
 

@@ -1,7 +1,7 @@
 /**
  * The `corrections` table (CSV and Parquet, beside the analysis tables): every line of
  * corrections.jsonl with what this run made of it — `applied`, `obsolete` or `conflict`, and
- * why. Typed like the other tables (tables.ts) and documented with them in schema/README.md.
+ * why. Typed like the other tables (tables.ts) and documented with them in src/schema/README.md.
  */
 import { rm } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';

@@ -73,7 +73,9 @@ export interface MakeOptions {
  * program is missing is skipped with a note; one that fails on a seed leaves
  * `<producer>.failed` with its message (not retried until the generator changes).
  */
-export async function makeSeeds(corpus: string, out: string, o: MakeOptions): Promise<string> {
+export async function makeSeeds(corpus: string, outDir: string, o: MakeOptions): Promise<string> {
+  // Absolute: producers are given it as a file: URL (LibreOffice's profile), where a relative path is a host name.
+  const out = path.resolve(outDir);
   const log = o.log ?? ((s: string) => console.error(s));
   const pools = readPools(corpus);
   mkdirSync(out, { recursive: true });

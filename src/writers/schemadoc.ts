@@ -1,5 +1,5 @@
 /**
- * schema/README.md and load.sql, generated from the table definitions (tables.ts): every table
+ * src/schema/README.md and load.sql, generated from the table definitions (tables.ts): every table
  * with its key, its columns and their types, a CREATE TABLE a warehouse can start from, the
  * derived views (`texts`), and the SQL that reads the CSV or Parquet outputs into DuckDB with the
  * right types. `jixiao schema --tables` and `jixiao schema --load-sql` print them; a test keeps

@@ -2,7 +2,7 @@
  * The analysis tables of the output (output-contract.md, "Views for analysis"), defined once
  * with a type per column, so that CSV, Parquet and DuckDB carry the same columns typed the same
  * way every run (an all-empty column is still a number column; `unit_code` is text; money is an
- * exact decimal, ../money.ts), and schema/README.md documents them from this very list. Column
+ * exact decimal, ../money.ts), and src/schema/README.md documents them from this very list. Column
  * names need no quoting in SQL (`table_index`, `row_index`). `rowsOf` is the one way from a
  * document to its rows: every output writes what it returns.
  *
@@ -17,7 +17,7 @@ import type { DocumentRecord, Indicator, Loc } from '../schema.js';
 /**
  * The version of the tables' shape (names, types, tables). 2: `table`/`row` became
  * `table_index`/`row_index`, money became DECIMAL(18,4), Parquet became a dataset folder per
- * table, the `texts` view was added (schema/README.md, "What changed").
+ * table, the `texts` view was added (src/schema/README.md, "What changed").
  */
 export const SCHEMA_VERSION = 2;
 
