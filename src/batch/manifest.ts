@@ -387,12 +387,19 @@ export class Manifest {
     }
     this.tail.set(e.path, e);
     if (e.status === 'done') this.tailBySha.set(e.sha256, e);
-    await appendFile(this.file, line);
+    // Lines go to the file in the order they are recorded (one append at a time: appends in
+    // flight together may land in either order), the order the sha256 of the mark is taken in.
     this.hash?.update(line);
     this.lines++;
     this.recordedLines++;
     this.recordedBytes += Buffer.byteLength(line);
+    const written = this.appending.then(() => appendFile(this.file, line));
+    this.appending = written.catch(() => undefined);
+    await written;
   }
+
+  /** The last append, which the next waits for. */
+  private appending: Promise<unknown> = Promise.resolve();
 
   /** Drops an input (it no longer exists); takes effect at the next compaction. */
   forget(p: string): void {
