@@ -5,7 +5,10 @@
  * row (loaded into DuckDB and compared table by table), documents.jsonl and the CSV files byte
  * for byte, and after `jixiao compact` the Parquet files byte for byte. The same after a changed
  * input, a removed one (--prune), a re-extraction with the same result (nothing written), and the
- * leftovers of a killed run.
+ * leftovers of a killed run. A run that only adds files reads only what it adds — the manifest
+ * lines it parses and the documents each output compares are counted — and whatever is not only
+ * an addition (a failure, corrections changed, a killed run, an output written from another
+ * source, another version) compares every document.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -13,6 +16,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { manifestLinesParsed } from '../src/batch/manifest.js';
+import { MARK_FILE } from '../src/batch/mark.js';
 import { type BatchSummary, DEFAULT_BATCH, runBatch } from '../src/batch/run.js';
 import { synthDocument } from '../src/bench/synth.js';
 import { TABLE_KEYS } from '../src/writers/schemadoc.js';
@@ -32,8 +37,10 @@ function inputs(dir: string, from: number, to: number): string {
   return dir;
 }
 
-function run(input: string, out: string, extra: Partial<typeof DEFAULT_BATCH> = {}): Promise<BatchSummary> {
-  return runBatch({ ...DEFAULT_BATCH, inputs: [input], outDir: out, progress: 'none', inProcess: true, formats: ALL, ...extra });
+const runFolder = run;
+
+function run(input: string | string[], out: string, extra: Partial<typeof DEFAULT_BATCH> = {}): Promise<BatchSummary> {
+  return runBatch({ ...DEFAULT_BATCH, inputs: typeof input === 'string' ? [input] : input, outDir: out, progress: 'none', inProcess: true, formats: ALL, ...extra });
 }
 
 /** Every table and view of an output folder as DuckDB reads it — from the Parquet dataset and from jixiao.duckdb — rows sorted by key. */
@@ -55,18 +62,19 @@ async function tables(out: string): Promise<Record<string, unknown>> {
 }
 
 const parts = (out: string, table = 'indicators') => readdirSync(path.join(out, 'parquet', table)).sort();
-const whole = (out: string) => Object.fromEntries(WHOLE.map((f) => [f, readFileSync(path.join(out, f), 'utf8')]));
+const whole = (out: string) => Object.fromEntries(WHOLE.filter((f) => existsSync(path.join(out, f))).map((f) => [f, readFileSync(path.join(out, f), 'utf8')]));
 
-/** A full rebuild of the same inputs: a fresh folder. */
-async function fullRebuild(input: string): Promise<string> {
+/** A full rebuild of the same inputs (and corrections.jsonl): a fresh folder. */
+async function fullRebuild(input: string, corrections?: string, formats: ReadonlySet<string> = ALL): Promise<string> {
   const out = tmp('full');
-  const s = await run(input, out);
+  if (corrections) writeFileSync(path.join(out, 'corrections.jsonl'), corrections);
+  const s = await run(input, out, { formats: formats as typeof ALL });
   expect(s.failed).toBe(0);
   return out;
 }
 
-async function expectSameAsFull(out: string, input: string): Promise<string> {
-  const full = await fullRebuild(input);
+async function expectSameAsFull(out: string, input: string, corrections?: string, formats: ReadonlySet<string> = ALL): Promise<string> {
+  const full = await fullRebuild(input, corrections, formats);
   expect(await tables(out)).toEqual(await tables(full));
   expect(whole(out)).toEqual(whole(full));
   return full;
@@ -86,7 +94,7 @@ describe('incremental collection outputs', () => {
     const second = await run(input, out);
     expect(second).toMatchObject({ done: 1, skipped: 24, failed: 0 });
     // The work counted: one document written to each incremental output, nothing else touched.
-    expect(second.collections).toMatchObject({ parquet: { written: 1, removed: 0, full: false }, duckdb: { written: 1, removed: 0, full: false } });
+    expect(second.collections).toMatchObject({ parquet: { written: 1, removed: 0, full: false, compared: 0 }, duckdb: { written: 1, removed: 0, full: false, compared: 0 } });
     expect(parts(out)).toEqual(['part-000001.parquet', 'part-000002.parquet']);
     for (const v of TABLE_VIEWS) {
       const now = statSync(path.join(out, 'parquet', v.name, 'part-000001.parquet'));
@@ -166,5 +174,75 @@ describe('incremental collection outputs', () => {
     const back = await run(input, out);
     expect(back.collections).toMatchObject({ parquet: { written: 8, full: true }, duckdb: { written: 8, full: true } });
     await expectSameAsFull(out, input);
+  }, 300_000);
+
+  it('a run that only adds files reads only what it adds (counted); anything else compares every document, and the outputs equal a full rebuild', async () => {
+    // The archive's formats: documents.jsonl and the CSV files are whole files, rewritten whole when a document is added.
+    const formats = new Set(['parquet', 'duckdb'] as const) as unknown as typeof ALL;
+    const run = (i: string | string[], o: string, extra: Partial<typeof DEFAULT_BATCH> = {}) => runFolder(i, o, { formats, ...extra });
+    const expectSame = (o: string, i: string, corrections?: string) => expectSameAsFull(o, i, corrections, formats);
+    const input = inputs(path.join(tmp('in4'), 'docs'), 300, 330);
+    const out = tmp('out4');
+    const first = await run(input, out);
+    expect(first.collections).toMatchObject({ parquet: { written: 30, full: true }, duckdb: { written: 30, full: true } });
+    const only = (i: number) => [path.join(inputs(input, i, i + 1), `${String(i).padStart(4, '0')}.txt`)];
+    const compared = (s: BatchSummary) => [s.collections?.parquet?.compared, s.collections?.duckdb?.compared];
+
+    // The new file alone named (as --files-from names the new files): no line of the 30 held is
+    // parsed, no document held is compared, and the outputs are a full rebuild's.
+    let parsed = manifestLinesParsed();
+    const added = await run(only(330), out);
+    expect(manifestLinesParsed() - parsed).toBe(0);
+    expect(added).toMatchObject({ done: 1, failed: 0 });
+    expect(added.collections).toMatchObject({ parquet: { written: 1, removed: 0, compared: 0 }, duckdb: { written: 1, removed: 0, compared: 0 } });
+    // Nothing new: nothing compared, nothing written.
+    parsed = manifestLinesParsed();
+    const noop = await run(only(330), out);
+    expect(manifestLinesParsed() - parsed).toBe(1); // the line of the file named
+    expect(noop.collections).toMatchObject({ parquet: { written: 0, compared: 0 }, duckdb: { written: 0, compared: 0 } });
+    const dbThen = readFileSync(path.join(out, 'jixiao.duckdb'));
+    // The whole folder named again with one new file: its inputs are looked up, still nothing compared.
+    inputs(input, 331, 332);
+    const rescan = await run(input, out);
+    expect(rescan).toMatchObject({ done: 1, skipped: 31 });
+    expect(compared(rescan)).toEqual([0, 0]);
+    await expectSame(out, input);
+
+    // The database put back as it was two runs ago (written from another mark): it compares
+    // every document and takes the one it lacks; the dataset appends as before.
+    writeFileSync(path.join(out, 'jixiao.duckdb'), dbThen);
+    const restored = await run(only(332), out);
+    expect(restored.collections).toMatchObject({ parquet: { written: 1, compared: 0 }, duckdb: { written: 2, compared: 33 } });
+    await expectSame(out, input);
+
+    // A killed run leaves no mark (and maybe a document no input names): every document compared, the stray removed.
+    rmSync(path.join(out, MARK_FILE));
+    const stray = path.join(out, 'docs', '0123456789abcdef.json');
+    writeFileSync(stray, '{}');
+    const afterKill = await run(only(333), out);
+    expect(compared(afterKill)).toEqual([34, 34]);
+    expect(existsSync(stray)).toBe(false);
+
+    // A mark of another extractor version is no mark.
+    const mark = JSON.parse(readFileSync(path.join(out, MARK_FILE), 'utf8'));
+    writeFileSync(path.join(out, MARK_FILE), JSON.stringify({ ...mark, version: '0.0.0' }));
+    expect(compared(await run(only(334), out))).toEqual([35, 35]);
+
+    // corrections.jsonl changed: compared; a failure (errors.jsonl): compared.
+    const corrections = `${JSON.stringify({ note: 'not a correction' })}\n`;
+    writeFileSync(path.join(out, 'corrections.jsonl'), corrections);
+    expect(compared(await run(only(335), out))).toEqual([36, 36]);
+    const bad = path.join(tmp('in4bad'), 'notes.txt');
+    writeFileSync(bad, '这不是预算文本。');
+    const failed = await run([bad], out);
+    expect(failed.failed).toBe(1);
+    expect(compared(failed)).toEqual([36, 36]);
+    // Back to only additions: appended again, and a full rebuild's outputs.
+    const last = await run(only(336), out, { prune: false });
+    expect(compared(last)).toEqual([0, 0]);
+    rmSync(bad);
+    const pruned = await run(input, out, { prune: true });
+    expect(compared(pruned)).toEqual([37, 37]);
+    await expectSame(out, input, corrections);
   }, 300_000);
 });

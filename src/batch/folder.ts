@@ -104,9 +104,12 @@ function lockedError(outDir: string, lock: string): Error {
   );
 }
 
-/** Temporary files a killed run left behind are never outputs: remove them. */
-export async function removeStaleTemps(outDir: string): Promise<void> {
-  for (const dir of [outDir, path.join(outDir, DOCS_DIR)]) {
+/**
+ * Temporary files a killed run left behind are never outputs: remove them (`docs: false`: not
+ * in docs/, which the caller knows holds none — listing it costs what the folder holds).
+ */
+export async function removeStaleTemps(outDir: string, opts: { docs: boolean } = { docs: true }): Promise<void> {
+  for (const dir of opts.docs ? [outDir, path.join(outDir, DOCS_DIR)] : [outDir]) {
     for (const f of await readdir(dir)) if (TEMP.test(f)) await rm(path.join(dir, f), { force: true });
   }
 }

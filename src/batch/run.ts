@@ -38,6 +38,7 @@ import { Manifest, type ManifestEntry, manifestEntry, missingInput, outputsOf } 
 import { readInput } from './read.js';
 import { createPool, extractIn, workerFile } from './pool.js';
 import { type Counts, type Progress, type ProgressMode, createProgress } from './progress.js';
+import { takeOutputsMark } from './mark.js';
 import { documentsOf, writeOutputs } from './rebuild.js';
 import { type PlannedInput, planOf, resumeOf } from './resume.js';
 
@@ -146,8 +147,11 @@ export async function runBatch(opts: RunOptions): Promise<BatchSummary> {
 }
 
 async function runLocked(opts: RunOptions, outDir: string, started: number): Promise<BatchSummary> {
-  await removeStaleTemps(outDir);
-  const manifest = await Manifest.open(path.join(outDir, 'manifest.jsonl'));
+  // What the outputs were written from, if the run that wrote them ended (mark.ts): taken, so
+  // that a run killed on the way leaves none. With it, docs/ holds no killed run's temporary files.
+  const since = await takeOutputsMark(outDir);
+  await removeStaleTemps(outDir, { docs: since == null });
+  const manifest = await Manifest.open(path.join(outDir, 'manifest.jsonl'), since?.manifest);
   const { inputs, missing, skipped, refused } = await discoverInputs(opts.inputs, { skipDirs: [outDir], exclude: opts.exclude });
   const progress = createProgress(opts.progress);
   progress.start(inputs.length);
@@ -211,7 +215,7 @@ async function runLocked(opts: RunOptions, outDir: string, started: number): Pro
   if (outputFault) throw outputFault;
   let collections: CollectionReport;
   try {
-    collections = await writeOutputs(outDir, manifest, opts);
+    collections = await writeOutputs(outDir, manifest, opts, since);
   } catch (err) {
     throw asOutputFault(err);
   }

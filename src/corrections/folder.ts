@@ -10,13 +10,14 @@
  *   (src/writers/document.ts), so the lines then meet the new extraction;
  * - a document whose lines are all gone gets its extraction back.
  *
- * Returns every line of the file with its outcome (the `corrections` table).
+ * Returns every line of the file with its outcome (the `corrections` table), and the digest of
+ * each corrected document as written.
  */
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DocumentRecord } from '../schema.js';
 import { writeFileAtomic } from '../writers/atomic.js';
-import { EXTRACTED_DIR, documentJson } from '../writers/document.js';
+import { EXTRACTED_DIR, digestOf, documentJson } from '../writers/document.js';
 import { pushTo } from '../util.js';
 import { applyCorrections } from './apply.js';
 import { readCorrections } from './file.js';
@@ -39,17 +40,26 @@ export async function extractedDocument(outDir: string, docId: string): Promise<
   return JSON.parse(kept ?? (await readFile(path.join(outDir, 'docs', `${docId}.json`), 'utf8'))) as DocumentRecord;
 }
 
+/** What applying the corrections to a folder did. */
+export interface FolderCorrections {
+  /** Every line of corrections.jsonl with its outcome. */
+  lines: LineStatus[];
+  /** The documents written corrected (doc_id → `digestOf` their corrected JSON). */
+  corrected: Map<string, string>;
+}
+
 /**
- * Applies corrections.jsonl to the given per-document JSON files (absolute paths in `docs/`),
- * and clears `extracted/` of documents no longer in the folder.
+ * Applies corrections.jsonl to the given per-document JSON files (absolute paths in `docs/`:
+ * every document of the folder), and clears `extracted/` of documents no longer in the folder.
  */
-export async function correctFolder(outDir: string, docFiles: readonly string[]): Promise<LineStatus[]> {
+export async function correctFolder(outDir: string, docFiles: readonly string[]): Promise<FolderCorrections> {
   const lines = await readCorrections(outDir);
   const byDoc = linesByDocument(lines);
   const extractedDir = path.join(outDir, EXTRACTED_DIR);
   const kept = new Set(await readdir(extractedDir).catch(() => [] as string[]));
   const outcome = new Map<CorrectionLine, { status: LineStatus['status']; reason: string }>();
   const present = new Set<string>();
+  const corrected = new Map<string, string>();
 
   for (const file of docFiles) {
     const docId = path.basename(file, '.json');
@@ -70,7 +80,9 @@ export async function correctFolder(outDir: string, docFiles: readonly string[])
       await mkdir(extractedDir, { recursive: true });
       await writeFileAtomic(keptFile, baseText);
     }
-    await writeFileAtomic(file, documentJson(doc));
+    const text = documentJson(doc);
+    await writeFileAtomic(file, text);
+    corrected.set(docId, digestOf(text));
     for (const [k, l] of own.entries()) outcome.set(l, { status: outcomes[k]!.status, reason: outcomes[k]!.reason });
   }
 
@@ -79,9 +91,10 @@ export async function correctFolder(outDir: string, docFiles: readonly string[])
     if (TEMP.test(f) || (f.endsWith('.json') && !present.has(path.basename(f, '.json')))) await rm(path.join(extractedDir, f), { force: true });
   }
 
-  return lines.map((line) => {
+  const statuses = lines.map((line): LineStatus => {
     if (!line.correction) return { line, status: 'conflict', reason: line.error ?? 'not a correction' };
     const o = outcome.get(line);
     return o ? { line, ...o } : { line, status: 'conflict', reason: `no document ${line.correction.doc_id} in the output folder` };
   });
+  return { lines: statuses, corrected };
 }

@@ -10,6 +10,7 @@ import { type Job, type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import { sha256 } from '../hash.js';
 import type { BatchOptions, BatchSummary } from '../batch/run.js';
 import { claimOutput, lockOutput } from '../batch/folder.js';
+import { dropOutputsMark } from '../batch/mark.js';
 import { readablePath } from '../fsname.js';
 import { discoverInputs } from '../batch/inputs.js';
 import type { Failure } from '../errors.js';
@@ -63,8 +64,10 @@ export async function enqueueBatch(batch: BatchOptions, q: QueueOptions): Promis
   const outDir = path.resolve(batch.outDir);
   const { inputs, missing, skipped, refused } = await discoverInputs(batch.inputs, { skipDirs: [outDir], exclude: batch.exclude });
   for (const m of missing) q.log(`[jixiao] failed: ${readablePath(m)}: ${missingInput().reason}`);
-  // Workers write docs/<doc_id>.json straight into the shared output folder.
+  // Workers write docs/<doc_id>.json straight into the shared output folder: until this
+  // batch's outputs are written, the next run compares every document (../batch/mark.ts).
   await claimOutput(outDir);
+  await dropOutputsMark(outDir);
   const connection = connectionOf(q.url);
   const queue = new Queue<JobData, JobResult>(q.name, { connection });
   // Listening before the first job is added: no job of this batch finishes unheard.

@@ -7,7 +7,10 @@
  * `parquet/_jixiao.json` (ignored by Parquet readers: it starts with `_`) says which documents,
  * at which stamp, each part holds; it is replaced atomically after the new part files are in
  * place, and part files it does not name (a killed run's) are removed when the dataset is opened,
- * so readers that glob `parquet/<table>/*.parquet` after a run see every document once.
+ * so readers that glob `parquet/<table>/*.parquet` after a run see every document once. The
+ * state also names the source it was written from (the mark of the manifest and corrections,
+ * ../batch/mark.ts): a run that knows only documents were added since that source appends them
+ * without comparing every document the dataset holds.
  */
 import { mkdir, readFile, readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -28,6 +31,8 @@ interface Part {
 
 interface State {
   schema_version: number;
+  /** The mark of what the dataset was last written from (../batch/mark.ts); absent when unknown. */
+  source?: string;
   /** Number of the next part. */
   next: number;
   parts: Part[];
@@ -77,6 +82,28 @@ export class ParquetDataset {
     return `part-${String(this.state.next).padStart(6, '0')}`;
   }
 
+  /** The mark of what the dataset was last written from, if known. */
+  get source(): string | undefined {
+    return this.fresh ? undefined : this.state.source;
+  }
+
+  /**
+   * The plan of a run that only adds documents (the others are those the dataset holds): its new
+   * part holds them; null when the dataset is new or holds one of them already (then `plan`).
+   */
+  append(added: readonly DocumentRef[]): DatasetPlan | null {
+    if (this.fresh) return null;
+    const ids = new Set(added.map((r) => r.doc_id));
+    for (const part of this.state.parts) {
+      if (ids.size < 64) {
+        for (const id of ids) if (part.docs.startsWith(`${id}\t`) || part.docs.includes(`\n${id}\t`)) return null;
+      } else {
+        for (const line of part.docs.split('\n')) if (ids.has(line.slice(0, line.indexOf('\t')))) return null;
+      }
+    }
+    return { write: inOrder(added), drop: [], removed: 0, full: false };
+  }
+
   /** What this run writes, for the documents wanted now (`full`: everything again, in one part), in the outputs' order. */
   plan(want: readonly DocumentRef[], full: boolean): DatasetPlan {
     const all = this.state.parts.map((p) => p.name);
@@ -110,16 +137,23 @@ export class ParquetDataset {
   }
 
   /**
-   * Makes the plan the dataset: the new part's files (one per table, already written by the
-   * caller at `partFile(table, nextPart)`) join it, the dropped parts leave it.
+   * Makes the plan the dataset, written from `source`: the new part's files (one per table,
+   * already written by the caller at `partFile(table, nextPart)`) join it, the dropped parts
+   * leave it. A plan that changes nothing writes the state only when its source changed.
    */
-  async commit(plan: DatasetPlan): Promise<void> {
+  async commit(plan: DatasetPlan, source?: string): Promise<void> {
+    if (!plan.write.length && !plan.drop.length) {
+      if (this.fresh || source === this.state.source) return;
+      this.state = { ...this.state, source };
+      await writeFileAtomic(path.join(this.dir, STATE), `${JSON.stringify(this.state)}\n`);
+      return;
+    }
     const drop = new Set(plan.drop);
     const parts = this.state.parts.filter((p) => !drop.has(p.name));
     const name = this.nextPart;
     if (plan.write.length) parts.push({ name, docs: plan.write.map((r) => `${r.doc_id}\t${r.stamp}`).join('\n') });
     else for (const v of TABLE_VIEWS) await rm(this.partFile(v.name, name), { force: true });
-    this.state = { schema_version: SCHEMA_VERSION, next: this.state.next + 1, parts };
+    this.state = { schema_version: SCHEMA_VERSION, ...(source ? { source } : {}), next: this.state.next + 1, parts };
     await mkdir(this.dir, { recursive: true });
     await writeFileAtomic(path.join(this.dir, STATE), `${JSON.stringify(this.state)}\n`);
     for (const p of drop) for (const v of TABLE_VIEWS) await rm(this.partFile(v.name, p), { force: true });

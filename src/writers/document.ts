@@ -23,6 +23,11 @@ export function documentJson(record: DocumentRecord): string {
   return `${JSON.stringify(record, null, 2)}\n`;
 }
 
+/** The digest of a document's JSON text: the first 16 hex digits of its sha256. */
+export function digestOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
 /** What a manifest entry records of a written document. */
 export interface DocumentFacts {
   doc_id: string;
@@ -30,7 +35,7 @@ export interface DocumentFacts {
   output: string;
   pages: number | null;
   warnings: number;
-  /** First 16 hex digits of the sha256 of the JSON written: the collection outputs rewrite a document whose digest changed. */
+  /** The digest of the JSON written (`digestOf`): the collection outputs rewrite a document whose digest changed. */
   digest: string;
 }
 
@@ -45,8 +50,7 @@ export async function writeDocument(outDir: string, record: DocumentRecord): Pro
   await rm(path.join(outDir, EXTRACTED_DIR, `${record.doc_id}.json`), { force: true });
   const text = documentJson(record);
   await writeFileAtomic(path.join(outDir, output), text);
-  const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  return { doc_id: record.doc_id, output, pages: record.source.pages, warnings: record.warnings.length, digest };
+  return { doc_id: record.doc_id, output, pages: record.source.pages, warnings: record.warnings.length, digest: digestOf(text) };
 }
 
 /** One text of a compiled volume, as its file's manifest entry records it. */

@@ -4,7 +4,10 @@
  * (doc_id, stamp: what the database holds). A run replaces rows by key: in one transaction the
  * rows of the documents that changed or left are deleted and the changed and new documents'
  * rows inserted, so its cost follows what changed, and a killed run leaves the database as it
- * was (DuckDB's own write-ahead log). Written from scratch (a new file renamed into place) when
+ * was (DuckDB's own write-ahead log). `jixiao_meta` names the source the database was last
+ * written from (the mark of the manifest and corrections, ../batch/mark.ts): a run that knows
+ * only documents were added since then inserts them without comparing every document held.
+ * Written from scratch (a new file renamed into place) when
  * it is new, of another schema version, or compacted. Uses @duckdb/node-api, an optional
  * dependency loaded only here.
  */
@@ -52,6 +55,8 @@ export class DuckdbOutput {
     private readonly held: boolean,
     /** The file written when from scratch (renamed over `file` at the end). */
     private readonly target: string,
+    /** The mark of what the database was last written from, if known. */
+    readonly source: string | undefined = undefined,
   ) {}
 
   /** Opens the database of `outDir`; from scratch when `full`, new, or of another schema version. */
@@ -62,7 +67,11 @@ export class DuckdbOutput {
     if (exists && !full) {
       const instance = await openInstance(api, target);
       const con = await instance.connect();
-      if (await isCurrent(con)) return new DuckdbOutput(target, instance, con, true, target);
+      const current = await currentSource(con);
+      if (current) {
+        await dropDocumentsKey(con);
+        return new DuckdbOutput(target, instance, con, true, target, current.source);
+      }
       con.closeSync();
       instance.closeSync();
     }
@@ -94,16 +103,41 @@ export class DuckdbOutput {
     return { write: inOrder(want.filter((r) => write.has(r.doc_id))), gone, removed: rows.filter((r) => r[0] === 'removed').length, full: false };
   }
 
-  /** Applies the plan: `staged` holds, per table, a Parquet file of exactly the rows of `plan.write`. */
-  async apply(plan: DuckdbPlan, staged: ReadonlyMap<string, string>): Promise<void> {
+  /**
+   * The plan of a run that only adds documents (the others are those the database holds); null
+   * when the database is new or holds one of them already (then `plan`).
+   */
+  async append(added: readonly DocumentRef[]): Promise<DuckdbPlan | null> {
+    if (!this.held) return null;
+    if (added.length) {
+      const rows = (
+        await this.con.runAndReadAll(`SELECT count(*) FROM jixiao_documents WHERE doc_id IN (SELECT unnest(string_split($1, chr(10))))`, [added.map((r) => r.doc_id).join('\n')])
+      ).getRows();
+      if (Number(rows[0]?.[0]) !== 0) return null;
+    }
+    return { write: inOrder(added), gone: [], removed: 0, full: false };
+  }
+
+  /**
+   * Applies the plan, written from `source`: `staged` holds, per table, a Parquet file of exactly
+   * the rows of `plan.write`.
+   */
+  async apply(plan: DuckdbPlan, staged: ReadonlyMap<string, string>, source?: string): Promise<void> {
     const run = (sql: string) => this.con.run(sql);
     if (plan.full) {
       await run('CREATE TABLE jixiao_meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
-      await run('CREATE TABLE jixiao_documents (doc_id VARCHAR PRIMARY KEY, stamp VARCHAR)');
+      // No index: DuckDB rewrites a table's index whole at every checkpoint, which would make
+      // adding one document cost what the database holds; each doc_id is there once because a
+      // run deletes a document's row before it inserts it again, and appends only ids not held.
+      await run('CREATE TABLE jixiao_documents (doc_id VARCHAR, stamp VARCHAR)');
       for (const v of TABLE_VIEWS) await run(createTableSql(v.name, v.columns));
       for (const v of DERIVED_VIEWS) await run(`CREATE VIEW ${v.name} AS\n${v.sql}`);
     }
-    if (plan.write.length === 0 && plan.gone.length === 0 && !plan.full) return;
+    const meta = `INSERT OR REPLACE INTO jixiao_meta VALUES ('schema_version', '${SCHEMA_VERSION}'), ('extractor_version', ${quote(VERSION)}), ('source', ${source ? quote(source) : 'NULL'})`;
+    if (plan.write.length === 0 && plan.gone.length === 0 && !plan.full) {
+      if (source !== this.source) await run(meta);
+      return;
+    }
     await run('BEGIN TRANSACTION');
     try {
       if (plan.gone.length) {
@@ -119,7 +153,7 @@ export class DuckdbOutput {
           [plan.write.map((r) => `${r.doc_id}\t${r.stamp}`).join('\n')],
         );
       }
-      await run(`INSERT OR REPLACE INTO jixiao_meta VALUES ('schema_version', '${SCHEMA_VERSION}'), ('extractor_version', ${quote(VERSION)})`);
+      await run(meta);
       await run('COMMIT');
     } catch (err) {
       await run('ROLLBACK').catch(() => undefined);
@@ -154,15 +188,34 @@ async function openInstance(api: Api, file: string): Promise<DuckDBInstance> {
   }
 }
 
-/** Whether the database is one this version updates (its schema version, its bookkeeping table). */
-async function isCurrent(con: DuckDBConnection): Promise<boolean> {
+/**
+ * Whether the database is one this version updates (its schema version, its bookkeeping table),
+ * and the source it was last written from; null when it is not.
+ */
+async function currentSource(con: DuckDBConnection): Promise<{ source: string | undefined } | null> {
   try {
-    const meta = (await con.runAndReadAll(`SELECT value FROM jixiao_meta WHERE key = 'schema_version'`)).getRows();
-    if (String(meta[0]?.[0]) !== String(SCHEMA_VERSION)) return false;
+    const meta = new Map((await con.runAndReadAll(`SELECT key, value FROM jixiao_meta`)).getRows().map((r) => [String(r[0]), r[1] == null ? undefined : String(r[1])]));
+    if (meta.get('schema_version') !== String(SCHEMA_VERSION)) return null;
     await con.run('SELECT count(*) FROM jixiao_documents');
-    return true;
+    return { source: meta.get('source') };
   } catch {
-    return false;
+    return null;
+  }
+}
+
+/** `jixiao_documents` as databases written before held it, with a primary key (rewritten whole at every checkpoint): the same rows without it. */
+async function dropDocumentsKey(con: DuckDBConnection): Promise<void> {
+  const keyed = (await con.runAndReadAll(`SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'jixiao_documents' AND constraint_type = 'PRIMARY KEY'`)).getRows();
+  if (Number(keyed[0]?.[0]) === 0) return;
+  await con.run('BEGIN TRANSACTION');
+  try {
+    await con.run('CREATE TABLE jixiao_documents_unkeyed AS SELECT doc_id, stamp FROM jixiao_documents');
+    await con.run('DROP TABLE jixiao_documents');
+    await con.run('ALTER TABLE jixiao_documents_unkeyed RENAME TO jixiao_documents');
+    await con.run('COMMIT');
+  } catch (err) {
+    await con.run('ROLLBACK').catch(() => undefined);
+    throw err;
   }
 }
 

@@ -5,13 +5,13 @@
  * as BullMQ carries it.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { claimOutput } from '../../src/batch/folder.js';
-import { Manifest, type ManifestEntry, manifestEntry, unreadable } from '../../src/batch/manifest.js';
+import { Manifest, type ManifestEntry, manifestEntry, manifestLinesParsed, unreadable } from '../../src/batch/manifest.js';
 import { planOf, resumeOf } from '../../src/batch/resume.js';
 import { extractFile } from '../../src/index.js';
 import { failureOfJob, jobError } from '../../src/queue/connection.js';
@@ -150,6 +150,95 @@ describe('manifest entry', () => {
     expect(JSON.parse(text.toString('utf8'))).toEqual(record);
     const entry = manifestEntry('/in/laoting.txt', 'c'.repeat(64), { status: 'done', ...written }, 7);
     expect(entry).toMatchObject({ doc_id: record.doc_id, output: written.output, pages: record.source.pages, warnings: record.warnings.length, digest });
+  });
+});
+
+describe('manifest read by search', () => {
+  const sha = (i: number) => createHash('sha256').update(String(i)).digest('hex');
+  const file = () => path.join(mkdtempSync(path.join(tmpdir(), 'jixiao-manifest-')), 'manifest.jsonl');
+
+  it('answers as the manifest parsed whole: the latest valid line of a path, a live done entry for bytes', async () => {
+    const f = file();
+    const lines: ManifestEntry[] = [];
+    for (let i = 0; i < 40; i++) lines.push(i % 7 === 3 ? failed(`/in/${i}.pdf`, sha(i)) : done(`/in/${i}.pdf`, sha(i)));
+    // Paths recorded again: redone with other bytes, failed after done, done after failed, an older version.
+    lines.push(done('/in/1.pdf', sha(101)), failed('/in/2.pdf', sha(2)), done('/in/3.pdf', sha(3)), { ...done('/in/4.pdf', sha(4)), version: '0.0.1' });
+    // The same bytes under two paths; a path that is a prefix of another.
+    lines.push(done('/in/copy of 5.pdf', sha(5)), done('/in/1.pdf.txt', sha(102)));
+    writeFileSync(f, lines.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    // A line naming an output outside docs/ (dropped), and a torn last line.
+    appendFileSync(f, `${JSON.stringify({ ...done('/in/6.pdf', sha(6)), output: '../x.json' })}\n{"path":"/in/7.pdf","sha`);
+    const searched = await Manifest.open(f);
+    const parsed = await Manifest.read(f);
+    const all = parsed.entries;
+    expect(all.get('/in/6.pdf')?.output).toBe(documentOutput(sha(6).slice(0, 16)));
+    for (const p of [...all.keys(), '/in/none.pdf', '/in/1']) expect(searched.get(p), p).toEqual(all.get(p));
+    for (let i = 0; i < 110; i++) {
+      const found = searched.doneWith(sha(i), VERSION);
+      const live = [...all.values()].filter((e) => e.status === 'done' && e.sha256 === sha(i) && e.version === VERSION);
+      expect(found != null, String(i)).toBe(live.length > 0);
+      if (found) expect(live).toContainEqual(found);
+    }
+  });
+
+  it('finds what was appended after a mark without parsing what came before it', async () => {
+    const f = file();
+    const m = await Manifest.open(f);
+    for (let i = 0; i < 200; i++) await m.record(done(`/in/${i}.pdf`, sha(i)));
+    await m.record(failed('/in/0.pdf', sha(0)));
+    const mark = m.mark();
+    expect(mark).toMatchObject({ bytes: readFileSync(f).length, sha256: createHash('sha256').update(readFileSync(f)).digest('hex'), lines: 201, entries: 200 });
+
+    // Nothing yet, then one input new and one whose bytes an input held already gave.
+    const before = manifestLinesParsed();
+    const next = await Manifest.open(f, mark);
+    expect(next.appended()).toEqual([]);
+    expect(next.get('/in/new.pdf')).toBeUndefined();
+    expect(next.doneWith(sha(1000), VERSION)).toBeUndefined();
+    await next.record(done('/in/new.pdf', sha(1000)));
+    expect(next.doneWith(sha(5), VERSION)?.path).toBe('/in/5.pdf');
+    await next.record({ ...done('/in/5.pdf', sha(5)), path: '/in/copy.pdf' });
+    expect(next.appended()?.map((e) => e.path)).toEqual(['/in/new.pdf', '/in/copy.pdf']);
+    expect(next.doneBefore(sha(5))?.path).toBe('/in/5.pdf');
+    expect(next.doneBefore(sha(1000))).toBeNull();
+    // Counted: the lines of the entries looked up, never the 201 before the mark.
+    expect(manifestLinesParsed() - before).toBeLessThanOrEqual(3);
+    const after = next.mark();
+    expect(after).toMatchObject({ bytes: readFileSync(f).length, lines: 203, entries: 202 });
+
+    // The entries after a mark are parsed: a killed run's, then this run's.
+    const third = await Manifest.open(f, mark);
+    expect(third.appended()?.map((e) => e.path)).toEqual(['/in/new.pdf', '/in/copy.pdf']);
+    // An input held before the mark recorded again: not only added.
+    await third.record(done('/in/7.pdf', sha(7)));
+    expect(third.appended()).toBeNull();
+    expect((await Manifest.open(f, after)).appended()).toBeNull();
+  });
+
+  it('holds a mark only while the bytes before it are the same file unchanged', async () => {
+    const f = file();
+    const m = await Manifest.open(f);
+    for (let i = 0; i < 5; i++) await m.record(done(`/in/${i}.pdf`, sha(i)));
+    await m.record(failed('/in/2.pdf', sha(2)));
+    const mark = m.mark();
+    expect((await Manifest.open(f, mark)).appended()).toEqual([]);
+    // Edited in place, the same length: another sha256.
+    const text = readFileSync(f, 'utf8');
+    writeFileSync(f, text.replace('/in/3.pdf', '/in/9.pdf'));
+    expect((await Manifest.open(f, mark)).appended()).toBeNull();
+    writeFileSync(f, text);
+    expect((await Manifest.open(f, mark)).appended()).toEqual([]);
+    // A copy of the same bytes holds it.
+    const copy = path.join(path.dirname(f), 'copy.jsonl');
+    writeFileSync(copy, text);
+    expect((await Manifest.open(copy, mark)).appended()).toEqual([]);
+    // Compacted (the line superseded dropped), or cut short: no longer the mark's.
+    const c = await Manifest.open(f);
+    await c.compact();
+    expect((await Manifest.open(f, mark)).appended()).toBeNull();
+    expect((await Manifest.open(f, { ...c.mark(), bytes: c.mark().bytes + 10 })).appended()).toBeNull();
+    // Without a mark, nothing is known to be only appended.
+    expect((await Manifest.open(f)).appended()).toBeNull();
   });
 });
 
