@@ -16,9 +16,9 @@
  *
  * The rows become an ordinary grid table for the interpret stage.
  */
-import { type Block, type Cell, type Row, cellOf, para } from '../../model.js';
-import { type Message, message } from '../../diagnostics.js';
-import { PAGE_NUMBER, cleanText } from '../../text/clean.js';
+import { type Block, type Cell, type Row, cellOf, para } from '../model.js';
+import { type Message, message } from '../diagnostics.js';
+import { PAGE_NUMBER, cleanText } from './clean.js';
 import {
   BASIS_HEADER,
   BUDGET_FISCAL,
@@ -43,10 +43,9 @@ import {
   PROJECT_TITLE_END,
   SYMBOL_CELL,
   SYMBOL_HEADER,
-  TOC_LINE_TABBED,
   UNIT_HEADER,
   VALUE_HEADER,
-} from '../../vocab.js';
+} from '../vocab.js';
 
 const BLANK = /^[\s\u00A0\u3000]*$/;
 
@@ -91,6 +90,15 @@ function opensSomething(t: string): boolean {
 }
 
 /**
+ * A line with tabs that belongs to a table: three cells or more, or a table label among them.
+ * (A contents entry keeps its tab before the page, a unit line its tab before 单位：万元.)
+ */
+function tableLike(line: string): boolean {
+  const fields = line.split('\t').map((f) => f.trim()).filter((f) => f !== '');
+  return fields.length >= 3 || fields.some((f) => LABEL.test(f) || headerRole(f) != null);
+}
+
+/**
  * Whether `lines` (the text of a dump without tab-separated cells) is a cell-per-line dump:
  * a project table's labels and its indicator header stand each on a line of their own.
  */
@@ -99,8 +107,7 @@ export function isCellPerLine(lines: readonly string[], contents: ReadonlySet<nu
   let label = false;
   let header = false;
   for (const [i, l] of lines.entries()) {
-    // A contents entry keeps its tab before the page (or before Word's 错误！未定义书签。).
-    if (l.includes('\t') && !contents.has(i) && !BLANK.test(l) && !(l.length <= 300 && TOC_LINE_TABBED.test(l))) tabbed++;
+    if (l.includes('\t') && !contents.has(i) && tableLike(l)) tabbed++;
     const t = l.trim();
     if (PROJECT_TABLE_LABEL.test(t)) label = true;
     if (LEVEL1_HEADER.test(t) && LEVEL2_HEADER.test((lines[i + 1] ?? '').trim())) header = true;
@@ -196,14 +203,16 @@ const FREE: readonly Role[] = ['description', 'basis', 'level3', 'value', 'unit'
 /** Most lines one indicator cell is taken to run over beyond its first. */
 const MAX_EXTRA = 4;
 
-/** Reads indicator rows from line `from` on; returns the rows, messages and the line after the table. */
-function readBody(lines: readonly string[], from: number, roles: readonly Role[], where: string): { rows: Row[]; messages: Message[]; end: number } {
+/**
+ * Reads indicator rows from line `from` on; returns the rows and the line after the table. A
+ * row read with a guess says so in its `unsure`.
+ */
+function readBody(lines: readonly string[], from: number, roles: readonly Role[]): { rows: Row[]; end: number } {
   const n = roles.length;
   const rows: Row[] = [];
-  const messages: Message[] = [];
   const fits = (p: number) => p + n <= lines.length && misfits(cellsWith(lines, p, n, 0, -1), roles) === 0;
-  /** The table may end at p: the text runs out, or what follows is no row. */
-  const endsAt = (p: number) => p >= lines.length || !fits(p);
+  /** The table may end at p: the text runs out, or a heading, title or label follows. */
+  const endsAt = (p: number) => p >= lines.length || opensSomething(lines[p]!.trim());
   let p = from;
   while (p < lines.length) {
     // A plain row: n lines that fit, followed by another row or the table's end.
@@ -214,11 +223,11 @@ function readBody(lines: readonly string[], from: number, roles: readonly Role[]
       continue;
     }
     // A cell of several lines: the row fits with `extra` more lines given to one cell and is
-    // followed by a row that fits.
+    // followed by a row that fits, or by the table's end.
     let found: { cells: string[][]; extra: number; choices: number } | null = null;
     for (let extra = 1; extra <= MAX_EXTRA && !found; extra++) {
       if (p + n + extra > lines.length) break;
-      if (!fits(p + n + extra) && p + n + extra < lines.length) continue;
+      if (!fits(p + n + extra) && !endsAt(p + n + extra)) continue;
       const options = roles
         .map((_, j) => cellsWith(lines, p, n, extra, j))
         .map((cells, j) => ({ cells, j, bad: misfits(cells, roles) }))
@@ -227,21 +236,24 @@ function readBody(lines: readonly string[], from: number, roles: readonly Role[]
       options.sort((a, b) => rank(roles[a.j]!) - rank(roles[b.j]!));
       found = { cells: options[0]!.cells, extra, choices: options.length };
     }
-    if (!found) break;
+    if (!found) {
+      // The last row, with prose after the table.
+      if (fits(p)) {
+        const cells = cellsWith(lines, p, n, 0, -1);
+        if (!cells.every((c) => c.every((x) => x === ''))) rows.push(rowOf(cells, p + 1));
+        p += n;
+      }
+      break;
+    }
     const row = rowOf(found.cells, p + 1);
     rows.push(row);
     if (found.choices > 1) {
-      messages.push(
-        message(
-          'cells-unplaced',
-          `${where}indicator row at line ${p + 1}: the dump writes one cell per line and this row runs ${found.extra} line(s) over its ${n} columns; which cell holds the extra lines cannot be told (read as part of the ${roles[found.cells.findIndex((c) => c.length > 1)]} cell)`,
-          [row],
-        ),
-      );
+      const j = found.cells.findIndex((c) => c.length > 1);
+      row.unsure = `the dump writes one cell per line and this row runs ${found.extra} line(s) over its ${n} columns; which cell holds the extra line(s) cannot be told (read as part of the ${roles[j]} cell)`;
     }
     p += n + found.extra;
   }
-  return { rows, messages, end: p };
+  return { rows, end: p };
 }
 
 function rank(r: Role): number {
@@ -323,17 +335,19 @@ function readTable(lines: readonly string[], at: number): { rows: Row[]; message
     const row = rowOf([[], ...periods.map((_, i) => [got[i - (periods.length - got.length)] ?? ''])], valuesLine || planLine);
     rows.push(plan, row);
     if (got.length < periods.length) {
-      messages.push(message('plan-unplaced', `spending plan at line ${planLine}: ${periods.length} periods but ${got.length} value line(s) after them; the values' periods cannot be told`, [row]));
+      messages.push(message('plan-unplaced', `spending plan: ${periods.length} periods but ${got.length} value line(s) after them; the values' periods cannot be told`, [row]));
     }
   }
   if (goals.length) rows.push(rowOf([['绩效目标'], goals], goalsLine));
   if (!header) return { rows, messages, end: k };
   rows.push(...header.rows);
-  const body = readBody(lines, header.body, header.roles, '');
+  const body = readBody(lines, header.body, header.roles);
   rows.push(...body.rows);
-  messages.push(...body.messages);
   return { rows, messages, end: body.end };
 }
+
+/** A table's caption: a short line naming a table (…绩效指标情况表, …指标表). */
+const CAPTION = /^.{0,36}表$/;
 
 /** Reads a cell-per-line dump: paragraphs line by line, project tables rebuilt from their labels. */
 export function loadCellPerLine(lines: readonly string[], contents: ReadonlySet<number>, offset = 0): Read {
@@ -352,11 +366,16 @@ export function loadCellPerLine(lines: readonly string[], contents: ReadonlySet<
     // An indicator table of its own (part one's 部门整体支出绩效指标).
     const header = !contents.has(i) && LEVEL1_HEADER.test(x) ? readHeader(lines, i) : null;
     if (header) {
-      const body = readBody(lines, header.body, header.roles, '');
+      const body = readBody(lines, header.body, header.roles);
       const rows = [...header.rows, ...body.rows];
+      // The line just above naming the table (四、部门整体支出绩效指标情况表) is its caption, no prose.
+      const prev = blocks[blocks.length - 1];
+      if (prev?.kind === 'para' && prev.line === i + offset && CAPTION.test(prev.text)) {
+        blocks.pop();
+        rows.unshift(rowOf([[prev.text]], i));
+      }
       for (const r of rows) if (r.line != null) r.line += offset;
       blocks.push({ kind: 'table', rows, page: null, columns: 'grid' });
-      messages.push(...body.messages);
       i = Math.max(body.end, i + 1);
       continue;
     }
