@@ -16,7 +16,8 @@
  *
  * The rows become an ordinary grid table for the interpret stage.
  */
-import { type Block, type Cell, type Row, cellOf, para } from '../model.js';
+import { type Block, type Cell, type Para, type Row, cellOf, para } from '../model.js';
+import { parseNumbered } from './numbering.js';
 import { type Message, message } from '../diagnostics.js';
 import { PAGE_NUMBER, cleanText } from './clean.js';
 import {
@@ -41,6 +42,9 @@ import {
   PROJECT_NAME_LABEL,
   PROJECT_TABLE_LABEL,
   PROJECT_TITLE_END,
+  SECTION_OVERALL,
+  SECTION_SAFEGUARDS,
+  SECTION_SUBGOALS,
   SYMBOL_CELL,
   SYMBOL_HEADER,
   UNIT_HEADER,
@@ -211,8 +215,11 @@ function readBody(lines: readonly string[], from: number, roles: readonly Role[]
   const n = roles.length;
   const rows: Row[] = [];
   const fits = (p: number) => p + n <= lines.length && misfits(cellsWith(lines, p, n, 0, -1), roles) === 0;
-  /** The table may end at p: the text runs out, or a heading, title or label follows. */
-  const endsAt = (p: number) => p >= lines.length || opensSomething(lines[p]!.trim());
+  /** The table may end at p: after empty lines (if any), the text runs out or a heading, title or label follows. */
+  const endsAt = (p: number) => {
+    while (p < lines.length && BLANK.test(lines[p]!)) p++;
+    return p >= lines.length || opensSomething(lines[p]!.trim());
+  };
   let p = from;
   while (p < lines.length) {
     // A plain row: n lines that fit, followed by another row or the table's end.
@@ -349,6 +356,23 @@ function readTable(lines: readonly string[], at: number): { rows: Row[]; message
 /** A table's caption: a short line naming a table (…绩效指标情况表, …指标表). */
 const CAPTION = /^.{0,36}表$/;
 
+/**
+ * Whether `p` is numbered as an item of the list before it: the last paragraph numbered in its
+ * style (（五） before （六）) is an item, not one of part one's section headings (三、保障措施
+ * before 四、…情况表: a sibling of the sections, the table's caption).
+ */
+function sameNumbering(p: Para, blocks: readonly Block[]): boolean {
+  const own = parseNumbered(p.text);
+  if (!own) return false;
+  for (let k = blocks.length - 2; k >= 0; k--) {
+    const b = blocks[k]!;
+    if (b.kind !== 'para' || PART.test(b.text)) return false;
+    const n = parseNumbered(b.text);
+    if (n && n.style === own.style) return ![SECTION_OVERALL, SECTION_SUBGOALS, SECTION_SAFEGUARDS].some((re) => re.test(cleanText(n.rest)));
+  }
+  return false;
+}
+
 /** Reads a cell-per-line dump: paragraphs line by line, project tables rebuilt from their labels. */
 export function loadCellPerLine(lines: readonly string[], contents: ReadonlySet<number>, offset = 0): Read {
   const blocks: Block[] = [];
@@ -368,9 +392,10 @@ export function loadCellPerLine(lines: readonly string[], contents: ReadonlySet<
     if (header) {
       const body = readBody(lines, header.body, header.roles);
       const rows = [...header.rows, ...body.rows];
-      // The line just above naming the table (四、部门整体支出绩效指标情况表) is its caption, no prose.
+      // The line just above naming the table (四、部门整体支出绩效指标情况表) is its caption, no
+      // prose — unless it is numbered as the items before it are (六、… after 五、…: an item).
       const prev = blocks[blocks.length - 1];
-      if (prev?.kind === 'para' && prev.line === i + offset && CAPTION.test(prev.text)) {
+      if (prev?.kind === 'para' && prev.line === i + offset && CAPTION.test(prev.text) && !sameNumbering(prev, blocks)) {
         blocks.pop();
         rows.unshift(rowOf([[prev.text]], i));
       }
