@@ -24,12 +24,29 @@ export function partNumber(p: Block): string | null {
   return m ? m[1]! : null;
 }
 
+/**
+ * Where the contents heading is: [its first block, the block after it], or null. 目录 is one
+ * paragraph, or two when its characters are set so far apart that a text dump (pdftotext)
+ * gives each a line of its own (目, then 录).
+ */
+function contentsHead(blocks: readonly Block[]): [number, number] | null {
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i]!;
+    if (b.kind !== 'para') continue;
+    if (TOC_HEAD.test(b.text)) return [i, i + 1];
+    const n = blocks[i + 1];
+    if (b.text.trim() === '目' && n?.kind === 'para' && n.text.trim() === '录') return [i, i + 2];
+  }
+  return null;
+}
+
 export function segment(blocks: readonly Block[]): Segments {
-  const tocAt = blocks.findIndex((b) => b.kind === 'para' && TOC_HEAD.test(b.text));
+  const head = contentsHead(blocks);
+  const tocAt = head ? head[0] : -1;
   let bodyFrom = 0;
   const toc: Para[] = [];
-  if (tocAt >= 0) {
-    let i = tocAt + 1;
+  if (head) {
+    let i = head[1];
     let lastPage = 0;
     while (i < blocks.length) {
       const b = blocks[i]!;

@@ -9,7 +9,7 @@
  *   npm run eval -- --no-layouts       # skip the re-laid-out PDFs in test/fixtures/layouts
  *   npm run eval -- --no-scans         # skip the scanned renditions (made once, then cached; OCR takes minutes)
  *   npm run eval -- --no-roundtrips    # skip the renditions whose fonts lost their Unicode maps (made once, then cached)
- *   npm run eval -- --write-baseline   # record the figures as the floor test/eval.test.ts holds
+ *   npm run eval -- --write-baseline   # record the figures as the floor test/eval.test.ts holds (refused where one would fall: baseline.ts)
  *   npm run eval -- --seeds 20 --producers chromium,xelatex   # generated documents: which seeds, which producers
  *   npm run eval -- --no-generated     # skip the generated documents (src/eval/seeds.ts; made once, then cached)
  *   npm run eval -- --scan-seeds 3     # the first 3 seeds of each degradation of the scans (default 20)
@@ -24,6 +24,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { type DegradedResult, type EvalResult, evaluateCorpus, evaluateDegraded, evaluateLayouts, evaluateVolumes, formatCalibration, formatDegradations, formatTable } from './corpus.js';
 import { CATEGORIES } from './score.js';
+import { type Floor, baselineFalls } from './baseline.js';
 import { DEFAULT_SEEDS, DEGRADATIONS, type Degradation, degradedScans, scanVariants } from './scans.js';
 import { SEED_CACHE, makeSeeds, parseProducers, parseSeeds } from './seeds.js';
 import { evaluateSeeds, formatSeedTable } from './generated.js';
@@ -50,7 +51,8 @@ const program = new Command()
   .option('--no-generated', 'skip the generated documents')
   .option('--verbose', 'print every differing field')
   .option('--json <file>', 'also write the figures as JSON')
-  .option('--write-baseline', 'record these figures in test/eval-baseline.json (the floor the tests hold)')
+  .option('--write-baseline', 'record these figures in test/eval-baseline.json (the floor the tests hold); refused where a figure would fall')
+  .option('--lower-baseline', 'with --write-baseline: record even figures below the ones held (a figure that was wrong)')
   .option('--no-degradations', 'skip the seeded degraded scans')
   .option('--degradations <list>', `degradations to score (${DEGRADATIONS.join(',')})`, (v) => v.split(',') as Degradation[], [...DEGRADATIONS])
   .option('--scan-seeds <n>', 'seeds of each degradation of the scans', (v) => Number(v), DEFAULT_SEEDS)
@@ -60,7 +62,7 @@ const program = new Command()
   .option('--shard <k/n>', '(internal) score the k-th of n parts of the degraded scans and write them to --json')
   .parse();
 const opts = program.opts<{
-  corpus: string; layouts: string | false; scans: string | false; roundtrips: string | false; verbose?: boolean; json?: string; writeBaseline?: boolean;
+  corpus: string; layouts: string | false; scans: string | false; roundtrips: string | false; verbose?: boolean; json?: string; writeBaseline?: boolean; lowerBaseline?: boolean;
   degradations: Degradation[] | false; scanSeeds: number; scanFirstSeed: number; onlyDegradations?: boolean; jobs: number; shard?: string;
   seeds: string; producers: string; seedCache?: string; generated: boolean;
 }>();
@@ -138,13 +140,20 @@ if (opts.writeBaseline) {
   const baseline = Object.fromEntries(
     results.slice(0, held).map((r) => [`${r.doc}/${r.format}`, Object.fromEntries(CATEGORIES.map((c) => [c, [r.score[c].ok, r.score[c].total]]))]),
   );
-  writeFileSync(path.join(projectRoot(), 'test', 'eval-baseline.json'), `${JSON.stringify(baseline, null, 1)}\n`);
   // The committed subset of generated documents: its figures and silent rows.
   const seedDir = path.join(projectRoot(), 'test', 'fixtures', 'seeds');
   const committed = existsSync(seedDir) ? readdirSync(seedDir).filter((d) => /^s\d+$/.test(d)).map((d) => Number(d.slice(1))) : [];
   const subset = await evaluateSeeds(seedDir, committed, PRODUCERS, () => {});
   const seedBaseline = Object.fromEntries(subset.map((r) => [`${r.doc}/${r.producer}`, { ...Object.fromEntries(CATEGORIES.map((c) => [c, [r.score[c].ok, r.score[c].total]])), silentRows: r.score.silentRows }]));
-  writeFileSync(path.join(projectRoot(), 'test', 'eval-seeds-baseline.json'), `${JSON.stringify(seedBaseline, null, 1)}\n`);
+  const baselineFile = path.join(projectRoot(), 'test', 'eval-baseline.json');
+  const seedBaselineFile = path.join(projectRoot(), 'test', 'eval-seeds-baseline.json');
+  const heldOf = (f: string) => (existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Record<string, Floor>) : {});
+  const falls = [...baselineFalls(heldOf(baselineFile), baseline as Record<string, Floor>), ...baselineFalls(heldOf(seedBaselineFile), seedBaseline as Record<string, Floor>)];
+  if (falls.length && !opts.lowerBaseline) {
+    throw new Error(`not recording a baseline below the one held (score every part it holds: the layouts too; --lower-baseline for a figure that was wrong):\n  ${falls.join('\n  ')}`);
+  }
+  writeFileSync(baselineFile, `${JSON.stringify(baseline, null, 1)}\n`);
+  writeFileSync(seedBaselineFile, `${JSON.stringify(seedBaseline, null, 1)}\n`);
   console.log('\nrecorded in test/eval-baseline.json and test/eval-seeds-baseline.json');
 }
 if (opts.json) {

@@ -44,6 +44,30 @@ describe('segmenting a document', () => {
     expect(text(s.partOne)[0]).toBe('第一部分 部门整体绩效目标');
   });
 
+  it('a contents heading whose two characters a text dump set on lines of their own (目, 录) opens the contents', () => {
+    // pdftotext gives each character of a widely spaced 目  录 a line: without its heading the
+    // contents' 第一部分 entry was taken for part one and part one's goals went unread.
+    const s = segment([
+      para('某某局2024年部门预算绩效文本'),
+      para('目'),
+      para('录'),
+      para('第一部分 部门整体绩效目标'),
+      para('一、部门整体绩效目标........................1'),
+      para('第二部分 预算项目绩效目标'),
+      para('1.甲项目绩效目标表........................5'),
+      para('第一部分 部门整体绩效目标'),
+      para('一、部门整体绩效目标'),
+      para('做好工作。'),
+      para('第二部分 预算项目绩效目标'),
+      projectTable,
+    ]);
+    expect(text(s.cover)).toEqual(['某某局2024年部门预算绩效文本']);
+    expect(text(s.toc)).toEqual(['第一部分 部门整体绩效目标', '一、部门整体绩效目标........................1', '第二部分 预算项目绩效目标', '1.甲项目绩效目标表........................5']);
+    expect(text(s.partOne)).toEqual(['第一部分 部门整体绩效目标', '一、部门整体绩效目标', '做好工作。']);
+    // 目 and 录 apart, with text between, are no heading.
+    expect(segment([para('目'), para('做好工作。'), para('录'), para('第一部分 部门整体绩效目标')]).toc).toEqual([]);
+  });
+
   it('without a 第二部分 heading, part two starts at the first project title or table', () => {
     const s = segment([para('第一部分 部门整体绩效目标'), para('做好工作。'), para('2.乙项目绩效目标申报表'), projectTable]);
     expect(text(s.partTwo)).toEqual(['2.乙项目绩效目标申报表', '[table]']);

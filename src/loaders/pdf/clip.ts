@@ -317,6 +317,11 @@ export function hiddenGlyphs(
   return { hidden, doubled };
 }
 
+/** Whether a point (a glyph's centre) stands on an item: within its extent, `slack` points to each side, and its line's height. */
+export function onItem(it: Item, cx: number, cy: number, slack = 0): boolean {
+  return cx >= it.x - slack && cx <= it.x + it.w + slack && cy >= it.y - DESCENT * it.size && cy <= it.y + ASCENT * it.size;
+}
+
 /**
  * The page's text items without the given glyphs. Each glyph takes out one character: of the
  * items on its line whose extent holds it, the character of that name standing nearest to it
@@ -333,7 +338,7 @@ export function dropGlyphs(items: Item[], glyphs: readonly PlacedGlyph[]): Item[
     const cx = (g.x0 + g.x1) / 2, cy = (g.y0 + g.y1) / 2;
     let best: { it: Item; c: number; d: number } | null = null;
     for (const it of items) {
-      if (cx < it.x - 0.5 || cx > it.x + it.w + 0.5 || cy < it.y - DESCENT * it.size || cy > it.y + ASCENT * it.size) continue;
+      if (!onItem(it, cx, cy, 0.5)) continue;
       const cs = chars.get(it) ?? [...it.str];
       chars.set(it, cs);
       const pitch = it.w / Math.max(1, cs.length);

@@ -5,7 +5,7 @@
  */
 import { type Message, type Result, message, pagePlace } from '../../diagnostics.js';
 import { type FontInfo, type PlacedGlyph, dropGlyphs, hiddenGlyphs } from './clip.js';
-import { dropDoubles } from './doubles.js';
+import { doublesLeft, dropDoubles, dropWholeDoubles } from './doubles.js';
 import { type Matrix, boxOf } from '../../layout/matrix.js';
 import type { PdfPage } from './draw.js';
 import type { PdfDocument } from './open.js';
@@ -74,8 +74,13 @@ export function shownText(
   const unseen = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, fontLookup(page), layerShown);
   const turned = (gs: PlacedGlyph[]) => (up.turn ? gs.map((g) => ({ char: g.char, ...boxOf(up.m, g.x0, g.y0, g.x1, g.y1) })) : gs);
   const once = dropDoubles(up.items);
-  const shown = shownItems(once.items, turned(unseen.hidden), n, toPage);
-  const doubledLeft = unseen.doubled.length - once.chars;
-  if (doubledLeft > 0) shown.messages.push(doubledMessage(n, doubledLeft, turned(unseen.doubled), toPage));
+  // Second draws inside pieces that merged both draws each take their character out.
+  const whole = dropWholeDoubles(once.items, doublesLeft(turned(unseen.doubled), once.dropped));
+  const left = whole.left;
+  const count = (xs: readonly Item[]) => xs.reduce((k, i) => k + i.str.replace(/\s+/g, '').length, 0);
+  const single = dropGlyphs(whole.items, left);
+  const shown = shownItems(single, turned(unseen.hidden), n, toPage);
+  const doubledLeft = left.length - (count(whole.items) - count(single));
+  if (doubledLeft > 0) shown.messages.push(doubledMessage(n, doubledLeft, left, toPage));
   return shown;
 }
