@@ -11,8 +11,10 @@
  * - The indicator header (一级指标 … 指标值确定依据, and the 符号 · 值 · 单位 sub-header where
  *   the value is split) gives the column count; each indicator row is that many lines, checked
  *   against what each column must hold (a level name or nothing in the level columns, a mark
- *   in 符号, a number in 值, no label or heading anywhere). A row that only fits with a cell of
- *   several lines is read so, and said on that row; a row that fits no way ends the table.
+ *   in 符号, no label or heading anywhere; 值 may hold a date). A row that only fits with a cell
+ *   of several lines is read so, and where more than one cell could take the extra lines the
+ *   row says so (Row.unsure, warned on the row by the indicator reader); a row that fits no way
+ *   ends the table.
  *
  * The rows become an ordinary grid table for the interpret stage.
  */
