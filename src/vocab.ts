@@ -8,6 +8,7 @@
  */
 import type { Row } from './model.js';
 import type { TableWords } from './layout/index.js';
+import { unifyIdeographs } from './text/compat.js';
 
 // ── Document structure ──────────────────────────────────────────────────────────────────
 
@@ -173,9 +174,10 @@ export function isSplitSubheaderRow(row: Row): boolean {
 /** A line holding the indicator header's level names: a table without lines is cut into bands there. */
 const HEADER_LINE = /一级指标|二级指标|三级指标/;
 /** The whole text of an indicator header cell. */
+const HEADER_LABELS = ['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据', '符号', '单位（文字描述）', '单位(文字描述)'];
 const HEADER_LABEL = /^(一级指标|二级指标|三级指标|绩效指标描述|指标值|指标值确定依据|符号|单位[（(]文字描述[）)])$/;
 /** A piece of an indicator header row: the level names, or the split value's 符号 / 值 / 单位. */
-const HEADER_CELL = /一级指|二级指|三级指标|^符号|符号值单位/;
+const HEADER_CELL = /一级指|二级指|三级指标|^符号|^符号?值单位/;
 
 /** A budget unit line as a page prints it: the code, the unit's name, and 单位：万元 after it or not. */
 const UNIT_LINE_PRINTED = /^\d{6}\s*[\u4e00-\u9fff（(][^\t]{1,60}?(\s*(金额)?单位[：:]\s*\S{1,6})?$/;
@@ -185,10 +187,11 @@ const MONEY_UNIT_PRINTED = /^(金额)?单位[：:]\s*[^\s\d]{1,6}(\s+\d{6}\s*\S.
 const TABLE_OPENING = /^(项目编码|预算项目绩效表)/;
 
 /** What the layout rules need to know of budget tables, as predicates (../layout/textgrid.ts). */
-export const TABLE_WORDS: TableWords = {
+const WORDS: TableWords = {
   headerLine: (text) => HEADER_LINE.test(text),
   headerCell: (text) => HEADER_CELL.test(text),
   wholeCell: (text) => PERIOD.test(text) || HEADER_LABEL.test(text) || WHOLE_LABEL.test(text),
+  wholeCellStart: (text) => HEADER_LABELS.some((l) => l.length > text.length && l.startsWith(text)),
   tocLine: (text) => TOC_LINE_TABBED.test(text),
   title: (text) => {
     const t = text.replace(/\s+/g, '');
@@ -200,3 +203,12 @@ export const TABLE_WORDS: TableWords = {
   },
   opensTable: (text) => TABLE_OPENING.test(text.trim()),
 };
+
+/**
+ * What the layout rules need to know of budget tables, as predicates (../layout/textgrid.ts),
+ * on the text as meant: a radical written for an ideograph (a browser's font maps ⽬ for 目:
+ * `绩效⽬标表`) does not hide a title or a label.
+ */
+export const TABLE_WORDS: TableWords = Object.fromEntries(
+  Object.entries(WORDS).map(([k, f]) => [k, (text: string) => f(unifyIdeographs(text))]),
+) as unknown as TableWords;

@@ -64,7 +64,7 @@ export interface Grid {
 const OPEN_RUN = 4;
 
 /** Joins collinear segments that overlap or nearly touch (sort and sweep per line position). */
-function mergeCollinear(segs: Segment[]): Segment[] {
+export function mergeCollinear(segs: Segment[]): Segment[] {
   const byLine = new Map<string, Segment[]>();
   for (const s of segs) {
     const key = `${s.dir}${Math.round(s.pos)}`;

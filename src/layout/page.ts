@@ -13,7 +13,7 @@ import { isGarbage } from '../text/plausible.js';
 import type { Segment } from './segments.js';
 import { type Matrix, boxOf } from './matrix.js';
 import { type TableWords, type TextCell, type TextTable, tablesFromText } from './textgrid.js';
-import { type Grid, type GridCell, MAX_SEGMENTS, findGrids } from './grid.js';
+import { type Grid, type GridCell, MAX_SEGMENTS, findGrids, mergeCollinear } from './grid.js';
 import { type Item, type Line, charStarts, toLines, wrapped } from './text.js';
 import { opensItem } from '../text/numbering.js';
 import { pushTo } from '../util.js';
@@ -248,9 +248,10 @@ export function pageContent(n: number, all: Item[], segs: Segment[], frame: Page
     else rest.push(it);
   }
   // Text outside drawn tables that still stands in table form: a table without lines.
-  // Horizontal rules outside the grids (a table ruled across only) tell its rows together.
+  // Horizontal rules outside the grids (a table ruled across only) tell its rows together:
+  // a rule drawn cell by cell (as browsers draw each cell's border) is one rule.
   const inGrid = (s: Segment) => grids.some((g) => s.pos >= g.bottom - 1 && s.pos <= g.top + 1 && s.a >= g.x0 - 1 && s.b <= g.x1 + 1);
-  const hrules = shown.filter((s) => s.dir === 'h' && !inGrid(s)).map((s) => ({ y: s.pos, x0: s.a, x1: s.b }));
+  const hrules = mergeCollinear(shown.filter((s) => s.dir === 'h' && !inGrid(s))).map((s) => ({ y: s.pos, x0: s.a, x1: s.b }));
   const fromText = tablesFromText(rest, words, hrules);
   const taken = new Set(fromText.flatMap((t) => t.items));
   const free = rest.filter((it) => !taken.has(it));

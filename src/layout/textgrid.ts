@@ -69,6 +69,11 @@ export interface TableWords {
   headerCell: (text: string) => boolean;
   /** A label that is always a cell's whole text (a period heading, a header label): the text under it is the next row's. */
   wholeCell: (text: string) => boolean;
+  /**
+   * The start of a longer whole-cell label, wrapped in a narrow cell (指标值 · 确定依 · 据 of
+   * 指标值确定依据): the line under it goes on with it.
+   */
+  wholeCellStart: (text: string) => boolean;
   /** A table-of-contents line (title … page number): never a table row. */
   tocLine: (text: string) => boolean;
   /** A title line (a table's title, a part heading): never a table row; a table ends before it. */
@@ -356,12 +361,13 @@ interface Piece {
  * An item cut at a run of white space near a column boundary (`inner`): the text of two cells
  * side by side written as one item with a space between them (`完成1.1万户配送 《承德…`).
  */
-function splitAtSpaces(it: Item, inner: readonly number[]): Item[] {
+function splitAtSpaces(it: Item, inner: readonly number[], atGutter: Set<Item>): Item[] {
   if (!/\S\s+\S/.test(it.str)) return [it];
   const chars = [...it.str];
   const starts = [...charStarts(chars, it.x, it.w, it.size), it.x + it.w];
   const out: Item[] = [];
   let from = 0;
+  let opens = false;
   for (let k = 1; k < chars.length; k++) {
     if (!/\s/.test(chars[k]!) || /\s/.test(chars[k - 1]!)) continue;
     let e = k;
@@ -369,11 +375,18 @@ function splitAtSpaces(it: Item, inner: readonly number[]): Item[] {
     if (e >= chars.length) break;
     // The boundary falls in the space, give or take a character (positions are estimated).
     if (!inner.some((g) => g >= starts[k]! - it.size && g <= starts[e]! + it.size)) continue;
-    out.push({ ...it, str: chars.slice(from, k).join(''), x: starts[from]!, w: starts[k]! - starts[from]! });
+    const piece = { ...it, str: chars.slice(from, k).join(''), x: starts[from]!, w: starts[k]! - starts[from]! };
+    if (from > 0 && opens) atGutter.add(piece);
+    out.push(piece);
+    // The space itself stands on the boundary: the gap pdf.js wrote as a space is the gutter
+    // between two cells (cells with little padding set closer than a word space is wide).
+    opens = inner.some((g) => g >= starts[k]! - 1 && g <= starts[e]! + 1);
     from = e;
   }
   if (from === 0) return [it];
-  out.push({ ...it, str: chars.slice(from).join(''), x: starts[from]!, w: it.x + it.w - starts[from]! });
+  const last = { ...it, str: chars.slice(from).join(''), x: starts[from]!, w: it.x + it.w - starts[from]! };
+  if (opens) atGutter.add(last);
+  out.push(last);
   return out;
 }
 
@@ -388,10 +401,13 @@ function splitAtSpaces(it: Item, inner: readonly number[]): Item[] {
 function splitAtGutters(p: Piece, xs: readonly number[]): Piece[] {
   const inner = xs.slice(1, -1).filter((g) => g > p.x0 + 1 && g < p.x1 - 1);
   if (!inner.length) return [p];
-  const items = p.items.flatMap((it) => splitAtSpaces(it, inner));
+  // Items that start after a space standing on a column boundary: a cell's text begins there.
+  const atGutter = new Set<Item>();
+  const items = p.items.flatMap((it) => splitAtSpaces(it, inner, atGutter));
   if (items.length < 2) return [p];
   const size = items[0]!.size;
-  // Wider than a word space (a number and its unit written apart, 3 月底, stay one cell).
+  // Wider than a word space (a number and its unit written apart, 3 月底, stay one cell), or
+  // a space on the boundary itself.
   const gap = size * 0.45;
   const groups: Item[][] = [];
   if (items.every((it) => Math.abs(it.y - items[0]!.y) < size * 0.5)) {
@@ -399,7 +415,7 @@ function splitAtGutters(p: Piece, xs: readonly number[]): Piece[] {
     groups.push([sorted[0]!]);
     for (let k = 1; k < sorted.length; k++) {
       const [a, b] = [sorted[k - 1]!, sorted[k]!];
-      const cut = b.x - (a.x + a.w) >= gap && inner.some((g) => a.x < g - 1 && g <= b.x + 1);
+      const cut = (b.x - (a.x + a.w) >= gap || atGutter.has(b)) && inner.some((g) => a.x < g - 1 && g <= b.x + 1);
       if (cut) groups.push([b]);
       else groups[groups.length - 1]!.push(b);
     }
@@ -408,7 +424,9 @@ function splitAtGutters(p: Piece, xs: readonly number[]): Piece[] {
       const left = items.filter((it) => it.x + it.w <= g + 1);
       const right = items.filter((it) => it.x >= g - 1);
       if (left.length + right.length < items.length || !left.length || !right.length) return false;
-      return Math.min(...right.map((it) => it.x)) - Math.max(...left.map((it) => it.x + it.w)) >= gap;
+      const start = Math.min(...right.map((it) => it.x));
+      if (right.some((it) => atGutter.has(it) && it.x < start + 1)) return true;
+      return start - Math.max(...left.map((it) => it.x + it.w)) >= gap;
     });
     const by = new Map<number, Item[]>();
     for (const it of items) pushTo(by, free.filter((g) => g < it.x + it.w / 2).length, it);
@@ -421,6 +439,77 @@ function splitAtGutters(p: Piece, xs: readonly number[]): Piece[] {
     x0: Math.min(...g.map((it) => it.x)),
     x1: Math.max(...g.map((it) => it.x + it.w)),
   }));
+}
+
+/** Text starting this close to where other rows' cells start stands at the same column edge. */
+const ALIGNED = 1.5;
+
+/**
+ * Pieces holding two cells' text, one written as a single item with a space between them
+ * (`一级指标 二级` | `指标`, `产出指标 成本` | `指标`: cells of little padding, a gap that
+ * pdf.js writes as a space), cut where the text after the space starts at the left edge
+ * other rows' cells start at (never after a number: 15 万元 is a number and its unit): a cell's text begins at its column's edge, and two rows or
+ * more besides the piece's own starting a cell there make it a column edge. The piece's
+ * lines below go with the part they stand under.
+ */
+function splitAtAlignedStarts(pieces: readonly Piece[]): Piece[] {
+  // Where items start, sorted, so that each space asks in log time (a page of 100,000 lines).
+  const edges: Array<[number, number]> = [];
+  for (const p of pieces) for (const it of p.items) edges.push([it.x, p.row]);
+  edges.sort((a, b) => a[0] - b[0]);
+  const isEdge = (x: number, row: number) => {
+    let lo = 0;
+    let hi = edges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (edges[mid]![0] < x - ALIGNED) lo = mid + 1;
+      else hi = mid;
+    }
+    const rows = new Set<number>();
+    for (let k = lo; k < edges.length && edges[k]![0] <= x + ALIGNED && rows.size < 2; k++) if (edges[k]![1] !== row) rows.add(edges[k]![1]);
+    return rows.size >= 2;
+  };
+  const out: Piece[] = [];
+  for (const p of pieces) {
+    const cuts: number[] = [];
+    for (const it of p.items) {
+      if (!/\S\s+\S/.test(it.str)) continue;
+      const chars = [...it.str];
+      const starts = charStarts(chars, it.x, it.w, it.size);
+      for (let k = 1; k < chars.length; k++) {
+        if (/\s/.test(chars[k]!) || !/\s/.test(chars[k - 1]!)) continue;
+        // A number and its unit written apart (15 万元, 3 月底) are one cell's text.
+        const before = chars.slice(0, k).join('').trimEnd();
+        if (/\d$/.test(before)) continue;
+        if (isEdge(starts[k]!, p.row)) cuts.push(starts[k]!);
+      }
+    }
+    if (!cuts.length) {
+      out.push(p);
+      continue;
+    }
+    const bounds = [...cuts.sort((a, b) => a - b), Infinity];
+    const groups: Item[][] = bounds.map(() => []);
+    for (const it of p.items) {
+      const chars = [...it.str];
+      const starts = [...charStarts(chars, it.x, it.w, it.size), it.x + it.w];
+      let from = 0;
+      for (let k = 0; k <= chars.length; k++) {
+        const g = (x: number) => bounds.findIndex((b) => x < b - ALIGNED / 2);
+        // A new part starts at each cut inside the item (its space run dropped).
+        if (k < chars.length && (k === 0 || g(starts[k]!) === g(starts[from]!))) continue;
+        let [a, b] = [from, k];
+        while (a < b && /\s/.test(chars[a]!)) a++;
+        while (b > a && /\s/.test(chars[b - 1]!)) b--;
+        if (b > a) groups[g(starts[a]!)]!.push(a === 0 && b === chars.length ? it : { ...it, str: chars.slice(a, b).join(''), x: starts[a]!, w: starts[b]! - starts[a]! });
+        from = k;
+      }
+    }
+    for (const g of groups) {
+      if (g.length) out.push({ row: p.row, items: g, x0: Math.min(...g.map((it) => it.x)), x1: Math.max(...g.map((it) => it.x + it.w)) });
+    }
+  }
+  return out;
 }
 
 function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): TextTable | null {
@@ -444,9 +533,10 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
     // row cut by the page break, the next label).
     const text = cur?.text ?? '';
     const whole = cur != null && text.length <= MAX_LABEL && words.wholeCell(text);
-    // A whole cell goes on over the next line only where the two make a longer whole cell
-    // (指标值 wrapped before 确定依据).
-    const wholeGoesOn = whole && words.wholeCell(text + it.str.replace(/\s+/g, ''));
+    // A whole cell goes on over the next line only where the two make a longer whole cell, or
+    // the start of one wrapped on over more lines (指标值 · 确定依据, 指标值 · 确定依 · 据).
+    const joined = text + it.str.replace(/\s+/g, '');
+    const wholeGoesOn = whole && (words.wholeCell(joined) || words.wholeCellStart(joined));
     const nextLine = cur != null && (!whole || wholeGoesOn) && below && cur.lineY - it.y < size * 2.2 && it.x >= cur.x0 - size * 1.5;
     if (cur && (sameLine || nextLine)) {
       cur.items.push(it);
@@ -474,6 +564,7 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
   if (row < 0) return null;
 
   // Columns: the gutters between cells, leaving out cells that span a gutter of another row.
+  pieces.splice(0, pieces.length, ...splitAtAlignedStarts(pieces));
   const rows = rowsOf(pieces);
   const spanning = spanningTest(rows);
   const x0 = Math.min(...pieces.map((p) => p.x0)) - 2;

@@ -27,6 +27,26 @@ const page = (n: number, items: Item[], segs: Segment[] = []): PageContent => pa
 const paras = (blocks: ReturnType<typeof assemble>) => blocks.filter((b): b is Para => b.kind === 'para').map((b) => b.text);
 
 describe('a page: tables from rules, lines outside them', () => {
+  it('a table ruled across only, each rule drawn cell by cell (a browser\'s borders), stays one table however far its padding sets the rows apart', () => {
+    // Rows 40 points apart (more than the lines' own pitch allows), each rule drawn as three pieces.
+    const rule = (y: number) => [h(y, 70, 140), h(y, 140, 240), h(y, 240, 340)];
+    const segs = [720, 680, 640, 600].flatMap(rule);
+    const items = [
+      at('一级指标', 72, 700), at('三级指标', 150, 700), at('依据', 250, 700),
+      at('产出指标', 72, 660), at('培训次数', 150, 660), at('计划', 250, 660),
+      at('效益指标', 72, 620), at('满意程度', 150, 620), at('调查', 250, 620),
+    ];
+    const p = page(1, items, segs);
+    expect(p.tables).toHaveLength(1);
+    expect(p.tables[0]!.table.rows).toHaveLength(3);
+  });
+
+  it('a title or a label written with a radical for its ideograph (绩效⽬标表, 项⽬编码) is read as one', () => {
+    expect(TABLE_WORDS.title('3.外事活动经费绩效\u2F6C标表')).toBe(true);
+    expect(TABLE_WORDS.opensTable('项\u2F6C编码')).toBe(true);
+    expect(TABLE_WORDS.title('3.外事活动经费绩效\u2F6C标')).toBe(false);
+  });
+
   it('text inside a ruled grid becomes its cells; text outside stays lines; boxes are top-left based', () => {
     const segs = [h(700, 72, 372), h(680, 72, 372), h(660, 72, 372), v(72, 660, 700), v(222, 660, 700), v(372, 660, 700)];
     const items = [at('标题行', 72, 760), at('项目编码', 80, 686), at('13010124P001', 230, 686), at('项目名称', 80, 666), at('测试项目', 230, 666)];

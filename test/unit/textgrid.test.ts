@@ -163,5 +163,49 @@ describe('text-position tables', () => {
     expect(rows).toHaveLength(3);
     expect(rows[0]).toEqual(['一级指标', '三级指标', '指标值', '指标值确定依据']);
   });
+  it('keep a header label wrapped over three lines (指标值 / 确定依 / 据) one cell of the header', () => {
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 160, 700), at('指标值', 260, 700), at('指标值', 330, 700), at('确定依', 330, 688), at('据', 330, 676),
+      at('产出指标', 60, 650), at('培训次数', 160, 650), at('2次', 260, 650), at('计划', 330, 650),
+      at('效益指标', 60, 630), at('满意程度', 160, 630), at('≥90%', 260, 630), at('调查', 330, 630),
+    ];
+    const rows = texts(items);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toEqual(['一级指标', '三级指标', '指标值', '指标值确定依据']);
+  });
+
+  it('anchor the value columns on a sub-header cut by the page break (符 · 值 · 单位（文字描 at the foot of the page)', () => {
+    // The page holds the header and the top half of the sub-header only: no data row shows the
+    // gutter between 符(号) and 值, the sub-header itself does.
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 120, 700), at('描述', 200, 700), at('指标值', 335, 700), at('依据', 460, 700),
+      at('符', 300, 680), at('值', 345, 680), at('单位（文字描', 385, 680),
+    ];
+    const rows = texts(items);
+    expect(rows[1]!.filter(Boolean)).toEqual(['符', '值', '单位（文字描']);
+  });
+  it('part two cells written as one item with a space where the text after it starts at the column edge other rows start at', () => {
+    // Cells of little padding: 一级指标 and 二级指标 nearly touch, written as `一级指标 二级` | `指标`,
+    // the space narrower than the gap that would part them; 二 starts where the rows below start their 二级指标.
+    const items = [
+      { str: '一级指标 二级', x: 60, y: 700, w: 64, size: SIZE }, at('指标', 104, 688), at('三级指标', 160, 700), at('依据', 260, 700),
+      { str: '产出指标 成本', x: 60, y: 670, w: 64, size: SIZE }, at('指标', 104, 658), at('支出控制率', 160, 670), at('预算', 260, 670),
+      at('数量指标', 104, 640), at('培训次数', 160, 640), at('计划', 260, 640),
+      at('时效指标', 104, 620), at('完成时间', 160, 620), at('方案', 260, 620),
+    ];
+    const rows = texts(items);
+    expect(rows[0]).toEqual(['一级指标', '二级指标', '三级指标', '依据']);
+    expect(rows[1]).toEqual(['产出指标', '成本指标', '支出控制率', '预算']);
+  });
+
+  it('keep a number and its unit written apart one cell, wherever other rows start their cells', () => {
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 120, 700), at('指标值', 220, 700), at('依据', 330, 700),
+      at('产出指标', 60, 680), at('培训次数', 120, 680), { str: '≤15 万元', x: 220, y: 680, w: 44, size: SIZE }, at('计划', 330, 680),
+      at('效益指标', 60, 660), at('满意程度', 120, 660), at('≥90%', 220, 660), at('%', 244, 648), at('调查', 330, 660),
+      at('满意度', 60, 630), at('满意率', 120, 630), at('≥95', 220, 630), at('%', 244, 618), at('问卷', 330, 630),
+    ];
+    expect(texts(items)[1]).toEqual(['产出指标', '培训次数', '≤15 万元', '计划']);
+  });
 });
 
