@@ -70,6 +70,11 @@ export interface Row extends Source {
    */
   openAbove?: boolean;
   openBelow?: boolean;
+  /**
+   * Why the loader is unsure its cells stand in their right columns (a dump that writes one
+   * cell per line, a row with more lines than columns): said on the row by the interpreter.
+   */
+  unsure?: string;
   /** Index of the table in the document (after stitching) and of the row in it; set by the locate stage. */
   at?: { table: number; row: number };
 }

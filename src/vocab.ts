@@ -47,7 +47,7 @@ export const TRAILING_MONEY_UNIT = /^(.*\S)\s*((?:金额)?单位[：:]\s*\S{1,6}
 /** A line of a text dump that opens a new block (a part, a unit line, the money unit, an explanation, a project title). */
 export const OPENS_BLOCK = /^(第[一二三四五]部分|\d{6}\s*\S|(金额)?单位[：:]|关于.{1,60}说明)|绩效目标(申报)?表([（(][^（）()]{0,20}[）)])?$/;
 /** A paragraph that opens a new item, never the rest of one cut by a page break. */
-export const OPENS_ITEM = /^(第[一二三四五]部分|绩效目标|绩效指标|目\s*录|单位[：:]|\d{6}\s*\S)/;
+export const OPENS_ITEM = /^(第[一二三四五]部分|绩效目标|绩效指标|目\s*录|(金额)?单位[：:]|\d{6}\s*\S)/;
 
 /**
  * A line that opens a budget text: its contents heading (目录), its 第一部分 heading (not a

@@ -207,6 +207,7 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true, wh
       f = shaped.placed;
       if (shaped.unplaced) messages.push(message('cells-unplaced', `${where}${shaped.unplaced}`, [row]));
     }
+    if (row.unsure) messages.push(message('cells-unplaced', `${where}indicator row "${cleanText(f.level3 ?? '')}": ${row.unsure}`, [row]));
     placed.push(f);
     sources.push(row);
     layout = order;

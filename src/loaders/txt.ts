@@ -1,5 +1,5 @@
 /**
- * Plain-text dump loader. Two layouts occur, recognised from the lines themselves:
+ * Plain-text dump loader. Three layouts occur, recognised from the lines themselves:
  *
  * - PDF-style: one table row per line, cells separated by tabs, one field per grid column
  *   (merged cells leave empty fields); a blank line inside a table is a page break, after
@@ -8,7 +8,10 @@
  *   lines without a tab right after a cell continue that cell; empty cells appear as a bare
  *   tab or go missing (so only the order of cells is known).
  *
- * Both become the same intermediate model as the other loaders. Page-break repair (stitching
+ * - Cell-per-line (LibreOffice's text export): one cell per line with no tab at all, an empty
+ *   cell as an empty line; rows are rebuilt from the tables' labels (text/cells.ts).
+ *
+ * All become the same intermediate model as the other loaders. Page-break repair (stitching
  * cut rows) is a later stage; this loader only marks where breaks are.
  */
 import { type Block, type Cell, type DocModel, type Row, cellOf, para } from '../model.js';
@@ -19,8 +22,9 @@ import { type Message, type Result, controlCharsMessage } from '../diagnostics.j
 import { OPENS_BLOCK, PROJECT_TABLE_LABEL, TOC_LINE_BARE, TOC_LINE_DUMP, opensText } from '../vocab.js';
 import { type ContentsLine, contentsRuns } from '../text/contents.js';
 import { decodeText, utf16WithoutBom } from '../text/encoding.js';
+import { isCellPerLine, loadCellPerLine } from '../text/cells.js';
 
-export type TxtLayout = 'pdf' | 'docx';
+export type TxtLayout = 'pdf' | 'docx' | 'cells';
 
 const BLANK = /^[\s\u00A0\u3000]*$/;
 
@@ -47,6 +51,8 @@ function isMultiField(line: string): boolean {
 }
 
 export function detectLayout(lines: readonly string[], contents = contentsLines(lines)): TxtLayout {
+  // No tab in any table line: one cell per line (text/cells.ts).
+  if (isCellPerLine(lines, contents)) return 'cells';
   let multi = 0;
   let single = 0;
   for (const [i, l] of lines.entries()) {
@@ -282,15 +288,22 @@ export async function loadTxt(bytes: Buffer, opts: { maxCells?: number } = {}): 
   const text = decoded.value.replace(/\r\n?/g, '\n').replace(/\f/g, '\n\n');
   const lines = text.split('\n');
   const blocks: Block[] = [];
+  const messages: Message[] = [...decoded.messages];
   // Each text of a compiled volume is read in its own layout (its dump may be of the other kind).
   for (const [from, to] of textChunks(lines)) {
     const chunk = lines.slice(from, to);
     const contents = contentsLines(chunk);
     const layout = detectLayout(chunk, contents);
+    if (layout === 'cells') {
+      // Its messages name its rows: they are numbered in place, not copied.
+      const read = loadCellPerLine(chunk, contents, from);
+      blocks.push(...read.blocks);
+      messages.push(...read.messages);
+      continue;
+    }
     const read = layout === 'pdf' ? loadPdfStyle(chunk, contents) : loadDocxStyle(chunk, contents);
     blocks.push(...(from === 0 ? read : read.map((b) => shiftLines(b, from))));
   }
-  const messages: Message[] = [...decoded.messages];
   if (hasControlChars(text.replace(/[\t\n\r\f]/g, ''))) messages.push(controlCharsMessage());
   return { value: { format: 'txt', blocks, pages: null }, messages };
 }
