@@ -62,8 +62,8 @@ export interface Glyph {
 /** Share of a glyph's box that must lie inside the clip for the glyph to count as shown. */
 const SHOWN = 0.5;
 /** A glyph's box above and below its baseline, in font sizes (CJK faces: about 0.88 / 0.12). */
-const ASCENT = 0.85;
-const DESCENT = 0.2;
+export const ASCENT = 0.85;
+export const DESCENT = 0.2;
 
 interface State {
   ctm: Matrix;

@@ -13,7 +13,7 @@
  * reported (`page-doubled-text`).
  */
 import { type Item, charStarts } from '../../layout/text.js';
-import { type PlacedGlyph, onItem } from './clip.js';
+import { ASCENT, DESCENT, type PlacedGlyph, onItem } from './clip.js';
 
 /** How far apart two draws of the same text may stand, in font sizes. */
 const NEAR = 0.25;
@@ -43,15 +43,46 @@ export function dropDoubles(items: readonly Item[]): { items: Item[]; dropped: I
 /**
  * The second draws (glyphs drawn again over themselves, clip.ts) that no dropped repeat holds:
  * those inside pieces where pdf.js merged the two draws (`77`, `案件、、`). A glyph whose centre
- * stands inside a dropped item's extent on its line was that item's.
+ * stands inside a dropped item's extent on its line was that item's. The dropped items are
+ * indexed by a grid of cells a font size wide, so a glyph looks only at the items over its own
+ * cell; the comparisons are counted, and past MAX_CHECKS (a crafted page drawing the same text
+ * over itself by the hundred thousand) the glyphs not yet looked at count as held.
  */
 export function doublesLeft(doubled: readonly PlacedGlyph[], dropped: readonly Item[]): PlacedGlyph[] {
   if (dropped.length === 0) return [...doubled];
+  const sizes = dropped.map((it) => it.size).sort((a, b) => a - b);
+  const cell = Math.max(1, sizes[sizes.length >> 1]!);
+  const grid = new Map<string, Item[]>();
+  const wide: Item[] = [];
+  for (const it of dropped) {
+    const x0 = Math.floor(it.x / cell), x1 = Math.floor((it.x + it.w) / cell);
+    const y0 = Math.floor((it.y - DESCENT * it.size) / cell), y1 = Math.floor((it.y + ASCENT * it.size) / cell);
+    if ((x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS) {
+      wide.push(it);
+      continue;
+    }
+    for (let gx = x0; gx <= x1; gx++) for (let gy = y0; gy <= y1; gy++) {
+      const k = `${gx},${gy}`;
+      const list = grid.get(k);
+      if (list) list.push(it);
+      else grid.set(k, [it]);
+    }
+  }
+  let checks = 0;
   return doubled.filter((g) => {
+    if (checks > MAX_CHECKS) return false;
     const cx = (g.x0 + g.x1) / 2, cy = (g.y0 + g.y1) / 2;
-    return !dropped.some((it) => it.str.includes(g.char) && onItem(it, cx, cy));
+    const near = grid.get(`${Math.floor(cx / cell)},${Math.floor(cy / cell)}`) ?? [];
+    checks += near.length + wide.length;
+    const held = (it: Item) => it.str.includes(g.char) && onItem(it, cx, cy);
+    return !(near.some(held) || wide.some(held));
   });
 }
+
+/** Cells of the grid an item may cover before it is looked at by every glyph instead. */
+const MAX_CELLS = 4096;
+/** Glyph–item comparisons a page may make in finding the second draws no dropped repeat holds. */
+const MAX_CHECKS = 20_000_000;
 
 /**
  * Pieces that are a whole second draw: every character of the piece has a second-drawn glyph of
