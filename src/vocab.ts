@@ -212,3 +212,20 @@ const WORDS: TableWords = {
 export const TABLE_WORDS: TableWords = Object.fromEntries(
   Object.entries(WORDS).map(([k, f]) => [k, (text: string) => f(unifyIdeographs(text))]),
 ) as unknown as TableWords;
+
+/** The indicator table's header columns, each by what names it, in the order they stand. */
+export const INDICATOR_COLUMNS = [
+  ['level1', LEVEL1_HEADER],
+  ['level2', LEVEL2_HEADER],
+  ['level3', LEVEL3_HEADER],
+  ['description', DESCRIPTION_HEADER],
+  ['value', VALUE_HEADER],
+  ['basis', BASIS_HEADER],
+] as const;
+
+/** The sub-header columns of a 指标值 split into 符号 · 值 · 单位. */
+export const INDICATOR_SPLIT_COLUMNS = [
+  ['symbol', SYMBOL_HEADER],
+  ['number', NUMBER_HEADER],
+  ['unit', UNIT_HEADER],
+] as const;

@@ -12,41 +12,23 @@ import { locOf, rowConfidence } from '../loc.js';
 import { type Message, type Result, message } from '../diagnostics.js';
 import { indicatorRowChecks } from './checks.js';
 import {
-  BASIS_HEADER,
-  DESCRIPTION_HEADER,
   INDICATOR_LABEL_WORDS as LABEL_WORDS,
-  LEVEL1_HEADER,
   LEVEL1_NAME as LEVEL1,
-  LEVEL2_HEADER,
-  LEVEL3_HEADER,
   LEVEL_NAME_END,
-  NUMBER_HEADER,
   SYMBOL_CELL as SYMBOL,
-  SYMBOL_HEADER,
   TEXT_VALUE_SYMBOL,
-  UNIT_HEADER,
-  VALUE_HEADER,
   isIndicatorHeaderRow as isHeaderRow,
   isSplitSubheaderRow as isSubheaderRow,
+  INDICATOR_COLUMNS,
+  INDICATOR_SPLIT_COLUMNS,
 } from '../vocab.js';
 import { cleanText } from '../text/clean.js';
 import { parseSplitValue, parseValue } from '../normalize/value.js';
 
 type Field = 'level1' | 'level2' | 'level3' | 'description' | 'value' | 'symbol' | 'number' | 'unit' | 'basis';
 
-const HEADER: ReadonlyArray<readonly [Field, RegExp]> = [
-  ['level1', LEVEL1_HEADER],
-  ['level2', LEVEL2_HEADER],
-  ['level3', LEVEL3_HEADER],
-  ['description', DESCRIPTION_HEADER],
-  ['value', VALUE_HEADER],
-  ['basis', BASIS_HEADER],
-];
-const SUBHEADER: ReadonlyArray<readonly [Field, RegExp]> = [
-  ['symbol', SYMBOL_HEADER],
-  ['number', NUMBER_HEADER],
-  ['unit', UNIT_HEADER],
-];
+const HEADER: ReadonlyArray<readonly [Field, RegExp]> = INDICATOR_COLUMNS;
+const SUBHEADER: ReadonlyArray<readonly [Field, RegExp]> = INDICATOR_SPLIT_COLUMNS;
 
 /** Column of each field on the table grid. */
 export type ColumnMap = Partial<Record<Field, number>>;

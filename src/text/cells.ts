@@ -23,20 +23,16 @@ import { parseNumbered } from './numbering.js';
 import { type Message, message } from '../diagnostics.js';
 import { PAGE_NUMBER, cleanText } from './clean.js';
 import {
-  BASIS_HEADER,
   BUDGET_FISCAL,
   BUDGET_OTHER,
   BUDGET_TOTAL,
-  DESCRIPTION_HEADER,
   FUND_USE_LABEL,
   GOALS_LABEL,
   LABEL,
   LEVEL1_HEADER,
   LEVEL2_HEADER,
-  LEVEL3_HEADER,
   LEVEL_NAME_END,
   NUMBERED_GOAL_LABEL,
-  NUMBER_HEADER,
   OPENS_BLOCK,
   PART,
   PERIOD,
@@ -48,9 +44,8 @@ import {
   SECTION_SAFEGUARDS,
   SECTION_SUBGOALS,
   SYMBOL_CELL,
-  SYMBOL_HEADER,
-  UNIT_HEADER,
-  VALUE_HEADER,
+  INDICATOR_COLUMNS,
+  INDICATOR_SPLIT_COLUMNS,
 } from '../vocab.js';
 
 const BLANK = /^[\s\u00A0\u3000]*$/;
@@ -58,19 +53,8 @@ const BLANK = /^[\s\u00A0\u3000]*$/;
 /** What a column of the indicator table holds. */
 type Role = 'level1' | 'level2' | 'level3' | 'description' | 'value' | 'basis' | 'symbol' | 'number' | 'unit' | 'other';
 
-const HEADER_ROLES: ReadonlyArray<readonly [Role, RegExp]> = [
-  ['level1', LEVEL1_HEADER],
-  ['level2', LEVEL2_HEADER],
-  ['level3', LEVEL3_HEADER],
-  ['description', DESCRIPTION_HEADER],
-  ['value', VALUE_HEADER],
-  ['basis', BASIS_HEADER],
-];
-const SUB_ROLES: ReadonlyArray<readonly [Role, RegExp]> = [
-  ['symbol', SYMBOL_HEADER],
-  ['number', NUMBER_HEADER],
-  ['unit', UNIT_HEADER],
-];
+const HEADER_ROLES: ReadonlyArray<readonly [Role, RegExp]> = INDICATOR_COLUMNS;
+const SUB_ROLES: ReadonlyArray<readonly [Role, RegExp]> = INDICATOR_SPLIT_COLUMNS;
 
 function headerRole(t: string): Role | null {
   for (const [r, re] of HEADER_ROLES) if (re.test(t)) return r;
