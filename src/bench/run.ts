@@ -122,6 +122,32 @@ async function jixiaoPdf(files: string[], rounds: number): Promise<{ pages: numb
   return { pages, ms: performance.now() - t0 };
 }
 
+/**
+ * Scans read one after the other in this process (the OCR model loaded first, on another
+ * page, its crops then forgotten): CPU seconds a page of this process, the model's own share (recognitionStats), the
+ * crops and model runs a page, and the short pieces read again in other crops.
+ */
+async function ocrCpu(label: string, files: string[]): Promise<string[]> {
+  const { recognitionStats: st, forgetCrops } = await import('../ocr/recognize.js');
+  await extractBytes(readFileSync(files[0]!), files[0]!);
+  forgetCrops();
+  const before = { ...st };
+  let pages = 0;
+  const c0 = process.cpuUsage();
+  for (const f of files) pages += (await extractBytes(readFileSync(f), f)).record.source.pages ?? 0;
+  const c = process.cpuUsage(c0);
+  const per = (n: number) => (n / Math.max(1, pages)).toFixed(1);
+  return [
+    `${label} dpi, ${files.length} files`,
+    String(pages),
+    ((c.user + c.system) / 1e6 / Math.max(1, pages)).toFixed(3),
+    ((st.runMs - before.runMs) / 1000 / Math.max(1, pages)).toFixed(3),
+    per(st.crops - before.crops),
+    per(st.runs - before.runs),
+    per(st.rereads - before.rereads),
+  ];
+}
+
 /** Runs of each side per worker count (the fastest counts). */
 const ROUNDS = 3;
 
@@ -190,6 +216,7 @@ const cores = availableParallelism();
 const root = mkdtempSync(path.join(tmpdir(), 'jixiao-bench-'));
 try {
   const rows: string[][] = [];
+  const ocrRows: string[][] = [];
   const configs: Array<[string, Fmt[]]> = [['pdf', ['pdf']], ['docx', ['docx']], ['txt', ['txt']], ['mixed', ['pdf', 'docx', 'txt']]];
   const perFormat = Math.max(3, Math.round(opts.files / 3));
   for (const [name, fmts] of runs('batches') ? configs : []) {
@@ -227,6 +254,10 @@ try {
         const s = r.elapsedMs / 1000;
         rows.push([`scanned PDF (OCR), ${dpi.slice(3)} dpi, ${r.pages} pages`, String(r.total), String(workers), s.toFixed(2), (r.total / s).toFixed(2), (r.pages / s).toFixed(2), String(r.peakRssMb), String(r.failed)]);
       }
+      // The same scans read in this process, one after the other: CPU seconds a page (less
+      // sensitive to other processes on the machine than wall time) and where they go.
+      const distinct = [...new Set(scans)].slice(0, opts.ocrFiles);
+      if (distinct.length) ocrRows.push(await ocrCpu(dpi.slice(3), distinct));
     }
   }
   const head = ['batch', 'files', 'workers', 'wall s', 'files/s', 'pages/s', 'peak RSS MB', 'failed'];
@@ -237,6 +268,10 @@ try {
   };
   console.log(`jixiao bench — ${cores} cores, node ${process.version}\n`);
   if (rows.length) console.log(table(head, rows));
+  if (ocrRows.length) {
+    console.log('\nOCR in one thread of this process (the same scans, model loaded before): CPU seconds a page, and recognition\'s share');
+    console.log(table(['scans', 'pages', 'CPU s/page', 'recognition s/page', 'crops/page', 'model runs/page', 'pieces read again/page'], ocrRows));
+  }
 
   // Every file its own bytes: the queue keys jobs on content, so copies would be one job.
   const queueInput = runs('queue') ? makeBatch(root, 'queue', ['pdf', 'docx', 'txt'], Math.max(30, Math.round(opts.files / 2)), true) : null;

@@ -152,18 +152,35 @@ export function despeckle(mask: Uint8Array, width: number, height: number, minAr
 export function median3(img: Gray): Gray {
   const { width: w, height: h, data } = img;
   const out = new Uint8Array(data);
-  const v = new Uint8Array(9);
   for (let y = 1; y < h - 1; y++) {
     for (let x = 1; x < w - 1; x++) {
-      let k = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        const row = (y + dy) * w + x;
-        v[k++] = data[row - 1]!;
-        v[k++] = data[row]!;
-        v[k++] = data[row + 1]!;
-      }
-      v.sort();
-      out[y * w + x] = v[4]!;
+      const i = y * w + x;
+      // The median of nine by the 19 exchanges of Paeth's network (a sort of the nine for
+      // every pixel took a third of a second a page).
+      let p0 = data[i - w - 1]!, p1 = data[i - w]!, p2 = data[i - w + 1]!;
+      let p3 = data[i - 1]!, p4 = data[i]!, p5 = data[i + 1]!;
+      let p6 = data[i + w - 1]!, p7 = data[i + w]!, p8 = data[i + w + 1]!;
+      let t: number;
+      if (p1 > p2) { t = p1; p1 = p2; p2 = t; }
+      if (p4 > p5) { t = p4; p4 = p5; p5 = t; }
+      if (p7 > p8) { t = p7; p7 = p8; p8 = t; }
+      if (p0 > p1) { t = p0; p0 = p1; p1 = t; }
+      if (p3 > p4) { t = p3; p3 = p4; p4 = t; }
+      if (p6 > p7) { t = p6; p6 = p7; p7 = t; }
+      if (p1 > p2) { t = p1; p1 = p2; p2 = t; }
+      if (p4 > p5) { t = p4; p4 = p5; p5 = t; }
+      if (p7 > p8) { t = p7; p7 = p8; p8 = t; }
+      if (p0 > p3) { t = p0; p0 = p3; p3 = t; }
+      if (p5 > p8) { t = p5; p5 = p8; p8 = t; }
+      if (p4 > p7) { t = p4; p4 = p7; p7 = t; }
+      if (p3 > p6) { t = p3; p3 = p6; p6 = t; }
+      if (p1 > p4) { t = p1; p1 = p4; p4 = t; }
+      if (p2 > p5) { t = p2; p2 = p5; p5 = t; }
+      if (p4 > p7) { t = p4; p4 = p7; p7 = t; }
+      if (p4 > p2) { t = p4; p4 = p2; p2 = t; }
+      if (p6 > p4) { t = p6; p6 = p4; p4 = t; }
+      if (p4 > p2) { t = p4; p4 = p2; p2 = t; }
+      out[i] = p4;
     }
   }
   return { width: w, height: h, data: out };
@@ -235,19 +252,41 @@ export function flatten(img: Gray, window: number): Gray {
       paper[by * bw + bx] = Math.max(40, k * 4 + 2);
     }
   }
+  // Each column's two blocks and weight, and each row of blocks interpolated across the page's
+  // columns once (the same sums, in the same order, as interpolating every pixel alone).
+  const cx0 = new Int32Array(w);
+  const cx1 = new Int32Array(w);
+  const ctx = new Float64Array(w);
+  for (let x = 0; x < w; x++) {
+    const fx = Math.min(bw - 1, Math.max(0, (x + 0.5) / block - 0.5));
+    cx0[x] = Math.floor(fx);
+    cx1[x] = Math.min(bw - 1, cx0[x]! + 1);
+    ctx[x] = fx - cx0[x]!;
+  }
+  const across = (by: number): Float64Array => {
+    const row = new Float64Array(w);
+    for (let x = 0; x < w; x++) row[x] = paper[by * bw + cx0[x]!]! * (1 - ctx[x]!) + paper[by * bw + cx1[x]!]! * ctx[x]!;
+    return row;
+  };
+  const rows = new Map<number, Float64Array>();
+  const rowOf = (by: number): Float64Array => {
+    let r = rows.get(by);
+    if (!r) {
+      if (rows.size > 2) rows.delete(rows.keys().next().value!);
+      rows.set(by, (r = across(by)));
+    }
+    return r;
+  };
   const out = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     const fy = Math.min(bh - 1, Math.max(0, (y + 0.5) / block - 0.5));
     const y0 = Math.floor(fy);
     const y1 = Math.min(bh - 1, y0 + 1);
     const ty = fy - y0;
+    const top = rowOf(y0);
+    const bottom = rowOf(y1);
     for (let x = 0; x < w; x++) {
-      const fx = Math.min(bw - 1, Math.max(0, (x + 0.5) / block - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(bw - 1, x0 + 1);
-      const tx = fx - x0;
-      const p =
-        (paper[y0 * bw + x0]! * (1 - tx) + paper[y0 * bw + x1]! * tx) * (1 - ty) + (paper[y1 * bw + x0]! * (1 - tx) + paper[y1 * bw + x1]! * tx) * ty;
+      const p = top[x]! * (1 - ty) + bottom[x]! * ty;
       out[y * w + x] = Math.min(255, (data[y * w + x]! * 255) / p);
     }
   }

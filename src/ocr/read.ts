@@ -14,7 +14,7 @@ import { skewOf } from './deskew.js';
 import { dewarp } from './dewarp.js';
 import { type Piece, textPieces } from './pieces.js';
 import { type Gray, binarize, clearEdges, crop, despeckle, flatten, median3, otsu, rotate } from './raster.js';
-import { type Recognized, recognize, unspaced } from './recognize.js';
+import { type Recognized, recognitionStats, recognize, unspaced } from './recognize.js';
 import { alignRules, findRules } from './rules.js';
 
 export interface ScanPage {
@@ -357,6 +357,7 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     (p: Piece) => crop(grey, p.x0 - 1, p.y0 - 1, p.x1 + 1, p.y1 + 1),
     (p: Piece) => crop(grey, p.x0 - Math.round((p.y1 - p.y0) * 0.4), p.y0, p.x1 + Math.round((p.y1 - p.y0) * 0.4), p.y1),
   ];
+  recognitionStats.rereads += short.length;
   for (const variant of variants) {
     const again = await recognize(short.map((i) => variant(words[i]!)));
     short.forEach((i, k) => {
