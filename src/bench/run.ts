@@ -125,7 +125,7 @@ async function jixiaoPdf(files: string[], rounds: number): Promise<{ pages: numb
 /**
  * Scans read one after the other in this process (the OCR model loaded first, on another
  * page, its crops then forgotten): CPU seconds a page of this process, the model's own share (recognitionStats), the
- * crops and model runs a page, and the short pieces read again in other crops.
+ * crops, model runs and columns the model read a page, and the short pieces read again in other crops.
  */
 async function ocrCpu(label: string, files: string[]): Promise<string[]> {
   const { recognitionStats: st, forgetCrops } = await import('../ocr/recognize.js');
@@ -144,6 +144,7 @@ async function ocrCpu(label: string, files: string[]): Promise<string[]> {
     ((st.runMs - before.runMs) / 1000 / Math.max(1, pages)).toFixed(3),
     per(st.crops - before.crops),
     per(st.runs - before.runs),
+    per(st.columns - before.columns),
     per(st.rereads - before.rereads),
   ];
 }
@@ -270,7 +271,7 @@ try {
   if (rows.length) console.log(table(head, rows));
   if (ocrRows.length) {
     console.log('\nOCR in one thread of this process (the same scans, model loaded before): CPU seconds a page, and recognition\'s share');
-    console.log(table(['scans', 'pages', 'CPU s/page', 'recognition s/page', 'crops/page', 'model runs/page', 'pieces read again/page'], ocrRows));
+    console.log(table(['scans', 'pages', 'CPU s/page', 'recognition s/page', 'crops/page', 'model runs/page', 'model columns/page', 'pieces read again/page'], ocrRows));
   }
 
   // Every file its own bytes: the queue keys jobs on content, so copies would be one job.

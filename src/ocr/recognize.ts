@@ -5,7 +5,9 @@
  *
  * Each crop is scaled to the model's 48-pixel height, normalised to [-1, 1] and run alone
  * (measured on the corpus scans, one crop per run is the fastest: 0.96 s a text page, against
- * 1.36 s in batches of four and 1.63 s in eights, padded to their widest crop); the model's
+ * 1.36 s in batches of four and 1.63 s in eights, padded to their widest crop; in batches of up
+ * to eight crops within a tenth of each other's width, no faster than alone, as the model's
+ * time goes with the width it reads — about 0.065 ms of CPU a model pixel, 1–2 ms a run); the model's
  * per-step character probabilities are decoded the CTC way
  * (repeats and blanks dropped). A crop's confidence is the probability of its least certain
  * character (PaddleOCR reports the mean, which hides one misread character in a long line).
@@ -121,7 +123,7 @@ function likeliestCharacter(data: Float32Array, base: number, classes: number, b
   return q;
 }
 
-function decode(data: Float32Array, steps: number, classes: number, chars: string[], share = 1): Recognized {
+function decode(data: Float32Array, steps: number, classes: number, chars: string[]): Recognized {
   const out: string[] = [];
   const at: number[] = [];
   let low = 1;
@@ -149,7 +151,7 @@ function decode(data: Float32Array, steps: number, classes: number, chars: strin
     }
     prev = best;
   }
-  return { text: confusions(out.join('')), confidence: n ? low : 0, at: at.map((t) => Math.min(1, (t + 0.5) / steps / share)) };
+  return { text: confusions(out.join('')), confidence: n ? low : 0, at: at.map((t) => (t + 0.5) / steps) };
 }
 
 /**
@@ -181,10 +183,14 @@ export function unspaced(text: string): string {
  * run through the model again. Bounded: the oldest are dropped first.
  */
 const seen = new Map<string, Recognized>();
-
-/** What recognition has done in this process (the bench reports it): crops asked, model runs, and their time. */
-export const recognitionStats = { crops: 0, runs: 0, cached: 0, rereads: 0, runMs: 0, prepMs: 0, widths: [] as number[] };
 const SEEN_MAX = 4096;
+
+/**
+ * What recognition has done in this process (the bench reports it): crops asked, those read
+ * before, model runs and the columns they read (the model's time goes with them), short pieces
+ * read again in other crops (read.ts), milliseconds in the model and preparing its input.
+ */
+export const recognitionStats = { crops: 0, cached: 0, runs: 0, columns: 0, rereads: 0, runMs: 0, prepMs: 0 };
 
 /** Forgets the crops read before (the bench reads the same scans twice, cold each time). */
 export function forgetCrops(): void {
@@ -195,90 +201,52 @@ function keyOf(crop: Gray): string {
   return `${crop.width}x${crop.height}:${createHash('sha1').update(crop.data).digest('base64')}`;
 }
 
-/** The model's input for crops scaled to the model's height: `width` columns each, a crop narrower than that padded with white on its right. */
-function inputOf(imgs: readonly Gray[], width: number): Float32Array {
-  const plane = HEIGHT * width;
-  // The grey crop in each of the model's three colour planes; white (1) beyond its width.
-  const input = new Float32Array(3 * plane * imgs.length).fill(1);
-  imgs.forEach((img, b) => {
-    const base = 3 * plane * b;
-    for (let y = 0; y < HEIGHT; y++) {
-      for (let x = 0; x < img.width; x++) {
-        const v = img.data[y * img.width + x]! / 127.5 - 1;
-        const i = base + y * width + x;
-        input[i] = v;
-        input[i + plane] = v;
-        input[i + 2 * plane] = v;
-      }
-    }
-  });
-  return input;
-}
-
-type Steps = { data: Float32Array; steps: number; classes: number };
-
 /** The model's per-step character probabilities for one crop (steps × classes, row-major). */
-async function steps(engine: Engine, crop: Gray): Promise<Steps> {
-  return (await stepsOf(engine, [scaled(crop, modelWidth(crop))]))[0]!.r;
-}
-
-/**
- * The model run once over crops already scaled to its height, padded to the widest: each
- * crop's per-step probabilities, over the padded width (`share`: the crop's share of it).
- */
-async function stepsOf(engine: Engine, imgs: readonly Gray[]): Promise<Array<{ r: Steps; share: number }>> {
+async function steps(engine: Engine, crop: Gray): Promise<{ data: Float32Array; steps: number; classes: number }> {
   const { ort, session } = engine;
   const t0 = performance.now();
-  const width = Math.max(...imgs.map((g) => g.width));
-  const input = inputOf(imgs, width);
+  const width = modelWidth(crop);
+  const img = scaled(crop, width);
+  const plane = HEIGHT * width;
+  // The grey crop in each of the model's three colour planes.
+  const input = new Float32Array(3 * plane);
+  for (let i = 0; i < plane; i++) {
+    const v = img.data[i]! / 127.5 - 1;
+    input[i] = v;
+    input[i + plane] = v;
+    input[i + 2 * plane] = v;
+  }
   const t1 = performance.now();
-  const result = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, [imgs.length, 3, HEIGHT, width]) });
+  const result = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, HEIGHT, width]) });
   recognitionStats.runs++;
   recognitionStats.prepMs += t1 - t0;
   recognitionStats.runMs += performance.now() - t1;
-  recognitionStats.widths.push(width * imgs.length);
+  recognitionStats.columns += width;
   const output = result[session.outputNames[0]!]!;
   const [, n, classes] = output.dims as [number, number, number];
-  const all = output.data as Float32Array;
-  return imgs.map((g, b) => ({ r: { data: all.subarray(b * n * classes, (b + 1) * n * classes), steps: n, classes }, share: g.width / width }));
+  return { data: output.data as Float32Array, steps: n, classes };
 }
-
-/** Crops run together at most (JIXIAO_OCR_BATCH), and how much wider than the narrowest of a run its widest may be (padding is computed for nothing). */
-const BATCH = Math.max(1, Number(process.env.JIXIAO_OCR_BATCH) || 1);
-const BATCH_SLACK = Number(process.env.JIXIAO_OCR_SLACK) || 0.1;
 
 /** Recognizes each crop (one line of text each); results in the crops' order. */
 export async function recognize(crops: readonly Gray[]): Promise<Recognized[]> {
   const engine = await getEngine();
-  const out: Array<Recognized | null> = crops.map(() => null);
-  // Crops not read before, each once (the same crop twice in one call is read once).
-  const todo = new Map<string, number[]>();
-  crops.forEach((crop, i) => {
+  const out: Recognized[] = [];
+  for (const crop of crops) {
     recognitionStats.crops++;
     const key = keyOf(crop);
     const known = seen.get(key);
     if (known) {
       recognitionStats.cached++;
-      out[i] = { ...known, at: [...known.at] };
-    } else todo.set(key, [...(todo.get(key) ?? []), i]);
-  });
-  // Crops of like width run together, narrowest first.
-  const jobs = [...todo].map(([key, at]) => ({ key, at, img: scaled(crops[at[0]!]!, modelWidth(crops[at[0]!]!)) })).sort((a, b) => a.img.width - b.img.width);
-  for (let j = 0; j < jobs.length; ) {
-    let k = j + 1;
-    while (k < jobs.length && k - j < BATCH && jobs[k]!.img.width <= jobs[j]!.img.width * (1 + BATCH_SLACK)) k++;
-    const group = jobs.slice(j, k);
-    const read = await stepsOf(engine, group.map((g) => g.img));
-    group.forEach((g, b) => {
-      const { r, share } = read[b]!;
-      const d = decode(r.data, r.steps, r.classes, engine.chars, share);
-      if (seen.size >= SEEN_MAX) seen.delete(seen.keys().next().value!);
-      seen.set(g.key, d);
-      for (const i of g.at) out[i] = { ...d, at: [...d.at] };
-    });
-    j = k;
+      out.push({ ...known, at: [...known.at] });
+      continue;
+    }
+    const r0 = await steps(engine, crop);
+    const r = decode(r0.data, r0.steps, r0.classes, engine.chars);
+    if (seen.size >= SEEN_MAX) seen.delete(seen.keys().next().value!);
+    seen.set(key, r);
+    out.push({ ...r, at: [...r.at] });
   }
-  return out as Recognized[];
+  return out;
 }
 
 /** The character read in one span of a crop: the likeliest, with its probability and the runner-up's. */
