@@ -23,8 +23,11 @@ import { OPENS_BLOCK, PROJECT_TABLE_LABEL, TOC_LINE_BARE, TOC_LINE_DUMP, opensTe
 import { type ContentsLine, contentsRuns } from '../text/contents.js';
 import { decodeText, utf16WithoutBom } from '../text/encoding.js';
 import { isCellPerLine, loadCellPerLine } from '../text/cells.js';
+import { type PageContent, assemble, pageContent } from '../layout/index.js';
+import { hasColumns, monospacePage, runsOf } from '../layout/monospace.js';
+import { INDICATOR_COLUMNS, TABLE_WORDS } from '../vocab.js';
 
-export type TxtLayout = 'pdf' | 'docx' | 'cells';
+export type TxtLayout = 'pdf' | 'docx' | 'cells' | 'columns';
 
 const BLANK = /^[\s\u00A0\u3000]*$/;
 
@@ -50,9 +53,20 @@ function isMultiField(line: string): boolean {
   return line.split('\t').filter((f) => !BLANK.test(f)).length >= 2;
 }
 
+/**
+ * Whether the dump sets its tables in monospace columns (`pdftotext -layout`): no line holds a
+ * tab, and three of an indicator header's names (一级指标, 三级指标, 绩效指标描述 …) stand on one
+ * line as pieces of their own, two spaces or more apart (a narrow column wraps some of them).
+ */
+function isColumns(lines: readonly string[]): boolean {
+  if (lines.some((l) => l.includes('\t'))) return false;
+  return lines.some((l, i) => hasColumns(l) && runsOf(l, i).filter((r) => INDICATOR_COLUMNS.some(([, re]) => re.test(r.text))).length >= 3);
+}
+
 export function detectLayout(lines: readonly string[], contents = contentsLines(lines)): TxtLayout {
   // No tab in any table line: one cell per line (text/cells.ts).
   if (isCellPerLine(lines, contents)) return 'cells';
+  if (isColumns(lines)) return 'columns';
   let multi = 0;
   let single = 0;
   for (const [i, l] of lines.entries()) {
@@ -215,6 +229,44 @@ function loadDocxStyle(lines: readonly string[], contents: ReadonlySet<number>):
 }
 
 /**
+ * A monospace dump (`pdftotext -layout`) read as pages of positioned text (layout/monospace.ts)
+ * through the layout engine's rules for tables without drawn lines: its tables come out as
+ * rule-less ones (`rules: 'text'`) and say so. `pageStarts`: the line (in `lines`) each page
+ * starts on. Rows and paragraphs get the dump's line (1-based, plus `offset`), no page box.
+ */
+function loadColumns(lines: readonly string[], pageStarts: readonly number[], offset: number): { blocks: Block[]; messages: Message[] } {
+  const pages: PageContent[] = [];
+  const lineOf: Array<(top: number) => number> = [];
+  const starts = [...new Set([0, ...pageStarts.filter((s) => s > 0 && s < lines.length)])].sort((a, b) => a - b);
+  const messages: Message[] = [];
+  starts.forEach((from, k) => {
+    const to = starts[k + 1] ?? lines.length;
+    const page = monospacePage(lines.slice(from, to), TABLE_WORDS);
+    const content = pageContent(k + 1, page.items, [], { view: page.view }, TABLE_WORDS);
+    pages.push(content);
+    messages.push(...content.messages);
+    lineOf.push((top) => from + page.lineOf(top) + 1 + offset);
+  });
+  const blocks = assemble(pages, TABLE_WORDS).map((b): Block => {
+    const at = (page: number | null, bbox: readonly number[] | null | undefined) => (page != null && bbox ? lineOf[page - 1]!(bbox[1]!) : null);
+    if (b.kind === 'para') return { ...b, line: at(b.page, b.bbox), bbox: null };
+    return { ...b, rows: b.rows.map((r) => ({ ...r, line: at(r.page, r.bbox), bbox: null })) };
+  });
+  return { blocks, messages };
+}
+
+/** Lines (after form feeds became blank lines) each page of `text` starts on. */
+function pageStartsOf(text: string): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (const page of text.split('\f')) {
+    out.push(at);
+    at += page.split('\n').length + 1;
+  }
+  return out;
+}
+
+/**
  * Longest line a dump may have, in characters: a dump's line is a table row or a paragraph (the
  * corpus's longest is under 1,000); a longer one is refused before the text is decoded or split.
  */
@@ -285,7 +337,9 @@ function shiftLines(b: Block, offset: number): Block {
 export async function loadTxt(bytes: Buffer, opts: { maxCells?: number } = {}): Promise<Result<DocModel>> {
   checkBytes(bytes, opts.maxCells ?? Infinity);
   const decoded = decodeText(bytes);
-  const text = decoded.value.replace(/\r\n?/g, '\n').replace(/\f/g, '\n\n');
+  const raw = decoded.value.replace(/\r\n?/g, '\n');
+  const pageStarts = pageStartsOf(raw);
+  const text = raw.replace(/\f/g, '\n\n');
   const lines = text.split('\n');
   const blocks: Block[] = [];
   const messages: Message[] = [...decoded.messages];
@@ -297,6 +351,12 @@ export async function loadTxt(bytes: Buffer, opts: { maxCells?: number } = {}): 
     if (layout === 'cells') {
       // Its messages name its rows: they are numbered in place, not copied.
       const read = loadCellPerLine(chunk, contents, from);
+      blocks.push(...read.blocks);
+      messages.push(...read.messages);
+      continue;
+    }
+    if (layout === 'columns') {
+      const read = loadColumns(chunk, pageStarts.map((s) => s - from), from);
       blocks.push(...read.blocks);
       messages.push(...read.messages);
       continue;
