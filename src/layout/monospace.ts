@@ -45,6 +45,9 @@ interface Run {
 
 const WIDE = /[\u2E80-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF01-\uFF60\uFFE0-\uFFE6\u3000-\u303F]/u;
 
+/** Signs a value starts with. */
+const SIGN = /[≤≥≦≧<>＜＞=＝]/;
+
 function displayWidth(s: string): number {
   let w = 0;
   for (const c of s) w += WIDE.test(c) ? 2 : 1;
@@ -71,6 +74,41 @@ export function runsOf(line: string, n: number): Run[] {
     k = end;
   }
   return out;
+}
+
+/**
+ * Pieces of a part of the page cut at single spaces that part two cells: pdftotext sets two
+ * cells one space apart where their gap is narrow, at the column the text before ends, not at
+ * the cell's own column. A space between two CJK characters (or a CJK character and a sign:
+ * `租赁隔离点数量达 ≦100.00m2`, `设备检修维护次数 有效提升`) is one: Chinese text has no word
+ * spaces, and pdftotext writes a space only where the page leaves a gap. So is a space where
+ * the text after it starts at a column two other lines or more start a piece at. Never after a
+ * number: `15 万元` is a number and its unit.
+ */
+function splitAtEdges(part: ReadonlyArray<readonly Run[]>): Run[][] {
+  const starts = new Map<number, Set<number>>();
+  for (const runs of part) for (const r of runs) (starts.get(r.col) ?? starts.set(r.col, new Set()).get(r.col)!).add(r.line);
+  const edge = (col: number, line: number) => [...(starts.get(col) ?? [])].filter((l) => l !== line).length >= 2;
+  return part.map((runs) =>
+    runs.flatMap((r) => {
+      if (!r.text.includes(' ')) return [r];
+      const chars = [...r.text];
+      const out: Run[] = [];
+      let from = 0;
+      for (let k = 1; k < chars.length; k++) {
+        if (chars[k - 1] !== ' ' || /\d$/.test(chars.slice(from, k - 1).join(''))) continue;
+        const cjk = k >= 2 && WIDE.test(chars[k - 2]!) && (WIDE.test(chars[k]!) || SIGN.test(chars[k]!));
+        if (!cjk && !edge(r.col + k, r.line)) continue;
+        const text = chars.slice(from, k - 1).join('');
+        out.push({ line: r.line, col: r.col + from, text, width: displayWidth(text) });
+        from = k;
+      }
+      if (from === 0) return [r];
+      const text = chars.slice(from).join('');
+      out.push({ line: r.line, col: r.col + from, text, width: displayWidth(text) });
+      return out;
+    }),
+  );
 }
 
 /** Whether a monospace dump's line holds two pieces or more (text, two spaces, text). */
@@ -167,6 +205,83 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
   return rows;
 }
 
+/**
+ * Moves each label of a merged column to the first row it spans, where a word processor writes
+ * a merged cell. A column is merged where some of the table's rows (of two pieces or more)
+ * leave it empty; its labels set at the top of their rows need nothing. Set at the foot (each
+ * label on its row's last line), a label spans the rows after the label above it down to its
+ * own. Set in the middle, the rows are parted among the labels so that each stands as near the
+ * middle of its rows as can be (the first label's rows may begin before it, the last one's go
+ * on after it). Rows in `header` keep their cells.
+ */
+function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean): Run[][][] {
+  let first = 0;
+  rows.forEach((r, k) => header(r) && (first = k + 1));
+  const data = rows.slice(first).filter((r) => r.flat().length >= 2);
+  if (data.length < 2) return rows;
+  const span = data.map((r) => [Math.min(...r.flat().map((x) => x.line)), Math.max(...r.flat().map((x) => x.line))] as const);
+  // Columns: starts within NEAR of each other, chained.
+  const cols = [...new Set(data.flat(2).map((x) => x.col))].sort((a, b) => a - b);
+  const clusters: number[][] = [];
+  for (const c of cols) {
+    const last = clusters[clusters.length - 1];
+    if (last && c - last[last.length - 1]! <= NEAR) last.push(c);
+    else clusters.push([c]);
+  }
+  for (const cl of clusters) {
+    const inCol = (x: Run) => cl.includes(x.col);
+    const cells = data.map((r) => r.flat().filter(inCol));
+    const labelled = cells.map((c, k) => [c, k] as const).filter(([c]) => c.length > 0);
+    if (labelled.length === 0 || labelled.length === data.length) continue;
+    const top = labelled.every(([c, k]) => Math.min(...c.map((x) => x.line)) === span[k]![0]);
+    if (top) continue;
+    const bottom = labelled.every(([c, k]) => Math.max(...c.map((x) => x.line)) === span[k]![1]);
+    const starts: number[] = [];
+    if (bottom) labelled.forEach(([, k], j) => starts.push(j === 0 ? k : labelled[j - 1]![1] + 1));
+    else {
+      // Middle: rows [u, v] for label j, u ≤ its row ≤ v, the spans one after another.
+      const mid = labelled.map(([c]) => (Math.min(...c.map((x) => x.line)) + Math.max(...c.map((x) => x.line))) / 2);
+      const m = labelled.length;
+      const n = data.length;
+      const cost = (j: number, u: number, v: number) => Math.abs((span[u]![0] + span[v]![1]) / 2 - mid[j]!);
+      // best[j][v]: least cost of labels 0..j with label j's rows ending at v; from[j][v] its start.
+      const best = Array.from({ length: m }, () => Array<number>(n).fill(Infinity));
+      const from = Array.from({ length: m }, () => Array<number>(n).fill(-1));
+      for (let j = 0; j < m; j++) {
+        const at = labelled[j]![1];
+        const next = j + 1 < m ? labelled[j + 1]![1] : n;
+        const prev = j > 0 ? labelled[j - 1]![1] : -1;
+        for (let v = at; v < next; v++) {
+          for (let u = prev + 1; u <= at; u++) {
+            const before = j === 0 ? 0 : u - 1 >= 0 ? best[j - 1]![u - 1]! : Infinity;
+            const c = before + cost(j, u, v);
+            if (c < best[j]![v]!) {
+              best[j]![v] = c;
+              from[j]![v] = u;
+            }
+          }
+        }
+      }
+      let v = best[m - 1]!.indexOf(Math.min(...best[m - 1]!));
+      const got: number[] = [];
+      for (let j = m - 1; j >= 0; j--) {
+        const u = from[j]![v]!;
+        got.unshift(u);
+        v = u - 1;
+      }
+      starts.push(...got);
+    }
+    labelled.forEach(([c, k], j) => {
+      const to = starts[j]!;
+      if (to === k) return;
+      const own = new Set(c);
+      for (const line of data[k]!) for (let i = line.length - 1; i >= 0; i--) if (own.has(line[i]!)) line.splice(i, 1);
+      data[to]!.push(c);
+    });
+  }
+  return rows.map((r) => r.filter((line) => line.length > 0)).filter((r) => r.length > 0);
+}
+
 /** Runs of one row grouped by column (starts within NEAR of each other), left to right. */
 function columnsOf(row: ReadonlyArray<readonly Run[]>): Run[][] {
   const all = row.flat().sort((a, b) => a.col - b.col || a.line - b.line);
@@ -208,8 +323,9 @@ export function monospacePage(lines: readonly string[], words: TableWords): Mono
   cuts.push(byLine.length);
   const rows: Run[][][] = [];
   for (let k = 0; k + 1 < cuts.length; k++) {
-    const part = byLine.slice(cuts[k], cuts[k + 1]);
-    rows.push(...rowsOf(part, widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1))), words));
+    const part = splitAtEdges(byLine.slice(cuts[k], cuts[k + 1]));
+    const read = rowsOf(part, widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1))), words);
+    rows.push(...placeMerged(read, (row) => row.some((runs) => header.has(runs[0]?.line ?? -1) || words.headerCell(runs.map((r) => r.text).join('')))));
   }
   // Each line one pitch below the line above; blank lines between two lines add half a pitch
   // however many there are (a page's gap of a line or more: a paragraph's end, cell padding,
