@@ -214,7 +214,7 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
  * middle of its rows as can be (the first label's rows may begin before it, the last one's go
  * on after it). Rows in `header` keep their cells.
  */
-function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean): Run[][][] {
+function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt: (col: number) => number, doubt: (lines: readonly number[], why: string) => void): Run[][][] {
   let first = 0;
   rows.forEach((r, k) => header(r) && (first = k + 1));
   const data = rows.slice(first).filter((r) => r.flat().length >= 2);
@@ -230,20 +230,36 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean): Run[][
   }
   for (const cl of clusters) {
     const inCol = (x: Run) => cl.includes(x.col);
+    // A label wrapped over the boundary of two rows (set in the middle of its rows, 满意度指 ·
+    // 标): the piece on the next row's first line that goes on with it joins it.
+    for (let k = 0; k + 1 < data.length; k++) {
+      const here = data[k]!.flat().filter(inCol);
+      const next = data[k + 1]![0]!.filter(inCol);
+      const last = here.sort((a, b) => a.line - b.line)[here.length - 1];
+      if (!last || next.length !== 1 || next[0]!.line !== last.line + 1 || last.width + firstUnit(next[0]!.text) <= widthAt(last.col)) continue;
+      const line = data[k + 1]![0]!;
+      line.splice(line.indexOf(next[0]!), 1);
+      data[k]!.push([next[0]!]);
+    }
     const cells = data.map((r) => r.flat().filter(inCol));
     const labelled = cells.map((c, k) => [c, k] as const).filter(([c]) => c.length > 0);
     if (labelled.length === 0 || labelled.length === data.length) continue;
-    const top = labelled.every(([c, k]) => Math.min(...c.map((x) => x.line)) === span[k]![0]);
-    if (top) continue;
-    const bottom = labelled.every(([c, k]) => Math.max(...c.map((x) => x.line)) === span[k]![1]);
+    // Cells of one row are set at its top (LibreOffice sets only merged cells as asked): a
+    // label on the first line of a row of several lines is that row's alone.
+    const lines = (c: readonly Run[]) => [Math.min(...c.map((x) => x.line)), Math.max(...c.map((x) => x.line))] as const;
+    const onFirst = labelled.map(([c, k]) => lines(c)[0] === span[k]![0]);
+    const onLast = labelled.map(([c, k]) => lines(c)[1] === span[k]![1]);
+    const single = labelled.map(([, k], j) => onFirst[j]! && span[k]![1] > span[k]![0]);
+    if (onFirst.every(Boolean)) continue;
+    const bottom = labelled.every((_, j) => onFirst[j] || onLast[j]);
     const starts: number[] = [];
-    if (bottom) labelled.forEach(([, k], j) => starts.push(j === 0 ? k : labelled[j - 1]![1] + 1));
+    if (bottom) labelled.forEach(([, k], j) => starts.push(single[j] || j === 0 ? k : labelled[j - 1]![1] + 1));
     else {
       // Middle: rows [u, v] for label j, u ≤ its row ≤ v, the spans one after another.
-      const mid = labelled.map(([c]) => (Math.min(...c.map((x) => x.line)) + Math.max(...c.map((x) => x.line))) / 2);
+      const mid = labelled.map(([c]) => (lines(c)[0] + lines(c)[1]) / 2);
       const m = labelled.length;
       const n = data.length;
-      const cost = (j: number, u: number, v: number) => Math.abs((span[u]![0] + span[v]![1]) / 2 - mid[j]!);
+      const cost = (j: number, u: number, v: number) => (single[j] ? 0 : Math.abs((span[u]![0] + span[v]![1]) / 2 - mid[j]!));
       // best[j][v]: least cost of labels 0..j with label j's rows ending at v; from[j][v] its start.
       const best = Array.from({ length: m }, () => Array<number>(n).fill(Infinity));
       const from = Array.from({ length: m }, () => Array<number>(n).fill(-1));
@@ -251,8 +267,8 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean): Run[][
         const at = labelled[j]![1];
         const next = j + 1 < m ? labelled[j + 1]![1] : n;
         const prev = j > 0 ? labelled[j - 1]![1] : -1;
-        for (let v = at; v < next; v++) {
-          for (let u = prev + 1; u <= at; u++) {
+        for (let v = at; v < (single[j] ? at + 1 : next); v++) {
+          for (let u = single[j] ? at : prev + 1; u <= at; u++) {
             const before = j === 0 ? 0 : u - 1 >= 0 ? best[j - 1]![u - 1]! : Infinity;
             const c = before + cost(j, u, v);
             if (c < best[j]![v]!) {
@@ -267,6 +283,8 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean): Run[][
       for (let j = m - 1; j >= 0; j--) {
         const u = from[j]![v]!;
         got.unshift(u);
+        // A label not in the very middle of the rows it is given: which rows it spans is a guess.
+        if (!single[j] && cost(j, u, v) > 0.5) doubt(data.slice(u, v + 1).flat(2).map((x) => x.line), `a merged cell's label (${labelled[j]![0].map((x) => x.text).join('')}) stands off the middle of the rows it is read to span; which rows it spans cannot be told for sure`);
         v = u - 1;
       }
       starts.push(...got);
@@ -301,6 +319,8 @@ export interface MonoPage {
   view: [number, number, number, number];
   /** The page's line (0-based, in the lines given) a box's top (page coordinates, origin top-left) stands on. */
   lineOf: (top: number) => number;
+  /** Lines (0-based) of rows whose cells' columns or rows are a guess, and why. */
+  doubts: Map<number, string>;
 }
 
 /**
@@ -322,10 +342,15 @@ export function monospacePage(lines: readonly string[], words: TableWords): Mono
   });
   cuts.push(byLine.length);
   const rows: Run[][][] = [];
+  const doubts = new Map<number, string>();
+  const doubt = (lines: readonly number[], why: string) => lines.forEach((l) => doubts.has(l) || doubts.set(l, why));
   for (let k = 0; k + 1 < cuts.length; k++) {
     const part = splitAtEdges(byLine.slice(cuts[k], cuts[k + 1]));
-    const read = rowsOf(part, widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1))), words);
-    rows.push(...placeMerged(read, (row) => row.some((runs) => header.has(runs[0]?.line ?? -1) || words.headerCell(runs.map((r) => r.text).join('')))));
+    const widthAt = widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1)));
+    const read = rowsOf(part, widthAt, words);
+    const placed = placeMerged(read, (row) => row.some((runs) => header.has(runs[0]?.line ?? -1) || words.headerCell(runs.map((r) => r.text).join(''))), widthAt, doubt);
+    for (const row of placed) misaligned(row, doubt);
+    rows.push(...placed);
   }
   // Each line one pitch below the line above; blank lines between two lines add half a pitch
   // however many there are (a page's gap of a line or more: a paragraph's end, cell padding,
@@ -355,5 +380,22 @@ export function monospacePage(lines: readonly string[], words: TableWords): Mono
     for (let k = 0; k < down.length; k++) if (Math.abs(down[k]! - d) < Math.abs(down[best]! - d)) best = k;
     return best;
   };
-  return { items, view: [0, 0, width, height], lineOf };
+  return { items, view: [0, 0, width, height], lineOf, doubts };
+}
+
+/**
+ * Says where a row's pieces stand off its columns: a piece under another piece of the row,
+ * overlapping it, but starting more than a column away from it (pdftotext set the line's
+ * pieces by what stands left of them, and a line of wrapped rests can come out shifted): the
+ * columns they are read into are a guess.
+ */
+function misaligned(row: ReadonlyArray<readonly Run[]>, doubt: (lines: readonly number[], why: string) => void): void {
+  const all = row.flat();
+  for (const p of all) {
+    const off = all.find((q) => q.line < p.line && Math.abs(q.col - p.col) > NEAR && Math.min(q.col + [...q.text].length, p.col + [...p.text].length) - Math.max(q.col, p.col) > 0);
+    if (off) {
+      doubt(all.map((x) => x.line), `the dump sets "${p.text}" ${p.col < off.col ? 'left' : 'right'} of the column of "${off.text}" above it in the same row; the cells of this row may stand in the wrong columns`);
+      return;
+    }
+  }
 }

@@ -24,7 +24,7 @@ import { type ContentsLine, contentsRuns } from '../text/contents.js';
 import { decodeText, utf16WithoutBom } from '../text/encoding.js';
 import { isCellPerLine, loadCellPerLine } from '../text/cells.js';
 import { type PageContent, assemble, pageContent } from '../layout/index.js';
-import { hasColumns, monospacePage, runsOf } from '../layout/monospace.js';
+import { MONO_SIZE, hasColumns, monospacePage, runsOf } from '../layout/monospace.js';
 import { INDICATOR_COLUMNS, TABLE_WORDS } from '../vocab.js';
 
 export type TxtLayout = 'pdf' | 'docx' | 'cells' | 'columns';
@@ -237,6 +237,7 @@ function loadDocxStyle(lines: readonly string[], contents: ReadonlySet<number>):
 function loadColumns(lines: readonly string[], pageStarts: readonly number[], offset: number): { blocks: Block[]; messages: Message[] } {
   const pages: PageContent[] = [];
   const lineOf: Array<(top: number) => number> = [];
+  const doubts: Array<Map<number, string>> = [];
   const starts = [...new Set([0, ...pageStarts.filter((s) => s > 0 && s < lines.length)])].sort((a, b) => a - b);
   const messages: Message[] = [];
   starts.forEach((from, k) => {
@@ -246,11 +247,22 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
     pages.push(content);
     messages.push(...content.messages);
     lineOf.push((top) => from + page.lineOf(top) + 1 + offset);
+    doubts.push(new Map([...page.doubts].map(([l, why]) => [from + l + 1 + offset, why])));
   });
   const blocks = assemble(pages, TABLE_WORDS).map((b): Block => {
     const at = (page: number | null, bbox: readonly number[] | null | undefined) => (page != null && bbox ? lineOf[page - 1]!(bbox[1]!) : null);
     if (b.kind === 'para') return { ...b, line: at(b.page, b.bbox), bbox: null };
-    return { ...b, rows: b.rows.map((r) => ({ ...r, line: at(r.page, r.bbox), bbox: null })) };
+    return {
+      ...b,
+      rows: b.rows.map((r) => {
+        const line = at(r.page, r.bbox);
+        // The row's last line: its box's bottom is a fifth of a size under its last baseline.
+        const last = r.page != null && r.bbox ? lineOf[r.page - 1]!(r.bbox[3] - MONO_SIZE * 1.2) : line;
+        let unsure: string | undefined;
+        for (let l = line ?? 0; line != null && last != null && l <= last && !unsure; l++) unsure = doubts[r.page! - 1]!.get(l);
+        return { ...r, line, bbox: null, ...(unsure ? { unsure } : {}) };
+      }),
+    };
   });
   return { blocks, messages };
 }
