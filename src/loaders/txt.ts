@@ -24,10 +24,11 @@ import { type ContentsLine, contentsRuns } from '../text/contents.js';
 import { decodeText, utf16WithoutBom } from '../text/encoding.js';
 import { isCellPerLine, loadCellPerLine } from '../text/cells.js';
 import { type PageContent, assemble, pageContent } from '../layout/index.js';
-import { MONO_SIZE, hasColumns, monospacePage, runsOf } from '../layout/monospace.js';
-import { INDICATOR_COLUMNS, TABLE_WORDS } from '../vocab.js';
+import { MONO_SIZE, hasColumns, monospacePage } from '../layout/monospace.js';
+import { LEVEL1_HEADER, PART, PROJECT_TITLE_END, TABLE_WORDS } from '../vocab.js';
+import { message } from '../diagnostics.js';
 
-export type TxtLayout = 'pdf' | 'docx' | 'cells' | 'columns';
+export type TxtLayout = 'pdf' | 'docx' | 'cells' | 'columns' | 'blocks';
 
 const BLANK = /^[\s\u00A0\u3000]*$/;
 
@@ -55,18 +56,23 @@ function isMultiField(line: string): boolean {
 
 /**
  * Whether the dump sets its tables in monospace columns (`pdftotext -layout`): no line holds a
- * tab, and three of an indicator header's names (一级指标, 三级指标, 绩效指标描述 …) stand on one
- * line as pieces of their own, two spaces or more apart (a narrow column wraps some of them).
+ * tab, and a line set in columns (two spaces or more between pieces) holds the start of three
+ * of an indicator header's names (一级 · 二级 · 三级 · 绩效指标 · 指标值: a narrow column wraps
+ * the rest of them onto the lines below).
  */
 function isColumns(lines: readonly string[]): boolean {
   if (lines.some((l) => l.includes('\t'))) return false;
-  return lines.some((l, i) => hasColumns(l) && runsOf(l, i).filter((r) => INDICATOR_COLUMNS.some(([, re]) => re.test(r.text))).length >= 3);
+  return lines.some((l) => l.length <= MAX_TOC_LINE && hasColumns(l) && new Set(l.match(HEADER_STARTS) ?? []).size >= 3);
 }
+
+/** The starts of an indicator header's names, as a narrow column leaves them on the header's first line. */
+const HEADER_STARTS = /一级|二级|三级|绩效指标|指标值/g;
 
 export function detectLayout(lines: readonly string[], contents = contentsLines(lines)): TxtLayout {
   // No tab in any table line: one cell per line (text/cells.ts).
   if (isCellPerLine(lines, contents)) return 'cells';
   if (isColumns(lines)) return 'columns';
+  if (isBlocks(lines)) return 'blocks';
   let multi = 0;
   let single = 0;
   for (const [i, l] of lines.entries()) {
@@ -267,6 +273,57 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
   return { blocks, messages };
 }
 
+/** The first line of a table in a dump without cells: a project table's first label, or an indicator header's. */
+function opensTableText(t: string): boolean {
+  return /^(项目编码|项目名称$|预算项目绩效表$|项目绩效模板)/.test(t) || (LEVEL1_HEADER.test(t.split(/\s+/)[0] ?? '') && /二级/.test(t));
+}
+
+/**
+ * Whether the dump writes its tables without cells (plain pdftotext: a table's text blocks one
+ * after another, a column's cells and a row's cells in whatever order its blocks came): no tab
+ * anywhere, and a project table's labels or an indicator header stand among its lines.
+ */
+function isBlocks(lines: readonly string[]): boolean {
+  return !lines.some((l) => l.includes('\t')) && lines.some((l) => opensTableText(l.trim()));
+}
+
+/**
+ * A dump whose tables come as text blocks (plain pdftotext) read as honestly as it can be: its
+ * lines outside tables are paragraphs; each table's lines, from its first label to the next
+ * heading or project title, are kept as a table of one cell per line (so that its project
+ * keeps a table and the table's rows their places), every row saying that its cells could not
+ * be put in their rows and columns. The document says so once.
+ */
+function loadBlocks(lines: readonly string[], contents: ReadonlySet<number>, offset: number): { blocks: Block[]; messages: Message[] } {
+  const blocks: Block[] = [];
+  const messages: Message[] = [];
+  const why = 'the dump writes this table\'s text block by block (a column\'s cells, then the next column\'s, in the order of the page\'s text blocks): its rows and columns cannot be rebuilt, and its cells were not read';
+  const ends = (t: string) => PART.test(t) || (t.length <= 120 && PROJECT_TITLE_END.test(t)) || OPENS_BLOCK.test(t) || opensText(t);
+  for (let i = 0; i < lines.length; i++) {
+    const t = cleanText(lines[i]!);
+    if (!contents.has(i) && opensTableText(t)) {
+      const rows: Row[] = [];
+      let k = i;
+      for (; k < lines.length; k++) {
+        const x = cleanText(lines[k]!);
+        if (k > i && (ends(x) || contents.has(k))) break;
+        if (x === '' || PAGE_NUMBER.test(x)) continue;
+        rows.push({ cells: [cellOf([x], 0)], page: null, breakBefore: false, line: k + 1 + offset, unsure: why });
+      }
+      blocks.push({ kind: 'table', rows, page: null, columns: 'order' });
+      messages.push(message('cells-unplaced', `lines ${i + 1 + offset}–${k + offset}: ${why}`, rows));
+      i = k - 1;
+      continue;
+    }
+    const p = paraLine(lines[i]!, i + 1 + offset);
+    if (p) blocks.push(p);
+  }
+  if (blocks.some((b) => b.kind === 'table')) {
+    messages.push(message('cells-unplaced', 'the dump writes its tables as text blocks, not rows (plain pdftotext): they could not be read as tables'));
+  }
+  return { blocks, messages };
+}
+
 /** Lines (after form feeds became blank lines) each page of `text` starts on. */
 function pageStartsOf(text: string): number[] {
   const out: number[] = [];
@@ -363,6 +420,12 @@ export async function loadTxt(bytes: Buffer, opts: { maxCells?: number } = {}): 
     if (layout === 'cells') {
       // Its messages name its rows: they are numbered in place, not copied.
       const read = loadCellPerLine(chunk, contents, from);
+      blocks.push(...read.blocks);
+      messages.push(...read.messages);
+      continue;
+    }
+    if (layout === 'blocks') {
+      const read = loadBlocks(chunk, contents, from);
       blocks.push(...read.blocks);
       messages.push(...read.messages);
       continue;
