@@ -25,7 +25,7 @@ import { decodeText, utf16WithoutBom } from '../text/encoding.js';
 import { isCellPerLine, loadCellPerLine } from '../text/cells.js';
 import { type PageContent, assemble, pageContent } from '../layout/index.js';
 import { MONO_SIZE, hasColumns, monospacePage } from '../layout/monospace.js';
-import { LEVEL1_HEADER, PART, PROJECT_TITLE_END, TABLE_WORDS } from '../vocab.js';
+import { PART, PROJECT_TITLE_END, TABLE_WORDS } from '../vocab.js';
 import { message } from '../diagnostics.js';
 
 export type TxtLayout = 'pdf' | 'docx' | 'cells' | 'columns' | 'blocks';
@@ -273,9 +273,12 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
   return { blocks, messages };
 }
 
-/** The first line of a table in a dump without cells: a project table's first label, or an indicator header's. */
+/**
+ * The first line of a table in a dump without cells: a project table's label (wrapped in a
+ * narrow column: 项目编 · 码), or an indicator header's first name (一级指 · 标).
+ */
 function opensTableText(t: string): boolean {
-  return /^(项目编码|项目名称$|预算项目绩效表$|项目绩效模板)/.test(t) || (LEVEL1_HEADER.test(t.split(/\s+/)[0] ?? '') && /二级/.test(t));
+  return /^(项目编|项目名称|预算项目绩效表$|项目绩效模板|一级指)|项目名称$/.test(t);
 }
 
 /**
