@@ -208,7 +208,8 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
 /**
  * Moves each label of a merged column to the first row it spans, where a word processor writes
  * a merged cell. A column is merged where some of the table's rows (of two pieces or more)
- * leave it empty; its labels set at the top of their rows need nothing. Set at the foot (each
+ * leave it empty, left of the first two columns side by side they all fill (merged cells are
+ * row labels); its labels set at the top of their rows need nothing. Set at the foot (each
  * label on its row's last line), a label spans the rows after the label above it down to its
  * own. Set in the middle, the rows are parted among the labels so that each stands as near the
  * middle of its rows as can be (the first label's rows may begin before it, the last one's go
@@ -228,7 +229,12 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt
     if (last && c - last[last.length - 1]! <= NEAR) last.push(c);
     else clusters.push([c]);
   }
-  for (const cl of clusters) {
+  // Merged cells are row labels: they stand left of the first two columns side by side that
+  // every row fills (an indicator's name and description).
+  const isFull = (cl: number[]) => data.every((r) => r.flat().some((x) => cl.includes(x.col)));
+  let full = clusters.findIndex((cl, k) => k + 1 < clusters.length && isFull(cl) && isFull(clusters[k + 1]!));
+  if (full < 0) full = clusters.length;
+  for (const cl of clusters.slice(0, full)) {
     const inCol = (x: Run) => cl.includes(x.col);
     // A label wrapped over the boundary of two rows (set in the middle of its rows, 满意度指 ·
     // 标): the piece on the next row's first line that goes on with it joins it.
@@ -278,15 +284,20 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt
           }
         }
       }
-      let v = best[m - 1]!.indexOf(Math.min(...best[m - 1]!));
+      const least = Math.min(...best[m - 1]!);
+      // No way to part the rows among the labels (a label's rows run into the next one's): left as they stand.
+      if (!Number.isFinite(least)) continue;
+      let v = best[m - 1]!.indexOf(least);
       const got: number[] = [];
       for (let j = m - 1; j >= 0; j--) {
         const u = from[j]![v]!;
+        if (u < 0) break;
         got.unshift(u);
         // A label not in the very middle of the rows it is given: which rows it spans is a guess.
         if (!single[j] && cost(j, u, v) > 0.5) doubt(data.slice(u, v + 1).flat(2).map((x) => x.line), `a merged cell's label (${labelled[j]![0].map((x) => x.text).join('')}) stands off the middle of the rows it is read to span; which rows it spans cannot be told for sure`);
         v = u - 1;
       }
+      if (got.length < m) continue;
       starts.push(...got);
     }
     labelled.forEach(([c, k], j) => {
