@@ -361,6 +361,7 @@ export function monospacePage(lines: readonly string[], words: TableWords): Mono
     const read = rowsOf(part, widthAt, words);
     const placed = placeMerged(read, (row) => row.some((runs) => header.has(runs[0]?.line ?? -1) || words.headerCell(runs.map((r) => r.text).join(''))), widthAt, doubt);
     for (const row of placed) misaligned(row, doubt);
+    offColumns(placed, part.filter((runs) => header.has(runs[0]?.line ?? -1)).flat(), doubt);
     rows.push(...placed);
   }
   // Each line one pitch below the line above; blank lines between two lines add half a pitch
@@ -392,6 +393,24 @@ export function monospacePage(lines: readonly string[], words: TableWords): Mono
     return best;
   };
   return { items, view: [0, 0, width, height], lineOf, doubts };
+}
+
+/**
+ * Says which rows stand off the columns of the table's header: pdftotext lays out a row by
+ * what stands to the left of its own text, so a row whose first columns are empty (merged
+ * cells above it) can come out several columns to the left, its cells no longer under their
+ * header names. A row of two pieces or more one of whose first line's pieces starts at no
+ * column a header name starts at (give or take one) is read with its columns guessed.
+ */
+function offColumns(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, head: readonly Run[], doubt: (lines: readonly number[], why: string) => void): void {
+  if (head.length < 3) return;
+  const at = (col: number) => head.some((h) => Math.abs(h.col - col) <= NEAR);
+  for (const row of rows) {
+    const all = row.flat();
+    if (all.length < 2 || row.some((runs) => runs.some((r) => head.includes(r)))) continue;
+    const off = row[0]!.find((r) => !at(r.col));
+    if (off) doubt(all.map((x) => x.line), `the dump sets "${off.text}" at no column of the table's header (a row laid out by its own text, its first cells empty); the cells of this row may stand in the wrong columns`);
+  }
 }
 
 /**
