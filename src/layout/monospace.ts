@@ -255,7 +255,8 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt
     const lines = (c: readonly Run[]) => [Math.min(...c.map((x) => x.line)), Math.max(...c.map((x) => x.line))] as const;
     const onFirst = labelled.map(([c, k]) => lines(c)[0] === span[k]![0]);
     const onLast = labelled.map(([c, k]) => lines(c)[1] === span[k]![1]);
-    const single = labelled.map(([, k], j) => onFirst[j]! && span[k]![1] > span[k]![0]);
+    // (A label filling its row from its first line to its last may be a merged one set at the foot.)
+    const single = labelled.map(([, k], j) => onFirst[j]! && !onLast[j] && span[k]![1] > span[k]![0]);
     if (onFirst.every(Boolean)) continue;
     const bottom = labelled.every((_, j) => onFirst[j] || onLast[j]);
     const starts: number[] = [];
