@@ -88,7 +88,10 @@ export function runsOf(line: string, n: number): Run[] {
 function splitAtEdges(part: ReadonlyArray<readonly Run[]>): Run[][] {
   const starts = new Map<number, Set<number>>();
   for (const runs of part) for (const r of runs) (starts.get(r.col) ?? starts.set(r.col, new Set()).get(r.col)!).add(r.line);
-  const edge = (col: number, line: number) => [...(starts.get(col) ?? [])].filter((l) => l !== line).length >= 2;
+  const edge = (col: number, line: number) => {
+    const at = starts.get(col);
+    return at != null && at.size - (at.has(line) ? 1 : 0) >= 2;
+  };
   return part.map((runs) =>
     runs.flatMap((r) => {
       if (!r.text.includes(' ')) return [r];
@@ -196,7 +199,7 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
     }
     // A line whose pieces all stand in columns the row has left empty so far (a merged cell's
     // label set in the middle of its rows) goes on with the row.
-    if (cur && !fresh && (goesOn || runs.length > 0)) cur.push([...runs]);
+    if (cur && !fresh && (goesOn || runs.length > 0) && cur.length < MAX_ROW_LINES) cur.push([...runs]);
     else {
       cur = [[...runs]];
       rows.push(cur);
@@ -219,7 +222,7 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt
   let first = 0;
   rows.forEach((r, k) => header(r) && (first = k + 1));
   const data = rows.slice(first).filter((r) => r.flat().length >= 2);
-  if (data.length < 2) return rows;
+  if (data.length < 2 || data.length > MAX_PARTED_ROWS) return rows;
   const span = data.map((r) => [Math.min(...r.flat().map((x) => x.line)), Math.max(...r.flat().map((x) => x.line))] as const);
   // Columns: starts within NEAR of each other, chained.
   const cols = [...new Set(data.flat(2).map((x) => x.col))].sort((a, b) => a - b);
@@ -312,6 +315,11 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt
   return rows.map((r) => r.filter((line) => line.length > 0)).filter((r) => r.length > 0);
 }
 
+/** Most lines a row is read to run over (a crafted page of one endless cell stays linear). */
+const MAX_ROW_LINES = 64;
+/** Most rows a table's merged labels are parted among (the parting takes the square of them). */
+const MAX_PARTED_ROWS = 400;
+
 /** Runs of one row grouped by column (starts within NEAR of each other), left to right. */
 function columnsOf(row: ReadonlyArray<readonly Run[]>): Run[][] {
   const all = row.flat().sort((a, b) => a.col - b.col || a.line - b.line);
@@ -385,13 +393,20 @@ export function monospacePage(lines: readonly string[], words: TableWords): Mono
   const item = (r: Run): Item => ({ str: r.text, x: r.col * COLUMN, y: height - down[r.line]!, w: [...r.text].length * COLUMN, size: MONO_SIZE });
   const items: Item[] = [];
   for (const row of rows) for (const col of columnsOf(row)) for (const r of col) items.push(item(r));
-  const width = Math.max(1, ...byLine.flat().map((r) => r.col + [...r.text].length)) * COLUMN;
+  const width = byLine.reduce((w, runs) => runs.reduce((x, r) => Math.max(x, r.col + [...r.text].length), w), 1) * COLUMN;
   // A box's top is an item's baseline plus its size, turned to the page's top-down frame.
   const lineOf = (top: number) => {
-    const d = top + MONO_SIZE;
-    let best = 0;
-    for (let k = 0; k < down.length; k++) if (Math.abs(down[k]! - d) < Math.abs(down[best]! - d)) best = k;
-    return best;
+    // The first line at or below the box's top (lines sharing a place: the blank ones before it).
+    const d = top + MONO_SIZE - MONO_PITCH / 2;
+    let lo = 0;
+    let hi = down.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (down[mid]! < d) lo = mid + 1;
+      else hi = mid;
+    }
+    while (lo + 1 < down.length && byLine[lo]!.length === 0 && down[lo + 1] === down[lo]) lo++;
+    return lo;
   };
   return { items, view: [0, 0, width, height], lineOf, doubts };
 }
@@ -414,6 +429,9 @@ function offColumns(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, head: re
   }
 }
 
+/** Most pieces of one row checked against each other (a table's row has a few dozen). */
+const MAX_CHECKED = 400;
+
 /**
  * Says where a row's pieces stand off its columns: a piece under another piece of the row,
  * overlapping it, but starting more than a column away from it (pdftotext set the line's
@@ -422,6 +440,7 @@ function offColumns(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, head: re
  */
 function misaligned(row: ReadonlyArray<readonly Run[]>, doubt: (lines: readonly number[], why: string) => void): void {
   const all = row.flat();
+  if (all.length > MAX_CHECKED) return;
   for (const p of all) {
     const off = all.find((q) => q.line < p.line && Math.abs(q.col - p.col) > NEAR && Math.min(q.col + [...q.text].length, p.col + [...p.text].length) - Math.max(q.col, p.col) > 0);
     if (off) {

@@ -252,6 +252,8 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
     const content = pageContent(k + 1, page.items, [], { view: page.view }, TABLE_WORDS);
     pages.push(content);
     messages.push(...content.messages);
+    // The engine leaves out a page whose text reads as glyph garbage: the dump says so.
+    if (content.unreadable) messages.push(message('page-unreadable', `page ${k + 1} of the text dump (lines ${from + 1 + offset}–${to + offset}): its text reads as garbage and was left out`));
     lineOf.push((top) => from + page.lineOf(top) + 1 + offset);
     doubts.push(new Map([...page.doubts].map(([l, why]) => [from + l + 1 + offset, why])));
   });
