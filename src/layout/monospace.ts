@@ -416,14 +416,19 @@ export function monospacePage(lines: readonly string[], words: TableWords): Mono
  * what stands to the left of its own text, so a row whose first columns are empty (merged
  * cells above it) can come out several columns to the left, its cells no longer under their
  * header names. A row of two pieces or more one of whose first line's pieces starts at no
- * column a header name starts at (give or take one) is read with its columns guessed.
+ * column a header name starts at (give or take one) is read with its columns guessed; on a
+ * page without the header, the rows that fill every column stand for it.
  */
-function offColumns(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, head: readonly Run[], doubt: (lines: readonly number[], why: string) => void): void {
+function offColumns(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, header: readonly Run[], doubt: (lines: readonly number[], why: string) => void): void {
+  // Without a header on the page (a table going on from the page before), the columns are those
+  // of the rows whose first line holds the most pieces (every column filled).
+  const most = Math.max(0, ...rows.map((r) => r[0]?.length ?? 0));
+  const head = header.length >= 3 ? header : most >= 4 ? rows.filter((r) => r[0]!.length === most).flatMap((r) => r[0]!) : [];
   if (head.length < 3) return;
   const at = (col: number) => head.some((h) => Math.abs(h.col - col) <= NEAR);
   for (const row of rows) {
     const all = row.flat();
-    if (all.length < 2 || row.some((runs) => runs.some((r) => head.includes(r)))) continue;
+    if (all.length < 2 || row.some((runs) => runs.some((r) => header.includes(r)))) continue;
     const off = row[0]!.find((r) => !at(r.col));
     if (off) doubt(all.map((x) => x.line), `the dump sets "${off.text}" at no column of the table's header (a row laid out by its own text, its first cells empty); the cells of this row may stand in the wrong columns`);
   }
