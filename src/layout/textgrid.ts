@@ -185,7 +185,10 @@ function bands(lines: Line[], words: TableWords, rules: readonly HRule[]): TLine
       const l = region[i]!;
       const above = region[i - 1];
       const near = Math.max(l.line.size * 1.7, Math.min(wrapPitch * 1.15, l.line.size * 2.5));
-      return above != null && above.line.y - l.line.y <= near && l.line.x0 > left + l.line.size && inOneColumn(i);
+      // At the table's left edge, only a character or two (a narrow cell wrapped a character a
+      // line: 指 · 标) and right under a cell of the line above: a paragraph after the table is longer.
+      const narrow = [...l.line.text.trim()].length <= 2 && above != null && above.chunks.some((c) => Math.abs(c.x0 - l.line.x0) < 1);
+      return above != null && above.line.y - l.line.y <= near && (l.line.x0 > left + l.line.size || narrow) && inOneColumn(i);
     };
     let end = region.length;
     while (end > 0 && region[end - 1]!.chunks.length < 2 && !(keepsTail(end - 1) && region.slice(0, end - 1).some((l) => l.chunks.length >= 2))) end--;

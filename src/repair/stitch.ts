@@ -268,6 +268,11 @@ function cellRest(prev: Block | undefined, b: Block, next: Block | undefined): n
   return cell && cell.text !== '' && !cell.merged ? col : null;
 }
 
+/** A short paragraph of one word on page `page`: what a cell's rest cut off by a page break may be. */
+function isShortRest(b: Block, page: number | null | undefined): boolean {
+  return b.kind === 'para' && b.page === page && [...b.text].length <= MAX_REST && !/\s/.test(b.text);
+}
+
 /** Joins a table and its continuation on the next page into one table. */
 function joinAcrossPages(input: readonly Block[]): Block[] {
   const out: Block[] = [];
@@ -275,7 +280,10 @@ function joinAcrossPages(input: readonly Block[]): Block[] {
   const blocks: Block[] = [];
   input.forEach((b, i) => {
     const prev = blocks[blocks.length - 1];
-    const col = cellRest(prev, b, input[i + 1]);
+    // The table's continuation stands after every such rest (a cell wrapped a character a line: 指 · 标).
+    let k = i + 1;
+    while (k < input.length && isShortRest(input[k]!, b.page)) k++;
+    const col = isShortRest(b, b.page) ? cellRest(prev, b, input[k]) : null;
     if (col == null || prev?.kind !== 'table' || b.kind !== 'para') {
       blocks.push(b);
       return;
