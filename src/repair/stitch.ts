@@ -7,9 +7,12 @@
  * 2. After each page break, a repeated header row is dropped (the first header is kept).
  * 3. A row cut by the page break — the first row after it (and after any repeated header)
  *    holding only the rest of some cells — is joined back into the row before the break,
- *    cell by cell. In the indicator part a row is taken as cut when it lacks a cell every
- *    row has (三级指标 … 依据), when it has neither level where every row so far had its own
- *    二级指标, or when a level name cut short (`产出指` + `标`) is completed by it.
+ *    cell by cell; so is the rest of an indicator header that makes the row before the break
+ *    a header row (二级 | 指标, 指标值确定依据 on the next page). In the indicator part a row is
+ *    taken as cut when it lacks a cell every row has (三级指标 … 依据), when it has neither
+ *    level where every row so far had its own 二级指标, or when a level name cut short
+ *    (`产出指` + `标`) is completed by it. A rest in a column where the row before the break
+ *    has no cell (a table rebuilt from text positions leaves empty cells out) is that cell.
  *    A row that no drawn rule closes at the foot of the page, nor above its rest (browsers
  *    print cut rows that way), is joined whatever its cells look like.
  * 4. A vertically merged level cell whose text the break split between the pages is rejoined
@@ -126,8 +129,15 @@ function mergeInto(out: Row[], cur: Row): void {
   for (const add of cur.cells) {
     if (add.merged || add.text === '') continue;
     const target = out[last]!.cells.find((c) => c.col === add.col);
+    // No cell there before the break (left out as empty): the rest is the cell, unless a cell
+    // of the row already stands over its column.
+    if (!target) {
+      const over = out[last]!.cells.some((c) => c.col < add.col && add.col < c.col + c.colSpan);
+      if (!over) out[last] = { ...out[last]!, cells: [...out[last]!.cells, { ...add }].sort((a, b) => a.col - b.col) };
+      continue;
+    }
     // A merged cell repeated on the new page (or rejoined above) is the same text, not a continuation.
-    if (!target || add.text === target.text) continue;
+    if (add.text === target.text) continue;
     let from = last;
     while (from > 0 && cellAt(out[from]!, add.col)?.merged && cellAt(out[from - 1]!, add.col)?.text === target.text) from--;
     const paras = [...target.paras];
@@ -222,6 +232,19 @@ export function stitchRows(input: readonly Row[]): Row[] {
     }
     if (isSubheaderRow(row) && afterBreak && out.some((r) => isSubheaderRow(r) || sameRow(r, row))) continue;
     const prev = out[out.length - 1];
+    // The indicator header cut by the break (二级 | 指标, 指标值确定依据 on the next page): its
+    // rest makes the row above a header row.
+    if (afterBreak && prev && !header && !isHeaderRow(prev) && !isSubheaderRow(row)) {
+      const trial = [...out];
+      mergeInto(trial, row);
+      if (isHeaderRow(trial[trial.length - 1]!)) {
+        out.splice(0, out.length, ...trial);
+        header = out[out.length - 1]!;
+        inIndicators = true;
+        afterBreak = false;
+        continue;
+      }
+    }
     // A row that no rule closes at the foot of the page, nor above its rest, was cut, whatever its cells look like.
     const open = prev?.openBelow === true && row.openAbove === true;
     const rest = inIndicators && prev != null && !isHeaderRow(prev) && !isSubheaderRow(prev) && restOfRowAbove(prev, row);
