@@ -71,7 +71,11 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
   if (ROW_LABEL.test(first.text)) return false;
   const prevCols = new Set(nonEmptyCols(prev, true));
   const curCols = nonEmptyCols(cur);
-  if (!curCols.every((c) => prevCols.has(c))) return false;
+  // A level cell the row above leaves empty may be its merged cell, its text printed after the
+  // break, on a row without its own 三级指标 (a new row has one).
+  const l3 = levelColumn(header, LEVEL3_HEADER);
+  const emptyLevels = inIndicators && l3 !== undefined && !(cellAt(cur, l3)?.text ?? '') ? [LEVEL1_HEADER, LEVEL2_HEADER].map((re) => levelColumn(header, re)).filter((c): c is number => c !== undefined && (cellAt(prev, c)?.text ?? '') === '') : [];
+  if (!curCols.every((c) => prevCols.has(c) || emptyLevels.includes(c))) return false;
   if (inIndicators) {
     // Level names always end in 指标: one cut short before the break continues after it.
     for (const re of [LEVEL1_HEADER, LEVEL2_HEADER]) {
@@ -85,10 +89,13 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
     const l1 = levelColumn(header, LEVEL1_HEADER);
     const l2 = levelColumn(header, LEVEL2_HEADER);
     if (!level2Merged && l1 !== undefined && l2 !== undefined && !(cellAt(cur, l1)?.text ?? '') && !(cellAt(cur, l2)?.text ?? '')) return true;
-    // A row that opens a level of its own (a whole level name other than the one above) is a new row.
+    // A row that opens a level of its own (a whole level name other than the one above) is a new
+    // row; where the row above has no level there, the name may be its merged cell's text,
+    // printed after the break (set at the bottom of the cell).
     for (const col of [l1, l2]) {
       const b = col === undefined ? undefined : cellAt(cur, col);
-      if (b && !b.merged && LEVEL_NAME_END.test(b.text) && b.text !== (cellAt(prev, col!)?.text ?? '')) return false;
+      const above = col === undefined ? '' : (cellAt(prev, col)?.text ?? '');
+      if (b && !b.merged && LEVEL_NAME_END.test(b.text) && above !== '' && b.text !== above) return false;
     }
     const core = coreColumns(header);
     if (!core) return curCols.length < prevCols.size - 1;
