@@ -552,7 +552,8 @@ function splitAtEdges(lines: readonly Line[], order: Map<Item, number>): Line[] 
  * after a gap wider than anything inside one cell's line leaves (MIN_CELL_GAP) — and has such a
  * gap before it itself. The gutters the other lines show there are no measure: a cell filled to
  * its column's edge leaves less room than the others. Never after a number (15 万元: a number
- * and its unit).
+ * and its unit), nor where the line above or below runs on across the edge (one cell over
+ * several columns, its justified line spaced there by chance: `…租赁项目 1719万元`).
  */
 function cellStarts(lines: readonly Line[]): Set<Item> {
   // Per item: its line and the gap to the item before it on that line (none: a line's first).
@@ -570,13 +571,19 @@ function cellStarts(lines: readonly Line[]): Set<Item> {
   for (const s of sorted) {
     while (sorted[lo]!.x < s.x - ALIGNED) lo++;
     if (!s.before || s.gap < Math.max(1, s.it.size * MIN_CELL_GAP) || /\d\s*$/.test(s.before.str)) continue;
-    const lines = new Set<number>();
+    const others = new Set<number>();
     for (let k = lo; k < sorted.length && sorted[k]!.x <= s.x + ALIGNED; k++) {
       const o = sorted[k]!;
       // Another line's cell starting there: its first item, or one after a gutter.
-      if (o.line !== s.line && o.gap >= o.it.size * MIN_CELL_GAP) lines.add(o.line);
+      if (o.line !== s.line && o.gap >= o.it.size * MIN_CELL_GAP) others.add(o.line);
     }
-    if (lines.size >= 2) out.add(s.it);
+    if (others.size < 2) continue;
+    // Text of the line above or below running on across the edge: one wide cell's text (a cell
+    // over several columns, its justified line spaced there by chance), no column edge.
+    const across = [lines[s.line - 1], lines[s.line + 1]].some(
+      (l) => l != null && Math.abs(l.y - lines[s.line]!.y) <= s.it.size * 2 && l.items.some((it) => it.x < s.x - s.it.size / 2 && it.x + it.w > s.x + s.it.size / 2),
+    );
+    if (!across) out.add(s.it);
   }
   return out;
 }
