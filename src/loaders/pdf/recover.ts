@@ -385,10 +385,14 @@ export class FontRecovery {
     const fonts: string[] = [];
     for (const [font, glyphs] of look) {
       if (!this.verdicts.has(font)) {
-        let read = 0, agree = 0;
+        let read = 0, agree = 0, boxes = 0;
         for (const e of glyphs.values()) {
           const r = e.occs[0]!.key ? this.readings.get(e.occs[0]!.key!) : undefined;
-          if (!r || r.lost || !e.g.inked) continue;
+          if (!r || !e.g.inked) continue;
+          if (r.lost) {
+            boxes++;
+            continue;
+          }
           read++;
           if (sameChar(r.text, e.g.claim)) agree++;
         }
@@ -396,6 +400,12 @@ export class FontRecovery {
         // OCR); another stays undecided (its text as it is) until a page reads it.
         if (read === 0 && this.spent) {
           if (!judged.get(font)) continue;
+          this.verdicts.set(font, true);
+        } else if (read === 0 && boxes > 0 && judged.get(font)) {
+          // A suspect font that draws its empty box for every code: the producer kept none of
+          // its glyphs (a print driver's second subset of a font under the first one's name).
+          // Its characters are lost, not the codes pdf.js gives them: unmapped, its text left
+          // out and said on its rows.
           this.verdicts.set(font, true);
         } else this.verdicts.set(font, read > 0 && agree < MAPPED_AGREEMENT * read);
         if (!judged.get(font) && this.verdicts.get(font)) {
