@@ -252,6 +252,25 @@ function along(o: Occ, ref: ArrayLike<number>): { x: number; y: number } {
 /** Glyphs recognised and line images read by this process so far (for the eval's figures). */
 export const glyphStats = { glyphs: 0, lines: 0 };
 
+/**
+ * Whether a font judged by the readings of its shapes is unmapped (null: not decided yet).
+ * `read` inked glyphs were read, `agree` of them as pdf.js's characters, `boxes` are the font's
+ * empty box; `suspect`: the font was read in full for its characters' sake (not sampled).
+ *
+ * - Nothing read, the document's budget of glyphs spent: a suspect font is unmapped (its pages
+ *   go to OCR); another stays undecided (its text as it is) until a page reads it.
+ * - Nothing read but boxes, in a suspect font: the producer kept none of its glyphs (a print
+ *   driver's second subset of a font written under the first one's name, the PDF drawing its
+ *   empty box for every code). Its characters are lost, not the codes pdf.js gives them: the
+ *   font is unmapped, its text left out and said on its rows.
+ * - Else unmapped when too few of its readings agree with its characters.
+ */
+export function fontVerdict(f: { read: number; agree: number; boxes: number; suspect: boolean; spent: boolean }): boolean | null {
+  if (f.read === 0 && f.spent) return f.suspect ? true : null;
+  if (f.read === 0 && f.boxes > 0 && f.suspect) return true;
+  return f.read > 0 && f.agree < MAPPED_AGREEMENT * f.read;
+}
+
 /** Per document: what has been read, and which fonts are unmapped. */
 export class FontRecovery {
   /** Readings by outline key. */
@@ -396,18 +415,9 @@ export class FontRecovery {
           read++;
           if (sameChar(r.text, e.g.claim)) agree++;
         }
-        // Nothing read, the budget spent: a suspect font is taken as unmapped (its pages go to
-        // OCR); another stays undecided (its text as it is) until a page reads it.
-        if (read === 0 && this.spent) {
-          if (!judged.get(font)) continue;
-          this.verdicts.set(font, true);
-        } else if (read === 0 && boxes > 0 && judged.get(font)) {
-          // A suspect font that draws its empty box for every code: the producer kept none of
-          // its glyphs (a print driver's second subset of a font under the first one's name).
-          // Its characters are lost, not the codes pdf.js gives them: unmapped, its text left
-          // out and said on its rows.
-          this.verdicts.set(font, true);
-        } else this.verdicts.set(font, read > 0 && agree < MAPPED_AGREEMENT * read);
+        const verdict = fontVerdict({ read, agree, boxes, suspect: judged.get(font)!, spent: this.spent });
+        if (verdict == null) continue;
+        this.verdicts.set(font, verdict);
         if (!judged.get(font) && this.verdicts.get(font)) {
           // Sampled and unmapped after all: its other glyphs are read too.
           const rest = new Map<string, Occ[]>();
