@@ -40,7 +40,7 @@ import { loadXlsx } from '../src/loaders/xlsx.js';
 import { loadOfd, readOfd } from '../src/loaders/ofd/index.js';
 import { stitchTables } from '../src/repair/stitch.js';
 import { joinBrokenParagraphs } from '../src/repair/paragraphs.js';
-import { locateRows } from '../src/repair/locate.js';
+import { locateRows, relocateMessages } from '../src/repair/locate.js';
 import { segment } from '../src/segment.js';
 import { interpret } from '../src/interpret/document.js';
 import { VolumeSplitter, pageMarks, splitBlocks } from '../src/volume.js';
@@ -128,7 +128,7 @@ function finish(pipeline: Pipeline, loaded: Result<DocModel>, opts: TaskOptions,
   let model = take(loaded, messages);
   guardCells(model, opts.maxCells);
   for (const stage of pipeline.repair) model = take(stage(model), messages);
-  const doc = documentOf(model, messages);
+  const doc = documentOf(model, relocateMessages(messages, model));
   guardContent(model, doc);
   return { document: validateDocument(doc), format: pipeline.format, model, part };
 }

@@ -82,6 +82,8 @@ export const REVIEWED_BY = /审核$/;
 export const SECTION_OVERALL = /^(总体绩效目标|部门整体绩效目标|整体绩效目标)$/;
 export const SECTION_SUBGOALS = /^分项绩效目标$/;
 export const SECTION_SAFEGUARDS = /保障措施$/;
+/** A table's caption: a short line naming a table (四、部门整体支出绩效指标情况表, …指标表). */
+export const TABLE_CAPTION = /^.{0,36}表$/;
 /** Part one's heading with the budget year (2020年部门整体绩效目标). */
 export const PART_ONE_YEAR = /(\d{4})年(?:度)?部门整体绩效目标/;
 /** A sub-goal's 绩效目标： and 绩效指标： lead-ins. */
@@ -193,6 +195,7 @@ const WORDS: TableWords = {
   wholeCell: (text) => PERIOD.test(text) || HEADER_LABEL.test(text) || WHOLE_LABEL.test(text),
   wholeCellStart: (text) => HEADER_LABELS.some((l) => l.length > text.length && l.startsWith(text)),
   tocLine: (text) => TOC_LINE_TABBED.test(text),
+  opensParagraph: (text) => SUBGOAL_GOAL.test(text) || SUBGOAL_INDICATOR.test(text),
   title: (text) => {
     const t = text.replace(/\s+/g, '');
     return t.length <= 120 && (PROJECT_TITLE_END.test(t) || PART.test(t));

@@ -61,6 +61,9 @@ function withoutRunning(p: PageContent, running: ReadonlySet<string>): Line[] {
 }
 
 /** The usual baseline distance between consecutive lines of the same size, per size. */
+/** Largest distance between two lines' baselines, in font sizes, that can be the usual line pitch. */
+const MAX_PITCH = 3.2;
+
 function linePitch(pages: PageContent[]): (size: number) => number | null {
   const gaps = new Map<number, number[]>();
   for (const p of pages) {
@@ -68,7 +71,8 @@ function linePitch(pages: PageContent[]): (size: number) => number | null {
       const a = p.lines[i - 1]!;
       const b = p.lines[i]!;
       const gap = a.y - b.y;
-      if (Math.abs(a.size - b.size) < 0.1 && gap > 0 && gap < a.size * 2.1) {
+      // Up to double spacing of a tall CJK face (1.5 × its 1.45 em line is 2.2 em: a line pitch, not a gap).
+      if (Math.abs(a.size - b.size) < 0.1 && gap > 0 && gap < a.size * MAX_PITCH) {
         const k = Math.round(a.size);
         pushTo(gaps, k, gap);
       }
@@ -99,9 +103,10 @@ function percentile(values: number[], q: number): number {
 /**
  * The document's blocks from its pages. `words` (optional) tells contents lines: a line of
  * title, leaders and page number ends its paragraph, however near the right edge it reaches
- * (the next entry, or a part heading under it, is no wrapped rest of it).
+ * (the next entry, or a part heading under it, is no wrapped rest of it); and lines that
+ * always open a paragraph (a lead-in label under a full line).
  */
-export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine'>): Block[] {
+export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine' | 'opensParagraph'>): Block[] {
   const running = runningLines(pages);
   const allLines = pages.flatMap((p) => p.lines);
   // The text column: most lines start at the left margin and full lines end at the right one.
@@ -127,7 +132,7 @@ export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine
     }
     for (const seg of segments) {
       if (!seg) continue;
-      for (const group of toParagraphs(seg, { left, right, pitch, ends: words?.tocLine })) {
+      for (const group of toParagraphs(seg, { left, right, pitch, ends: words?.tocLine, opens: words?.opensParagraph })) {
         const text = group.length === 1 ? group[0]!.text.split('\t').map(cleanText).filter(Boolean).join('\t') : joinLines(group.map((l) => l.text));
         if (text === '') continue;
         const size = Math.max(...group.map((l) => l.size));

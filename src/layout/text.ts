@@ -173,6 +173,8 @@ export interface ParaOptions {
   pitch: (size: number) => number | null;
   /** A line after which a paragraph always ends (a contents entry, filled to the right edge by its leaders). */
   ends?: (text: string) => boolean;
+  /** A line that always opens a paragraph (a lead-in label), however full the line above it. */
+  opens?: (text: string) => boolean;
 }
 
 /** Extra space above a line (paragraph spacing) beyond the usual line pitch. */
@@ -223,7 +225,8 @@ export function toParagraphs(lines: readonly Line[], opts: ParaOptions): Line[][
     if (prev) {
       const size = Math.max(prev.size, l.size);
       if (Math.abs(prev.size - l.size) > 0.6) brk = true;
-      else if (prev.y - l.y > size * 2.1) brk = true;
+      // More than two font sizes between baselines is a gap, unless the text's usual line pitch is that wide (1.5 or double spacing).
+      else if (prev.y - l.y > Math.max(size * 2.1, (opts.pitch(l.size) ?? 0) * 1.2 + 0.5)) brk = true;
       else if (paragraphGap(prev, l, opts)) brk = true;
       else if (!wrapped(prev, l, opts.right)) brk = true;
       else if (centred(prev, opts) && !centred(l, opts) && !firstLineOf(prev, l, opts)) brk = true;
@@ -232,6 +235,7 @@ export function toParagraphs(lines: readonly Line[], opts: ParaOptions): Line[][
       else if (opensItem(l.text)) brk = true;
       else if (l.text.includes('\t') || prev.text.includes('\t')) brk = true;
       else if (opts.ends?.(prev.text)) brk = true;
+      else if (opts.opens?.(l.text)) brk = true;
     }
     if (brk) paras.push([l]);
     else paras[paras.length - 1]!.push(l);

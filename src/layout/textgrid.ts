@@ -76,6 +76,8 @@ export interface TableWords {
   wholeCellStart: (text: string) => boolean;
   /** A table-of-contents line (title … page number): never a table row. */
   tocLine: (text: string) => boolean;
+  /** A line that always opens a paragraph of its own (a lead-in label such as 绩效指标：), however full the line above. */
+  opensParagraph: (text: string) => boolean;
   /** A title line (a table's title, a part heading): never a table row; a table ends before it. */
   title: (text: string) => boolean;
   /**

@@ -46,6 +46,7 @@ import {
   SYMBOL_CELL,
   INDICATOR_COLUMNS,
   INDICATOR_SPLIT_COLUMNS,
+  TABLE_CAPTION,
 } from '../vocab.js';
 
 const BLANK = /^[\s\u00A0\u3000]*$/;
@@ -339,9 +340,6 @@ function readTable(lines: readonly string[], at: number): { rows: Row[]; message
   return { rows, messages, end: body.end };
 }
 
-/** A table's caption: a short line naming a table (…绩效指标情况表, …指标表). */
-const CAPTION = /^.{0,36}表$/;
-
 /**
  * Whether `p` is numbered as an item of the list before it: the last paragraph numbered in its
  * style (（五） before （六）) is an item, not one of part one's section headings (三、保障措施
@@ -381,7 +379,7 @@ export function loadCellPerLine(lines: readonly string[], contents: ReadonlySet<
       // The line just above naming the table (四、部门整体支出绩效指标情况表) is its caption, no
       // prose — unless it is numbered as the items before it are (六、… after 五、…: an item).
       const prev = blocks[blocks.length - 1];
-      if (prev?.kind === 'para' && prev.line === i + offset && CAPTION.test(prev.text) && !sameNumbering(prev, blocks)) {
+      if (prev?.kind === 'para' && prev.line === i + offset && TABLE_CAPTION.test(prev.text) && !sameNumbering(prev, blocks)) {
         blocks.pop();
         rows.unshift(rowOf([[prev.text]], i));
       }

@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { embeddedFileRefs, measureEmbedded } from '../../src/loaders/pdf/attachments.js';
+import { MAX_ATTACHMENT_BYTES, embeddedFileRefs, measureEmbedded } from '../../src/loaders/pdf/attachments.js';
 
 /** A file's bytes from its objects' bodies, numbered from 1 (no cross-reference table: the scan reads objects as they are). */
 function file(objects: Array<string | Buffer>): Buffer {
@@ -52,5 +52,11 @@ describe('embedded files found by what names them (attachments.ts)', () => {
   it('a bomb named by /EF is measured with a cap, never decoded whole', () => {
     const bytes = file(['<< /Type /Filespec /F (z.bin) /EF << /F 2 0 R >> >>', stream('/Filter /FlateDecode', deflateSync(Buffer.alloc(80 * 1024 * 1024)))]);
     expect(measureEmbedded(bytes).files).toEqual([{ num: 2, size: null }]);
+  });
+
+  it('a stream with no filter is measured by its length, even over the cap (nothing to inflate)', () => {
+    const big = Buffer.alloc(MAX_ATTACHMENT_BYTES + 10, 0x41);
+    const bytes = file(['<< /Type /Filespec /F (big.bin) /EF << /F 2 0 R >> >>', stream('/Type /EmbeddedFile', big)]);
+    expect(measureEmbedded(bytes).files).toEqual([{ num: 2, size: MAX_ATTACHMENT_BYTES + 10 }]);
   });
 });

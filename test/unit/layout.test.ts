@@ -16,10 +16,10 @@ const h = (y: number, a: number, b: number): Segment => ({ dir: 'h', pos: y, a, 
 const v = (x: number, a: number, b: number): Segment => ({ dir: 'v', pos: x, a, b });
 
 /** Lines of a paragraph filling the column [72, 72 + width] from `y` down, 16 points apart. */
-function paragraph(text: string, y: number, perLine = 40): Item[] {
+function paragraph(text: string, y: number, perLine = 40, pitch = 16): Item[] {
   const out: Item[] = [];
   const chars = [...text];
-  for (let i = 0, k = 0; i < chars.length; i += perLine, k++) out.push(at(chars.slice(i, i + perLine).join(''), 72, y - k * 16));
+  for (let i = 0, k = 0; i < chars.length; i += perLine, k++) out.push(at(chars.slice(i, i + perLine).join(''), 72, y - k * pitch));
   return out;
 }
 
@@ -163,6 +163,23 @@ describe('assembling pages', () => {
     const items = [...paragraph(long, 700), ...paragraph('二、分项绩效目标', 600)];
     const text = paras(assemble([page(1, items)]));
     expect(text).toEqual([long, '二、分项绩效目标']);
+  });
+
+  it('joins the wrapped lines of text set at 1.5 or double line spacing (a pitch over two font sizes), and still parts paragraphs set further apart', () => {
+    const a = '为贯彻落实预算绩效管理要求，本单位结合工作实际，制定本年度部门整体绩效目标，并细化分解到各项工作任务之中，确保目标可衡量，任务可考核，责任可追究。';
+    const b = '加强人员培训，提高本部门职工业务素质；加强调研，提出优化财政资金配置、提高资金使用效益的意见；加大宣传力度，强化预算绩效管理意识。';
+    for (const pitch of [23, 29]) {
+      const items = [...paragraph(a, 760, 40, pitch), ...paragraph(b, 760 - 4 * pitch - 2 * pitch, 40, pitch)];
+      expect(paras(assemble([page(1, items)], TABLE_WORDS))).toEqual([a, b]);
+    }
+  });
+
+  it('starts a paragraph at a lead-in label (绩效指标：) under a line that fills the column', () => {
+    const goal = '绩效目标：加强行政事务管理（接待办、外事办、港澳台办、节能办）工作，完成各项任务';
+    const indicator = '绩效指标：完成机关所有行政事务管理工作。';
+    const items = [at(goal, 72, 700), at(indicator, 72, 684)];
+    expect([...goal].length).toBe(40);
+    expect(paras(assemble([page(1, items)], TABLE_WORDS))).toEqual([goal, indicator]);
   });
 
   it("puts a page's tables and paragraphs in reading order, top to bottom", () => {

@@ -122,4 +122,17 @@ describe('cell-per-line text dumps', () => {
     expect(doc.part_one.safeguards.map((s) => s.text)).toEqual(['严格执行制度。']);
     expect(doc.projects[0]!.indicators).toHaveLength(3);
   });
+
+  it('says on the plan row itself when its values are fewer than its periods (the warning keeps its row through the repairs)', async () => {
+    const lines = project(1, '13010124P001', ROWS.flat());
+    const at = lines.indexOf('10月底');
+    // Only the last period's value is left: the others' periods cannot be told.
+    lines.splice(at + 1, 4, '100.00');
+    const doc = await read([...HEAD, ...lines]);
+    const w = doc.warnings.filter((x) => x.code === 'plan-unplaced');
+    expect(w).toHaveLength(1);
+    expect(w[0]!.loc?.table).not.toBeNull();
+    expect(w[0]!.loc?.row).not.toBeNull();
+    expect(w[0]!.loc?.line).toBe(HEAD.length + at + 2);
+  });
 });

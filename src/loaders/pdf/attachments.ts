@@ -126,7 +126,9 @@ export function measureEmbedded(bytes: Buffer): { files: Array<{ num: number | n
       if (seen.has(s.num)) return;
       seen.add(s.num);
     }
-    out.push({ num: s.num, size: inflated(bytes, s, MAX_ATTACHMENT_BYTES)?.length ?? null });
+    // A stream with no filter is as long as its data, whatever its size; a deflated one is inflated with a cap.
+    const size = s.filters.length === 0 && s.data ? s.data.end - s.data.start : (inflated(bytes, s, MAX_ATTACHMENT_BYTES)?.length ?? null);
+    out.push({ num: s.num, size });
   };
   for (const s of rawStreams(bytes, 'Type', 'EmbeddedFile')) measure(s);
   const refs = embeddedFileRefs(bytes);

@@ -113,13 +113,22 @@ export function rawObjectsAt(bytes: Buffer, nums: ReadonlySet<number>): Map<numb
       continue;
     }
     const dict = after.slice(0, streamAt);
-    let from = start + streamAt + 'stream'.length;
-    if (bytes[from] === 0x0d) from++;
-    if (bytes[from] === 0x0a) from++;
-    const length = numberOf(dict, 'Length', bytes);
-    found.set(num, { num, dict, filters: filtersOf(dict), data: { start: from, end: length == null ? bytes.length : Math.min(bytes.length, from + length) } });
+    found.set(num, { num, dict, filters: filtersOf(dict), data: streamData(bytes, start + streamAt, dict) });
   }
   return found;
+}
+
+/**
+ * Where a stream's data is, given where its `stream` keyword starts: after the keyword and its
+ * end of line (CR LF or LF), for its /Length bytes (a reference followed where the number is in
+ * the file as it is), or to the file's end when the length cannot be read.
+ */
+function streamData(bytes: Buffer, keywordAt: number, dict: string): { start: number; end: number } {
+  let from = keywordAt + 'stream'.length;
+  if (bytes[from] === 0x0d) from++;
+  if (bytes[from] === 0x0a) from++;
+  const length = numberOf(dict, 'Length', bytes);
+  return { start: from, end: length == null ? bytes.length : Math.min(bytes.length, from + length) };
 }
 
 function filtersOf(dict: string): string[] {
@@ -146,15 +155,7 @@ export function* rawStreams(bytes: Buffer, key: string, name: string): Generator
     const streamAt = after.indexOf('stream');
     const dict = before.slice(start - lo) + (streamAt >= 0 ? after.slice(0, streamAt) : after);
     const filters = filtersOf(dict);
-    let data: RawStream['data'] = null;
-    if (streamAt >= 0) {
-      let from = at + streamAt + 'stream'.length;
-      if (bytes[from] === 0x0d) from++;
-      if (bytes[from] === 0x0a) from++;
-      const length = numberOf(dict, 'Length', bytes);
-      data = { start: from, end: length == null ? bytes.length : Math.min(bytes.length, from + length) };
-    }
-    yield { num: num ? Number(num[1]) : null, dict, filters, data };
+    yield { num: num ? Number(num[1]) : null, dict, filters, data: streamAt >= 0 ? streamData(bytes, at + streamAt, dict) : null };
   }
 }
 
