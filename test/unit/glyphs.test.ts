@@ -72,6 +72,8 @@ describe("a glyph's shape", () => {
     expect(isBlank({ paths: [], masks: [] })).toBe(true);
     expect(isBlank(outline([]))).toBe(true);
     expect(isBlank(outline(square(0, 0, 1, 1)))).toBe(false);
+    expect(isBlank(outline([4, 4]))).toBe(true);
+    expect(isBlank({ paths: [], masks: [{ m: [1, 0, 0, 1, 0, 0], width: 1, height: 1, bits: new Uint8Array([1]) }] })).toBe(false);
   });
 
   it("is the font's path for its character, a Type 3 glyph's drawing, or nothing for a code the font lacks", () => {

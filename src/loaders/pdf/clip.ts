@@ -39,6 +39,9 @@ export interface UnseenGlyphs {
 const DOUBLE = 0.25;
 /** Size of the cells (points) in which drawn glyphs are looked up for doubles. */
 const DRAWN_CELL = 16;
+/** Cell numbers are offset and spanned so that any page coordinate (to ±800,000 points) gets a key of its own. */
+const CELL_OFFSET = 50_000;
+const CELL_SPAN = 100_000;
 
 /** What the walk needs of a font: how glyph widths scale, and whether it writes vertically. */
 export interface FontInfo {
@@ -281,18 +284,18 @@ export function hiddenGlyphs(
 ): UnseenGlyphs {
   const hidden: PlacedGlyph[] = [];
   const doubled: PlacedGlyph[] = [];
-  // Glyphs shown so far, by character and coarse place: where their boxes' centres are and how
-  // big they are (a page repeating one character a hundred thousand times stays linear).
-  const drawn = new Map<string, Array<{ cx: number; cy: number; size: number }>>();
-  const cellOf = (ch: string, cx: number, cy: number) => `${ch}\u0000${Math.floor(cx / DRAWN_CELL)}\u0000${Math.floor(cy / DRAWN_CELL)}`;
+  // Glyphs shown so far, by coarse place: where their boxes' centres are, how big they are and
+  // which character (a page repeating one character a hundred thousand times stays linear, as
+  // a cell holds only what is drawn within it). A cell's key is a number, not a string: this
+  // runs for every glyph of every page.
+  const drawn = new Map<number, Array<{ ch: string; cx: number; cy: number; size: number }>>();
+  const cellKey = (x: number, y: number) => (x + CELL_OFFSET) * CELL_SPAN + (y + CELL_OFFSET);
   const drawnNear = (ch: string, cx: number, cy: number, near: number, em: number): boolean => {
-    const r = Math.ceil(near / DRAWN_CELL);
-    const gx = Math.floor(cx / DRAWN_CELL);
-    const gy = Math.floor(cy / DRAWN_CELL);
-    for (let x = gx - r; x <= gx + r; x++) {
-      for (let y = gy - r; y <= gy + r; y++) {
-        const cell = drawn.get(`${ch}\u0000${x}\u0000${y}`);
-        if (cell?.some((d) => Math.abs(d.cx - cx) <= near && Math.abs(d.cy - cy) <= near && Math.abs(d.size - em) <= em * 0.1)) return true;
+    // Only the cells the square of side 2 × near round the centre overlaps.
+    for (let x = Math.floor((cx - near) / DRAWN_CELL), x1 = Math.floor((cx + near) / DRAWN_CELL); x <= x1; x++) {
+      for (let y = Math.floor((cy - near) / DRAWN_CELL), y1 = Math.floor((cy + near) / DRAWN_CELL); y <= y1; y++) {
+        const cell = drawn.get(cellKey(x, y));
+        if (cell?.some((d) => d.ch === ch && Math.abs(d.cx - cx) <= near && Math.abs(d.cy - cy) <= near && Math.abs(d.size - em) <= em * 0.1)) return true;
       }
     }
     return false;
@@ -308,10 +311,10 @@ export function hiddenGlyphs(
     const near = em * DOUBLE;
     if (drawnNear(g.unicode, cx, cy, near, em)) doubled.push({ char: g.unicode, ...box });
     else {
-      const key = cellOf(g.unicode, cx, cy);
+      const key = cellKey(Math.floor(cx / DRAWN_CELL), Math.floor(cy / DRAWN_CELL));
       const cell = drawn.get(key);
-      if (cell) cell.push({ cx, cy, size: em });
-      else drawn.set(key, [{ cx, cy, size: em }]);
+      if (cell) cell.push({ ch: g.unicode, cx, cy, size: em });
+      else drawn.set(key, [{ ch: g.unicode, cx, cy, size: em }]);
     }
   });
   return { hidden, doubled };

@@ -130,7 +130,17 @@ export function outlineOf(objs: CommonObjs, fontName: string, font: FontObject, 
 
 /** Whether the outline draws nothing (a space: no path, or paths without a point). */
 export function isBlank(o: Outline): boolean {
-  return inkBox(o) == null;
+  // As inkBox(o) == null, without measuring: any point of a path or any mask is ink.
+  if (o.masks.length) return false;
+  for (const p of o.paths) {
+    for (let i = 0; i < p.path.length; ) {
+      const op = p.path[i++]!;
+      const n = op === MOVE || op === LINE ? 1 : op === CURVE ? 3 : op === QUAD ? 2 : 0;
+      if (n > 0 && i + 1 < p.path.length) return false;
+      i += 2 * n;
+    }
+  }
+  return true;
 }
 
 /** Points of a path (its operators' coordinates), each mapped by `m`. */
