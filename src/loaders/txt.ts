@@ -23,8 +23,12 @@ import { OPENS_BLOCK, PROJECT_TABLE_LABEL, TOC_LINE_BARE, TOC_LINE_DUMP, opensTe
 import { type ContentsLine, contentsRuns } from '../text/contents.js';
 import { decodeText, utf16WithoutBom } from '../text/encoding.js';
 import { isCellPerLine, loadCellPerLine } from '../text/cells.js';
+import { type PageContent, assemble, pageContent } from '../layout/index.js';
+import { MONO_SIZE, hasColumns, monospacePage } from '../layout/monospace.js';
+import { PART, PROJECT_TITLE_END, TABLE_WORDS } from '../vocab.js';
+import { message } from '../diagnostics.js';
 
-export type TxtLayout = 'pdf' | 'docx' | 'cells';
+export type TxtLayout = 'pdf' | 'docx' | 'cells' | 'columns' | 'blocks';
 
 const BLANK = /^[\s\u00A0\u3000]*$/;
 
@@ -50,9 +54,25 @@ function isMultiField(line: string): boolean {
   return line.split('\t').filter((f) => !BLANK.test(f)).length >= 2;
 }
 
+/**
+ * Whether the dump sets its tables in monospace columns (`pdftotext -layout`): no line holds a
+ * tab, and a line set in columns (two spaces or more between pieces) holds the start of three
+ * of an indicator header's names (一级 · 二级 · 三级 · 绩效指标 · 指标值: a narrow column wraps
+ * the rest of them onto the lines below).
+ */
+function isColumns(lines: readonly string[]): boolean {
+  if (lines.some((l) => l.includes('\t'))) return false;
+  return lines.some((l) => l.length <= MAX_TOC_LINE && hasColumns(l) && new Set(l.match(HEADER_STARTS) ?? []).size >= 3);
+}
+
+/** The starts of an indicator header's names, as a narrow column leaves them on the header's first line. */
+const HEADER_STARTS = /一级|二级|三级|绩效指标|指标值/g;
+
 export function detectLayout(lines: readonly string[], contents = contentsLines(lines)): TxtLayout {
   // No tab in any table line: one cell per line (text/cells.ts).
   if (isCellPerLine(lines, contents)) return 'cells';
+  if (isColumns(lines)) return 'columns';
+  if (isBlocks(lines)) return 'blocks';
   let multi = 0;
   let single = 0;
   for (const [i, l] of lines.entries()) {
@@ -215,6 +235,112 @@ function loadDocxStyle(lines: readonly string[], contents: ReadonlySet<number>):
 }
 
 /**
+ * A monospace dump (`pdftotext -layout`) read as pages of positioned text (layout/monospace.ts)
+ * through the layout engine's rules for tables without drawn lines: its tables come out as
+ * rule-less ones (`rules: 'text'`) and say so. `pageStarts`: the line (in `lines`) each page
+ * starts on. Rows and paragraphs get the dump's line (1-based, plus `offset`), no page box.
+ */
+function loadColumns(lines: readonly string[], pageStarts: readonly number[], offset: number): { blocks: Block[]; messages: Message[] } {
+  const pages: PageContent[] = [];
+  const lineOf: Array<(top: number) => number> = [];
+  const doubts: Array<Map<number, string>> = [];
+  const starts = [...new Set([0, ...pageStarts.filter((s) => s > 0 && s < lines.length)])].sort((a, b) => a - b);
+  const messages: Message[] = [];
+  starts.forEach((from, k) => {
+    const to = starts[k + 1] ?? lines.length;
+    const page = monospacePage(lines.slice(from, to), TABLE_WORDS);
+    const content = pageContent(k + 1, page.items, [], { view: page.view }, TABLE_WORDS);
+    pages.push(content);
+    messages.push(...content.messages);
+    // The engine leaves out a page whose text reads as glyph garbage: the dump says so.
+    if (content.unreadable) messages.push(message('page-unreadable', `page ${k + 1} of the text dump (lines ${from + 1 + offset}–${to + offset}): its text reads as garbage and was left out`));
+    lineOf.push((top) => from + page.lineOf(top) + 1 + offset);
+    doubts.push(new Map([...page.doubts].map(([l, why]) => [from + l + 1 + offset, why])));
+  });
+  const blocks = assemble(pages, TABLE_WORDS).map((b): Block => {
+    const at = (page: number | null, bbox: readonly number[] | null | undefined) => (page != null && bbox ? lineOf[page - 1]!(bbox[1]!) : null);
+    if (b.kind === 'para') return { ...b, line: at(b.page, b.bbox), bbox: null };
+    return {
+      ...b,
+      rows: b.rows.map((r) => {
+        const line = at(r.page, r.bbox);
+        // The row's last line: its box's bottom is a fifth of a size under its last baseline.
+        const last = r.page != null && r.bbox ? lineOf[r.page - 1]!(r.bbox[3] - MONO_SIZE * 1.2) : line;
+        let unsure: string | undefined;
+        for (let l = line ?? 0; line != null && last != null && l <= last && !unsure; l++) unsure = doubts[r.page! - 1]!.get(l);
+        return { ...r, line, bbox: null, ...(unsure ? { unsure } : {}) };
+      }),
+    };
+  });
+  return { blocks, messages };
+}
+
+/**
+ * The first line of a table in a dump without cells: a project table's label (wrapped in a
+ * narrow column: 项目编 · 码), or an indicator header's first name (一级指 · 标).
+ */
+function opensTableText(t: string): boolean {
+  return /^(项目编|项目名称|预算项目绩效表$|项目绩效模板|一级指)|项目名称$/.test(t);
+}
+
+/**
+ * Whether the dump writes its tables without cells (plain pdftotext: a table's text blocks one
+ * after another, a column's cells and a row's cells in whatever order its blocks came): no tab
+ * anywhere, and a project table's labels or an indicator header stand among its lines.
+ */
+function isBlocks(lines: readonly string[]): boolean {
+  return !lines.some((l) => l.includes('\t')) && lines.some((l) => opensTableText(l.trim()));
+}
+
+/**
+ * A dump whose tables come as text blocks (plain pdftotext) read as honestly as it can be: its
+ * lines outside tables are paragraphs; each table's lines, from its first label to the next
+ * heading or project title, are kept as a table of one cell per line (so that its project
+ * keeps a table and the table's rows their places), every row saying that its cells could not
+ * be put in their rows and columns. The document says so once.
+ */
+function loadBlocks(lines: readonly string[], contents: ReadonlySet<number>, offset: number): { blocks: Block[]; messages: Message[] } {
+  const blocks: Block[] = [];
+  const messages: Message[] = [];
+  const why = 'the dump writes this table\'s text block by block (a column\'s cells, then the next column\'s, in the order of the page\'s text blocks): its rows and columns cannot be rebuilt, and its cells were not read';
+  const ends = (t: string) => PART.test(t) || (t.length <= 120 && PROJECT_TITLE_END.test(t)) || OPENS_BLOCK.test(t) || opensText(t);
+  for (let i = 0; i < lines.length; i++) {
+    const t = cleanText(lines[i]!);
+    if (!contents.has(i) && opensTableText(t)) {
+      const rows: Row[] = [];
+      let k = i;
+      for (; k < lines.length; k++) {
+        const x = cleanText(lines[k]!);
+        if (k > i && (ends(x) || contents.has(k))) break;
+        if (x === '' || PAGE_NUMBER.test(x)) continue;
+        rows.push({ cells: [cellOf([x], 0)], page: null, breakBefore: false, line: k + 1 + offset, unsure: why });
+      }
+      blocks.push({ kind: 'table', rows, page: null, columns: 'order' });
+      messages.push(message('cells-unplaced', `lines ${i + 1 + offset}–${k + offset}: ${why}`, rows));
+      i = k - 1;
+      continue;
+    }
+    const p = paraLine(lines[i]!, i + 1 + offset);
+    if (p) blocks.push(p);
+  }
+  if (blocks.some((b) => b.kind === 'table')) {
+    messages.push(message('cells-unplaced', 'the dump writes its tables as text blocks, not rows (plain pdftotext): they could not be read as tables'));
+  }
+  return { blocks, messages };
+}
+
+/** Lines (after form feeds became blank lines) each page of `text` starts on. */
+function pageStartsOf(text: string): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (const page of text.split('\f')) {
+    out.push(at);
+    at += page.split('\n').length + 1;
+  }
+  return out;
+}
+
+/**
  * Longest line a dump may have, in characters: a dump's line is a table row or a paragraph (the
  * corpus's longest is under 1,000); a longer one is refused before the text is decoded or split.
  */
@@ -285,7 +411,9 @@ function shiftLines(b: Block, offset: number): Block {
 export async function loadTxt(bytes: Buffer, opts: { maxCells?: number } = {}): Promise<Result<DocModel>> {
   checkBytes(bytes, opts.maxCells ?? Infinity);
   const decoded = decodeText(bytes);
-  const text = decoded.value.replace(/\r\n?/g, '\n').replace(/\f/g, '\n\n');
+  const raw = decoded.value.replace(/\r\n?/g, '\n');
+  const pageStarts = pageStartsOf(raw);
+  const text = raw.replace(/\f/g, '\n\n');
   const lines = text.split('\n');
   const blocks: Block[] = [];
   const messages: Message[] = [...decoded.messages];
@@ -297,6 +425,18 @@ export async function loadTxt(bytes: Buffer, opts: { maxCells?: number } = {}): 
     if (layout === 'cells') {
       // Its messages name its rows: they are numbered in place, not copied.
       const read = loadCellPerLine(chunk, contents, from);
+      blocks.push(...read.blocks);
+      messages.push(...read.messages);
+      continue;
+    }
+    if (layout === 'blocks') {
+      const read = loadBlocks(chunk, contents, from);
+      blocks.push(...read.blocks);
+      messages.push(...read.messages);
+      continue;
+    }
+    if (layout === 'columns') {
+      const read = loadColumns(chunk, pageStarts.map((s) => s - from), from);
       blocks.push(...read.blocks);
       messages.push(...read.messages);
       continue;

@@ -1,0 +1,456 @@
+/**
+ * Text laid out in monospace columns (`pdftotext -layout`: a page's lines with each piece of
+ * text at a character column) → positioned text items, for the same table and paragraph rules
+ * a PDF's text layer goes through (page.ts, textgrid.ts, assemble.ts).
+ *
+ * What such a dump keeps, measured on pdftotext's output of LibreOffice PDFs:
+ * - A piece of text is a run of characters with single spaces inside; two spaces or more part
+ *   two pieces (two cells, a cell and a page's margin). Two cells can also stand one space
+ *   apart (`其他资 2.29`): the table rules cut such a piece where other rows' cells start.
+ * - Every character takes one column, a CJK character as much as a Latin one: columns are no
+ *   measure of width. A piece starts one column or more past the end of every piece wholly to
+ *   its left on the page, so cells that start at one edge of the page start at one column, and
+ *   columns keep the order of the text across the page, not its distances.
+ * - A wrapped cell goes on at the same column on the following lines; a blank line stands where
+ *   the page has a gap of about a line (cell padding between rows, paragraph spacing).
+ *
+ * A dump keeps no order in which the cells were written, which the rule-less table rules read
+ * rows by. The lines are put into rows here: a line goes on the row above when a piece of it
+ * continues a piece of the line above that filled its column (a wrapped cell), and none starts
+ * again in a column whose piece above ended short (a new row's cell); a blank line ends a row.
+ * Each row's pieces are then given column by column, each column's lines top down: the order a
+ * word processor writes a table in. A piece standing in a column the line above left empty (a
+ * merged cell's label set in the middle or at the foot of the rows it spans) goes with the row
+ * it stands in: which of the rows it spans it names first cannot be told from the text.
+ */
+import type { Item } from './text.js';
+import type { TableWords } from './textgrid.js';
+
+/** Width of one column in the items' frame; a CJK character is set about two columns wide. */
+const COLUMN = 5;
+/** The items' font size: two columns, as wide as a CJK character. */
+export const MONO_SIZE = COLUMN * 2;
+/** Distance between two lines, in the items' frame. */
+export const MONO_PITCH = MONO_SIZE * 1.2;
+/** What a run of blank lines adds to the distance between two lines, in pitches. */
+const BLANK_GAP = 1.5;
+
+interface Run {
+  line: number;
+  col: number;
+  text: string;
+  /** Width as displayed: two for a full-width character, one for the others. */
+  width: number;
+}
+
+const WIDE = /[\u2E80-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF01-\uFF60\uFFE0-\uFFE6\u3000-\u303F]/u;
+
+/** Signs a value starts with. */
+const SIGN = /[≤≥≦≧<>＜＞=＝]/;
+
+function displayWidth(s: string): number {
+  let w = 0;
+  for (const c of s) w += WIDE.test(c) ? 2 : 1;
+  return w;
+}
+
+/** The pieces of one line: runs of characters with single spaces inside, at their columns. */
+export function runsOf(line: string, n: number): Run[] {
+  const chars = [...line];
+  const out: Run[] = [];
+  let k = 0;
+  while (k < chars.length) {
+    while (k < chars.length && /\s/.test(chars[k]!)) k++;
+    if (k >= chars.length) break;
+    const start = k;
+    let end = k;
+    while (k < chars.length) {
+      if (!/\s/.test(chars[k]!)) end = ++k;
+      else if (chars[k] === ' ' && k + 1 < chars.length && !/\s/.test(chars[k + 1]!)) k++;
+      else break;
+    }
+    const text = chars.slice(start, end).join('');
+    out.push({ line: n, col: start, text, width: displayWidth(text) });
+    k = end;
+  }
+  return out;
+}
+
+/**
+ * Pieces of a part of the page cut at single spaces that part two cells: pdftotext sets two
+ * cells one space apart where their gap is narrow, at the column the text before ends, not at
+ * the cell's own column. A space between two CJK characters (or a CJK character and a sign:
+ * `租赁隔离点数量达 ≦100.00m2`, `设备检修维护次数 有效提升`) is one: Chinese text has no word
+ * spaces, and pdftotext writes a space only where the page leaves a gap. So is a space where
+ * the text after it starts at a column two other lines or more start a piece at. Never after a
+ * number: `15 万元` is a number and its unit.
+ */
+function splitAtEdges(part: ReadonlyArray<readonly Run[]>): Run[][] {
+  const starts = new Map<number, Set<number>>();
+  for (const runs of part) for (const r of runs) (starts.get(r.col) ?? starts.set(r.col, new Set()).get(r.col)!).add(r.line);
+  const edge = (col: number, line: number) => {
+    const at = starts.get(col);
+    return at != null && at.size - (at.has(line) ? 1 : 0) >= 2;
+  };
+  return part.map((runs) =>
+    runs.flatMap((r) => {
+      if (!r.text.includes(' ')) return [r];
+      const chars = [...r.text];
+      const out: Run[] = [];
+      let from = 0;
+      for (let k = 1; k < chars.length; k++) {
+        if (chars[k - 1] !== ' ' || /\d$/.test(chars.slice(from, k - 1).join(''))) continue;
+        const cjk = k >= 2 && WIDE.test(chars[k - 2]!) && (WIDE.test(chars[k]!) || SIGN.test(chars[k]!));
+        if (!cjk && !edge(r.col + k, r.line)) continue;
+        const text = chars.slice(from, k - 1).join('');
+        out.push({ line: r.line, col: r.col + from, text, width: displayWidth(text) });
+        from = k;
+      }
+      if (from === 0) return [r];
+      const text = chars.slice(from).join('');
+      out.push({ line: r.line, col: r.col + from, text, width: displayWidth(text) });
+      return out;
+    }),
+  );
+}
+
+/** Whether a monospace dump's line holds two pieces or more (text, two spaces, text). */
+export function hasColumns(line: string): boolean {
+  return /\S {2,}\S/.test(line.trim());
+}
+
+/** A column's start, give or take one column (centred text, a sign set before its number). */
+const NEAR = 1;
+
+/**
+ * The widest piece starting at each column of the page's table lines (within NEAR): the least
+ * the column is wide. Pieces with another piece after them on their line count first: the last
+ * piece of a line may run on over the columns to its right (a project's goal over the
+ * indicator table's columns), and is the measure only of a column no other piece bounds.
+ */
+function widest(byLine: ReadonlyArray<readonly Run[]>): (col: number) => number {
+  const bounded = new Map<number, number>();
+  const last = new Map<number, number>();
+  for (const runs of byLine) {
+    if (runs.length < 2) continue;
+    runs.forEach((r, k) => {
+      const into = k < runs.length - 1 ? bounded : last;
+      into.set(r.col, Math.max(into.get(r.col) ?? 0, r.width));
+    });
+  }
+  const near = (m: Map<number, number>, col: number) => {
+    let w = 0;
+    for (let c = col - NEAR; c <= col + NEAR; c++) w = Math.max(w, m.get(c) ?? 0);
+    return w;
+  };
+  return (col) => near(bounded, col) || near(last, col);
+}
+
+/** Characters a line may not start with (closing punctuation stays with the character before). */
+const NO_LINE_START = /[，。、；：？！”’）》」』】〕,.;:?!)\]%]/;
+/** Characters a line may not end with (opening punctuation goes with the character after). */
+const NO_LINE_END = /[“‘（《「『【〔(\[]/;
+
+/**
+ * Display width of the start of a piece that a wrap could not have split: a Latin word or
+ * number whole, else its first character with the opening marks before it and the closing
+ * marks after it.
+ */
+function firstUnit(text: string): number {
+  const m = /^[A-Za-z0-9.,%\-]+/.exec(text);
+  if (m) return m[0].length;
+  const chars = [...text];
+  let k = 0;
+  while (k < chars.length && NO_LINE_END.test(chars[k]!)) k++;
+  k++;
+  while (k < chars.length && NO_LINE_START.test(chars[k]!)) k++;
+  return displayWidth(chars.slice(0, k).join(''));
+}
+
+/**
+ * The page's lines as rows: runs of consecutive lines, each a list of its runs. A line goes on
+ * the row above when no piece of it starts under a piece of the row that ended short (its
+ * start would have fitted after it): each continues a wrapped piece, or stands in a column
+ * the row has left empty so far (a merged cell's label set in the middle of its rows).
+ */
+function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) => number, words: TableWords): Run[][][] {
+  const rows: Run[][][] = [];
+  let cur: Run[][] | null = null;
+  for (const runs of byLine) {
+    // A header's sub-header (符号 · 值 · 单位 under 指标值) is a row of its own, as it is written.
+    if (!runs.length || words.headerCell(runs.map((r) => r.text).join(''))) cur = null;
+    if (!runs.length) {
+      cur = null;
+      continue;
+    }
+    let goesOn = false;
+    let fresh = false;
+    if (cur) {
+      for (const r of runs) {
+        // The row's latest piece in this column.
+        let above: Run | undefined;
+        for (let k = cur.length - 1; k >= 0 && !above; k--) above = cur[k]!.find((q) => Math.abs(q.col - r.col) <= NEAR);
+        if (!above) continue;
+        // Wrapped: the start of this piece would not have fitted after the piece above in the
+        // widest its column is seen.
+        if (above.width + firstUnit(r.text) > widthAt(above.col)) goesOn = true;
+        else fresh = true;
+      }
+    }
+    // A line whose pieces all stand in columns the row has left empty so far (a merged cell's
+    // label set in the middle of its rows) goes on with the row.
+    if (cur && !fresh && (goesOn || runs.length > 0) && cur.length < MAX_ROW_LINES) cur.push([...runs]);
+    else {
+      cur = [[...runs]];
+      rows.push(cur);
+    }
+  }
+  return rows;
+}
+
+/**
+ * Moves each label of a merged column to the first row it spans, where a word processor writes
+ * a merged cell. A column is merged where some of the table's rows (of two pieces or more)
+ * leave it empty, left of the first two columns side by side they all fill (merged cells are
+ * row labels); its labels set at the top of their rows need nothing. Set at the foot (each
+ * label on its row's last line), a label spans the rows after the label above it down to its
+ * own. Set in the middle, the rows are parted among the labels so that each stands as near the
+ * middle of its rows as can be (the first label's rows may begin before it, the last one's go
+ * on after it). Rows in `header` keep their cells.
+ */
+function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt: (col: number) => number, doubt: (lines: readonly number[], why: string) => void): Run[][][] {
+  let first = 0;
+  rows.forEach((r, k) => header(r) && (first = k + 1));
+  const data = rows.slice(first).filter((r) => r.flat().length >= 2);
+  if (data.length < 2 || data.length > MAX_PARTED_ROWS) return rows;
+  const span = data.map((r) => [Math.min(...r.flat().map((x) => x.line)), Math.max(...r.flat().map((x) => x.line))] as const);
+  // Columns: starts within NEAR of each other, chained.
+  const cols = [...new Set(data.flat(2).map((x) => x.col))].sort((a, b) => a - b);
+  const clusters: number[][] = [];
+  for (const c of cols) {
+    const last = clusters[clusters.length - 1];
+    if (last && c - last[last.length - 1]! <= NEAR) last.push(c);
+    else clusters.push([c]);
+  }
+  // Merged cells are row labels: they stand left of the first two columns side by side that
+  // every row fills (an indicator's name and description).
+  const isFull = (cl: number[]) => data.every((r) => r.flat().some((x) => cl.includes(x.col)));
+  let full = clusters.findIndex((cl, k) => k + 1 < clusters.length && isFull(cl) && isFull(clusters[k + 1]!));
+  if (full < 0) full = clusters.length;
+  for (const cl of clusters.slice(0, full)) {
+    const inCol = (x: Run) => cl.includes(x.col);
+    // A label wrapped over the boundary of two rows (set in the middle of its rows, 满意度指 ·
+    // 标): the piece on the next row's first line that goes on with it joins it.
+    for (let k = 0; k + 1 < data.length; k++) {
+      const here = data[k]!.flat().filter(inCol);
+      const next = data[k + 1]![0]!.filter(inCol);
+      const last = here.sort((a, b) => a.line - b.line)[here.length - 1];
+      if (!last || next.length !== 1 || next[0]!.line !== last.line + 1 || last.width + firstUnit(next[0]!.text) <= widthAt(last.col)) continue;
+      const line = data[k + 1]![0]!;
+      line.splice(line.indexOf(next[0]!), 1);
+      data[k]!.push([next[0]!]);
+    }
+    const cells = data.map((r) => r.flat().filter(inCol));
+    const labelled = cells.map((c, k) => [c, k] as const).filter(([c]) => c.length > 0);
+    if (labelled.length === 0 || labelled.length === data.length) continue;
+    // Cells of one row are set at its top (LibreOffice sets only merged cells as asked): a
+    // label on the first line of a row of several lines is that row's alone.
+    const lines = (c: readonly Run[]) => [Math.min(...c.map((x) => x.line)), Math.max(...c.map((x) => x.line))] as const;
+    const onFirst = labelled.map(([c, k]) => lines(c)[0] === span[k]![0]);
+    const onLast = labelled.map(([c, k]) => lines(c)[1] === span[k]![1]);
+    // (A label filling its row from its first line to its last may be a merged one set at the foot.)
+    const single = labelled.map(([, k], j) => onFirst[j]! && !onLast[j] && span[k]![1] > span[k]![0]);
+    if (onFirst.every(Boolean)) continue;
+    const bottom = labelled.every((_, j) => onFirst[j] || onLast[j]);
+    const starts: number[] = [];
+    if (bottom) labelled.forEach(([, k], j) => starts.push(single[j] || j === 0 ? k : labelled[j - 1]![1] + 1));
+    else {
+      // Middle: rows [u, v] for label j, u ≤ its row ≤ v, the spans one after another.
+      const mid = labelled.map(([c]) => (lines(c)[0] + lines(c)[1]) / 2);
+      const m = labelled.length;
+      const n = data.length;
+      const cost = (j: number, u: number, v: number) => (single[j] ? 0 : Math.abs((span[u]![0] + span[v]![1]) / 2 - mid[j]!));
+      // best[j][v]: least cost of labels 0..j with label j's rows ending at v; from[j][v] its start.
+      const best = Array.from({ length: m }, () => Array<number>(n).fill(Infinity));
+      const from = Array.from({ length: m }, () => Array<number>(n).fill(-1));
+      for (let j = 0; j < m; j++) {
+        const at = labelled[j]![1];
+        const next = j + 1 < m ? labelled[j + 1]![1] : n;
+        const prev = j > 0 ? labelled[j - 1]![1] : -1;
+        for (let v = at; v < (single[j] ? at + 1 : next); v++) {
+          for (let u = single[j] ? at : prev + 1; u <= at; u++) {
+            const before = j === 0 ? 0 : u - 1 >= 0 ? best[j - 1]![u - 1]! : Infinity;
+            const c = before + cost(j, u, v);
+            if (c < best[j]![v]!) {
+              best[j]![v] = c;
+              from[j]![v] = u;
+            }
+          }
+        }
+      }
+      const least = Math.min(...best[m - 1]!);
+      // No way to part the rows among the labels (a label's rows run into the next one's): left as they stand.
+      if (!Number.isFinite(least)) continue;
+      let v = best[m - 1]!.indexOf(least);
+      const got: number[] = [];
+      for (let j = m - 1; j >= 0; j--) {
+        const u = from[j]![v]!;
+        if (u < 0) break;
+        got.unshift(u);
+        // A label not in the very middle of the rows it is given: which rows it spans is a guess.
+        if (!single[j] && cost(j, u, v) > 0.5) doubt(data.slice(u, v + 1).flat(2).map((x) => x.line), `a merged cell's label (${labelled[j]![0].map((x) => x.text).join('')}) stands off the middle of the rows it is read to span; which rows it spans cannot be told for sure`);
+        v = u - 1;
+      }
+      if (got.length < m) continue;
+      starts.push(...got);
+    }
+    labelled.forEach(([c, k], j) => {
+      const to = starts[j]!;
+      if (to === k) return;
+      const own = new Set(c);
+      for (const line of data[k]!) for (let i = line.length - 1; i >= 0; i--) if (own.has(line[i]!)) line.splice(i, 1);
+      data[to]!.push(c);
+    });
+  }
+  return rows.map((r) => r.filter((line) => line.length > 0)).filter((r) => r.length > 0);
+}
+
+/** Most lines a row is read to run over (a crafted page of one endless cell stays linear). */
+const MAX_ROW_LINES = 64;
+/** Most rows a table's merged labels are parted among (the parting takes the square of them). */
+const MAX_PARTED_ROWS = 400;
+
+/** Runs of one row grouped by column (starts within NEAR of each other), left to right. */
+function columnsOf(row: ReadonlyArray<readonly Run[]>): Run[][] {
+  const all = row.flat().sort((a, b) => a.col - b.col || a.line - b.line);
+  const cols: Run[][] = [];
+  for (const r of all) {
+    const last = cols[cols.length - 1];
+    if (last && r.col - last[0]!.col <= NEAR && !last.some((q) => q.line === r.line)) last.push(r);
+    else cols.push([r]);
+  }
+  for (const c of cols) c.sort((a, b) => a.line - b.line);
+  return cols;
+}
+
+export interface MonoPage {
+  items: Item[];
+  /** The page box in the items' frame (y upwards). */
+  view: [number, number, number, number];
+  /** The page's line (0-based, in the lines given) a box's top (page coordinates, origin top-left) stands on. */
+  lineOf: (top: number) => number;
+  /** Lines (0-based) of rows whose cells' columns or rows are a guess, and why. */
+  doubts: Map<number, string>;
+}
+
+/**
+ * One page of a monospace dump as text items in a frame with y upwards, column c at c × COLUMN,
+ * each line a pitch under the one above. Items come row by row, column by column.
+ */
+export function monospacePage(lines: readonly string[], words: TableWords): MonoPage {
+  const byLine = lines.map((l, i) => runsOf(l, i));
+  // Columns are measured part by part of the page: a table's header row, a title or a unit
+  // line starts a table of other columns (a project table's upper part is wider).
+  // A header row's names are no measure of its columns: one stands over several (指标值 over
+  // 符号 · 值 · 单位).
+  const cuts = [0];
+  const header = new Set<number>();
+  byLine.forEach((runs, i) => {
+    const text = runs.map((r) => r.text).join('  ');
+    if (runs.length && words.headerLine(text)) header.add(i);
+    if (i > 0 && runs.length && (header.has(i) || words.title(text) || words.unitLine(text) || words.opensTable(runs[0]!.text))) cuts.push(i);
+  });
+  cuts.push(byLine.length);
+  const rows: Run[][][] = [];
+  const doubts = new Map<number, string>();
+  const doubt = (lines: readonly number[], why: string) => lines.forEach((l) => doubts.has(l) || doubts.set(l, why));
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    const part = splitAtEdges(byLine.slice(cuts[k], cuts[k + 1]));
+    const widthAt = widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1)));
+    const read = rowsOf(part, widthAt, words);
+    const placed = placeMerged(read, (row) => row.some((runs) => header.has(runs[0]?.line ?? -1) || words.headerCell(runs.map((r) => r.text).join(''))), widthAt, doubt);
+    for (const row of placed) misaligned(row, doubt);
+    offColumns(placed, part.filter((runs) => header.has(runs[0]?.line ?? -1)).flat(), doubt);
+    rows.push(...placed);
+  }
+  // Each line one pitch below the line above; blank lines between two lines add half a pitch
+  // however many there are (a page's gap of a line or more: a paragraph's end, cell padding,
+  // never a gap wide enough to part a table's rows).
+  const down: number[] = [];
+  let at = 0;
+  let blank = false;
+  for (const runs of byLine) {
+    if (!runs.length) {
+      blank = true;
+      down.push(at);
+      continue;
+    }
+    at += blank && at > 0 ? MONO_PITCH * BLANK_GAP : MONO_PITCH;
+    blank = false;
+    down.push(at);
+  }
+  const height = at + MONO_PITCH;
+  const item = (r: Run): Item => ({ str: r.text, x: r.col * COLUMN, y: height - down[r.line]!, w: [...r.text].length * COLUMN, size: MONO_SIZE });
+  const items: Item[] = [];
+  for (const row of rows) for (const col of columnsOf(row)) for (const r of col) items.push(item(r));
+  const width = byLine.reduce((w, runs) => runs.reduce((x, r) => Math.max(x, r.col + [...r.text].length), w), 1) * COLUMN;
+  // A box's top is an item's baseline plus its size, turned to the page's top-down frame.
+  const lineOf = (top: number) => {
+    // The first line at or below the box's top (lines sharing a place: the blank ones before it).
+    const d = top + MONO_SIZE - MONO_PITCH / 2;
+    let lo = 0;
+    let hi = down.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (down[mid]! < d) lo = mid + 1;
+      else hi = mid;
+    }
+    while (lo + 1 < down.length && byLine[lo]!.length === 0 && down[lo + 1] === down[lo]) lo++;
+    return lo;
+  };
+  return { items, view: [0, 0, width, height], lineOf, doubts };
+}
+
+/**
+ * Says which rows stand off the columns of the table's header: pdftotext lays out a row by
+ * what stands to the left of its own text, so a row whose first columns are empty (merged
+ * cells above it) can come out several columns to the left, its cells no longer under their
+ * header names. A row of two pieces or more one of whose first line's pieces starts at no
+ * column a header name starts at (give or take one) is read with its columns guessed; on a
+ * page without the header, the rows that fill every column stand for it.
+ */
+function offColumns(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, header: readonly Run[], doubt: (lines: readonly number[], why: string) => void): void {
+  // Without a header on the page (a table going on from the page before), the columns are those
+  // of the rows whose first line holds the most pieces (every column filled).
+  const most = Math.max(0, ...rows.map((r) => r[0]?.length ?? 0));
+  const head = header.length >= 3 ? header : most >= 4 ? rows.filter((r) => r[0]!.length === most).flatMap((r) => r[0]!) : [];
+  if (head.length < 3) return;
+  const at = (col: number) => head.some((h) => Math.abs(h.col - col) <= NEAR);
+  for (const row of rows) {
+    const all = row.flat();
+    if (all.length < 2 || row.some((runs) => runs.some((r) => header.includes(r)))) continue;
+    const off = row[0]!.find((r) => !at(r.col));
+    if (off) doubt(all.map((x) => x.line), `the dump sets "${off.text}" at no column of the table's header (a row laid out by its own text, its first cells empty); the cells of this row may stand in the wrong columns`);
+  }
+}
+
+/** Most pieces of one row checked against each other (a table's row has a few dozen). */
+const MAX_CHECKED = 400;
+
+/**
+ * Says where a row's pieces stand off its columns: a piece under another piece of the row,
+ * overlapping it, but starting more than a column away from it (pdftotext set the line's
+ * pieces by what stands left of them, and a line of wrapped rests can come out shifted): the
+ * columns they are read into are a guess.
+ */
+function misaligned(row: ReadonlyArray<readonly Run[]>, doubt: (lines: readonly number[], why: string) => void): void {
+  const all = row.flat();
+  if (all.length > MAX_CHECKED) return;
+  for (const p of all) {
+    const off = all.find((q) => q.line < p.line && Math.abs(q.col - p.col) > NEAR && Math.min(q.col + [...q.text].length, p.col + [...p.text].length) - Math.max(q.col, p.col) > 0);
+    if (off) {
+      doubt(all.map((x) => x.line), `the dump sets "${p.text}" ${p.col < off.col ? 'left' : 'right'} of the column of "${off.text}" above it in the same row; the cells of this row may stand in the wrong columns`);
+      return;
+    }
+  }
+}

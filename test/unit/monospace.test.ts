@@ -1,0 +1,91 @@
+/**
+ * Text dumps set in monospace columns (`pdftotext -layout` of a LibreOffice PDF) read as
+ * positioned text through the layout engine's rule-less table rules (src/layout/monospace.ts),
+ * and plain pdftotext dumps (a table's text block by block) read honestly (src/loaders/txt.ts).
+ * The inputs are excerpts of the generated documents' dumps (test/fixtures/dumps).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { monospacePage, runsOf } from '../../src/layout/monospace.js';
+import { pageContent } from '../../src/layout/index.js';
+import { TABLE_WORDS } from '../../src/vocab.js';
+import { detectLayout, loadTxt } from '../../src/loaders/txt.js';
+import { FIXTURES } from '../helpers.js';
+
+const dump = (name: string) => readFileSync(path.join(FIXTURES, 'dumps', name), 'utf8').split('\n');
+
+/** The dump's tables as rows of [column, text]. */
+function tables(lines: string[]): Array<Array<Array<[number, string]>>> {
+  const page = monospacePage(lines, TABLE_WORDS);
+  return pageContent(1, page.items, [], { view: page.view }, TABLE_WORDS).tables.map((t) => t.table.rows.map((r) => r.cells.map((c) => [c.col, c.text] as [number, string])));
+}
+
+describe('monospace dumps (pdftotext -layout)', () => {
+  it('part a line into pieces at two spaces or more, one space staying inside a piece', () => {
+    expect(runsOf('产出指标    数量指标          完成 1.1 万户配送', 0).map((r) => [r.col, r.text])).toEqual([
+      [0, '产出指标'],
+      [8, '数量指标'],
+      [22, '完成 1.1 万户配送'],
+    ]);
+  });
+
+  it('rebuild rows whose cells wrap, a merged label set at the foot of its rows going to the first of them', () => {
+    const [t] = tables(dump('layout-bottom.txt'));
+    expect(t![0]!.map(([, x]) => x)).toEqual(['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']);
+    expect(t![1]).toEqual([[0, '产出指标'], [1, '数量指标'], [2, '广通数字电视传输中心租赁面积'], [3, '广通数字电视传输中心租赁面积'], [4, '≥1387.93m²'], [5, '协议']]);
+    // 时效指标 stands on the last line of the second of its two rows: it is written in the first.
+    expect(t![2]).toEqual([[0, '产出指标'], [1, '时效指标'], [2, '预算支出相关性'], [3, '反映支出是否按照预算批复、法律法规规定的用途使用'], [4, '1期'], [5, '参照部门预算、决算数据进行评价']]);
+    expect(t![3]!.find(([c]) => c === 1)).toBeUndefined();
+    // 服务对象满意度指 · 标 at the foot of its two rows (the label filling its row) goes to the first.
+    expect(t![8]!.find(([c]) => c === 1)).toEqual([1, '服务对象满意度指标']);
+    expect(t![9]!.find(([c]) => c === 1)).toBeUndefined();
+  });
+
+  it('part cells set one space apart, and give a label set in the middle of its rows to the first of them', () => {
+    const [t] = tables(dump('layout-middle.txt'));
+    // 有效提升 one space after its description; 产出指标 in the middle of its three rows.
+    expect(t![1]).toEqual([[0, '产出指标'], [1, '数量指标'], [2, '设备检修维护次数'], [3, '设备检修维护次数'], [4, '有效提升'], [5, '软硬件设备维护次数']]);
+    expect(t![2]).toEqual([[1, '数量指标'], [2, '租赁隔离点(酒店)'], [3, '租赁隔离点数量达到公共卫生防控要求'], [4, '≦100.00m2'], [5, '《承德高新技术产业开发区新冠疫情防控指挥部关于集中隔离医学观察点设置管理实施方案(试行)》、《承德市“三道防线”疫情防控工作实施方案》']]);
+    expect(t![3]).toEqual([[1, '时效指标'], [2, '租赁及时性'], [3, '租赁及时性'], [4, '可及时入驻'], [5, '实际入驻情况']]);
+    expect(t![4]![4]).toEqual([5, '依据上年度标准']);
+    // The next 一级指标 (效益指标) opens its own rows.
+    expect(t![5]![0]).toEqual([0, '效益指标']);
+  });
+
+  it('read the dump through the loader as a table drawn without lines, its rows on their dump lines', async () => {
+    const lines = dump('layout-bottom.txt');
+    expect(detectLayout(lines)).toBe('columns');
+    const { value } = await loadTxt(Buffer.from(lines.join('\n')));
+    const table = value.blocks.find((b) => b.kind === 'table');
+    expect(table && table.kind === 'table' && table.rules).toBe('text');
+    expect(table && table.kind === 'table' && table.rows.map((r) => r.line)).toEqual([1, 3, 7, 11, 14, 16, 19, 21, 25, 28]);
+  });
+});
+
+describe('plain pdftotext dumps (a table block by block)', () => {
+  const plain = [
+    '第二部分 预算项目绩效目标',
+    '1.测试项目绩效目标表',
+    '单位：万元',
+    '项目编码 271-0852-YBN-JWQN',
+    '项目名称',
+    '测试项目',
+    '一级指标 二级指 三级指标',
+    '标',
+    '产出指标',
+    '2.另一项目绩效目标表',
+    '项目编码 271-0852-YBN-JWQX',
+  ];
+
+  it('keep each table as its lines, every row saying it could not be rebuilt, and say the tables were not read', async () => {
+    expect(detectLayout(plain)).toBe('blocks');
+    const { value, messages } = await loadTxt(Buffer.from(plain.join('\n')));
+    const tables = value.blocks.filter((b) => b.kind === 'table');
+    expect(tables).toHaveLength(2);
+    for (const t of tables) for (const r of t.kind === 'table' ? t.rows : []) expect(r.unsure).toMatch(/block by block/);
+    expect(tables[0]!.kind === 'table' && tables[0]!.rows.map((r) => r.line)).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(messages.filter((m) => m.code === 'cells-unplaced' && m.where == null)).toHaveLength(1);
+    expect(value.blocks.filter((b) => b.kind === 'para').map((b) => b.kind === 'para' && b.text)).toEqual(['第二部分预算项目绩效目标', '1.测试项目绩效目标表', '单位：万元', '2.另一项目绩效目标表']);
+  });
+});
