@@ -23,6 +23,11 @@ import { CORPUS, FIXTURES, requireShared } from './helpers.js';
 const DIR = path.join(FIXTURES, 'unmapped');
 const MAPPED = path.join(DIR, 'seed.lo.pdf');
 const ROUND_TRIP = path.join(DIR, 'seed.ps.pdf');
+/** A whole generated document (seed 17) through the same round trip, whose driver wrote two
+ * subsets of a font under one name: ps2pdf kept none of the second's glyphs, so the PDF itself
+ * draws its empty box for every code of two of its fonts. lost.gold.json: the seed's gold. */
+const LOST = path.join(DIR, 'lost.ps.pdf');
+const LOST_GOLD = path.join(DIR, 'lost.gold.json');
 
 interface Read {
   record: DocumentRecord;
@@ -107,6 +112,38 @@ describe('a print driver round trip (pdftops → ps2pdf) read from its glyphs', 
     expect(normal.record.warnings.some((w) => w.code === 'font-unmapped')).toBe(false);
   }, 120_000);
 });
+
+describe('a round trip whose fonts the producer emptied: characters lost, never codes taken for text', () => {
+  let lost: Read;
+  beforeAll(async () => {
+    lost = await read(LOST);
+  }, 300_000);
+
+  it('the empty fonts are unmapped: their codes (\\u0001, A, @) are left out, not read as text', () => {
+    expect(lost.record.source.ocr).toBeNull();
+    const { warnings, source: _source, ...rest } = lost.record;
+    const text = JSON.stringify(rest, (k, v: unknown) => (k === 'loc' || k === 'doc_id' || k === 'text_key' ? undefined : v));
+    const strings = [...text.matchAll(/"(?:[^"\\]|\\.)*"/gu)].map((m) => m[0]).filter((s) => !/^"[a-z_0-9]+"$/u.test(s)).join('');
+    const gold = readFileSync(LOST_GOLD, 'utf8');
+    // Every run of Latin letters or ASCII marks the document reads is one its gold holds.
+    for (const [run] of strings.matchAll(/[A-Za-z@#$^`{|}~]+/gu)) expect(gold).toContain(run);
+    expect(isGarbage(strings)).toBe(false);
+    expect(plausibility(strings).odd).toBeLessThan(0.01);
+  });
+
+  it('each page says how many characters it draws as the empty box; rows holding them say so', () => {
+    const boxes = warnings(lost.record, 'font-unmapped').filter((w) => /drawn as the font's empty box/u.test(w.message));
+    expect(boxes.length).toBeGreaterThanOrEqual(5);
+    const gold = JSON.parse(readFileSync(LOST_GOLD, 'utf8')) as DocumentRecord;
+    const s = scoreDocument(lost.record, gold);
+    expect(s.silentRows).toBe(0);
+    expect(warnings(lost.record, 'ocr-low-confidence').length).toBeGreaterThan(0);
+  });
+});
+
+function warnings(r: DocumentRecord, code: string) {
+  return r.warnings.filter((w) => w.code === code);
+}
 
 describe('the time limit counts pages sent to recognition, within a bound', () => {
   afterEach(() => {

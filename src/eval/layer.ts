@@ -60,7 +60,9 @@ export function lostByProducer(got: string, want: string, layer: string): boolea
 function standsWithout(layer: string, left: string, right: string, run: string): boolean {
   let from = 0;
   let seen = false;
-  for (;;) {
+  // An empty `left` (a loss at the start of what was extracted) is found at every place, and
+  // past the end at the end again: the look-up stops there.
+  for (; from <= layer.length; ) {
     const at = layer.indexOf(left, from);
     if (at < 0) return seen;
     const after = layer.slice(at + left.length, at + left.length + GAP + right.length);
@@ -71,4 +73,5 @@ function standsWithout(layer: string, left: string, right: string, run: string):
     }
     from = at + 1;
   }
+  return seen;
 }

@@ -10,6 +10,8 @@
  * - the levels out of their pattern: a 二级指标 the templates put under another 一级指标, or a
  *   一级指标 coming back after another one took over (merged cells read on the wrong rows), or
  *   no 一级指标 over a 二级指标 the templates place under one (its cell not read);
+ * - a level name that is no whole name (服务对象满意, 标服务对象满意度指标, 满意度指标服务对象满意度指标:
+ *   cut short, or two run together) where the table's other names end in 指标;
  * - a value opening with a 2 where the table's other values open with ≥ or ≤ (≥ read as 2);
  * - (projects) no unit line where the other projects of the document have one, and a field
  *   of the project's own table (项目名称, 资金用途, 绩效目标; 项目编码 and the budget where the
@@ -35,6 +37,11 @@ const FIELDS: ReadonlyArray<readonly [keyof Checked, string]> = [
   ['value_raw', '指标值'],
   ['basis', '指标值确定依据'],
 ];
+
+/** A level name of words: ends in 指标, holds it once, and does not start with the 标 of a name cut before it. */
+const LEVEL_NAME_SHAPE = /^(?!标)(?:(?!指标).)+指标$/u;
+/** The level names of the templates. */
+const LEVEL_NAMES = [...new Set([...LEVEL2_OF.keys(), ...[...LEVEL2_OF.values()].flat()])];
 
 /** Rows of a table fewer than this give no pattern to hold a row against. */
 const MIN_ROWS = 3;
@@ -78,6 +85,21 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
       out.push(message('indicator-row-marks', `${name(i)}: its cells hold marks alone (${texts.join(' ')})`, [rows[i]!]));
     }
   });
+  // A level name cut short or run into its neighbour's (服务对象满意 | 度指标, 标服务对象满意度指标,
+  // 满意度指标服务对象满意度指标), where the table's other names are whole: a name holds 指标 once,
+  // at its end, and a name short of it is the start of a known one or of one the table holds.
+  for (const field of ['level1', 'level2'] as const) {
+    const names = indicators.map((x) => x[field] ?? '').filter((t) => /\p{Script=Han}/u.test(t));
+    const whole = names.filter((t) => LEVEL_NAME_SHAPE.test(t));
+    if (names.length < 2 || whole.length * 2 < names.length) continue;
+    const known = [...whole, ...LEVEL_NAMES];
+    indicators.forEach((x, i) => {
+      const t = x[field] ?? '';
+      if (!/\p{Script=Han}/u.test(t) || LEVEL_NAME_SHAPE.test(t)) return;
+      if (!(/指标/.test(t) || /^标/.test(t) || known.some((k) => k.startsWith(t)))) return;
+      out.push(message('indicator-level-pattern', `${name(i)}: ${field === 'level1' ? '一级指标' : '二级指标'} "${t}" is no whole level name (cut short, or two run together) where the table's others are`, [rows[i]!]));
+    });
+  }
   const seen: string[] = [];
   indicators.forEach((x, i) => {
     const { level1, level2 } = x;

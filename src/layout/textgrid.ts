@@ -136,6 +136,27 @@ function rowPitch(region: readonly TLine[]): number {
   return out;
 }
 
+/**
+ * The distance of a cell's wrapped lines in a region: the most common distance between two
+ * successive lines that each start a chunk at the same x (one cell's lines, set at its left
+ * edge), 0 where none do.
+ */
+function cellLinePitch(region: readonly TLine[]): number {
+  const counts = new Map<number, number>();
+  for (let k = 1; k < region.length; k++) {
+    const [a, b] = [region[k - 1]!, region[k]!];
+    const d = a.line.y - b.line.y;
+    if (d < b.line.size * 0.5 || d > b.line.size * 3) continue;
+    if (!b.chunks.some((c) => a.chunks.some((p) => Math.abs(p.x0 - c.x0) < 1))) continue;
+    const key = Math.round(d * 2) / 2;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  let best = 0;
+  let most = 0;
+  for (const [d, n] of counts) if (n > most || (n === most && d < best)) [best, most] = [d, n];
+  return best;
+}
+
 /** A horizontal rule drawn outside any grid (y upwards, from x0 to x1). */
 export interface HRule {
   y: number;
@@ -161,10 +182,15 @@ function bands(lines: Line[], words: TableWords, rules: readonly HRule[]): TLine
       while (k >= 0 && region[k]!.chunks.length < 2) k--;
       return k < 0 || region[k]!.chunks.filter((c) => Math.min(c.x1, l.x1) - Math.max(c.x0, l.x0) > 0).length <= 1;
     };
+    const wrapPitch = cellLinePitch(region);
     const keepsTail = (i: number) => {
       const l = region[i]!;
       const above = region[i - 1];
-      return above != null && above.line.y - l.line.y <= l.line.size * 1.7 && l.line.x0 > left + l.line.size && inOneColumn(i);
+      const near = Math.max(l.line.size * 1.7, Math.min(wrapPitch * 1.15, l.line.size * 2.5));
+      // At the table's left edge, only a character or two (a narrow cell wrapped a character a
+      // line: 指 · 标) and right under a cell of the line above: a paragraph after the table is longer.
+      const narrow = [...l.line.text.trim()].length <= 2 && above != null && above.chunks.some((c) => Math.abs(c.x0 - l.line.x0) < 1);
+      return above != null && above.line.y - l.line.y <= near && (l.line.x0 > left + l.line.size || narrow) && inOneColumn(i);
     };
     let end = region.length;
     while (end > 0 && region[end - 1]!.chunks.length < 2 && !(keepsTail(end - 1) && region.slice(0, end - 1).some((l) => l.chunks.length >= 2))) end--;
@@ -447,6 +473,128 @@ function splitAtGutters(p: Piece, xs: readonly number[]): Piece[] {
 const ALIGNED = 1.5;
 
 /**
+ * Items holding two cells' text with a space between them (`项目编码 463-…`, `一级指标 二级`:
+ * little padding, a gap pdf.js wrote as a space), cut at a space over which items of two other
+ * lines or more start (a column edge the table shows), never after a number (15 万元). The part
+ * after the space starts at that edge; each part keeps its item's place in the written order
+ * (`order`, given the parts of the items it cut).
+ */
+function splitAtEdges(lines: readonly Line[], order: Map<Item, number>): Line[] {
+  // Where cells start: a line's first item, or one after a gap wider than inside a cell's line.
+  const edges: Array<[number, number]> = [];
+  lines.forEach((l, n) => {
+    const its = [...l.items].sort((a, b) => a.x - b.x);
+    its.forEach((it, k) => {
+      const b = its[k - 1];
+      if (!b || it.x - (b.x + b.w) >= it.size * MIN_CELL_GAP) edges.push([it.x, n]);
+    });
+  });
+  edges.sort((a, b) => a[0] - b[0]);
+  const edgeIn = (from: number, to: number, line: number): number | null => {
+    let lo = 0;
+    let hi = edges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (edges[mid]![0] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    // An edge in the range: the start of another line's item, with a third line's start beside it.
+    for (let k = lo; k < edges.length && edges[k]![0] <= to; k++) {
+      const [x, n] = edges[k]!;
+      if (n === line) continue;
+      const others = new Set<number>();
+      for (let j = k; j < edges.length && edges[j]![0] <= x + ALIGNED; j++) if (edges[j]![1] !== line) others.add(edges[j]![1]);
+      if (others.size >= 2) return x;
+    }
+    return null;
+  };
+  return lines.map((l, n) => {
+    const items: Item[] = [];
+    for (const it of l.items) {
+      if (!/\S\s+\S/.test(it.str)) {
+        items.push(it);
+        continue;
+      }
+      const chars = [...it.str];
+      const starts = [...charStarts(chars, it.x, it.w, it.size), it.x + it.w];
+      const parts: Item[] = [];
+      let from = 0;
+      let x = it.x;
+      for (let k = 1; k < chars.length; k++) {
+        if (!/\s/.test(chars[k]!) || /\s/.test(chars[k - 1]!)) continue;
+        let e = k;
+        while (e < chars.length && /\s/.test(chars[e]!)) e++;
+        if (e >= chars.length || /\d$/.test(chars.slice(0, k).join(''))) continue;
+        const edge = edgeIn(starts[k]! - ALIGNED, starts[e]! + ALIGNED, n);
+        if (edge == null) continue;
+        parts.push({ ...it, str: chars.slice(from, k).join(''), x, w: starts[k]! - x });
+        from = e;
+        x = Math.max(edge, starts[k]!);
+      }
+      if (!parts.length) {
+        items.push(it);
+        continue;
+      }
+      parts.push({ ...it, str: chars.slice(from).join(''), x, w: it.x + it.w - x });
+      parts.forEach((p, j) => order.set(p, order.get(it)! + j / (parts.length + 1)));
+      items.push(...parts);
+    }
+    return items.length === l.items.length ? l : { ...l, items };
+  });
+}
+
+/**
+ * Items that start a cell though they stand closer to the text before them on their line than
+ * the usual gap between cells (a table of little padding: `一级指标` | `二级`, `项目编码` |
+ * `463-…`, 4 pt apart with no space written between them; `满意度指标` | `服务对象…` with a
+ * space as wide as the gap that joins a line's items). Such an item starts where cells of two
+ * other lines or more start — a column edge the table shows: a line's first item there, or one
+ * after a gap wider than anything inside one cell's line leaves (MIN_CELL_GAP) — and has such a
+ * gap before it itself. The gutters the other lines show there are no measure: a cell filled to
+ * its column's edge leaves less room than the others. Never after a number (15 万元: a number
+ * and its unit), nor where the line above or below runs on across the edge (one cell over
+ * several columns, its justified line spaced there by chance: `…租赁项目 1719万元`).
+ */
+function cellStarts(lines: readonly Line[]): Set<Item> {
+  // Per item: its line and the gap to the item before it on that line (none: a line's first).
+  const starts: Array<{ x: number; line: number; gap: number; it: Item; before: Item | null }> = [];
+  lines.forEach((l, n) => {
+    const its = [...l.items].sort((a, b) => a.x - b.x);
+    its.forEach((it, k) => {
+      const b = its[k - 1];
+      starts.push({ x: it.x, line: n, gap: b ? it.x - (b.x + b.w) : Infinity, it, before: b ?? null });
+    });
+  });
+  const sorted = [...starts].sort((a, b) => a.x - b.x);
+  const out = new Set<Item>();
+  let lo = 0;
+  for (const s of sorted) {
+    while (sorted[lo]!.x < s.x - ALIGNED) lo++;
+    if (!s.before || s.gap < Math.max(1, s.it.size * MIN_CELL_GAP) || /\d\s*$/.test(s.before.str)) continue;
+    const others = new Set<number>();
+    for (let k = lo; k < sorted.length && sorted[k]!.x <= s.x + ALIGNED; k++) {
+      const o = sorted[k]!;
+      // Another line's cell starting there: its first item, or one after a gutter.
+      if (o.line !== s.line && o.gap >= o.it.size * MIN_CELL_GAP) others.add(o.line);
+    }
+    if (others.size < 2) continue;
+    // Text of the line above or below running on across the edge: one wide cell's text (a cell
+    // over several columns, its justified line spaced there by chance), no column edge.
+    const across = [lines[s.line - 1], lines[s.line + 1]].some(
+      (l) => l != null && Math.abs(l.y - lines[s.line]!.y) <= s.it.size * 2 && l.items.some((it) => it.x < s.x - s.it.size / 2 && it.x + it.w > s.x + s.it.size / 2),
+    );
+    if (!across) out.add(s.it);
+  }
+  return out;
+}
+
+/**
+ * A gap narrower than this (in ems) is inside one cell's line: a change of font, a word space,
+ * the space justified text sets between a CJK character and a number (`健全 6 分`).
+ */
+const MIN_CELL_GAP = 0.25;
+
+/**
  * Pieces holding two cells' text, one written as a single item with a space between them
  * (`一级指标 二级` | `指标`, `产出指标 成本` | `指标`: cells of little padding, a gap that
  * pdf.js writes as a space), cut where the text after the space starts at the left edge
@@ -517,10 +665,13 @@ function splitAtAlignedStarts(pieces: readonly Piece[]): Piece[] {
 function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): TextTable | null {
   // Cells, in the order the PDF wrote them: an item goes on the current cell when it continues
   // the current line, or starts the next line inside the cell's extent.
-  const items = band.flatMap((l) => l.line.items).sort((a, b) => order.get(a)! - order.get(b)!);
+  const written = band.flatMap((l) => l.line.items).sort((a, b) => order.get(a)! - order.get(b)!);
+  const lines = splitAtEdges(band.map((l) => l.line), order);
+  const items = lines.flatMap((l) => l.items).sort((a, b) => order.get(a)! - order.get(b)!);
   const pieces: Piece[] = [];
   let cur: (Piece & { lineY: number; lineStart: number; lineEnd: number; text: string }) | null = null;
   let row = -1;
+  const opens = cellStarts(lines);
   for (const it of items) {
     const size = it.size;
     const gap = Math.max(size * 0.55, 3);
@@ -528,7 +679,8 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
     // A piece written out of order on the current line, touching it on either side, is part
     // of it: a sign drawn from another font after the text it stands before (≦ + 100m²). So is
     // a piece overlapping the line's end: CJK punctuation set close (》、《 share their blank halves).
-    const sameLine = cur != null && onLine && ((it.x > cur.lineStart && it.x - cur.lineEnd <= gap) || (it.x < cur.lineStart && it.x + it.w >= cur.lineStart - gap && it.x + it.w <= cur.lineStart + size * 0.5));
+    // An item starting at a column edge with a gutter's gap before it opens a cell (cellStarts).
+    const sameLine = cur != null && onLine && ((it.x > cur.lineStart && it.x - cur.lineEnd <= gap && !(opens.has(it) && it.x - cur.lineEnd > 0)) || (it.x < cur.lineStart && it.x + it.w >= cur.lineStart - gap && it.x + it.w <= cur.lineStart + size * 0.5));
     const below = cur != null && cur.lineY - it.y > size * 0.5 && it.x < cur.x1 + size * 0.5;
     // A period heading (3月底), a header label (单位（文字描述）) or a project table's label
     // (项目绩效模板) is a whole cell: the text under it is the next row's (a value, the rest of a
@@ -623,7 +775,7 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
   }
   const all = band.flatMap((l) => l.chunks);
   const top = Math.max(...all.map((c) => c.y + c.size));
-  return { top, xs, rows: row + 1, cells, items };
+  return { top, xs, rows: row + 1, cells, items: written };
 }
 
 /** Tables in the text of a page that stands in table form without drawn lines. */

@@ -7,9 +7,12 @@
  * 2. After each page break, a repeated header row is dropped (the first header is kept).
  * 3. A row cut by the page break — the first row after it (and after any repeated header)
  *    holding only the rest of some cells — is joined back into the row before the break,
- *    cell by cell. In the indicator part a row is taken as cut when it lacks a cell every
- *    row has (三级指标 … 依据), when it has neither level where every row so far had its own
- *    二级指标, or when a level name cut short (`产出指` + `标`) is completed by it.
+ *    cell by cell; so is the rest of an indicator header that makes the row before the break
+ *    a header row (二级 | 指标, 指标值确定依据 on the next page). In the indicator part a row is
+ *    taken as cut when it lacks a cell every row has (三级指标 … 依据), when it has neither
+ *    level where every row so far had its own 二级指标, or when a level name cut short
+ *    (`产出指` + `标`) is completed by it. A rest in a column where the row before the break
+ *    has no cell (a table rebuilt from text positions leaves empty cells out) is that cell.
  *    A row that no drawn rule closes at the foot of the page, nor above its rest (browsers
  *    print cut rows that way), is joined whatever its cells look like.
  * 4. A vertically merged level cell whose text the break split between the pages is rejoined
@@ -68,7 +71,11 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
   if (ROW_LABEL.test(first.text)) return false;
   const prevCols = new Set(nonEmptyCols(prev, true));
   const curCols = nonEmptyCols(cur);
-  if (!curCols.every((c) => prevCols.has(c))) return false;
+  // A level cell the row above leaves empty may be its merged cell, its text printed after the
+  // break, on a row without its own 三级指标 (a new row has one).
+  const l3 = levelColumn(header, LEVEL3_HEADER);
+  const emptyLevels = inIndicators && l3 !== undefined && !(cellAt(cur, l3)?.text ?? '') ? [LEVEL1_HEADER, LEVEL2_HEADER].map((re) => levelColumn(header, re)).filter((c): c is number => c !== undefined && (cellAt(prev, c)?.text ?? '') === '') : [];
+  if (!curCols.every((c) => prevCols.has(c) || emptyLevels.includes(c))) return false;
   if (inIndicators) {
     // Level names always end in 指标: one cut short before the break continues after it.
     for (const re of [LEVEL1_HEADER, LEVEL2_HEADER]) {
@@ -82,10 +89,13 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
     const l1 = levelColumn(header, LEVEL1_HEADER);
     const l2 = levelColumn(header, LEVEL2_HEADER);
     if (!level2Merged && l1 !== undefined && l2 !== undefined && !(cellAt(cur, l1)?.text ?? '') && !(cellAt(cur, l2)?.text ?? '')) return true;
-    // A row that opens a level of its own (a whole level name other than the one above) is a new row.
+    // A row that opens a level of its own (a whole level name other than the one above) is a new
+    // row; where the row above has no level there, the name may be its merged cell's text,
+    // printed after the break (set at the bottom of the cell).
     for (const col of [l1, l2]) {
       const b = col === undefined ? undefined : cellAt(cur, col);
-      if (b && !b.merged && LEVEL_NAME_END.test(b.text) && b.text !== (cellAt(prev, col!)?.text ?? '')) return false;
+      const above = col === undefined ? '' : (cellAt(prev, col)?.text ?? '');
+      if (b && !b.merged && LEVEL_NAME_END.test(b.text) && above !== '' && b.text !== above) return false;
     }
     const core = coreColumns(header);
     if (!core) return curCols.length < prevCols.size - 1;
@@ -126,8 +136,15 @@ function mergeInto(out: Row[], cur: Row): void {
   for (const add of cur.cells) {
     if (add.merged || add.text === '') continue;
     const target = out[last]!.cells.find((c) => c.col === add.col);
+    // No cell there before the break (left out as empty): the rest is the cell, unless a cell
+    // of the row already stands over its column.
+    if (!target) {
+      const over = out[last]!.cells.some((c) => c.col < add.col && add.col < c.col + c.colSpan);
+      if (!over) out[last] = { ...out[last]!, cells: [...out[last]!.cells, { ...add }].sort((a, b) => a.col - b.col) };
+      continue;
+    }
     // A merged cell repeated on the new page (or rejoined above) is the same text, not a continuation.
-    if (!target || add.text === target.text) continue;
+    if (add.text === target.text) continue;
     let from = last;
     while (from > 0 && cellAt(out[from]!, add.col)?.merged && cellAt(out[from - 1]!, add.col)?.text === target.text) from--;
     const paras = [...target.paras];
@@ -222,6 +239,19 @@ export function stitchRows(input: readonly Row[]): Row[] {
     }
     if (isSubheaderRow(row) && afterBreak && out.some((r) => isSubheaderRow(r) || sameRow(r, row))) continue;
     const prev = out[out.length - 1];
+    // The indicator header cut by the break (二级 | 指标, 指标值确定依据 on the next page): its
+    // rest makes the row above a header row.
+    if (afterBreak && prev && !header && !isHeaderRow(prev) && !isSubheaderRow(row)) {
+      const trial = [...out];
+      mergeInto(trial, row);
+      if (isHeaderRow(trial[trial.length - 1]!)) {
+        out.splice(0, out.length, ...trial);
+        header = out[out.length - 1]!;
+        inIndicators = true;
+        afterBreak = false;
+        continue;
+      }
+    }
     // A row that no rule closes at the foot of the page, nor above its rest, was cut, whatever its cells look like.
     const open = prev?.openBelow === true && row.openAbove === true;
     const rest = inIndicators && prev != null && !isHeaderRow(prev) && !isSubheaderRow(prev) && restOfRowAbove(prev, row);
@@ -268,6 +298,11 @@ function cellRest(prev: Block | undefined, b: Block, next: Block | undefined): n
   return cell && cell.text !== '' && !cell.merged ? col : null;
 }
 
+/** A short paragraph of one word on page `page`: what a cell's rest cut off by a page break may be. */
+function isShortRest(b: Block, page: number | null | undefined): boolean {
+  return b.kind === 'para' && b.page === page && [...b.text].length <= MAX_REST && !/\s/.test(b.text);
+}
+
 /** Joins a table and its continuation on the next page into one table. */
 function joinAcrossPages(input: readonly Block[]): Block[] {
   const out: Block[] = [];
@@ -275,7 +310,10 @@ function joinAcrossPages(input: readonly Block[]): Block[] {
   const blocks: Block[] = [];
   input.forEach((b, i) => {
     const prev = blocks[blocks.length - 1];
-    const col = cellRest(prev, b, input[i + 1]);
+    // The table's continuation stands after every such rest (a cell wrapped a character a line: 指 · 标).
+    let k = i + 1;
+    while (k < input.length && isShortRest(input[k]!, b.page)) k++;
+    const col = isShortRest(b, b.page) ? cellRest(prev, b, input[k]) : null;
     if (col == null || prev?.kind !== 'table' || b.kind !== 'para') {
       blocks.push(b);
       return;

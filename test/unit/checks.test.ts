@@ -161,3 +161,22 @@ describe('columns across project tables', () => {
     expect(columnChecks([project(1, '计划'), project(2, '计划')])).toEqual([]);
   });
 });
+
+describe('a level name cut short or run into the next', () => {
+  it('a name short of 指标 that starts a whole one, one starting with the 标 of a cut, and two names run together are said on their rows', () => {
+    const t = [
+      ind('产出指标', '数量指标', 'a'),
+      ind('产出指标', '成本', 'b'),
+      ind('效益指标', '标社会效益指标', 'c'),
+      ind('满意度指标服务对象满意度指标', '服务对象满意度指标', 'd'),
+      ind('满意度指标', '服务对象满意度指标', 'e'),
+    ];
+    const m = indicatorRowChecks(t, rows(5), '');
+    expect(m.filter((x) => x.message.includes('no whole level name')).map((x) => x.where)).toEqual([[rows(5)[3]], [rows(5)[1]], [rows(5)[2]]]);
+  });
+
+  it('scores in the 二级指标 column and names of words no template knows are left alone', () => {
+    const t = [ind('产出指标', '3', 'a'), ind('产出指标', '12', 'b'), ind('效益指标', '社会效益指标', 'c'), ind('效益指标', '自定义', 'd')];
+    expect(indicatorRowChecks(t, rows(4), '').filter((x) => x.message.includes('no whole level name'))).toEqual([]);
+  });
+});

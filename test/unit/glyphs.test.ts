@@ -8,7 +8,7 @@ import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { type FontGlyph, sameChar, suspicion } from '../../src/loaders/pdf/fonts.js';
 import { type Outline, inkBox, isBlank, outlineKey, outlineOf } from '../../src/loaders/pdf/glyphs.js';
-import { type Reading, asInked, fitsInk, settle } from '../../src/loaders/pdf/recover.js';
+import { type Reading, asInked, fitsInk, fontVerdict, settle } from '../../src/loaders/pdf/recover.js';
 
 /** pdf.js path data: moveTo 0, lineTo 1, curveTo 2, closePath 4. */
 const square = (x0: number, y0: number, x1: number, y1: number) => [0, x0, y0, 1, x1, y0, 1, x1, y1, 1, x0, y1, 4];
@@ -33,6 +33,26 @@ describe('a font is suspect by its characters', () => {
     expect(sameChar('，', ',')).toBe(true);
     expect(sameChar('１', '1')).toBe(true);
     expect(sameChar('委', 'W')).toBe(false);
+  });
+});
+
+describe('a font judged by the readings of its shapes', () => {
+  const judged = { read: 0, agree: 0, boxes: 0, suspect: true, spent: false };
+  it('is unmapped when its readings disagree with its characters, mapped when they agree', () => {
+    expect(fontVerdict({ ...judged, read: 20, agree: 0 })).toBe(true);
+    expect(fontVerdict({ ...judged, read: 20, agree: 19 })).toBe(false);
+    expect(fontVerdict({ ...judged, suspect: false, read: 4, agree: 4 })).toBe(false);
+  });
+  it('is unmapped when it draws its empty box for every code (the producer kept none of its glyphs), its codes no text', () => {
+    // A print driver's second subset of a font, written under the first one's name: every
+    // code of the round trip's font draws .notdef, and pdf.js gives the codes as \u0001, A, @.
+    expect(fontVerdict({ ...judged, boxes: 78 })).toBe(true);
+    // A font not suspect by its characters keeps them: boxes alone do not make its text garbage.
+    expect(fontVerdict({ ...judged, suspect: false, boxes: 4 })).toBe(false);
+  });
+  it('with nothing read and the budget spent, is unmapped when suspect, else undecided', () => {
+    expect(fontVerdict({ ...judged, spent: true })).toBe(true);
+    expect(fontVerdict({ ...judged, suspect: false, spent: true })).toBeNull();
   });
 });
 

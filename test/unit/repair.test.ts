@@ -18,6 +18,17 @@ const model = (blocks: Block[]): DocModel => ({ format: 'pdf', pages: 2, blocks 
 const texts = (rows: readonly Row[]) => rows.map((r) => r.cells.map((c) => c.text));
 
 describe('stitching tables across pages', () => {
+  it('a cell wrapped a character a line, its rest set apart as short paragraphs (指 · 标) at the top of the next page, goes back into its cell', () => {
+    const a = table([row(HEADER), { ...row(['产出指标', '生态效益', '资源消耗', '资源消耗', '≥1次', '节能']), bbox: [50, 700, 500, 740] }], 1);
+    a.xs = [50, 100, 150, 250, 350, 420, 500];
+    const p = (t: string, y: number) => ({ ...para(t, { page: 2 }), bbox: [110, y, 120, y + 10] as [number, number, number, number] });
+    const b = table([{ ...row(['', '社会效益指标', '满意度', '满意度', '≥95%', '调查'], 2), bbox: [50, 100, 500, 140] }], 2);
+    b.xs = a.xs;
+    const out = stitchTables(model([a, p('指', 60), p('标', 75), b])).value.blocks;
+    expect(out).toHaveLength(1);
+    expect((out[0] as Table).rows[1]!.cells[1]!.text).toBe('生态效益指标');
+  });
+
   it('a table going on at the top of the next page is one table; its repeated header is dropped', () => {
     const a = table([row(HEADER), row(['产出指标', '数量指标', '培训次数', '培训次数', '≥2次', '计划'])], 1);
     const b = table([row(HEADER, 2), row(['效益指标', '社会效益', '满意度', '满意度', '≥95%', '调查'], 2)], 2);
@@ -123,6 +134,19 @@ describe('stitching tables across pages', () => {
     const out = texts(stitchRows(rows));
     expect(out).toHaveLength(2);
     expect(out[1]!.slice(0, 3)).toEqual(['满意度指标', '12', '社会公众或服务对象满意度']);
+  });
+
+  it('a cut row whose level cell is empty before the break and holds the merged cell\'s name after it (set at the cell\'s bottom) is joined', () => {
+    const rows = [row(HEADER), row(['', '成本指标', '预算执行率', '预算执行率', '文字', '项目是否按']), row(['产出指标', '', '', '', '描述', '预期进度执行'], 2, { breakBefore: true })];
+    expect(texts(stitchRows(rows))).toEqual([HEADER, ['产出指标', '成本指标', '预算执行率', '预算执行率', '文字描述', '项目是否按预期进度执行']]);
+  });
+
+  it('the rest of a header cut by the break (二级 | 指标, 依据 on the next page) makes the row before it the header', () => {
+    const cut = row(['一级指标', '二级', '三级指标', '绩效指标描述', '指标值']);
+    const rest = { ...row(['', '指标'], 2, { breakBefore: true }) };
+    rest.cells.push({ text: '指标值确定依据', paras: ['指标值确定依据'], col: 5, colSpan: 1, merged: false });
+    const out = stitchRows([cut, rest, row(['产出指标', '数量指标', '培训次数', '培训次数', '≥2次', '计划'], 2)]);
+    expect(texts(out)).toEqual([HEADER, ['产出指标', '数量指标', '培训次数', '培训次数', '≥2次', '计划']]);
   });
 
   it('a table of a one-cell-per-line dump (only the order of its cells known) is left alone', () => {

@@ -207,5 +207,45 @@ describe('text-position tables', () => {
     ];
     expect(texts(items)[1]).toEqual(['产出指标', '培训次数', '≤15 万元', '计划']);
   });
+
+  it('part a label and its value written as two items 4 points apart (no space), so that the label under it opens the next row', () => {
+    // A project table of little padding: 项目编码 ends at 100, its value starts at 104 where the
+    // value cells of the rows below start; 资金用途's value wraps, and the next label
+    // (资金支出) under 资金用途 is the next row, not the rest of a joined cell.
+    const items = [
+      at('项目编码', 60, 700), at('101-01', 104, 700), at('项目名称', 220, 700), at('经费', 300, 700),
+      at('资金用途', 60, 680), at('支付热线服务费', 104, 680), at('全年', 104, 668),
+      at('资金支出', 60, 650), at('3月底', 104, 650), at('6月底', 220, 650), at('9月底', 300, 650),
+      at('计划', 60, 638), at('33.00', 104, 630), at('67.00', 220, 630), at('100.00', 300, 630),
+    ];
+    const rows = texts(items);
+    expect(rows[0]).toEqual(['项目编码', '101-01', '项目名称', '经费']);
+    expect(rows[1]!.slice(0, 2)).toEqual(['资金用途', '支付热线服务费全年']);
+    expect(rows[2]![0]).toContain('资金支出');
+  });
+
+  it('keep two items of one cell together where a gap as narrow as a word space parts them at another column\'s edge', () => {
+    // 健全 6 分: justified text sets the number 2 points from the character before it.
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 120, 700), at('依据', 200, 700),
+      at('产出指标', 60, 680), at('管理制度', 120, 680), at('健全', 200, 680), { str: '6', x: 222, y: 680, w: 5, size: SIZE }, at('分', 227, 680),
+      at('效益指标', 60, 660), at('满意程度', 120, 660), at('调查', 200, 660), at('问卷', 222, 648),
+      at('满意度', 60, 640), at('满意率', 120, 640), at('问卷', 200, 640), at('结果', 222, 628),
+    ];
+    expect(texts(items)[1]).toEqual(['产出指标', '管理制度', '健全6分']);
+  });
+
+  it('keep the wrapped end of the last row\'s cell, its lines as far apart as the table\'s cells set their lines (more than 1.7 lines)', () => {
+    // Lines 18 points apart (1.8 em): 依据 of the last row wraps over four lines, the last two alone on theirs.
+    const items = [
+      at('一级指标', 60, 700), at('三级指标', 120, 700), at('依据', 200, 700),
+      at('产出指标', 60, 682), at('培训', 120, 682), at('次数', 120, 664), at('计划', 200, 682),
+      at('效益指标', 60, 640), at('满意', 120, 640), at('程度', 120, 622), at('根据', 200, 640), at('单位', 200, 622),
+      at('资料', 200, 604), at('为据', 200, 586),
+    ];
+    const [t] = tablesFromText(items, TABLE_WORDS);
+    expect(t!.items.map((i) => i.str)).toContain('为据');
+    expect(texts(items)[2]![2]).toBe('根据单位资料为据');
+  });
 });
 

@@ -252,6 +252,25 @@ function along(o: Occ, ref: ArrayLike<number>): { x: number; y: number } {
 /** Glyphs recognised and line images read by this process so far (for the eval's figures). */
 export const glyphStats = { glyphs: 0, lines: 0 };
 
+/**
+ * Whether a font judged by the readings of its shapes is unmapped (null: not decided yet).
+ * `read` inked glyphs were read, `agree` of them as pdf.js's characters, `boxes` are the font's
+ * empty box; `suspect`: the font was read in full for its characters' sake (not sampled).
+ *
+ * - Nothing read, the document's budget of glyphs spent: a suspect font is unmapped (its pages
+ *   go to OCR); another stays undecided (its text as it is) until a page reads it.
+ * - Nothing read but boxes, in a suspect font: the producer kept none of its glyphs (a print
+ *   driver's second subset of a font written under the first one's name, the PDF drawing its
+ *   empty box for every code). Its characters are lost, not the codes pdf.js gives them: the
+ *   font is unmapped, its text left out and said on its rows.
+ * - Else unmapped when too few of its readings agree with its characters.
+ */
+export function fontVerdict(f: { read: number; agree: number; boxes: number; suspect: boolean; spent: boolean }): boolean | null {
+  if (f.read === 0 && f.spent) return f.suspect ? true : null;
+  if (f.read === 0 && f.boxes > 0 && f.suspect) return true;
+  return f.read > 0 && f.agree < MAPPED_AGREEMENT * f.read;
+}
+
 /** Per document: what has been read, and which fonts are unmapped. */
 export class FontRecovery {
   /** Readings by outline key. */
@@ -312,8 +331,15 @@ export class FontRecovery {
     const tiny = new Set(occs.filter((o) => o.font?.isType3Font && Math.hypot(o.w.at[0], o.w.at[1]) <= 1).map((o) => o.w.font));
     if (fonts.length === 0 && tiny.size === 0) return same;
     let total = 0, unsure = 0, lost = 0, missing = false;
+    // A glyph of a font that keeps its map but draws its empty box where pdf.js gives no
+    // character: a character the producer lost (a subset whose glyphs ps2pdf dropped, mapped
+    // to nothing), which the text layer leaves out without a trace. It reads as lost too.
+    const boxed = (o: Occ): Reading | null => {
+      const r = o.key ? this.readings.get(o.key) : undefined;
+      return r?.lost && blankChar(o.w.glyph.unicode ?? '') ? r : null;
+    };
     const readingOf = (o: Occ): Reading | null => {
-      if (!unmappedFonts.has(o.w.font)) return null;
+      if (!unmappedFonts.has(o.w.font)) return boxed(o);
       const r = o.key ? this.readings.get(o.key) : undefined;
       return r ?? { text: '', conf: 0, sure: false };
     };
@@ -321,7 +347,8 @@ export class FontRecovery {
     for (const o of occs) {
       if (o.outline && isBlank(o.outline)) continue;
       if (!unmappedFonts.has(o.w.font)) {
-        total++;
+        if (boxed(o)) lost++;
+        else total++;
         continue;
       }
       if (!o.outline) {
@@ -337,7 +364,7 @@ export class FontRecovery {
         unsure++;
       }
     }
-    const rewritten = rewrite(items, occs, readingOf, (o) => unmappedFonts.has(o.w.font) || tiny.has(o.w.font), page.view);
+    const rewritten = rewrite(items, occs, readingOf, (o) => unmappedFonts.has(o.w.font) || tiny.has(o.w.font), unmappedFonts, page.view);
     // The operator list's glyphs carry their readings too: what the page hides or draws twice
     // is found by character (clip.ts, doubles.ts).
     for (const o of occs) {
@@ -364,6 +391,10 @@ export class FontRecovery {
       const key = e.occs[0]!.key;
       if (key && !this.readings.has(key)) todo.set(key, [...(todo.get(key) ?? []), ...e.occs]);
     };
+    // Fonts found mapped keep their characters, but their shapes are named too: a glyph drawn
+    // as the font's empty box where pdf.js gives no character is a character lost (page()).
+    const looked = new Set(look.map(([font]) => font));
+    for (const [font, glyphs] of census) if (!looked.has(font) && vigilant) this.boxes(glyphs);
     for (const [font, glyphs] of look) {
       const codes = new Map<string, number>();
       for (const e of glyphs.values()) {
@@ -385,19 +416,20 @@ export class FontRecovery {
     const fonts: string[] = [];
     for (const [font, glyphs] of look) {
       if (!this.verdicts.has(font)) {
-        let read = 0, agree = 0;
+        let read = 0, agree = 0, boxes = 0;
         for (const e of glyphs.values()) {
           const r = e.occs[0]!.key ? this.readings.get(e.occs[0]!.key!) : undefined;
-          if (!r || r.lost || !e.g.inked) continue;
+          if (!r || !e.g.inked) continue;
+          if (r.lost) {
+            boxes++;
+            continue;
+          }
           read++;
           if (sameChar(r.text, e.g.claim)) agree++;
         }
-        // Nothing read, the budget spent: a suspect font is taken as unmapped (its pages go to
-        // OCR); another stays undecided (its text as it is) until a page reads it.
-        if (read === 0 && this.spent) {
-          if (!judged.get(font)) continue;
-          this.verdicts.set(font, true);
-        } else this.verdicts.set(font, read > 0 && agree < MAPPED_AGREEMENT * read);
+        const verdict = fontVerdict({ read, agree, boxes, suspect: judged.get(font)!, spent: this.spent });
+        if (verdict == null) continue;
+        this.verdicts.set(font, verdict);
         if (!judged.get(font) && this.verdicts.get(font)) {
           // Sampled and unmapped after all: its other glyphs are read too.
           const rest = new Map<string, Occ[]>();
@@ -415,6 +447,19 @@ export class FontRecovery {
       this.unmapped.set(font, u.pages.add(n) && u);
     }
     return fonts;
+  }
+
+  /** Names the shapes of a font's glyphs; a shape drawn for many of its codes is its empty box. */
+  private boxes(glyphs: Map<string, { g: FontGlyph; occs: Occ[] }>): void {
+    const codes = new Map<string, number>();
+    for (const e of glyphs.values()) {
+      const first = e.occs[0]!;
+      if (!first.outline) continue;
+      const key = outlineKey(first.outline, (first.w.glyph.width ?? 0) * (first.font?.fontMatrix?.[0] ?? 0.001));
+      for (const o of e.occs) o.key = key;
+      if (e.g.inked) codes.set(key, (codes.get(key) ?? 0) + 1);
+    }
+    for (const [key, k] of codes) if (k >= BOX_CODES && !this.readings.has(key)) this.readings.set(key, { text: '', conf: 0, sure: true, lost: true });
   }
 
   /** Reads the keys of `todo`, if any (the page reported as sent to recognition). */
@@ -620,6 +665,28 @@ function assign(occs: Occ[], items: RawItem[]): void {
   }
 }
 
+/**
+ * The item standing beside a run of glyphs on its line, within an em and a half of its ends
+ * (-1: none): the text the run belongs with.
+ */
+function nearest(items: RawItem[], first: Occ, last: Occ): number {
+  const size = first.size || 1;
+  let found = -1, least = size * 1.5;
+  items.forEach((it, i) => {
+    if (it.str.trim() === '' || !Array.isArray(it.transform)) return;
+    const a = along(first, it.transform);
+    if (Math.abs(a.y) > size * 0.3) return;
+    const b = along(last, it.transform);
+    // Before the item (the run's end to its start) or after it (its end to the run's start).
+    const gap = Math.min(Math.abs(-(b.x + last.adv)), Math.abs(a.x - it.width));
+    if (gap < least) {
+      least = gap;
+      found = i;
+    }
+  });
+  return found;
+}
+
 /** The middle value. */
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -739,8 +806,7 @@ function sized(t: number[], glyphs: readonly Occ[]): number[] {
  * as pdf.js puts one); unmapped glyphs no item holds (pdf.js left them out, taking their
  * characters for white space) become items of their own after the item drawn before them.
  */
-function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading | null, redo: (o: Occ) => boolean, view: number[]): RawItem[] {
-  const gone = new Set(occs.filter((o) => readingOf(o) != null).map((o) => o.w.font));
+function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading | null, redo: (o: Occ) => boolean, gone: ReadonlySet<string>, view: number[]): RawItem[] {
   const byItem = new Map<number, Occ[]>();
   for (const o of occs) if (o.item >= 0) byItem.set(o.item, [...(byItem.get(o.item) ?? []), o]);
   const textOf = (o: Occ) => readingOf(o)?.text ?? o.w.glyph.unicode ?? '';
@@ -764,12 +830,20 @@ function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading |
   const after = new Map<number, RawItem[]>();
   let prevItem = -1;
   let orphans: Occ[] = [];
+  /** Items beside which the producer lost characters: read with no confidence. */
+  const lowered = new Set<number>();
+  for (const [i, glyphs] of byItem) if (glyphs.some((o) => !gone.has(o.w.font) && readingOf(o)?.lost)) lowered.add(i);
   const flush = () => {
     if (orphans.length === 0) return;
     const first = orphans[0]!;
     const { str, conf } = write(orphans, first.w.at);
     const last = orphans[orphans.length - 1]!;
-    if (str.trim() !== '') {
+    if (str.trim() === '' && conf != null) {
+      // Characters lost with no text beside them in their run: the item they stand next to on
+      // their line (within an em and a half) says so, else the item drawn before them.
+      const near = nearest(items, first, last);
+      if (near >= 0 || prevItem >= 0) lowered.add(near >= 0 ? near : prevItem);
+    } else if (str.trim() !== '') {
       const [c, s] = dirOf(first.w.at);
       const size = first.size;
       const item: RawItem = { str, transform: [c * size, s * size, -s * size, c * size, first.w.at[4], first.w.at[5]], width: along(last, first.w.at).x + last.adv, fontName: first.w.font, ...(conf != null ? { conf } : {}) };
@@ -803,8 +877,8 @@ function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading |
     if (!glyphs && it.fontName != null && gone.has(it.fontName) && it.str.trim() !== '') return;
     if (glyphs && glyphs.some(redo)) {
       const { str, conf } = write(glyphs, it.transform);
-      out.push({ ...it, str, transform: sized(it.transform, glyphs), ...(conf != null ? { conf } : {}) });
-    } else out.push(it);
+      out.push({ ...it, str, transform: sized(it.transform, glyphs), ...(conf != null || lowered.has(i) ? { conf: lowered.has(i) ? 0 : conf } : {}) });
+    } else out.push(lowered.has(i) ? { ...it, conf: 0 } : it);
     for (const item of after.get(i) ?? []) out.push(item);
   });
   return out;
