@@ -152,7 +152,8 @@ describe('scans as archives hold them: stamped, photocopied, photographed, bilev
   const held: Record<(typeof kinds)[number], { values: number; allProjects: boolean; silentRows: number; falseAlarms: number }> = {
     seal: { values: 1, allProjects: true, silentRows: 0, falseAlarms: 0.1 },
     photocopy: { values: 0.94, allProjects: false, silentRows: 0, falseAlarms: 1 },
-    photo: { values: 1, allProjects: false, silentRows: 0, falseAlarms: 0.25 },
+    // 3 of 10: sub-goal 1 is now read right (its 绩效指标： line no longer joined to the goal above), its OCR doubt (0.50) still said.
+    photo: { values: 1, allProjects: false, silentRows: 0, falseAlarms: 0.3 },
     g4: { values: 1, allProjects: true, silentRows: 0, falseAlarms: 0.45 },
     jbig2: { values: 0.94, allProjects: true, silentRows: 0, falseAlarms: 0.75 },
   };
