@@ -271,6 +271,25 @@ export function fontVerdict(f: { read: number; agree: number; boxes: number; sus
   return f.read > 0 && f.agree < MAPPED_AGREEMENT * f.read;
 }
 
+/** The reading of a font's empty box: a character the producer lost. */
+const LOST: Reading = Object.freeze({ text: '', conf: 0, sure: true, lost: true });
+
+/**
+ * Names the shapes of a font's glyphs (each occurrence gets its outline's key) and gives the
+ * keys of the shapes drawn for many of its inked codes: the box a font draws for characters it lacks.
+ */
+function boxShapes(glyphs: Map<string, { g: FontGlyph; occs: Occ[] }>): string[] {
+  const codes = new Map<string, number>();
+  for (const e of glyphs.values()) {
+    const first = e.occs[0]!;
+    if (!first.outline) continue;
+    const key = outlineKey(first.outline, (first.w.glyph.width ?? 0) * (first.font?.fontMatrix?.[0] ?? 0.001));
+    for (const o of e.occs) o.key = key;
+    if (e.g.inked) codes.set(key, (codes.get(key) ?? 0) + 1);
+  }
+  return [...codes].filter(([, k]) => k >= BOX_CODES).map(([key]) => key);
+}
+
 /** Per document: what has been read, and which fonts are unmapped. */
 export class FontRecovery {
   /** Readings by outline key. */
@@ -394,19 +413,13 @@ export class FontRecovery {
     // Fonts found mapped keep their characters, but their shapes are named too: a glyph drawn
     // as the font's empty box where pdf.js gives no character is a character lost (page()).
     const looked = new Set(look.map(([font]) => font));
-    for (const [font, glyphs] of census) if (!looked.has(font) && vigilant) this.boxes(glyphs);
+    for (const [font, glyphs] of census) {
+      if (looked.has(font) || !vigilant) continue;
+      for (const key of boxShapes(glyphs)) if (!this.readings.has(key)) this.readings.set(key, LOST);
+    }
     for (const [font, glyphs] of look) {
-      const codes = new Map<string, number>();
-      for (const e of glyphs.values()) {
-        const first = e.occs[0]!;
-        if (!first.outline) continue;
-        const advEm = (first.w.glyph.width ?? 0) * (first.font?.fontMatrix?.[0] ?? 0.001);
-        const key = outlineKey(first.outline, advEm);
-        for (const o of e.occs) o.key = key;
-        if (e.g.inked) codes.set(key, (codes.get(key) ?? 0) + 1);
-      }
       // One shape for many codes: the box a font draws for characters it lacks.
-      for (const [key, k] of codes) if (k >= BOX_CODES) this.readings.set(key, { text: '', conf: 0, sure: true, lost: true });
+      for (const key of boxShapes(glyphs)) this.readings.set(key, LOST);
       // A font read in full, or (not suspect itself) by a sample of its glyphs.
       const entries = [...glyphs.values()].filter((e) => e.g.inked && e.occs[0]!.key);
       if (judged.get(font)) entries.forEach(want);
@@ -447,19 +460,6 @@ export class FontRecovery {
       this.unmapped.set(font, u.pages.add(n) && u);
     }
     return fonts;
-  }
-
-  /** Names the shapes of a font's glyphs; a shape drawn for many of its codes is its empty box. */
-  private boxes(glyphs: Map<string, { g: FontGlyph; occs: Occ[] }>): void {
-    const codes = new Map<string, number>();
-    for (const e of glyphs.values()) {
-      const first = e.occs[0]!;
-      if (!first.outline) continue;
-      const key = outlineKey(first.outline, (first.w.glyph.width ?? 0) * (first.font?.fontMatrix?.[0] ?? 0.001));
-      for (const o of e.occs) o.key = key;
-      if (e.g.inked) codes.set(key, (codes.get(key) ?? 0) + 1);
-    }
-    for (const [key, k] of codes) if (k >= BOX_CODES && !this.readings.has(key)) this.readings.set(key, { text: '', conf: 0, sure: true, lost: true });
   }
 
   /** Reads the keys of `todo`, if any (the page reported as sent to recognition). */
