@@ -6,9 +6,11 @@
  * from here; the layout rules (../layout/) know no budget word and are handed the predicates
  * they need (`TABLE_WORDS`).
  */
-import type { Row } from './model.js';
+import type { Block, Row } from './model.js';
 import type { TableWords } from './layout/index.js';
 import { unifyIdeographs } from './text/compat.js';
+import { cleanText } from './text/clean.js';
+import { parseNumbered } from './text/numbering.js';
 
 // ── Document structure ──────────────────────────────────────────────────────────────────
 
@@ -232,3 +234,22 @@ export const INDICATOR_SPLIT_COLUMNS = [
   ['number', NUMBER_HEADER],
   ['unit', UNIT_HEADER],
 ] as const;
+
+/**
+ * Whether the paragraph `blocks[at]` is numbered as an item of the list before it: the last
+ * paragraph numbered in its style (（五） before （六）) is an item, not one of part one's
+ * section headings (三、保障措施 before 四、…情况表: a sibling of the sections, a table's
+ * caption). A block that is no paragraph, or a part heading, ends the search.
+ */
+export function numberedAsItem(blocks: readonly Block[], at: number): boolean {
+  const p = blocks[at];
+  const own = p?.kind === 'para' ? parseNumbered(cleanText(p.text)) : null;
+  if (!own) return false;
+  for (let k = at - 1; k >= 0; k--) {
+    const b = blocks[k]!;
+    if (b.kind !== 'para' || PART.test(b.text)) return false;
+    const n = parseNumbered(cleanText(b.text));
+    if (n && n.style === own.style) return ![SECTION_OVERALL, SECTION_SUBGOALS, SECTION_SAFEGUARDS].some((re) => re.test(cleanText(n.rest)));
+  }
+  return false;
+}

@@ -6,7 +6,7 @@ import type { Block, Para, Table } from '../model.js';
 import type { Indicator, Loc } from '../schema.js';
 import { locOf } from '../loc.js';
 import { type Message, type Result, lowConfidenceItems, lowConfidenceMessages, message } from '../diagnostics.js';
-import { SECTION_OVERALL, SECTION_SAFEGUARDS, SECTION_SUBGOALS, SUBGOAL_GOAL as GOAL, SUBGOAL_INDICATOR as INDICATOR, SUBGOAL_LEAD_IN_INSIDE as LEAD_IN_INSIDE, TABLE_CAPTION } from '../vocab.js';
+import { SECTION_OVERALL, SECTION_SAFEGUARDS, SECTION_SUBGOALS, SUBGOAL_GOAL as GOAL, SUBGOAL_INDICATOR as INDICATOR, SUBGOAL_LEAD_IN_INSIDE as LEAD_IN_INSIDE, TABLE_CAPTION, numberedAsItem } from '../vocab.js';
 import { cleanText } from '../text/clean.js';
 import { type Numbered, parseNumbered } from '../text/numbering.js';
 import { readIndicatorTable } from './indicators.js';
@@ -128,17 +128,6 @@ function readSafeguards(paras: Para[]): Safeguard[] & { sources: Para[][] } {
   return Object.assign(out, { sources });
 }
 
-/** Whether `p` is numbered in the style of the section's items (its first numbered paragraph's). */
-function numberedAsItem(p: Para, items: readonly Para[]): boolean {
-  const own = parseNumbered(cleanText(p.text));
-  if (!own) return false;
-  for (const q of items) {
-    const n = parseNumbered(cleanText(q.text));
-    if (n) return n.style === own.style;
-  }
-  return false;
-}
-
 export function readPartOne(blocks: readonly Block[]): Result<PartOne> {
   const by: Record<Exclude<Section, null>, Para[]> = { overall: [], subgoals: [], safeguards: [] };
   const tables: Table[] = [];
@@ -154,9 +143,9 @@ export function readPartOne(blocks: readonly Block[]): Result<PartOne> {
       continue;
     }
     // The line naming the table right after it (四、部门整体支出绩效指标情况表) is its caption:
-    // it closes the section above, whose text it is not — unless it is numbered as the next
-    // item of that section (五、… after 一、 to 四、), as templates number it among the safeguards.
-    if (blocks[i + 1]?.kind === 'table' && TABLE_CAPTION.test(cleanText(b.text)) && !(section && numberedAsItem(b, by[section]))) {
+    // it closes the section above, whose text it is not — unless it is numbered as the items
+    // before it are (（六）… after （五）…), as templates number it among the safeguards.
+    if (blocks[i + 1]?.kind === 'table' && TABLE_CAPTION.test(cleanText(b.text)) && !numberedAsItem(blocks, i)) {
       section = null;
       continue;
     }

@@ -18,8 +18,7 @@
  *
  * The rows become an ordinary grid table for the interpret stage.
  */
-import { type Block, type Cell, type Para, type Row, cellOf, para } from '../model.js';
-import { parseNumbered } from './numbering.js';
+import { type Block, type Cell, type Row, cellOf, para } from '../model.js';
 import { type Message, message } from '../diagnostics.js';
 import { PAGE_NUMBER, cleanText } from './clean.js';
 import {
@@ -40,13 +39,11 @@ import {
   PROJECT_NAME_LABEL,
   PROJECT_TABLE_LABEL,
   PROJECT_TITLE_END,
-  SECTION_OVERALL,
-  SECTION_SAFEGUARDS,
-  SECTION_SUBGOALS,
   SYMBOL_CELL,
   INDICATOR_COLUMNS,
   INDICATOR_SPLIT_COLUMNS,
   TABLE_CAPTION,
+  numberedAsItem,
 } from '../vocab.js';
 
 const BLANK = /^[\s\u00A0\u3000]*$/;
@@ -340,23 +337,6 @@ function readTable(lines: readonly string[], at: number): { rows: Row[]; message
   return { rows, messages, end: body.end };
 }
 
-/**
- * Whether `p` is numbered as an item of the list before it: the last paragraph numbered in its
- * style (（五） before （六）) is an item, not one of part one's section headings (三、保障措施
- * before 四、…情况表: a sibling of the sections, the table's caption).
- */
-function sameNumbering(p: Para, blocks: readonly Block[]): boolean {
-  const own = parseNumbered(p.text);
-  if (!own) return false;
-  for (let k = blocks.length - 2; k >= 0; k--) {
-    const b = blocks[k]!;
-    if (b.kind !== 'para' || PART.test(b.text)) return false;
-    const n = parseNumbered(b.text);
-    if (n && n.style === own.style) return ![SECTION_OVERALL, SECTION_SUBGOALS, SECTION_SAFEGUARDS].some((re) => re.test(cleanText(n.rest)));
-  }
-  return false;
-}
-
 /** Reads a cell-per-line dump: paragraphs line by line, project tables rebuilt from their labels. */
 export function loadCellPerLine(lines: readonly string[], contents: ReadonlySet<number>, offset = 0): Read {
   const blocks: Block[] = [];
@@ -379,7 +359,7 @@ export function loadCellPerLine(lines: readonly string[], contents: ReadonlySet<
       // The line just above naming the table (四、部门整体支出绩效指标情况表) is its caption, no
       // prose — unless it is numbered as the items before it are (六、… after 五、…: an item).
       const prev = blocks[blocks.length - 1];
-      if (prev?.kind === 'para' && prev.line === i + offset && TABLE_CAPTION.test(prev.text) && !sameNumbering(prev, blocks)) {
+      if (prev?.kind === 'para' && prev.line === i + offset && TABLE_CAPTION.test(prev.text) && !numberedAsItem(blocks, blocks.length - 1)) {
         blocks.pop();
         rows.unshift(rowOf([[prev.text]], i));
       }
