@@ -212,21 +212,42 @@ export function greyOf(rgb: Uint8Array | Uint8ClampedArray, width: number, heigh
  * (a bright percentile of the grey levels in a window of about `window` pixels), so uneven
  * light, a photocopy's grey paper and the dark band at a book's binding all become white
  * paper with ink on it; then the ink's darkest levels stretched to black (a photocopy's grey
- * ink). A clean scan is left nearly as it was.
+ * ink). A clean scan is left nearly as it was. Three steps: the paper of each block
+ * (`paperLevels`), each pixel divided by the paper interpolated between blocks
+ * (`divideByPaper`), the ink stretched (`stretchInk`).
  */
 export function flatten(img: Gray, window: number): Gray {
+  const out = divideByPaper(img, paperLevels(img, window));
+  stretchInk(out);
+  return { width: img.width, height: img.height, data: out };
+}
+
+/** The paper's brightness in blocks of about a third of `window` pixels. */
+export interface PaperLevels {
+  block: number;
+  /** Blocks across and down. */
+  bw: number;
+  bh: number;
+  /** Each block's paper level, row by row. */
+  paper: Float32Array;
+}
+
+/**
+ * The paper of each block: the 80th percentile of the grey levels of the 3 × 3 blocks around it
+ * (text is rarely more than a fifth of a window's pixels; a heading's block borrows its
+ * neighbours' paper), from a histogram of every block sampled at every second pixel of every
+ * second row.
+ */
+export function paperLevels(img: Gray, window: number): PaperLevels {
   const { width: w, height: h, data } = img;
   const block = Math.max(8, Math.round(window / 3));
   const bw = Math.ceil(w / block);
   const bh = Math.ceil(h / block);
-  // A histogram of every block (sampled: every second pixel of every second row).
   const hist = new Uint32Array(bw * bh * 64);
   for (let y = 0; y < h; y += 2) {
     const by = ((y / block) | 0) * bw;
     for (let x = 0; x < w; x += 2) hist[(by + ((x / block) | 0)) * 64 + (data[y * w + x]! >> 2)]!++;
   }
-  // The paper of a block: the 80th percentile of the 3 × 3 blocks around it (text is rarely
-  // more than a fifth of a window's pixels; a heading's block borrows its neighbours' paper).
   const paper = new Float32Array(bw * bh);
   const sum = new Uint32Array(64);
   for (let by = 0; by < bh; by++) {
@@ -252,8 +273,18 @@ export function flatten(img: Gray, window: number): Gray {
       paper[by * bw + bx] = Math.max(40, k * 4 + 2);
     }
   }
-  // Each column's two blocks and weight, and each row of blocks interpolated across the page's
-  // columns once (the same sums, in the same order, as interpolating every pixel alone).
+  return { block, bw, bh, paper };
+}
+
+/**
+ * Each pixel divided by the paper's level there, interpolated between the centres of the
+ * blocks around it (bilinear). Each column's two blocks and weight are found once, and each row
+ * of blocks is interpolated across the page's columns once: the same sums, in the same order,
+ * as interpolating every pixel alone.
+ */
+export function divideByPaper(img: Gray, levels: PaperLevels): Uint8Array {
+  const { width: w, height: h, data } = img;
+  const { block, bw, bh, paper } = levels;
   const cx0 = new Int32Array(w);
   const cx1 = new Int32Array(w);
   const ctx = new Float64Array(w);
@@ -290,7 +321,11 @@ export function flatten(img: Gray, window: number): Gray {
       out[y * w + x] = Math.min(255, (data[y * w + x]! * 255) / p);
     }
   }
-  // The ink's darkest levels (the 1st percentile of the darker half of the page) become black.
+  return out;
+}
+
+/** The ink's darkest levels (the 1st percentile of the darker half of the page) made black, in place. */
+export function stretchInk(out: Uint8Array): void {
   const all = new Uint32Array(256);
   for (let i = 0; i < out.length; i += 3) all[out[i]!]!++;
   let dark = 0;
@@ -301,7 +336,6 @@ export function flatten(img: Gray, window: number): Gray {
     const scale = 255 / (255 - dark);
     for (let i = 0; i < out.length; i++) out[i] = Math.max(0, (out[i]! - dark) * scale);
   }
-  return { width: w, height: h, data: out };
 }
 
 /**

@@ -5,7 +5,7 @@
  * against interpolating the paper's brightness for every pixel alone.
  */
 import { describe, expect, it } from 'vitest';
-import { type Gray, flatten, median3 } from '../../src/ocr/raster.js';
+import { type Gray, flatten, median3, paperLevels, stretchInk } from '../../src/ocr/raster.js';
 
 function noise(width: number, height: number, seed: number): Gray {
   let s = seed;
@@ -35,34 +35,13 @@ describe('median3', () => {
   });
 });
 
-/** The paper's flattening as it was written first: the paper's brightness interpolated for every pixel alone. */
+/**
+ * The paper's flattening as it was written first: the paper's brightness interpolated for every
+ * pixel alone (the paper's levels and the ink's stretch are flatten's own steps, unchanged).
+ */
 function flattenPerPixel(img: Gray, window: number): Uint8Array {
   const { width: w, height: h, data } = img;
-  const block = Math.max(8, Math.round(window / 3));
-  const bw = Math.ceil(w / block);
-  const bh = Math.ceil(h / block);
-  const hist = new Uint32Array(bw * bh * 64);
-  for (let y = 0; y < h; y += 2) for (let x = 0; x < w; x += 2) hist[(((y / block) | 0) * bw + ((x / block) | 0)) * 64 + (data[y * w + x]! >> 2)]!++;
-  const paper = new Float32Array(bw * bh);
-  for (let by = 0; by < bh; by++) {
-    for (let bx = 0; bx < bw; bx++) {
-      const sum = new Uint32Array(64);
-      let n = 0;
-      for (let yy = by - 1; yy <= by + 1; yy++) {
-        for (let xx = bx - 1; xx <= bx + 1; xx++) {
-          if (yy < 0 || yy >= bh || xx < 0 || xx >= bw) continue;
-          for (let k = 0; k < 64; k++) {
-            sum[k]! += hist[(yy * bw + xx) * 64 + k]!;
-            n += hist[(yy * bw + xx) * 64 + k]!;
-          }
-        }
-      }
-      let acc = 0;
-      let k = 0;
-      for (; k < 63 && acc + sum[k]! < n * 0.8; k++) acc += sum[k]!;
-      paper[by * bw + bx] = Math.max(40, k * 4 + 2);
-    }
-  }
+  const { block, bw, bh, paper } = paperLevels(img, window);
   const out = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     const fy = Math.min(bh - 1, Math.max(0, (y + 0.5) / block - 0.5));
@@ -78,16 +57,7 @@ function flattenPerPixel(img: Gray, window: number): Uint8Array {
       out[y * w + x] = Math.min(255, (data[y * w + x]! * 255) / p);
     }
   }
-  const all = new Uint32Array(256);
-  for (let i = 0; i < out.length; i += 3) all[out[i]!]!++;
-  let dark = 0;
-  let n = 0;
-  for (let v = 0; v < 128; v++) n += all[v]!;
-  for (let acc = 0; dark < 128 && acc + all[dark]! <= n * 0.01; dark++) acc += all[dark]!;
-  if (dark > 8 && n > 0) {
-    const scale = 255 / (255 - dark);
-    for (let i = 0; i < out.length; i++) out[i] = Math.max(0, (out[i]! - dark) * scale);
-  }
+  stretchInk(out);
   return out;
 }
 
