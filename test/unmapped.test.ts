@@ -28,6 +28,10 @@ const ROUND_TRIP = path.join(DIR, 'seed.ps.pdf');
  * draws its empty box for every code of two of its fonts. lost.gold.json: the seed's gold. */
 const LOST = path.join(DIR, 'lost.ps.pdf');
 const LOST_GOLD = path.join(DIR, 'lost.gold.json');
+/** Pages 7–8 of the corpus document chengde-office-2024 (its first project's table) through the
+ * same round trip: the producer emptied one of its fonts, so a level cell (产出指标, 效益指标, 满意度指标)
+ * loses a character into an item of its own that holds nothing else, and the rows below inherit it. */
+const CELLS = path.join(DIR, 'cells.ps.pdf');
 
 interface Read {
   record: DocumentRecord;
@@ -139,6 +143,23 @@ describe('a round trip whose fonts the producer emptied: characters lost, never 
     expect(s.silentRows).toBe(0);
     expect(warnings(lost.record, 'ocr-low-confidence').length).toBeGreaterThan(0);
   });
+});
+
+describe('characters the producer lost in a table cell, in items of their own', () => {
+  it('every row that reads otherwise than the gold says so on its own row, inherited level cells too', async () => {
+    requireShared();
+    const { record } = await read(CELLS);
+    const gold = JSON.parse(readFileSync(path.join(CORPUS, 'chengde-office-2024', 'gold.json'), 'utf8')) as DocumentRecord;
+    // The pages hold the document's first project (its name lost characters too).
+    const got = record.projects[0]!;
+    const want = gold.projects[0]!;
+    expect(got.indicators.length).toBe(want.indicators.length);
+    const strip = ({ loc: _l, confidence: _c, ...r }: (typeof got.indicators)[number]) => r;
+    const wrong = got.indicators.filter((ind, k) => JSON.stringify(strip(ind)) !== JSON.stringify(strip(want.indicators[k]!)));
+    // The level cells lost characters (产指标 for 产出指标): rows that only inherit them are wrong too.
+    expect(got.indicators.filter((ind, k) => ind.level1 !== want.indicators[k]!.level1).length).toBeGreaterThanOrEqual(5);
+    for (const ind of wrong) expect(namedOn(record.warnings, ind.loc, 'row')).toBe(true);
+  }, 120_000);
 });
 
 function warnings(r: DocumentRecord, code: string) {

@@ -667,13 +667,13 @@ function assign(occs: Occ[], items: RawItem[]): void {
 
 /**
  * The item standing beside a run of glyphs on its line, within an em and a half of its ends
- * (-1: none): the text the run belongs with.
+ * (-1: none), among those with text (`hasText`): the text the run belongs with.
  */
-function nearest(items: RawItem[], first: Occ, last: Occ): number {
+function nearest(items: RawItem[], first: Occ, last: Occ, hasText: (i: number) => boolean): number {
   const size = first.size || 1;
   let found = -1, least = size * 1.5;
   items.forEach((it, i) => {
-    if (it.str.trim() === '' || !Array.isArray(it.transform)) return;
+    if (!hasText(i) || !Array.isArray(it.transform)) return;
     const a = along(first, it.transform);
     if (Math.abs(a.y) > size * 0.3) return;
     const b = along(last, it.transform);
@@ -829,20 +829,44 @@ function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading |
   const out: RawItem[] = [];
   const after = new Map<number, RawItem[]>();
   let prevItem = -1;
+  /** The last item drawn before the glyph at hand that keeps text of its own. */
+  let prevText = -1;
   let orphans: Occ[] = [];
+  // The items written again from their glyphs, and which items keep text of their own.
+  const written = new Map<number, { str: string; conf: number | undefined }>();
+  for (const [i, glyphs] of byItem) if (glyphs.some(redo)) written.set(i, write(glyphs, items[i]!.transform));
+  const hasText = (i: number) => {
+    const it = items[i]!;
+    const w = written.get(i);
+    if (w) return w.str.trim() !== '';
+    return it.str.trim() !== '' && !(it.fontName != null && gone.has(it.fontName) && !byItem.has(i));
+  };
   /** Items beside which the producer lost characters: read with no confidence. */
   const lowered = new Set<number>();
   for (const [i, glyphs] of byItem) if (glyphs.some((o) => !gone.has(o.w.font) && readingOf(o)?.lost)) lowered.add(i);
+  // Characters lost with no text beside them in their run: the item they stand next to on
+  // their line (within an em and a half) says so, else the item drawn before them (`before`).
+  const lowerBeside = (first: Occ, last: Occ, before: number) => {
+    const near = nearest(items, first, last, hasText);
+    if (near >= 0 || before >= 0) lowered.add(near >= 0 ? near : before);
+  };
+  // An item of nothing but lost characters (pdf.js cuts its items where the font changes,
+  // and the producer emptied one font) leaves no text to say so: the text beside it does.
+  for (const [i, w] of written) {
+    const glyphs = byItem.get(i)!;
+    if (w.str.trim() !== '' || !glyphs.some((o) => readingOf(o)?.lost)) continue;
+    const byX = glyphs.map((o) => ({ o, x: along(o, items[i]!.transform).x })).sort((a, b) => a.x - b.x);
+    let before = -1;
+    for (let j = i - 1; j >= 0 && before < 0; j--) if (hasText(j)) before = j;
+    lowerBeside(byX[0]!.o, byX[byX.length - 1]!.o, before);
+  }
   const flush = () => {
     if (orphans.length === 0) return;
     const first = orphans[0]!;
     const { str, conf } = write(orphans, first.w.at);
     const last = orphans[orphans.length - 1]!;
     if (str.trim() === '' && conf != null) {
-      // Characters lost with no text beside them in their run: the item they stand next to on
-      // their line (within an em and a half) says so, else the item drawn before them.
-      const near = nearest(items, first, last);
-      if (near >= 0 || prevItem >= 0) lowered.add(near >= 0 ? near : prevItem);
+      lowerBeside(first, last, prevText);
     } else if (str.trim() !== '') {
       const [c, s] = dirOf(first.w.at);
       const size = first.size;
@@ -855,6 +879,7 @@ function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading |
     if (o.item >= 0) {
       flush();
       prevItem = o.item;
+      if (hasText(o.item)) prevText = o.item;
       continue;
     }
     if (!readingOf(o)) continue;
@@ -876,7 +901,7 @@ function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading |
     // glyphs that stand in other items (or nowhere); left out.
     if (!glyphs && it.fontName != null && gone.has(it.fontName) && it.str.trim() !== '') return;
     if (glyphs && glyphs.some(redo)) {
-      const { str, conf } = write(glyphs, it.transform);
+      const { str, conf } = written.get(i)!;
       out.push({ ...it, str, transform: sized(it.transform, glyphs), ...(conf != null || lowered.has(i) ? { conf: lowered.has(i) ? 0 : conf } : {}) });
     } else out.push(lowered.has(i) ? { ...it, conf: 0 } : it);
     for (const item of after.get(i) ?? []) out.push(item);
