@@ -78,6 +78,13 @@ describe('a print driver round trip (pdftops → ps2pdf) read from its glyphs', 
     expect(plausibility(cells).odd).toBeLessThan(0.01);
   });
 
+  it('relation signs standing alone in their cells read as drawn (＞2条, <=90, ≧24: the recogniser alone read V, Λ, ²)', () => {
+    const signed = ref.record.projects.flatMap((p, i) => p.indicators.map((ind, k) => ({ want: ind.value_raw, got: rt.record.projects[i]?.indicators[k]?.value_raw }))).filter(({ want }) => /[<>=＜＞＝≤≥≦≧]/u.test(want ?? ''));
+    const partOne = ref.record.part_one.dept_indicators.map((ind, k) => ({ want: ind.value_raw, got: rt.record.part_one.dept_indicators[k]?.value_raw })).filter(({ want }) => /[<>=＜＞＝≤≥≦≧]/u.test(want ?? ''));
+    expect(signed.length + partOne.length).toBeGreaterThanOrEqual(3);
+    for (const { want, got } of [...signed, ...partOne]) expect(got).toBe(want);
+  });
+
   it('each wrong row says so on its own row', () => {
     const wrong = rt.record.projects.flatMap((p, i) =>
       p.indicators.filter((ind, k) => JSON.stringify(ind.value_raw) !== JSON.stringify(ref.record.projects[i]?.indicators[k]?.value_raw)),

@@ -7,7 +7,7 @@
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { type FontGlyph, sameChar, suspicion } from '../../src/loaders/pdf/fonts.js';
-import { type Outline, inkBox, isBlank, outlineKey, outlineOf } from '../../src/loaders/pdf/glyphs.js';
+import { type Outline, inkBox, isBlank, outlineKey, outlineOf, signOf } from '../../src/loaders/pdf/glyphs.js';
 import { type Reading, asInked, fitsInk, fontVerdict, settle } from '../../src/loaders/pdf/recover.js';
 
 /** pdf.js path data: moveTo 0, lineTo 1, curveTo 2, closePath 4. */
@@ -140,5 +140,43 @@ describe('readings of one glyph', () => {
     expect(fitsInk('M', { bottom: -0.08, top: 0.64 })).toBe(false);
     expect(fitsInk('委', digit)).toBe(true);
     expect(fitsInk('.', null)).toBe(true);
+  });
+});
+
+describe('a relation sign is told by its shape', () => {
+  /** A glyph of closed polygons as a font draws it (font units, 1000 an em): each a run of x, y. */
+  const polygons = (...runs: number[][]): Outline => {
+    const path: number[] = [];
+    for (const run of runs) {
+      path.push(0, run[0]!, run[1]!);
+      for (let i = 2; i < run.length; i += 2) path.push(1, run[i]!, run[i + 1]!);
+      path.push(4);
+    }
+    return outline(path, [0.001, 0, 0, 0.001, 0, 0]);
+  };
+  // Outlines as the generated documents' round trips draw them (GBZenKai, DejaVu Sans, WenQuanYi Zen Hei).
+  const lt = polygons([479, 563, 22, 402, 22, 345, 479, 171, 479, 229, 102, 372, 479, 505, 479, 563]);
+  const gtFull = polygons([700, 410, 300, 634, 300, 578, 650, 382, 300, 189, 300, 134, 700, 354, 700, 410]);
+  const eq = polygons([22, 515, 22, 457, 479, 457, 479, 515, 22, 515], [22, 306, 22, 248, 479, 248, 479, 306, 22, 306]);
+  const leqq = polygons([106, 0, 732, 0, 732, -83, 106, -83, 106, 0], [732, 552, 264, 417, 732, 283, 732, 196, 106, 376, 106, 459, 732, 638, 732, 552], [106, 139, 732, 139, 732, 56, 106, 56, 106, 139]);
+  it('a chevron on its side, with no bar, one or two under it, and two bars one over the other', () => {
+    expect(signOf(lt)).toBe('<');
+    expect(signOf(gtFull)).toBe('>');
+    expect(signOf(eq)).toBe('=');
+    expect(signOf(leqq)).toBe('≦');
+    // Turned the other way round: the same chevron points right, the bars stay under it.
+    const mirror = (o: Outline): Outline => ({ ...o, paths: o.paths.map((p) => ({ ...p, m: [-0.001, 0, 0, 0.001, 0.838, 0] as [number, number, number, number, number, number] })) });
+    expect(signOf(mirror(leqq))).toBe('≧');
+    expect(signOf(mirror(lt))).toBe('>');
+  });
+  it('no other shape: a sign whose lower stroke slants (⩾), 二 and 三, a 汉字 of one contour, a V', () => {
+    const geSlanted = polygons([750, 357, 250, 127, 250, 76, 750, 307, 750, 357], [750, 457, 250, 678, 250, 627, 692, 432, 250, 235, 250, 185, 750, 406, 750, 457]);
+    expect(signOf(geSlanted)).toBeNull();
+    expect(signOf(polygons([141, 695, 855, 695, 855, 621, 141, 621], [55, 74, 941, 74, 941, 0, 55, 0]))).toBeNull();
+    expect(signOf(polygons([125, 734, 875, 734, 875, 660, 125, 660], [168, 398, 832, 398, 832, 324, 168, 324], [78, 55, 922, 55, 922, -20, 78, -20]))).toBeNull();
+    // 长 (WenQuanYi Zen Hei): one contour, its stem's foot at the middle of its left edge.
+    const chang = polygons([301, 350, 301, -16, 498, 82, 517, 21, 491, 13, 421, -25, 351, -63, 311, -88, 246, -127, 216, -61, 229, -23, 229, 16, 229, 350, 143, 350, 80, 350, 18, 347, 21, 381, 18, 414, 80, 411, 143, 411, 229, 411, 229, 674, 229, 748, 225, 821, 265, 817, 305, 821, 301, 748, 301, 674, 301, 487, 484, 564, 585, 662, 652, 729, 713, 803, 744, 771, 780, 746, 555, 511, 337, 411, 787, 411, 850, 411, 912, 414, 909, 381, 912, 347, 850, 350, 787, 350, 501, 350, 589, 210, 694, 121, 800, 32, 958, -21, 922, -44, 908, -85, 736, -21, 616, 102, 504, 214, 424, 350, 301, 350]);
+    expect(signOf(chang)).toBeNull();
+    expect(signOf(polygons([0, 700, 80, 700, 300, 80, 520, 700, 600, 700, 340, 0, 260, 0]))).toBeNull();
   });
 });

@@ -24,7 +24,7 @@
 import type { Glyph, FontInfo, WalkedGlyph } from './clip.js';
 import { walkGlyphs } from './clip.js';
 import { type FontGlyph, sameChar, suspicion } from './fonts.js';
-import { type FontObject, type LineGlyph, type Outline, LINE_EM, drawLine, inkBox, isBlank, outlineKey, outlineOf } from './glyphs.js';
+import { type FontObject, type LineGlyph, type Outline, LINE_EM, drawLine, inkBox, isBlank, outlineKey, outlineOf, signOf } from './glyphs.js';
 import { type SpanReading, readSpans } from '../../ocr/recognize.js';
 import { type OcrMode, ocrAvailable } from '../../ocr/index.js';
 import { type Message, message, pagePlace } from '../../diagnostics.js';
@@ -132,14 +132,17 @@ const SPACE_GAP = 0.102;
 const HANZI = /^[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]$/u;
 
 /** Marks printed in either width (the same shape at another place in its box), and their full-width forms. */
-const FULL: Record<string, string> = { ',': '，', ';': '；', ':': '：', '!': '！', '?': '？', '(': '（', ')': '）', '-': '一', '<': '＜', '>': '＞' };
+const FULL: Record<string, string> = { ',': '，', ';': '；', ':': '：', '!': '！', '?': '？', '(': '（', ')': '）', '-': '一', '<': '＜', '>': '＞', '=': '＝' };
+/** The advance (in sizes of text) from which a glyph is a full-width form: CJK fonts draw them a whole em wide. */
+const FULL_EM = 0.9;
 /** Forms a recogniser reads in the other width on a half-width glyph. */
 const HALF: Record<string, string> = { 一: '-', 二: '=', '—': '-', '、': ',', '〔': '(', '〕': ')', '【': '[', '】': ']' };
 
 /**
  * The reading as the glyph is drawn, where its size tells what the recogniser cannot:
- * - width: a mark read on a glyph a whole em wide is its full-width form (，（）), a full-width
- *   form read on a glyph half as wide its ASCII twin (a dash a whole em wide is 一); a straight
+ * - width: a mark read on a glyph a whole em wide is its full-width form (，（）＝), a full-width
+ *   form read on a narrower glyph its ASCII twin (a dash a whole em wide is 一; DejaVu Sans draws
+ *   < = > 0.84 em wide, and the recogniser reads them ＜ ＝ ＞); a straight
  *   quotation mark on a whole em is a full-width one, which stands at one side of its box: at
  *   the right an opening one (“), at the left a closing one (”);
  * - height: a Latin letter whose two cases differ in size only (c/C, o/O, p/P …) is lower case
@@ -163,7 +166,9 @@ function asDrawn(ch: string, o: Occ): string {
     if (c >= 0xff01 && c <= 0xff5e) return String.fromCharCode(c - 0xfee0);
     return HALF[ch] ?? ch;
   }
-  if (ratio < 0.8) return ch;
+  // Wider than half an em, narrower than a whole one: a Latin font's wide mark (DejaVu Sans
+  // draws < = > 0.84 em wide), never a full-width form, which fills its em.
+  if (ratio < FULL_EM) return c >= 0xff01 && c <= 0xff5e ? String.fromCharCode(c - 0xfee0) : ch;
   const quote = QUOTES[ch];
   if (quote && ink) {
     const advance = (o.w.glyph.width ?? 0) * (o.font?.fontMatrix?.[0] ?? 0.001);
@@ -198,6 +203,24 @@ export function asInked(r: Reading, rise: { bottom: number; top: number } | null
   if (rise.bottom > RAISED) return SUPERSCRIPT[r.text] ? { ...r, text: SUPERSCRIPT[r.text]! } : { ...r, conf: Math.min(r.conf, UNSURE), sure: false };
   if (/^[A-IK-PR-Z0-9]$/u.test(r.text) && rise.bottom < -DESCENDS) return { ...r, conf: Math.min(r.conf, UNSURE), sure: false };
   return r;
+}
+
+/** How far (ems) a relation sign's ink may stand under the baseline, and over it. */
+const SIGN_BOTTOM = -0.15;
+const SIGN_TOP = 0.85;
+
+/**
+ * The reading of a glyph whose shape is a relation sign (glyphs.ts signOf: < > ≤ ≥ ≦ ≧ =)
+ * standing where such a sign stands on its line: that sign, in the width the glyph is drawn
+ * in, sure. The recogniser reads a sign alone in its cell as V, √, M or ² (and has no ≦ or
+ * ≧ at all); the shape leaves no doubt.
+ */
+function bySign(r: Reading, o: Occ, rise: { bottom: number; top: number } | null): Reading {
+  const sign = o.outline ? signOf(o.outline) : null;
+  // A 汉字 read with certainty stays one (二 is two bars too).
+  if (!sign || !rise || rise.bottom < SIGN_BOTTOM || rise.top > SIGN_TOP || (r.sure && HANZI.test(r.text))) return r;
+  const text = asDrawn(sign, o);
+  return r.text === text && r.sure ? r : { text, conf: Math.max(SETTLED, r.text === text ? r.conf : 0), sure: true };
 }
 
 /** Marks that stand low on the line, and how high their ink may reach (ems). */
@@ -530,7 +553,7 @@ export class FontRecovery {
       const all = votes.get(key)!;
       const fit = all.filter((v) => fitsInk(v.char, rise));
       const r = asInked(settle(fit.length ? fit : all), rise);
-      this.readings.set(key, r);
+      this.readings.set(key, bySign(r, todo.get(key)![0]!, rise));
     }
   }
 
