@@ -8,7 +8,7 @@ import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { type FontGlyph, sameChar, suspicion } from '../../src/loaders/pdf/fonts.js';
 import { type Outline, inkBox, isBlank, outlineKey, outlineOf, signOf } from '../../src/loaders/pdf/glyphs.js';
-import { type Reading, asInked, fitsInk, fontVerdict, settle } from '../../src/loaders/pdf/recover.js';
+import { type RawItem, type Reading, asInked, fitsInk, fontVerdict, joinRuns, settle } from '../../src/loaders/pdf/recover.js';
 
 /** pdf.js path data: moveTo 0, lineTo 1, curveTo 2, closePath 4. */
 const square = (x0: number, y0: number, x1: number, y1: number) => [0, x0, y0, 1, x1, y0, 1, x1, y1, 1, x0, y1, 4];
@@ -111,6 +111,14 @@ describe('readings of one glyph', () => {
     ]);
     expect(split.sure).toBe(false);
     expect(split.conf).toBeLessThan(0.9);
+    // Readings that agree, each unlikely, settle nothing (缮 read as 鳝, alone and in two places).
+    const guessed = settle([
+      { char: '鳝', p: 0.1, weight: 1 },
+      { char: '鳝', p: 0.086, weight: 1 },
+      { char: '鳝', p: 0.044, weight: 1 },
+    ]);
+    expect(guessed.sure).toBe(false);
+    expect(guessed.conf).toBeLessThan(0.9);
     // A 汉字 read alone with near certainty is read.
     expect(settle([{ char: '绩', p: 0.99, weight: 1 }])).toMatchObject({ text: '绩', sure: true });
     expect(settle([{ char: '绩', p: 0.6, weight: 1 }]).sure).toBe(false);
@@ -178,5 +186,26 @@ describe('a relation sign is told by its shape', () => {
     const chang = polygons([301, 350, 301, -16, 498, 82, 517, 21, 491, 13, 421, -25, 351, -63, 311, -88, 246, -127, 216, -61, 229, -23, 229, 16, 229, 350, 143, 350, 80, 350, 18, 347, 21, 381, 18, 414, 80, 411, 143, 411, 229, 411, 229, 674, 229, 748, 225, 821, 265, 817, 305, 821, 301, 748, 301, 674, 301, 487, 484, 564, 585, 662, 652, 729, 713, 803, 744, 771, 780, 746, 555, 511, 337, 411, 787, 411, 850, 411, 912, 414, 909, 381, 912, 347, 850, 350, 787, 350, 501, 350, 589, 210, 694, 121, 800, 32, 958, -21, 922, -44, 908, -85, 736, -21, 616, 102, 504, 214, 424, 350, 301, 350]);
     expect(signOf(chang)).toBeNull();
     expect(signOf(polygons([0, 700, 80, 700, 300, 80, 520, 700, 600, 700, 340, 0, 260, 0]))).toBeNull();
+  });
+});
+
+describe('items written from their glyphs', () => {
+  // Items of one line of a table drawn without rules, as pdf.js cut them in a print driver's
+  // round trip (generated seed 6, page 3 and 4): a cell's text in pieces where the font changes.
+  const item = (str: string, x: number, width: number, y = 165.8): RawItem => ({ str, transform: [12, 0, 0, 12, x, y], width });
+  it('join where one goes on where the one before ends, with a space where one stands between', () => {
+    const a = item('2022 年 6', 490.4, 50.2), b = item('月', 542.9, 12);
+    const got = joinRuns([a, b], new Set([a, b]));
+    expect(got.map((i) => i.str)).toEqual(['2022 年 6 月']);
+    expect(got[0]!.width).toBeCloseTo(64.5, 1);
+    // A blank item pdf.js put between them goes too.
+    const c = item('资金用', 73.1, 36, 509), blank = item(' ', 97.1, 12, 509), d = item('途', 109.1, 12, 509);
+    expect(joinRuns([c, blank, d], new Set([c, d])).map((i) => i.str)).toEqual(['资金用途']);
+  });
+  it('never across the white between two cells, onto another line, or among items pdf.js read itself', () => {
+    const a = item('热线服务人员费', 236.1, 84, 313), b = item('单人年服务费成本', 324.7, 96, 313), c = item('用', 236.1, 12, 295.6);
+    expect(joinRuns([a, b, c], new Set([a, b, c])).map((i) => i.str)).toEqual(['热线服务人员费', '单人年服务费成本', '用']);
+    const e = item('2022 年 6', 490.4, 50.2), f = item('月', 542.9, 12);
+    expect(joinRuns([e, f], new Set()).map((i) => i.str)).toEqual(['2022 年 6', '月']);
   });
 });

@@ -117,6 +117,8 @@ const ALONE_WEIGHT = 0.5;
 const UNSURE = 0.85;
 /** A glyph read alone as a 汉字 at least this likely is taken as read. */
 const SURE_HANZI = 0.95;
+/** The least likelihood one of several agreeing readings must reach for them to settle a glyph. */
+const LIKELY = 0.5;
 /** Confidence given to a reading the votes settle. */
 const SETTLED = 0.97;
 /** Glyphs of a font not suspect itself read to check it, once the document has shown an unmapped font. */
@@ -638,9 +640,11 @@ export function settle(all: Vote[]): Reading {
   }
   const agreeing = votes.filter((v) => v.char === text);
   const best = Math.max(...agreeing.map((v) => v.p));
-  // Settled: readings that agree, one of them likely, little against them; or one reading
-  // among neighbours near certain, with little against it.
-  const sure = against <= 0.25 * support && ((agreeing.length >= 2 && best >= 0.8) || agreeing.length >= 3 || agreeing.some((v) => v.weight === 1 && v.p >= 0.98));
+  // Settled: readings that agree, one of them likely (two: near certain), little against
+  // them; or one reading among neighbours near certain, with little against it. Readings that
+  // agree but are each unlikely settle nothing: the recogniser's best guess at a shape it does
+  // not know (缮 read 鳝 three times, at 0.10, 0.09 and 0.04).
+  const sure = against <= 0.25 * support && ((agreeing.length >= 2 && best >= 0.8) || (agreeing.length >= 3 && best >= LIKELY) || agreeing.some((v) => v.weight === 1 && v.p >= 0.98));
   return { text, conf: sure ? Math.max(SETTLED, best) : Math.min(UNSURE, support / votes.reduce((n, v) => n + v.weight, 0)), sure };
 }
 
@@ -833,30 +837,50 @@ function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading |
   const byItem = new Map<number, Occ[]>();
   for (const o of occs) if (o.item >= 0) byItem.set(o.item, [...(byItem.get(o.item) ?? []), o]);
   const textOf = (o: Occ) => readingOf(o)?.text ?? o.w.glyph.unicode ?? '';
-  const write = (glyphs: Occ[], ref: ArrayLike<number>): { str: string; conf: number | undefined } => {
+  /**
+   * The text of glyphs along `ref`'s baseline and its confidence; and its runs, where along
+   * the baseline each starts and ends: text apart by more than a space (two cells of a table
+   * drawn without rules, which a print driver may show in one string) is two runs.
+   */
+  const write = (glyphs: Occ[], ref: ArrayLike<number>): { str: string; conf: number | undefined; runs: Array<{ str: string; conf: number | undefined; start: number; end: number }> } => {
     const sorted = glyphs.map((o) => ({ o, x: along(o, ref).x })).sort((a, b) => a.x - b.x);
     let str = '';
     let end: number | null = null;
     let conf: number | undefined;
+    const runs: Array<{ str: string; conf: number | undefined; start: number; end: number }> = [];
     for (const { o, x } of sorted) {
       const r = readingOf(o);
-      if (r && (r.lost || !blankChar(r.text))) conf = Math.min(conf ?? 1, r.conf);
+      const c = r && (r.lost || !blankChar(r.text)) ? r.conf : undefined;
+      if (c != null) conf = Math.min(conf ?? 1, c);
       const t = textOf(o);
-      if (blankChar(t)) continue;
+      if (blankChar(t)) {
+        if (c != null && runs.length) runs[runs.length - 1]!.conf = Math.min(runs[runs.length - 1]!.conf ?? 1, c);
+        continue;
+      }
       if (str !== '' && end != null && x - end > SPACE_GAP * o.size) str += ' ';
+      const run = runs[runs.length - 1];
+      if (!run || (end != null && x - end > IN_FLOW * o.size)) runs.push({ str: t, conf: c, start: x, end: x + o.adv });
+      else {
+        if (end != null && x - end > SPACE_GAP * o.size) run.str += ' ';
+        run.str += t;
+        run.end = x + o.adv;
+        if (c != null) run.conf = Math.min(run.conf ?? 1, c);
+      }
       str += t;
       end = x + o.adv;
     }
-    return { str, conf };
+    return { str, conf, runs };
   };
   const out: RawItem[] = [];
+  /** The items written from their glyphs' readings. */
+  const redone = new Set<RawItem>();
   const after = new Map<number, RawItem[]>();
   let prevItem = -1;
   /** The last item drawn before the glyph at hand that keeps text of its own. */
   let prevText = -1;
   let orphans: Occ[] = [];
   // The items written again from their glyphs, and which items keep text of their own.
-  const written = new Map<number, { str: string; conf: number | undefined }>();
+  const written = new Map<number, ReturnType<typeof write>>();
   for (const [i, glyphs] of byItem) if (glyphs.some(redo)) written.set(i, write(glyphs, items[i]!.transform));
   const hasText = (i: number) => {
     const it = items[i]!;
@@ -894,6 +918,7 @@ function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading |
       const [c, s] = dirOf(first.w.at);
       const size = first.size;
       const item: RawItem = { str, transform: [c * size, s * size, -s * size, c * size, first.w.at[4], first.w.at[5]], width: along(last, first.w.at).x + last.adv, fontName: first.w.font, ...(conf != null ? { conf } : {}) };
+      redone.add(item);
       after.set(prevItem, [...(after.get(prevItem) ?? []), item]);
     }
     orphans = [];
@@ -924,13 +949,83 @@ function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading |
     // glyphs that stand in other items (or nowhere); left out.
     if (!glyphs && it.fontName != null && gone.has(it.fontName) && it.str.trim() !== '') return;
     if (glyphs && glyphs.some(redo)) {
-      const { str, conf } = written.get(i)!;
-      out.push({ ...it, str, transform: sized(it.transform, glyphs), ...(conf != null || lowered.has(i) ? { conf: lowered.has(i) ? 0 : conf } : {}) });
+      const { str, conf, runs } = written.get(i)!;
+      const size = textSize(it.transform) || 1;
+      // One item a run of its text, each where its text starts (past blanks the driver drew as
+      // glyphs); an item of one run that starts with its glyphs stays as pdf.js gave it.
+      const whole = runs.length <= 1 && (runs[0]?.start ?? 0) <= SPACE_GAP * size;
+      const [c, s] = dirOf(it.transform);
+      const pieces = whole ? [{ str, conf, transform: it.transform, width: it.width }] : runs.map((r) => ({ str: r.str, conf: r.conf, transform: [...it.transform.slice(0, 4), it.transform[4]! + c * r.start, it.transform[5]! + s * r.start], width: r.end - r.start }));
+      for (const piece of pieces) {
+        const item = { ...it, str: piece.str, width: piece.width, transform: sized(piece.transform, glyphs), ...(piece.conf != null || lowered.has(i) ? { conf: lowered.has(i) ? 0 : piece.conf } : {}) };
+        redone.add(item);
+        out.push(item);
+      }
     } else out.push(lowered.has(i) ? { ...it, conf: 0 } : it);
     for (const item of after.get(i) ?? []) out.push(item);
   });
-  return out;
+  return joinRuns(out, redone);
 }
+
+/**
+ * Items written again from their glyphs, joined where one goes on where the one before it ends
+ * on its line (at most a space between them): pdf.js cuts a run of text where its font changes, and a
+ * print driver splits one face into fonts of 255 glyphs each, so a cell's text came in pieces
+ * (2022年6 | 月 over 底) that the PDF it was printed from holds as one run. Only items drawn
+ * in the same direction and size, and only where one of them was written again (`redone`:
+ * the originals of the rewritten items), are joined; blank items never.
+ */
+export function joinRuns(out: RawItem[], redone: ReadonlySet<RawItem>): RawItem[] {
+  if (redone.size === 0) return out;
+  const joined: RawItem[] = [];
+  const mine = new Set<RawItem>(redone);
+  for (const it of out) {
+    // A blank item between two that join (a space pdf.js put for a glyph drawn as white) goes.
+    const blank = joined.length >= 2 && joined[joined.length - 1]!.str.trim() === '';
+    const prev = joined[joined.length - (blank ? 2 : 1)];
+    if (prev && (mine.has(prev) || mine.has(it)) && follows(prev, it)) {
+      if (blank) joined.pop();
+      const space = gapOf(prev, it) > SPACE_GAP * textSize(prev.transform) ? ' ' : '';
+      const merged: RawItem = { ...prev, str: prev.str + space + it.str, width: along1(it.transform, prev.transform) + it.width, ...(prev.conf != null || it.conf != null ? { conf: Math.min(prev.conf ?? 1, it.conf ?? 1) } : {}) };
+      joined[joined.length - 1] = merged;
+      mine.add(merged);
+      continue;
+    }
+    joined.push(it);
+  }
+  return joined;
+}
+
+/** How far item b's origin lies along item a's baseline. */
+function along1(b: ArrayLike<number>, a: ArrayLike<number>): number {
+  const [c, s] = dirOf(a);
+  return (b[4]! - a[4]!) * c + (b[5]! - a[5]!) * s;
+}
+
+/** The white between the end of item a and the start of item b, along a's baseline. */
+function gapOf(a: RawItem, b: RawItem): number {
+  return along1(b.transform, a.transform) - a.width;
+}
+
+/**
+ * Whether item b goes on where item a ends: the same direction and size, on a's baseline, at
+ * most a space between them (a space past a tenth of the size, as pdf.js puts one; the white
+ * between two cells of a table drawn without rules may be under half the size).
+ */
+function follows(a: RawItem, b: RawItem): boolean {
+  if (!Array.isArray(a.transform) || !Array.isArray(b.transform) || a.str.trim() === '' || b.str.trim() === '') return false;
+  const size = textSize(a.transform);
+  if (!(size > 0)) return false;
+  for (let k = 0; k < 4; k++) if (Math.abs(a.transform[k]! - b.transform[k]!) > size * 0.01) return false;
+  const [c, s] = dirOf(a.transform);
+  const dx = b.transform[4]! - a.transform[4]!, dy = b.transform[5]! - a.transform[5]!;
+  if (Math.abs(-dx * s + dy * c) > size * 0.05) return false;
+  const gap = gapOf(a, b);
+  return gap > -size * 0.1 && gap < IN_FLOW * size;
+}
+
+/** The widest white (in sizes of text) two items are joined across: a space between a 汉字 and a digit. */
+const IN_FLOW = 0.3;
 
 /** Share of a page's unmapped glyphs that may be unsure before the page is read by OCR instead. */
 const UNSURE_PAGE = 0.05;
