@@ -23,7 +23,7 @@ import { dewarp } from '../src/ocr/dewarp.js';
 import { textPieces } from '../src/ocr/pieces.js';
 import { type Gray, binarize, despeckle, flatten, greyOf, rotate } from '../src/ocr/raster.js';
 import { inkContradicts } from '../src/ocr/read.js';
-import { confusions, unspaced } from '../src/ocr/recognize.js';
+import { confusions, strayDots, unspaced } from '../src/ocr/recognize.js';
 import { findRules } from '../src/ocr/rules.js';
 import { renderGray } from '../src/loaders/pdf/render.js';
 import { openPdf } from '../src/loaders/pdf/open.js';
@@ -321,6 +321,16 @@ describe('scan reader parts', () => {
     for (let x = 10; x < 60; x++) mask[80 * width + x] = 1;
     despeckle(mask, width, height, 4);
     expect(mask.reduce((n, v) => n + v, 0)).toBe(50);
+  });
+
+  it('drops the dots a speck leaves between 汉字, before a bracket and before a number', () => {
+    expect(strayDots('成·本控制在预算水平')).toBe('成本控制在预算水平');
+    expect(strayDots('基础设施验收通过率.（%）')).toBe('基础设施验收通过率（%）');
+    expect(strayDots('.18.00')).toBe('18.00');
+    // Dots the documents set stay: a numbering, a decimal point, a full stop.
+    expect(strayDots('1.指导企业')).toBe('1.指导企业');
+    expect(strayDots('≥0.5万元')).toBe('≥0.5万元');
+    expect(strayDots('完成。下一')).toBe('完成。下一');
   });
 
   it('reads the confusions the context settles', () => {

@@ -14,7 +14,7 @@ import { skewOf } from './deskew.js';
 import { dewarp } from './dewarp.js';
 import { type Piece, textPieces } from './pieces.js';
 import { type Gray, binarize, clearEdges, crop, despeckle, flatten, median3, otsu, rotate } from './raster.js';
-import { type Recognized, recognitionStats, recognize, unspaced } from './recognize.js';
+import { type Recognized, recognitionStats, recognize, strayDots, unspaced } from './recognize.js';
 import { alignRules, findRules } from './rules.js';
 
 export interface ScanPage {
@@ -408,7 +408,7 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     const r = texts[i]!;
     if (nextTo(p, 'right')) r.text = r.text.replace(/[.。·…]+$/u, '');
     if (nextTo(p, 'left')) r.text = r.text.replace(/^[.。·…]+/u, '');
-    r.text = unspaced(r.text);
+    r.text = strayDots(unspaced(r.text));
     if (r.text.trim() === '') return;
     const ink = p.y1 - p.y0;
     items.push(item(p, r.text, usual && ink > usual * 0.6 && ink < usual * 1.4 ? usual : ink, r.confidence));
