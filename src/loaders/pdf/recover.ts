@@ -136,11 +136,14 @@ const HANZI = /^[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]$/u;
 const FULL: Record<string, string> = { ',': '，', ';': '；', ':': '：', '!': '！', '?': '？', '(': '（', ')': '）', '-': '一', '<': '＜', '>': '＞', '=': '＝' };
 /** The advance (in sizes of text) from which a glyph is a full-width form: CJK fonts draw them a whole em wide. */
 const FULL_EM = 0.9;
+/** Characters the recogniser reads for a mark of the same shape that budget texts are written with: the radical 丶 for the enumeration comma 、. */
+const MISTAKEN: Record<string, string> = { 丶: '、' };
 /** Forms a recogniser reads in the other width on a half-width glyph. */
 const HALF: Record<string, string> = { 一: '-', 二: '=', '—': '-', '、': ',', '〔': '(', '〕': ')', '【': '[', '】': ']' };
 
 /**
- * The reading as the glyph is drawn, where its size tells what the recogniser cannot:
+ * The reading as the glyph is drawn, where its size tells what the recogniser cannot (a
+ * character it mistakes for a mark of the same shape taken back first: 丶 is 、):
  * - width: a mark read on a glyph a whole em wide is its full-width form (，（）＝), a full-width
  *   form read on a narrower glyph its ASCII twin (a dash a whole em wide is 一; DejaVu Sans draws
  *   < = > 0.84 em wide, and the recogniser reads them ＜ ＝ ＞); a straight
@@ -150,7 +153,8 @@ const HALF: Record<string, string> = { 一: '-', 二: '=', '—': '-', '、': ',
  *   when its ink stays under the middle of the em (x-height), upper case above it; o/O/0 drawn
  *   that tall is a digit when narrow.
  */
-function asDrawn(ch: string, o: Occ): string {
+function asDrawn(read: string, o: Occ): string {
+  const ch = MISTAKEN[read] ?? read;
   const ratio = o.size > 0 ? o.adv / o.size : 1;
   if (ch.length !== 1) return ch;
   const c = ch.charCodeAt(0);
