@@ -136,6 +136,8 @@ const HANZI = /^[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]$/u;
 const FULL: Record<string, string> = { ',': '，', ';': '；', ':': '：', '!': '！', '?': '？', '(': '（', ')': '）', '-': '一', '<': '＜', '>': '＞', '=': '＝' };
 /** The advance (in sizes of text) from which a glyph is a full-width form: CJK fonts draw them a whole em wide. */
 const FULL_EM = 0.9;
+/** The same for a Type 3 font, whose size is estimated from its neighbours or its glyphs. */
+const FULL_EM_TYPE3 = 0.8;
 /** Characters the recogniser reads for a mark of the same shape that budget texts are written with: the radical 丶 for the enumeration comma 、. */
 const MISTAKEN: Record<string, string> = { 丶: '、' };
 /** Forms a recogniser reads in the other width on a half-width glyph. */
@@ -173,7 +175,8 @@ function asDrawn(read: string, o: Occ): string {
   }
   // Wider than half an em, narrower than a whole one: a Latin font's wide mark (DejaVu Sans
   // draws < = > 0.84 em wide), never a full-width form, which fills its em.
-  if (ratio < FULL_EM) return c >= 0xff01 && c <= 0xff5e ? String.fromCharCode(c - 0xfee0) : ch;
+  // A Type 3 font's size is estimated (sizeGlyphs), so its full-width forms may measure less.
+  if (ratio < (o.font?.isType3Font ? FULL_EM_TYPE3 : FULL_EM)) return c >= 0xff01 && c <= 0xff5e ? String.fromCharCode(c - 0xfee0) : ch;
   const quote = QUOTES[ch];
   if (quote && ink) {
     const advance = (o.w.glyph.width ?? 0) * (o.font?.fontMatrix?.[0] ?? 0.001);
@@ -971,9 +974,9 @@ function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading |
 
 /**
  * Items written again from their glyphs, joined where one goes on where the one before it ends
- * on its line (at most a space between them): pdf.js cuts a run of text where its font changes, and a
+ * on its line (no white between them): pdf.js cuts a run of text where its font changes, and a
  * print driver splits one face into fonts of 255 glyphs each, so a cell's text came in pieces
- * (2022年6 | 月 over 底) that the PDF it was printed from holds as one run. Only items drawn
+ * (有较好的社会 | 影) that the PDF it was printed from holds as one run. Only items drawn
  * in the same direction and size, and only where one of them was written again (`redone`:
  * the originals of the rewritten items), are joined; blank items never.
  */
@@ -1010,9 +1013,9 @@ function gapOf(a: RawItem, b: RawItem): number {
 }
 
 /**
- * Whether item b goes on where item a ends: the same direction and size, on a's baseline, at
- * most a space between them (a space past a tenth of the size, as pdf.js puts one; the white
- * between two cells of a table drawn without rules may be under half the size).
+ * Whether item b goes on where item a ends: the same direction and size, on a's baseline, no
+ * white between them (less than pdf.js takes for a space). Across a space they stay apart: the
+ * white between two cells of a table drawn without rules may be no wider than a space.
  */
 function follows(a: RawItem, b: RawItem): boolean {
   if (!Array.isArray(a.transform) || !Array.isArray(b.transform) || a.str.trim() === '' || b.str.trim() === '') return false;
@@ -1023,10 +1026,10 @@ function follows(a: RawItem, b: RawItem): boolean {
   const dx = b.transform[4]! - a.transform[4]!, dy = b.transform[5]! - a.transform[5]!;
   if (Math.abs(-dx * s + dy * c) > size * 0.05) return false;
   const gap = gapOf(a, b);
-  return gap > -size * 0.1 && gap < IN_FLOW * size;
+  return gap > -size * 0.1 && gap < SPACE_GAP * size;
 }
 
-/** The widest white (in sizes of text) two items are joined across: a space between a 汉字 and a digit. */
+/** White (in sizes of text) past which a written item's text is two runs: more than a space between a 汉字 and a digit. */
 const IN_FLOW = 0.3;
 
 /** Share of a page's unmapped glyphs that may be unsure before the page is read by OCR instead. */
