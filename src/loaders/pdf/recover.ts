@@ -957,8 +957,10 @@ function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading |
       const { str, conf, runs } = written.get(i)!;
       const size = textSize(it.transform) || 1;
       // One item a run of its text, each where its text starts (past blanks the driver drew as
-      // glyphs); an item of one run that starts with its glyphs stays as pdf.js gave it.
-      const whole = runs.length <= 1 && (runs[0]?.start ?? 0) <= SPACE_GAP * size;
+      // glyphs), would read a driver's strings as the mapped PDF's runs — but it reads XeLaTeX's
+      // round trips' tables into rows whose project fields no warning names (0 → 14 silent on
+      // chengde-office-2024): not done yet; the item stays as pdf.js gave it.
+      const whole = SPLIT_RUNS ? runs.length <= 1 && (runs[0]?.start ?? 0) <= SPACE_GAP * size : true;
       const [c, s] = dirOf(it.transform);
       const pieces = whole ? [{ str, conf, transform: it.transform, width: it.width }] : runs.map((r) => ({ str: r.str, conf: r.conf, transform: [...it.transform.slice(0, 4), it.transform[4]! + c * r.start, it.transform[5]! + s * r.start], width: r.end - r.start }));
       for (const piece of pieces) {
@@ -1029,6 +1031,8 @@ function follows(a: RawItem, b: RawItem): boolean {
   return gap > -size * 0.1 && gap < SPACE_GAP * size;
 }
 
+/** Whether written items are cut into their runs (see rewrite): off. */
+const SPLIT_RUNS = false;
 /** White (in sizes of text) past which a written item's text is two runs: more than a space between a 汉字 and a digit. */
 const IN_FLOW = 0.3;
 
