@@ -298,6 +298,22 @@ describe('scan reader parts', () => {
     }
   });
 
+  it('finds a thin ruling line turned further than deskewing leaves it (a photographed sheet), whole', () => {
+    // One pixel thick, 1,000 pixels long, at slopes of 1/30 and 1/50 (1.9° and 1.1°): its runs
+    // on each row of pixels (20 to 50 pixels) are shorter than a rule.
+    for (const slope of [1 / 30, -1 / 30, 1 / 50]) {
+      const width = 1200;
+      const height = 200;
+      const mask = new Uint8Array(width * height);
+      for (let x = 100; x < 1100; x++) mask[Math.round(100 + (x - 600) * slope) * width + x] = 1;
+      const rules = findRules(mask, width, height, 150);
+      // Whole but for its ends' last steps (shorter than any run taken).
+      expect(rules.map((r) => r.dir), `slope ${slope}`).toEqual(['h']);
+      expect(rules[0]!.a).toBeLessThanOrEqual(120);
+      expect(rules[0]!.b).toBeGreaterThanOrEqual(1080);
+    }
+  });
+
   it('takes dot leaders out of a contents line as a leader piece', () => {
     const width = 800;
     const height = 60;
