@@ -341,13 +341,15 @@ export interface MonoPage {
   lineOf: (top: number) => number;
   /** Lines (0-based) of rows whose cells' columns or rows are a guess, and why. */
   doubts: Map<number, string>;
+  /** The columns (starts) of the last indicator header on the page, else those carried in: a table going on over the next page. */
+  header: readonly number[];
 }
 
 /**
  * One page of a monospace dump as text items in a frame with y upwards, column c at c × COLUMN,
  * each line a pitch under the one above. Items come row by row, column by column.
  */
-export function monospacePage(lines: readonly string[], words: TableWords): MonoPage {
+export function monospacePage(lines: readonly string[], words: TableWords, carried: readonly number[] = []): MonoPage {
   const byLine = lines.map((l, i) => runsOf(l, i));
   // Columns are measured part by part of the page: a table's header row, a title or a unit
   // line starts a table of other columns (a project table's upper part is wider).
@@ -355,22 +357,39 @@ export function monospacePage(lines: readonly string[], words: TableWords): Mono
   // 符号 · 值 · 单位).
   const cuts = [0];
   const header = new Set<number>();
+  const opensPart = (runs: readonly Run[]) => {
+    const text = runs.map((r) => r.text).join('  ');
+    return words.title(text) || words.unitLine(text) || words.opensTable(runs[0]!.text);
+  };
   byLine.forEach((runs, i) => {
     const text = runs.map((r) => r.text).join('  ');
     if (runs.length && words.headerLine(text)) header.add(i);
-    if (i > 0 && runs.length && (header.has(i) || words.title(text) || words.unitLine(text) || words.opensTable(runs[0]!.text))) cuts.push(i);
+    if (i > 0 && runs.length && (header.has(i) || opensPart(runs))) cuts.push(i);
   });
   cuts.push(byLine.length);
+  // A page opening with a header, a title, a unit line or a table's first label carries no table on.
+  const first = byLine.findIndex((runs) => runs.length);
+  if (first >= 0 && (header.has(first) || opensPart(byLine[first]!))) carried = [];
   const rows: Run[][][] = [];
   const doubts = new Map<number, string>();
   const doubt = (lines: readonly number[], why: string) => lines.forEach((l) => doubts.has(l) || doubts.set(l, why));
+  // The indicator header's columns so far: a part of the page before any header (a table going
+  // on from the page before) is held to the header carried in.
+  let headerCols = carried;
   for (let k = 0; k + 1 < cuts.length; k++) {
     const part = splitAtEdges(byLine.slice(cuts[k], cuts[k + 1]));
     const widthAt = widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1)));
     const read = rowsOf(part, widthAt, words);
     const placed = placeMerged(read, (row) => row.some((runs) => header.has(runs[0]?.line ?? -1) || words.headerCell(runs.map((r) => r.text).join(''))), widthAt, doubt);
+    const head = part.filter((runs) => header.has(runs[0]?.line ?? -1)).flat();
+    // A header whose 指标值 is split (符号 · 值 · 单位 on the lines under it) names fewer columns
+    // than its rows fill: its names are no count of the columns.
+    const split = part.some((runs) => runs.length && !header.has(runs[0]!.line) && words.headerCell(runs.map((r) => r.text).join('')));
+    if (head.length >= 3) headerCols = split ? [] : columnStarts(head);
+    else if (k > 0) headerCols = [];
+    underHeader(placed.filter((r) => !r.some((runs) => runs.some((x) => header.has(x.line)))), headerCols);
     for (const row of placed) misaligned(row, doubt);
-    offColumns(placed, part.filter((runs) => header.has(runs[0]?.line ?? -1)).flat(), doubt);
+    offColumns(placed, head, headerCols, doubt);
     rows.push(...placed);
   }
   // Each line one pitch below the line above; blank lines between two lines add half a pitch
@@ -408,7 +427,41 @@ export function monospacePage(lines: readonly string[], words: TableWords): Mono
     while (lo + 1 < down.length && byLine[lo]!.length === 0 && down[lo + 1] === down[lo]) lo++;
     return lo;
   };
-  return { items, view: [0, 0, width, height], lineOf, doubts };
+  return { items, view: [0, 0, width, height], lineOf, doubts, header: headerCols };
+}
+
+/**
+ * Sets a table's rows under its header's columns where the dump set them at columns of their
+ * own: pdftotext lays out each line by the text to its left, so the rows of a table (above all
+ * on the next page, away from its header) may stand a few columns off the header's names. The
+ * rows that fill every column (as many pieces on their first line as the header has names)
+ * say where the page's columns are: where they all agree, and stand off the header, each
+ * piece at one of those columns is moved to the header's column of the same rank (the table
+ * itself says how many columns there are). Pieces at none of them stay (and are said off the
+ * header's columns).
+ */
+function underHeader(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, header: readonly number[]): void {
+  if (header.length < 3) return;
+  const full = rows.filter((r) => r[0]?.length === header.length).map((r) => r[0]!.map((x) => x.col));
+  if (!full.length) return;
+  const cols = full[0]!;
+  if (full.some((f) => f.some((c, j) => Math.abs(c - cols[j]!) > NEAR))) return;
+  if (cols.every((c, j) => Math.abs(c - header[j]!) <= NEAR)) return;
+  for (const row of rows) {
+    for (const runs of row) {
+      for (const r of runs) {
+        const j = cols.findIndex((c) => Math.abs(c - r.col) <= NEAR);
+        if (j >= 0) r.col += header[j]! - cols[j]!;
+      }
+    }
+  }
+}
+
+/** The distinct starts of a header's pieces (within NEAR of each other, the first kept), left to right. */
+function columnStarts(head: readonly Run[]): number[] {
+  const out: number[] = [];
+  for (const c of [...new Set(head.map((h) => h.col))].sort((a, b) => a - b)) if (!out.length || c - out[out.length - 1]! > NEAR) out.push(c);
+  return out;
 }
 
 /**
@@ -419,13 +472,21 @@ export function monospacePage(lines: readonly string[], words: TableWords): Mono
  * column a header name starts at (give or take one) is read with its columns guessed; on a
  * page without the header, the rows that fill every column stand for it.
  */
-function offColumns(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, header: readonly Run[], doubt: (lines: readonly number[], why: string) => void): void {
-  // Without a header on the page (a table going on from the page before), the columns are those
-  // of the rows whose first line holds the most pieces (every column filled).
+function offColumns(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, header: readonly Run[], carried: readonly number[], doubt: (lines: readonly number[], why: string) => void): void {
+  // Without a header in the part (a table going on from the page before), the columns are those
+  // of the header carried from before — unless there is none: then those of the rows whose
+  // first line holds the most pieces (every column filled).
   const most = Math.max(0, ...rows.map((r) => r[0]?.length ?? 0));
-  const head = header.length >= 3 ? header : most >= 4 ? rows.filter((r) => r[0]!.length === most).flatMap((r) => r[0]!) : [];
-  if (head.length < 3) return;
-  const at = (col: number) => head.some((h) => Math.abs(h.col - col) <= NEAR);
+  const cols =
+    header.length >= 3
+      ? header.map((h) => h.col)
+      : carried.length >= 3
+        ? [...carried]
+        : most >= 4
+          ? rows.filter((r) => r[0]!.length === most).flatMap((r) => r[0]!.map((x) => x.col))
+          : [];
+  if (cols.length < 3) return;
+  const at = (col: number) => cols.some((h) => Math.abs(h - col) <= NEAR);
   for (const row of rows) {
     const all = row.flat();
     if (all.length < 2 || row.some((runs) => runs.some((r) => header.includes(r)))) continue;

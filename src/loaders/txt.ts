@@ -246,9 +246,12 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
   const doubts: Array<Map<number, string>> = [];
   const starts = [...new Set([0, ...pageStarts.filter((s) => s > 0 && s < lines.length)])].sort((a, b) => a - b);
   const messages: Message[] = [];
+  // The indicator header's columns, carried to the next page (a table going on without its header).
+  let header: readonly number[] = [];
   starts.forEach((from, k) => {
     const to = starts[k + 1] ?? lines.length;
-    const page = monospacePage(lines.slice(from, to), TABLE_WORDS);
+    const page = monospacePage(lines.slice(from, to), TABLE_WORDS, header);
+    header = page.header;
     const content = pageContent(k + 1, page.items, [], { view: page.view }, TABLE_WORDS);
     pages.push(content);
     messages.push(...content.messages);
