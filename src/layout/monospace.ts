@@ -173,7 +173,7 @@ function firstUnit(text: string): number {
  * start would have fitted after it): each continues a wrapped piece, or stands in a column
  * the row has left empty so far (a merged cell's label set in the middle of its rows).
  */
-function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) => number, words: TableWords): Run[][][] {
+function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) => number, words: TableWords, indicators: boolean): Run[][][] {
   const rows: Run[][][] = [];
   let cur: Run[][] | null = null;
   for (const runs of byLine) {
@@ -185,6 +185,7 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
     }
     let goesOn = false;
     let fresh = false;
+    let unclear = false;
     if (cur) {
       for (const r of runs) {
         // The row's latest piece in this column.
@@ -194,8 +195,14 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
         // Wrapped: the start of this piece would not have fitted after the piece above in the
         // widest its column is seen.
         if (above.width + firstUnit(r.text) > widthAt(above.col)) goesOn = true;
+        // Latin letters and digits take a column each but less than half a CJK character's
+        // width on the page: in an indicator table (its values), a piece holding them is no
+        // sure measure of what fitted after it.
+        else if (indicators && /[!-~]/.test(above.text)) unclear = true;
         else fresh = true;
       }
+      // Unclear pieces go with the line's others; alone they start a row, as any piece does.
+      if (unclear && !goesOn) fresh = true;
     }
     // A line whose pieces all stand in columns the row has left empty so far (a merged cell's
     // label set in the middle of its rows) goes on with the row.
@@ -379,7 +386,8 @@ export function monospacePage(lines: readonly string[], words: TableWords, carri
   for (let k = 0; k + 1 < cuts.length; k++) {
     const part = splitAtEdges(byLine.slice(cuts[k], cuts[k + 1]));
     const widthAt = widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1)));
-    const read = rowsOf(part, widthAt, words);
+    const indicators = part.some((runs) => runs.length && header.has(runs[0]!.line)) || (k === 0 && headerCols.length > 0);
+    const read = rowsOf(part, widthAt, words, indicators);
     const placed = placeMerged(read, (row) => row.some((runs) => header.has(runs[0]?.line ?? -1) || words.headerCell(runs.map((r) => r.text).join(''))), widthAt, doubt);
     const head = part.filter((runs) => header.has(runs[0]?.line ?? -1)).flat();
     // A header whose 指标值 is split (符号 · 值 · 单位 on the lines under it) names fewer columns
