@@ -82,12 +82,13 @@ export function runsOf(line: string, n: number): Run[] {
  * the cell's own column. A space between two CJK characters (or a CJK character and a sign:
  * `租赁隔离点数量达 ≦100.00m2`, `设备检修维护次数 有效提升`) is one: Chinese text has no word
  * spaces, and pdftotext writes a space only where the page leaves a gap. So is a space where
- * the text after it starts at a column two other lines or more start a piece at. Never after a
- * number: `15 万元` is a number and its unit.
+ * the text after it starts at a column two other lines or more start a piece at (`more`: pieces
+ * parted off before, whose starts count too). Never after a number: `15 万元` is a number and
+ * its unit.
  */
-function splitAtEdges(part: ReadonlyArray<readonly Run[]>): Run[][] {
+function splitAtEdges(part: ReadonlyArray<readonly Run[]>, more: readonly Run[] = []): Run[][] {
   const starts = new Map<number, Set<number>>();
-  for (const runs of part) for (const r of runs) (starts.get(r.col) ?? starts.set(r.col, new Set()).get(r.col)!).add(r.line);
+  for (const r of [...part.flat(), ...more]) (starts.get(r.col) ?? starts.set(r.col, new Set()).get(r.col)!).add(r.line);
   const edge = (col: number, line: number) => {
     const at = starts.get(col);
     return at != null && at.size - (at.has(line) ? 1 : 0) >= 2;
@@ -384,7 +385,13 @@ export function monospacePage(lines: readonly string[], words: TableWords, carri
   // on from the page before) is held to the header carried in.
   let headerCols = carried;
   for (let k = 0; k + 1 < cuts.length; k++) {
-    const part = splitAtEdges(byLine.slice(cuts[k], cuts[k + 1]));
+    // Twice: the values parted from the text before them at a space before their sign show
+    // column edges the unparted pieces do not (`信息系统漏洞处置 100 次` parts where `≥90 百分比`
+    // starts on the lines around it).
+    const raw = byLine.slice(cuts[k], cuts[k + 1]);
+    const once = splitAtEdges(raw);
+    const signs = once.flatMap((runs, i) => runs.filter((r) => SIGN.test([...r.text][0] ?? '') && !raw[i]!.some((q) => q.col === r.col)));
+    const part = splitAtEdges(raw, signs);
     const widthAt = widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1)));
     const indicators = part.some((runs) => runs.length && header.has(runs[0]!.line)) || (k === 0 && headerCols.length > 0);
     const read = rowsOf(part, widthAt, words, indicators);

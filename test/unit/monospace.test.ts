@@ -82,6 +82,15 @@ describe('monospace dumps: rows and columns against the header (generated seeds)
     expect(d.projects[1]!.indicators.map((i) => i.level3)).toEqual(['广通数字电视传输中心租赁面积', '及时率', '办公用房运行费用支出及时性', '项目预期使用寿命', '规范因公出国境经费管理', '项目对生态效益提升比', '办公资源循环利用率', '签约项目金额', '常年法律服务协议有效率', '综合部满意度', '服务对象满意度指标', '服务对象满意度(%)']);
   });
 
+  it('part a value from the text before it where values parted at their signs show the column edge', async () => {
+    // Seed 1: `信息系统漏洞处置 100 次` (no sign) parts at the column where `≥90 百分比` and
+    // `<10 平方米` start once parted from their descriptions; whole, it had made its column look
+    // wide enough for the next line's 率（%） to start a row of its own.
+    const d = await seed('001');
+    expect(row(d, 1, '信息系统漏洞处置率（%）')).toMatchObject({ description: '信息系统漏洞处置率（%）', value_raw: '100次', basis: '系统出现漏洞解决情况' });
+    expect(d.projects[1]!.indicators.map((i) => i.level3)).toEqual(['基础设施验收通过率（%）', '信息系统漏洞处置率（%）', '经济效益指标', '常年法律服务协议有效率', '服务对象满意度指标', '满意率']);
+  });
+
   it('set the rows of a page without the header under the header carried from the page before', async () => {
     // Seed 15: page 7 goes on with project 1's table two or three columns left of its header on
     // page 6; its values and their bases had been read as one cell (basis empty), unwarned.
