@@ -275,7 +275,35 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
       }),
     };
   });
+  // Tables one after another (a table going on over the next page, its parts joined later) as one.
+  let run: Row[] = [];
+  for (const b of [...blocks, null]) {
+    if (b?.kind === 'table') run.push(...b.rows);
+    else {
+      inheritDoubt(run);
+      run = [];
+    }
+  }
   return { blocks, messages };
+}
+
+/**
+ * A row whose first cells are empty takes them from the rows above (merged cells: 一级指标,
+ * 二级指标); where the row they come from was read with a guess, so is what this row takes.
+ * Marks such rows unsure, saying so.
+ */
+function inheritDoubt(rows: Row[]): void {
+  // For each column, whether its last text came from a row read with a guess.
+  const doubtful = new Map<number, boolean>();
+  for (const r of rows) {
+    const filled = r.cells.filter((c) => c.text !== '').map((c) => c.col);
+    const first = filled.length ? Math.min(...filled) : Infinity;
+    if (!r.unsure && filled.length) {
+      const from = [...doubtful].filter(([c, d]) => d && c < first).map(([c]) => c);
+      if (from.length) r.unsure = `its first cells are empty and take the merged cells of a row above that was read with a guess: which merged cells it stands under is a guess`;
+    }
+    for (const c of filled) doubtful.set(c, r.unsure != null);
+  }
 }
 
 /**

@@ -105,6 +105,11 @@ describe('monospace dumps: rows and columns against the header (generated seeds)
     const d = await seed('013');
     const shifted = row(d, 0, '修缮工程量') ?? d.projects[0]!.indicators[1]!;
     expect(warnedOn(d, shifted.loc)).toContain('cells-unplaced');
+    // Project 3's 办公用房管理规范性 leaves 一级指标 to the merged cell above, which came from a
+    // row set off the header (时效指标 read as its 一级指标): it says so too.
+    const inherits = row(d, 2, '办公用房管理规范性')!;
+    expect(inherits.level1).toBe('时效指标');
+    expect(warnedOn(d, inherits.loc)).toContain('cells-unplaced');
   });
 
   it('say at the project\'s place that fields were read from rows set by a guess', async () => {
