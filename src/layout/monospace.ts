@@ -174,7 +174,7 @@ function firstUnit(text: string): number {
  * start would have fitted after it): each continues a wrapped piece, or stands in a column
  * the row has left empty so far (a merged cell's label set in the middle of its rows).
  */
-function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) => number, words: TableWords, indicators: boolean): Run[][][] {
+function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) => number, words: TableWords, indicators: boolean, doubt: (lines: readonly number[], why: string) => void): Run[][][] {
   const rows: Run[][][] = [];
   let cur: Run[][] | null = null;
   for (const runs of byLine) {
@@ -187,6 +187,8 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
     let goesOn = false;
     let fresh = false;
     let unclear = false;
+    // A piece going on from the line just above (a cell wrapped onto this line).
+    let wrapped: Run | undefined;
     if (cur) {
       for (const r of runs) {
         // The row's latest piece in this column.
@@ -195,7 +197,11 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
         if (!above) continue;
         // Wrapped: the start of this piece would not have fitted after the piece above in the
         // widest its column is seen.
-        if (above.width + firstUnit(r.text) > widthAt(above.col)) goesOn = true;
+        if (above.width + firstUnit(r.text) > widthAt(above.col)) {
+          goesOn = true;
+          // (Measured by CJK text alone: Latin letters and digits are narrower on the page than their columns.)
+          if (above.line === r.line - 1 && !/[!-~]/.test(above.text)) wrapped ??= r;
+        }
         // Latin letters and digits take a column each but less than half a CJK character's
         // width on the page: in an indicator table (its values), a piece holding them is no
         // sure measure of what fitted after it.
@@ -209,6 +215,9 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
     // label set in the middle of its rows) goes on with the row.
     if (cur && !fresh && (goesOn || runs.length > 0) && cur.length < MAX_ROW_LINES) cur.push([...runs]);
     else {
+      // A new row on a line that also goes on with a cell wrapped from the line above: where
+      // the row above ends is a guess (a label wrapped over both rows, 预算规模及资 · 金用途).
+      if (cur && wrapped && !words.headerLine(cur[0]!.map((r) => r.text).join('  '))) doubt([...cur.flat().map((x) => x.line), runs[0]!.line], `the dump's line with "${wrapped.text}" goes on with a cell wrapped from the line above and starts a row all the same: where the row above ends is a guess`);
       cur = [[...runs]];
       rows.push(cur);
     }
@@ -394,7 +403,7 @@ export function monospacePage(lines: readonly string[], words: TableWords, carri
     const part = splitAtEdges(raw, signs);
     const widthAt = widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1)));
     const indicators = part.some((runs) => runs.length && header.has(runs[0]!.line)) || (k === 0 && headerCols.length > 0);
-    const read = rowsOf(part, widthAt, words, indicators);
+    const read = rowsOf(part, widthAt, words, indicators, doubt);
     const placed = placeMerged(read, (row) => row.some((runs) => header.has(runs[0]?.line ?? -1) || words.headerCell(runs.map((r) => r.text).join(''))), widthAt, doubt);
     const head = part.filter((runs) => header.has(runs[0]?.line ?? -1)).flat();
     // A header whose 指标值 is split (符号 · 值 · 单位 on the lines under it) names fewer columns

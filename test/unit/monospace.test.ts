@@ -112,6 +112,15 @@ describe('monospace dumps: rows and columns against the header (generated seeds)
     expect(warnedOn(d, inherits.loc)).toContain('cells-unplaced');
   });
 
+  it('say where a row starts on a line that also goes on with a cell wrapped from the line above', async () => {
+    // Seed 17: 预算规模及资 · 金用途 (a label over the budget row and the 资金用途 row, wrapped
+    // at their boundary): 金用途 had been read into the fund use with no warning.
+    const d = await seed('017');
+    const p = d.projects[1]!;
+    expect(p.fund_use).toBe('金用途下沉驻村干补助的发放');
+    expect(d.warnings.some((w) => w.code === 'cells-unplaced' && w.loc?.table === p.loc?.table && /where the row above ends is a guess/.test(w.message))).toBe(true);
+  });
+
   it('say at the project\'s place that fields were read from rows set by a guess', async () => {
     // Seed 10: project 1's 资金用途 and spending plan come from rows whose cells stand off their
     // columns (Row.unsure): its fields were wrong with no warning on the project's table.
