@@ -321,6 +321,20 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt
       if (got.length < m) continue;
       starts.push(...got);
     }
+    // Two labels of a line each a line apart, the first filling its column, where the column
+    // wraps its other labels over lines (产出 · a row's line · 指标 beside 效果 · 指标): one label
+    // wrapped, its lines set among the rows' lines, or two: the rows either is given are a guess.
+    const wraps = labelled.some(([c]) => new Set(c.map((x) => x.line)).size >= 2);
+    for (let j = 0; wraps && j + 1 < labelled.length; j++) {
+      const [a] = labelled[j]!;
+      const [b] = labelled[j + 1]!;
+      if (a.length !== 1 || b.length !== 1) continue;
+      const end = [...a].sort((x, y) => y.line - x.line)[0]!;
+      const next = [...b].sort((x, y) => x.line - y.line)[0]!;
+      if (next.line - end.line > 2 || end.width + firstUnit(next.text) <= widthAt(end.col)) continue;
+      const upTo = j + 2 < labelled.length ? starts[j + 2]! - 1 : data.length - 1;
+      doubt(data.slice(Math.min(starts[j]!, labelled[j]![1]), upTo + 1).flat(2).map((x) => x.line), `the merged cells' labels ${a.map((x) => x.text).join('')} and ${b.map((x) => x.text).join('')} stand a line apart, the first filling its column: one label wrapped among the rows' lines, or two; which rows each names cannot be told for sure`);
+    }
     labelled.forEach(([c, k], j) => {
       const to = starts[j]!;
       if (to === k) return;

@@ -121,6 +121,17 @@ describe('monospace dumps: rows and columns against the header (generated seeds)
     expect(d.warnings.some((w) => w.code === 'cells-unplaced' && w.loc?.table === p.loc?.table && /where the row above ends is a guess/.test(w.message))).toBe(true);
   });
 
+  it('say on their rows where a merged label may be one wrapped among the rows\' lines or two', async () => {
+    // Seed 12: 产出 · (数量指标's line) · 指标 in a column that wraps its labels (效果 · 指标):
+    // read as two labels 产出 and 指标, their rows had said nothing.
+    const d = await seed('012');
+    for (const level3 of ['完成工作需要的资金', '返聘人员数量', '服务期限', '租赁及时性']) {
+      const r = row(d, 1, level3)!;
+      expect(r.level1).not.toBe('产出指标');
+      expect(warnedOn(d, r.loc)).toContain('cells-unplaced');
+    }
+  });
+
   it('say at the project\'s place that fields were read from rows set by a guess', async () => {
     // Seed 10: project 1's 资金用途 and spending plan come from rows whose cells stand off their
     // columns (Row.unsure): its fields were wrong with no warning on the project's table.
