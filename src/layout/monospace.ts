@@ -17,7 +17,11 @@
  * A dump keeps no order in which the cells were written, which the rule-less table rules read
  * rows by. The lines are put into rows here: a line goes on the row above when a piece of it
  * continues a piece of the line above that filled its column (a wrapped cell), and none starts
- * again in a column whose piece above ended short (a new row's cell); a blank line ends a row.
+ * again in a column whose piece above ended short (a new row's cell; in an indicator table a
+ * piece holding Latin letters or digits, narrower on the page than its columns, is no measure
+ * of that); a blank line ends a row. A table's rows are held to its header's columns, carried
+ * over to the next page where the table goes on without it; rows that fill every column but
+ * stand off them are set under them by rank.
  * Each row's pieces are then given column by column, each column's lines top down: the order a
  * word processor writes a table in. A piece standing in a column the line above left empty (a
  * merged cell's label set in the middle or at the foot of the rows it spans) goes with the row

@@ -238,7 +238,9 @@ function loadDocxStyle(lines: readonly string[], contents: ReadonlySet<number>):
  * A monospace dump (`pdftotext -layout`) read as pages of positioned text (layout/monospace.ts)
  * through the layout engine's rules for tables without drawn lines: its tables come out as
  * rule-less ones (`rules: 'text'`) and say so. `pageStarts`: the line (in `lines`) each page
- * starts on. Rows and paragraphs get the dump's line (1-based, plus `offset`), no page box.
+ * starts on. Rows and paragraphs get the dump's line (1-based, plus `offset`), no page box. The
+ * indicator header's columns are carried from page to page (a table going on without it); a
+ * row set by a guess (Row.unsure) says why, and so do the rows that take their merged cells from it.
  */
 function loadColumns(lines: readonly string[], pageStarts: readonly number[], offset: number): { blocks: Block[]; messages: Message[] } {
   const pages: PageContent[] = [];
