@@ -262,7 +262,21 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
     lineOf.push((top) => from + page.lineOf(top) + 1 + offset);
     doubts.push(new Map([...page.doubts].map(([l, why]) => [from + l + 1 + offset, why])));
   });
-  const blocks = assemble(pages, TABLE_WORDS).map((b): Block => {
+  const assembled = assemble(pages, TABLE_WORDS);
+  // A paragraph right after a table's last row — on the line under it, or first on the next
+  // page — set in the table's inner columns (not at its left edge): the row's cells may run on
+  // into it (a wrapped cell's end the table rules left out, a cut row's rest). The row says so.
+  const runsOn = new Set<Row>();
+  assembled.forEach((b, i) => {
+    const next = assembled[i + 1];
+    if (b.kind !== 'table' || next?.kind !== 'para' || !next.bbox || next.page == null) return;
+    const last = b.rows[b.rows.length - 1];
+    if (!last?.bbox || last.page == null || next.bbox[0]! <= last.bbox[0]! + MONO_SIZE * 2) return;
+    const lastLine = lineOf[last.page - 1]!(last.bbox[3] - MONO_SIZE * 1.2);
+    const paraLine = lineOf[next.page - 1]!(next.bbox[1]!);
+    if (next.page === last.page ? paraLine === lastLine + 1 : next.page === last.page + 1) runsOn.add(last);
+  });
+  const blocks = assembled.map((b): Block => {
     const at = (page: number | null, bbox: readonly number[] | null | undefined) => (page != null && bbox ? lineOf[page - 1]!(bbox[1]!) : null);
     if (b.kind === 'para') return { ...b, line: at(b.page, b.bbox), bbox: null };
     return {
@@ -273,6 +287,7 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
         const last = r.page != null && r.bbox ? lineOf[r.page - 1]!(r.bbox[3] - MONO_SIZE * 1.2) : line;
         let unsure: string | undefined;
         for (let l = line ?? 0; line != null && last != null && l <= last && !unsure; l++) unsure = doubts[r.page! - 1]!.get(l);
+        if (!unsure && runsOn.has(r)) unsure = 'the line under this row, the last of its table, stands in the table\'s inner columns: the row\'s cells may run on into it (read as a paragraph)';
         return { ...r, line, bbox: null, ...(unsure ? { unsure } : {}) };
       }),
     };

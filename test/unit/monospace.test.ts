@@ -132,6 +132,15 @@ describe('monospace dumps: rows and columns against the header (generated seeds)
     }
   });
 
+  it('say on a table\'s last row that its cells may run on into the paragraph set in its columns after it', async () => {
+    // Seed 17: the 依据 of 租赁隔离点(酒店) goes on at the top of the next page, in the table's
+    // 依据 column, read as a paragraph: the row, its 依据 cut short, had said nothing.
+    const d = await seed('017');
+    const r = row(d, 1, '租赁隔离点(酒店)')!;
+    expect(r.basis).toBe('《承德高新技术产业开发区新冠疫情防控指挥部关于集中隔离医学观察点设置管理实施方案');
+    expect(warnedOn(d, r.loc)).toContain('cells-unplaced');
+  });
+
   it('say at the project\'s place that fields were read from rows set by a guess', async () => {
     // Seed 10: project 1's 资金用途 and spending plan come from rows whose cells stand off their
     // columns (Row.unsure): its fields were wrong with no warning on the project's table.
