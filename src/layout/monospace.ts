@@ -512,7 +512,8 @@ function columnStarts(head: readonly Run[]): number[] {
  * cells above it) can come out several columns to the left, its cells no longer under their
  * header names. A row of two pieces or more one of whose first line's pieces starts at no
  * column a header name starts at (give or take one) is read with its columns guessed; on a
- * page without the header, the rows that fill every column stand for it.
+ * page without the header, the header carried from the page before stands for it (where there
+ * is none, the rows that fill every column).
  */
 function offColumns(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, header: readonly Run[], carried: readonly number[], doubt: (lines: readonly number[], why: string) => void): void {
   // Without a header in the part (a table going on from the page before), the columns are those

@@ -287,7 +287,7 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
         const last = r.page != null && r.bbox ? lineOf[r.page - 1]!(r.bbox[3] - MONO_SIZE * 1.2) : line;
         let unsure: string | undefined;
         for (let l = line ?? 0; line != null && last != null && l <= last && !unsure; l++) unsure = doubts[r.page! - 1]!.get(l);
-        if (!unsure && runsOn.has(r)) unsure = 'the line under this row, the last of its table, stands in the table\'s inner columns: the row\'s cells may run on into it (read as a paragraph)';
+        if (!unsure && runsOn.has(r)) unsure = 'the text right after this row, the last of its table (on the next line, or first on the next page), stands in the table\'s inner columns: the row\'s cells may run on into it (read as a paragraph)';
         return { ...r, line, bbox: null, ...(unsure ? { unsure } : {}) };
       }),
     };
