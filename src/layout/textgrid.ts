@@ -168,7 +168,7 @@ export interface HRule {
 const RULED_ROW = 6;
 
 /** Table regions on a page's free lines, cut into bands at indicator header rows. */
-function bands(lines: Line[], words: TableWords, rules: readonly HRule[], order: ReadonlyMap<Item, number>): TLine[][] {
+function bands(lines: Line[], words: TableWords, rules: readonly HRule[]): TLine[][] {
   const out: TLine[][] = [];
   let region: TLine[] = [];
   const flush = () => {
@@ -199,7 +199,7 @@ function bands(lines: Line[], words: TableWords, rules: readonly HRule[], order:
     region = region.slice(0, end);
     // Three table lines make a table; so does one line of three cells or more (a table's first
     // row at the foot of a page): prose never stands in three blocks.
-    if (region.filter((l) => l.chunks.length >= 2).length >= 3 || region.some((l) => l.chunks.length >= 3)) out.push(...cutAtHeaders(region, words, order));
+    if (region.filter((l) => l.chunks.length >= 2).length >= 3 || region.some((l) => l.chunks.length >= 3)) out.push(...cutAtHeaders(region, words));
     region = [];
   };
   let prev: Line | null = null;
@@ -274,7 +274,7 @@ function rowTop(lines: readonly Line[], at: number, chunks: Chunk[], words: Tabl
  * Cuts a region before each header row. A header row's taller cells have lines just above the
  * line holding 一级指标, in columns that line leaves empty: they go with it.
  */
-function cutAtHeaders(region: TLine[], words: TableWords, order: ReadonlyMap<Item, number>): TLine[][] {
+function cutAtHeaders(region: TLine[], words: TableWords): TLine[][] {
   const cuts: number[] = [];
   region.forEach((l, i) => {
     if (!words.headerLine(l.line.text) || i === 0) return;
@@ -296,52 +296,7 @@ function cutAtHeaders(region: TLine[], words: TableWords, order: ReadonlyMap<Ite
     from = c;
   }
   out.push(region.slice(from));
-  const kept = out.filter((b) => b.length > 0);
-  for (let j = 1; j < kept.length; j++) [kept[j - 1], kept[j]] = giveBackOverflow(kept[j - 1]!, kept[j]!, order);
-  return kept.filter((b) => b.length > 0);
-}
-
-/**
- * The lines of a band's cell that run on below the cut before the next header row: a label
- * taller than the rows it spans (a merged 资金支出计划（累计进度%） vertically centred over two
- * rows runs on beside 绩效目标 and 一级指标) is still its rows'. Such text was written before
- * the band above ended (in the order the PDF wrote the cells, the label in its first row) and
- * stands under that band's cell, a line pitch below its last line, at its left edge: it goes
- * back to the band above, and the header row keeps only its own text.
- */
-function giveBackOverflow(upper: TLine[], lower: TLine[], order: ReadonlyMap<Item, number>): [TLine[], TLine[]] {
-  const at = (it: Item) => order.get(it) ?? -1;
-  const end = Math.max(...upper.flatMap((l) => l.line.items.map(at)));
-  const early = lower.flatMap((l) => l.line.items.filter((it) => at(it) >= 0 && at(it) < end));
-  if (!early.length) return [upper, lower];
-  // Text of the band above that a run-on line could go on from: its items, then those given back.
-  const above = upper.flatMap((l) => l.line.items);
-  const moved = new Set<Item>();
-  for (const it of [...early].sort((a, b) => at(a) - at(b))) {
-    const size = it.size;
-    // The next line of a cell above it (written before it, at its left edge, one line pitch up),
-    // or the rest of a line given back, touching it.
-    const under = above.some((u) => at(u) < at(it) && u.y - it.y > size * 0.5 && u.y - it.y < size * 2.2 && Math.abs(u.x - it.x) < size * 1.5);
-    const onLine = [...moved].some((m) => Math.abs(m.y - it.y) < size * 0.5 && it.x >= m.x && it.x - (m.x + m.w) <= Math.max(size * 0.55, 3));
-    if (!under && !onLine) continue;
-    moved.add(it);
-    above.push(it);
-  }
-  if (!moved.size) return [upper, lower];
-  const rest: TLine[] = [];
-  const back: Item[] = [];
-  for (const l of lower) {
-    const mine = l.line.items.filter((it) => moved.has(it));
-    if (!mine.length) {
-      rest.push(l);
-      continue;
-    }
-    back.push(...mine);
-    const left = l.line.items.filter((it) => !moved.has(it));
-    for (const line of toLines(left)) rest.push({ line, chunks: chunksOf(line) });
-  }
-  const given = toLines(back).map((line) => ({ line, chunks: chunksOf(line) }));
-  return [[...upper, ...given], rest];
+  return out.filter((b) => b.length > 0);
 }
 
 /** Midpoints of the x intervals that no chunk covers, right of `from`. */
@@ -865,7 +820,7 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
 /** Tables in the text of a page that stands in table form without drawn lines. */
 export function tablesFromText(items: readonly Item[], words: TableWords, rules: readonly HRule[] = []): TextTable[] {
   const order = new Map(items.map((it, i) => [it, i] as const));
-  return bands(toLines(items), words, rules, order)
+  return bands(toLines(items), words, rules)
     .map((b) => bandTable(b, order, words))
     .filter((t): t is TextTable => t != null);
 }

@@ -252,37 +252,6 @@ describe('text-position tables', () => {
     expect(texts(items)[2]![2]).toBe('根据单位资料为据');
   });
 
-  it('give a label taller than its rows back to them where it runs on beside the next table\'s header row', () => {
-    // 资金支出计划（累计进度%）, merged over the period and value rows and centred on them, runs
-    // two lines on: 进 beside 绩效目标, 度%） on the line of 一级指标. The PDF wrote it in its first row.
-    const items = [
-      at('资金支', 60, 700), at('出计划', 60, 686), at('进', 60, 672), at('度', 60, 658), { str: '%）', x: 70, y: 658, w: 15, size: SIZE },
-      at('3月底', 120, 700), at('12月底', 200, 700),
-      at('25%', 120, 686), at('100%', 200, 686),
-      at('绩效目标', 60, 672), at('目标一', 120, 672),
-      at('一级指标', 60, 658), at('三级指标', 120, 658), at('依据', 200, 658),
-      at('产出指标', 60, 644), at('培训次数', 120, 644), at('计划', 200, 644),
-      at('效益指标', 60, 630), at('满意程度', 120, 630), at('问卷', 200, 630),
-    ];
-    const tables = tablesFromText(items, TABLE_WORDS);
-    const cellTexts = (t: (typeof tables)[number]) => t.cells.map((c) => c.items.map((i) => i.str).join(''));
-    expect(tables).toHaveLength(2);
-    expect(cellTexts(tables[0]!)).toContain('资金支出计划进度%）');
-    expect(cellTexts(tables[1]!).slice(0, 3)).toEqual(['一级指标', '三级指标', '依据']);
-  });
-
-  it('read the indicator header of a XeLaTeX table under a merged label that runs on beside it (seed 15)', async () => {
-    // Every project's 资金支出计划（累计进度%） runs on beside 一级指标: the header had read 度一级指%）标,
-    // and no row had its 一级指标.
-    const file = path.join(FIXTURES, 'seeds', 's015', 'xelatex.pdf');
-    const { record } = await extractBytes(readFileSync(file), file);
-    const gold = JSON.parse(readFileSync(path.join(FIXTURES, 'seeds', 's015', 'gold.json'), 'utf8')) as { projects: Array<{ indicators: Array<{ level1: string }> }> };
-    const level1 = (ps: Array<{ indicators: Array<{ level1: string | null }> }>) => ps.map((p) => p.indicators.map((r) => r.level1));
-    // (Project 2's last row, cut by a page break, is read joined to the row before it: another matter.)
-    expect(level1(record.projects).slice(0, 1)).toEqual(level1(gold.projects).slice(0, 1));
-    expect(level1(record.projects).slice(2)).toEqual(level1(gold.projects).slice(2));
-  });
-
   it('part a project code too long for its cell from the 项目名称 label its text runs up to, or over (XeLaTeX, 1 pt of padding)', () => {
     for (const end of [238, 245]) {
       const items = [
