@@ -226,9 +226,9 @@ describe('indicator header labels misread', () => {
       ['产出指标', '数量指标', '修缮工程量', '年初预算安排'],
       ['产出指标', '质量指标', '验收通过率', '年初预算安排'],
     ]);
-    // A misread label between two named columns (二级指杯) is placed the same way.
-    const mid = readIndicatorTable([row(['一级指标', '二级指杯', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']), ind('产出指标', '数量指标', '修缮工程量')]);
-    expect(mid.value[0]!.level2).toBe('数量指标');
+    // A misread label between two named columns (绩效指标描迷) is placed the same way.
+    const mid = readIndicatorTable([row(['一级指标', '二级指标', '三级指标', '绩效指标描迷', '指标值', '指标值确定依据']), row(['产出指标', '数量指标', '修缮工程量', '修缮的工程量', '≥1000米', '年初预算安排'])]);
+    expect(mid.value[0]!.description).toBe('修缮的工程量');
   });
 
   it('two unnamed cells where one field is missing name neither', async () => {
