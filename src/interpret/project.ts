@@ -208,7 +208,7 @@ function readPlan(
   if (gridReliable || sameShape) {
     const messages: Message[] = [];
     const under = periods.map((c) => cellAt(values, c.col));
-    periods.forEach((c, k) => {
+    periods.forEach((_, k) => {
       const v = under[k];
       if (!v || v.merged || v.text === '') return;
       // One cell under several periods: the values of neighbouring periods that the table's
