@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPdf as loadPdfResult } from '../src/loaders/pdf/index.js';
 import { toWarnings } from '../src/diagnostics.js';
-import { dropGlyphs, hiddenGlyphs } from '../src/loaders/pdf/clip.js';
+import { dropGlyphs, hiddenGlyphs, placedGlyphs } from '../src/loaders/pdf/clip.js';
 import { dropWholeDoubles } from '../src/loaders/pdf/doubles.js';
 import type { Item } from '../src/layout/text.js';
 import { fontLookup } from '../src/loaders/pdf/shown.js';
@@ -187,7 +187,7 @@ describe('a browser-printed page (Chromium)', () => {
       for (let n = 1; n <= doc.numPages; n++) {
         const page = await doc.getPage(n);
         const ol = await page.getOperatorList();
-        const { hidden } = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, fontLookup(page));
+        const { hidden } = hiddenGlyphs(placedGlyphs(ol.fnArray, ol.argsArray, page.view, fontLookup(page)));
         if (hidden.length === 0) continue;
         const scale = 4;
         const canvas = await drawPage(page, scale);

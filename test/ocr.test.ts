@@ -23,7 +23,7 @@ import { dewarp } from '../src/ocr/dewarp.js';
 import { textPieces } from '../src/ocr/pieces.js';
 import { type Gray, binarize, despeckle, flatten, greyOf, rotate } from '../src/ocr/raster.js';
 import { inkContradicts } from '../src/ocr/read.js';
-import { confusions, unspaced } from '../src/ocr/recognize.js';
+import { confusions, strayDots, unspaced } from '../src/ocr/recognize.js';
 import { findRules } from '../src/ocr/rules.js';
 import { renderGray } from '../src/loaders/pdf/render.js';
 import { openPdf } from '../src/loaders/pdf/open.js';
@@ -142,20 +142,23 @@ describe('scans as archives hold them: stamped, photocopied, photographed, bilev
     for (const k of kinds) read.set(k, await extract(`laoting-park-2023.${k}-s02.pdf`));
   }, 1_200_000);
 
-  // What each reaches on its fixture (seed 2 of `npm run eval`'s degradations), held as a floor
-  // (values) and as ceilings: wrong rows without a warning on that row (0 on every variant),
-  // and right rows warned all the same (false alarms: a warning on every row would hide errors,
-  // not flag them). A phone photograph still loses its 一级指标 column (every row warned) and a
-  // project; a photocopy a project and the confidence of every row (every right row warned); the
-  // seal's 技术 read 技木 at 0.91 in a 资金用途 cell is covered only by a warning on another row of
-  // its project table: not yet what the degradations table asks.
-  const held: Record<(typeof kinds)[number], { values: number; allProjects: boolean; silentRows: number; falseAlarms: number }> = {
-    seal: { values: 1, allProjects: true, silentRows: 0, falseAlarms: 0.1 },
-    photocopy: { values: 0.94, allProjects: false, silentRows: 0, falseAlarms: 1 },
-    // 3 of 10: sub-goal 1 is now read right (its 绩效指标： line no longer joined to the goal above), its OCR doubt (0.50) still said.
-    photo: { values: 1, allProjects: false, silentRows: 0, falseAlarms: 0.3 },
-    g4: { values: 1, allProjects: true, silentRows: 0, falseAlarms: 0.45 },
-    jbig2: { values: 0.94, allProjects: true, silentRows: 0, falseAlarms: 0.75 },
+  // What each reaches on its fixture (seed 2 of `npm run eval`'s degradations), held as floors
+  // (indicator rows, values) and as ceilings: wrong rows without a warning on that row (0 on
+  // every variant), and right rows warned all the same (false alarms: a warning on every row
+  // would hide errors, not flag them). A photocopy loses a project and the confidence of every
+  // row (every right row warned); the seal's 技术 read 技木 at 0.91 in a 资金用途 cell is covered
+  // only by a warning on another row of its project table: not yet what the degradations table
+  // asks. The photograph's and the photocopy's 一级指标 header, read 一一级指标, names its column
+  // by where it stands (indicators.ts byPlace): their rows went from 0 and 8 of 18 to 15 and 13,
+  // and the photograph's right rows keep the OCR doubt they always had on ≥90百分比 (0.80–0.89),
+  // so its false alarms rose with its right rows (0.3 was held while those rows were wrong).
+  // Its rules turned by the perspective found whole (rules.ts), it finds both projects and 17.
+  const held: Record<(typeof kinds)[number], { rows: number; values: number; allProjects: boolean; silentRows: number; falseAlarms: number }> = {
+    seal: { rows: 17 / 18, values: 1, allProjects: true, silentRows: 0, falseAlarms: 0.1 },
+    photocopy: { rows: 13 / 18, values: 0.94, allProjects: false, silentRows: 0, falseAlarms: 1 },
+    photo: { rows: 17 / 18, values: 1, allProjects: true, silentRows: 0, falseAlarms: 0.5 },
+    g4: { rows: 17 / 18, values: 1, allProjects: true, silentRows: 0, falseAlarms: 0.45 },
+    jbig2: { rows: 16 / 18, values: 0.94, allProjects: true, silentRows: 0, falseAlarms: 0.75 },
   };
   // Characters the corpus PDF's producer left out of the page (a comma hanging at a full line's
   // end) are no misreading: scored as `npm run eval` scores them.
@@ -168,6 +171,7 @@ describe('scans as archives hold them: stamped, photocopied, photographed, bilev
       const f = held[k];
       if (f.allProjects) expect(record.projects.map((p) => p.project_code)).toEqual(want.projects.map((p) => p.project_code));
       else expect(record.projects.length).toBeGreaterThan(0);
+      expect(s.indicators.ok / s.indicators.total, `${k} indicator rows`).toBeGreaterThanOrEqual(f.rows - 1e-9);
       expect(s.values.ok / s.values.total, `${k} values`).toBeGreaterThanOrEqual(f.values);
       expect(s.silentRows, `${k}: ${s.silentWhere.join('\n')}`).toBeLessThanOrEqual(f.silentRows);
       expect(s.alarms.ok / s.alarms.total, `${k} false alarms`).toBeLessThanOrEqual(f.falseAlarms);
@@ -295,6 +299,22 @@ describe('scan reader parts', () => {
     }
   });
 
+  it('finds a thin ruling line turned further than deskewing leaves it (a photographed sheet), whole', () => {
+    // One pixel thick, 1,000 pixels long, at slopes of 1/30 and 1/50 (1.9° and 1.1°): its runs
+    // on each row of pixels (20 to 50 pixels) are shorter than a rule.
+    for (const slope of [1 / 30, -1 / 30, 1 / 50]) {
+      const width = 1200;
+      const height = 200;
+      const mask = new Uint8Array(width * height);
+      for (let x = 100; x < 1100; x++) mask[Math.round(100 + (x - 600) * slope) * width + x] = 1;
+      const rules = findRules(mask, width, height, 150);
+      // Whole but for its ends' last steps (shorter than any run taken).
+      expect(rules.map((r) => r.dir), `slope ${slope}`).toEqual(['h']);
+      expect(rules[0]!.a).toBeLessThanOrEqual(120);
+      expect(rules[0]!.b).toBeGreaterThanOrEqual(1080);
+    }
+  });
+
   it('takes dot leaders out of a contents line as a leader piece', () => {
     const width = 800;
     const height = 60;
@@ -318,6 +338,16 @@ describe('scan reader parts', () => {
     for (let x = 10; x < 60; x++) mask[80 * width + x] = 1;
     despeckle(mask, width, height, 4);
     expect(mask.reduce((n, v) => n + v, 0)).toBe(50);
+  });
+
+  it('drops the dots a speck leaves between 汉字, before a bracket and before a number', () => {
+    expect(strayDots('成·本控制在预算水平')).toBe('成本控制在预算水平');
+    expect(strayDots('基础设施验收通过率.（%）')).toBe('基础设施验收通过率（%）');
+    expect(strayDots('.18.00')).toBe('18.00');
+    // Dots the documents set stay: a numbering, a decimal point, a full stop.
+    expect(strayDots('1.指导企业')).toBe('1.指导企业');
+    expect(strayDots('≥0.5万元')).toBe('≥0.5万元');
+    expect(strayDots('完成。下一')).toBe('完成。下一');
   });
 
   it('reads the confusions the context settles', () => {

@@ -37,10 +37,14 @@ export type ColumnMap = Partial<Record<Field, number>>;
 function mapColumns(header: Row | null, sub: Row | null): ColumnMap {
   const map: ColumnMap = {};
   if (header) {
+    const unnamed: Cell[] = [];
     for (const c of header.cells) {
       if (c.merged) continue;
-      for (const [f, re] of HEADER) if (re.test(c.text) && map[f] === undefined) map[f] = c.col;
+      const named = HEADER.filter(([f, re]) => re.test(c.text) && map[f] === undefined);
+      for (const [f] of named) map[f] = c.col;
+      if (named.length === 0 && !HEADER.some(([, re]) => re.test(c.text))) unnamed.push(c);
     }
+    byPlace(map, unnamed);
   }
   if (sub) {
     for (const c of sub.cells) for (const [f, re] of SUBHEADER) if (re.test(c.text) && map[f] === undefined) map[f] = c.col;
@@ -51,6 +55,28 @@ function mapColumns(header: Row | null, sub: Row | null): ColumnMap {
   return map;
 }
 
+
+/**
+ * Header cells no label names (a label misread by OCR: 一一级指标, 二级指杯) by where they
+ * stand: the columns keep the templates' order, so an unnamed cell that is the only one
+ * between the named columns around a field that none names is that field's.
+ */
+function byPlace(map: ColumnMap, unnamed: readonly Cell[]): void {
+  for (let i = 0; i < HEADER.length; i++) {
+    const [f] = HEADER[i]!;
+    if (map[f] !== undefined) continue;
+    let lo = i - 1;
+    while (lo >= 0 && map[HEADER[lo]![0]] === undefined) lo--;
+    let hi = i + 1;
+    while (hi < HEADER.length && map[HEADER[hi]![0]] === undefined) hi++;
+    // One field unnamed between two named ones (or an end of the row), one unnamed cell there.
+    if (hi - lo !== 2) continue;
+    const from = lo >= 0 ? map[HEADER[lo]![0]]! : -Infinity;
+    const to = hi < HEADER.length ? map[HEADER[hi]![0]]! : Infinity;
+    const between = unnamed.filter((c) => c.col > from && c.col < to && c.text !== '');
+    if (between.length === 1) map[f] = between[0]!.col;
+  }
+}
 
 /** The split value's parts: one header cell (指标值) stands over them. */
 const VALUE_PARTS: ReadonlySet<Field> = new Set<Field>(['symbol', 'number', 'unit']);

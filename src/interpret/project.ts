@@ -141,6 +141,10 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
   let indicatorFrom = rows.findIndex((r) => isHeaderRow(r) || isSubheaderRow(r));
   if (indicatorFrom < 0) indicatorFrom = rows.length;
   const top = rows.slice(0, indicatorFrom);
+  // A text dump's rows read with a guess (Row.unsure: cells set off their columns or rows) among
+  // the project's own fields: which field each cell fills is a guess, said at the project's place.
+  const unsure = top.filter((r) => r.unsure);
+  if (unsure.length) messages.push(message('cells-unplaced', `project ${p.seq} (${p.title}): ${unsure.length} row(s) of its fields read with a guess (${unsure[0]!.unsure}): its fields may be wrong`, [rows[0]!, ...unsure]));
   let afterBudget = false;
   for (let i = 0; i < top.length; i++) {
     const row = top[i]!;

@@ -14,8 +14,8 @@ import { skewOf } from './deskew.js';
 import { dewarp } from './dewarp.js';
 import { type Piece, textPieces } from './pieces.js';
 import { type Gray, binarize, clearEdges, crop, despeckle, flatten, median3, otsu, rotate } from './raster.js';
-import { type Recognized, recognitionStats, recognize, unspaced } from './recognize.js';
-import { alignRules, findRules } from './rules.js';
+import { type Recognized, recognitionStats, recognize, strayDots, unspaced } from './recognize.js';
+import { type PixelRule, alignRules, findRules } from './rules.js';
 
 export interface ScanPage {
   items: Item[];
@@ -149,6 +149,42 @@ export function loneMarks(words: readonly Piece[], texts: readonly string[], em:
     return marks(i) && !words.some((q, j) => j !== i && !marks(j) && q.y0 < p.y1 + em * 0.3 && q.y1 > p.y0 - em * 0.3 && Math.max(q.x0 - p.x1, p.x0 - q.x1) < em * 1.5);
   };
   return new Set(words.map((_, i) => i).filter(lone));
+}
+
+/** Confidence under which one or two characters read alone outside a table are taken for specks. */
+const SPECK_CONF = 0.7;
+
+/** Whether a piece stands in a ruled cell: rules above and below it across its middle, and to each side along it. */
+export function inRuledCell(p: Piece, rules: readonly PixelRule[]): boolean {
+  const cx = (p.x0 + p.x1) / 2, cy = (p.y0 + p.y1) / 2;
+  const across = (r: PixelRule, at: number) => r.a <= at && r.b >= at;
+  return (
+    rules.some((r) => r.dir === 'h' && across(r, cx) && r.pos <= p.y0) &&
+    rules.some((r) => r.dir === 'h' && across(r, cx) && r.pos >= p.y1) &&
+    rules.some((r) => r.dir === 'v' && across(r, cy) && r.pos <= p.x0) &&
+    rules.some((r) => r.dir === 'v' && across(r, cy) && r.pos >= p.x1)
+  );
+}
+
+/**
+ * Pieces outside any ruled cell read as one or two characters with little confidence, with no
+ * other text within two ems around: specks of a photocopy's paper or its binding's shadow
+ * that the model read as 心, ae, ty. A short reading in a table cell is never taken for a
+ * speck (it is kept, and its doubt said on its row); nor is a piece with text beside it.
+ * Their indexes.
+ */
+export function strayPieces(words: readonly Piece[], readings: ReadonlyArray<{ text: string; confidence: number }>, rules: readonly PixelRule[], em: number): Set<number> {
+  const weak = (i: number) => {
+    const r = readings[i]!;
+    const n = [...r.text.replace(/\s+/gu, '')].length;
+    return n > 0 && n <= 2 && r.confidence < SPECK_CONF;
+  };
+  const near = (p: Piece, q: Piece) => Math.max(q.x0 - p.x1, p.x0 - q.x1) < em * 2 && Math.max(q.y0 - p.y1, p.y0 - q.y1) < em * 2;
+  return new Set(
+    words
+      .map((_, i) => i)
+      .filter((i) => weak(i) && !inRuledCell(words[i]!, rules) && !words.some((q, j) => j !== i && !weak(j) && readings[j]!.text.trim() !== '' && near(words[i]!, q))),
+  );
 }
 
 /** Confidence given to a piece whose reading the ink contradicts (under the warning threshold). */
@@ -402,18 +438,20 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     const bottom = heightPt - p.y1 * pt;
     return { str, x: p.x0 * pt, y: bottom + size * 0.1, w: (p.x1 - p.x0) * pt, size, ...(conf == null ? {} : { conf }) };
   };
-  const noise = loneMarks(words, texts.map((t) => t.text), em);
+  const noise = new Set([...loneMarks(words, texts.map((t) => t.text), em), ...strayPieces(words, texts, rules, em)]);
   words.forEach((p, i) => {
     if (noise.has(i)) return;
     const r = texts[i]!;
     if (nextTo(p, 'right')) r.text = r.text.replace(/[.。·…]+$/u, '');
     if (nextTo(p, 'left')) r.text = r.text.replace(/^[.。·…]+/u, '');
-    r.text = unspaced(r.text);
+    r.text = strayDots(unspaced(r.text));
     if (r.text.trim() === '') return;
     const ink = p.y1 - p.y0;
     items.push(item(p, r.text, usual && ink > usual * 0.6 && ink < usual * 1.4 ? usual : ink, r.confidence));
   });
-  for (const l of leaders) items.push(item(l, '……', usual || l.y1 - l.y0));
+  // A row of dots with no text on its line is a speck trail, not a leader (a leader runs from a title to its page).
+  const kept = new Set(words.filter((_, i) => !noise.has(i) && texts[i]!.text.trim() !== ''));
+  for (const l of leaders) if ([...kept].some((p) => p.y0 < l.y1 && p.y1 > l.y0)) items.push(item(l, '……', usual || l.y1 - l.y0));
   const segments: Segment[] = rules.map((r) =>
     r.dir === 'h'
       ? { dir: 'h', pos: heightPt - r.pos * pt, a: r.a * pt, b: (r.b + 1) * pt }

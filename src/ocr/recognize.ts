@@ -178,6 +178,17 @@ export function unspaced(text: string): string {
 }
 
 /**
+ * A dot the model reads where the documents set none: a speck of a photocopy or a scan's dust
+ * between two 汉字 (成·本, 满意·度), between a 汉字 and a bracket (通过率.（%）), or opening a
+ * number (.18.00). A full stop in these texts is 。, a number opens with a digit, and a name
+ * with a middle dot (a foreign name) has no place in a budget table. (Applied last, with
+ * unspaced.)
+ */
+export function strayDots(text: string): string {
+  return text.replace(/(?<=[\u4e00-\u9fff])[.·・](?=[\u4e00-\u9fff（(])/gu, '').replace(/^[.·・](?=\d)/u, '');
+}
+
+/**
  * Readings of crops seen before, by their pixels: a crop identical to one already read (the
  * same header cell on every page of a drawn PDF, a piece read again in the same crop) is not
  * run through the model again. Bounded: the oldest are dropped first.

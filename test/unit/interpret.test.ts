@@ -234,3 +234,28 @@ describe('part one not read', () => {
     expect(interpret(model(tables)).warnings.filter((x) => x.code === 'part-one-missing')).toEqual([]);
   });
 });
+
+describe('indicator header labels misread', () => {
+  const ind = (l1: string, l2: string, name: string) => row([l1, l2, name, name, '≥90百分比', '年初预算安排']);
+
+  it('a header cell no label names takes the one field unnamed where it stands (OCR read 一级指标 as 一一级指标)', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    const header = row(['一一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']);
+    const r = readIndicatorTable([header, ind('产出指标', '数量指标', '修缮工程量'), ind('', '质量指标', '验收通过率')]);
+    expect(r.value.map((i) => [i.level1, i.level2, i.level3, i.basis])).toEqual([
+      ['产出指标', '数量指标', '修缮工程量', '年初预算安排'],
+      ['产出指标', '质量指标', '验收通过率', '年初预算安排'],
+    ]);
+    // A misread label between two named columns (二级指杯) is placed the same way.
+    const mid = readIndicatorTable([row(['一级指标', '二级指杯', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']), ind('产出指标', '数量指标', '修缮工程量')]);
+    expect(mid.value[0]!.level2).toBe('数量指标');
+  });
+
+  it('two unnamed cells where one field is missing name neither', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    const header = row(['一一级指标', '某某', '二级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']);
+    const r = readIndicatorTable([header, row(['产出指标', 'x', '数量指标', '修缮工程量', '修缮工程量', '≥1000米', '年初预算安排'])]);
+    expect(r.value[0]!.level1).toBeNull();
+    expect(r.value[0]!.level2).toBe('数量指标');
+  });
+});

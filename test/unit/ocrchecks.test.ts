@@ -9,7 +9,7 @@ import { readPartOne } from '../../src/interpret/partOne.js';
 import { para, type Block } from '../../src/model.js';
 import { toWarnings } from '../../src/diagnostics.js';
 import { namedOn } from '../../src/eval/score.js';
-import { implausibleLatin, loneMarks, skippedAt } from '../../src/ocr/read.js';
+import { implausibleLatin, loneMarks, skippedAt, strayPieces } from '../../src/ocr/read.js';
 import type { Loc, Warning } from '../../src/schema.js';
 
 const p = (text: string, confidence?: number, top = 100): Block => ({ ...para(text, { page: 1 }), bbox: [90, top, 500, top + 14], ...(confidence == null ? {} : { confidence }) });
@@ -67,6 +67,24 @@ describe('marks alone on their line are specks', () => {
   it('a dot far from any text is noise; a comma beside its line, and text, are not', () => {
     const words = [piece(40, 1000, 6, 5), piece(300, 1200, 400), piece(705, 1220, 8, 10), piece(300, 1400, 30)];
     expect([...loneMarks(words, ['.', '接待投资客商考察', '，', '。'], 30)]).toEqual([0, 3]);
+  });
+});
+
+describe('specks read as characters', () => {
+  const piece = (x0: number, y0: number, w: number, h = 30) => ({ x0, y0, x1: x0 + w, y1: y0 + h });
+  const r = (text: string, confidence: number) => ({ text, confidence });
+  // A ruled cell round (500–700, 900–1000): rules above, below, left and right of its middle.
+  const rules = [
+    { dir: 'h' as const, pos: 900, a: 400, b: 800, thick: 2 },
+    { dir: 'h' as const, pos: 1000, a: 400, b: 800, thick: 2 },
+    { dir: 'v' as const, pos: 500, a: 850, b: 1050, thick: 2 },
+    { dir: 'v' as const, pos: 700, a: 850, b: 1050, thick: 2 },
+  ];
+  it('one or two characters read with little confidence, alone outside a table, are specks', () => {
+    const words = [piece(1056, 1800, 48), piece(563, 1956, 39, 7), piece(300, 1200, 400), piece(520, 930, 30), piece(720, 1205, 30), piece(95, 2400, 30)];
+    const readings = [r('心', 0.03), r('ae', 0.38), r('接待投资客商考察', 0.99), r('无', 0.4), r('元', 0.5), r('4', 0.99)];
+    // 心 and ae stand alone; 无 stands in a ruled cell (kept, its doubt said on its row); 元 beside a line of text; 4 is sure.
+    expect([...strayPieces(words, readings, rules, 30)]).toEqual([0, 1]);
   });
 });
 

@@ -272,16 +272,28 @@ export function walkGlyphs(
 }
 
 /**
- * Glyphs of the page's operator list that its clip or its layers hide, and glyphs drawn
- * twice (the arguments are walkGlyphs's).
+ * Every glyph the page places, in drawing order (the arguments are walkGlyphs's): one walk of
+ * a page serves the fonts without a Unicode map (recover.ts), its clip, its layers and its
+ * doubles (hiddenGlyphs).
  */
-export function hiddenGlyphs(
+export function placedGlyphs(
   fnArray: ArrayLike<number>,
   argsArray: ArrayLike<unknown>,
   view: readonly number[],
   fontOf: (name: string) => FontInfo | null,
   layerShown: (props: unknown) => boolean = () => true,
-): UnseenGlyphs {
+): WalkedGlyph[] {
+  const out: WalkedGlyph[] = [];
+  walkGlyphs(fnArray, argsArray, view, fontOf, layerShown, (g) => out.push(g));
+  return out;
+}
+
+/**
+ * Of the glyphs a page places (placedGlyphs), those its clip or its layers hide, and those
+ * drawn twice. A glyph's character is read when this runs: the characters recover.ts read for
+ * a font without a Unicode map are the ones compared.
+ */
+export function hiddenGlyphs(placed: readonly WalkedGlyph[]): UnseenGlyphs {
   const hidden: PlacedGlyph[] = [];
   const doubled: PlacedGlyph[] = [];
   // Glyphs shown so far, by coarse place: where their boxes' centres are, how big they are and
@@ -300,11 +312,11 @@ export function hiddenGlyphs(
     }
     return false;
   };
-  walkGlyphs(fnArray, argsArray, view, fontOf, layerShown, ({ glyph: g, box, shown }) => {
-    if (!g.unicode || g.unicode.trim() === '') return;
+  for (const { glyph: g, box, shown } of placed) {
+    if (!g.unicode || g.unicode.trim() === '') continue;
     if (!shown) {
       hidden.push({ char: g.unicode, ...box });
-      return;
+      continue;
     }
     const cx = (box.x0 + box.x1) / 2, cy = (box.y0 + box.y1) / 2;
     const em = Math.min(box.x1 - box.x0 || Infinity, box.y1 - box.y0) / (ASCENT + DESCENT);
@@ -316,7 +328,7 @@ export function hiddenGlyphs(
       if (cell) cell.push({ ch: g.unicode, cx, cy, size: em });
       else drawn.set(key, [{ ch: g.unicode, cx, cy, size: em }]);
     }
-  });
+  }
   return { hidden, doubled };
 }
 

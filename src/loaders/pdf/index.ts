@@ -26,7 +26,8 @@ import { type Item, type Matrix, type PageContent, type PageView, type PagedRead
 import { type OcrMode, ocrNote } from '../../ocr/index.js';
 import { PAGE_BUDGET, operators, textItems } from './budget.js';
 import { curvedFills, rulings } from './geometry.js';
-import { type LayerShown, layers, shownText } from './shown.js';
+import { type LayerShown, fontLookup, layers, shownText } from './shown.js';
+import { placedGlyphs } from './clip.js';
 import { type PdfDocument, openPdf } from './open.js';
 import { type PageReading, ocrPage } from './render.js';
 import { Readings, drawingKey } from './repeats.js';
@@ -117,14 +118,16 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
     // The drawing first: a page over its budget fails before its text pass walks the same forms.
     const ol = await operators(page, n, PAGE_BUDGET);
     const read = await textItems(page, n, PAGE_BUDGET);
+    // Every glyph the page places, walked once for the font recovery, the clip and the doubles.
+    const placed = placedGlyphs(ol.fnArray, ol.argsArray, page.view, fontLookup(page), layerShown);
     // Fonts without a Unicode map: their text read from their glyphs' shapes (recover.ts).
-    const recovered = fonts ? await recoverFonts(fonts, n, page, read, ol, layerShown) : { items: read, ocr: null };
+    const recovered = fonts ? await recoverFonts(fonts, n, page, read, placed) : { items: read, ocr: null };
     const texts = recovered.items;
     // The page turned so that its text runs left to right (most pages: as it is).
     const up = upright(texts.map(toItem).filter((i): i is TurnedItem => i != null), rulings(ol.fnArray, ol.argsArray), page.view as PageView);
     // Boxes in the output are on the page as a viewer shows it (its /Rotate applied).
     const toPage = multiply(page.getViewport({ scale: 1 }).transform as Matrix, invert(up.m));
-    const shown = shownText(page, ol, up, n, toPage, layerShown);
+    const shown = shownText(placed, up, n, toPage);
     const reason = recovered.ocr ?? ocrReason(mode, shown.value, paints(ol.fnArray, ol.argsArray), () => curvedFills(ol.fnArray, ol.argsArray, MIN_OUTLINE_GLYPHS));
     if (reason) {
       if (reason === 'garbage') ocr.garbled.push(n);

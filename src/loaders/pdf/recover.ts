@@ -22,7 +22,6 @@
  *   OCR instead (the loader says which pages).
  */
 import type { Glyph, FontInfo, WalkedGlyph } from './clip.js';
-import { walkGlyphs } from './clip.js';
 import { type FontGlyph, sameChar, suspicion } from './fonts.js';
 import { type FontObject, type LineGlyph, type Outline, LINE_EM, drawLine, inkBox, isBlank, outlineKey, outlineOf } from './glyphs.js';
 import { type SpanReading, readSpans } from '../../ocr/recognize.js';
@@ -317,14 +316,13 @@ export class FontRecovery {
    * same items when it has none), and how much of that text is unsure: the share of its
    * glyphs read without certainty, and whether some of its glyphs have no outline to read.
    */
-  async page(n: number, page: GlyphPage, items: RawItem[], ol: { fnArray: ArrayLike<number>; argsArray: ArrayLike<unknown> }, layerShown: (props: unknown) => boolean): Promise<{ items: RawItem[]; fonts: string[]; unsure: number; missing: boolean; lost: number }> {
+  async page(n: number, page: GlyphPage, items: RawItem[], placed: readonly WalkedGlyph[]): Promise<{ items: RawItem[]; fonts: string[]; unsure: number; missing: boolean; lost: number }> {
     const objs = page.commonObjs;
     const fontOf = (name: string): Font | null => (objs.has(name) ? (objs.get(name) as Font) : null);
-    const occs: Occ[] = [];
-    walkGlyphs(ol.fnArray, ol.argsArray, page.view, fontOf, layerShown, (w) => {
+    const occs: Occ[] = placed.map((w) => {
       const font = fontOf(w.font);
       const adv = (w.glyph.width ?? 0) * (font?.fontMatrix?.[0] ?? 0.001) * Math.hypot(w.at[0], w.at[1]);
-      occs.push({ w, font, id: glyphId(font, w.glyph), item: -1, size: Math.hypot(w.at[2], w.at[3]), adv });
+      return { w, font, id: glyphId(font, w.glyph), item: -1, size: Math.hypot(w.at[2], w.at[3]), adv };
     });
     const same = { items, fonts: [], unsure: 0, missing: false, lost: 0 };
     if (occs.length === 0) return same;
@@ -909,8 +907,8 @@ export async function fontRecovery(mode: OcrMode, onRead?: (page: number) => voi
  * A page's text items with its unmapped fonts read; `ocr` is set when the page is to be read
  * by OCR instead (its unmapped glyphs have no outline, or too many are unsure).
  */
-export async function recoverFonts(r: Recovery, n: number, page: GlyphPage, items: unknown[], ol: { fnArray: ArrayLike<number>; argsArray: ArrayLike<unknown> }, layerShown: (props: unknown) => boolean): Promise<{ items: unknown[]; ocr: 'garbage' | null }> {
-  const got = await r.fonts.page(n, page, items as RawItem[], ol, layerShown);
+export async function recoverFonts(r: Recovery, n: number, page: GlyphPage, items: unknown[], placed: readonly WalkedGlyph[]): Promise<{ items: unknown[]; ocr: 'garbage' | null }> {
+  const got = await r.fonts.page(n, page, items as RawItem[], placed);
   if (got.fonts.length === 0) return { items, ocr: null };
   if (got.lost > 0) r.lost.set(n, got.lost);
   if (got.missing || got.unsure > UNSURE_PAGE) {

@@ -16,34 +16,61 @@ import type { Gray } from '../../ocr/index.js';
 /** Nesting followed into an operator's arguments (pdf.js nests a few levels at most). */
 const MAX_DEPTH = 8;
 
-function feed(hash: Hash, v: unknown, depth: number): void {
+/**
+ * What is hashed, gathered in text and handed to the hash in chunks: a page of 100,000 text
+ * operators is millions of small pieces, and a hash update per piece would cost more than
+ * drawing the page.
+ */
+class Feed {
+  private text = '';
+  constructor(private readonly hash: Hash) {}
+
+  add(s: string): void {
+    this.text += s;
+    if (this.text.length >= 1 << 16) this.flush();
+  }
+
+  bytes(v: ArrayBufferView): void {
+    this.flush();
+    this.hash.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  }
+
+  flush(): void {
+    if (this.text) this.hash.update(this.text);
+    this.text = '';
+  }
+}
+
+function feed(out: Feed, v: unknown, depth: number): void {
   if (v == null || typeof v !== 'object') {
-    hash.update(`${typeof v}:${String(v)};`);
+    out.add(`${typeof v}:${String(v)};`);
   } else if (ArrayBuffer.isView(v)) {
-    hash.update(`bytes:${v.byteLength}:`);
-    hash.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    out.add(`bytes:${v.byteLength}:`);
+    out.bytes(v);
   } else if (depth >= MAX_DEPTH) {
-    hash.update('deep;');
+    out.add('deep;');
   } else if (Array.isArray(v)) {
-    hash.update(`[${v.length}:`);
-    for (const x of v) feed(hash, x, depth + 1);
-    hash.update(']');
+    out.add(`[${v.length}:`);
+    for (const x of v) feed(out, x, depth + 1);
+    out.add(']');
   } else {
-    hash.update('{');
+    out.add('{');
     for (const [k, x] of Object.entries(v)) {
-      hash.update(`${k}=`);
-      feed(hash, x, depth + 1);
+      out.add(`${k}=`);
+      feed(out, x, depth + 1);
     }
-    hash.update('}');
+    out.add('}');
   }
 }
 
 /** The key of a page's drawing: its operators and their arguments, its box and rotation. */
 export function drawingKey(ops: { fnArray: ArrayLike<number>; argsArray: ArrayLike<unknown> }, view: readonly number[], rotate: number): string {
   const hash = createHash('sha256');
-  feed(hash, [...view, rotate], 0);
-  hash.update(new Uint8Array(Uint32Array.from(ops.fnArray).buffer));
-  for (let i = 0; i < ops.argsArray.length; i++) feed(hash, ops.argsArray[i], 0);
+  const out = new Feed(hash);
+  feed(out, [...view, rotate], 0);
+  out.bytes(Uint32Array.from(ops.fnArray));
+  for (let i = 0; i < ops.argsArray.length; i++) feed(out, ops.argsArray[i], 0);
+  out.flush();
   return `drawing:${hash.digest('hex')}`;
 }
 

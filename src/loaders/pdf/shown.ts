@@ -4,7 +4,7 @@
  * (doubles.ts; doubles left over said by `page-doubled-text`).
  */
 import { type Message, type Result, message, pagePlace } from '../../diagnostics.js';
-import { type FontInfo, type PlacedGlyph, dropGlyphs, hiddenGlyphs } from './clip.js';
+import { type FontInfo, type PlacedGlyph, type WalkedGlyph, dropGlyphs, hiddenGlyphs } from './clip.js';
 import { doublesLeft, dropDoubles, dropWholeDoubles } from './doubles.js';
 import { type Matrix, boxOf } from '../../layout/matrix.js';
 import type { PdfPage } from './draw.js';
@@ -61,17 +61,11 @@ export async function layers(doc: PdfDocument): Promise<LayerShown> {
 
 /**
  * The page's text items as shown, in the frame `up` turned them to (`up.m` maps user space to
- * it), with what the page hides said as messages; `toPage` maps that frame to the output's page boxes.
+ * it), with what the page hides said as messages; `placed` are the glyphs the page places
+ * (clip.ts placedGlyphs), `toPage` maps that frame to the output's page boxes.
  */
-export function shownText(
-  page: PdfPage,
-  ol: { fnArray: ArrayLike<number>; argsArray: ArrayLike<unknown> },
-  up: { items: Item[]; turn: number; m: Matrix },
-  n: number,
-  toPage: Matrix,
-  layerShown: LayerShown,
-): Result<Item[]> {
-  const unseen = hiddenGlyphs(ol.fnArray, ol.argsArray, page.view, fontLookup(page), layerShown);
+export function shownText(placed: readonly WalkedGlyph[], up: { items: Item[]; turn: number; m: Matrix }, n: number, toPage: Matrix): Result<Item[]> {
+  const unseen = hiddenGlyphs(placed);
   const turned = (gs: PlacedGlyph[]) => (up.turn ? gs.map((g) => ({ char: g.char, ...boxOf(up.m, g.x0, g.y0, g.x1, g.y1) })) : gs);
   const once = dropDoubles(up.items);
   // Second draws inside pieces that merged both draws each take their character out.
