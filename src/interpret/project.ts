@@ -210,11 +210,28 @@ function readPlan(
   if (!values) return { value: plan, messages: [] };
   const sameShape = values.cells.length === header.cells.length;
   if (gridReliable || sameShape) {
-    periods.forEach((c, k) => {
-      const v = cellAt(values, c.col);
-      plan[k]!.value = v && !v.merged && v.text !== '' ? v.text : null;
+    const messages: Message[] = [];
+    const under = periods.map((c) => cellAt(values, c.col));
+    periods.forEach((_, k) => {
+      const v = under[k];
+      if (!v || v.merged || v.text === '') return;
+      // One cell under several periods: the values of neighbouring periods that the table's
+      // columns did not part (`33.00 67.00`). As many amounts as periods are theirs, in order;
+      // anything else cannot be placed, and the row says so.
+      const shared = periods.map((_, j) => j).filter((j) => under[j] === v);
+      if (shared.length === 1) {
+        plan[k]!.value = v.text;
+        return;
+      }
+      const parts = v.text.split(/\s+/).filter((t) => t !== '');
+      if (parts.length === shared.length && parts.every((t) => planAmount(t) != null)) {
+        plan[k]!.value = parts[shared.indexOf(k)]!;
+      } else if (k === shared[0]) {
+        const said = `project "${title}": one spending-plan cell (${v.text}) stands under ${shared.length} periods (${shared.map((j) => periods[j]!.text).join(', ')}); its values left null`;
+        messages.push(message('plan-unplaced', said, [values]));
+      }
     });
-    return { value: plan, messages: [] };
+    return { value: plan, messages };
   }
   const filled = values.cells.filter((c) => c.text !== '' && !isLabel(c.text));
   if (filled.length === periods.length) {

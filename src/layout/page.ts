@@ -66,6 +66,19 @@ function cellParas(lines: Line[], right: number, guessed = false, spans = false)
   return paras.map((p) => joinLines(p)).filter((t) => t !== '');
 }
 
+/**
+ * A drawn cell's room after its last line (Cell.room): its right edge less the padding its
+ * left edge shows (where its lines start at the least), minus where the last line ends, in
+ * font sizes. Text centred or set right shows a wider left padding, so its room is never
+ * overstated.
+ */
+function withRoom(cell: Cell, lines: readonly Line[], g: GridCell): Cell {
+  const last = lines[lines.length - 1];
+  if (!last) return cell;
+  const pad = Math.max(0, Math.min(...lines.map((l) => l.x0)) - g.x0);
+  return { ...cell, room: (g.x1 - pad - last.x1) / last.size };
+}
+
 /** Whether a text item at (cx, cy) hangs just under a part of the grid's bottom edge that no rule closes. */
 function hangsBelow(grid: Grid, cx: number, cy: number, size: number): boolean {
   return grid.bottom - cy <= size * 3 && grid.openBelow.some(([a, b]) => cx >= a && cx <= b);
@@ -134,7 +147,8 @@ function gridTable(grid: Grid, all: Item[], page: number, box: ToBox): Table {
   }
   const made = new Map<GridCell, Cell>();
   for (const g of grid.cells) {
-    made.set(g, withConfidence(cellOf(cellParas(toLines(inCell.get(g) ?? []), g.x1), g.col, g.colSpan), inCell.get(g)));
+    const lines = toLines(inCell.get(g) ?? []);
+    made.set(g, withRoom(withConfidence(cellOf(cellParas(lines, g.x1), g.col, g.colSpan), inCell.get(g)), lines, g));
   }
   const nRows = grid.ys.length - 1;
   const rows: Row[] = [];
