@@ -57,6 +57,12 @@ export interface Cell {
   merged: boolean;
   /** Recognition confidence (0–1) where the text was read by OCR. */
   confidence?: number | null;
+  /**
+   * Room its last line leaves before the cell's right edge less the padding its own left edge
+   * shows, in font sizes (a drawn grid's cells, PDF): where a page break cuts a row, a cell
+   * whose text stopped with room for the next word did not go on after the break.
+   */
+  room?: number;
 }
 
 export interface Row extends Source {

@@ -161,11 +161,10 @@ export const SYMBOL_CELL = /^(文字描述|>=|<=|=|>|<|≥|≤|≧|≦|＞|＜|�
 /** The 符号 cell's word for a value given as text alone. */
 export const TEXT_VALUE_SYMBOL = '文字描述';
 
-/** An indicator table's header row: it names two of 一级指标, 二级指标 and 三级指标. */
+/** An indicator table's header row: it names 二级指标 and 三级指标. */
 export function isIndicatorHeaderRow(row: Row): boolean {
   const texts = row.cells.filter((c) => !c.merged).map((c) => c.text);
-  // Two of the three level names: one may be misread (OCR's 一一级指标, 二级指杯).
-  return [LEVEL1_HEADER, LEVEL2_HEADER, LEVEL3_HEADER].filter((re) => texts.some((t) => re.test(t))).length >= 2;
+  return texts.some((t) => LEVEL2_HEADER.test(t)) && texts.some((t) => LEVEL3_HEADER.test(t));
 }
 
 /** The split value's sub-header row (符号 · 值 · 单位). */

@@ -120,6 +120,18 @@ describe('text in a layer', () => {
   });
 });
 
+describe('text drawn off the page', () => {
+  it('is said on each page it runs off, even where pdf.js leaves it out of its text content (a XeLaTeX table\'s 依据 column past the page\'s edge)', async () => {
+    // The corpus's chengde-office-2020 DOCX through pandoc and XeLaTeX (as src/eval/roundtrips.ts
+    // makes it): a header cell as wide as the line pushes the 依据 column off every indicator
+    // page; only page 8's text content held any of it, and the other pages' rows had been silent.
+    const doc = await loadPdf(readFileSync(path.join(FIXTURES, 'xelatex', 'chengde-office-2020.xelatex.pdf')), OPTS);
+    const pages = doc.warnings.filter((w) => w.code === 'page-hidden-text').map((w) => w.loc?.page);
+    expect(pages).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(doc.warnings.find((w) => w.code === 'page-hidden-text' && w.loc?.page === 9)?.message).toMatch(/^page 9: 98 character\(s\) drawn where the page does not show them/);
+  });
+});
+
 describe('text drawn twice (a faked bold face)', () => {
   it('a line drawn again 0.4 pt to the side comes out once; the same words elsewhere stay', async () => {
     const twice = 'BT /F1 14 Tf 60 700 Td (Part one heading) Tj ET BT /F1 14 Tf 60.4 700 Td (Part one heading) Tj ET';

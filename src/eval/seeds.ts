@@ -94,7 +94,7 @@ export async function makeSeeds(corpus: string, outDir: string, o: MakeOptions):
   for (const seed of o.seeds) {
     void queue.add(async () => {
       const slot = free.pop()!;
-      const work = path.join(out, `.work-${slot}`);
+      const work = path.join(out, workDir(slot));
       try {
         const dir = path.join(out, seedName(seed));
         await sources(dir, seed, pools);
@@ -110,8 +110,9 @@ export async function makeSeeds(corpus: string, outDir: string, o: MakeOptions):
             rmSync(path.join(dir, `${p}.failed`), { force: true });
           }
         }
-        for (const p of PRODUCERS) made[p] = VERSION[p];
-        writeFileSync(versions, `${JSON.stringify(made)}\n`);
+        const now = Object.fromEntries(PRODUCERS.map((p) => [p, VERSION[p]]));
+        // Written only when it changes: a run that makes nothing leaves the cache as it was.
+        if (!existsSync(versions) || JSON.stringify(made) !== JSON.stringify({ ...made, ...now })) writeFileSync(versions, `${JSON.stringify({ ...made, ...now })}\n`);
         for (const p of usable) {
           const target = path.join(dir, `${p}.${EXT[p]}`);
           const failed = path.join(dir, `${p}.failed`);
@@ -137,9 +138,17 @@ export async function makeSeeds(corpus: string, outDir: string, o: MakeOptions):
     });
   }
   await queue.onIdle();
-  for (const slot of slots) rmSync(path.join(out, `.work-${slot}`), { recursive: true, force: true });
+  for (const slot of slots) rmSync(path.join(out, workDir(slot)), { recursive: true, force: true });
   if (missing.size) log(`eval: producers needing ${[...missing].join(', ')} skipped`);
   return out;
+}
+
+/**
+ * A worker slot's scratch folder, of this process alone: two runs sharing a cache (an eval
+ * beside a generator) never clear each other's LibreOffice or Chromium profiles.
+ */
+function workDir(slot: number): string {
+  return `.work-${process.pid}-${slot}`;
 }
 
 /** Parses `1,3,5-9` or a count `20` (seeds 1..20). */

@@ -42,6 +42,8 @@ const FIELDS: ReadonlyArray<readonly [keyof Checked, string]> = [
 const LEVEL_NAME_SHAPE = /^(?!标)(?:(?!指标).)+指标$/u;
 /** The level names of the templates. */
 const LEVEL_NAMES = [...new Set([...LEVEL2_OF.keys(), ...[...LEVEL2_OF.values()].flat()])];
+/** A text of two names ending in 指标, one after the other. */
+const RUN_TOGETHER = /^((?:(?!指标).)+指标)((?:(?!指标).)+指标)$/u;
 
 /** Rows of a table fewer than this give no pattern to hold a row against. */
 const MIN_ROWS = 3;
@@ -89,6 +91,15 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
   // 满意度指标服务对象满意度指标), where the table's other names are whole: a name holds 指标 once,
   // at its end, and a name short of it is the start of a known one or of one the table holds.
   for (const field of ['level1', 'level2'] as const) {
+    // Two names of the templates run together (产出指标效益指标: the rule between two merged
+    // cells not seen) are said whatever the table's other names are.
+    indicators.forEach((x, i) => {
+      const t = x[field] ?? '';
+      const two = RUN_TOGETHER.exec(t);
+      if (two && LEVEL_NAMES.includes(two[1]!) && LEVEL_NAMES.includes(two[2]!)) {
+        out.push(message('indicator-level-pattern', `${name(i)}: ${field === 'level1' ? '一级指标' : '二级指标'} "${t}" is two level names run together (the cells of two rows read as one)`, [rows[i]!]));
+      }
+    });
     const names = indicators.map((x) => x[field] ?? '').filter((t) => /\p{Script=Han}/u.test(t));
     const whole = names.filter((t) => LEVEL_NAME_SHAPE.test(t));
     if (names.length < 2 || whole.length * 2 < names.length) continue;
@@ -120,6 +131,8 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
 /** A value opening with a comparison symbol; a value opening with a 2 before more digits, and no symbol. */
 const SYMBOL = /^[≥≤><]/u;
 const TWO = /^2\d/u;
+/** Comparison signs as the values write them (>= is one sign). */
+const SIGNS = /[≥≤≧≦＞＜]|[<>]=?/gu;
 
 /**
  * A value read with no comparison symbol, opening with a 2 before more digits, in a table
@@ -130,6 +143,9 @@ function valueSymbolChecks(indicators: readonly Checked[], rows: readonly Row[],
   const values = indicators.map((x) => (x.value_raw ?? '').trim());
   const out: Message[] = [];
   values.forEach((v, i) => {
+    // Two comparison signs in one value (≥48条≥90%10%): the values of several rows run into one cell.
+    const signs = v.match(SIGNS)?.length ?? 0;
+    if (signs >= 2) out.push(message('indicator-value-symbol', `${name(i)}: 指标值 "${v}" holds ${signs} comparison signs: the values of several rows may have been read as one`, [rows[i]!]));
     if (!TWO.test(v)) return;
     const others = values.filter((o, k) => k !== i && o !== '');
     const symbols = others.filter((o) => SYMBOL.test(o)).length;

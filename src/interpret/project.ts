@@ -141,6 +141,10 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
   let indicatorFrom = rows.findIndex((r) => isHeaderRow(r) || isSubheaderRow(r));
   if (indicatorFrom < 0) indicatorFrom = rows.length;
   const top = rows.slice(0, indicatorFrom);
+  // A text dump's rows read with a guess (Row.unsure: cells set off their columns or rows) among
+  // the project's own fields: which field each cell fills is a guess, said at the project's place.
+  const unsure = top.filter((r) => r.unsure);
+  if (unsure.length) messages.push(message('cells-unplaced', `project ${p.seq} (${p.title}): ${unsure.length} row(s) of its fields read with a guess (${unsure[0]!.unsure}): its fields may be wrong`, [rows[0]!, ...unsure]));
   let afterBudget = false;
   for (let i = 0; i < top.length; i++) {
     const row = top[i]!;
@@ -206,11 +210,28 @@ function readPlan(
   if (!values) return { value: plan, messages: [] };
   const sameShape = values.cells.length === header.cells.length;
   if (gridReliable || sameShape) {
-    periods.forEach((c, k) => {
-      const v = cellAt(values, c.col);
-      plan[k]!.value = v && !v.merged && v.text !== '' ? v.text : null;
+    const messages: Message[] = [];
+    const under = periods.map((c) => cellAt(values, c.col));
+    periods.forEach((_, k) => {
+      const v = under[k];
+      if (!v || v.merged || v.text === '') return;
+      // One cell under several periods: the values of neighbouring periods that the table's
+      // columns did not part (`33.00 67.00`). As many amounts as periods are theirs, in order;
+      // anything else cannot be placed, and the row says so.
+      const shared = periods.map((_, j) => j).filter((j) => under[j] === v);
+      if (shared.length === 1) {
+        plan[k]!.value = v.text;
+        return;
+      }
+      const parts = v.text.split(/\s+/).filter((t) => t !== '');
+      if (parts.length === shared.length && parts.every((t) => planAmount(t) != null)) {
+        plan[k]!.value = parts[shared.indexOf(k)]!;
+      } else if (k === shared[0]) {
+        const said = `project "${title}": one spending-plan cell (${v.text}) stands under ${shared.length} periods (${shared.map((j) => periods[j]!.text).join(', ')}); its values left null`;
+        messages.push(message('plan-unplaced', said, [values]));
+      }
     });
-    return { value: plan, messages: [] };
+    return { value: plan, messages };
   }
   const filled = values.cells.filter((c) => c.text !== '' && !isLabel(c.text));
   if (filled.length === periods.length) {

@@ -7,7 +7,7 @@
 import type { Block } from '../model.js';
 import { para } from '../model.js';
 import { PAGE_NUMBER, cleanText, joinLines } from '../text/clean.js';
-import { type Line, toParagraphs } from './text.js';
+import { type Line, cellsOfLine, firstCellGoesOn, toParagraphs } from './text.js';
 import { type PageContent, itemsBox } from './page.js';
 import type { TableWords } from './textgrid.js';
 import { pushTo } from '../util.js';
@@ -101,6 +101,19 @@ function percentile(values: number[], q: number): number {
 }
 
 /**
+ * A paragraph's text of several lines. Where its first line holds two cells side by side and
+ * the lines under it are the first cell's wrapped rest (text.ts firstCellGoesOn), the first
+ * cell is read whole before the second.
+ */
+function cellsText(group: readonly Line[]): string {
+  const [first, ...rest] = group;
+  const cells = rest.length && firstCellGoesOn(first!, rest[0]!) ? cellsOfLine(first!) : null;
+  if (!cells) return joinLines(group.map((l) => l.text));
+  const sep = cells.rest.includes('\t') || first!.text.includes('\t') ? '\t' : ' ';
+  return [joinLines([cells.first, ...rest.map((l) => l.text)]), ...cells.rest.split('\t').map(cleanText)].filter(Boolean).join(sep);
+}
+
+/**
  * The document's blocks from its pages. `words` (optional) tells contents lines: a line of
  * title, leaders and page number ends its paragraph, however near the right edge it reaches
  * (the next entry, or a part heading under it, is no wrapped rest of it); and lines that
@@ -133,7 +146,7 @@ export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine
     for (const seg of segments) {
       if (!seg) continue;
       for (const group of toParagraphs(seg, { left, right, pitch, ends: words?.tocLine, opens: words?.opensParagraph })) {
-        const text = group.length === 1 ? group[0]!.text.split('\t').map(cleanText).filter(Boolean).join('\t') : joinLines(group.map((l) => l.text));
+        const text = group.length === 1 ? group[0]!.text.split('\t').map(cleanText).filter(Boolean).join('\t') : cellsText(group);
         if (text === '') continue;
         const size = Math.max(...group.map((l) => l.size));
         const items = group.flatMap((l) => l.items);

@@ -17,7 +17,11 @@
  * A dump keeps no order in which the cells were written, which the rule-less table rules read
  * rows by. The lines are put into rows here: a line goes on the row above when a piece of it
  * continues a piece of the line above that filled its column (a wrapped cell), and none starts
- * again in a column whose piece above ended short (a new row's cell); a blank line ends a row.
+ * again in a column whose piece above ended short (a new row's cell; in an indicator table a
+ * piece holding Latin letters or digits, narrower on the page than its columns, is no measure
+ * of that); a blank line ends a row. A table's rows are held to its header's columns, carried
+ * over to the next page where the table goes on without it; rows that fill every column but
+ * stand off them are set under them by rank.
  * Each row's pieces are then given column by column, each column's lines top down: the order a
  * word processor writes a table in. A piece standing in a column the line above left empty (a
  * merged cell's label set in the middle or at the foot of the rows it spans) goes with the row
@@ -82,12 +86,13 @@ export function runsOf(line: string, n: number): Run[] {
  * the cell's own column. A space between two CJK characters (or a CJK character and a sign:
  * `租赁隔离点数量达 ≦100.00m2`, `设备检修维护次数 有效提升`) is one: Chinese text has no word
  * spaces, and pdftotext writes a space only where the page leaves a gap. So is a space where
- * the text after it starts at a column two other lines or more start a piece at. Never after a
- * number: `15 万元` is a number and its unit.
+ * the text after it starts at a column two other lines or more start a piece at (`more`: pieces
+ * parted off before, whose starts count too). Never after a number: `15 万元` is a number and
+ * its unit.
  */
-function splitAtEdges(part: ReadonlyArray<readonly Run[]>): Run[][] {
+function splitAtEdges(part: ReadonlyArray<readonly Run[]>, more: readonly Run[] = []): Run[][] {
   const starts = new Map<number, Set<number>>();
-  for (const runs of part) for (const r of runs) (starts.get(r.col) ?? starts.set(r.col, new Set()).get(r.col)!).add(r.line);
+  for (const r of [...part.flat(), ...more]) (starts.get(r.col) ?? starts.set(r.col, new Set()).get(r.col)!).add(r.line);
   const edge = (col: number, line: number) => {
     const at = starts.get(col);
     return at != null && at.size - (at.has(line) ? 1 : 0) >= 2;
@@ -173,7 +178,7 @@ function firstUnit(text: string): number {
  * start would have fitted after it): each continues a wrapped piece, or stands in a column
  * the row has left empty so far (a merged cell's label set in the middle of its rows).
  */
-function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) => number, words: TableWords): Run[][][] {
+function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) => number, words: TableWords, indicators: boolean, doubt: (lines: readonly number[], why: string) => void): Run[][][] {
   const rows: Run[][][] = [];
   let cur: Run[][] | null = null;
   for (const runs of byLine) {
@@ -185,6 +190,9 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
     }
     let goesOn = false;
     let fresh = false;
+    let unclear = false;
+    // A piece going on from the line just above (a cell wrapped onto this line).
+    let wrapped: Run | undefined;
     if (cur) {
       for (const r of runs) {
         // The row's latest piece in this column.
@@ -193,14 +201,27 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
         if (!above) continue;
         // Wrapped: the start of this piece would not have fitted after the piece above in the
         // widest its column is seen.
-        if (above.width + firstUnit(r.text) > widthAt(above.col)) goesOn = true;
+        if (above.width + firstUnit(r.text) > widthAt(above.col)) {
+          goesOn = true;
+          // (Measured by CJK text alone: Latin letters and digits are narrower on the page than their columns.)
+          if (above.line === r.line - 1 && !/[!-~]/.test(above.text)) wrapped ??= r;
+        }
+        // Latin letters and digits take a column each but less than half a CJK character's
+        // width on the page: in an indicator table (its values), a piece holding them is no
+        // sure measure of what fitted after it.
+        else if (indicators && /[!-~]/.test(above.text)) unclear = true;
         else fresh = true;
       }
+      // Unclear pieces go with the line's others; alone they start a row, as any piece does.
+      if (unclear && !goesOn) fresh = true;
     }
     // A line whose pieces all stand in columns the row has left empty so far (a merged cell's
     // label set in the middle of its rows) goes on with the row.
     if (cur && !fresh && (goesOn || runs.length > 0) && cur.length < MAX_ROW_LINES) cur.push([...runs]);
     else {
+      // A new row on a line that also goes on with a cell wrapped from the line above: where
+      // the row above ends is a guess (a label wrapped over both rows, 预算规模及资 · 金用途).
+      if (cur && wrapped && !words.headerLine(cur[0]!.map((r) => r.text).join('  '))) doubt([...cur.flat().map((x) => x.line), runs[0]!.line], `the dump's line with "${wrapped.text}" goes on with a cell wrapped from the line above and starts a row all the same: where the row above ends is a guess`);
       cur = [[...runs]];
       rows.push(cur);
     }
@@ -304,6 +325,20 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt
       if (got.length < m) continue;
       starts.push(...got);
     }
+    // Two labels of a line each a line apart, the first filling its column, where the column
+    // wraps its other labels over lines (产出 · a row's line · 指标 beside 效果 · 指标): one label
+    // wrapped, its lines set among the rows' lines, or two: the rows either is given are a guess.
+    const wraps = labelled.some(([c]) => new Set(c.map((x) => x.line)).size >= 2);
+    for (let j = 0; wraps && j + 1 < labelled.length; j++) {
+      const [a] = labelled[j]!;
+      const [b] = labelled[j + 1]!;
+      if (a.length !== 1 || b.length !== 1) continue;
+      const end = [...a].sort((x, y) => y.line - x.line)[0]!;
+      const next = [...b].sort((x, y) => x.line - y.line)[0]!;
+      if (next.line - end.line > 2 || end.width + firstUnit(next.text) <= widthAt(end.col)) continue;
+      const upTo = j + 2 < labelled.length ? starts[j + 2]! - 1 : data.length - 1;
+      doubt(data.slice(Math.min(starts[j]!, labelled[j]![1]), upTo + 1).flat(2).map((x) => x.line), `the merged cells' labels ${a.map((x) => x.text).join('')} and ${b.map((x) => x.text).join('')} stand a line apart, the first filling its column: one label wrapped among the rows' lines, or two; which rows each names cannot be told for sure`);
+    }
     labelled.forEach(([c, k], j) => {
       const to = starts[j]!;
       if (to === k) return;
@@ -341,13 +376,15 @@ export interface MonoPage {
   lineOf: (top: number) => number;
   /** Lines (0-based) of rows whose cells' columns or rows are a guess, and why. */
   doubts: Map<number, string>;
+  /** The columns (starts) of the last indicator header on the page, else those carried in: a table going on over the next page. */
+  header: readonly number[];
 }
 
 /**
  * One page of a monospace dump as text items in a frame with y upwards, column c at c × COLUMN,
  * each line a pitch under the one above. Items come row by row, column by column.
  */
-export function monospacePage(lines: readonly string[], words: TableWords): MonoPage {
+export function monospacePage(lines: readonly string[], words: TableWords, carried: readonly number[] = []): MonoPage {
   const byLine = lines.map((l, i) => runsOf(l, i));
   // Columns are measured part by part of the page: a table's header row, a title or a unit
   // line starts a table of other columns (a project table's upper part is wider).
@@ -355,22 +392,46 @@ export function monospacePage(lines: readonly string[], words: TableWords): Mono
   // 符号 · 值 · 单位).
   const cuts = [0];
   const header = new Set<number>();
+  const opensPart = (runs: readonly Run[]) => {
+    const text = runs.map((r) => r.text).join('  ');
+    return words.title(text) || words.unitLine(text) || words.opensTable(runs[0]!.text);
+  };
   byLine.forEach((runs, i) => {
     const text = runs.map((r) => r.text).join('  ');
     if (runs.length && words.headerLine(text)) header.add(i);
-    if (i > 0 && runs.length && (header.has(i) || words.title(text) || words.unitLine(text) || words.opensTable(runs[0]!.text))) cuts.push(i);
+    if (i > 0 && runs.length && (header.has(i) || opensPart(runs))) cuts.push(i);
   });
   cuts.push(byLine.length);
+  // A page opening with a header, a title, a unit line or a table's first label carries no table on.
+  const first = byLine.findIndex((runs) => runs.length);
+  if (first >= 0 && (header.has(first) || opensPart(byLine[first]!))) carried = [];
   const rows: Run[][][] = [];
   const doubts = new Map<number, string>();
   const doubt = (lines: readonly number[], why: string) => lines.forEach((l) => doubts.has(l) || doubts.set(l, why));
+  // The indicator header's columns so far: a part of the page before any header (a table going
+  // on from the page before) is held to the header carried in.
+  let headerCols = carried;
   for (let k = 0; k + 1 < cuts.length; k++) {
-    const part = splitAtEdges(byLine.slice(cuts[k], cuts[k + 1]));
+    // Twice: the values parted from the text before them at a space before their sign show
+    // column edges the unparted pieces do not (`信息系统漏洞处置 100 次` parts where `≥90 百分比`
+    // starts on the lines around it).
+    const raw = byLine.slice(cuts[k], cuts[k + 1]);
+    const once = splitAtEdges(raw);
+    const signs = once.flatMap((runs, i) => runs.filter((r) => SIGN.test([...r.text][0] ?? '') && !raw[i]!.some((q) => q.col === r.col)));
+    const part = splitAtEdges(raw, signs);
     const widthAt = widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1)));
-    const read = rowsOf(part, widthAt, words);
+    const indicators = part.some((runs) => runs.length && header.has(runs[0]!.line)) || (k === 0 && headerCols.length > 0);
+    const read = rowsOf(part, widthAt, words, indicators, doubt);
     const placed = placeMerged(read, (row) => row.some((runs) => header.has(runs[0]?.line ?? -1) || words.headerCell(runs.map((r) => r.text).join(''))), widthAt, doubt);
+    const head = part.filter((runs) => header.has(runs[0]?.line ?? -1)).flat();
+    // A header whose 指标值 is split (符号 · 值 · 单位 on the lines under it) names fewer columns
+    // than its rows fill: its names are no count of the columns.
+    const split = part.some((runs) => runs.length && !header.has(runs[0]!.line) && words.headerCell(runs.map((r) => r.text).join('')));
+    if (head.length >= 3) headerCols = split ? [] : columnStarts(head);
+    else if (k > 0) headerCols = [];
+    underHeader(placed.filter((r) => !r.some((runs) => runs.some((x) => header.has(x.line)))), headerCols);
     for (const row of placed) misaligned(row, doubt);
-    offColumns(placed, part.filter((runs) => header.has(runs[0]?.line ?? -1)).flat(), doubt);
+    offColumns(placed, head, headerCols, doubt);
     rows.push(...placed);
   }
   // Each line one pitch below the line above; blank lines between two lines add half a pitch
@@ -408,7 +469,41 @@ export function monospacePage(lines: readonly string[], words: TableWords): Mono
     while (lo + 1 < down.length && byLine[lo]!.length === 0 && down[lo + 1] === down[lo]) lo++;
     return lo;
   };
-  return { items, view: [0, 0, width, height], lineOf, doubts };
+  return { items, view: [0, 0, width, height], lineOf, doubts, header: headerCols };
+}
+
+/**
+ * Sets a table's rows under its header's columns where the dump set them at columns of their
+ * own: pdftotext lays out each line by the text to its left, so the rows of a table (above all
+ * on the next page, away from its header) may stand a few columns off the header's names. The
+ * rows that fill every column (as many pieces on their first line as the header has names)
+ * say where the page's columns are: where they all agree, and stand off the header, each
+ * piece at one of those columns is moved to the header's column of the same rank (the table
+ * itself says how many columns there are). Pieces at none of them stay (and are said off the
+ * header's columns).
+ */
+function underHeader(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, header: readonly number[]): void {
+  if (header.length < 3) return;
+  const full = rows.filter((r) => r[0]?.length === header.length).map((r) => r[0]!.map((x) => x.col));
+  if (!full.length) return;
+  const cols = full[0]!;
+  if (full.some((f) => f.some((c, j) => Math.abs(c - cols[j]!) > NEAR))) return;
+  if (cols.every((c, j) => Math.abs(c - header[j]!) <= NEAR)) return;
+  for (const row of rows) {
+    for (const runs of row) {
+      for (const r of runs) {
+        const j = cols.findIndex((c) => Math.abs(c - r.col) <= NEAR);
+        if (j >= 0) r.col += header[j]! - cols[j]!;
+      }
+    }
+  }
+}
+
+/** The distinct starts of a header's pieces (within NEAR of each other, the first kept), left to right. */
+function columnStarts(head: readonly Run[]): number[] {
+  const out: number[] = [];
+  for (const c of [...new Set(head.map((h) => h.col))].sort((a, b) => a - b)) if (!out.length || c - out[out.length - 1]! > NEAR) out.push(c);
+  return out;
 }
 
 /**
@@ -417,15 +512,24 @@ export function monospacePage(lines: readonly string[], words: TableWords): Mono
  * cells above it) can come out several columns to the left, its cells no longer under their
  * header names. A row of two pieces or more one of whose first line's pieces starts at no
  * column a header name starts at (give or take one) is read with its columns guessed; on a
- * page without the header, the rows that fill every column stand for it.
+ * page without the header, the header carried from the page before stands for it (where there
+ * is none, the rows that fill every column).
  */
-function offColumns(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, header: readonly Run[], doubt: (lines: readonly number[], why: string) => void): void {
-  // Without a header on the page (a table going on from the page before), the columns are those
-  // of the rows whose first line holds the most pieces (every column filled).
+function offColumns(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, header: readonly Run[], carried: readonly number[], doubt: (lines: readonly number[], why: string) => void): void {
+  // Without a header in the part (a table going on from the page before), the columns are those
+  // of the header carried from before — unless there is none: then those of the rows whose
+  // first line holds the most pieces (every column filled).
   const most = Math.max(0, ...rows.map((r) => r[0]?.length ?? 0));
-  const head = header.length >= 3 ? header : most >= 4 ? rows.filter((r) => r[0]!.length === most).flatMap((r) => r[0]!) : [];
-  if (head.length < 3) return;
-  const at = (col: number) => head.some((h) => Math.abs(h.col - col) <= NEAR);
+  const cols =
+    header.length >= 3
+      ? header.map((h) => h.col)
+      : carried.length >= 3
+        ? [...carried]
+        : most >= 4
+          ? rows.filter((r) => r[0]!.length === most).flatMap((r) => r[0]!.map((x) => x.col))
+          : [];
+  if (cols.length < 3) return;
+  const at = (col: number) => cols.some((h) => Math.abs(h - col) <= NEAR);
   for (const row of rows) {
     const all = row.flat();
     if (all.length < 2 || row.some((runs) => runs.some((r) => header.includes(r)))) continue;

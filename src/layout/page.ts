@@ -47,14 +47,16 @@ const CELL_PADDING = 4;
 /**
  * A cell's paragraphs. `guessed`: the column's right edge is an estimate (a table rebuilt from
  * text positions, where a page with few rows may not show a column's true width); a cell of
- * three lines or more then shows its own edge, where its longest line ends.
+ * three lines or more then shows its own edge, where its longest line ends, and so does one of
+ * two lines over several columns (`spans`): a span's width need not be its columns' (XeLaTeX
+ * gives each span an even share of the table's width), so the table's edge is no measure of it.
  */
-function cellParas(lines: Line[], right: number, guessed = false): string[] {
+function cellParas(lines: Line[], right: number, guessed = false, spans = false): string[] {
   const paras: string[][] = [];
   let prev: Line | null = null;
   // The cell's text edge: where its longest line ends, or the rule less the usual padding.
   const longest = Math.max(...lines.map((l) => l.x1));
-  const edge = guessed && lines.length >= 3 ? longest : Math.max(right - CELL_PADDING, longest);
+  const edge = guessed && (lines.length >= 3 || (spans && lines.length >= 2)) ? longest : Math.max(right - CELL_PADDING, longest);
   for (const l of lines) {
     const brk = prev == null || opensItem(l.text) || !wrapped(prev, l, Math.min(edge, right));
     if (brk) paras.push([l.text]);
@@ -62,6 +64,19 @@ function cellParas(lines: Line[], right: number, guessed = false): string[] {
     prev = l;
   }
   return paras.map((p) => joinLines(p)).filter((t) => t !== '');
+}
+
+/**
+ * A drawn cell's room after its last line (Cell.room): its right edge less the padding its
+ * left edge shows (where its lines start at the least), minus where the last line ends, in
+ * font sizes. Text centred or set right shows a wider left padding, so its room is never
+ * overstated.
+ */
+function withRoom(cell: Cell, lines: readonly Line[], g: GridCell): Cell {
+  const last = lines[lines.length - 1];
+  if (!last) return cell;
+  const pad = Math.max(0, Math.min(...lines.map((l) => l.x0)) - g.x0);
+  return { ...cell, room: (g.x1 - pad - last.x1) / last.size };
 }
 
 /** Whether a text item at (cx, cy) hangs just under a part of the grid's bottom edge that no rule closes. */
@@ -132,7 +147,8 @@ function gridTable(grid: Grid, all: Item[], page: number, box: ToBox): Table {
   }
   const made = new Map<GridCell, Cell>();
   for (const g of grid.cells) {
-    made.set(g, withConfidence(cellOf(cellParas(toLines(inCell.get(g) ?? []), g.x1), g.col, g.colSpan), inCell.get(g)));
+    const lines = toLines(inCell.get(g) ?? []);
+    made.set(g, withRoom(withConfidence(cellOf(cellParas(lines, g.x1), g.col, g.colSpan), inCell.get(g)), lines, g));
   }
   const nRows = grid.ys.length - 1;
   const rows: Row[] = [];
@@ -186,7 +202,7 @@ function textTable(t: TextTable, page: number, box: ToBox): Table {
     }
     const cells: Cell[] = [...byCol.values()]
       .sort((a, b) => a.col - b.col)
-      .map((c) => withConfidence(cellOf(cellParas(toLines(c.items), c.right, true), c.col, c.colSpan), c.items));
+      .map((c) => withConfidence(cellOf(cellParas(toLines(c.items), c.right, true, c.colSpan > 1), c.col, c.colSpan), c.items));
     if (cells.length) rows.push({ cells, page, breakBefore: false, bbox: itemsBox(inRow.flatMap((c) => c.items), box) });
   }
   return { kind: 'table', rows, page, columns: 'grid', xs: t.xs, rules: 'text' };

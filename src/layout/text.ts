@@ -164,6 +164,38 @@ export function wrapped(prev: Line, l: Line, right: number): boolean {
 }
 
 
+/** A gap between two items of a line wider than this (in font sizes) parts two cells side by side. */
+const CELL_GAP = 1.2;
+
+/**
+ * A line holding two cells side by side: its text before and after its first gap wider than
+ * CELL_GAP font sizes, where the text before ends and where the text after starts.
+ */
+export function cellsOfLine(l: Line): { first: string; rest: string; end: number; start: number } | null {
+  for (let k = 1; k < l.items.length; k++) {
+    const [a, b] = [l.items[k - 1]!, l.items[k]!];
+    if (b.x - (a.x + a.w) <= l.size * CELL_GAP) continue;
+    const base = mainBaseline(l.items);
+    return { first: joinItems(l.items.slice(0, k), l.size, base), rest: joinItems(l.items.slice(k), l.size, base), end: a.x + a.w, start: b.x };
+  }
+  return null;
+}
+
+/**
+ * Whether `l` is the wrapped rest of the first of two cells side by side on `prev` (a unit line
+ * and 单位：万元 in a borderless table of one row, the unit's name too long for its cell: `…（人民
+ * 防空办` · `单位：万元`, then `公室）` under the first cell): `l` starts where `prev` does and
+ * stays under its first cell, whose text does not end a sentence and fills it up to the second
+ * cell (less two cells' padding). The paragraph then reads the first cell's text whole before
+ * the second's (assemble.ts).
+ */
+export function firstCellGoesOn(prev: Line, l: Line): boolean {
+  const cells = cellsOfLine(prev);
+  const size = Math.min(prev.size, l.size);
+  if (!cells || cellsOfLine(l) || Math.abs(l.x0 - prev.x0) > size * 0.5 || l.x1 > cells.start - size) return false;
+  return !SENTENCE_END.test(cells.first.trim()) && cells.end + firstRunWidth(l) > cells.start - size * 1.5;
+}
+
 export interface ParaOptions {
   /** Left edge of the text column. */
   left: number;
@@ -228,6 +260,7 @@ export function toParagraphs(lines: readonly Line[], opts: ParaOptions): Line[][
       // More than two font sizes between baselines is a gap, unless the text's usual line pitch is that wide (1.5 or double spacing).
       else if (prev.y - l.y > Math.max(size * 2.1, (opts.pitch(l.size) ?? 0) * 1.2 + 0.5)) brk = true;
       else if (paragraphGap(prev, l, opts)) brk = true;
+      else if (firstCellGoesOn(prev, l)) brk = false;
       else if (!wrapped(prev, l, opts.right)) brk = true;
       else if (centred(prev, opts) && !centred(l, opts) && !firstLineOf(prev, l, opts)) brk = true;
       else if (setRight(prev, l, opts)) brk = true;

@@ -193,7 +193,9 @@ function bands(lines: Line[], words: TableWords, rules: readonly HRule[]): TLine
       return above != null && above.line.y - l.line.y <= near && (l.line.x0 > left + l.line.size || narrow) && inOneColumn(i);
     };
     let end = region.length;
-    while (end > 0 && region[end - 1]!.chunks.length < 2 && !(keepsTail(end - 1) && region.slice(0, end - 1).some((l) => l.chunks.length >= 2))) end--;
+    if (!labelTail(region, words)) {
+      while (end > 0 && region[end - 1]!.chunks.length < 2 && !(keepsTail(end - 1) && region.slice(0, end - 1).some((l) => l.chunks.length >= 2))) end--;
+    }
     region = region.slice(0, end);
     // Three table lines make a table; so does one line of three cells or more (a table's first
     // row at the foot of a page): prose never stands in three blocks.
@@ -230,6 +232,25 @@ function bands(lines: Line[], words: TableWords, rules: readonly HRule[]): TLine
   });
   flush();
   return out;
+}
+
+/**
+ * Whether a region ends in a label that is always a whole cell, wrapped in its narrow column
+ * (项目绩 · 效模板 of the 2020 template's 项目绩效模板, its row's other cells on the next page):
+ * lines of one chunk each, one under the other at the left edge of a cell of the line above,
+ * a line pitch apart, whose text together is the label. They are the table's, not a paragraph.
+ */
+function labelTail(region: readonly TLine[], words: TableWords): boolean {
+  let tail = region.length;
+  while (tail > 0 && region[tail - 1]!.chunks.length < 2) tail--;
+  if (tail === 0 || tail === region.length) return false;
+  const lines = region.slice(tail);
+  const text = lines.map((l) => l.line.text.replace(/\s+/g, '')).join('');
+  if (text.length > MAX_LABEL || !words.wholeCell(text)) return false;
+  return lines.every((l, k) => {
+    const above = region[tail + k - 1]!;
+    return above.line.y - l.line.y <= l.line.size * 2.2 && above.chunks.some((c) => Math.abs(c.x0 - l.line.x0) < 1);
+  });
 }
 
 /**
@@ -555,7 +576,7 @@ function splitAtEdges(lines: readonly Line[], order: Map<Item, number>): Line[] 
  * and its unit), nor where the line above or below runs on across the edge (one cell over
  * several columns, its justified line spaced there by chance: `…租赁项目 1719万元`).
  */
-function cellStarts(lines: readonly Line[]): Set<Item> {
+function cellStarts(lines: readonly Line[], whole: (text: string) => boolean): Set<Item> {
   // Per item: its line and the gap to the item before it on that line (none: a line's first).
   const starts: Array<{ x: number; line: number; gap: number; it: Item; before: Item | null }> = [];
   lines.forEach((l, n) => {
@@ -570,14 +591,23 @@ function cellStarts(lines: readonly Line[]): Set<Item> {
   let lo = 0;
   for (const s of sorted) {
     while (sorted[lo]!.x < s.x - ALIGNED) lo++;
-    if (!s.before || s.gap < Math.max(1, s.it.size * MIN_CELL_GAP) || /\d\s*$/.test(s.before.str)) continue;
+    // A label that is always a whole cell (项目名称) opens one at a column edge however close the
+    // text before it runs, or over it (a project code too long for its cell, 1 pt of padding):
+    // no number goes on with it as its unit.
+    const label = whole(s.it.str.replace(/\s+/g, ''));
+    if (!s.before || (!label && (s.gap < Math.max(1, s.it.size * MIN_CELL_GAP) || /\d\s*$/.test(s.before.str)))) continue;
     const others = new Set<number>();
     for (let k = lo; k < sorted.length && sorted[k]!.x <= s.x + ALIGNED; k++) {
       const o = sorted[k]!;
-      // Another line's cell starting there: its first item, or one after a gutter.
-      if (o.line !== s.line && o.gap >= o.it.size * MIN_CELL_GAP) others.add(o.line);
+      // Another line's cell starting there: its first item, or one after a gutter — never one
+      // set just after a number (`2519 万元` in a wide cell's line: the glue XeLaTeX sets
+      // between a number and CJK text is as wide as that gutter, and stands anywhere).
+      const glued = o.before != null && /\d\s*$/.test(o.before.str) && o.gap < o.it.size * NUMBER_GLUE;
+      if (o.line !== s.line && o.gap >= o.it.size * MIN_CELL_GAP && !glued) others.add(o.line);
     }
-    if (others.size < 2) continue;
+    // (One other line is enough for such a label: the upper rows of a project table each have
+    // their own columns.)
+    if (others.size < (label ? 1 : 2)) continue;
     // Text of the line above or below running on across the edge: one wide cell's text (a cell
     // over several columns, its justified line spaced there by chance), no column edge.
     const across = [lines[s.line - 1], lines[s.line + 1]].some(
@@ -593,6 +623,9 @@ function cellStarts(lines: readonly Line[]): Set<Item> {
  * the space justified text sets between a CJK character and a number (`健全 6 分`).
  */
 const MIN_CELL_GAP = 0.25;
+
+/** The space set between a number and the CJK text after it is narrower than this (in ems). */
+const NUMBER_GLUE = 0.5;
 
 /**
  * Pieces holding two cells' text, one written as a single item with a space between them
@@ -671,7 +704,7 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
   const pieces: Piece[] = [];
   let cur: (Piece & { lineY: number; lineStart: number; lineEnd: number; text: string }) | null = null;
   let row = -1;
-  const opens = cellStarts(lines);
+  const opens = cellStarts(lines, words.wholeCell);
   for (const it of items) {
     const size = it.size;
     const gap = Math.max(size * 0.55, 3);
@@ -680,7 +713,7 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
     // of it: a sign drawn from another font after the text it stands before (≦ + 100m²). So is
     // a piece overlapping the line's end: CJK punctuation set close (》、《 share their blank halves).
     // An item starting at a column edge with a gutter's gap before it opens a cell (cellStarts).
-    const sameLine = cur != null && onLine && ((it.x > cur.lineStart && it.x - cur.lineEnd <= gap && !(opens.has(it) && it.x - cur.lineEnd > 0)) || (it.x < cur.lineStart && it.x + it.w >= cur.lineStart - gap && it.x + it.w <= cur.lineStart + size * 0.5));
+    const sameLine = cur != null && onLine && ((it.x > cur.lineStart && it.x - cur.lineEnd <= gap && !(opens.has(it) && (it.x - cur.lineEnd > 0 || words.wholeCell(it.str.replace(/\s+/g, ''))))) || (it.x < cur.lineStart && it.x + it.w >= cur.lineStart - gap && it.x + it.w <= cur.lineStart + size * 0.5));
     const below = cur != null && cur.lineY - it.y > size * 0.5 && it.x < cur.x1 + size * 0.5;
     // A period heading (3月底), a header label (单位（文字描述）) or a project table's label
     // (项目绩效模板) is a whole cell: the text under it is the next row's (a value, the rest of a
@@ -768,6 +801,12 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
       const [a, b] = [cellOfPiece.get(pa)!, cellOfPiece.get(pb)!];
       const aLast = a.col + a.colSpan - 1;
       const bLast = b.col + b.colSpan - 1;
+      // A cell's text run on past its column's edge (a project code too long for its cell) up to
+      // the next cell's start, or a little over it, ends in the column before that cell's.
+      if (b.col > a.col && b.col <= aLast && pa.x1 <= pb.x0 + (pa.items[0]?.size ?? 10)) {
+        a.colSpan = b.col - a.col;
+        continue;
+      }
       if (b.col > aLast || pb.x0 < pa.x1 || bLast <= aLast) continue;
       b.colSpan = bLast - aLast;
       b.col = aLast + 1;

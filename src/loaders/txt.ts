@@ -238,7 +238,9 @@ function loadDocxStyle(lines: readonly string[], contents: ReadonlySet<number>):
  * A monospace dump (`pdftotext -layout`) read as pages of positioned text (layout/monospace.ts)
  * through the layout engine's rules for tables without drawn lines: its tables come out as
  * rule-less ones (`rules: 'text'`) and say so. `pageStarts`: the line (in `lines`) each page
- * starts on. Rows and paragraphs get the dump's line (1-based, plus `offset`), no page box.
+ * starts on. Rows and paragraphs get the dump's line (1-based, plus `offset`), no page box. The
+ * indicator header's columns are carried from page to page (a table going on without it); a
+ * row set by a guess (Row.unsure) says why, and so do the rows that take their merged cells from it.
  */
 function loadColumns(lines: readonly string[], pageStarts: readonly number[], offset: number): { blocks: Block[]; messages: Message[] } {
   const pages: PageContent[] = [];
@@ -246,9 +248,12 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
   const doubts: Array<Map<number, string>> = [];
   const starts = [...new Set([0, ...pageStarts.filter((s) => s > 0 && s < lines.length)])].sort((a, b) => a - b);
   const messages: Message[] = [];
+  // The indicator header's columns, carried to the next page (a table going on without its header).
+  let header: readonly number[] = [];
   starts.forEach((from, k) => {
     const to = starts[k + 1] ?? lines.length;
-    const page = monospacePage(lines.slice(from, to), TABLE_WORDS);
+    const page = monospacePage(lines.slice(from, to), TABLE_WORDS, header);
+    header = page.header;
     const content = pageContent(k + 1, page.items, [], { view: page.view }, TABLE_WORDS);
     pages.push(content);
     messages.push(...content.messages);
@@ -257,7 +262,21 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
     lineOf.push((top) => from + page.lineOf(top) + 1 + offset);
     doubts.push(new Map([...page.doubts].map(([l, why]) => [from + l + 1 + offset, why])));
   });
-  const blocks = assemble(pages, TABLE_WORDS).map((b): Block => {
+  const assembled = assemble(pages, TABLE_WORDS);
+  // A paragraph right after a table's last row — on the line under it, or first on the next
+  // page — set in the table's inner columns (not at its left edge): the row's cells may run on
+  // into it (a wrapped cell's end the table rules left out, a cut row's rest). The row says so.
+  const runsOn = new Set<Row>();
+  assembled.forEach((b, i) => {
+    const next = assembled[i + 1];
+    if (b.kind !== 'table' || next?.kind !== 'para' || !next.bbox || next.page == null) return;
+    const last = b.rows[b.rows.length - 1];
+    if (!last?.bbox || last.page == null || next.bbox[0]! <= last.bbox[0]! + MONO_SIZE * 2) return;
+    const lastLine = lineOf[last.page - 1]!(last.bbox[3] - MONO_SIZE * 1.2);
+    const paraLine = lineOf[next.page - 1]!(next.bbox[1]!);
+    if (next.page === last.page ? paraLine === lastLine + 1 : next.page === last.page + 1) runsOn.add(last);
+  });
+  const blocks = assembled.map((b): Block => {
     const at = (page: number | null, bbox: readonly number[] | null | undefined) => (page != null && bbox ? lineOf[page - 1]!(bbox[1]!) : null);
     if (b.kind === 'para') return { ...b, line: at(b.page, b.bbox), bbox: null };
     return {
@@ -268,11 +287,40 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
         const last = r.page != null && r.bbox ? lineOf[r.page - 1]!(r.bbox[3] - MONO_SIZE * 1.2) : line;
         let unsure: string | undefined;
         for (let l = line ?? 0; line != null && last != null && l <= last && !unsure; l++) unsure = doubts[r.page! - 1]!.get(l);
+        if (!unsure && runsOn.has(r)) unsure = 'the text right after this row, the last of its table (on the next line, or first on the next page), stands in the table\'s inner columns: the row\'s cells may run on into it (read as a paragraph)';
         return { ...r, line, bbox: null, ...(unsure ? { unsure } : {}) };
       }),
     };
   });
+  // Tables one after another (a table going on over the next page, its parts joined later) as one.
+  let run: Row[] = [];
+  for (const b of [...blocks, null]) {
+    if (b?.kind === 'table') run.push(...b.rows);
+    else {
+      inheritDoubt(run);
+      run = [];
+    }
+  }
   return { blocks, messages };
+}
+
+/**
+ * A row whose first cells are empty takes them from the rows above (merged cells: 一级指标,
+ * 二级指标); where the row they come from was read with a guess, so is what this row takes.
+ * Marks such rows unsure, saying so.
+ */
+function inheritDoubt(rows: Row[]): void {
+  // For each column, whether its last text came from a row read with a guess.
+  const doubtful = new Map<number, boolean>();
+  for (const r of rows) {
+    const filled = r.cells.filter((c) => c.text !== '').map((c) => c.col);
+    const first = filled.length ? Math.min(...filled) : Infinity;
+    if (!r.unsure && filled.length) {
+      const from = [...doubtful].filter(([c, d]) => d && c < first).map(([c]) => c);
+      if (from.length) r.unsure = `its first cells are empty and take the merged cells of a row above that was read with a guess: which merged cells it stands under is a guess`;
+    }
+    for (const c of filled) doubtful.set(c, r.unsure != null);
+  }
 }
 
 /**

@@ -145,7 +145,11 @@ export function findRules(mask: Uint8Array, width: number, height: number, dpi: 
   const s = ruleScale(dpi);
   const atH = (y: number, x: number) => mask[y * width + x]!;
   const atV = (x: number, y: number) => mask[y * width + x]!;
-  const hAll = joinRuns(runs(height, width, atH, s.gap, s.minH), 'h', s, atH, height);
+  // A line turned a little (a photographed sheet's perspective, a bowed page) crosses rows of
+  // pixels every 1/slope pixels: its runs on each row are short, and joined across rows they
+  // are the line. Runs of a quarter of a rule's length are joined, and the joined line must be
+  // a rule's length.
+  const hAll = joinRuns(runs(height, width, atH, s.gap, Math.round(s.minH / 4)), 'h', s, atH, height).filter((r) => r.b - r.a + 1 >= s.minH);
   const vAll = joinRuns(runs(width, height, atV, s.gap, s.minV), 'v', s, atV, width);
   // A line an inch long is a rule; a shorter one only where it meets a rule of the other
   // direction (a table's cell border), step by step from the long ones. Alone it is more

@@ -14,15 +14,20 @@
  *    (`产出指` + `标`) is completed by it. A rest in a column where the row before the break
  *    has no cell (a table rebuilt from text positions leaves empty cells out) is that cell.
  *    A row that no drawn rule closes at the foot of the page, nor above its rest (browsers
- *    print cut rows that way), is joined whatever its cells look like.
+ *    print cut rows that way), is joined whatever its cells look like. But where a cell of the
+ *    row before the break, in a column where the row after has text, ended with room to spare
+ *    for that text's first word (Cell.room: a cell going on after the break fills its last
+ *    line), the row after is a new one. A row with no text of its own at the foot of the page
+ *    (moved whole to the next page, its borders drawn on both) is dropped; header words alone
+ *    after the break under the header (指标值确定依据) complete it.
  * 4. A vertically merged level cell whose text the break split between the pages is rejoined
  *    on every row it covers.
  * 5. Text of a cell that the break set apart as a short paragraph of its own, inside one column,
  *    at the top of the next page or at the foot of the page under the last row, is put back into
  *    its cell.
  * 6. (anywhere in an indicator table) A row all of whose cells are merged copies of the row
- *    above but for text in cells that row left empty is that row's rest: a rule drawn through
- *    one column's cell cut it.
+ *    above but for text in cells that row left empty, or filled to their last line's end, is
+ *    that row's rest: a rule drawn through one column's cell cut it.
  *
  * Works the same whether or not the header is repeated. Only 'grid' tables are touched: a
  * one-cell-per-line dump has no page breaks inside its tables.
@@ -30,8 +35,9 @@
 import type { Block, Cell, DocModel, Row, Table } from '../model.js';
 import { cellAt, cellOf, columnAt } from '../model.js';
 import { cleanText, joinLines } from '../text/clean.js';
+import { opensItem } from '../text/numbering.js';
 import type { Result } from '../diagnostics.js';
-import { CORE_HEADERS, LABEL, LEVEL1_HEADER, LEVEL2_HEADER, LEVEL3_HEADER, LEVEL_NAME_END, PERIOD, ROW_LABEL, isIndicatorHeaderRow as isHeaderRow, isSplitSubheaderRow as isSubheaderRow } from '../vocab.js';
+import { CORE_HEADERS, INDICATOR_LABEL_WORDS, LABEL, LEVEL1_HEADER, LEVEL2_HEADER, LEVEL3_HEADER, LEVEL_NAME_END, PERIOD, ROW_LABEL, isIndicatorHeaderRow as isHeaderRow, isSplitSubheaderRow as isSubheaderRow } from '../vocab.js';
 
 function nonEmptyCols(row: Row, withMerged = false): number[] {
   return row.cells.filter((c) => c.text !== '' && (withMerged || !c.merged)).map((c) => c.col);
@@ -64,6 +70,52 @@ function levelColumn(header: Row | null, re: RegExp): number | undefined {
   return header?.cells.find((c) => re.test(c.text) && !c.merged)?.col;
 }
 
+/** Slack on a cell's room (font sizes): its padding on the right may be a little wider than on the left. */
+const ROOM_SLACK = 0.3;
+
+/** Characters that never start a line: a wrap carries the character before them down with them. */
+const NO_START = /^[，。、；：？！）》」』”’,.;:?!)\]%％]/;
+/** Characters that never end a line: a wrap carries them down with the character after them. */
+const NO_END = /^[（《「『“‘(\[]/;
+
+/**
+ * How wide the first piece of a cell's text that a line break cannot split is, in font sizes:
+ * a run of Latin letters and digits (half as wide as a CJK character), or a CJK character with
+ * the punctuation that cannot start a line after it (and an opening bracket before it).
+ */
+function firstWord(text: string): number {
+  const run = /^[A-Za-z0-9.,+\-]+/.exec(text);
+  if (run) return run[0].length * 0.55;
+  const chars = [...text];
+  let k = 0;
+  while (k < chars.length && NO_END.test(chars[k]!)) k++;
+  k++;
+  while (k < chars.length && NO_START.test(chars[k]!)) k++;
+  return k;
+}
+
+/**
+ * What the cells of the row before the break say of the row after it, column by column, in
+ * every column where both have text of their own: a cell whose text goes on after the break
+ * fills its last line before it (Cell.room: too little room left for the next row's first
+ * word); one that ended there with room to spare is complete. 'ended': every such cell
+ * ended (the row before was complete, the row after is a new one); 'mixed': some did, some
+ * are full; null: none ended, or no cell tells (no room measured: a text table, a DOCX). A
+ * cell of the next row opening a numbered item says nothing (a new paragraph of the cell).
+ */
+function cellsAtBreak(prev: Row, cur: Row): 'ended' | 'mixed' | null {
+  let ended = 0;
+  let full = 0;
+  for (const c of cur.cells) {
+    if (c.merged || c.text === '' || opensItem(c.text)) continue;
+    const a = cellAt(prev, c.col);
+    if (!a || a.merged || a.text === '' || a.col !== c.col || a.room == null) continue;
+    if (a.room > firstWord(c.text) + ROOM_SLACK) ended++;
+    else full++;
+  }
+  return ended === 0 ? null : full === 0 ? 'ended' : 'mixed';
+}
+
 function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: boolean, level2Merged: boolean): boolean {
   if (isHeaderRow(cur) || isSubheaderRow(cur)) return false;
   const first = cur.cells.find((c) => c.text !== '' && !c.merged);
@@ -85,6 +137,8 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
       const b = cellAt(cur, col);
       if (a && b && !a.merged && !b.merged && a.text !== '' && b.text !== '' && !LEVEL_NAME_END.test(a.text) && LEVEL_NAME_END.test(a.text + b.text)) return true;
     }
+    // A cell before the break that ended with room to spare was complete: the row after is a new one.
+    if (cellsAtBreak(prev, cur) != null) return false;
     // Where every row so far had its own 二级指标, a row with neither level after a break is a cut row's rest.
     const l1 = levelColumn(header, LEVEL1_HEADER);
     const l2 = levelColumn(header, LEVEL2_HEADER);
@@ -103,6 +157,7 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
     const filled = core.filter((c) => filledIn(cur, c)).length;
     return !filledIn(cur, core[0]!) || filled < core.length;
   }
+  if (cellsAtBreak(prev, cur) != null) return false;
   // Text under a whole label of a project table (预算数) is no rest of it, unless the two make
   // a label (预算规模及资 + 金用途): the row is the next one, its own label merged from above.
   for (const col of curCols) {
@@ -117,13 +172,37 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
 
 /**
  * Whether `cur` is the rest of the indicator row above it: all its cells go on from that row
- * (merged copies) but for text in cells that row left empty. A rule drawn through one column's
- * cell (or a page break) cut the row there, the value set lower in its cell than the cut.
+ * (merged copies) but for text in cells that row left empty, or text going on from the one
+ * cell of that row whose last line is full (Cell.room: `…次督导检` + `查`). A rule drawn through one
+ * column's cell (or a page break) cut the row there, the value set lower in its cell than the cut.
  */
 function restOfRowAbove(prev: Row, cur: Row): boolean {
   const copies = cur.cells.filter((c) => c.merged && c.text !== '');
   const own = cur.cells.filter((c) => !c.merged && c.text !== '');
-  return copies.length >= 2 && own.length > 0 && own.every((c) => (cellAt(prev, c.col)?.text ?? '') === '');
+  const empty = (c: Cell) => (cellAt(prev, c.col)?.text ?? '') === '';
+  // The one cell the rule cut, its text going on from a full last line (never a whole level name).
+  const goesOn = (c: Cell) => {
+    const a = cellAt(prev, c.col);
+    return a != null && !a.merged && a.col === c.col && a.room != null && a.room <= firstWord(c.text) + ROOM_SLACK && !LEVEL_NAME_END.test(c.text);
+  };
+  return copies.length >= 2 && own.length > 0 && (own.every(empty) || (own.length === 1 && goesOn(own[0]!)));
+}
+
+/** A cell without its room (its text now ends where no room was measured). */
+function withoutRoom(c: Cell): Cell {
+  const { room: _, ...rest } = c;
+  return rest;
+}
+
+/** A row whose own cells hold header words alone (指标值确定依据): no indicator row has them. */
+function headerRest(row: Row): boolean {
+  const own = row.cells.filter((c) => !c.merged && c.text !== '');
+  return own.length > 0 && own.every((c) => INDICATOR_LABEL_WORDS.test(c.text));
+}
+
+/** A row with no text of its own (only merged copies of cells above, or nothing). */
+function noOwnText(row: Row): boolean {
+  return row.cells.every((c) => c.merged || c.text === '');
 }
 
 /**
@@ -152,7 +231,7 @@ function mergeInto(out: Row[], cur: Row): void {
     const newParas = [...paras, joinLines([lastPara ?? '', add.paras[0] ?? add.text]), ...add.paras.slice(1)];
     const text = joinLines([target.text, add.text]);
     for (let r = from; r <= last; r++) {
-      out[r] = { ...out[r]!, cells: out[r]!.cells.map((c) => (c.col === add.col && c.text === target.text ? { ...c, text, paras: newParas } : c)) };
+      out[r] = { ...out[r]!, cells: out[r]!.cells.map((c) => (c.col === add.col && c.text === target.text ? { ...withoutRoom(c), text, paras: newParas, ...(add.room != null ? { room: add.room } : {}) } : c)) };
     }
   }
   // The joined row now ends on the page its rest was on.
@@ -238,6 +317,10 @@ export function stitchRows(input: readonly Row[]): Row[] {
       continue;
     }
     if (isSubheaderRow(row) && afterBreak && out.some((r) => isSubheaderRow(r) || sameRow(r, row))) continue;
+    // A row with no text of its own at the foot of the page is a row the break moved whole to
+    // the next page, its borders drawn on both (or its cells' text all printed after the break):
+    // it is dropped, and the row after the break is weighed against the row before it.
+    if (afterBreak && out.length > 1 && noOwnText(out[out.length - 1]!) && !isHeaderRow(out[out.length - 1]!) && !noOwnText(row)) out.pop();
     const prev = out[out.length - 1];
     // The indicator header cut by the break (二级 | 指标, 指标值确定依据 on the next page): its
     // rest makes the row above a header row.
@@ -251,6 +334,13 @@ export function stitchRows(input: readonly Row[]): Row[] {
         afterBreak = false;
         continue;
       }
+    }
+    // The rest of a header row cut by the break (指标值确定依据 alone on the next page): header words only.
+    if (afterBreak && prev && isHeaderRow(prev) && prev === header && !isSubheaderRow(row) && headerRest(row)) {
+      mergeInto(out, row);
+      header = out[out.length - 1]!;
+      afterBreak = false;
+      continue;
     }
     // A row that no rule closes at the foot of the page, nor above its rest, was cut, whatever its cells look like.
     const open = prev?.openBelow === true && row.openAbove === true;
@@ -322,7 +412,7 @@ function joinAcrossPages(input: readonly Block[]): Block[] {
     const cells = last.cells.map((c) => {
       if (c !== cellAt(last, col)) return c;
       const paras = [...c.paras.slice(0, -1), joinLines([c.paras[c.paras.length - 1] ?? '', b.text])];
-      return { ...c, paras, text: cleanText(paras.join(' ')) };
+      return { ...withoutRoom(c), paras, text: cleanText(paras.join(' ')) };
     });
     blocks[blocks.length - 1] = { ...prev, rows: [...prev.rows.slice(0, -1), { ...last, cells, pageEnd: b.page }] };
   });

@@ -86,6 +86,14 @@ describe('a ≥ read as 2', () => {
   });
 });
 
+describe('the values of several rows read as one', () => {
+  it('a value holding two comparison signs is said on its row; one sign, or >= written in two characters, is not', () => {
+    const t = [ind('产出指标', '数量指标', 'a', '≥48条≥90%10%'), ind('产出指标', '数量指标', 'b', '>=90%'), ind('产出指标', '质量指标', 'c', '≥90%'), ind('效益指标', '社会效益指标', 'd', '<=5天>=1天')];
+    const m = indicatorRowChecks(t, rows(4), '');
+    expect(m.map((x) => [x.code, x.where])).toEqual([['indicator-value-symbol', [rows(4)[0]]], ['indicator-value-symbol', [rows(4)[3]]]]);
+  });
+});
+
 describe('project fields left empty', () => {
   const proj = (seq: number, o: Partial<Project> = {}) => ({ seq, title: `项目${seq}`, project_name: `项目${seq}`, project_code: `13000${seq}`, budget_total: 10, budget_fiscal: 10, fund_use: '用途', goals: ['目标'], ...o }) as Project;
   const places = (n: number) => Array.from({ length: n }, (_, i) => rows(3).map((r) => ({ ...r, at: { table: i, row: r.at!.row } })));
@@ -173,6 +181,12 @@ describe('a level name cut short or run into the next', () => {
     ];
     const m = indicatorRowChecks(t, rows(5), '');
     expect(m.filter((x) => x.message.includes('no whole level name')).map((x) => x.where)).toEqual([[rows(5)[3]], [rows(5)[1]], [rows(5)[2]]]);
+  });
+
+  it("two names run together are said on their rows even where the table's other names are not whole", () => {
+    const t = [ind('产出指标效益指标', '数量指标', 'a'), ind('产出指标效益指标', '质量指标', 'b'), ind('产出指标效益指标', '社会效益指标', 'c'), ind('满意度指标', '服务对象满意度指标', 'd')];
+    const m = indicatorRowChecks(t, rows(4), '').filter((x) => x.message.includes('run together'));
+    expect(m.map((x) => x.where)).toEqual([[rows(4)[0]], [rows(4)[1]], [rows(4)[2]]]);
   });
 
   it('scores in the 二级指标 column and names of words no template knows are left alone', () => {

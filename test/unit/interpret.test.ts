@@ -6,6 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { documentOf as interpret } from '../../pipelines/index.js';
 import { type Block, type DocModel, type Row, para } from '../../src/model.js';
 import { readToc } from '../../src/interpret/cover.js';
+import { extractBytes } from '../../src/extract.js';
+import { FIXTURES } from '../helpers.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 function row(texts: string[]): Row {
   return { page: null, breakBefore: false, cells: texts.map((t, i) => ({ text: t, paras: t ? [t] : [], col: i, colSpan: 1, merged: false })) };
@@ -89,6 +93,22 @@ describe('project tables', () => {
     const doc = interpret(partTwo([para('1.丙项目绩效目标表'), projectTable('13010124P003', 'order', ['50%', '50%'])]));
     expect(doc.projects[0]!.spending_plan.every((s) => s.value === null)).toBe(true);
     expect(doc.warnings.map((w) => `${w.code}: ${w.message}`).join('\n')).toMatch(/plan-unplaced: .*spending plan has 4 periods but the source kept 2 value/);
+  });
+
+  it('parts one plan cell under two periods (`33.00 67.00`: a text table whose columns did not part them) into their values, and warns where it cannot', async () => {
+    // Seed 14 through LibreOffice's PDF/A export (test/fixtures/seeds): project 3's plan values.
+    const file = path.join(FIXTURES, 'seeds', 's014', 'lo-pdfa.pdf');
+    const out = await extractBytes(readFileSync(file), file);
+    const gold = JSON.parse(readFileSync(path.join(FIXTURES, 'seeds', 's014', 'gold.json'), 'utf8')) as { projects: Array<{ spending_plan: unknown }> };
+    expect(out.record.projects.map((p) => p.spending_plan)).toEqual(gold.projects.map((p) => p.spending_plan));
+    // Two periods, one cell that is no pair of amounts: no value is guessed, the row says so.
+    const t = projectTable('13010124P001') as Extract<Block, { kind: 'table' }>;
+    t.rows[4] = { ...row(['', '50%', '', '100%']), cells: [{ text: '50%或60%', paras: ['50%或60%'], col: 1, colSpan: 2, merged: false }, { text: '', paras: [], col: 3, colSpan: 1, merged: false }, { text: '100%', paras: ['100%'], col: 4, colSpan: 1, merged: false }] };
+    const doc = interpret(partTwo([para('1.测试项目绩效目标表'), para('单位：万元'), t]));
+    expect(doc.projects[0]!.spending_plan.map((s) => s.value)).toEqual([null, null, null, '100%']);
+    expect(doc.warnings.map((w) => `${w.code}: ${w.message}`).join('\n')).toMatch(/plan-unplaced: .*one spending-plan cell \(50%或60%\) stands under 2 periods \(3月底, 6月底\)/);
+    t.rows[4].cells[0] = { ...t.rows[4].cells[0]!, text: '50% 60%', paras: ['50% 60%'] };
+    expect(interpret(partTwo([para('1.测试项目绩效目标表'), t])).projects[0]!.spending_plan.map((s) => s.value)).toEqual(['50%', '60%', null, '100%']);
   });
 
   it('lists a TOC entry without a table, and a budget that does not add up', () => {
@@ -226,9 +246,9 @@ describe('indicator header labels misread', () => {
       ['产出指标', '数量指标', '修缮工程量', '年初预算安排'],
       ['产出指标', '质量指标', '验收通过率', '年初预算安排'],
     ]);
-    // A misread label between two named columns (二级指杯) is placed the same way.
-    const mid = readIndicatorTable([row(['一级指标', '二级指杯', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']), ind('产出指标', '数量指标', '修缮工程量')]);
-    expect(mid.value[0]!.level2).toBe('数量指标');
+    // A misread label between two named columns (绩效指标描迷) is placed the same way.
+    const mid = readIndicatorTable([row(['一级指标', '二级指标', '三级指标', '绩效指标描迷', '指标值', '指标值确定依据']), row(['产出指标', '数量指标', '修缮工程量', '修缮的工程量', '≥1000米', '年初预算安排'])]);
+    expect(mid.value[0]!.description).toBe('修缮的工程量');
   });
 
   it('two unnamed cells where one field is missing name neither', async () => {

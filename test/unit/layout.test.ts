@@ -182,6 +182,17 @@ describe('assembling pages', () => {
     expect(paras(assemble([page(1, items)], TABLE_WORDS))).toEqual([goal, indicator]);
   });
 
+  it('reads a unit name wrapped in the first of two cells side by side (a borderless one-row table, 单位：万元 in the second) whole before the second cell', () => {
+    // XeLaTeX seed 15: 190009 · 围场…（人民防空办 · 单位：万元, then 公室） under the first cell.
+    const items = [
+      ...paragraph('一、项目绩效目标表说明如下，本表列明各项目的预算与指标。', 740),
+      at('190009', 72, 700), { ...at('围场满族蒙古族自治县住房和城乡建设局（人民防空办', 115, 700), w: 291 }, at('单位：万元', 426, 700),
+      at('公室）', 72, 686),
+      ...paragraph('二、下一段落。', 650),
+    ];
+    expect(paras(assemble([page(1, items)], TABLE_WORDS))).toEqual(['一、项目绩效目标表说明如下，本表列明各项目的预算与指标。', '190009围场满族蒙古族自治县住房和城乡建设局（人民防空办公室） 单位：万元', '二、下一段落。']);
+  });
+
   it("puts a page's tables and paragraphs in reading order, top to bottom", () => {
     const segs = [h(600, 72, 372), h(580, 72, 372), h(560, 72, 372), v(72, 560, 600), v(222, 560, 600), v(372, 560, 600)];
     const items = [at('上方段落。', 72, 700), at('项目编码', 80, 586), at('A1', 230, 586), at('项目名称', 80, 566), at('B1', 230, 566), at('下方段落。', 72, 500)];

@@ -2,7 +2,8 @@
  * Text dumps set in monospace columns (`pdftotext -layout` of a LibreOffice PDF) read as
  * positioned text through the layout engine's rule-less table rules (src/layout/monospace.ts),
  * and plain pdftotext dumps (a table's text block by block) read honestly (src/loaders/txt.ts).
- * The inputs are excerpts of the generated documents' dumps (test/fixtures/dumps).
+ * The inputs are excerpts of the generated documents' dumps (test/fixtures/dumps), and whole
+ * dumps of generated seeds (seedNNN-layout.txt: `pdftotext -layout` of seed NNN's LibreOffice PDF).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,8 @@ import { pageContent } from '../../src/layout/index.js';
 import { TABLE_WORDS } from '../../src/vocab.js';
 import { detectLayout, loadTxt } from '../../src/loaders/txt.js';
 import { FIXTURES } from '../helpers.js';
+import { extractBytes } from '../../src/extract.js';
+import type { BudgetDocument } from '../../src/schema.js';
 
 const dump = (name: string) => readFileSync(path.join(FIXTURES, 'dumps', name), 'utf8').split('\n');
 
@@ -60,6 +63,90 @@ describe('monospace dumps (pdftotext -layout)', () => {
     const table = value.blocks.find((b) => b.kind === 'table');
     expect(table && table.kind === 'table' && table.rules).toBe('text');
     expect(table && table.kind === 'table' && table.rows.map((r) => r.line)).toEqual([1, 3, 7, 11, 14, 16, 19, 21, 25, 28]);
+  });
+});
+
+/** The document read from a whole seed's dump. */
+async function seed(n: string): Promise<BudgetDocument> {
+  return (await extractBytes(readFileSync(path.join(FIXTURES, 'dumps', `seed${n}-layout.txt`)), 'x.txt')).record;
+}
+const row = (d: BudgetDocument, p: number, level3: string) => d.projects[p]!.indicators.find((i) => i.level3 === level3);
+const warnedOn = (d: BudgetDocument, loc: BudgetDocument['projects'][number]['loc']) => d.warnings.filter((w) => w.loc?.table === loc?.table && w.loc?.row === loc?.row).map((w) => w.code);
+
+describe('monospace dumps: rows and columns against the header (generated seeds)', () => {
+  it('keep a row whole where a value holds digits (wider in columns than on the page) and the other cells go on wrapped', async () => {
+    // Seed 7: 办公用房运行费用支 · 出及时性 under ≤22.82 以 · 上完成率: had been read as two rows,
+    // every row after it one row off.
+    const d = await seed('007');
+    expect(row(d, 1, '办公用房运行费用支出及时性')).toMatchObject({ description: '反映办公用房办公用房运行费用支出及时性情况', value_raw: '≤22.82以上完成率', basis: '参照本年度专项预算资金实际分配与支出情况进行评价' });
+    expect(d.projects[1]!.indicators.map((i) => i.level3)).toEqual(['广通数字电视传输中心租赁面积', '及时率', '办公用房运行费用支出及时性', '项目预期使用寿命', '规范因公出国境经费管理', '项目对生态效益提升比', '办公资源循环利用率', '签约项目金额', '常年法律服务协议有效率', '综合部满意度', '服务对象满意度指标', '服务对象满意度(%)']);
+  });
+
+  it('part a value from the text before it where values parted at their signs show the column edge', async () => {
+    // Seed 1: `信息系统漏洞处置 100 次` (no sign) parts at the column where `≥90 百分比` and
+    // `<10 平方米` start once parted from their descriptions; whole, it had made its column look
+    // wide enough for the next line's 率（%） to start a row of its own.
+    const d = await seed('001');
+    expect(row(d, 1, '信息系统漏洞处置率（%）')).toMatchObject({ description: '信息系统漏洞处置率（%）', value_raw: '100次', basis: '系统出现漏洞解决情况' });
+    expect(d.projects[1]!.indicators.map((i) => i.level3)).toEqual(['基础设施验收通过率（%）', '信息系统漏洞处置率（%）', '经济效益指标', '常年法律服务协议有效率', '服务对象满意度指标', '满意率']);
+  });
+
+  it('set the rows of a page without the header under the header carried from the page before', async () => {
+    // Seed 15: page 7 goes on with project 1's table two or three columns left of its header on
+    // page 6; its values and their bases had been read as one cell (basis empty), unwarned.
+    const d = await seed('015');
+    expect(row(d, 0, '招商活动支出及时性')).toMatchObject({ value_raw: '有效提升', basis: '参照本年实际支出情况为依据' });
+    expect(row(d, 0, '综合部满意度')).toMatchObject({ value_raw: '≥95%', basis: '综合部对服务人员的评价结果' });
+  });
+
+  it('say on their rows the rows of a page without the header that stand off the columns of the header carried to it', async () => {
+    // Seed 13: page 7 holds rows under a merged 一级指标, each laid out by its own text (数量 ·
+    // 指标 at the 一级 column); they had been measured against each other and read unwarned.
+    const d = await seed('013');
+    const shifted = row(d, 0, '修缮工程量') ?? d.projects[0]!.indicators[1]!;
+    expect(warnedOn(d, shifted.loc)).toContain('cells-unplaced');
+    // Project 3's 办公用房管理规范性 leaves 一级指标 to the merged cell above, which came from a
+    // row set off the header (时效指标 read as its 一级指标): it says so too.
+    const inherits = row(d, 2, '办公用房管理规范性')!;
+    expect(inherits.level1).toBe('时效指标');
+    expect(warnedOn(d, inherits.loc)).toContain('cells-unplaced');
+  });
+
+  it('say where a row starts on a line that also goes on with a cell wrapped from the line above', async () => {
+    // Seed 17: 预算规模及资 · 金用途 (a label over the budget row and the 资金用途 row, wrapped
+    // at their boundary): 金用途 had been read into the fund use with no warning.
+    const d = await seed('017');
+    const p = d.projects[1]!;
+    expect(p.fund_use).toBe('金用途下沉驻村干补助的发放');
+    expect(d.warnings.some((w) => w.code === 'cells-unplaced' && w.loc?.table === p.loc?.table && /where the row above ends is a guess/.test(w.message))).toBe(true);
+  });
+
+  it('say on their rows where a merged label may be one wrapped among the rows\' lines or two', async () => {
+    // Seed 12: 产出 · (数量指标's line) · 指标 in a column that wraps its labels (效果 · 指标):
+    // read as two labels 产出 and 指标, their rows had said nothing.
+    const d = await seed('012');
+    for (const level3 of ['完成工作需要的资金', '返聘人员数量', '服务期限', '租赁及时性']) {
+      const r = row(d, 1, level3)!;
+      expect(r.level1).not.toBe('产出指标');
+      expect(warnedOn(d, r.loc)).toContain('cells-unplaced');
+    }
+  });
+
+  it('say on a table\'s last row that its cells may run on into the paragraph set in its columns after it', async () => {
+    // Seed 17: the 依据 of 租赁隔离点(酒店) goes on at the top of the next page, in the table's
+    // 依据 column, read as a paragraph: the row, its 依据 cut short, had said nothing.
+    const d = await seed('017');
+    const r = row(d, 1, '租赁隔离点(酒店)')!;
+    expect(r.basis).toBe('《承德高新技术产业开发区新冠疫情防控指挥部关于集中隔离医学观察点设置管理实施方案');
+    expect(warnedOn(d, r.loc)).toContain('cells-unplaced');
+  });
+
+  it('say at the project\'s place that fields were read from rows set by a guess', async () => {
+    // Seed 10: project 1's 资金用途 and spending plan come from rows whose cells stand off their
+    // columns (Row.unsure): its fields were wrong with no warning on the project's table.
+    const d = await seed('010');
+    const p = d.projects[0]!;
+    expect(d.warnings.some((w) => w.code === 'cells-unplaced' && w.loc?.table === p.loc?.table && /fields read with a guess/.test(w.message))).toBe(true);
   });
 });
 

@@ -8,6 +8,10 @@ import { type Block, type DocModel, type Row, type Table, para } from '../../src
 import { stitchRows, stitchTables } from '../../src/repair/stitch.js';
 import { joinBrokenParagraphs } from '../../src/repair/paragraphs.js';
 import { locateRows } from '../../src/repair/locate.js';
+import { extractBytes } from '../../src/extract.js';
+import { FIXTURES } from '../helpers.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 function row(texts: string[], page = 1, extra: Partial<Row> = {}): Row {
   return { page, breakBefore: false, ...extra, cells: texts.map((t, i) => ({ text: t, paras: t ? [t] : [], col: i, colSpan: 1, merged: false })) };
@@ -149,11 +153,70 @@ describe('stitching tables across pages', () => {
     expect(texts(out)).toEqual([HEADER, ['产出指标', '数量指标', '培训次数', '培训次数', '≥2次', '计划']]);
   });
 
+  it('a row after the break under merged levels is a new row where the cells before the break ended with room to spare (Cell.room), not a cut row\'s rest', () => {
+    // Seed 15 through LibreOffice: 时效指标 merged over a row on each page.
+    const before = row(['产出指标', '时效指标', '预算执行率', '计划完成率', '=12,080.89人数', '预决算数据']);
+    before.cells.forEach((c, i) => (c.room = [2.2, 2.1, 3.2, 3.0, 3.5, 3.9][i]));
+    const after = row(['', '', '办公用房运行费用支出及时性', '反映办公用房运行费用支出及时性情况', '<=365条', '参照本年度专项预算资金实际分配情况'], 2, { breakBefore: true });
+    expect(stitchRows([row(HEADER), before, after])).toHaveLength(3);
+    // The same cells filled to their edge before the break: the row was cut.
+    before.cells.forEach((c) => (c.room = 0.4));
+    expect(stitchRows([row(HEADER), before, after])).toHaveLength(2);
+  });
+
+  it('text set lower than a rule drawn through one column\'s cell goes on from that cell where its last line above is full (…次督导检 + 查)', () => {
+    const above = row(['产出指标', '质量指标', '专款专用率', '财政拨款专款专用情况', '<91,084.73次督导检', '预决算数据']);
+    above.cells[4]!.room = 0.6;
+    const rest = { ...above, cells: above.cells.map((c) => (c.col === 4 ? { ...c, text: '查', paras: ['查'], room: 8.8 } : { ...c, merged: true })) };
+    expect(texts(stitchRows([row(HEADER), above, rest]))).toEqual([HEADER, ['产出指标', '质量指标', '专款专用率', '财政拨款专款专用情况', '<91,084.73次督导检查', '预决算数据']]);
+    // A value that ended short above it is no part of it.
+    above.cells[4]!.room = 5;
+    expect(stitchRows([row(HEADER), above, rest])).toHaveLength(3);
+  });
+
+  it('a row with no text of its own at the foot of the page (moved whole to the next page, its borders drawn on both) is dropped', () => {
+    const last = row(['产出指标', '数量指标', '租赁面积', '租赁面积', '有效提升', '协议']);
+    last.cells.forEach((c) => (c.room = 3));
+    const empty = { ...row(['产出指标', '', '', '', '', '']), cells: row(['产出指标', '', '', '', '', '']).cells.map((c, i) => ({ ...c, merged: i === 0 })) };
+    const moved = row(['产出指标', '数量指标', '设备检修维护次数', '设备检修维护次数', '≥10次', '软硬件设备维护次数'], 2, { breakBefore: true });
+    expect(texts(stitchRows([row(HEADER), last, empty, moved]))).toEqual([HEADER, texts([last])[0], texts([moved])[0]]);
+  });
+
+  it('header words alone after the break, under a whole header (指标值确定依据 printed on the next page), are the header\'s rest, no indicator row', () => {
+    const head = row(HEADER.slice(0, 5), 1, { openBelow: true });
+    head.cells.push({ text: '', paras: [], col: 5, colSpan: 1, merged: false });
+    const rest = row(['', '', '', '', '', '指标值确定依据'], 2, { breakBefore: true, openAbove: true });
+    const next = row(['产出指标', '时效指标', '案件代理手续及答辩状递交及时率', '按程序递交', '较上年有所提高', '依据上年度标准'], 2);
+    expect(texts(stitchRows([head, rest, next]))).toEqual([HEADER, texts([next])[0]]);
+  });
+
   it('a table of a one-cell-per-line dump (only the order of its cells known) is left alone', () => {
     const a: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
     const b: Table = { kind: 'table', rows: [row(HEADER)], page: null, columns: 'order' };
     expect(stitchTables(model([a, b])).value.blocks).toHaveLength(2);
   });
+});
+
+describe('rows cut by a page break, on generated documents (test/fixtures/seeds)', () => {
+  // Each rendition's indicator rows as its gold has them: before, a complete row after the
+  // break was joined to the row before it (or a row's rest, or an empty row, read as a row),
+  // and every later row of the table was read one row off.
+  const cases: Array<[string, string]> = [
+    ['s015', 'lo.pdf'],
+    ['s015', 'wkhtmltopdf.pdf'],
+    ['s011', 'wkhtmltopdf.pdf'],
+    ['s009', 'wkhtmltopdf.pdf'],
+  ];
+  for (const [seed, file] of cases) {
+    it(`${seed}/${file}: every indicator row as the document has it`, async () => {
+      const dir = path.join(FIXTURES, 'seeds', seed);
+      const out = await extractBytes(readFileSync(path.join(dir, file)), file);
+      const gold = JSON.parse(readFileSync(path.join(dir, 'gold.json'), 'utf8')) as { projects: Array<{ indicators: Array<{ level3: string; value_raw: string }>; spending_plan: unknown }> };
+      const rows = (ps: typeof gold.projects) => ps.map((p) => p.indicators.map((i) => `${i.level3} | ${i.value_raw}`));
+      expect(rows(out.record.projects as typeof gold.projects)).toEqual(rows(gold.projects));
+      expect(out.record.projects.map((p) => p.spending_plan)).toEqual(gold.projects.map((p) => p.spending_plan));
+    });
+  }
 });
 
 describe('paragraphs cut by a page break', () => {

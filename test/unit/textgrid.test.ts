@@ -6,6 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { tablesFromText } from '../../src/layout/textgrid.js';
 import type { Item } from '../../src/layout/text.js';
 import { TABLE_WORDS } from '../../src/vocab.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { extractBytes } from '../../src/extract.js';
+import { FIXTURES } from '../helpers.js';
 
 const SIZE = 10;
 /** An item of `str` at (x, y), as wide as its characters. */
@@ -246,6 +250,37 @@ describe('text-position tables', () => {
     const [t] = tablesFromText(items, TABLE_WORDS);
     expect(t!.items.map((i) => i.str)).toContain('为据');
     expect(texts(items)[2]![2]).toBe('根据单位资料为据');
+  });
+
+  it('part a project code too long for its cell from the 项目名称 label its text runs up to, or over (XeLaTeX, 1 pt of padding)', () => {
+    for (const end of [238, 245]) {
+      const items = [
+        at('项目编码', 60, 700), { str: '13088126P6R6677K0821W', x: 110, y: 700, w: end - 110, size: SIZE }, at('项目名称', 240, 700), at('区志专项', 300, 700),
+        at('预算数', 110, 680), at('13.50', 170, 680), at('其中：财政资金', 240, 680), at('13.50', 380, 680),
+        at('资金用途', 60, 660), at('支付欠款', 110, 660),
+      ];
+      expect(texts(items)[0]!.filter(Boolean), `code ending at ${end}`).toEqual(['项目编码', '13088126P6R6677K0821W', '项目名称', '区志专项']);
+    }
+  });
+
+  it('keep a wrapped goal of a XeLaTeX span one paragraph: a span is as wide as XeLaTeX shares out, not as the table (seed 15)', async () => {
+    // 绩效目标's cell spans the table's columns but ends 30 points short of the table's edge: its
+    // first line, full, had read as a paragraph of its own.
+    const file = path.join(FIXTURES, 'seeds', 's015', 'xelatex.pdf');
+    const { record } = await extractBytes(readFileSync(file), file);
+    const gold = JSON.parse(readFileSync(path.join(FIXTURES, 'seeds', 's015', 'gold.json'), 'utf8')) as { projects: Array<{ goals: string[] }> };
+    expect(record.projects.map((p) => p.goals)).toEqual(gold.projects.map((p) => p.goals));
+  });
+
+  it('keep the 2020 template\'s 项目绩效模板 wrapped at the foot of a page with its table, and 目标 1 one cell (XeLaTeX, seed 20)', async () => {
+    // 项目绩 · 效模板 had been read as two paragraphs, and the project's code lost; 目标 1 (a space
+    // XeLaTeX sets between CJK and a number) had been parted where a wide cell's line sets the
+    // same space after 2519, and 目标 and 1 read as two goals.
+    const file = path.join(FIXTURES, 'seeds', 's020', 'xelatex.pdf');
+    const { record } = await extractBytes(readFileSync(file), file);
+    const gold = JSON.parse(readFileSync(path.join(FIXTURES, 'seeds', 's020', 'gold.json'), 'utf8')) as { projects: Array<{ project_code: string; goals: string[] }> };
+    expect(record.projects.map((p) => p.project_code)).toEqual(gold.projects.map((p) => p.project_code));
+    expect(record.projects.map((p) => p.goals)).toEqual(gold.projects.map((p) => p.goals));
   });
 });
 
