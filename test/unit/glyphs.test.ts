@@ -7,8 +7,8 @@
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { type FontGlyph, sameChar, suspicion } from '../../src/loaders/pdf/fonts.js';
-import { type Outline, inkBox, isBlank, outlineKey, outlineOf } from '../../src/loaders/pdf/glyphs.js';
-import { type Reading, asInked, fitsInk, fontVerdict, settle } from '../../src/loaders/pdf/recover.js';
+import { type Outline, inkBox, isBlank, outlineKey, outlineOf, signOf } from '../../src/loaders/pdf/glyphs.js';
+import { type RawItem, type Reading, asInked, fitsInk, fontVerdict, joinRuns, settle } from '../../src/loaders/pdf/recover.js';
 
 /** pdf.js path data: moveTo 0, lineTo 1, curveTo 2, closePath 4. */
 const square = (x0: number, y0: number, x1: number, y1: number) => [0, x0, y0, 1, x1, y0, 1, x1, y1, 1, x0, y1, 4];
@@ -111,6 +111,14 @@ describe('readings of one glyph', () => {
     ]);
     expect(split.sure).toBe(false);
     expect(split.conf).toBeLessThan(0.9);
+    // Readings that agree, each unlikely, settle nothing (缮 read as 鳝, alone and in two places).
+    const guessed = settle([
+      { char: '鳝', p: 0.1, weight: 1 },
+      { char: '鳝', p: 0.086, weight: 1 },
+      { char: '鳝', p: 0.044, weight: 1 },
+    ]);
+    expect(guessed.sure).toBe(false);
+    expect(guessed.conf).toBeLessThan(0.9);
     // A 汉字 read alone with near certainty is read.
     expect(settle([{ char: '绩', p: 0.99, weight: 1 }])).toMatchObject({ text: '绩', sure: true });
     expect(settle([{ char: '绩', p: 0.6, weight: 1 }]).sure).toBe(false);
@@ -140,5 +148,66 @@ describe('readings of one glyph', () => {
     expect(fitsInk('M', { bottom: -0.08, top: 0.64 })).toBe(false);
     expect(fitsInk('委', digit)).toBe(true);
     expect(fitsInk('.', null)).toBe(true);
+  });
+});
+
+describe('a relation sign is told by its shape', () => {
+  /** A glyph of closed polygons as a font draws it (font units, 1000 an em): each a run of x, y. */
+  const polygons = (...runs: number[][]): Outline => {
+    const path: number[] = [];
+    for (const run of runs) {
+      path.push(0, run[0]!, run[1]!);
+      for (let i = 2; i < run.length; i += 2) path.push(1, run[i]!, run[i + 1]!);
+      path.push(4);
+    }
+    return outline(path, [0.001, 0, 0, 0.001, 0, 0]);
+  };
+  // Outlines as the generated documents' round trips draw them (GBZenKai, DejaVu Sans, WenQuanYi Zen Hei).
+  const lt = polygons([479, 563, 22, 402, 22, 345, 479, 171, 479, 229, 102, 372, 479, 505, 479, 563]);
+  const gtFull = polygons([700, 410, 300, 634, 300, 578, 650, 382, 300, 189, 300, 134, 700, 354, 700, 410]);
+  const eq = polygons([22, 515, 22, 457, 479, 457, 479, 515, 22, 515], [22, 306, 22, 248, 479, 248, 479, 306, 22, 306]);
+  const leqq = polygons([106, 0, 732, 0, 732, -83, 106, -83, 106, 0], [732, 552, 264, 417, 732, 283, 732, 196, 106, 376, 106, 459, 732, 638, 732, 552], [106, 139, 732, 139, 732, 56, 106, 56, 106, 139]);
+  it('a chevron on its side, with no bar, one or two under it, and two bars one over the other', () => {
+    expect(signOf(lt)).toBe('<');
+    expect(signOf(gtFull)).toBe('>');
+    expect(signOf(eq)).toBe('=');
+    expect(signOf(leqq)).toBe('≦');
+    // Turned the other way round: the same chevron points right, the bars stay under it.
+    const mirror = (o: Outline): Outline => ({ ...o, paths: o.paths.map((p) => ({ ...p, m: [-0.001, 0, 0, 0.001, 0.838, 0] as [number, number, number, number, number, number] })) });
+    expect(signOf(mirror(leqq))).toBe('≧');
+    expect(signOf(mirror(lt))).toBe('>');
+  });
+  it('no other shape: a sign whose lower stroke slants (⩾), 二 and 三, a 汉字 of one contour, a V', () => {
+    const geSlanted = polygons([750, 357, 250, 127, 250, 76, 750, 307, 750, 357], [750, 457, 250, 678, 250, 627, 692, 432, 250, 235, 250, 185, 750, 406, 750, 457]);
+    expect(signOf(geSlanted)).toBeNull();
+    expect(signOf(polygons([141, 695, 855, 695, 855, 621, 141, 621], [55, 74, 941, 74, 941, 0, 55, 0]))).toBeNull();
+    expect(signOf(polygons([125, 734, 875, 734, 875, 660, 125, 660], [168, 398, 832, 398, 832, 324, 168, 324], [78, 55, 922, 55, 922, -20, 78, -20]))).toBeNull();
+    // 长 (WenQuanYi Zen Hei): one contour, its stem's foot at the middle of its left edge.
+    const chang = polygons([301, 350, 301, -16, 498, 82, 517, 21, 491, 13, 421, -25, 351, -63, 311, -88, 246, -127, 216, -61, 229, -23, 229, 16, 229, 350, 143, 350, 80, 350, 18, 347, 21, 381, 18, 414, 80, 411, 143, 411, 229, 411, 229, 674, 229, 748, 225, 821, 265, 817, 305, 821, 301, 748, 301, 674, 301, 487, 484, 564, 585, 662, 652, 729, 713, 803, 744, 771, 780, 746, 555, 511, 337, 411, 787, 411, 850, 411, 912, 414, 909, 381, 912, 347, 850, 350, 787, 350, 501, 350, 589, 210, 694, 121, 800, 32, 958, -21, 922, -44, 908, -85, 736, -21, 616, 102, 504, 214, 424, 350, 301, 350]);
+    expect(signOf(chang)).toBeNull();
+    expect(signOf(polygons([0, 700, 80, 700, 300, 80, 520, 700, 600, 700, 340, 0, 260, 0]))).toBeNull();
+  });
+});
+
+describe('items written from their glyphs', () => {
+  // Items of one line of a table drawn without rules, as pdf.js cut them in a print driver's
+  // round trip (generated seed 6, page 3 and 4): a cell's text in pieces where the font changes.
+  const item = (str: string, x: number, width: number, y = 165.8): RawItem => ({ str, transform: [12, 0, 0, 12, x, y], width });
+  it('join where one goes on where the one before ends', () => {
+    const a = item('有较好的社会', 236.1, 72), b = item('影', 308.1, 12);
+    const got = joinRuns([a, b], new Set([a, b]));
+    expect(got.map((i) => i.str)).toEqual(['有较好的社会影']);
+    expect(got[0]!.width).toBeCloseTo(84, 1);
+    // A blank item pdf.js put between them goes too.
+    const c = item('资金用', 73.1, 36, 509), blank = item(' ', 97.1, 12, 509), d = item('途', 109.1, 12, 509);
+    expect(joinRuns([c, blank, d], new Set([c, d])).map((i) => i.str)).toEqual(['资金用途']);
+  });
+  it('never across a space or the white between two cells, onto another line, or among items pdf.js read itself', () => {
+    const g = item('2022 年 6', 490.4, 50.2), h = item('月', 542.9, 12);
+    expect(joinRuns([g, h], new Set([g, h])).map((i) => i.str)).toEqual(['2022 年 6', '月']);
+    const a = item('热线服务人员费', 236.1, 84, 313), b = item('单人年服务费成本', 324.7, 96, 313), c = item('用', 236.1, 12, 295.6);
+    expect(joinRuns([a, b, c], new Set([a, b, c])).map((i) => i.str)).toEqual(['热线服务人员费', '单人年服务费成本', '用']);
+    const e = item('2022 年 6', 490.4, 50.2), f = item('月', 542.9, 12);
+    expect(joinRuns([e, f], new Set()).map((i) => i.str)).toEqual(['2022 年 6', '月']);
   });
 });

@@ -290,3 +290,108 @@ export async function drawLine(glyphs: readonly LineGlyph[], width: number): Pro
   for (let i = 0, j = 0; j < data.length; i += 4, j++) data[j] = (rgba[i]! * 299 + rgba[i + 1]! * 587 + rgba[i + 2]! * 114) / 1000;
   return { width: w, height: LINE_HEIGHT, data };
 }
+
+/** One contour of a glyph: its box and its points (em, y up). */
+interface Piece {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  pts: Array<[number, number]>;
+}
+
+/** The outline's contours: each path's runs from one move to the next. */
+function pieces(o: Outline): Piece[] {
+  const out: Piece[] = [];
+  for (const p of o.paths) {
+    let cur: Array<[number, number]> = [];
+    const close = () => {
+      if (cur.length >= 2) {
+        const xs = cur.map((q) => q[0]), ys = cur.map((q) => q[1]);
+        out.push({ x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys), pts: cur });
+      }
+      cur = [];
+    };
+    for (let i = 0; i < p.path.length; ) {
+      const op = p.path[i++]!;
+      if (op === MOVE) close();
+      const n = op === MOVE || op === LINE ? 1 : op === CURVE ? 3 : op === QUAD ? 2 : 0;
+      for (let k = 0; k < n; k++, i += 2) {
+        const x = p.path[i]!, y = p.path[i + 1]!;
+        cur.push([p.m[0] * x + p.m[2] * y + p.m[4], p.m[1] * x + p.m[3] * y + p.m[5]]);
+      }
+    }
+    close();
+  }
+  return out;
+}
+
+/** Distance from a point to a segment. */
+function toSegment([x, y]: [number, number], [ax, ay]: [number, number], [bx, by]: [number, number]): number {
+  const dx = bx - ax, dy = by - ay;
+  const t = Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy || 1)));
+  return Math.hypot(x - ax - t * dx, y - ay - t * dy);
+}
+
+/** A piece's height over its width at most this is a horizontal bar. */
+const BAR = 0.3;
+/** Share of a chevron's width and height its tip and its arms' ends are looked for in. */
+const EDGE = 0.2;
+/** How far (a share of a chevron's size) its outline may stand from the lines of its two arms. */
+const ARM = 0.15;
+
+/**
+ * Which way a piece points when it is a chevron lying on its side: '<' with its tip at the
+ * middle of its left edge and its arms' ends at the top and bottom of its right edge, '>' the
+ * other way; null for any other shape (V, √, K, X, a bracket as tall as a line).
+ */
+function chevron(p: Piece): '<' | '>' | null {
+  const w = p.x1 - p.x0, h = p.y1 - p.y0;
+  if (!(w > 0) || h < 0.4 * w || h > 2 * w) return null;
+  const side = (left: boolean) => p.pts.filter(([x]) => (left ? x <= p.x0 + EDGE * w : x >= p.x1 - EDGE * w)).map(([, y]) => y);
+  const tipLike = (ys: number[]) => ys.length > 0 && ys.every((y) => y > p.y0 + 0.25 * h && y < p.y1 - 0.25 * h);
+  const armsLike = (ys: number[]) => ys.some((y) => y >= p.y1 - EDGE * h) && ys.some((y) => y <= p.y0 + EDGE * h);
+  const l = side(true), r = side(false);
+  const dir = tipLike(l) && armsLike(r) ? '<' : tipLike(r) && armsLike(l) ? '>' : null;
+  if (!dir) return null;
+  // Every point of it on one of its two arms (within a stroke's width): no other stroke.
+  const ys = dir === '<' ? l : r;
+  const tip: [number, number] = [dir === '<' ? p.x0 : p.x1, ys.reduce((a, b) => a + b, 0) / ys.length];
+  const endX = dir === '<' ? p.x1 : p.x0;
+  const near = ARM * Math.max(w, h);
+  if (!p.pts.every((q) => Math.min(toSegment(q, tip, [endX, p.y1]), toSegment(q, tip, [endX, p.y0])) <= near)) return null;
+  return dir;
+}
+
+/**
+ * The relation sign a glyph draws, told by its shape alone (null: no such sign): a chevron on
+ * its side (< >), with one bar under it (≤ ≥) or two (≦ ≧), or two bars of one length one over
+ * the other (=). The recogniser reads these badly standing alone in a cell (≦ and ≧ are not
+ * in its alphabet at all), and no other character is drawn so. A sign whose lower stroke
+ * slants (⩽) is left to the recogniser. The width (< or ＜) is the caller's to tell.
+ */
+export function signOf(o: Outline): string | null {
+  if (o.masks.length) return null;
+  const ps = pieces(o);
+  if (ps.length === 0 || ps.length > 3) return null;
+  const bars = ps.filter((p) => p.x1 > p.x0 && p.y1 - p.y0 <= BAR * (p.x1 - p.x0));
+  const bodies = ps.filter((p) => !bars.includes(p));
+  if (bodies.length === 0) {
+    if (bars.length !== 2) return null;
+    const [a, b] = bars as [Piece, Piece];
+    const wa = a.x1 - a.x0, wb = b.x1 - b.x0;
+    const sameLength = Math.abs(a.x0 - b.x0) <= 0.1 * Math.max(wa, wb) && Math.abs(a.x1 - b.x1) <= 0.1 * Math.max(wa, wb);
+    // Close together (二 stands its bars apart).
+    const close = Math.max(a.y1, b.y1) - Math.min(a.y0, b.y0) <= 0.7 * Math.max(wa, wb);
+    return sameLength && close ? '=' : null;
+  }
+  if (bodies.length !== 1) return null;
+  const body = bodies[0]!;
+  const dir = chevron(body);
+  if (!dir) return null;
+  const w = body.x1 - body.x0;
+  // Bars under the chevron, each about as wide as it.
+  if (!bars.every((b) => b.y1 <= body.y0 + 0.05 * w && b.x1 - b.x0 >= 0.7 * w && b.x0 <= body.x0 + 0.2 * w && b.x1 >= body.x1 - 0.2 * w)) return null;
+  const signs = dir === '<' ? ['<', '≤', '≦'] : ['>', '≥', '≧'];
+  return signs[bars.length] ?? null;
+}
