@@ -273,11 +273,16 @@ function shapeOf(o: Occ, size: number): LineGlyph['shape'] {
   return [(c * a0 + s * a1) / size, (-s * a0 + c * a1) / size, (c * a2 + s * a3) / size, (-s * a2 + c * a3) / size];
 }
 
+/** Where the origin of matrix `m` stands along the baseline of `ref` (a glyph's or an item's), and off it. */
+function alongRef(m: ArrayLike<number>, ref: ArrayLike<number>): { x: number; y: number } {
+  const [c, s] = dirOf(ref);
+  const dx = m[4]! - ref[4]!, dy = m[5]! - ref[5]!;
+  return { x: dx * c + dy * s, y: -dx * s + dy * c };
+}
+
 /** Where a glyph's origin stands along another glyph's (or item's) baseline, and off it. */
 function along(o: Occ, ref: ArrayLike<number>): { x: number; y: number } {
-  const [c, s] = dirOf(ref);
-  const dx = o.w.at[4] - ref[4]!, dy = o.w.at[5] - ref[5]!;
-  return { x: dx * c + dy * s, y: -dx * s + dy * c };
+  return alongRef(o.w.at, ref);
 }
 
 /** Glyphs recognised and line images read by this process so far (for the eval's figures). */
@@ -842,39 +847,22 @@ function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading |
   const byItem = new Map<number, Occ[]>();
   for (const o of occs) if (o.item >= 0) byItem.set(o.item, [...(byItem.get(o.item) ?? []), o]);
   const textOf = (o: Occ) => readingOf(o)?.text ?? o.w.glyph.unicode ?? '';
-  /**
-   * The text of glyphs along `ref`'s baseline and its confidence; and its runs, where along
-   * the baseline each starts and ends: text apart by more than a space (two cells of a table
-   * drawn without rules, which a print driver may show in one string) is two runs.
-   */
-  const write = (glyphs: Occ[], ref: ArrayLike<number>): { str: string; conf: number | undefined; runs: Array<{ str: string; conf: number | undefined; start: number; end: number }> } => {
+  /** The text of glyphs along `ref`'s baseline, and its confidence. */
+  const write = (glyphs: Occ[], ref: ArrayLike<number>): { str: string; conf: number | undefined } => {
     const sorted = glyphs.map((o) => ({ o, x: along(o, ref).x })).sort((a, b) => a.x - b.x);
     let str = '';
     let end: number | null = null;
     let conf: number | undefined;
-    const runs: Array<{ str: string; conf: number | undefined; start: number; end: number }> = [];
     for (const { o, x } of sorted) {
       const r = readingOf(o);
-      const c = r && (r.lost || !blankChar(r.text)) ? r.conf : undefined;
-      if (c != null) conf = Math.min(conf ?? 1, c);
+      if (r && (r.lost || !blankChar(r.text))) conf = Math.min(conf ?? 1, r.conf);
       const t = textOf(o);
-      if (blankChar(t)) {
-        if (c != null && runs.length) runs[runs.length - 1]!.conf = Math.min(runs[runs.length - 1]!.conf ?? 1, c);
-        continue;
-      }
+      if (blankChar(t)) continue;
       if (str !== '' && end != null && x - end > SPACE_GAP * o.size) str += ' ';
-      const run = runs[runs.length - 1];
-      if (!run || (end != null && x - end > IN_FLOW * o.size)) runs.push({ str: t, conf: c, start: x, end: x + o.adv });
-      else {
-        if (end != null && x - end > SPACE_GAP * o.size) run.str += ' ';
-        run.str += t;
-        run.end = x + o.adv;
-        if (c != null) run.conf = Math.min(run.conf ?? 1, c);
-      }
       str += t;
       end = x + o.adv;
     }
-    return { str, conf, runs };
+    return { str, conf };
   };
   const out: RawItem[] = [];
   /** The items written from their glyphs' readings. */
@@ -954,20 +942,14 @@ function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading |
     // glyphs that stand in other items (or nowhere); left out.
     if (!glyphs && it.fontName != null && gone.has(it.fontName) && it.str.trim() !== '') return;
     if (glyphs && glyphs.some(redo)) {
-      const { str, conf, runs } = written.get(i)!;
-      const size = textSize(it.transform) || 1;
-      // One item a run of its text, each where its text starts (past blanks the driver drew as
-      // glyphs), would read a driver's strings as the mapped PDF's runs — but it reads XeLaTeX's
-      // round trips' tables into rows whose project fields no warning names (0 → 14 silent on
-      // chengde-office-2024): not done yet; the item stays as pdf.js gave it.
-      const whole = SPLIT_RUNS ? runs.length <= 1 && (runs[0]?.start ?? 0) <= SPACE_GAP * size : true;
-      const [c, s] = dirOf(it.transform);
-      const pieces = whole ? [{ str, conf, transform: it.transform, width: it.width }] : runs.map((r) => ({ str: r.str, conf: r.conf, transform: [...it.transform.slice(0, 4), it.transform[4]! + c * r.start, it.transform[5]! + s * r.start], width: r.end - r.start }));
-      for (const piece of pieces) {
-        const item = { ...it, str: piece.str, width: piece.width, transform: sized(piece.transform, glyphs), ...(piece.conf != null || lowered.has(i) ? { conf: lowered.has(i) ? 0 : piece.conf } : {}) };
-        redone.add(item);
-        out.push(item);
-      }
+      // The item stays one, as pdf.js gave it. (Cutting it into runs of its text where more than
+      // a space stands between them would read a driver's strings as the mapped PDF's runs, but
+      // read XeLaTeX's round trips' tables into rows whose project fields no warning names:
+      // 0 → 14 silent on chengde-office-2024; not done.)
+      const { str, conf } = written.get(i)!;
+      const item = { ...it, str, transform: sized(it.transform, glyphs), ...(conf != null || lowered.has(i) ? { conf: lowered.has(i) ? 0 : conf } : {}) };
+      redone.add(item);
+      out.push(item);
     } else out.push(lowered.has(i) ? { ...it, conf: 0 } : it);
     for (const item of after.get(i) ?? []) out.push(item);
   });
@@ -993,7 +975,7 @@ export function joinRuns(out: RawItem[], redone: ReadonlySet<RawItem>): RawItem[
     if (prev && (mine.has(prev) || mine.has(it)) && follows(prev, it)) {
       if (blank) joined.pop();
       const space = gapOf(prev, it) > SPACE_GAP * textSize(prev.transform) ? ' ' : '';
-      const merged: RawItem = { ...prev, str: prev.str + space + it.str, width: along1(it.transform, prev.transform) + it.width, ...(prev.conf != null || it.conf != null ? { conf: Math.min(prev.conf ?? 1, it.conf ?? 1) } : {}) };
+      const merged: RawItem = { ...prev, str: prev.str + space + it.str, width: alongRef(it.transform, prev.transform).x + it.width, ...(prev.conf != null || it.conf != null ? { conf: Math.min(prev.conf ?? 1, it.conf ?? 1) } : {}) };
       joined[joined.length - 1] = merged;
       mine.add(merged);
       continue;
@@ -1003,15 +985,9 @@ export function joinRuns(out: RawItem[], redone: ReadonlySet<RawItem>): RawItem[
   return joined;
 }
 
-/** How far item b's origin lies along item a's baseline. */
-function along1(b: ArrayLike<number>, a: ArrayLike<number>): number {
-  const [c, s] = dirOf(a);
-  return (b[4]! - a[4]!) * c + (b[5]! - a[5]!) * s;
-}
-
 /** The white between the end of item a and the start of item b, along a's baseline. */
 function gapOf(a: RawItem, b: RawItem): number {
-  return along1(b.transform, a.transform) - a.width;
+  return alongRef(b.transform, a.transform).x - a.width;
 }
 
 /**
@@ -1024,17 +1000,10 @@ function follows(a: RawItem, b: RawItem): boolean {
   const size = textSize(a.transform);
   if (!(size > 0)) return false;
   for (let k = 0; k < 4; k++) if (Math.abs(a.transform[k]! - b.transform[k]!) > size * 0.01) return false;
-  const [c, s] = dirOf(a.transform);
-  const dx = b.transform[4]! - a.transform[4]!, dy = b.transform[5]! - a.transform[5]!;
-  if (Math.abs(-dx * s + dy * c) > size * 0.05) return false;
+  if (Math.abs(alongRef(b.transform, a.transform).y) > size * 0.05) return false;
   const gap = gapOf(a, b);
   return gap > -size * 0.1 && gap < SPACE_GAP * size;
 }
-
-/** Whether written items are cut into their runs (see rewrite): off. */
-const SPLIT_RUNS = false;
-/** White (in sizes of text) past which a written item's text is two runs: more than a space between a 汉字 and a digit. */
-const IN_FLOW = 0.3;
 
 /** Share of a page's unmapped glyphs that may be unsure before the page is read by OCR instead. */
 const UNSURE_PAGE = 0.05;
