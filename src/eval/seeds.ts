@@ -110,9 +110,9 @@ export async function makeSeeds(corpus: string, outDir: string, o: MakeOptions):
             rmSync(path.join(dir, `${p}.failed`), { force: true });
           }
         }
-        const now = Object.fromEntries(PRODUCERS.map((p) => [p, VERSION[p]]));
         // Written only when it changes: a run that makes nothing leaves the cache as it was.
-        if (!existsSync(versions) || JSON.stringify(made) !== JSON.stringify({ ...made, ...now })) writeFileSync(versions, `${JSON.stringify({ ...made, ...now })}\n`);
+        const next = JSON.stringify({ ...made, ...Object.fromEntries(PRODUCERS.map((p) => [p, VERSION[p]])) });
+        if (!existsSync(versions) || JSON.stringify(made) !== next) writeFileSync(versions, `${next}\n`);
         for (const p of usable) {
           const target = path.join(dir, `${p}.${EXT[p]}`);
           const failed = path.join(dir, `${p}.failed`);

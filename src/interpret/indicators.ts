@@ -40,9 +40,9 @@ function mapColumns(header: Row | null, sub: Row | null): ColumnMap {
     const unnamed: Cell[] = [];
     for (const c of header.cells) {
       if (c.merged) continue;
-      const named = HEADER.filter(([f, re]) => re.test(c.text) && map[f] === undefined);
-      for (const [f] of named) map[f] = c.col;
-      if (named.length === 0 && !HEADER.some(([, re]) => re.test(c.text))) unnamed.push(c);
+      const labels = HEADER.filter(([, re]) => re.test(c.text));
+      for (const [f] of labels) if (map[f] === undefined) map[f] = c.col;
+      if (labels.length === 0) unnamed.push(c);
     }
     byPlace(map, unnamed);
   }

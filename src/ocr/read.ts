@@ -174,17 +174,14 @@ export function inRuledCell(p: Piece, rules: readonly PixelRule[]): boolean {
  * Their indexes.
  */
 export function strayPieces(words: readonly Piece[], readings: ReadonlyArray<{ text: string; confidence: number }>, rules: readonly PixelRule[], em: number): Set<number> {
-  const weak = (i: number) => {
-    const r = readings[i]!;
+  const weak = readings.map((r) => {
     const n = [...r.text.replace(/\s+/gu, '')].length;
     return n > 0 && n <= 2 && r.confidence < SPECK_CONF;
-  };
+  });
+  // Text that stands for itself: read surely enough, or longer.
+  const text = words.filter((_, j) => !weak[j] && readings[j]!.text.trim() !== '');
   const near = (p: Piece, q: Piece) => Math.max(q.x0 - p.x1, p.x0 - q.x1) < em * 2 && Math.max(q.y0 - p.y1, p.y0 - q.y1) < em * 2;
-  return new Set(
-    words
-      .map((_, i) => i)
-      .filter((i) => weak(i) && !inRuledCell(words[i]!, rules) && !words.some((q, j) => j !== i && !weak(j) && readings[j]!.text.trim() !== '' && near(words[i]!, q))),
-  );
+  return new Set(words.map((_, i) => i).filter((i) => weak[i] && !inRuledCell(words[i]!, rules) && !text.some((q) => near(words[i]!, q))));
 }
 
 /** Confidence given to a piece whose reading the ink contradicts (under the warning threshold). */
@@ -450,8 +447,8 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     items.push(item(p, r.text, usual && ink > usual * 0.6 && ink < usual * 1.4 ? usual : ink, r.confidence));
   });
   // A row of dots with no text on its line is a speck trail, not a leader (a leader runs from a title to its page).
-  const kept = new Set(words.filter((_, i) => !noise.has(i) && texts[i]!.text.trim() !== ''));
-  for (const l of leaders) if ([...kept].some((p) => p.y0 < l.y1 && p.y1 > l.y0)) items.push(item(l, '……', usual || l.y1 - l.y0));
+  const kept = words.filter((_, i) => !noise.has(i) && texts[i]!.text.trim() !== '');
+  for (const l of leaders) if (kept.some((p) => p.y0 < l.y1 && p.y1 > l.y0)) items.push(item(l, '……', usual || l.y1 - l.y0));
   const segments: Segment[] = rules.map((r) =>
     r.dir === 'h'
       ? { dir: 'h', pos: heightPt - r.pos * pt, a: r.a * pt, b: (r.b + 1) * pt }
