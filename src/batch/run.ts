@@ -197,27 +197,34 @@ async function runLocked(opts: RunOptions, outDir: string, started: number): Pro
     await Promise.all(inputs.map((f) => queue.add(() => guarded(() => convertOne(f, ctx)))));
     // Members of bundles were queued as their bundles opened.
     await queue.onIdle();
+  } catch (err) {
+    signals.dispose();
+    throw err;
   } finally {
     await pool?.destroy();
     progress.stop();
-    signals.dispose();
   }
-  if (opts.prune) {
-    // Inputs recorded by earlier runs whose files are gone: their documents leave the outputs.
-    for (const e of [...manifest.entries.values()]) {
-      // A bundle's member lives while its bundle does.
-      if (!(await exists(fsPath(e.path.split(MEMBER_SEPARATOR)[0]!)))) {
-        manifest.forget(e.path);
-        if (opts.verbose) progress.log(`[jixiao] pruned: ${readablePath(e.path)} (no longer exists)`);
-      }
-    }
-  }
-  if (outputFault) throw outputFault;
   let collections: CollectionReport;
   try {
-    collections = await writeOutputs(outDir, manifest, opts, since);
-  } catch (err) {
-    throw asOutputFault(err);
+    if (opts.prune) {
+      // Inputs recorded by earlier runs whose files are gone: their documents leave the outputs.
+      for (const e of [...manifest.entries.values()]) {
+        // A bundle's member lives while its bundle does.
+        if (!(await exists(fsPath(e.path.split(MEMBER_SEPARATOR)[0]!)))) {
+          manifest.forget(e.path);
+          if (opts.verbose) progress.log(`[jixiao] pruned: ${readablePath(e.path)} (no longer exists)`);
+        }
+      }
+    }
+    if (outputFault) throw outputFault;
+    try {
+      collections = await writeOutputs(outDir, manifest, opts, since);
+    } catch (err) {
+      throw asOutputFault(err);
+    }
+  } finally {
+    // The outputs written (or failed): a signal is no longer this run's to handle (but see dispose).
+    signals.dispose();
   }
   const { counts } = tally;
   const documents = documentsOf(manifest, [...inputs.map((i) => i.file), ...members], outDir);
@@ -398,7 +405,11 @@ function watchSignals(on: boolean, progress: Progress): { readonly caught: NodeJ
     get caught() {
       return caught;
     },
+    // Once a signal has stopped the run, the handlers stay: the process is ending, and a
+    // second signal, whenever it comes, exits at once with its code (128 + n), never by the
+    // signal's default action halfway through the summary.
     dispose: () => {
+      if (caught) return;
       for (const sig of SIGNALS) process.off(sig, onSignal);
     },
   };
