@@ -15,7 +15,7 @@ import { createDeflate, deflateRawSync, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pidsRunning } from '../src/procmem.js';
 import { CORPUS, ROOT, requireShared } from './helpers.js';
-import { HELVETICA, pdf, pdfOf, stream, withAttachment } from './pdfs.js';
+import { binaryStream, HELVETICA, pdf, pdfOf, pdfWithObjectStream, stream, withAttachment } from './pdfs.js';
 import { tiffBytes } from './fixtures/lib/tiff.js';
 
 const CLI = path.join(ROOT, 'dist/src/cli.js');
@@ -587,21 +587,40 @@ describe('memory bombs fail by the sizes they declare, under the worker\'s bound
 });
 
 describe('each limit, exceeded, fails its one file and the run goes on', () => {
-  it('a ToUnicode map declaring 16 million entries (heap), nesting 200,000 deep (stack)', async () => {
+  it('a character map declaring 16 million codes (as one range, or spread deflated in an object stream), nesting 200,000 deep (stack)', async () => {
     const input = tmp('limits');
-    const cmap =
+    const cmapOf = (ranges: string) =>
       '/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def\n1 begincodespacerange <000000> <FFFFFF> endcodespacerange\n' +
-      '1 beginbfrange <000000> <FFFFFF> <0041> endbfrange\nendcmap CMapName currentdict /CMap defineresource pop end end';
+      `${ranges}\nendcmap CMapName currentdict /CMap defineresource pop end end`;
+    const hex = (n: number) => n.toString(16).toUpperCase().padStart(6, '0');
+    const page = (font: number) => `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 ${font} 0 R >> >> >>`;
     writeFileSync(
       path.join(input, 'cmap.pdf'),
       pdfOf([
         '<< /Type /Catalog /Pages 2 0 R >>',
         '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+        page(5),
         stream('', 'BT /F1 12 Tf 10 800 Td <000041000042> Tj ET'),
         '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>',
-        stream('', cmap),
+        stream('', cmapOf('1 beginbfrange <000000> <FFFFFF> <0041> endbfrange')),
       ]),
+    );
+    // The same codes as 256 ranges of 65,536 (none wider than a font's code space), the map
+    // deflated, the font's dictionary in an object stream: nothing names the map in the file's
+    // bytes as they are. (Parsed, the map ends the worker by its heap limit.)
+    const ranges = Array.from({ length: 256 }, (_, i) => `<${hex(i << 16)}> <${hex((i << 16) | 0xffff)}> <4E00>`).join('\n');
+    writeFileSync(
+      path.join(input, 'cmap-objstm.pdf'),
+      pdfWithObjectStream(
+        [
+          '<< /Type /Catalog /Pages 2 0 R >>',
+          '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+          page(7),
+          stream('', 'BT /F1 12 Tf 10 800 Td <000041000042> Tj ET'),
+          binaryStream('/Filter /FlateDecode', deflateSync(Buffer.from(cmapOf(`256 beginbfrange\n${ranges}\nendbfrange`), 'latin1'))),
+        ],
+        ['<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 5 0 R >>'],
+      ),
     );
     const deep = 200_000;
     writeFileSync(
@@ -619,7 +638,11 @@ describe('each limit, exceeded, fails its one file and the run goes on', () => {
     expect(r.status).toBe(1); // not 134: the run itself did not die
     expect(r.peakMb).toBeLessThanOrEqual(512 + 256);
     const kinds = Object.fromEntries(jsonl(path.join(o, 'errors.jsonl')).map((e) => [path.basename(e.path), e.kind]));
-    expect(kinds).toEqual({ 'cmap.pdf': 'resource-limit', 'deep.pdf': 'corrupt-pdf' });
+    expect(kinds).toEqual({ 'cmap.pdf': 'resource-limit', 'cmap-objstm.pdf': 'resource-limit', 'deep.pdf': 'corrupt-pdf' });
+    // Refused by the codes they declare, before pdf.js fills an entry for any.
+    const reasons = Object.fromEntries(jsonl(path.join(o, 'errors.jsonl')).map((e) => [path.basename(e.path), e.reason]));
+    expect(reasons['cmap.pdf']).toMatch(/character map \(object 6\) of 16,777,216 codes/);
+    expect(reasons['cmap-objstm.pdf']).toMatch(/character map \(object 5\) of 16,777,216 codes/);
     expect(jsonl(path.join(o, 'documents.jsonl'))).toHaveLength(1);
   });
 });

@@ -1,4 +1,5 @@
 /** Small PDFs written by hand for tests: objects, content streams, a one-page document. */
+import { deflateSync } from 'node:zlib';
 
 /** A PDF of the given objects (numbered from 1; object 1 the catalog). */
 export function pdfOf(objs: string[]): Buffer {
@@ -68,5 +69,46 @@ export function withAttachment(pdf: Buffer, name: string, data: Buffer, deflated
   const xref = at;
   const table = `xref\n${root[1]} 1\n${entry(Number(root[1]), Number(root[2]))}${ef} 2\n${entry(ef, 0)}${entry(spec, 0)}`;
   parts.push(Buffer.from(`${table}trailer\n<< /Size ${size + 2} /Root ${root[1]} ${root[2]} R /Prev ${prev} >>\nstartxref\n${xref}\n%%EOF\n`, 'latin1'));
+  return Buffer.concat(parts);
+}
+
+/** A stream object whose data is bytes (binary kept as it is): `dict` entries and the data. */
+export const binaryStream = (dict: string, data: Buffer) =>
+  Buffer.concat([Buffer.from(`<< ${dict} /Length ${data.length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]);
+
+/**
+ * A PDF 1.5 of the objects `objs` (numbered from 1; object 1 the catalog) and the objects
+ * `inside`, kept in one deflated object stream (numbered after it), found through a
+ * cross-reference stream as a modern writer makes them: nothing of `inside` is in the file's
+ * bytes as they are.
+ */
+export function pdfWithObjectStream(objs: Array<string | Buffer>, inside: string[]): Buffer {
+  const own = objs.length + 1;
+  let at = 0;
+  const index = inside.map((o, i) => {
+    const entry = `${own + 1 + i} ${at}`;
+    at += Buffer.byteLength(o, 'latin1') + 1;
+    return entry;
+  });
+  const head = `${index.join(' ')}\n`;
+  const data = deflateSync(Buffer.from(head + inside.map((o) => `${o}\n`).join(''), 'latin1'));
+  const all = [...objs, binaryStream(`/Type /ObjStm /N ${inside.length} /First ${head.length} /Filter /FlateDecode`, data)];
+  const parts: Buffer[] = [Buffer.from('%PDF-1.5\n', 'latin1')];
+  let length = parts[0]!.length;
+  const offsets = all.map((o, i) => {
+    const b = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`, 'latin1'), Buffer.isBuffer(o) ? o : Buffer.from(o, 'latin1'), Buffer.from('\nendobj\n', 'latin1')]);
+    parts.push(b);
+    length += b.length;
+    return length - b.length;
+  });
+  // Cross-reference rows of 1 + 4 + 2 bytes: free, in the file at an offset, or inside the object stream.
+  const row = (type: number, a: number, b: number) => Buffer.from([type, a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255, b >>> 8, b & 255]);
+  const xrefNum = own + inside.length + 1;
+  const rows = [row(0, 0, 65535), ...offsets.map((o) => row(1, o, 0)), ...inside.map((_, i) => row(2, own, i)), row(1, length, 0)];
+  parts.push(
+    Buffer.from(`${xrefNum} 0 obj\n`, 'latin1'),
+    binaryStream(`/Type /XRef /Size ${xrefNum + 1} /W [1 4 2] /Root 1 0 R`, Buffer.concat(rows)),
+    Buffer.from(`\nendobj\nstartxref\n${length}\n%%EOF\n`, 'latin1'),
+  );
   return Buffer.concat(parts);
 }

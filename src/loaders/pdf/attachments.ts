@@ -16,9 +16,8 @@
  * what they may name cannot be known, so pdf.js is not asked: the embedded files found are
  * listed by object number.
  */
-import { inflateSync } from 'node:zlib';
 import { oneLine } from '../../errors.js';
-import { type RawStream, rawObjectsAt, rawStreams } from './declared.js';
+import { inflated, objectStreams, type RawStream, rawObjectsAt, rawStreams } from './declared.js';
 import type { PdfDocument } from './open.js';
 
 export interface Attachment {
@@ -30,39 +29,8 @@ export interface Attachment {
 /** Largest sum of embedded files' decoded sizes that is decoded to list them by name (bytes). */
 export const MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024;
 
-/** What inflating one object stream, and all of a file's together, may cost (bytes out). */
-const MAX_OBJSTM_BYTES = 16 * 1024 * 1024;
-const MAX_OBJSTMS_BYTES = 64 * 1024 * 1024;
 /** How far after `/EF` its dictionary is read (bytes). */
 const EF_REACH = 1024;
-
-function inflated(bytes: Buffer, s: RawStream, cap: number): Buffer | null {
-  if (!s.data) return null;
-  if (s.filters.length === 0) return s.data.end - s.data.start <= cap ? bytes.subarray(s.data.start, s.data.end) : null;
-  if (s.filters.length === 1 && (s.filters[0] === '/FlateDecode' || s.filters[0] === '/Fl')) {
-    try {
-      return inflateSync(bytes.subarray(s.data.start, s.data.end), { maxOutputLength: cap });
-    } catch {
-      return null;
-    }
-  }
-  return null;
-}
-
-/** The objects an object stream holds, by number: their text. */
-function objectsIn(dict: string, data: Buffer): Map<number, string> {
-  const out = new Map<number, string>();
-  const n = Number(/\/N\s+(\d+)/.exec(dict)?.[1] ?? 0);
-  const first = Number(/\/First\s+(\d+)/.exec(dict)?.[1] ?? 0);
-  const text = data.toString('latin1');
-  const pairs = text.slice(0, first).trim().split(/\s+/).map(Number);
-  for (let i = 0; i < n && 2 * i + 1 < pairs.length; i++) {
-    const at = first + pairs[2 * i + 1]!;
-    const next = 2 * i + 3 < pairs.length ? first + pairs[2 * i + 3]! : text.length;
-    out.set(pairs[2 * i]!, text.slice(at, next));
-  }
-  return out;
-}
 
 /** The object numbers `/EF` entries name (a dictionary's references), and the `/EF` entries that are themselves references. */
 function efEntries(text: string): { streams: number[]; dicts: number[] } {
@@ -84,17 +52,8 @@ export function embeddedFileRefs(bytes: Buffer): { nums: Set<number>; complete: 
   const nums = new Set<number>();
   let complete = true;
   const texts: string[] = [];
-  const inStreams = new Map<number, string>();
-  let budget = MAX_OBJSTMS_BYTES;
-  for (const s of rawStreams(bytes, 'Type', 'ObjStm')) {
-    const data = inflated(bytes, s, Math.min(MAX_OBJSTM_BYTES, budget));
-    if (!data) {
-      complete = false;
-      continue;
-    }
-    budget -= data.length;
-    for (const [num, text] of objectsIn(s.dict, data)) inStreams.set(num, text);
-  }
+  const { objects: inStreams, complete: streamsRead } = objectStreams(bytes);
+  if (!streamsRead) complete = false;
   // The file's plain objects: around each `/EF` in its bytes (a stream's data that happens to
   // spell one only adds a lookup that finds no stream or measures one more).
   const token = Buffer.from('/EF', 'latin1');

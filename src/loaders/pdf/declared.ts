@@ -11,7 +11,15 @@
  * JBIG2 stream read as JBIG2 segment headers (ITU T.88 §7.2). What cannot be read so (a size
  * inside an object stream, a JBIG2 stream under another filter) is bounded by pdf.js's own
  * image limit when the page is read (open.ts) and by the worker's memory watchdog.
+ *
+ * The same holds for a font's character map (a `/ToUnicode` or `/Encoding` CMap stream): pdf.js
+ * fills an array entry for every code of each range a map declares, and one line
+ * (`<000000> <FFFFFF> <0041> beginbfrange`) declares 16 million, a gigabyte of memory in a few
+ * seconds, faster than any watchdog reading the worker's memory can be sure to stop it. So the
+ * maps a file's fonts name (in its bytes as they are, and inside its object streams) are read
+ * first and their ranges counted (`checkDeclaredMaps`).
  */
+import { inflateSync } from 'node:zlib';
 import { InputError } from '../../errors.js';
 
 /** Largest image a PDF may declare, in pixels (a 600 dpi A4 page scan is 35 million). */
@@ -183,6 +191,134 @@ export function checkDeclaredImages(bytes: Buffer): void {
     if (pixels > MAX_PDF_IMAGE_PIXELS) {
       throw new InputError(
         `PDF declares ${d.what} of ${d.width} × ${d.height} pixels (${pixels >= 1e9 ? `${(pixels / 1e9).toFixed(1)} billion` : `${Math.round(pixels / 1e6)} million`}): over the limit of ${MAX_PDF_IMAGE_PIXELS / 1e6} million pixels an image; not read`,
+        'resource-limit',
+      );
+    }
+  }
+}
+
+/** What inflating one object stream, and all of a file's together, may cost (bytes out). */
+const MAX_OBJSTM_BYTES = 16 * 1024 * 1024;
+const MAX_OBJSTMS_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A stream's data decoded, when it has no filter or is deflated (inflated no further than
+ * `cap` bytes); null for another filter, damaged data or data past the cap.
+ */
+export function inflated(bytes: Buffer, s: RawStream, cap: number): Buffer | null {
+  if (!s.data) return null;
+  if (s.filters.length === 0) return s.data.end - s.data.start <= cap ? bytes.subarray(s.data.start, s.data.end) : null;
+  if (s.filters.length === 1 && (s.filters[0] === '/FlateDecode' || s.filters[0] === '/Fl')) {
+    try {
+      return inflateSync(bytes.subarray(s.data.start, s.data.end), { maxOutputLength: cap });
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** The objects an object stream holds, by number: their text. */
+function objectsIn(dict: string, data: Buffer): Map<number, string> {
+  const out = new Map<number, string>();
+  const n = Number(/\/N\s+(\d+)/.exec(dict)?.[1] ?? 0);
+  const first = Number(/\/First\s+(\d+)/.exec(dict)?.[1] ?? 0);
+  const text = data.toString('latin1');
+  const pairs = text.slice(0, first).trim().split(/\s+/).map(Number);
+  for (let i = 0; i < n && 2 * i + 1 < pairs.length; i++) {
+    const at = first + pairs[2 * i + 1]!;
+    const next = 2 * i + 3 < pairs.length ? first + pairs[2 * i + 3]! : text.length;
+    out.set(pairs[2 * i]!, text.slice(at, next));
+  }
+  return out;
+}
+
+interface ObjectStreams {
+  /** The objects the file's object streams hold, by number: their text. */
+  objects: Map<number, string>;
+  /** Whether every object stream was read (false: another filter, damaged, or past the caps). */
+  complete: boolean;
+}
+
+/** Each file's object streams read once for every check that looks inside them. */
+const OBJECT_STREAMS = new WeakMap<Buffer, ObjectStreams>();
+
+/** The objects inside the file's object streams (`/Type /ObjStm`), each inflated with a cap and all together with another. */
+export function objectStreams(bytes: Buffer): ObjectStreams {
+  const known = OBJECT_STREAMS.get(bytes);
+  if (known) return known;
+  const objects = new Map<number, string>();
+  let complete = true;
+  let budget = MAX_OBJSTMS_BYTES;
+  for (const s of rawStreams(bytes, 'Type', 'ObjStm')) {
+    const data = inflated(bytes, s, Math.min(MAX_OBJSTM_BYTES, budget));
+    if (!data) {
+      complete = false;
+      continue;
+    }
+    budget -= data.length;
+    for (const [num, text] of objectsIn(s.dict, data)) objects.set(num, text);
+  }
+  const read = { objects, complete };
+  OBJECT_STREAMS.set(bytes, read);
+  return read;
+}
+
+/**
+ * Most character codes one font's map may declare. A font addresses at most 65,536 glyphs, and
+ * a map over a three- or four-byte code space (UTF-8, GB 18030) a few hundred thousand codes; a
+ * map past two million is built to exhaust memory, not to show text.
+ */
+export const MAX_MAP_CODES = 2 ** 21;
+/** Largest decoded map that is read to count its ranges (bytes); a larger one is left to pdf.js under the watchdog. */
+const MAX_MAP_BYTES = 16 * 1024 * 1024;
+/** pdf.js refuses a single range wider than this (cmap.js MAX_MAP_RANGE): it fills none of it. */
+const PDFJS_MAX_RANGE = 2 ** 24 - 1;
+
+/** The objects the file's fonts name as their character maps (`/ToUnicode 12 0 R`, `/Encoding 13 0 R`). */
+function mapRefs(bytes: Buffer): Set<number> {
+  const nums = new Set<number>();
+  const ref = /^\s*(\d+)\s+\d+\s+R/;
+  for (const key of ['/ToUnicode', '/Encoding']) {
+    const token = Buffer.from(key, 'latin1');
+    for (let at = bytes.indexOf(token); at >= 0; at = bytes.indexOf(token, at + token.length)) {
+      const m = ref.exec(bytes.toString('latin1', at + token.length, at + token.length + 32));
+      if (m) nums.add(Number(m[1]));
+    }
+  }
+  for (const text of objectStreams(bytes).objects.values()) {
+    for (const m of text.matchAll(/\/(?:ToUnicode|Encoding)\s*(\d+)\s+\d+\s+R/g)) nums.add(Number(m[1]));
+  }
+  return nums;
+}
+
+/** How many character codes a CMap's ranges (`beginbfrange`, `begincidrange`) declare, as pdf.js would fill them. */
+export function mapCodes(text: string): number {
+  let codes = 0;
+  for (const section of text.matchAll(/begin(bf|cid)range([\s\S]*?)(?:end\1range|$)/g)) {
+    for (const e of section[2]!.matchAll(/<([^>]*)>\s*<([^>]*)>\s*(?:<[^>]*>|\[[^\]]*\]|[+-]?\d+)/g)) {
+      const lo = Number.parseInt(e[1]!.replace(/\s/g, '') || '0', 16);
+      const hi = Number.parseInt(e[2]!.replace(/\s/g, '') || '0', 16);
+      if (Number.isFinite(lo) && Number.isFinite(hi) && hi >= lo && hi - lo <= PDFJS_MAX_RANGE) codes += hi - lo + 1;
+    }
+  }
+  return codes;
+}
+
+/**
+ * Fails with `resource-limit` when one of the file's fonts names a character map declaring more
+ * codes than a font can have (`MAX_MAP_CODES`), before pdf.js fills an entry for each.
+ */
+export function checkDeclaredMaps(bytes: Buffer): void {
+  const nums = mapRefs(bytes);
+  if (nums.size === 0) return;
+  for (const [num, s] of rawObjectsAt(bytes, nums)) {
+    const data = inflated(bytes, s, MAX_MAP_BYTES);
+    if (!data) continue;
+    const codes = mapCodes(data.toString('latin1'));
+    if (codes > MAX_MAP_CODES) {
+      throw new InputError(
+        `PDF declares a font character map (object ${num}) of ${codes.toLocaleString('en')} codes: over the limit of ${MAX_MAP_CODES.toLocaleString('en')} a font's map; not read`,
         'resource-limit',
       );
     }

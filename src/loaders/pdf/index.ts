@@ -31,7 +31,7 @@ import { placedGlyphs } from './clip.js';
 import { type PdfDocument, openPdf } from './open.js';
 import { type PageReading, ocrPage } from './render.js';
 import { Readings, drawingKey } from './repeats.js';
-import { checkDeclaredImages } from './declared.js';
+import { checkDeclaredImages, checkDeclaredMaps } from './declared.js';
 import { attachmentsOf } from './attachments.js';
 import { unreadableError } from '../../guards.js';
 import { type Recovery, fontRecovery, recoverFonts, unmappedMessages } from './recover.js';
@@ -150,8 +150,9 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
 
 /** A document's pages read one at a time, and the model of any run of them (the layout engine's `PagedRead`). */
 export async function readPdf(bytes: Buffer, opts: PdfLoadOptions): Promise<PagedRead> {
-  // An image bomb fails by the sizes it declares, before pdf.js allocates anything for it.
+  // An image or character-map bomb fails by the sizes it declares, before pdf.js allocates anything for it.
   checkDeclaredImages(bytes);
+  checkDeclaredMaps(bytes);
   const doc = await openPdf(bytes);
   if (doc.numPages > opts.maxPages) {
     await doc.destroy();
