@@ -44,6 +44,12 @@ export interface Para extends Source {
   bold: boolean;
   /** Lowest recognition confidence (0–1) of its text where it was read by OCR. */
   confidence?: number | null;
+  /**
+   * Where a paragraph break may have been read as a wrap: the sentence ends (a few characters
+   * before each) closing a line filled to the margin, the next line at the margin, in a
+   * document whose paragraphs open without indent (layout/assemble.ts).
+   */
+  unsureBreaks?: string[];
 }
 
 export interface Cell {

@@ -4,10 +4,10 @@
  * tables made paragraphs against the body's text column and line pitch, and each page's
  * tables and paragraphs put in reading order. Shared by PDFs and scans.
  */
-import type { Block } from '../model.js';
+import type { Block, Para } from '../model.js';
 import { para } from '../model.js';
 import { PAGE_NUMBER, cleanText, joinLines } from '../text/clean.js';
-import { type Line, cellsOfLine, firstCellGoesOn, toParagraphs } from './text.js';
+import { FULL_STOP, type Line, cellsOfLine, firstCellGoesOn, toParagraphs } from './text.js';
 import { type PageContent, itemsBox } from './page.js';
 import type { TableWords } from './textgrid.js';
 import { pushTo } from '../util.js';
@@ -128,6 +128,9 @@ export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine
   const bodySize = percentile(allLines.map((l) => l.size), 0.5);
   const pitch = linePitch(pages);
   const blocks: Block[] = [];
+  // The paragraphs of several lines, and how the document's paragraphs open.
+  const groups = new Map<Para, readonly Line[]>();
+  const opening = { indented: 0, flush: 0 };
   for (const p of pages) {
     const lines = withoutRunning(p, running).filter((l, i, all) => {
       const t = cleanText(l.text);
@@ -154,11 +157,51 @@ export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine
         // Read by OCR: the paragraph is as sure as its least sure piece.
         const confs = items.map((i) => i.conf).filter((c): c is number => c != null);
         const confidence = confs.length ? { confidence: Math.min(...confs) } : {};
-        placed.push({ top: group[0]!.y + group[0]!.size, block: { ...para(text, { page: p.page, heading: size > bodySize + 1 ? 1 : null }), bbox, ...confidence } });
+        const block: Para = { ...para(text, { page: p.page, heading: size > bodySize + 1 ? 1 : null }), bbox, ...confidence };
+        countOpening(group, left, opening);
+        if (group.length > 1) groups.set(block, group);
+        placed.push({ top: group[0]!.y + group[0]!.size, block });
       }
     }
     placed.sort((a, b) => b.top - a.top);
     blocks.push(...placed.map((x) => x.block));
   }
+  // Paragraphs that open without indent: a sentence closing a full line may have ended its paragraph.
+  if (opening.flush >= 2 && opening.flush > opening.indented) {
+    for (const [p, group] of groups) {
+      const breaks = unsureBreaks(group, left);
+      if (breaks.length) p.unsureBreaks = breaks;
+    }
+  }
   return blocks;
+}
+
+/**
+ * Where in a paragraph's lines a break cannot be told from a wrap: a line closing a sentence
+ * and the next starting at the left margin (a wrap, by the room the line leaves: toParagraphs
+ * joined them). In a document whose paragraphs open with an indent the next line's place
+ * tells; where they open flush, nothing does. Each is given as the line's last characters.
+ */
+function unsureBreaks(group: readonly Line[], left: number): string[] {
+  const out: string[] = [];
+  for (let k = 1; k < group.length; k++) {
+    const [prev, l] = [group[k - 1]!, group[k]!];
+    const text = prev.text.trim();
+    if (FULL_STOP.test(text) && Math.abs(l.x0 - left) < l.size * 0.5) out.push(text.slice(-12));
+  }
+  return out;
+}
+
+/**
+ * How the document's paragraphs open: of the paragraphs of several lines whose second line
+ * starts at the left margin, how many open indented by about two characters and how many
+ * flush (a wrapped heading counts as flush too: a few do not turn a document's style).
+ */
+function countOpening(group: readonly Line[], left: number, style: { indented: number; flush: number }): void {
+  if (group.length < 2) return;
+  const [first, second] = [group[0]!, group[1]!];
+  if (Math.abs(second.x0 - left) >= second.size * 0.5) return;
+  const indent = first.x0 - left;
+  if (Math.abs(indent) < first.size * 0.5) style.flush++;
+  else if (indent > first.size * 1.5 && indent <= first.size * 2.6) style.indented++;
 }

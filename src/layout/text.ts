@@ -117,6 +117,8 @@ function joinItems(items: readonly Item[], size: number, baseline: number): stri
 
 /** How a sentence or clause ends: a paragraph rarely ends without one of these. */
 const SENTENCE_END = /[。！？；：…!?;:]$/;
+/** How a sentence ends (a clause's `；` or a lead-in's `：` goes on): where a paragraph may end. */
+export const FULL_STOP = /[。！？!?]["”’）)]?$/;
 
 /** Characters a line may not start with (closing punctuation stays with the character before). */
 const NO_LINE_START = /[，。、；：？！”’）》」』】〕,.;:?!)\]%]/;

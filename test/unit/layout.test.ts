@@ -174,6 +174,22 @@ describe('assembling pages', () => {
     }
   });
 
+  it('says where a sentence closing a full line may have ended its paragraph, only where the paragraphs open without indent', () => {
+    // 40 characters a line: the second paragraph's first line fills the column and ends a sentence.
+    const a = '为贯彻落实预算绩效管理要求，本单位结合工作实际，制定本年度部门整体绩效目标，并细化分解到各项工作任务之中，确保目标可衡量。';
+    const b = '加强人员培训，提高职工的业务素质；加强调研，提出优化资金配置、提高资金使用效益。进一步做好宣传工作，强化预算绩效管理意识。';
+    const c = '完成各项工作任务，确保资金安全。';
+    expect([...b].slice(0, 40).join('')).toMatch(/。$/);
+    const flush = [...paragraph(a, 760), ...paragraph(b, 710), ...paragraph(c, 660)];
+    const read = assemble([page(1, flush)], TABLE_WORDS).filter((x): x is Para => x.kind === 'para');
+    expect(read.map((p) => p.text)).toEqual([a, b, c]);
+    expect(read.map((p) => p.unsureBreaks ?? [])).toEqual([[], ['配置、提高资金使用效益。'], []]);
+    // The same paragraphs each opening two characters in: a next line at the margin is a wrap.
+    const indent = (items: Item[]) => items.map((it, k) => (k === 0 ? { ...it, x: it.x + 2 * SIZE } : it));
+    const indented = [...indent(paragraph(a, 760)), ...indent(paragraph(b, 710)), ...indent(paragraph(c, 660))];
+    expect(assemble([page(1, indented)], TABLE_WORDS).some((x) => x.kind === 'para' && x.unsureBreaks)).toBe(false);
+  });
+
   it('starts a paragraph at a lead-in label (绩效指标：) under a line that fills the column', () => {
     const goal = '绩效目标：加强行政事务管理（接待办、外事办、港澳台办、节能办）工作，完成各项任务';
     const indicator = '绩效指标：完成机关所有行政事务管理工作。';
