@@ -50,6 +50,14 @@ export interface Para extends Source {
    * document whose paragraphs open without indent (layout/assemble.ts).
    */
   unsureBreaks?: string[];
+  /**
+   * Its last line fills the column at the foot of its page and the next page opens with a line
+   * at the left margin where paragraphs open indented: the paragraph goes on there however its
+   * last line ends (`sure`); where paragraphs open flush nothing tells (`unsure`: joined, and
+   * said). Set by the layout engine, used by the repair stage that joins paragraphs cut by a
+   * page break.
+   */
+  runsOn?: 'sure' | 'unsure';
 }
 
 export interface Cell {
