@@ -237,11 +237,12 @@ function unsureBreaks(group: readonly Line[], left: number, spacing: (size: numb
 const ENDS_CLAUSE = /[。！？；!?;]["”’）)]?$/;
 
 /**
- * A paragraph at the foot of a page whose last line closes a sentence or clause at the right edge, and
- * the next page opening with a paragraph at the left margin: `how` the first goes on in the
- * second (sure where paragraphs open indented, unsure where they open flush; null: not known).
- * The repair stage joins them (repair/paragraphs.ts); a paragraph ending mid-sentence is
- * joined there without this.
+ * A paragraph at the foot of a page whose last line closes a sentence or clause at the right
+ * edge, the next page opening with a paragraph at the left margin: where the document's
+ * paragraphs open indented, the first surely goes on in the second (`runsOn`, joined by the
+ * repair stage, repair/paragraphs.ts); where they open flush nothing tells, and on the
+ * generated documents either happens about as often: they stay two, the place said (an
+ * unsure break). A paragraph ending mid-sentence is joined by the repair stage without this.
  */
 function markRunsOn(blocks: readonly Block[], groups: ReadonlyMap<Para, readonly Line[]>, left: number, right: number, how: 'sure' | 'unsure' | null): void {
   if (how == null) return;
@@ -253,8 +254,10 @@ function markRunsOn(blocks: readonly Block[], groups: ReadonlyMap<Para, readonly
     // A paragraph of one line at a page's foot may be a heading: only one of several lines goes on.
     const last = lines.length > 1 ? lines.at(-1) : undefined;
     if (!last || !first || Math.abs(last.size - first.size) >= 0.1) continue;
-    if (!ENDS_CLAUSE.test(last.text.trim()) || right - last.x1 > last.size * 1.5 || Math.abs(first.x0 - left) >= first.size * 0.5) continue;
-    a.runsOn = how;
+    const text = last.text.trim();
+    if (!ENDS_CLAUSE.test(text) || right - last.x1 > last.size * 1.5 || Math.abs(first.x0 - left) >= first.size * 0.5) continue;
+    if (how === 'sure') a.runsOn = true;
+    else a.unsureBreaks = [...(a.unsureBreaks ?? []), text.slice(-12)];
   }
 }
 

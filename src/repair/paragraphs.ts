@@ -5,8 +5,7 @@
  * A paragraph is taken as cut when it is long (a full line or more), ends in a CJK character
  * or digit rather than closing punctuation — or its last line closes a sentence at the page's
  * right edge and the next page goes on at the margin where paragraphs open indented (the
- * layout engine's `runsOn`; where they open flush it is joined too, the likelier, and said) —
- * and the next paragraph does not open a new item (numbering, heading, 绩效目标：…, a part or
+ * layout engine's `runsOn`) — and the next paragraph does not open a new item (numbering, heading, 绩效目标：…, a part or
  * project title).
  */
 import type { Block, DocModel, Para } from '../model.js';
@@ -30,8 +29,7 @@ export function joinBrokenParagraphs(model: DocModel): Result<DocModel> {
   for (const b of model.blocks) {
     const prev = out[out.length - 1];
     if (b.kind === 'para' && prev?.kind === 'para' && isCut(prev, b)) {
-      // A join the page could not show (runsOn 'unsure') is one more unsure break of the paragraph.
-      const unsure = [...(prev.unsureBreaks ?? []), ...(prev.runsOn === 'unsure' && !ENDS_OPEN.test(prev.text) ? [prev.text.slice(-12)] : []), ...(b.unsureBreaks ?? [])];
+      const unsure = [...(prev.unsureBreaks ?? []), ...(b.unsureBreaks ?? [])];
       out[out.length - 1] = { ...prev, text: joinLines([prev.text, b.text]), pageEnd: b.pageEnd ?? b.page ?? prev.pageEnd, runsOn: b.runsOn, ...(unsure.length ? { unsureBreaks: unsure } : {}) };
       continue;
     }

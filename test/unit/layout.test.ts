@@ -212,7 +212,7 @@ describe('assembling pages', () => {
     expect(read.some((p) => p.unsureBreaks)).toBe(false);
   });
 
-  it('marks a paragraph closing a sentence at the foot of a page as going on where the next page opens at the margin: sure where paragraphs open indented, unsure where flush; the repair stage joins it', () => {
+  it('a paragraph closing a sentence at the foot of a page goes on where the next page opens at the margin and paragraphs open indented (the repair stage joins it); where they open flush, they stay two and the place is said', () => {
     const a = '为贯彻落实预算绩效管理要求，本单位结合工作实际，制定本年度部门整体绩效目标，并细化分解到各项工作任务之中，确保目标可衡量。';
     const foot = '加强人员培训，提高职工的业务素质；加强调研，提出优化资金配置、提高资金使用效益。';
     const rest = '进一步做好宣传工作，强化预算绩效管理意识，按时完成全年各项工作任务。';
@@ -229,10 +229,11 @@ describe('assembling pages', () => {
       const one = [...lines(a, 700, indented), ...lines(a, 620, indented), ...lines(cut, 540, indented)];
       const two = [...lines(rest, 780, false), ...lines(a, 700, indented)];
       const blocks = assemble([page(1, one), page(2, two)], TABLE_WORDS);
-      expect(blocks.filter((x): x is Para => x.kind === 'para' && x.page === 1).at(-1)!.runsOn).toBe(indented ? 'sure' : 'unsure');
+      const foot1 = blocks.filter((x): x is Para => x.kind === 'para' && x.page === 1).at(-1)!;
+      expect(foot1.runsOn).toBe(indented ? true : undefined);
+      expect(foot1.unsureBreaks).toEqual(indented ? undefined : [foot.slice(-12)]);
       const joined = joinBrokenParagraphs({ format: 'pdf', blocks, pages: 2 } as DocModel).value.blocks.filter((x): x is Para => x.kind === 'para');
-      expect(joined.map((p) => p.text)).toEqual([a, a, cut + rest, a]);
-      expect(joined[2]!.unsureBreaks).toEqual(indented ? undefined : [foot.slice(-12)]);
+      expect(joined.map((p) => p.text)).toEqual(indented ? [a, a, cut + rest, a] : [a, a, cut, rest, a]);
     }
   });
 
