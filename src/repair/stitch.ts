@@ -486,11 +486,15 @@ const TEXT_IN = 30;
 function onGrid(t: Table, grid: Table): Table {
   const own = t.xs!;
   const xs = grid.xs!;
-  // A column goes where its text starts; where that is not known, a few characters in from its
-  // left edge (a wide column's middle may lie over the next column of the grid), or its middle
-  // if narrower. (A column whose neighbours are empty on this page is wide, its left edge far
-  // from its text: the 依据 beside empty 值 and 单位 on a page holding a row's rest.)
-  const map = own.slice(0, -1).map((x, j) => columnAt(xs, t.starts?.[j] != null ? t.starts[j]! + 1 : x + Math.min((own[j + 1]! - x) / 2, TEXT_IN)));
+  // A column goes where its text stands: a few characters in from its left edge (a wide
+  // column's middle may lie over the next column of the grid), or its middle if narrower — or
+  // where its text starts, when that is further in (a column beside empty ones is wide, its
+  // left edge far from its text: the 依据 beside empty 值 and 单位 on a page holding a row's
+  // rest). Not the start alone: a page of a dump may stand a few columns off the other's.
+  const map = own.slice(0, -1).map((x, j) => {
+    const start = t.starts?.[j];
+    return columnAt(xs, start != null && start - x > TEXT_IN ? start + 1 : x + Math.min((own[j + 1]! - x) / 2, TEXT_IN));
+  });
   return {
     ...t,
     xs,
