@@ -116,7 +116,7 @@ function cellsAtBreak(prev: Row, cur: Row): 'ended' | 'mixed' | null {
   return ended === 0 ? null : full === 0 ? 'ended' : 'mixed';
 }
 
-function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: boolean, level2Merged: boolean): boolean {
+function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: boolean, level2Merged: boolean, table: readonly Row[]): boolean {
   if (isHeaderRow(cur) || isSubheaderRow(cur)) return false;
   const first = cur.cells.find((c) => c.text !== '' && !c.merged);
   if (!first) return false;
@@ -127,7 +127,14 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
   // break, on a row without its own 三级指标 (a new row has one).
   const l3 = levelColumn(header, LEVEL3_HEADER);
   const emptyLevels = inIndicators && l3 !== undefined && !(cellAt(cur, l3)?.text ?? '') ? [LEVEL1_HEADER, LEVEL2_HEADER].map((re) => levelColumn(header, re)).filter((c): c is number => c !== undefined && (cellAt(prev, c)?.text ?? '') === '') : [];
-  if (!curCols.every((c) => prevCols.has(c) || emptyLevels.includes(c))) return false;
+  // A core cell (三级指标 … 依据) that the row before the break lacks and every other row of the
+  // table fills (two at least) is all after the break: a table rebuilt from text positions
+  // leaves an empty cell out.
+  const core = inIndicators ? coreColumns(header) : null;
+  const others = table.filter((r) => r !== cur);
+  const lackedOnly = (c: [number, number]) => !filledIn(prev, c) && others.filter((r) => !filledIn(r, c)).length <= 1 && others.filter((r) => filledIn(r, c)).length >= 2;
+  const lacked = (c: number) => core != null && core.some((range) => c >= range[0] && c < range[1] && lackedOnly(range));
+  if (!curCols.every((c) => prevCols.has(c) || emptyLevels.includes(c) || lacked(c))) return false;
   if (inIndicators) {
     // Level names always end in 指标: one cut short before the break continues after it.
     for (const re of [LEVEL1_HEADER, LEVEL2_HEADER]) {
@@ -151,8 +158,9 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
       const above = col === undefined ? '' : (cellAt(prev, col)?.text ?? '');
       if (b && !b.merged && LEVEL_NAME_END.test(b.text) && above !== '' && b.text !== above) return false;
     }
-    const core = coreColumns(header);
     if (!core) return curCols.length < prevCols.size - 1;
+    // The row after fills such a cell: it is that row's rest, whatever else it holds (a value cut as 文字 + 描述).
+    if (core.some((c) => lackedOnly(c) && filledIn(cur, c))) return true;
     // A new indicator row has its 三级指标 and every cell after it; a cut row lacks some.
     const filled = core.filter((c) => filledIn(cur, c)).length;
     return !filledIn(cur, core[0]!) || filled < core.length;
@@ -301,6 +309,9 @@ function fillAcross(out: Row[], k: number, col: number, text: string): void {
 
 export function stitchRows(input: readonly Row[]): Row[] {
   const rows = rejoinSplitLevels([...input]);
+  // The indicator rows as read, before any is joined (after the first header).
+  const firstHeader = rows.findIndex(isHeaderRow);
+  const dataRows = firstHeader < 0 ? [] : rows.slice(firstHeader + 1).filter((r) => !isHeaderRow(r) && !isSubheaderRow(r));
   const out: Row[] = [];
   let header: Row | null = null;
   let inIndicators = false;
@@ -345,7 +356,7 @@ export function stitchRows(input: readonly Row[]): Row[] {
     // A row that no rule closes at the foot of the page, nor above its rest, was cut, whatever its cells look like.
     const open = prev?.openBelow === true && row.openAbove === true;
     const rest = inIndicators && prev != null && !isHeaderRow(prev) && !isSubheaderRow(prev) && restOfRowAbove(prev, row);
-    if (rest || (afterBreak && prev && !isHeaderRow(prev) && !isSubheaderRow(prev) && (open || isContinuation(prev, row, header, inIndicators, level2Merged)))) {
+    if (rest || (afterBreak && prev && !isHeaderRow(prev) && !isSubheaderRow(prev) && (open || isContinuation(prev, row, header, inIndicators, level2Merged, dataRows)))) {
       mergeInto(out, row);
       afterBreak = false;
       continue;
