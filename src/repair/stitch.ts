@@ -37,7 +37,7 @@ import { cellAt, cellOf, columnAt } from '../model.js';
 import { cleanText, joinLines } from '../text/clean.js';
 import { opensItem } from '../text/numbering.js';
 import type { Result } from '../diagnostics.js';
-import { CORE_HEADERS, INDICATOR_LABEL_WORDS, LABEL, LEVEL1_HEADER, LEVEL2_HEADER, LEVEL3_HEADER, LEVEL_NAME_END, PERIOD, ROW_LABEL, isIndicatorHeaderRow as isHeaderRow, isSplitSubheaderRow as isSubheaderRow } from '../vocab.js';
+import { CORE_HEADERS, INDICATOR_LABEL_WORDS, LABEL, LEVEL1_HEADER, LEVEL2_HEADER, LEVEL3_HEADER, LEVEL_NAME_END, PERIOD, ROW_LABEL, TWO_ROW_LABEL, isIndicatorHeaderRow as isHeaderRow, isSplitSubheaderRow as isSubheaderRow } from '../vocab.js';
 
 function nonEmptyCols(row: Row, withMerged = false): number[] {
   return row.cells.filter((c) => c.text !== '' && (withMerged || !c.merged)).map((c) => c.col);
@@ -318,8 +318,19 @@ export function stitchRows(input: readonly Row[]): Row[] {
   let afterBreak = false;
   /** Whether some data row so far had an empty 二级指标 (the column has merged cells). */
   let level2Merged = false;
-  for (const row of rows) {
+  for (let row of rows) {
     if (row.breakBefore) afterBreak = true;
+    // A label merged over two rows of the project part that the break split (预算规模 | 及资金用途,
+    // 预算规模及资 | 金用途): the whole label stands on the row before, and the row after goes on
+    // without it, as an unbroken table has it.
+    const before = out[out.length - 1];
+    if (afterBreak && !inIndicators && before) {
+      const [a, b] = [before.cells[0], row.cells[0]];
+      if (a && b && a.col === b.col && !LABEL.test(a.text) && !LABEL.test(b.text) && TWO_ROW_LABEL.test(a.text + b.text)) {
+        out[out.length - 1] = { ...before, cells: [{ ...a, text: a.text + b.text, paras: [a.text + b.text] }, ...before.cells.slice(1)] };
+        row = { ...row, cells: row.cells.slice(1) };
+      }
+    }
     if (isHeaderRow(row)) {
       if (header && afterBreak) continue; // repeated header
       header = row;
