@@ -49,6 +49,7 @@ export const WARNING_CODES = {
   'font-unmapped': 'a page drawn in fonts without a usable Unicode map: their text was read from the shapes of their glyphs (or the page by OCR, where those could not be read surely)',
   'docx-not-converted': 'the DOCX reader (mammoth) could not convert part of the document (an element or image it does not know): its content may be missing',
   'text-damaged': 'bytes of a text dump were not valid in its encoding and were replaced',
+  'text-unreadable-char': 'an indicator row holding a character that stands for none (U+FFFD, a noncharacter, a private-use code point): a glyph its font maps to no character was left in the text',
   'text-control-chars': 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text',
   'paragraph-break-unsure': 'a part-one item whose paragraphs open without indent holds a line filled to the margin that ends a sentence, the next line at the margin: whether a paragraph ends there cannot be told from the page (read as a wrap within a page, as a paragraph\'s end at a page\'s foot)',
   'ocr-low-confidence': 'a table cell or a paragraph read by OCR with low recognition confidence, or whose ink contradicts the reading (a dropped character, more characters than the ink holds): check it against the page',
