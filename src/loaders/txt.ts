@@ -325,10 +325,11 @@ function inheritDoubt(rows: Row[]): void {
 
 /**
  * The first line of a table in a dump without cells: a project table's label (wrapped in a
- * narrow column: 项目编 · 码), or an indicator header's first name (一级指 · 标).
+ * narrow column: 项目编 · 码), or an indicator header's first name (一级指 · 标, or 一级 alone
+ * with 指标 wrapped far below it, as part one's narrower first column leaves it).
  */
 function opensTableText(t: string): boolean {
-  return /^(项目编|项目名称|预算项目绩效表$|项目绩效模板|一级指)|项目名称$/.test(t);
+  return /^(项目编|项目名称|预算项目绩效表$|项目绩效模板|一级指|一级$)|项目名称$/.test(t);
 }
 
 /**

@@ -1,0 +1,70 @@
+/**
+ * Plain pdftotext dumps (no -layout): a table's text block by block, a column's cells and
+ * then the next column's (src/loaders/txt.ts, layout 'blocks'), on whole dumps of generated
+ * seeds (test/fixtures/seeds/sNNN/txt-pdftotext.txt), and how the scorer counts part one's
+ * indicator rows when none of them could be read (src/eval/score.ts).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectLayout, loadTxt } from '../../src/loaders/txt.js';
+import { extractBytes } from '../../src/extract.js';
+import { scoreDocument } from '../../src/eval/score.js';
+import type { BudgetDocument } from '../../src/schema.js';
+import { FIXTURES } from '../helpers.js';
+
+const seedFile = (seed: string, name: string) => readFileSync(path.join(FIXTURES, 'seeds', seed, name));
+const gold = (seed: string) => JSON.parse(seedFile(seed, 'gold.json').toString('utf8')) as BudgetDocument;
+const extract = async (seed: string) => (await extractBytes(seedFile(seed, 'txt-pdftotext.txt'), 'txt-pdftotext.txt')).record as unknown as BudgetDocument;
+
+describe('plain pdftotext dumps: part one\'s indicator table', () => {
+  it('opens at a header cell cut to 一级 by its narrow column, so its cells are no safeguard\'s text', async () => {
+    // Seed 3: 四、部门整体支出绩效指标情况表, then 一级 (指标 wrapped under it, far below).
+    const lines = seedFile('s003', 'txt-pdftotext.txt').toString('utf8').split('\n');
+    expect(detectLayout(lines)).toBe('blocks');
+    const { value } = await loadTxt(seedFile('s003', 'txt-pdftotext.txt'));
+    const first = value.blocks.findIndex((b) => b.kind === 'table');
+    const caption = value.blocks[first - 1]!;
+    expect(caption.kind === 'para' && caption.text).toBe('四、部门整体支出绩效指标情况表');
+    const table = value.blocks[first]!;
+    expect(table.kind === 'table' && table.rows[0]!.cells[0]!.text).toBe('一级');
+    expect(table.kind === 'table' && table.rows.every((r) => /block by block/.test(r.unsure ?? ''))).toBe(true);
+    const d = await extract('s003');
+    expect(d.part_one.safeguards.map((s) => s.text ?? '').join('')).not.toMatch(/二级指标|实际支出情况/);
+  });
+
+  it('its rows, not read, are named by the warning on their table: none is silent', async () => {
+    const d = await extract('s003');
+    expect(d.part_one.dept_indicators).toEqual([]);
+    const table = d.warnings.find((w) => w.code === 'table-header-unknown')!;
+    expect(table.loc?.table).toBe(0);
+    expect(d.projects.every((p) => (p.loc?.table ?? 0) > 0)).toBe(true);
+    const s = scoreDocument(d, gold('s003'));
+    expect(s.silentWhere.filter((w) => w.startsWith('part_one.dept_indicators'))).toEqual([]);
+    expect(s.silentRows).toBe(0);
+  });
+});
+
+describe('the scorer: part one\'s rows when none was read', () => {
+  const want = gold('s003');
+  const none: BudgetDocument = { ...want, part_one: { ...want.part_one, dept_indicators: [] }, warnings: [] };
+  const loc = (table: number) => ({ page: null, page_end: null, bbox: null, table, row: 0, line: 1 });
+  const withProjectsAt = (d: BudgetDocument, t: number): BudgetDocument => ({ ...d, projects: d.projects.map((p, i) => ({ ...p, loc: loc(t + i) })) });
+
+  it('counts them silent without a warning on a table before part two\'s', () => {
+    expect(scoreDocument(withProjectsAt(none, 1), want).silentRows).toBe(want.part_one.dept_indicators.length);
+    // A warning on a project's own table names no part-one row.
+    const onProject = { ...withProjectsAt(none, 1), warnings: [{ code: 'cells-unplaced', message: 'x', loc: loc(1) }] };
+    expect(scoreDocument(onProject, want).silentRows).toBe(want.part_one.dept_indicators.length);
+    // table-no-rules names no row of its table.
+    const noRules = { ...withProjectsAt(none, 1), warnings: [{ code: 'table-no-rules', message: 'x', loc: loc(0) }] };
+    expect(scoreDocument(noRules, want).silentRows).toBe(want.part_one.dept_indicators.length);
+  });
+
+  it('counts them named by a warning on the table before the first project\'s', () => {
+    const warned = { ...withProjectsAt(none, 1), warnings: [{ code: 'table-header-unknown', message: 'x', loc: loc(0) }] };
+    const s = scoreDocument(warned, want);
+    expect(s.silentRows).toBe(0);
+    expect(s.indicators.ok).toBe(s.indicators.total - want.part_one.dept_indicators.length);
+  });
+});
