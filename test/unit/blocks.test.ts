@@ -68,3 +68,49 @@ describe('the scorer: part one\'s rows when none was read', () => {
     expect(s.indicators.ok).toBe(s.indicators.total - want.part_one.dept_indicators.length);
   });
 });
+
+describe('plain pdftotext dumps: a project table\'s own fields (src/text/blocks.ts)', () => {
+  it('reads the code of a whole code\'s shape, the name its title confirms and the budget whose sum holds, saying nothing of them', async () => {
+    // Seed 2, project 2: 项目编码 · code · 项目名称 · name in two lines · 预算数 · 11.00 · 其中：财政资金 · 8.71 · 其他资 2.29.
+    const d = await extract('s002');
+    const want = gold('s002').projects[1]!;
+    const p = d.projects[1]!;
+    expect([p.project_code, p.project_name, p.budget_total, p.budget_fiscal, p.budget_other]).toEqual([want.project_code, want.project_name, want.budget_total, want.budget_fiscal, want.budget_other]);
+    const said = d.warnings.filter((w) => w.loc?.table === p.loc?.table && /order of the dump's lines/.test(w.message));
+    expect(said).toHaveLength(1);
+    expect(said[0]!.message).toMatch(/资金用途, 资金支出计划, 绩效目标 read from the order/);
+    expect(said[0]!.message).toMatch(/confirmed by the document: 项目编码, 项目名称, 预算数 · 财政资金 · 其他资金/);
+  });
+
+  it('takes no amount from a line of text (支付 2022 年欠款 is no 其他资金)', async () => {
+    const d = await extract('s002');
+    expect([d.projects[0]!.budget_total, d.projects[0]!.budget_fiscal, d.projects[0]!.budget_other]).toEqual([291, 291, null]);
+  });
+
+  it('says on their rows the fields read from the order alone, the spending plan always', async () => {
+    const { value } = await loadTxt(seedFile('s002', 'txt-pdftotext.txt'));
+    const table = value.blocks.find((b) => b.kind === 'table')!;
+    const rows = table.kind === 'table' ? table.rows : [];
+    const plan = rows.findIndex((r) => r.cells[0]!.text === '资金支出计划');
+    expect(rows[plan]!.cells.map((c) => c.text)).toEqual(['资金支出计划', '3月底', '6月底', '10月底']);
+    expect(rows[plan + 1]!.cells.map((c) => c.text)).toEqual(['', '33%', '67%', '100%']);
+    expect([rows[plan]!.unsure, rows[plan + 1]!.unsure]).toEqual([expect.stringMatching(/^资金支出计划: /), expect.stringMatching(/^资金支出计划: /)]);
+    // The lines under the indicator header are kept for their place, not read.
+    const header = rows.findIndex((r) => /^一级/.test(r.cells[0]!.text));
+    expect(rows.slice(header).every((r) => r.unread && /block by block/.test(r.unsure ?? ''))).toBe(true);
+  });
+
+  it('leave no wrong record unwarned on the committed dumps', async () => {
+    for (const seed of ['s002', 's003', 's020']) {
+      const s = scoreDocument(await extract(seed), gold(seed));
+      expect(s.silentWhere, seed).toEqual([]);
+    }
+  });
+
+  it('read no field from a line kept for its place only (a period among the indicator lines is no plan)', async () => {
+    // Seed 20, project 1: 10 月底 and a header name stand among the indicator lines.
+    const d = await extract('s020');
+    expect(d.projects.every((p) => p.spending_plan.every((x) => x.value == null || /^[\d.]+%?$/.test(x.value)))).toBe(true);
+    expect(d.projects.flatMap((p) => p.goals).some((g) => /月底/.test(g))).toBe(false);
+  });
+});
