@@ -379,15 +379,24 @@ function loadBlocks(lines: readonly string[], contents: ReadonlySet<number>, off
       // A project table's own fields, above its indicator header, looked for among its lines
       // (text/blocks.ts); the indicator rows below stay lines, not read.
       const header = rows.findIndex((r) => /^一级/.test(r.cells[0]!.text));
-      const top = rows.slice(0, Math.max(header, 0));
-      const fields = header > 0 ? projectFields(top.filter((r) => !unitLine(r.cells[0]!.text)).map((r) => ({ text: lines[r.line! - 1 - offset]!.trim(), line: r.line! })), title, whyFields) : null;
+      const end = header >= 0 ? header : rows.length;
+      const top = rows.slice(0, end);
+      const read = end > 0 ? projectFields(top.filter((r) => !unitLine(r.cells[0]!.text)).map((r) => ({ text: lines[r.line! - 1 - offset]!.trim(), line: r.line! })), title, whyFields) : null;
+      // A table without the indicator header (the page set the table's label column apart from
+      // its values) is read only where the title confirms its name: else it may be the next
+      // project's values, set before that project's title.
+      const fields = read && (header >= 0 || read.confirmed.includes('项目名称')) ? read : null;
       // The unit lines among its labels are kept as rows of their own (the project reader reads them).
-      const kept = fields ? [...fields.rows, ...top.filter((r) => unitLine(r.cells[0]!.text)).map(({ unsure: _, ...r }) => r), ...rows.slice(header).map((r) => ({ ...r, unread: true }))] : rows;
+      const kept = fields ? [...fields.rows, ...top.filter((r) => unitLine(r.cells[0]!.text)).map(({ unsure: _, ...r }) => r), ...rows.slice(end).map((r) => ({ ...r, unread: true }))] : rows;
       blocks.push({ kind: 'table', rows: kept, page: null, columns: 'order' });
       if (fields) {
         const confirmed = fields.confirmed.length ? ` (confirmed by the document: ${fields.confirmed.join(', ')})` : '';
-        if (fields.guessed.length) messages.push(message('cells-unplaced', `lines ${i + 1 + offset}–${rows[header - 1]!.line}: the project's ${fields.guessed.join(', ')} read from the order of the dump's lines alone${confirmed}: they may be wrong`, fields.rows.filter((r) => r.unsure)));
-        messages.push(message('cells-unplaced', `lines ${rows[header]!.line}–${k + offset}: ${why}`, rows.slice(header)));
+        // Named by rows standing alone on their line (a message finds its row again by its line).
+        const alone = (r: Row) => kept.filter((x) => x.line === r.line).length === 1;
+        const guessed = fields.rows.filter((r) => r.unsure);
+        const where = guessed.filter(alone).length ? guessed.filter(alone) : kept.filter(alone).slice(0, 1);
+        if (fields.guessed.length) messages.push(message('cells-unplaced', `lines ${i + 1 + offset}–${rows[end - 1]!.line}: the project's ${fields.guessed.join(', ')} read from the order of the dump's lines alone${confirmed}: they may be wrong`, where.length ? where : guessed));
+        if (end < rows.length) messages.push(message('cells-unplaced', `lines ${rows[end]!.line}–${k + offset}: ${why}`, rows.slice(end)));
       } else messages.push(message('cells-unplaced', `lines ${i + 1 + offset}–${k + offset}: ${why}`, rows));
       i = k - 1;
       continue;
