@@ -126,6 +126,8 @@ export const NUMBERED_GOAL_LABEL = /^目标\d+$/;
  * narrow column matches neither.
  */
 export const PROJECT_CODE_SHAPE = /^(\d{8}P[0-9A-Z]{12}|\d{3}-\d{4}-[A-Z]{3}-[0-9A-Z]{4})$/;
+/** The first piece of a project code a narrow column cut (13088126P727263 · 2996A9, 340-0900- · YBN-X5PU). */
+export const PROJECT_CODE_START = /^(\d{8}P[0-9A-Z]{0,11}|\d{3}-\d{4}-)$/;
 /**
  * A project table's labels written whole, of which a text dump that wraps them in narrow
  * columns (plain pdftotext: 项目编 · 码, 资金支出计 · 划（累计进 · 度%）) gives pieces.

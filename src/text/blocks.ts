@@ -6,7 +6,8 @@
  * by the document itself or said to rest on the order the dump wrote them in:
  *
  * - the project code: the one piece of the table of a project code's whole shape (vocab.ts
- *   PROJECT_CODE_SHAPE); a code cut by its column matches no shape and is not read;
+ *   PROJECT_CODE_SHAPE); a code cut by its column, where one first piece and one piece a few
+ *   lines after it take the shape together (a guess: said);
  * - the project name: lines in a row whose text is the project's title without 绩效目标表 (the
  *   templates name the table after its project); else the lines after 项目名称 (a guess);
  * - the budget: each amount goes to the budget label waiting for one (预算数, 其中：财政资金,
@@ -30,6 +31,7 @@ import {
   BUDGET_TOTAL_START,
   PERIOD,
   PROJECT_CODE_SHAPE,
+  PROJECT_CODE_START,
   PROJECT_LABEL_WORDS,
   PROJECT_TITLE_END,
 } from '../vocab.js';
@@ -46,6 +48,8 @@ const BUDGET_LABEL: Record<Budget, string> = { total: '预算数', fiscal: '其�
 /** An amount as a budget or plan cell holds it (no leading zero: the pieces of a cut `826.` · `00` or `5.` · `0` · `0` are none). */
 const AMOUNT = /^(0\.\d+|([1-9]\d{0,2}(,\d{3})+|[1-9]\d*)(\.\d+)?)$/;
 const PERCENT = /^(0|[1-9]\d*)(\.\d+)?%$/;
+/** How many lines after a code's first piece its rest is looked for (seed 13: six, the name's between). */
+const CODE_REST_LINES = 6;
 
 /** A line's pieces: its runs without white space, a period's number joined to 月 (3 月底). */
 function piecesOf(text: string): string[] {
@@ -104,6 +108,23 @@ export function projectFields(lines: readonly DumpLine[], title: string | null, 
   // 项目编码: the one piece of a code's whole shape.
   const codes = lines.flatMap((l) => piecesOf(l.text).filter((p) => PROJECT_CODE_SHAPE.test(p)).map((p) => ({ code: p, line: l.line })));
   if (new Set(codes.map((c) => c.code)).size === 1) row([['项目编码'], [codes[0]!.code]], codes[0]!.line, true, '项目编码');
+  else if (codes.length === 0) {
+    // A code cut by its column: its first piece and a piece on the few lines after it that
+    // together take a code's whole shape, where one such pair is found (which piece goes on the
+    // code is the dump's order: said).
+    const joined = new Map<string, number>();
+    lines.forEach((l, i) => {
+      for (const a of piecesOf(l.text).filter((p) => PROJECT_CODE_START.test(p))) {
+        for (const m of lines.slice(i + 1, i + 1 + CODE_REST_LINES)) {
+          for (const b of piecesOf(m.text)) if (PROJECT_CODE_SHAPE.test(a + b)) joined.set(a + b, l.line);
+        }
+      }
+    });
+    if (joined.size === 1) {
+      const [code, line] = [...joined][0]!;
+      row([['项目编码'], [code]], line, false, '项目编码 (its two pieces joined)');
+    }
+  }
 
   // 项目名称: lines in a row spelling the title's name; else the lines after the label.
   const names = titleNames(title);

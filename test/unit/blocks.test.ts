@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectLayout, loadTxt } from '../../src/loaders/txt.js';
+import { projectFields } from '../../src/text/blocks.js';
 import { extractBytes } from '../../src/extract.js';
 import { scoreDocument } from '../../src/eval/score.js';
 import type { BudgetDocument } from '../../src/schema.js';
@@ -112,5 +113,32 @@ describe('plain pdftotext dumps: a project table\'s own fields (src/text/blocks.
     const d = await extract('s020');
     expect(d.projects.every((p) => p.spending_plan.every((x) => x.value == null || /^[\d.]+%?$/.test(x.value)))).toBe(true);
     expect(d.projects.flatMap((p) => p.goals).some((g) => /月底/.test(g))).toBe(false);
+  });
+});
+
+describe('projectFields (src/text/blocks.ts) on excerpts of plain pdftotext dumps', () => {
+  const at = (texts: string[]) => texts.map((text, i) => ({ text, line: i + 1 }));
+
+  it('joins a code cut by its column where one first piece and one piece after it take a code\'s shape, and says so', () => {
+    // Seed 13, project 1 (its lines above the indicator header, in the dump's order).
+    const texts = ['项目编码', '13088126P727263', '项目名', '商务接待专项经费', '2996A9', '称', '（含大数据研发展', '示中心及广通数字', '电视传输中心运行', '维护）'];
+    const lines = at(texts);
+    const f = projectFields(lines, '1.商务接待专项经费（含大数据研发展示中心及广通数字电视传输中心运行维护）项目绩效目标表', 'x')!;
+    expect(f.rows[0]!.cells.map((c) => c.text)).toEqual(['项目编码', '13088126P7272632996A9']);
+    expect(f.rows[0]!.unsure).toMatch(/^项目编码 \(its two pieces joined\)/);
+    // Two pieces that could each end it: none is taken.
+    expect(projectFields(at([...texts.slice(0, 5), '12345A']), null, 'x')!.rows.some((r) => r.cells[0]!.text === '项目编码')).toBe(false);
+  });
+
+  it('confirms the budget only where 预算数 = 财政资金 + 其他资金', () => {
+    // Seed 1, project 1: the total after the fund use, 其他资金 3.30 on its label's line.
+    const sure = projectFields(at(['项目编码', '13082621P94268026953P', '预算规模及资金用 预算数', '途', '支付疫情防控欠款', '20.50', '资金支出计划（累 3 月底', '计进度%）', '项目名称', '疫情防控专项', '其中：财政资金', '17.20', '其他资金 3.30', '6 月底', '10 月底', '67.00', '100.00']), null, 'x')!;
+    const budget = sure.rows.find((r) => r.cells[0]!.text === '预算数')!;
+    expect([budget.cells.map((c) => c.text), budget.unsure]).toEqual([['预算数', '20.50', '其中：财政资金', '17.20', '其他资金', '3.30'], undefined]);
+    // Seed 6, project 1: the total set before its label, so 预算数 waits in vain.
+    const unsure = projectFields(at(['项目编码', '13081122P800594007310', '7.00', '预算规模及 预算数', '资金用途', '下沉驻村干补助的发放', '资金支出计 3 月底', '划（累计进 25.00', '度%）', '项目名称', '下沉干部驻村补助', '其中：财政资金', '7.00', '其他资金', '6 月底']), null, 'x')!;
+    const b2 = unsure.rows.find((r) => r.cells[0]!.text === '预算数')!;
+    expect(b2.cells.map((c) => c.text)).toEqual(['预算数', '', '其中：财政资金', '7.00', '其他资金', '']);
+    expect(b2.unsure).toMatch(/^预算数/);
   });
 });
