@@ -210,7 +210,8 @@ export function projectFields(lines: readonly DumpLine[], title: string | null, 
         if (run.length) break;
         continue;
       }
-      if (ps.some((p) => AMOUNT.test(p) || PERCENT.test(p) || isPeriodPiece(p) || PROJECT_CODE_SHAPE.test(p)) || (name && joinLines([bare(t)]) === name.text)) break;
+      // A line of amounts, periods or a code (no text) ends it; a sentence may hold figures (支付 2022 年欠款).
+      if (!isTextLine(ps) || ps.some((p) => isPeriodPiece(p) || PROJECT_CODE_SHAPE.test(p)) || (name && joinLines([bare(t)]) === name.text)) break;
       run.push(lines[k]!);
     }
     if (run.length) row([['资金用途'], [joinLines(run.map((l) => l.text))]], run[0]!.line, false, '资金用途');

@@ -83,9 +83,10 @@ describe('plain pdftotext dumps: a project table\'s own fields (src/text/blocks.
     expect(said[0]!.message).toMatch(/confirmed by the document: 项目编码, 项目名称, 预算数 · 财政资金 · 其他资金/);
   });
 
-  it('takes no amount from a line of text (支付 2022 年欠款 is no 其他资金)', async () => {
+  it('takes no amount from a line of text (支付 2022 年欠款 is no 其他资金), and ends no 资金用途 at its figures', async () => {
     const d = await extract('s002');
     expect([d.projects[0]!.budget_total, d.projects[0]!.budget_fiscal, d.projects[0]!.budget_other]).toEqual([291, 291, null]);
+    expect(d.projects[0]!.fund_use).toBe(gold('s002').projects[0]!.fund_use);
   });
 
   it('says on their rows the fields read from the order alone, the spending plan always', async () => {
