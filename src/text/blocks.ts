@@ -236,16 +236,20 @@ export function projectFields(lines: readonly DumpLine[], title: string | null, 
     rows.push({ cells: [cellOf([], 0), ...values.map((v, i) => cellOf(v, i + 1))], page: null, breakBefore: false, line: fits ? planValues[0]!.line : periods[0]!.line, unsure: `资金支出计划: ${why}` });
   }
 
-  // 绩效目标: the text lines after its label (on the label's line too), one goal per numbered line.
-  const goalAt = lines.findIndex((l) => /^绩效目标(\s|$)/.test(l.text));
+  // 绩效目标: the text lines after its label (its first piece, 绩效 · 目标 wrapped: 绩效目 · 标), on
+  // the label's line too, one goal per numbered line; a label piece opening a line (目标 1.…) is
+  // the label's, not the goal's.
+  const goalAt = lines.findIndex((l) => /^绩效(目标?)?$/.test(piecesOf(l.text)[0] ?? '') || /^绩效目标/.test(l.text));
   if (goalAt >= 0) {
     const goals: string[][] = [];
-    const first = lines[goalAt]!.text.replace(/^绩效目标\s*/, '');
+    const first = lines[goalAt]!.text.replace(/^绩效(目标?)?\s*/, '');
     const rest = lines.slice(goalAt + 1).map((l) => l.text);
-    for (const t of [first, ...rest]) {
+    for (const line of [first, ...rest]) {
       // Lines of labels, periods and amounts alone (目标 1, 6 月底 100.00) are other cells'.
-      const ps = piecesOf(t);
-      if (t === '' || !isTextLine(ps) || ps.some(isPeriodPiece)) continue;
+      const ps = piecesOf(line);
+      if (line === '' || !isTextLine(ps) || ps.some(isPeriodPiece)) continue;
+      const lead = ps.findIndex((p) => !isLabelPiece(p));
+      const t = ps.slice(lead).join(' ');
       if (goals.length === 0 || parseNumbered(cleanText(t))) goals.push([t]);
       else goals[goals.length - 1]!.push(t);
     }

@@ -131,6 +131,13 @@ describe('projectFields (src/text/blocks.ts) on excerpts of plain pdftotext dump
     expect(projectFields(at([...texts.slice(0, 5), '12345A']), null, 'x')!.rows.some((r) => r.cells[0]!.text === '项目编码')).toBe(false);
   });
 
+  it('reads 绩效目标 after its label wrapped (绩效目 · 标), a label piece opening a line (目标 1.…) left to the label', () => {
+    // Seed 15, project 1 and seed 14, project 3 (lines above the indicator header).
+    const goals = (texts: string[]) => projectFields(at(['项目名称', '法制专项经费', ...texts]), null, 'x')!.rows.find((r) => r.cells[0]!.text === '绩效目标')?.cells.slice(1).map((c) => c.text);
+    expect(goals(['绩效目', '行政诉讼案件逐年减少', '标'])).toEqual(['行政诉讼案件逐年减少']);
+    expect(goals(['绩效', '目标 1.完成热线服务费的支付'])).toEqual(['1.完成热线服务费的支付']);
+  });
+
   it('confirms the budget only where 预算数 = 财政资金 + 其他资金', () => {
     // Seed 1, project 1: the total after the fund use, 其他资金 3.30 on its label's line.
     const sure = projectFields(at(['项目编码', '13082621P94268026953P', '预算规模及资金用 预算数', '途', '支付疫情防控欠款', '20.50', '资金支出计划（累 3 月底', '计进度%）', '项目名称', '疫情防控专项', '其中：财政资金', '17.20', '其他资金 3.30', '6 月底', '10 月底', '67.00', '100.00']), null, 'x')!;
