@@ -17,7 +17,9 @@
  *   took where as many as the periods, all of one kind, never falling, the last 100% (or the
  *   budget); else the periods with no value (order alone: always said, a period set apart
  *   from the others leaving the rest looking whole);
- * - 资金用途 and 绩效目标: the text lines after their labels (order alone: always said).
+ * - 资金用途 and 绩效目标: the text lines after their labels (order alone: always said);
+ * - periods cut by their column (10 月 · 底) are whole where the lines hold a lone 底 for each,
+ *   and periods stand in the order of their months.
  *
  * Each field becomes a row of the table as the project reader reads it (label cell, value
  * cells); a row that rests on the order carries Row.unsure, said at the project's place.
@@ -48,6 +50,10 @@ const BUDGET_LABEL: Record<Budget, string> = { total: '预算数', fiscal: '其�
 /** An amount as a budget or plan cell holds it (no leading zero: the pieces of a cut `826.` · `00` or `5.` · `0` · `0` are none). */
 const AMOUNT = /^(0\.\d+|([1-9]\d{0,2}(,\d{3})+|[1-9]\d*)(\.\d+)?)$/;
 const PERCENT = /^(0|[1-9]\d*)(\.\d+)?%$/;
+/** A period's first piece, its 底 cut onto a line of its own by a narrow column (10 月 · 底). */
+const CUT_PERIOD = /^\d{1,2}月$/;
+/** A period's month (3月底 → 3); periods of other kinds (第一季度, 全年) keep their order. */
+const monthOf = (t: string): number => Number(/^(\d{1,2})月/.exec(t)?.[1] ?? 0);
 /** How many lines after a code's first piece its rest is looked for (seed 13: six, the name's between). */
 const CODE_REST_LINES = 6;
 
@@ -154,6 +160,9 @@ export function projectFields(lines: readonly DumpLine[], title: string | null, 
   const pending: Budget[] = [];
   const periods: Array<{ text: string; line: number }> = [];
   const planValues: Array<{ text: string; line: number }> = [];
+  // Periods cut by their column (10 月 · 底): their first pieces, and the lone 底 the lines hold.
+  const cutPeriods: Array<{ text: string; line: number }> = [];
+  const periodEnds: string[] = [];
   for (const l of lines) {
     let labelOnLine: Budget | null = null;
     let otherLabelOnLine = false;
@@ -168,11 +177,12 @@ export function projectFields(lines: readonly DumpLine[], title: string | null, 
         if (!budget[b] && !pending.includes(b)) pending.push(b);
         continue;
       }
-      if (isPeriodPiece(p)) {
-        periods.push({ text: p, line: l.line });
+      if (isPeriodPiece(p) || CUT_PERIOD.test(p)) {
+        (isPeriodPiece(p) ? periods : cutPeriods).push({ text: p, line: l.line });
         pending.length = 0;
         continue;
       }
+      if (/^[底末]$/.test(p)) periodEnds.push(p);
       if (AMOUNT.test(p)) {
         if (labelOnLine && !budget[labelOnLine]) {
           budget[labelOnLine] = { text: p, line: l.line };
@@ -221,6 +231,12 @@ export function projectFields(lines: readonly DumpLine[], title: string | null, 
   // never falling, the last 100% or the budget; else the periods alone. Always said: a period
   // whose cell the page set elsewhere (a period cut by its column: 10 月 · 底) leaves the rest
   // looking whole (seed 13: 6月底 · 9月底 · 12月底 and their three values, 3月底 set apart).
+  // A cut period is whole where the lines hold a lone 底 (末) for each; the periods stand in the
+  // order of their months (the plan's columns run through the year).
+  if (cutPeriods.length && periodEnds.length >= cutPeriods.length && new Set(periodEnds).size === 1) {
+    periods.push(...cutPeriods.map((c) => ({ ...c, text: `${c.text}${periodEnds[0]}` })));
+  }
+  periods.sort((a, b) => monthOf(a.text) - monthOf(b.text));
   if (periods.length) {
     const kinds = new Set(planValues.map((v) => v.text.endsWith('%')));
     const nums = planValues.map((v) => Number(v.text.replace(/[,%]/g, '')));

@@ -138,6 +138,14 @@ describe('projectFields (src/text/blocks.ts) on excerpts of plain pdftotext dump
     expect(goals(['绩效', '目标 1.完成热线服务费的支付'])).toEqual(['1.完成热线服务费的支付']);
   });
 
+  it('completes periods cut by their column (6月 9月 · 底) where a lone 底 stands for each, in the order of their months', () => {
+    // Seed 8, project 2 (its plan's lines).
+    const f = projectFields(at(['项目名称', '信息网络建设专项', '资金支出 3 月底', '6月 9月', '计划（累', '底', '计进度', '25.00', '12 月底', '底']), null, 'x')!;
+    const plan = f.rows.find((r) => r.cells[0]!.text === '资金支出计划')!;
+    expect(plan.cells.slice(1).map((c) => c.text)).toEqual(['3月底', '6月底', '9月底', '12月底']);
+    expect(plan.unsure).toMatch(/^资金支出计划: /);
+  });
+
   it('confirms the budget only where 预算数 = 财政资金 + 其他资金', () => {
     // Seed 1, project 1: the total after the fund use, 其他资金 3.30 on its label's line.
     const sure = projectFields(at(['项目编码', '13082621P94268026953P', '预算规模及资金用 预算数', '途', '支付疫情防控欠款', '20.50', '资金支出计划（累 3 月底', '计进度%）', '项目名称', '疫情防控专项', '其中：财政资金', '17.20', '其他资金 3.30', '6 月底', '10 月底', '67.00', '100.00']), null, 'x')!;
