@@ -103,6 +103,11 @@ function valueAfter(row: Row, label: RegExp, skipEmpty: boolean): string | undef
   return '';
 }
 
+/** An amount's text (AMOUNT unanchored). */
+const AMOUNT_TEXT = '[-+]?\\d[\\d,]*(?:\\.\\d+)?';
+/** The budget row's labels by field. */
+const BUDGET_WORDS = { total: TOTAL, fiscal: FISCAL, other: OTHER } as const;
+
 /** An amount as a cell holds it: digits, thousands separators, a decimal part. */
 const AMOUNT = /^[-+]?\d[\d,]*(\.\d+)?$/;
 
@@ -161,11 +166,27 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
       continue;
     }
     if (texts.some((t) => TOTAL.test(t))) {
-      const printed = { total: printedNumber(valueAfter(row, TOTAL, false)), fiscal: printedNumber(valueAfter(row, FISCAL, false)), other: printedNumber(valueAfter(row, OTHER, false)) };
+      const raw = { total: valueAfter(row, TOTAL, false), fiscal: valueAfter(row, FISCAL, false), other: valueAfter(row, OTHER, false) };
+      const printed = { total: printedNumber(raw.total), fiscal: printedNumber(raw.fiscal), other: printedNumber(raw.other) };
       p.budget_printed = printed;
       p.budget_total = printed.total == null ? null : Number(printed.total);
       p.budget_fiscal = printed.fiscal == null ? null : Number(printed.fiscal);
       p.budget_other = printed.other == null ? null : Number(printed.other);
+      // A figure not read though its row holds text for it — beside its label something other
+      // than an amount, or its label run into another cell's text (4685.8其9其他资金) — is said,
+      // not left empty in silence. An empty cell beside its label is an empty figure.
+      const unread = (['total', 'fiscal', 'other'] as const).filter((k) => {
+        if (printed[k] != null) return false;
+        if (raw[k]) return true;
+        // The label in a cell with an amount before or after it (5.00其他资金, 其他资金 3.30) is a form read above.
+        const word = BUDGET_WORDS[k].source.replace(/^\^|\$$/g, '');
+        const tidy = new RegExp(`^(${AMOUNT_TEXT})?\\s*(${word})\\s*(${AMOUNT_TEXT})?$`);
+        return raw[k] === undefined && row.cells.some((c) => !c.merged && new RegExp(word).test(c.text) && !tidy.test(c.text));
+      });
+      if (unread.length) {
+        const shown = row.cells.map((c) => c.text).filter(Boolean).join(' | ');
+        messages.push(message('project-field-missing', `project ${p.seq} (${p.title}): ${unread.map((k) => `budget_${k}`).join(', ')} not read: its row holds "${shown.slice(0, 80)}"`, [row]));
+      }
       afterBudget = true;
       continue;
     }
