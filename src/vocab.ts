@@ -144,6 +144,8 @@ export const BUDGET_FISCAL_START = /^(其中[：:])?财政(拨款|资金?)?$/;
 export const BUDGET_OTHER_START = /^(其中[：:])?其他(资金?)?$/;
 /** A spending-plan period heading: 3月底, 第一季度, 全年 … (a cell of its own in any layout). */
 export const PERIOD = /^(\d{1,2}月(底|末)|第?[一二三四1-4]季度(末)?|全年|上半年|下半年)$/;
+/** Each period in a text (PERIOD unanchored). */
+export const PERIODS_IN = new RegExp(PERIOD.source.replace(/^\^|\$$/g, ''), 'g');
 
 // ── Indicator table ─────────────────────────────────────────────────────────────────────
 

@@ -26,6 +26,7 @@ import {
   MONEY_UNIT,
   NUMBERED_GOAL_LABEL,
   PERIOD,
+  PERIODS_IN,
   PROJECT_CODE_LABEL,
   PROJECT_NAME_LABEL,
   TRAILING_MONEY_UNIT,
@@ -194,7 +195,7 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
       p.fund_use = cleanText(row.cells.filter((c) => !c.merged && c.text !== '' && !isLabel(c.text)).map((c) => c.text).join(' ')) || null;
       continue;
     }
-    const periods = row.cells.filter((c) => PERIOD.test(c.text));
+    const periods = row.cells.flatMap(periodCells);
     if (periods.length > 0) {
       const values = top[i + 1];
       i++;
@@ -206,7 +207,8 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
     }
     if (texts.some((t) => GOALS_LABEL.test(t)) || (texts.some((t) => NUMBERED_GOAL_LABEL.test(t)) && p.goals.length > 0)) {
       const cells = row.cells.filter((c) => !c.merged && c.text !== '' && !isLabel(c.text));
-      p.goals.push(...splitGoals(cells.flatMap((c) => c.paras)));
+      // A numbered goal's label run into its text (目标1 1.1.…, no gutter between their columns) is no goal.
+      p.goals.push(...splitGoals(cells.flatMap((c) => c.paras)).filter((g) => !NUMBERED_GOAL_LABEL.test(g)));
       continue;
     }
     if (afterBudget) {
@@ -219,6 +221,13 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
   p.indicators = ind.value;
   messages.push(...ind.messages);
   return messages;
+}
+
+/** Periods a plan's header cell holds: itself, or each of several periods run together in it (3月底6月底: no gutter between their columns, the values under them empty). */
+function periodCells(c: Cell): Cell[] {
+  if (PERIOD.test(c.text)) return [c];
+  const parts = c.text.match(PERIODS_IN) ?? [];
+  return parts.length >= 2 && parts.join('') === c.text.replace(/\s+/g, '') ? parts.map((t) => ({ ...c, text: t, paras: [t] })) : [];
 }
 
 function readPlan(

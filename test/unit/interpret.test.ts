@@ -83,6 +83,20 @@ describe('project tables', () => {
     expect(read(['预算规模及资金用途', '预算数', '5.00', '其中：财政资金', '5.00其他资金']).said).toEqual([]);
   });
 
+  it('reads periods run together in one plan cell (3月底6月底: no gutter between their columns) as each its own, and drops a goal label run into its goal (目标1 1.1.…)', () => {
+    const t = projectTable('13010124P001') as Extract<Block, { kind: 'table' }>;
+    t.rows[3] = row(['资金支出计划(%)', '3月底6月底', '', '10月底']);
+    t.rows[4] = row(['', '', '', '100.00']);
+    t.rows[5] = row(['绩效目标', '目标1 1.1.依法合规，按时完成区志编撰工作。']);
+    const p = interpret(partTwo([para('1.测试项目绩效目标表'), para('单位：万元'), t])).projects[0]!;
+    expect(p.spending_plan).toEqual([
+      { period: '3月底', value: null },
+      { period: '6月底', value: null },
+      { period: '10月底', value: '100.00' },
+    ]);
+    expect(p.goals).toEqual(['1.1.依法合规，按时完成区志编撰工作。']);
+  });
+
   it('recognises other spellings of a project title', () => {
     const doc = interpret(partTwo([para('1.甲项目绩效目标申报表'), projectTable('13010124P001'), para('二、乙项目绩效目标表（2024年）'), projectTable('13010124P002')]));
     expect(doc.projects.map((p) => [p.seq, p.title])).toEqual([
