@@ -146,7 +146,8 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
   const messages: Message[] = [];
   let indicatorFrom = rows.findIndex((r) => isHeaderRow(r) || isSubheaderRow(r));
   if (indicatorFrom < 0) indicatorFrom = rows.length;
-  const top = rows.slice(0, indicatorFrom);
+  // Lines a dump kept only for their place (Row.unread) are no field's.
+  const top = rows.slice(0, indicatorFrom).filter((r) => !r.unread);
   // A text dump's rows read with a guess (Row.unsure: cells set off their columns or rows) among
   // the project's own fields: which field each cell fills is a guess, said at the project's place.
   const unsure = top.filter((r) => r.unsure);

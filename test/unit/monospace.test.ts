@@ -170,8 +170,11 @@ describe('plain pdftotext dumps (a table block by block)', () => {
     const { value, messages } = await loadTxt(Buffer.from(plain.join('\n')));
     const tables = value.blocks.filter((b) => b.kind === 'table');
     expect(tables).toHaveLength(2);
-    for (const t of tables) for (const r of t.kind === 'table' ? t.rows : []) expect(r.unsure).toMatch(/block by block/);
-    expect(tables[0]!.kind === 'table' && tables[0]!.rows.map((r) => r.line)).toEqual([4, 5, 6, 7, 8, 9]);
+    // Above the indicator header, the fields the document confirms (test/unit/blocks.test.ts).
+    const first = tables[0]!.kind === 'table' ? tables[0]!.rows : [];
+    expect(first.slice(0, 2).map((r) => [r.cells.map((c) => c.text), r.unsure])).toEqual([[['项目编码', '271-0852-YBN-JWQN'], undefined], [['项目名称', '测试项目'], undefined]]);
+    for (const r of [...first.slice(2), ...(tables[1]!.kind === 'table' ? tables[1]!.rows : [])]) expect(r.unsure).toMatch(/block by block/);
+    expect(first.map((r) => r.line)).toEqual([4, 6, 7, 8, 9]);
     expect(messages.filter((m) => m.code === 'cells-unplaced' && m.where == null)).toHaveLength(1);
     expect(value.blocks.filter((b) => b.kind === 'para').map((b) => b.kind === 'para' && b.text)).toEqual(['第二部分预算项目绩效目标', '1.测试项目绩效目标表', '单位：万元', '2.另一项目绩效目标表']);
   });

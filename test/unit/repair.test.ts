@@ -279,6 +279,12 @@ describe('paragraphs cut by a page break', () => {
     expect(joinBrokenParagraphs(model([para(`${long}。`, { page: 1 }), para('工作任务之中。', { page: 2 })])).value.blocks).toHaveLength(2);
   });
 
+  it('a project title ends whole: the unit code alone on the line after it is no rest of it', () => {
+    // Plain pdftotext of seed 9: 5.…项目项目绩效目标表, then 229002 (its unit name set further on).
+    const title = '5.承德高新区管委会办公用房租赁及运行项目与信息化平台升级改造项目项目绩效目标表';
+    expect(joinBrokenParagraphs(model([para(title), para('229002')])).value.blocks).toHaveLength(2);
+  });
+
   it('never across more than one page', () => {
     expect(joinBrokenParagraphs(model([para(long, { page: 1 }), para('工作任务之中。', { page: 3 })])).value.blocks).toHaveLength(2);
   });
