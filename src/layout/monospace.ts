@@ -119,6 +119,15 @@ function splitAtEdges(part: ReadonlyArray<readonly Run[]>, more: readonly Run[] 
   );
 }
 
+/**
+ * How wide a piece stands on the page, in columns: its display width without the spaces
+ * pdftotext writes between a CJK character and a Latin letter or digit (`2020 年 6 月`: the
+ * page sets them close, the text has no space there).
+ */
+function measure(text: string): number {
+  return displayWidth(text.replace(/ (?=\p{Script=Han})|(?<=\p{Script=Han}) /gu, ''));
+}
+
 /** Whether a monospace dump's line holds two pieces or more (text, two spaces, text). */
 export function hasColumns(line: string): boolean {
   return /\S {2,}\S/.test(line.trim());
@@ -132,15 +141,28 @@ const NEAR = 1;
  * the column is wide. Pieces with another piece after them on their line count first: the last
  * piece of a line may run on over the columns to its right (a project's goal over the
  * indicator table's columns), and is the measure only of a column no other piece bounds.
+ * A piece running over the start of a column other lines start pieces at (two cells set one
+ * space apart and read as one piece: `＝ 46.97` over the 符号 and 值 columns, `12345 热线服务
+ * 12345 热线服务人员数` over two text columns) is no measure of its column either, and counts
+ * only where no other piece measures it.
  */
-function widest(byLine: ReadonlyArray<readonly Run[]>): (col: number) => number {
+function widest(byLine: ReadonlyArray<readonly Run[]>, indicators: boolean): (col: number) => number {
   const bounded = new Map<number, number>();
   const last = new Map<number, number>();
+  const over = new Map<number, number>();
+  // The lines pieces start on, by column.
+  const starts = new Map<number, Set<number>>();
+  for (const runs of byLine) for (const r of runs) (starts.get(r.col) ?? starts.set(r.col, new Set()).get(r.col)!).add(r.line);
+  // (In an indicator table only: its rows share the header's columns. A project table's upper
+  // part sets each line's labels and amounts at columns of its own.)
+  const edges = indicators ? [...starts].filter(([, at]) => at.size >= 2).map(([c]) => c) : [];
   for (const runs of byLine) {
     if (runs.length < 2) continue;
     runs.forEach((r, k) => {
-      const into = k < runs.length - 1 ? bounded : last;
-      into.set(r.col, Math.max(into.get(r.col) ?? 0, r.width));
+      const end = r.col + [...r.text].length;
+      const crosses = edges.some((e) => e > r.col + NEAR && e < end && [...starts.get(e)!].some((l) => l !== r.line));
+      const into = crosses ? over : k < runs.length - 1 ? bounded : last;
+      into.set(r.col, Math.max(into.get(r.col) ?? 0, indicators ? measure(r.text) : r.width));
     });
   }
   const near = (m: Map<number, number>, col: number) => {
@@ -148,7 +170,7 @@ function widest(byLine: ReadonlyArray<readonly Run[]>): (col: number) => number 
     for (let c = col - NEAR; c <= col + NEAR; c++) w = Math.max(w, m.get(c) ?? 0);
     return w;
   };
-  return (col) => near(bounded, col) || near(last, col);
+  return (col) => near(bounded, col) || near(last, col) || near(over, col);
 }
 
 /** Characters a line may not start with (closing punctuation stays with the character before). */
@@ -282,10 +304,18 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt
     // (A label filling its row from its first line to its last may be a merged one set at the foot.)
     const single = labelled.map(([, k], j) => onFirst[j]! && !onLast[j] && span[k]![1] > span[k]![0]);
     if (onFirst.every(Boolean)) continue;
-    const bottom = labelled.every((_, j) => onFirst[j] || onLast[j]);
+    let bottom = labelled.every((_, j) => onFirst[j] || onLast[j]);
     const starts: number[] = [];
     if (bottom) labelled.forEach(([, k], j) => starts.push(single[j] || j === 0 ? k : labelled[j - 1]![1] + 1));
-    else {
+    // A label set below its row's first line is a merged cell's (a cell of one row is set at its
+    // top): read at the foot, it must span two rows or more. Where it would span its own row
+    // alone, the labels stand in the middle of their rows (centred, one on the last line of a
+    // row by chance: 时效指标 on the last line of the first of its two rows).
+    if (bottom && labelled.some(([, k], j) => !onFirst[j] && starts[j] === k)) {
+      bottom = false;
+      starts.length = 0;
+    }
+    if (!bottom) {
       // Middle: rows [u, v] for label j, u ≤ its row ≤ v, the spans one after another.
       const mid = labelled.map(([c]) => (lines(c)[0] + lines(c)[1]) / 2);
       const m = labelled.length;
@@ -419,8 +449,8 @@ export function monospacePage(lines: readonly string[], words: TableWords, carri
     const once = splitAtEdges(raw);
     const signs = once.flatMap((runs, i) => runs.filter((r) => SIGN.test([...r.text][0] ?? '') && !raw[i]!.some((q) => q.col === r.col)));
     const part = splitAtEdges(raw, signs);
-    const widthAt = widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1)));
     const indicators = part.some((runs) => runs.length && header.has(runs[0]!.line)) || (k === 0 && headerCols.length > 0);
+    const widthAt = widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1)), indicators);
     const read = rowsOf(part, widthAt, words, indicators, doubt);
     const placed = placeMerged(read, (row) => row.some((runs) => header.has(runs[0]?.line ?? -1) || words.headerCell(runs.map((r) => r.text).join(''))), widthAt, doubt);
     const head = part.filter((runs) => header.has(runs[0]?.line ?? -1)).flat();

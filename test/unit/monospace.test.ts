@@ -141,6 +141,33 @@ describe('monospace dumps: rows and columns against the header (generated seeds)
     expect(warnedOn(d, r.loc)).toContain('cells-unplaced');
   });
 
+  it('measure a column by the pieces within it, not by two cells set one space apart over the next column', async () => {
+    // Seed 16: `12345 热线服务 12345 热线服务人员数` (三级指标 and its description one space
+    // apart, one piece) ran over the description's column and made the 三级指标 column look wide
+    // enough for every wrapped line under it (机制，充分调 under 完善招商引资) to start a row: 14
+    // rows were read for 9.
+    const d = await seed('016');
+    expect(d.projects[0]!.indicators.map((i) => i.level3)).toEqual(['12345热线服务12345热线服务人员数人员数量', '按时完成率', '下沉工作完成情况', '保障日常办公', '完善招商引资机制，充分调动社会各界参与高新区招商引资工作的积极性', '宣传党和政府的工作方针，反映社情民意', '资金的使用效率', '签约项目金额', '领导满意度']);
+    expect(row(d, 0, '领导满意度')).toMatchObject({ level1: '满意度指标', description: '历任领导及各部门对志书的满意度', value_raw: '8万', basis: '方案' });
+  });
+
+  it('measure a column without the spaces pdftotext writes between CJK text and digits', async () => {
+    // Seed 11: `2020 年 6 月` (ten columns wide on the page, twelve in the dump) had made the value
+    // column look wide enough for 准 under 达到国家标 to start a row of its own.
+    const d = await seed('011');
+    expect(row(d, 2, '按期完成率')).toMatchObject({ value_raw: '达到国家标准', basis: '营业执照' });
+    expect(row(d, 2, '高科技项目占比')).toMatchObject({ level2: '质量指标', value_raw: '>90m2', basis: '年初预算安排' });
+  });
+
+  it('read a merged label below its row\'s first line as spanning two rows or more', async () => {
+    // Seed 15 (labels centred): 时效指标 stands on the last line of the first of its two rows;
+    // read as set at the foot it had spanned that row alone, and 及时率 went to 质量指标, unwarned.
+    const d = await seed('015');
+    expect(row(d, 0, '招商活动支出及时性')!.level2).toBe('时效指标');
+    expect(row(d, 0, '及时率')).toMatchObject({ level1: '产出指标', level2: '时效指标', value_raw: '3万', basis: '实际支出情况' });
+    expect(row(d, 0, '信息系统漏洞处置率（%）')!.level2).toBe('质量指标');
+  });
+
   it('say at the project\'s place that fields were read from rows set by a guess', async () => {
     // Seed 10: project 1's 资金用途 and spending plan come from rows whose cells stand off their
     // columns (Row.unsure): its fields were wrong with no warning on the project's table.
