@@ -302,7 +302,11 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt
     const onFirst = labelled.map(([c, k]) => lines(c)[0] === span[k]![0]);
     const onLast = labelled.map(([c, k]) => lines(c)[1] === span[k]![1]);
     // (A label filling its row from its first line to its last may be a merged one set at the foot.)
-    const single = labelled.map(([, k], j) => onFirst[j]! && !onLast[j] && span[k]![1] > span[k]![0]);
+    // Where the part holds its table's header, every row under it has a label of this column:
+    // rows before the first label are that label's (a merged label centred on a row's first
+    // line by chance is no row's alone).
+    const opens = first > 0;
+    const single = labelled.map(([, k], j) => !(opens && j === 0 && k > 0) && onFirst[j]! && !onLast[j] && span[k]![1] > span[k]![0]);
     if (onFirst.every(Boolean)) continue;
     let bottom = labelled.every((_, j) => onFirst[j] || onLast[j]);
     const starts: number[] = [];
@@ -353,6 +357,8 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt
         v = u - 1;
       }
       if (got.length < m) continue;
+      // (The rows before the first label's are its own too, where the table starts here.)
+      if (opens) got[0] = 0;
       starts.push(...got);
     }
     // Two labels of a line each a line apart, the first filling its column, where the column

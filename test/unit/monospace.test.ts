@@ -168,6 +168,14 @@ describe('monospace dumps: rows and columns against the header (generated seeds)
     expect(row(d, 0, '信息系统漏洞处置率（%）')!.level2).toBe('质量指标');
   });
 
+  it('give a merged label the rows above it down to the table\'s header, where it stands on the first line of a row', async () => {
+    // Seed 9 (labels at the foot, 一级指标 merged): project 2's 产出指标 stands on the first
+    // line of its third row; read as that row's own, the two rows above had no 一级指标.
+    const d = await seed('009');
+    expect(d.projects[1]!.indicators.slice(0, 2).map((i) => [i.level1, i.level3])).toEqual([['产出指标', '预算执行率（%）'], ['产出指标', '劳务费支出']]);
+    expect(row(d, 1, '劳务费支出')).toMatchObject({ level2: '成本指标', description: '劳务费本年支出总额', value_raw: '≤500万元', basis: '审计数据' });
+  });
+
   it('say at the project\'s place that fields were read from rows set by a guess', async () => {
     // Seed 10: project 1's 资金用途 and spending plan come from rows whose cells stand off their
     // columns (Row.unsure): its fields were wrong with no warning on the project's table.
