@@ -90,7 +90,7 @@ export function runsOf(line: string, n: number): Run[] {
  * parted off before, whose starts count too). Never after a number: `15 万元` is a number and
  * its unit.
  */
-function splitAtEdges(part: ReadonlyArray<readonly Run[]>, more: readonly Run[] = []): Run[][] {
+function splitAtEdges(part: ReadonlyArray<readonly Run[]>, more: readonly Run[] = [], unitCol = Infinity): Run[][] {
   const starts = new Map<number, Set<number>>();
   for (const r of [...part.flat(), ...more]) (starts.get(r.col) ?? starts.set(r.col, new Set()).get(r.col)!).add(r.line);
   const edge = (col: number, line: number) => {
@@ -104,7 +104,16 @@ function splitAtEdges(part: ReadonlyArray<readonly Run[]>, more: readonly Run[] 
       const out: Run[] = [];
       let from = 0;
       for (let k = 1; k < chars.length; k++) {
-        if (chars[k - 1] !== ' ' || /\d$/.test(chars.slice(from, k - 1).join(''))) continue;
+        if (chars[k - 1] !== ' ') continue;
+        // (But where the value is split into 符号 · 值 · 单位, a number and the text after it
+        // set at the 单位 column, or a column or two left of it, are two cells: `95 万/人`.)
+        if (/^[\d.,]+$/.test(chars.slice(from, k - 1).join('')) && r.col + k >= unitCol - UNIT_SQUEEZE && r.col + from < unitCol - UNIT_SQUEEZE) {
+          const text = chars.slice(from, k - 1).join('');
+          out.push({ line: r.line, col: r.col + from, text, width: displayWidth(text) });
+          from = k;
+          continue;
+        }
+        if (/\d$/.test(chars.slice(from, k - 1).join(''))) continue;
         const cjk = k >= 2 && WIDE.test(chars[k - 2]!) && (WIDE.test(chars[k]!) || SIGN.test(chars[k]!));
         if (!cjk && !edge(r.col + k, r.line)) continue;
         const text = chars.slice(from, k - 1).join('');
@@ -127,6 +136,9 @@ function splitAtEdges(part: ReadonlyArray<readonly Run[]>, more: readonly Run[] 
 function measure(text: string): number {
   return displayWidth(text.replace(/ (?=\p{Script=Han})|(?<=\p{Script=Han}) /gu, ''));
 }
+
+/** How many columns left of the sub-header's 单位 a row's 单位 cell may be set. */
+const UNIT_SQUEEZE = 2;
 
 /** Whether a monospace dump's line holds two pieces or more (text, two spaces, text). */
 export function hasColumns(line: string): boolean {
@@ -203,9 +215,12 @@ function firstUnit(text: string): number {
 function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) => number, words: TableWords, indicators: boolean, doubt: (lines: readonly number[], why: string) => void): Run[][][] {
   const rows: Run[][][] = [];
   let cur: Run[][] | null = null;
+  // Whether the current row is a header's sub-header.
+  let sub = false;
   for (const runs of byLine) {
     // A header's sub-header (符号 · 值 · 单位 under 指标值) is a row of its own, as it is written.
-    if (!runs.length || words.headerCell(runs.map((r) => r.text).join(''))) cur = null;
+    const opensSub = runs.length > 0 && words.headerCell(runs.map((r) => r.text).join(''));
+    if (!runs.length || opensSub) cur = null;
     if (!runs.length) {
       cur = null;
       continue;
@@ -220,7 +235,12 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
         // The row's latest piece in this column.
         let above: Run | undefined;
         for (let k = cur.length - 1; k >= 0 && !above; k--) above = cur[k]!.find((q) => Math.abs(q.col - r.col) <= NEAR);
-        if (!above) continue;
+        // A sub-header stands over the value columns alone: a piece in a column it leaves empty
+        // (a row's 二级指标 under the 符号 · 值 · 单位（文 · 字描述） wrapped) is a row's.
+        if (!above) {
+          if (sub) fresh = true;
+          continue;
+        }
         // Wrapped: the start of this piece would not have fitted after the piece above in the
         // widest its column is seen.
         if (above.width + firstUnit(r.text) > widthAt(above.col)) {
@@ -245,6 +265,7 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
       // the row above ends is a guess (a label wrapped over both rows, 预算规模及资 · 金用途).
       if (cur && wrapped && !words.headerLine(cur[0]!.map((r) => r.text).join('  '))) doubt([...cur.flat().map((x) => x.line), runs[0]!.line], `the dump's line with "${wrapped.text}" goes on with a cell wrapped from the line above and starts a row all the same: where the row above ends is a guess`);
       cur = [[...runs]];
+      sub = opensSub;
       rows.push(cur);
     }
   }
@@ -452,12 +473,21 @@ export function monospacePage(lines: readonly string[], words: TableWords, carri
     // column edges the unparted pieces do not (`信息系统漏洞处置 100 次` parts where `≥90 百分比`
     // starts on the lines around it).
     const raw = byLine.slice(cuts[k], cuts[k + 1]);
-    const once = splitAtEdges(raw);
+    // The 单位 column of a split value's sub-header (符号 · 值 · 单位（文字描述）).
+    const unitCol =
+      raw
+        .filter((runs) => runs.length && !header.has(runs[0]!.line) && words.headerCell(runs.map((r) => r.text).join('')))
+        .flatMap((runs) => runs.filter((r) => r.text.includes('单位')).map((r) => r.col + [...r.text].indexOf('单')))[0] ?? Infinity;
+    const once = splitAtEdges(raw, [], unitCol);
     const signs = once.flatMap((runs, i) => runs.filter((r) => SIGN.test([...r.text][0] ?? '') && !raw[i]!.some((q) => q.col === r.col)));
-    const part = splitAtEdges(raw, signs);
+    const part = splitAtEdges(raw, signs, unitCol);
+    // The rows' 单位 cells, set a column or two left of the sub-header's 单位 where the number
+    // before them is long, under it (the column between 值 and 单位 shows).
+    if (Number.isFinite(unitCol)) for (const runs of part) for (const r of runs) if (r.col >= unitCol - UNIT_SQUEEZE && r.col < unitCol) r.col = unitCol;
     const indicators = part.some((runs) => runs.length && header.has(runs[0]!.line)) || (k === 0 && headerCols.length > 0);
     const widthAt = widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1)), indicators);
     const read = rowsOf(part, widthAt, words, indicators, doubt);
+    headerOverData(read, (runs) => header.has(runs[0]?.line ?? -1), words);
     const placed = placeMerged(read, (row) => row.some((runs) => header.has(runs[0]?.line ?? -1) || words.headerCell(runs.map((r) => r.text).join(''))), widthAt, doubt);
     const head = part.filter((runs) => header.has(runs[0]?.line ?? -1)).flat();
     // A header whose 指标值 is split (符号 · 值 · 单位 on the lines under it) names fewer columns
@@ -531,6 +561,39 @@ function underHeader(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, header:
         const j = cols.findIndex((c) => Math.abs(c - r.col) <= NEAR);
         if (j >= 0) r.col += header[j]! - cols[j]!;
       }
+    }
+  }
+}
+
+/**
+ * Sets an indicator header's names at the columns of the rows under them where the dump set
+ * them left of those: pdftotext sets each piece one column past the text to its left, and a
+ * header whose names stand close on the page (`一级指标 二级指 三级指标`, one space apart) comes
+ * out squeezed left of its columns, a name standing between two columns of the rows (二级指 at
+ * column 5, the rows' 二级指标 at 8). A name is moved to the first column the rows start pieces
+ * at (two lines or more) right of the name before it, from its own column up to the next name
+ * of its line, where it stands at none.
+ */
+function headerOverData(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, isHeader: (runs: readonly Run[]) => boolean, words: TableWords): void {
+  const head = rows.filter((r) => r.some(isHeader));
+  if (!head.length) return;
+  const body = rows.filter((r) => !r.some(isHeader) && !r.some((runs) => words.headerCell(runs.map((x) => x.text).join(''))));
+  const starts = new Map<number, Set<number>>();
+  for (const r of body.flat(2)) (starts.get(r.col) ?? starts.set(r.col, new Set()).get(r.col)!).add(r.line);
+  const edges = [...starts].filter(([, at]) => at.size >= 2).map(([c]) => c).sort((a, b) => a - b);
+  if (edges.length < 3) return;
+  for (const row of head) {
+    for (const runs of row) {
+      const sorted = [...runs].sort((a, b) => a.col - b.col);
+      // (Each name right of the column the name before it was set at.)
+      let before = -Infinity;
+      sorted.forEach((r, k) => {
+        const to = sorted[k + 1]?.col ?? Infinity;
+        const own = edges.some((e) => Math.abs(e - r.col) <= NEAR && e > before);
+        const at = own ? undefined : edges.find((e) => e > r.col && e > before && e < to);
+        if (at != null) r.col = at;
+        before = r.col;
+      });
     }
   }
 }

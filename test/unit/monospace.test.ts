@@ -176,6 +176,28 @@ describe('monospace dumps: rows and columns against the header (generated seeds)
     expect(row(d, 1, '劳务费支出')).toMatchObject({ level2: '成本指标', description: '劳务费本年支出总额', value_raw: '≤500万元', basis: '审计数据' });
   });
 
+  it('read a table whose header names stand one space apart, and whose 单位 cells stand left of the sub-header\'s 单位', async () => {
+    // Seed 19: `一级指标 二级指 三级指标` squeezed left of the rows' columns (二级指 between 一级指标
+    // and the rows' 二级指标) read as one column; the sub-header 符号 · 值 · 单位（文字描 had run
+    // on into the first row; `95 万/人` and `333 以上完成率` (a number and its 单位 cell one
+    // space apart, the 单位 a column or two left of the sub-header's) hid the column between
+    // 值 and 单位. The project's table had been read as no indicator rows at all.
+    const d = await seed('019');
+    const got = d.projects[0]!.indicators;
+    expect(got.map((i) => [i.level1, i.level2, i.level3, i.value_raw, i.basis])).toEqual([
+      ['产出指标', '成本指标', '人均费用', '≥95万/人', '合同'],
+      ['产出指标', '成本指标', '成本控制率', '＜3336以上完成率', '预决算数据'],
+      ['产出指标', '数量指标', '大数据研发展示中心租赁面积', '<2022年12月底', '协议'],
+      ['产出指标', '时效指标', '预算执行率', '≥48.72项', '预决算数据'],
+      ['产出指标', '时效指标', '实施进度', '≥85,681.30百分率', '年初预算安排'],
+      ['效益指标', '可持续影响指标', '项目预期使用寿命', '＞30篇', '志书'],
+      ['效益指标', '生态效益指标', '生态效益指标', '符合相关规定', '生态效益指标'],
+      ['效益指标', '生态效益指标', '美化乡村环境', '＞14454每村1次', '老促会工作计划'],
+      ['效益指标', '社会效益指标', '宣传党和政府的工作方针，反映社情民意', '%', '社情民意反馈'],
+      ['效益指标', '社会效益指标', '满足机关工作的正常开展', '完成1.1万户配送', '满足机关工作的正常开展'],
+    ]);
+  });
+
   it('say at the project\'s place that fields were read from rows set by a guess', async () => {
     // Seed 10: project 1's 资金用途 and spending plan come from rows whose cells stand off their
     // columns (Row.unsure): its fields were wrong with no warning on the project's table.
