@@ -36,6 +36,12 @@ const COLUMN = 5;
 export const MONO_SIZE = COLUMN * 2;
 /** Distance between two lines, in the items' frame. */
 export const MONO_PITCH = MONO_SIZE * 1.2;
+/**
+ * How much narrower an item is than its characters' columns: two pieces one space apart are
+ * two cells (pieces keep their single spaces inside; only splitAtEdges parts them there), and
+ * the layout engine reads text items a space apart (half a character) as one cell's words.
+ */
+const CELL_GAP = 1;
 /** What a run of blank lines adds to the distance between two lines, in pitches. */
 const BLANK_GAP = 1.5;
 
@@ -517,7 +523,7 @@ export function monospacePage(lines: readonly string[], words: TableWords, carri
     down.push(at);
   }
   const height = at + MONO_PITCH;
-  const item = (r: Run): Item => ({ str: r.text, x: r.col * COLUMN, y: height - down[r.line]!, w: [...r.text].length * COLUMN, size: MONO_SIZE });
+  const item = (r: Run): Item => ({ str: r.text, x: r.col * COLUMN, y: height - down[r.line]!, w: [...r.text].length * COLUMN - CELL_GAP, size: MONO_SIZE });
   const items: Item[] = [];
   for (const row of rows) for (const col of columnsOf(row)) for (const r of col) items.push(item(r));
   const width = byLine.reduce((w, runs) => runs.reduce((x, r) => Math.max(x, r.col + [...r.text].length), w), 1) * COLUMN;
