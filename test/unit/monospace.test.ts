@@ -198,6 +198,15 @@ describe('monospace dumps: rows and columns against the header (generated seeds)
     ]);
   });
 
+  it('say on a row cut by a page break that its rest on the next page was read with a guess', async () => {
+    // Seed 11: the last row's rest (指标 · 意度指标 · 务人员的评 · 价结果) stands alone at the top of
+    // the next page, off the carried header's columns: said on that rest, but not on the row
+    // it was joined to, whose 三级指标 took the 依据's rest unwarned.
+    const d = await seed('011');
+    const r = row(d, 2, '综合部满意度务人员的评价结果')!;
+    expect(warnedOn(d, r.loc)).toContain('cells-unplaced');
+  });
+
   it('say at the project\'s place that fields were read from rows set by a guess', async () => {
     // Seed 10: project 1's 资金用途 and spending plan come from rows whose cells stand off their
     // columns (Row.unsure): its fields were wrong with no warning on the project's table.
