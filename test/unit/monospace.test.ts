@@ -207,6 +207,16 @@ describe('monospace dumps: rows and columns against the header (generated seeds)
     expect(warnedOn(d, r.loc)).toContain('cells-unplaced');
   });
 
+  it('say on a table\'s last row that its cells may run on into the paragraph first on the next page, whatever its column', async () => {
+    // Seed 15: the department table's last row goes on at the top of the next page (记录为依 ·
+    // 据。), which pdftotext sets at column 0, the page's own leftmost text: read as a paragraph
+    // at the table's left edge, the row, its 依据 cut short, had said nothing.
+    const d = await seed('015');
+    const r = d.part_one.dept_indicators.find((i) => i.level3 === '接待对象满意度')!;
+    expect(r.basis).toBe('根据评价手册测评');
+    expect(warnedOn(d, r.loc)).toContain('cells-unplaced');
+  });
+
   it('say at the project\'s place that fields were read from rows set by a guess', async () => {
     // Seed 10: project 1's 资金用途 and spending plan come from rows whose cells stand off their
     // columns (Row.unsure): its fields were wrong with no warning on the project's table.
