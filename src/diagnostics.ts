@@ -50,7 +50,7 @@ export const WARNING_CODES = {
   'docx-not-converted': 'the DOCX reader (mammoth) could not convert part of the document (an element or image it does not know): its content may be missing',
   'text-damaged': 'bytes of a text dump were not valid in its encoding and were replaced',
   'text-control-chars': 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text',
-  'paragraph-break-unsure': 'a part-one item whose paragraphs open without indent holds a line filled to the margin that ends a sentence: whether a paragraph ends there cannot be told from the page, and it was read as a wrap (two paragraphs may be one)',
+  'paragraph-break-unsure': 'a part-one item whose paragraphs open without indent holds a line filled to the margin that ends a sentence, the next line at the margin: whether a paragraph ends there cannot be told from the page (read as a wrap within a page, as a paragraph\'s end at a page\'s foot)',
   'ocr-low-confidence': 'a table cell or a paragraph read by OCR with low recognition confidence, or whose ink contradicts the reading (a dropped character, more characters than the ink holds): check it against the page',
   'correction-conflict': 'a correction of corrections.jsonl was not applied: its record is gone or ambiguous, or no longer holds the value the person saw (the message names its id); check the record again',
   'correction-obsolete': 'a correction of corrections.jsonl is not needed any more: the extraction already gives its outcome (info; the message names its id)',
@@ -142,8 +142,8 @@ export function lowConfidenceItems(items: ReadonlyArray<readonly Para[]>, name: 
 }
 
 /**
- * One message for each text item (`items[i]` its paragraphs) holding a line break that may
- * have been a paragraph break (Para.unsureBreaks), placed on those paragraphs.
+ * One message for each text item (`items[i]` its paragraphs) holding a line break that may or
+ * may not end a paragraph (Para.unsureBreaks), placed on those paragraphs.
  */
 export function unsureBreakItems(items: ReadonlyArray<readonly Para[]>, name: (i: number) => string): Message[] {
   const out: Message[] = [];
@@ -151,7 +151,7 @@ export function unsureBreakItems(items: ReadonlyArray<readonly Para[]>, name: (i
     const at = paras.flatMap((p) => p.unsureBreaks ?? []);
     if (at.length === 0) return;
     const where = paras.filter((p) => p.unsureBreaks?.length);
-    out.push(message('paragraph-break-unsure', `${name(i)}: a paragraph may end after ${at.map((t) => `"…${t}"`).join(', ')} (a full line closing a sentence, the paragraphs opening without indent); read as one paragraph`, where));
+    out.push(message('paragraph-break-unsure', `${name(i)}: whether a paragraph ends after ${at.map((t) => `"…${t}"`).join(', ')} cannot be told (a full line closing a sentence, the next at the margin, the paragraphs opening without indent)`, where));
   });
   return out;
 }

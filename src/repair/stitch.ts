@@ -478,21 +478,29 @@ function alignGrids(a: Table, b: Table): [Table, Table] {
  */
 function alignText(a: Table, b: Table): [Table, Table] {
   if (!a.xs || !b.xs || a.rules !== 'text' || b.rules !== 'text') return alignGrids(a, b);
-  return b.xs.length > a.xs.length ? [onGrid(a, b.xs), b] : [a, onGrid(b, a.xs)];
+  return b.xs.length > a.xs.length ? [onGrid(a, b), b] : [a, onGrid(b, a)];
 }
 
 /** How far in from a column's left edge its text stands, at most (points: three characters). */
 const TEXT_IN = 30;
 
-/** A text-position table's cells re-indexed on the columns `xs`, by where its own columns' text stands. */
-function onGrid(t: Table, xs: number[]): Table {
+/** A text-position table's cells re-indexed on the columns of `grid`, by where its own columns' text stands. */
+function onGrid(t: Table, grid: Table): Table {
   const own = t.xs!;
+  const xs = grid.xs!;
   // A column goes where its text stands: a few characters in from its left edge (a wide
-  // column's middle may lie over the next column of the grid), or its middle if narrower.
-  const map = own.slice(0, -1).map((x, j) => columnAt(xs, x + Math.min((own[j + 1]! - x) / 2, TEXT_IN)));
+  // column's middle may lie over the next column of the grid), or its middle if narrower — or
+  // where its text starts, when that is further in (a column beside empty ones is wide, its
+  // left edge far from its text: the 依据 beside empty 值 and 单位 on a page holding a row's
+  // rest). Not the start alone: a page of a dump may stand a few columns off the other's.
+  const map = own.slice(0, -1).map((x, j) => {
+    const start = t.starts?.[j];
+    return columnAt(xs, start != null && start - x > TEXT_IN ? start + 1 : x + Math.min((own[j + 1]! - x) / 2, TEXT_IN));
+  });
   return {
     ...t,
     xs,
+    starts: grid.starts,
     rows: t.rows.map((r) => {
       const cells: Cell[] = [];
       for (const c of r.cells) {
