@@ -19,7 +19,10 @@
  * continues a piece of the line above that filled its column (a wrapped cell), and none starts
  * again in a column whose piece above ended short (a new row's cell; in an indicator table a
  * piece holding Latin letters or digits, narrower on the page than its columns, is no measure
- * of that); a blank line ends a row. A table's rows are held to its header's columns, carried
+ * of that, nor is a piece running over the start of another column, and the spaces pdftotext
+ * writes between CJK text and digits take no room on the page); a blank line ends a row. A
+ * header squeezed left of its rows' columns (names one space apart) is set at them; a split
+ * value's sub-header is a row of its own. A table's rows are held to its header's columns, carried
  * over to the next page where the table goes on without it; rows that fill every column but
  * stand off them are set under them by rank.
  * Each row's pieces are then given column by column, each column's lines top down: the order a
