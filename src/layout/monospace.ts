@@ -20,9 +20,11 @@
  * again in a column whose piece above ended short (a new row's cell; in an indicator table a
  * piece holding Latin letters or digits, narrower on the page than its columns, is no measure
  * of that, nor is a piece running over the start of another column, and the spaces pdftotext
- * writes between CJK text and digits take no room on the page); a blank line ends a row. A
- * header squeezed left of its rows' columns (names one space apart) is set at them; a split
- * value's sub-header is a row of its own. A table's rows are held to its header's columns, carried
+ * writes between CJK text and digits take no room on the page; a line of number fragments
+ * under a number goes on with it); a blank line ends a row. A header squeezed left of its
+ * rows' columns (names one space apart) is set at them, one wrapped line by line in narrow
+ * columns joined on its first line; a split value's sub-header is a row of its own. A table's
+ * rows are held to its header's columns (a split value's sub-header standing for 指标值), carried
  * over to the next page where the table goes on without it; rows that fill every column but
  * stand off them are set under them by rank.
  * Each row's pieces are then given column by column, each column's lines top down: the order a
@@ -54,6 +56,8 @@ interface Run {
   text: string;
   /** Width as displayed: two for a full-width character, one for the others. */
   width: number;
+  /** Columns it takes in the dump, where not its characters' count (a header name joined from its wrapped lines). */
+  cols?: number;
 }
 
 const WIDE = /[\u2E80-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF01-\uFF60\uFFE0-\uFFE6\u3000-\u303F]/u;
@@ -123,6 +127,13 @@ function splitAtEdges(part: ReadonlyArray<readonly Run[]>, more: readonly Run[] 
           continue;
         }
         if (/\d$/.test(chars.slice(from, k - 1).join(''))) continue;
+        // (And there a sign and the number one space after it are 符号 and 值: `＝ 46.97`.)
+        if (Number.isFinite(unitCol) && new RegExp(`^${SIGN.source}+$`).test(chars.slice(from, k - 1).join('')) && /\d/.test(chars[k]!)) {
+          const text = chars.slice(from, k - 1).join('');
+          out.push({ line: r.line, col: r.col + from, text, width: displayWidth(text) });
+          from = k;
+          continue;
+        }
         const cjk = k >= 2 && WIDE.test(chars[k - 2]!) && (WIDE.test(chars[k]!) || SIGN.test(chars[k]!));
         if (!cjk && !edge(r.col + k, r.line)) continue;
         const text = chars.slice(from, k - 1).join('');
@@ -265,6 +276,19 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
       }
       // Unclear pieces go with the line's others; alone they start a row, as any piece does.
       if (unclear && !goesOn) fresh = true;
+      // A line of number fragments alone, each under a number of the line above (a value
+      // wrapped digit by digit in a narrow column: 20 · ,7 · 57 · .2 · 1), goes on: a row's
+      // first line holds its names.
+      const prev: readonly Run[] = cur[cur.length - 1]!;
+      const over = (r: Run): Run | undefined => prev.find((q: Run) => q.line === r.line - 1 && Math.abs(q.col - r.col) <= NEAR && /[\d.,\s]/.test(q.text));
+      if (indicators && runs.every((r) => NUMBER_PART.test(r.text) && over(r))) {
+        fresh = false;
+        // Its first line holding a unit after the number's start (`20 亿` over `,7`): the
+        // number's digits and its unit come out in the wrong order.
+        const top = (r: Run) => cur!.flat().filter((q) => Math.abs(q.col - r.col) <= NEAR).sort((a, b) => a.line - b.line)[0];
+        const unit = runs.map(top).find((q) => q && !NUMBER_PART.test(q.text) && /^[\d.,]+\s*\S/.test(q.text));
+        if (unit) doubt([...cur.flat().map((x) => x.line), runs[0]!.line], `the number under "${unit.text}" goes on digit by digit on the lines under it: where its unit stands among the digits is a guess`);
+      }
     }
     // A line whose pieces all stand in columns the row has left empty so far (a merged cell's
     // label set in the middle of its rows) goes on with the row.
@@ -416,6 +440,8 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt
   return rows.map((r) => r.filter((line) => line.length > 0)).filter((r) => r.length > 0);
 }
 
+/** A piece of a number wrapped over lines. */
+const NUMBER_PART = /^[\d.,]+$/;
 /** Most lines a row is read to run over (a crafted page of one endless cell stays linear). */
 const MAX_ROW_LINES = 64;
 /** Most rows a table's merged labels are parted among (the parting takes the square of them). */
@@ -452,6 +478,7 @@ export interface MonoPage {
  */
 export function monospacePage(lines: readonly string[], words: TableWords, carried: readonly number[] = []): MonoPage {
   const byLine = lines.map((l, i) => runsOf(l, i));
+  joinWrappedHeader(byLine, words);
   // Columns are measured part by part of the page: a table's header row, a title or a unit
   // line starts a table of other columns (a project table's upper part is wider).
   // A header row's names are no measure of its columns: one stands over several (指标值 over
@@ -485,7 +512,7 @@ export function monospacePage(lines: readonly string[], words: TableWords, carri
     // The 单位 column of a split value's sub-header (符号 · 值 · 单位（文字描述）).
     const unitCol =
       raw
-        .filter((runs) => runs.length && !header.has(runs[0]!.line) && words.headerCell(runs.map((r) => r.text).join('')))
+        .filter((runs) => runs.length && !header.has(runs[0]!.line) && words.headerCell(runs.map((r) => r.text.replace(/\s/g, '')).join('')))
         .flatMap((runs) => runs.filter((r) => r.text.includes('单位')).map((r) => r.col + [...r.text].indexOf('单')))[0] ?? Infinity;
     const once = splitAtEdges(raw, [], unitCol);
     const signs = once.flatMap((runs, i) => runs.filter((r) => SIGN.test([...r.text][0] ?? '') && !raw[i]!.some((q) => q.col === r.col)));
@@ -500,9 +527,10 @@ export function monospacePage(lines: readonly string[], words: TableWords, carri
     const placed = placeMerged(read, (row) => row.some((runs) => header.has(runs[0]?.line ?? -1) || words.headerCell(runs.map((r) => r.text).join(''))), widthAt, doubt);
     const head = part.filter((runs) => header.has(runs[0]?.line ?? -1)).flat();
     // A header whose 指标值 is split (符号 · 值 · 单位 on the lines under it) names fewer columns
-    // than its rows fill: its names are no count of the columns.
-    const split = part.some((runs) => runs.length && !header.has(runs[0]!.line) && words.headerCell(runs.map((r) => r.text).join('')));
-    if (head.length >= 3) headerCols = split ? [] : columnStarts(head);
+    // than its rows fill: its sub-header's names stand for 指标值 (一级 … 描述, 符号, 值, 单位,
+    // 依据), where it shows three pieces or more; else the header gives no count of the columns.
+    const sub = part.filter((runs) => runs.length && !header.has(runs[0]!.line) && words.headerCell(runs.map((r) => r.text.replace(/\s/g, '')).join(''))).flat();
+    if (head.length >= 3) headerCols = sub.length ? (sub.length >= 3 ? columnStarts([...head.filter((h) => h.text !== '指标值'), ...sub]) : []) : columnStarts(head);
     else if (k > 0) headerCols = [];
     underHeader(placed.filter((r) => !r.some((runs) => runs.some((x) => header.has(x.line)))), headerCols);
     for (const row of placed) misaligned(row, doubt);
@@ -526,7 +554,7 @@ export function monospacePage(lines: readonly string[], words: TableWords, carri
     down.push(at);
   }
   const height = at + MONO_PITCH;
-  const item = (r: Run): Item => ({ str: r.text, x: r.col * COLUMN, y: height - down[r.line]!, w: [...r.text].length * COLUMN - CELL_GAP, size: MONO_SIZE });
+  const item = (r: Run): Item => ({ str: r.text, x: r.col * COLUMN, y: height - down[r.line]!, w: (r.cols ?? [...r.text].length) * COLUMN - CELL_GAP, size: MONO_SIZE });
   const items: Item[] = [];
   for (const row of rows) for (const col of columnsOf(row)) for (const r of col) items.push(item(r));
   const width = byLine.reduce((w, runs) => runs.reduce((x, r) => Math.max(x, r.col + [...r.text].length), w), 1) * COLUMN;
@@ -573,6 +601,47 @@ function underHeader(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, header:
     }
   }
 }
+
+/**
+ * An indicator header whose names are all wrapped (`一级 · 指标`, `二 · 级 · 指 · 标` in narrow
+ * columns): no line of it holds a whole level name, so it would not be told a header. Where
+ * the pieces of a line, each joined with the pieces under it at its column on the lines right
+ * after it, read as a header's names, each name is set whole on the header's first line (as
+ * wide as its widest line) and its wrapped pieces are taken off the lines under it.
+ */
+function joinWrappedHeader(byLine: Run[][], words: TableWords): void {
+  for (let i = 0; i < byLine.length; i++) {
+    const runs = byLine[i]!;
+    if (runs.length < 3 || words.headerLine(runs.map((r) => r.text).join('  '))) continue;
+    // Each piece's wrapped pieces: at its column, on the lines right after it, while there are.
+    const under = runs.map((r) => {
+      const got: Run[] = [];
+      for (let j = i + 1; j < byLine.length && j <= i + MAX_HEADER_WRAP; j++) {
+        const q = byLine[j]!.find((x) => Math.abs(x.col - r.col) <= NEAR);
+        if (!q) break;
+        got.push(q);
+      }
+      return got;
+    });
+    const joined = runs.map((r, k) => r.text + under[k]!.map((q) => q.text).join(''));
+    // (Two level names or more, each the whole of its joined piece: not a column of labels
+    // that runs on into a header below it.)
+    const names = joined.filter((t) => words.headerLine(t));
+    if (names.length < 2 || names.some((t) => [...t].length > LEVEL_NAME_CHARS)) continue;
+    runs.forEach((r, k) => {
+      if (!under[k]!.length) return;
+      r.cols = Math.max([...r.text].length, ...under[k]!.map((q) => [...q.text].length));
+      r.text = joined[k]!;
+      r.width = displayWidth(r.text);
+      for (const q of under[k]!) byLine[q.line]!.splice(byLine[q.line]!.indexOf(q), 1);
+    });
+  }
+}
+
+/** Characters of a level name (一级指标). */
+const LEVEL_NAME_CHARS = 4;
+/** Most lines a header name is read to wrap over. */
+const MAX_HEADER_WRAP = 4;
 
 /**
  * Sets an indicator header's names at the columns of the rows under them where the dump set

@@ -217,6 +217,26 @@ describe('monospace dumps: rows and columns against the header (generated seeds)
     expect(warnedOn(d, r.loc)).toContain('cells-unplaced');
   });
 
+  it('read a header whose names wrap in columns so narrow that no line holds a level name', async () => {
+    // Seed 5: 一级 · 指标, 二 · 级 · 指 · 标, 三级指 · 标 (and a split value's `＝ 46.97`, its sign
+    // and number one space apart): no line read as the header, the tables had no indicator rows.
+    const d = await seed('005');
+    expect(d.projects[0]!.indicators.map((i) => [i.level1, i.level2, i.level3, i.value_raw, i.basis])).toEqual([
+      ['产出指标', '数量指标', '拨款数额', '≥14件数', '决算数据'],
+      ['产出指标', '时效指标', '案件代理手续及答辩状递交及时率', '可及时入驻', '依据上年度标准'],
+      ['产出指标', '质量指标', '租赁质量情况：租赁办公用房及住宅内各项设施齐全，运转正常', '＝46.97期', '实际运转情况'],
+      ['效益指标', '生态效益指标', '美化乡村环境', '8.10满意度占百分比', '老促会工作计划'],
+    ]);
+  });
+
+  it('keep a number wrapped digit by digit in a narrow 值 column in its row', async () => {
+    // Seed 10: `25.9 · 8`, `36.3 · 5`, `46.1 · 7`, `51,8 · 93.4 · 6` — each line of digits
+    // alone had started a row of its own.
+    const d = await seed('010');
+    expect(d.projects[2]!.indicators.slice(1, 7).map((i) => i.value_raw)).toEqual(['<25.98平方米', '＝36.35期', '≤98,714.41个村（社区）年初预算安排', '≤60.00劳务派遣人员数量', '≤46.17百分率', '≧51,893.46满意度占百分比']);
+    expect(row(d, 2, '拨款数额')).toMatchObject({ value_raw: '＝36.35期', basis: '决算数据' });
+  });
+
   it('say at the project\'s place that fields were read from rows set by a guess', async () => {
     // Seed 10: project 1's 资金用途 and spending plan come from rows whose cells stand off their
     // columns (Row.unsure): its fields were wrong with no warning on the project's table.
