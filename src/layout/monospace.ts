@@ -513,7 +513,11 @@ export function monospacePage(lines: readonly string[], words: TableWords, carri
     const unitCol =
       raw
         .filter((runs) => runs.length && !header.has(runs[0]!.line) && words.headerCell(runs.map((r) => r.text.replace(/\s/g, '')).join('')))
-        .flatMap((runs) => runs.filter((r) => r.text.includes('单位')).map((r) => r.col + [...r.text].indexOf('单')))[0] ?? Infinity;
+        .flatMap((runs) => runs.flatMap((r) => {
+          const chars = [...r.text];
+          const at = chars.findIndex((_, k) => words.unitHeader(chars.slice(k).join('')));
+          return at >= 0 ? [r.col + at] : [];
+        }))[0] ?? Infinity;
     const once = splitAtEdges(raw, [], unitCol);
     const signs = once.flatMap((runs, i) => runs.filter((r) => SIGN.test([...r.text][0] ?? '') && !raw[i]!.some((q) => q.col === r.col)));
     const part = splitAtEdges(raw, signs, unitCol);
@@ -530,7 +534,7 @@ export function monospacePage(lines: readonly string[], words: TableWords, carri
     // than its rows fill: its sub-header's names stand for 指标值 (一级 … 描述, 符号, 值, 单位,
     // 依据), where it shows three pieces or more; else the header gives no count of the columns.
     const sub = part.filter((runs) => runs.length && !header.has(runs[0]!.line) && words.headerCell(runs.map((r) => r.text.replace(/\s/g, '')).join(''))).flat();
-    if (head.length >= 3) headerCols = sub.length ? (sub.length >= 3 ? columnStarts([...head.filter((h) => h.text !== '指标值'), ...sub]) : []) : columnStarts(head);
+    if (head.length >= 3) headerCols = sub.length ? (sub.length >= 3 ? columnStarts([...head.filter((h) => !words.valueHeader(h.text)), ...sub]) : []) : columnStarts(head);
     else if (k > 0) headerCols = [];
     underHeader(placed.filter((r) => !r.some((runs) => runs.some((x) => header.has(x.line)))), headerCols);
     for (const row of placed) misaligned(row, doubt);
