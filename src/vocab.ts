@@ -107,6 +107,8 @@ export const ROW_LABEL = /^(项目编码|项目名称|预算规模及资金用�
  * cell begins with (绩效目标 begins 绩效目标申报, 资金用途 a sentence).
  */
 export const WHOLE_LABEL = /^(项目编码|项目名称|项目绩效模板|预算规模及资金用途)$/;
+/** A label the templates merge over two rows of a project table (预算数 … and 资金用途 …). */
+export const TWO_ROW_LABEL = /^预算规模及资金用途$/;
 export const PROJECT_CODE_LABEL = /^项目编码$/;
 export const PROJECT_NAME_LABEL = /^项目名称$/;
 /** A cell that says the table is a project table. */
