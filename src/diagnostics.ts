@@ -44,6 +44,7 @@ export const WARNING_CODES = {
   'no-part-two': 'no 第二部分 project tables were found',
   'page-too-many-lines': 'a page drew so many lines that its tables were not rebuilt',
   'page-hidden-text': 'text in a page\'s text layer that the page does not show (cut away by its clip, off the page, or in a layer that is off) was left out',
+  'page-text-overflow': 'text run past the page\'s edge from text the page shows (a table wider than its page, its last column running off the paper) was read, though a viewer does not show it: check those cells against the source',
   'page-doubled-text': 'a page draws its text twice over itself (a faked bold face) in pieces that do not repeat whole: some characters may come out doubled',
   'page-unreadable': 'a page whose text layer is glyph garbage; its text was left out (it needs OCR)',
   'font-unmapped': 'a page drawn in fonts without a usable Unicode map: their text was read from the shapes of their glyphs (or the page by OCR, where those could not be read surely)',
