@@ -231,6 +231,8 @@ const WORDS: TableWords = {
     return UNIT_LINE_PRINTED.test(t) || MONEY_UNIT_PRINTED.test(t);
   },
   opensTable: (text) => TABLE_OPENING.test(text.trim()),
+  valueHeader: (text) => VALUE_HEADER.test(text.trim()),
+  unitHeader: (text) => UNIT_HEADER.test(text.trim()),
 };
 
 /**

@@ -19,7 +19,7 @@ import { InputError } from '../errors.js';
 import { PAGE_NUMBER, cleanText, hasControlChars, joinLines } from '../text/clean.js';
 import { splitItems } from '../text/numbering.js';
 import { type Message, type Result, controlCharsMessage } from '../diagnostics.js';
-import { OPENS_BLOCK, PROJECT_TABLE_LABEL, TOC_LINE_BARE, TOC_LINE_DUMP, opensText } from '../vocab.js';
+import { OPENS_BLOCK, OPENS_ITEM, PROJECT_TABLE_LABEL, TOC_LINE_BARE, TOC_LINE_DUMP, opensText } from '../vocab.js';
 import { type ContentsLine, contentsRuns } from '../text/contents.js';
 import { decodeText, utf16WithoutBom } from '../text/encoding.js';
 import { isCellPerLine, loadCellPerLine } from '../text/cells.js';
@@ -267,12 +267,16 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
   // A paragraph right after a table's last row — on the line under it, or first on the next
   // page — set in the table's inner columns (not at its left edge): the row's cells may run on
   // into it (a wrapped cell's end the table rules left out, a cut row's rest). The row says so.
+  // On the next page its column tells nothing (pdftotext sets each page from its own leftmost
+  // text: a cut row's rest alone at the top stands at column 0): there, a paragraph that opens
+  // no block will do.
   const runsOn = new Set<Row>();
   assembled.forEach((b, i) => {
     const next = assembled[i + 1];
     if (b.kind !== 'table' || next?.kind !== 'para' || !next.bbox || next.page == null) return;
     const last = b.rows[b.rows.length - 1];
-    if (!last?.bbox || last.page == null || next.bbox[0]! <= last.bbox[0]! + MONO_SIZE * 2) return;
+    if (!last?.bbox || last.page == null) return;
+    if (next.page === last.page ? next.bbox[0]! <= last.bbox[0]! + MONO_SIZE * 2 : OPENS_BLOCK.test(next.text) || OPENS_ITEM.test(next.text)) return;
     const lastLine = lineOf[last.page - 1]!(last.bbox[3] - MONO_SIZE * 1.2);
     const paraLine = lineOf[next.page - 1]!(next.bbox[1]!);
     if (next.page === last.page ? paraLine === lastLine + 1 : next.page === last.page + 1) runsOn.add(last);

@@ -242,6 +242,8 @@ function mergeInto(out: Row[], cur: Row): void {
       out[r] = { ...out[r]!, cells: out[r]!.cells.map((c) => (c.col === add.col && c.text === target.text ? { ...withoutRoom(c), text, paras: newParas, ...(add.room != null ? { room: add.room } : {}) } : c)) };
     }
   }
+  // A rest read with a guess (a text dump's Row.unsure) leaves the joined row a guess.
+  if (cur.unsure && !out[last]!.unsure) out[last] = { ...out[last]!, unsure: `its rest on the next page: ${cur.unsure}` };
   // The joined row now ends on the page its rest was on.
   const end = cur.pageEnd ?? cur.page;
   if (end != null) out[last] = { ...out[last]!, pageEnd: Math.max(end, out[last]!.pageEnd ?? out[last]!.page ?? end) };
