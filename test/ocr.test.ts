@@ -22,7 +22,7 @@ import { skewOf } from '../src/ocr/deskew.js';
 import { dewarp } from '../src/ocr/dewarp.js';
 import { textPieces } from '../src/ocr/pieces.js';
 import { type Gray, binarize, despeckle, flatten, greyOf, rotate } from '../src/ocr/raster.js';
-import { inkContradicts } from '../src/ocr/read.js';
+import { inkContradicts, wrappedDots } from '../src/ocr/read.js';
 import { confusions, strayDots, unspaced } from '../src/ocr/recognize.js';
 import { findRules } from '../src/ocr/rules.js';
 import { renderGray } from '../src/loaders/pdf/render.js';
@@ -374,6 +374,15 @@ describe('scan reader parts', () => {
     expect(strayDots('1.指导企业')).toBe('1.指导企业');
     expect(strayDots('≥0.5万元')).toBe('≥0.5万元');
     expect(strayDots('完成。下一')).toBe('完成。下一');
+  });
+
+  it('drops the dots a speck leaves at the ends of wrapped lines of 汉字, and keeps the marks a line ends with', () => {
+    const em = 30;
+    const piece = (x0: number, y0: number, x1: number) => ({ x0, y0, x1, y1: y0 + em });
+    // A cell's two lines: 反映办公· / 用房专项资金; .文字描述 alone.
+    const words = [piece(100, 100, 400), piece(100, 140, 300), piece(500, 100, 640), piece(100, 300, 400), piece(100, 340, 300), piece(500, 300, 700)];
+    const texts = ['反映办公·', '用房专项资金', '.文字描述', '完成考核任务.', '1.指导企业', '合计：3.'];
+    expect(wrappedDots(words, texts, em)).toEqual(['反映办公', '用房专项资金', '文字描述', '完成考核任务.', '1.指导企业', '合计：3.']);
   });
 
   it('reads the confusions the context settles', () => {

@@ -151,6 +151,25 @@ export function loneMarks(words: readonly Piece[], texts: readonly string[], em:
   return new Set(words.map((_, i) => i).filter(lone));
 }
 
+/**
+ * Dots a speck leaves at a line's ends, where the line's own text cannot tell them
+ * (`strayDots` takes them out between two 汉字 of one line): a dot ending a line whose last
+ * character is a 汉字 when the line below it, starting within the line's width, opens with a
+ * 汉字 (the sentence runs on: 反映办公· / 用房专项资金), and a full stop opening a line before a
+ * 汉字 (.文字描述). Chinese text ends a sentence with 。, never a dot. The pieces' texts without
+ * those dots.
+ */
+export function wrappedDots(words: readonly Piece[], texts: readonly string[], em: number): string[] {
+  return texts.map((t, i) => {
+    let out = t.replace(/^[.・](?=[\u4e00-\u9fff])/u, '');
+    if (!/[\u4e00-\u9fff][.·・]$/u.test(out)) return out;
+    const p = words[i]!;
+    const below = words.some((q, j) => j !== i && q.y0 >= p.y1 - em * 0.2 && q.y0 - p.y1 < em * 0.8 && q.x0 < p.x1 && q.x1 > p.x0 && q.x0 >= p.x0 - em * 0.5 && /^[\u4e00-\u9fff]/u.test(texts[j]!));
+    if (below) out = out.slice(0, -1);
+    return out;
+  });
+}
+
 /** Confidence under which one or two characters read alone outside a table are taken for specks. */
 const SPECK_CONF = 0.7;
 
@@ -436,6 +455,10 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     return { str, x: p.x0 * pt, y: bottom + size * 0.1, w: (p.x1 - p.x0) * pt, size, ...(conf == null ? {} : { conf }) };
   };
   const noise = new Set([...loneMarks(words, texts.map((t) => t.text), em), ...strayPieces(words, texts, rules, em)]);
+  const undotted = wrappedDots(words, texts.map((t) => t.text), em);
+  words.forEach((_, i) => {
+    if (undotted[i] !== texts[i]!.text) texts[i] = { ...texts[i]!, text: undotted[i]! };
+  });
   words.forEach((p, i) => {
     if (noise.has(i)) return;
     const r = texts[i]!;
