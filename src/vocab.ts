@@ -111,6 +111,8 @@ export const WHOLE_LABEL = /^(项目编码|项目名称|项目绩效模板|预�
 export const TWO_ROW_LABEL = /^预算规模及资金用途$/;
 export const PROJECT_CODE_LABEL = /^项目编码$/;
 export const PROJECT_NAME_LABEL = /^项目名称$/;
+/** The project name's label as printed, for telling a label OCR misread (名称 read 名种尔). */
+export const PROJECT_NAME_WORD = '项目名称';
 /** A cell that says the table is a project table. */
 export const PROJECT_TABLE_LABEL = /^项目(编码|名称)$/;
 /** Budget labels: 预算数 and the spellings other templates use. */

@@ -392,6 +392,10 @@ describe('scan reader parts', () => {
     expect(confusions('≥９０%')).toBe('≥90%');
     expect(confusions('2020-2021年')).toBe('2020-2021年');
     expect(confusions('二级指标')).toBe('二级指标');
+    expect(confusions('13081124PO00049100058')).toBe('13081124P000049100058');
+    expect(confusions('2O23年')).toBe('2023年');
+    expect(confusions('PPP项目')).toBe('PPP项目');
+    expect(confusions('POS机')).toBe('POS机');
     expect(unspaced('≥90 百分比')).toBe('≥90百分比');
     expect(unspaced('≥1 000米')).toBe('≥1000米');
     expect(unspaced('30.0 0')).toBe('30.00');

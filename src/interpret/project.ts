@@ -11,6 +11,7 @@ import { NO_LOC, locOf } from '../loc.js';
 import { type Message, type Result, lowConfidenceMessages, message } from '../diagnostics.js';
 import { cleanText, codeText, joinLines, squash } from '../text/clean.js';
 import { numeralValue, parseNumbered, splitItems } from '../text/numbering.js';
+import { editDistance } from '../util.js';
 import { isProjectTitle } from '../segment.js';
 import { MONEY_PRECISION, MONEY_SCALE, MONEY_SQL, fitsMoney } from '../money.js';
 import { readIndicatorTable } from './indicators.js';
@@ -29,6 +30,7 @@ import {
   PERIODS_IN,
   PROJECT_CODE_LABEL,
   PROJECT_NAME_LABEL,
+  PROJECT_NAME_WORD,
   TRAILING_MONEY_UNIT,
   UNIT_LINE,
   isIndicatorHeaderRow as isHeaderRow,
@@ -89,9 +91,9 @@ function printedNumber(text: string | undefined): string | null {
 }
 
 /** The cell after the label cell in row order (empty string when that cell is empty). */
-function valueAfter(row: Row, label: RegExp, skipEmpty: boolean): string | undefined {
-  const i = row.cells.findIndex((c) => !c.merged && label.test(c.text));
-  if (i < 0) return joinedValue(row, label);
+function valueAfter(row: Row, label: RegExp | ((c: Cell) => boolean), skipEmpty: boolean): string | undefined {
+  const i = row.cells.findIndex((c) => !c.merged && (typeof label === 'function' ? label(c) : label.test(c.text)));
+  if (i < 0) return typeof label === 'function' ? undefined : joinedValue(row, label);
   for (let k = i + 1; k < row.cells.length; k++) {
     const c = row.cells[k]!;
     if (c.merged) continue;
@@ -102,6 +104,16 @@ function valueAfter(row: Row, label: RegExp, skipEmpty: boolean): string | undef
     if (c.text !== '' || !skipEmpty) return c.text;
   }
   return '';
+}
+
+/**
+ * The project name's label as OCR misread it, in the row of the project code: a cell read by
+ * OCR that opens with 项 and is at most two characters from 项目名称 (名称 read 名种尔, a
+ * left–right character read as two). The cell's own confidence (under the warning threshold for
+ * such a reading) puts the doubt on the row.
+ */
+function misreadNameLabel(c: Cell): boolean {
+  return c.confidence != null && c.text.startsWith(PROJECT_NAME_WORD[0]!) && !PROJECT_CODE_LABEL.test(c.text) && Math.abs([...c.text].length - PROJECT_NAME_WORD.length) <= 2 && editDistance(c.text, PROJECT_NAME_WORD) <= 2;
 }
 
 /** A text holding a period (PERIODS_IN, without its global state). */
@@ -168,7 +180,7 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
     if (texts.some((t) => PROJECT_CODE_LABEL.test(t) || PROJECT_NAME_LABEL.test(t))) {
       const code = valueAfter(row, PROJECT_CODE_LABEL, true);
       if (code) p.project_code = codeText(code);
-      const name = valueAfter(row, PROJECT_NAME_LABEL, true);
+      const name = valueAfter(row, PROJECT_NAME_LABEL, true) ?? valueAfter(row, misreadNameLabel, true);
       if (name) p.project_name = name;
       continue;
     }

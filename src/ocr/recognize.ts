@@ -157,10 +157,13 @@ function decode(data: Float32Array, steps: number, classes: number, chars: strin
 /**
  * Readings the model confuses where the document's context leaves no doubt: a hyphen
  * between (or opening before) 汉字 is 一; 二 opening a number is =; full-width digits are the
- * ASCII digits the documents print.
+ * ASCII digits the documents print; the letter O between digits, or between a project code's P
+ * and its digits (13081124PO00049100058), is the digit 0.
  */
 export function confusions(text: string): string {
   return text
+    .replace(/(?<=\d)[Oo](?=\d)|(?<=(?:^|\d)P)[Oo](?=[0-9Oo]{3})/gu, '0')
+    .replace(/(?<=\d)[Oo](?=\d)/gu, '0')
     .replace(/(^|[\u4e00-\u9fff])[-－](?=[\u4e00-\u9fff])/gu, '$1一')
     .replace(/(^|[<>≤≥])二(?=\d)/gu, '$1=')
     .replace(/[０-９]/gu, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
