@@ -5,17 +5,17 @@
  * a PDF with a text layer (../pdf/page.ts).
  *
  *   grey bitmap → paper flattened → ink mask → skew measured and turned back → bent lines
- *   straightened → rules found and cleared →
+ *   straightened → leaning column lines stood upright → rules found and cleared →
  *   text pieces (XY cut) → each piece recognised → items and segments in points
  */
 import type { Segment } from '../layout/segments.js';
 import type { Item } from '../layout/text.js';
 import { skewOf } from './deskew.js';
-import { dewarp } from './dewarp.js';
+import { dewarp, upright } from './dewarp.js';
 import { type Piece, textPieces } from './pieces.js';
 import { type Gray, binarize, clearEdges, crop, despeckle, flatten, median3, otsu, rotate } from './raster.js';
 import { type Recognized, recognitionStats, recognize, strayDots, unspaced } from './recognize.js';
-import { type PixelRule, alignRules, findRules } from './rules.js';
+import { type PixelRule, alignRules, findRules, leanOf } from './rules.js';
 
 export interface ScanPage {
   items: Item[];
@@ -316,6 +316,12 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
   const straight = dewarp(img, mask, nominal);
   if (straight) {
     img = straight;
+    mask = binarize(img, threshold);
+  }
+  // Its vertical lines stood upright where the perspective leans them.
+  const lean = leanOf(mask, img.width, img.height, dpi);
+  if (lean) {
+    img = upright(img, lean);
     mask = binarize(img, threshold);
   }
   // Specks smaller than a full stop (scan noise, dust) are paper; so is ink reaching the edge.
