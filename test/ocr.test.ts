@@ -187,6 +187,26 @@ describe('scans as archives hold them: stamped, photocopied, photographed, bilev
   });
 });
 
+describe('a photographed table going on over the next page', () => {
+  // Pages 16–17 of seed 1 of the phone photograph (chengde-office-2024, test/fixtures/make_scans.sh):
+  // project 9's table runs over the page break, the 三级指标 of its last row on page 16 wrapped
+  // onto page 17 (障。). Each photograph stands where the sheet lay, its perspective its own, so
+  // page 17's column lines stand 5–10 points right of page 16's: put on the union of both, the
+  // columns of page 17 were one off page 16's header (二级指标 read into 三级指标, 障。 a row of its
+  // own, the rows after it one down). The column lines of page 17 are the same as those its
+  // row before the break uses, moved and scaled (stitch.ts registered).
+  it('puts the continuation on the first page\'s columns: the cut cell joined back, the rows after it in place', async () => {
+    requireShared();
+    const { record } = await extract('chengde-office-2024-photo-s01-p16-17.pdf');
+    const want = gold('chengde-office-2024').projects[8]!;
+    const got = record.projects.find((p) => p.project_code === want.project_code)!;
+    expect(got.indicators.length).toBe(want.indicators.length);
+    const fields = (i: (typeof want.indicators)[number]) => [i.level1, i.level2, i.level3, i.description, i.value_raw, i.basis];
+    // The rows from the one cut by the break to the table's end (the rows before it hold misreadings of their own, warned).
+    expect(got.indicators.slice(6).map(fields)).toEqual(want.indicators.slice(6).map(fields));
+  }, 300_000);
+});
+
 describe('time limits grow with the pages to OCR', () => {
   const limits = (ocr: 'auto' | 'force' | 'off') => ({ timeoutMs: 10_000, ocrPageMs: 5_000, extract: { ocr, maxPages: 100 } });
   it('counts the pages a file may OCR from its bytes, before parsing', () => {
