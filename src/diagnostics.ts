@@ -27,7 +27,7 @@ export const WARNING_CODES = {
   'indicator-row-marks': 'an indicator row whose cells hold marks alone (dot leaders, specks read as marks): no data',
   'part-one-missing': 'a budget text from which part one (总体绩效目标, 分项绩效目标, 保障措施) or a section of it was not read, or a part-one item without the lines it always has (a sub-goal\'s 绩效目标/绩效指标, a title of words): a line taken for an item',
   'indicator-value-symbol': 'an indicator value opening with a 2 where the other values of its table open with ≥ or ≤ (the ≥ may have been read as 2), or holding two comparison signs (the values of several rows read as one)',
-  'project-field-missing': 'a project whose table leaves empty a field the templates always fill (项目名称, 资金用途, 绩效目标) or the document\'s other projects fill (项目编码, the budget): a cell may have been lost or not read',
+  'project-field-missing': 'a project whose table leaves empty a field the templates always fill (项目名称, 资金用途, 绩效目标) or the document\'s other projects fill (项目编码, the budget), or whose budget row shows a figure\'s label with no amount beside it that could be read: a cell may have been lost or not read',
   'project-unit-line-missing': 'a project without the unit line (单位编码 单位名, 单位：万元) that the document\'s other projects have',
   'indicator-label-value': 'an indicator cell holds header or label words instead of data',
   'value-cell-overflow': 'digits spilled from the 单位 cell into the 值 cell were given back',
@@ -50,7 +50,7 @@ export const WARNING_CODES = {
   'docx-not-converted': 'the DOCX reader (mammoth) could not convert part of the document (an element or image it does not know): its content may be missing',
   'text-damaged': 'bytes of a text dump were not valid in its encoding and were replaced',
   'text-control-chars': 'control or direction-override characters (NUL, ESC, U+202E …) were removed from the text',
-  'paragraph-break-unsure': 'a part-one item whose paragraphs open without indent holds a line filled to the margin that ends a sentence: whether a paragraph ends there cannot be told from the page, and it was read as a wrap (two paragraphs may be one)',
+  'paragraph-break-unsure': 'a part-one item whose paragraphs open without indent holds a line filled to the margin that ends a sentence, the next line at the margin: whether a paragraph ends there cannot be told from the page (read as a wrap within a page, as a paragraph\'s end at a page\'s foot)',
   'ocr-low-confidence': 'a table cell or a paragraph read by OCR with low recognition confidence, or whose ink contradicts the reading (a dropped character, more characters than the ink holds): check it against the page',
   'correction-conflict': 'a correction of corrections.jsonl was not applied: its record is gone or ambiguous, or no longer holds the value the person saw (the message names its id); check the record again',
   'correction-obsolete': 'a correction of corrections.jsonl is not needed any more: the extraction already gives its outcome (info; the message names its id)',
@@ -142,8 +142,8 @@ export function lowConfidenceItems(items: ReadonlyArray<readonly Para[]>, name: 
 }
 
 /**
- * One message for each text item (`items[i]` its paragraphs) holding a line break that may
- * have been a paragraph break (Para.unsureBreaks), placed on those paragraphs.
+ * One message for each text item (`items[i]` its paragraphs) holding a line break that may or
+ * may not end a paragraph (Para.unsureBreaks), placed on those paragraphs.
  */
 export function unsureBreakItems(items: ReadonlyArray<readonly Para[]>, name: (i: number) => string): Message[] {
   const out: Message[] = [];
@@ -151,7 +151,7 @@ export function unsureBreakItems(items: ReadonlyArray<readonly Para[]>, name: (i
     const at = paras.flatMap((p) => p.unsureBreaks ?? []);
     if (at.length === 0) return;
     const where = paras.filter((p) => p.unsureBreaks?.length);
-    out.push(message('paragraph-break-unsure', `${name(i)}: a paragraph may end after ${at.map((t) => `"…${t}"`).join(', ')} (a full line closing a sentence, the paragraphs opening without indent); read as one paragraph`, where));
+    out.push(message('paragraph-break-unsure', `${name(i)}: whether a paragraph ends after ${at.map((t) => `"…${t}"`).join(', ')} cannot be told (a full line closing a sentence, the next at the margin, the paragraphs opening without indent)`, where));
   });
   return out;
 }

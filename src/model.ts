@@ -45,11 +45,20 @@ export interface Para extends Source {
   /** Lowest recognition confidence (0–1) of its text where it was read by OCR. */
   confidence?: number | null;
   /**
-   * Where a paragraph break may have been read as a wrap: the sentence ends (a few characters
-   * before each) closing a line filled to the margin, the next line at the margin, in a
-   * document whose paragraphs open without indent (layout/assemble.ts).
+   * Where a paragraph may or may not end, the page not telling: the sentence ends (a few
+   * characters before each) closing a line filled to the margin, the next line at the margin,
+   * in a document whose paragraphs open without indent (layout/assemble.ts). Read as a wrap
+   * within a page, as a paragraph's end at a page's foot.
    */
   unsureBreaks?: string[];
+  /**
+   * Its last line fills the column at the foot of its page and the next page opens with a line
+   * at the left margin where the document's paragraphs open indented: the paragraph goes on
+   * there however its last line ends. Set by the layout engine, used by the repair stage that
+   * joins paragraphs cut by a page break. (Where paragraphs open flush, nothing tells: the two
+   * stay apart, and the place is one of `unsureBreaks`.)
+   */
+  runsOn?: boolean;
 }
 
 export interface Cell {
@@ -102,6 +111,12 @@ export interface Table {
   columns: 'grid' | 'order';
   /** Grid column boundaries in page units (left to right), where the loader knows geometry. */
   xs?: number[];
+  /**
+   * Where the text of each column starts (the left-most text of its cells of one column), in
+   * the units of `xs`, for a table rebuilt from text positions: its column boundaries lie in the
+   * middle of the gaps between texts, which move with each page's content.
+   */
+  starts?: Array<number | null>;
   /**
    * How the grid was found: drawn ruling lines, or rebuilt from text positions alone (a
    * table drawn without lines; less certain, and said so in a warning).

@@ -107,6 +107,8 @@ export const ROW_LABEL = /^(项目编码|项目名称|预算规模及资金用�
  * cell begins with (绩效目标 begins 绩效目标申报, 资金用途 a sentence).
  */
 export const WHOLE_LABEL = /^(项目编码|项目名称|项目绩效模板|预算规模及资金用途)$/;
+/** A label the templates merge over two rows of a project table (预算数 … and 资金用途 …). */
+export const TWO_ROW_LABEL = /^预算规模及资金用途$/;
 export const PROJECT_CODE_LABEL = /^项目编码$/;
 export const PROJECT_NAME_LABEL = /^项目名称$/;
 /** A cell that says the table is a project table. */
@@ -122,6 +124,8 @@ export const GOALS_LABEL = /^绩效目标$|^年度绩效目标$/;
 export const NUMBERED_GOAL_LABEL = /^目标\d+$/;
 /** A spending-plan period heading: 3月底, 第一季度, 全年 … (a cell of its own in any layout). */
 export const PERIOD = /^(\d{1,2}月(底|末)|第?[一二三四1-4]季度(末)?|全年|上半年|下半年)$/;
+/** Each period in a text (PERIOD unanchored). */
+export const PERIODS_IN = new RegExp(PERIOD.source.replace(/^\^|\$$/g, ''), 'g');
 
 // ── Indicator table ─────────────────────────────────────────────────────────────────────
 

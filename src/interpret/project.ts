@@ -26,6 +26,7 @@ import {
   MONEY_UNIT,
   NUMBERED_GOAL_LABEL,
   PERIOD,
+  PERIODS_IN,
   PROJECT_CODE_LABEL,
   PROJECT_NAME_LABEL,
   TRAILING_MONEY_UNIT,
@@ -103,6 +104,11 @@ function valueAfter(row: Row, label: RegExp, skipEmpty: boolean): string | undef
   return '';
 }
 
+/** An amount's text (AMOUNT unanchored). */
+const AMOUNT_TEXT = '[-+]?\\d[\\d,]*(?:\\.\\d+)?';
+/** The budget row's labels by field. */
+const BUDGET_WORDS = { total: TOTAL, fiscal: FISCAL, other: OTHER } as const;
+
 /** An amount as a cell holds it: digits, thousands separators, a decimal part. */
 const AMOUNT = /^[-+]?\d[\d,]*(\.\d+)?$/;
 
@@ -160,11 +166,27 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
       continue;
     }
     if (texts.some((t) => TOTAL.test(t))) {
-      const printed = { total: printedNumber(valueAfter(row, TOTAL, false)), fiscal: printedNumber(valueAfter(row, FISCAL, false)), other: printedNumber(valueAfter(row, OTHER, false)) };
+      const raw = { total: valueAfter(row, TOTAL, false), fiscal: valueAfter(row, FISCAL, false), other: valueAfter(row, OTHER, false) };
+      const printed = { total: printedNumber(raw.total), fiscal: printedNumber(raw.fiscal), other: printedNumber(raw.other) };
       p.budget_printed = printed;
       p.budget_total = printed.total == null ? null : Number(printed.total);
       p.budget_fiscal = printed.fiscal == null ? null : Number(printed.fiscal);
       p.budget_other = printed.other == null ? null : Number(printed.other);
+      // A figure not read though its row holds text for it — beside its label something other
+      // than an amount, or its label run into another cell's text (4685.8其9其他资金) — is said,
+      // not left empty in silence. An empty cell beside its label is an empty figure.
+      const unread = (['total', 'fiscal', 'other'] as const).filter((k) => {
+        if (printed[k] != null) return false;
+        if (raw[k]) return true;
+        // The label in a cell with an amount before or after it (5.00其他资金, 其他资金 3.30) is a form read above.
+        const word = BUDGET_WORDS[k].source.replace(/^\^|\$$/g, '');
+        const tidy = new RegExp(`^(${AMOUNT_TEXT})?\\s*(${word})\\s*(${AMOUNT_TEXT})?$`);
+        return raw[k] === undefined && row.cells.some((c) => !c.merged && new RegExp(word).test(c.text) && !tidy.test(c.text));
+      });
+      if (unread.length) {
+        const shown = row.cells.map((c) => c.text).filter(Boolean).join(' | ');
+        messages.push(message('project-field-missing', `project ${p.seq} (${p.title}): ${unread.map((k) => `budget_${k}`).join(', ')} not read: its row holds "${shown.slice(0, 80)}"`, [row]));
+      }
       afterBudget = true;
       continue;
     }
@@ -172,7 +194,7 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
       p.fund_use = cleanText(row.cells.filter((c) => !c.merged && c.text !== '' && !isLabel(c.text)).map((c) => c.text).join(' ')) || null;
       continue;
     }
-    const periods = row.cells.filter((c) => PERIOD.test(c.text));
+    const periods = row.cells.flatMap(periodCells);
     if (periods.length > 0) {
       const values = top[i + 1];
       i++;
@@ -184,7 +206,8 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
     }
     if (texts.some((t) => GOALS_LABEL.test(t)) || (texts.some((t) => NUMBERED_GOAL_LABEL.test(t)) && p.goals.length > 0)) {
       const cells = row.cells.filter((c) => !c.merged && c.text !== '' && !isLabel(c.text));
-      p.goals.push(...splitGoals(cells.flatMap((c) => c.paras)));
+      // A numbered goal's label run into its text (目标1 1.1.…, no gutter between their columns) is no goal.
+      p.goals.push(...splitGoals(cells.flatMap((c) => c.paras)).filter((g) => !NUMBERED_GOAL_LABEL.test(g)));
       continue;
     }
     if (afterBudget) {
@@ -197,6 +220,13 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
   p.indicators = ind.value;
   messages.push(...ind.messages);
   return messages;
+}
+
+/** Periods a plan's header cell holds: itself, or each of several periods run together in it (3月底6月底: no gutter between their columns, the values under them empty). */
+function periodCells(c: Cell): Cell[] {
+  if (PERIOD.test(c.text)) return [c];
+  const parts = c.text.match(PERIODS_IN) ?? [];
+  return parts.length >= 2 && parts.join('') === c.text.replace(/\s+/g, '') ? parts.map((t) => ({ ...c, text: t, paras: [t] })) : [];
 }
 
 function readPlan(

@@ -82,6 +82,41 @@ function linePitch(pages: PageContent[]): (size: number) => number | null {
   return (size) => bySize.get(Math.round(size)) ?? null;
 }
 
+/**
+ * The distance between baselines beyond which two lines of one size are two paragraphs, where
+ * the document sets its paragraphs apart by a little space (a few points, less than toParagraphs'
+ * own gap of 1.2 line pitches): learnt from the breaks the text itself shows — a line ending a
+ * sentence with room left for several characters, the next line starting a paragraph at the
+ * left margin or indented. Where most such breaks stand clearly further apart than the line
+ * pitch, the threshold is halfway between; null where they do not (no spacing, or too few).
+ */
+function paragraphSpacing(pages: PageContent[], left: number, right: number, pitch: (size: number) => number | null): (size: number) => number | null {
+  const gaps = new Map<number, number[]>();
+  for (const p of pages) {
+    for (let i = 1; i < p.lines.length; i++) {
+      const [a, b] = [p.lines[i - 1]!, p.lines[i]!];
+      const size = a.size;
+      if (Math.abs(a.size - b.size) >= 0.1 || Math.abs(a.x0 - left) > size * 2.6 || b.x0 - left > size * 2.6 || b.x0 < left - size * 0.5) continue;
+      if (!FULL_STOP.test(a.text.trim()) || right - a.x1 < size * 4) continue;
+      const gap = a.y - b.y;
+      if (gap > 0 && gap < size * MAX_PITCH) pushTo(gaps, Math.round(size), gap);
+    }
+  }
+  const bySize = new Map<number, number>();
+  for (const [k, list] of gaps) {
+    const usual = pitch(k);
+    if (usual == null || list.length < 3) continue;
+    const sorted = [...list].sort((x, y) => x - y);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    const apart = median - usual;
+    if (apart < Math.max(1.5, k * 0.12)) continue;
+    const threshold = usual + apart / 2;
+    // The spacing is the document's way only when nearly every shown break keeps it.
+    if (list.filter((g) => g > threshold).length >= list.length * 0.8) bySize.set(k, threshold);
+  }
+  return (size) => bySize.get(Math.round(size)) ?? null;
+}
+
 /** The most common value, in 2-unit bins (null when no bin holds two values). */
 function mode(values: number[]): number | null {
   const bins = new Map<number, number[]>();
@@ -127,8 +162,9 @@ export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine
   const right = mode(allLines.map((l) => l.x1)) ?? percentile(allLines.map((l) => l.x1), 0.95);
   const bodySize = percentile(allLines.map((l) => l.size), 0.5);
   const pitch = linePitch(pages);
+  const spacing = paragraphSpacing(pages, left, right, pitch);
   const blocks: Block[] = [];
-  // The paragraphs of several lines, and how the document's paragraphs open.
+  // Each paragraph's lines, and how the document's paragraphs open.
   const groups = new Map<Para, readonly Line[]>();
   const opening = { indented: 0, flush: 0 };
   for (const p of pages) {
@@ -148,7 +184,7 @@ export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine
     }
     for (const seg of segments) {
       if (!seg) continue;
-      for (const group of toParagraphs(seg, { left, right, pitch, ends: words?.tocLine, opens: words?.opensParagraph })) {
+      for (const group of toParagraphs(seg, { left, right, pitch, spacing, ends: words?.tocLine, opens: words?.opensParagraph })) {
         const text = group.length === 1 ? group[0]!.text.split('\t').map(cleanText).filter(Boolean).join('\t') : cellsText(group);
         if (text === '') continue;
         const size = Math.max(...group.map((l) => l.size));
@@ -159,17 +195,19 @@ export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine
         const confidence = confs.length ? { confidence: Math.min(...confs) } : {};
         const block: Para = { ...para(text, { page: p.page, heading: size > bodySize + 1 ? 1 : null }), bbox, ...confidence };
         countOpening(group, left, opening);
-        if (group.length > 1) groups.set(block, group);
+        groups.set(block, group);
         placed.push({ top: group[0]!.y + group[0]!.size, block });
       }
     }
     placed.sort((a, b) => b.top - a.top);
     blocks.push(...placed.map((x) => x.block));
   }
+  const flush = opening.flush >= 2 && opening.flush > opening.indented;
+  markRunsOn(blocks, groups, left, right, flush ? 'unsure' : opening.indented >= 2 ? 'sure' : null);
   // Paragraphs that open without indent: a sentence closing a full line may have ended its paragraph.
-  if (opening.flush >= 2 && opening.flush > opening.indented) {
+  if (flush) {
     for (const [p, group] of groups) {
-      const breaks = unsureBreaks(group, left);
+      const breaks = unsureBreaks(group, left, spacing);
       if (breaks.length) p.unsureBreaks = breaks;
     }
   }
@@ -180,16 +218,47 @@ export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine
  * Where in a paragraph's lines a break cannot be told from a wrap: a line closing a sentence
  * and the next starting at the left margin (a wrap, by the room the line leaves: toParagraphs
  * joined them). In a document whose paragraphs open with an indent the next line's place
- * tells; where they open flush, nothing does. Each is given as the line's last characters.
+ * tells, and where they stand a little apart the space between tells; where they open flush
+ * and close, nothing does. Each is given as the line's last characters.
  */
-function unsureBreaks(group: readonly Line[], left: number): string[] {
+function unsureBreaks(group: readonly Line[], left: number, spacing: (size: number) => number | null): string[] {
   const out: string[] = [];
   for (let k = 1; k < group.length; k++) {
     const [prev, l] = [group[k - 1]!, group[k]!];
+    // Paragraphs set apart by a little space: lines as close as these are one paragraph's.
+    if (spacing(l.size) != null) continue;
     const text = prev.text.trim();
     if (FULL_STOP.test(text) && Math.abs(l.x0 - left) < l.size * 0.5) out.push(text.slice(-12));
   }
   return out;
+}
+
+/** A sentence's or a clause's end (a paragraph ending mid-clause is the repair stage's own case). */
+const ENDS_CLAUSE = /[。！？；!?;]["”’）)]?$/;
+
+/**
+ * A paragraph at the foot of a page whose last line closes a sentence or clause at the right
+ * edge, the next page opening with a paragraph at the left margin: where the document's
+ * paragraphs open indented, the first surely goes on in the second (`runsOn`, joined by the
+ * repair stage, repair/paragraphs.ts); where they open flush nothing tells, and on the
+ * generated documents either happens about as often: they stay two, the place said (an
+ * unsure break). A paragraph ending mid-sentence is joined by the repair stage without this.
+ */
+function markRunsOn(blocks: readonly Block[], groups: ReadonlyMap<Para, readonly Line[]>, left: number, right: number, how: 'sure' | 'unsure' | null): void {
+  if (how == null) return;
+  for (let i = 1; i < blocks.length; i++) {
+    const [a, b] = [blocks[i - 1]!, blocks[i]!];
+    if (a.kind !== 'para' || b.kind !== 'para' || a.page == null || b.page !== a.page + 1) continue;
+    const lines = groups.get(a) ?? [];
+    const first = groups.get(b)?.[0];
+    // A paragraph of one line at a page's foot may be a heading: only one of several lines goes on.
+    const last = lines.length > 1 ? lines.at(-1) : undefined;
+    if (!last || !first || Math.abs(last.size - first.size) >= 0.1) continue;
+    const text = last.text.trim();
+    if (!ENDS_CLAUSE.test(text) || right - last.x1 > last.size * 1.5 || Math.abs(first.x0 - left) >= first.size * 0.5) continue;
+    if (how === 'sure') a.runsOn = true;
+    else a.unsureBreaks = [...(a.unsureBreaks ?? []), text.slice(-12)];
+  }
 }
 
 /**

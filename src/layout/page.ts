@@ -205,7 +205,11 @@ function textTable(t: TextTable, page: number, box: ToBox): Table {
       .map((c) => withConfidence(cellOf(cellParas(toLines(c.items), c.right, true, c.colSpan > 1), c.col, c.colSpan), c.items));
     if (cells.length) rows.push({ cells, page, breakBefore: false, bbox: itemsBox(inRow.flatMap((c) => c.items), box) });
   }
-  return { kind: 'table', rows, page, columns: 'grid', xs: t.xs, rules: 'text' };
+  const starts = t.xs.slice(0, -1).map((_, k) => {
+    const xs = t.cells.filter((c) => c.col === k && c.colSpan === 1).flatMap((c) => c.items.map((i) => i.x));
+    return xs.length ? Math.min(...xs) : null;
+  });
+  return { kind: 'table', rows, page, columns: 'grid', xs: t.xs, starts, rules: 'text' };
 }
 
 /** Fewer than this many characters (a table counts one) over all pages is no text to read. */

@@ -205,6 +205,8 @@ export interface ParaOptions {
   right: number;
   /** Usual distance between the baselines of two lines of one paragraph, by font size. */
   pitch: (size: number) => number | null;
+  /** Distance between baselines past which two lines are two paragraphs, where the document sets its paragraphs a little apart. */
+  spacing?: (size: number) => number | null;
   /** A line after which a paragraph always ends (a contents entry, filled to the right edge by its leaders). */
   ends?: (text: string) => boolean;
   /** A line that always opens a paragraph (a lead-in label), however full the line above it. */
@@ -213,8 +215,11 @@ export interface ParaOptions {
 
 /** Extra space above a line (paragraph spacing) beyond the usual line pitch. */
 function paragraphGap(prev: Line, l: Line, opts: ParaOptions): boolean {
+  if (Math.abs(prev.size - l.size) >= 0.6) return false;
   const pitch = opts.pitch(l.size);
-  return pitch != null && Math.abs(prev.size - l.size) < 0.6 && prev.y - l.y > pitch * 1.2 + 0.5;
+  if (pitch != null && prev.y - l.y > pitch * 1.2 + 0.5) return true;
+  const spacing = Math.abs(prev.size - l.size) < 0.1 ? opts.spacing?.(l.size) : null;
+  return spacing != null && prev.y - l.y > spacing;
 }
 
 /** A line set in the middle of the column (a wrapped centred heading goes on centred). */

@@ -37,7 +37,7 @@ import { cellAt, cellOf, columnAt } from '../model.js';
 import { cleanText, joinLines } from '../text/clean.js';
 import { opensItem } from '../text/numbering.js';
 import type { Result } from '../diagnostics.js';
-import { CORE_HEADERS, INDICATOR_LABEL_WORDS, LABEL, LEVEL1_HEADER, LEVEL2_HEADER, LEVEL3_HEADER, LEVEL_NAME_END, PERIOD, ROW_LABEL, isIndicatorHeaderRow as isHeaderRow, isSplitSubheaderRow as isSubheaderRow } from '../vocab.js';
+import { CORE_HEADERS, INDICATOR_LABEL_WORDS, LABEL, LEVEL1_HEADER, LEVEL2_HEADER, LEVEL3_HEADER, LEVEL_NAME_END, PERIOD, ROW_LABEL, TWO_ROW_LABEL, isIndicatorHeaderRow as isHeaderRow, isSplitSubheaderRow as isSubheaderRow } from '../vocab.js';
 
 function nonEmptyCols(row: Row, withMerged = false): number[] {
   return row.cells.filter((c) => c.text !== '' && (withMerged || !c.merged)).map((c) => c.col);
@@ -116,7 +116,7 @@ function cellsAtBreak(prev: Row, cur: Row): 'ended' | 'mixed' | null {
   return ended === 0 ? null : full === 0 ? 'ended' : 'mixed';
 }
 
-function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: boolean, level2Merged: boolean): boolean {
+function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: boolean, level2Merged: boolean, table: readonly Row[]): boolean {
   if (isHeaderRow(cur) || isSubheaderRow(cur)) return false;
   const first = cur.cells.find((c) => c.text !== '' && !c.merged);
   if (!first) return false;
@@ -127,7 +127,14 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
   // break, on a row without its own 三级指标 (a new row has one).
   const l3 = levelColumn(header, LEVEL3_HEADER);
   const emptyLevels = inIndicators && l3 !== undefined && !(cellAt(cur, l3)?.text ?? '') ? [LEVEL1_HEADER, LEVEL2_HEADER].map((re) => levelColumn(header, re)).filter((c): c is number => c !== undefined && (cellAt(prev, c)?.text ?? '') === '') : [];
-  if (!curCols.every((c) => prevCols.has(c) || emptyLevels.includes(c))) return false;
+  // A core cell (三级指标 … 依据) that the row before the break lacks and every other row of the
+  // table fills (two at least) is all after the break: a table rebuilt from text positions
+  // leaves an empty cell out.
+  const core = inIndicators ? coreColumns(header) : null;
+  const others = table.filter((r) => r !== cur);
+  const lackedOnly = (c: [number, number]) => !filledIn(prev, c) && others.filter((r) => !filledIn(r, c)).length <= 1 && others.filter((r) => filledIn(r, c)).length >= 2;
+  const lacked = (c: number) => core != null && core.some((range) => c >= range[0] && c < range[1] && lackedOnly(range));
+  if (!curCols.every((c) => prevCols.has(c) || emptyLevels.includes(c) || lacked(c))) return false;
   if (inIndicators) {
     // Level names always end in 指标: one cut short before the break continues after it.
     for (const re of [LEVEL1_HEADER, LEVEL2_HEADER]) {
@@ -151,8 +158,9 @@ function isContinuation(prev: Row, cur: Row, header: Row | null, inIndicators: b
       const above = col === undefined ? '' : (cellAt(prev, col)?.text ?? '');
       if (b && !b.merged && LEVEL_NAME_END.test(b.text) && above !== '' && b.text !== above) return false;
     }
-    const core = coreColumns(header);
     if (!core) return curCols.length < prevCols.size - 1;
+    // The row after fills such a cell: it is that row's rest, whatever else it holds (a value cut as 文字 + 描述).
+    if (core.some((c) => lackedOnly(c) && filledIn(cur, c))) return true;
     // A new indicator row has its 三级指标 and every cell after it; a cut row lacks some.
     const filled = core.filter((c) => filledIn(cur, c)).length;
     return !filledIn(cur, core[0]!) || filled < core.length;
@@ -301,14 +309,28 @@ function fillAcross(out: Row[], k: number, col: number, text: string): void {
 
 export function stitchRows(input: readonly Row[]): Row[] {
   const rows = rejoinSplitLevels([...input]);
+  // The indicator rows as read, before any is joined (after the first header).
+  const firstHeader = rows.findIndex(isHeaderRow);
+  const dataRows = firstHeader < 0 ? [] : rows.slice(firstHeader + 1).filter((r) => !isHeaderRow(r) && !isSubheaderRow(r));
   const out: Row[] = [];
   let header: Row | null = null;
   let inIndicators = false;
   let afterBreak = false;
   /** Whether some data row so far had an empty 二级指标 (the column has merged cells). */
   let level2Merged = false;
-  for (const row of rows) {
+  for (let row of rows) {
     if (row.breakBefore) afterBreak = true;
+    // A label merged over two rows of the project part that the break split (预算规模 | 及资金用途,
+    // 预算规模及资 | 金用途): the whole label stands on the row before, and the row after goes on
+    // without it, as an unbroken table has it.
+    const before = out[out.length - 1];
+    if (afterBreak && !inIndicators && before) {
+      const [a, b] = [before.cells[0], row.cells[0]];
+      if (a && b && a.col === b.col && !LABEL.test(a.text) && !LABEL.test(b.text) && TWO_ROW_LABEL.test(a.text + b.text)) {
+        out[out.length - 1] = { ...before, cells: [{ ...a, text: a.text + b.text, paras: [a.text + b.text] }, ...before.cells.slice(1)] };
+        row = { ...row, cells: row.cells.slice(1) };
+      }
+    }
     if (isHeaderRow(row)) {
       if (header && afterBreak) continue; // repeated header
       header = row;
@@ -345,7 +367,7 @@ export function stitchRows(input: readonly Row[]): Row[] {
     // A row that no rule closes at the foot of the page, nor above its rest, was cut, whatever its cells look like.
     const open = prev?.openBelow === true && row.openAbove === true;
     const rest = inIndicators && prev != null && !isHeaderRow(prev) && !isSubheaderRow(prev) && restOfRowAbove(prev, row);
-    if (rest || (afterBreak && prev && !isHeaderRow(prev) && !isSubheaderRow(prev) && (open || isContinuation(prev, row, header, inIndicators, level2Merged)))) {
+    if (rest || (afterBreak && prev && !isHeaderRow(prev) && !isSubheaderRow(prev) && (open || isContinuation(prev, row, header, inIndicators, level2Merged, dataRows)))) {
       mergeInto(out, row);
       afterBreak = false;
       continue;
@@ -511,21 +533,29 @@ function registered(a: Table, b: Table): Table {
  */
 function alignText(a: Table, b: Table): [Table, Table] {
   if (!a.xs || !b.xs || a.rules !== 'text' || b.rules !== 'text') return alignGrids(a, registered(a, b));
-  return b.xs.length > a.xs.length ? [onGrid(a, b.xs), b] : [a, onGrid(b, a.xs)];
+  return b.xs.length > a.xs.length ? [onGrid(a, b), b] : [a, onGrid(b, a)];
 }
 
 /** How far in from a column's left edge its text stands, at most (points: three characters). */
 const TEXT_IN = 30;
 
-/** A text-position table's cells re-indexed on the columns `xs`, by where its own columns' text stands. */
-function onGrid(t: Table, xs: number[]): Table {
+/** A text-position table's cells re-indexed on the columns of `grid`, by where its own columns' text stands. */
+function onGrid(t: Table, grid: Table): Table {
   const own = t.xs!;
+  const xs = grid.xs!;
   // A column goes where its text stands: a few characters in from its left edge (a wide
-  // column's middle may lie over the next column of the grid), or its middle if narrower.
-  const map = own.slice(0, -1).map((x, j) => columnAt(xs, x + Math.min((own[j + 1]! - x) / 2, TEXT_IN)));
+  // column's middle may lie over the next column of the grid), or its middle if narrower — or
+  // where its text starts, when that is further in (a column beside empty ones is wide, its
+  // left edge far from its text: the 依据 beside empty 值 and 单位 on a page holding a row's
+  // rest). Not the start alone: a page of a dump may stand a few columns off the other's.
+  const map = own.slice(0, -1).map((x, j) => {
+    const start = t.starts?.[j];
+    return columnAt(xs, start != null && start - x > TEXT_IN ? start + 1 : x + Math.min((own[j + 1]! - x) / 2, TEXT_IN));
+  });
   return {
     ...t,
     xs,
+    starts: grid.starts,
     rows: t.rows.map((r) => {
       const cells: Cell[] = [];
       for (const c of r.cells) {

@@ -67,6 +67,36 @@ describe('project tables', () => {
     expect([q.budget_total, q.budget_fiscal]).toEqual([10, 8]);
   });
 
+  it('says a budget figure its row holds text for but no amount could be read from (two cells run together), and not an empty one', () => {
+    const t = projectTable('13010124P001') as Extract<Block, { kind: 'table' }>;
+    const read = (cells: string[]) => {
+      t.rows[1] = row(cells);
+      const doc = interpret(partTwo([para('1.测试项目绩效目标表'), para('单位：万元'), t]));
+      return { p: doc.projects[0]!, said: doc.warnings.filter((w) => w.code === 'project-field-missing').map((w) => w.message) };
+    };
+    // A typeset amount run into the next label (4685.89 over 其他资金): neither figure is read, both said.
+    const joined = read(['预算规模及资金用途', '预算数', '7376.00', '其中：财政资金', '4685.8其9其他资金', '2690.11']);
+    expect([joined.p.budget_total, joined.p.budget_fiscal]).toEqual([7376, null]);
+    expect(joined.said).toEqual([expect.stringMatching(/budget_fiscal, budget_other not read/)]);
+    // An empty 其他资金, or its label after the fiscal amount in one cell: nothing to say.
+    expect(read(['预算规模及资金用途', '预算数', '10.00', '其中：财政资金', '10.00', '其他资金', '']).said).toEqual([]);
+    expect(read(['预算规模及资金用途', '预算数', '5.00', '其中：财政资金', '5.00其他资金']).said).toEqual([]);
+  });
+
+  it('reads periods run together in one plan cell (3月底6月底: no gutter between their columns) as each its own, and drops a goal label run into its goal (目标1 1.1.…)', () => {
+    const t = projectTable('13010124P001') as Extract<Block, { kind: 'table' }>;
+    t.rows[3] = row(['资金支出计划(%)', '3月底6月底', '', '10月底']);
+    t.rows[4] = row(['', '', '', '100.00']);
+    t.rows[5] = row(['绩效目标', '目标1 1.1.依法合规，按时完成区志编撰工作。']);
+    const p = interpret(partTwo([para('1.测试项目绩效目标表'), para('单位：万元'), t])).projects[0]!;
+    expect(p.spending_plan).toEqual([
+      { period: '3月底', value: null },
+      { period: '6月底', value: null },
+      { period: '10月底', value: '100.00' },
+    ]);
+    expect(p.goals).toEqual(['1.1.依法合规，按时完成区志编撰工作。']);
+  });
+
   it('recognises other spellings of a project title', () => {
     const doc = interpret(partTwo([para('1.甲项目绩效目标申报表'), projectTable('13010124P001'), para('二、乙项目绩效目标表（2024年）'), projectTable('13010124P002')]));
     expect(doc.projects.map((p) => [p.seq, p.title])).toEqual([

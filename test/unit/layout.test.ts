@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Item, type PageContent, type Segment, assemble, pageContent } from '../../src/layout/index.js';
-import type { Para, Table } from '../../src/model.js';
+import type { DocModel, Para, Table } from '../../src/model.js';
+import { joinBrokenParagraphs } from '../../src/repair/paragraphs.js';
 import { TABLE_WORDS } from '../../src/vocab.js';
 
 const SIZE = 10;
@@ -188,6 +189,52 @@ describe('assembling pages', () => {
     const indent = (items: Item[]) => items.map((it, k) => (k === 0 ? { ...it, x: it.x + 2 * SIZE } : it));
     const indented = [...indent(paragraph(a, 760)), ...indent(paragraph(b, 710)), ...indent(paragraph(c, 660))];
     expect(assemble([page(1, indented)], TABLE_WORDS).some((x) => x.kind === 'para' && x.unsureBreaks)).toBe(false);
+  });
+
+  it('learns paragraph spacing a little wider than the line pitch from the breaks the text shows, and parts paragraphs by it where a full line closes a sentence', () => {
+    // Paragraphs opening flush, 16 points between lines, 19 between paragraphs.
+    const a = '为贯彻落实预算绩效管理要求，本单位结合工作实际，制定本年度部门整体绩效目标，并细化分解到各项工作任务之中，确保目标可衡量。';
+    // Paragraphs whose short last line closes a sentence: the breaks the text shows.
+    const shown = [a + a, a + a, a + a];
+    const full = '加强人员培训，提高职工的业务素质；加强调研，提出优化资金配置、提高资金使用效益。';
+    const next = '进一步做好宣传工作，强化预算绩效管理意识。';
+    const wraps = '加强人员培训，提高职工的业务素质；加强调研，提出优化资金配置、提高资金使用效益。按时完成全年各项工作任务。';
+    const items: Item[] = [];
+    let y = 780;
+    for (const text of [...shown, full, next, wraps]) {
+      const lines = paragraph(text, y);
+      items.push(...lines);
+      y = lines.at(-1)!.y - 19;
+    }
+    const read = assemble([page(1, items)], TABLE_WORDS).filter((x): x is Para => x.kind === 'para');
+    expect(read.map((p) => p.text)).toEqual([...shown, full, next, wraps]);
+    // The space tells: no break is unsure.
+    expect(read.some((p) => p.unsureBreaks)).toBe(false);
+  });
+
+  it('a paragraph closing a sentence at the foot of a page goes on where the next page opens at the margin and paragraphs open indented (the repair stage joins it); where they open flush, they stay two and the place is said', () => {
+    const a = '为贯彻落实预算绩效管理要求，本单位结合工作实际，制定本年度部门整体绩效目标，并细化分解到各项工作任务之中，确保目标可衡量。';
+    const foot = '加强人员培训，提高职工的业务素质；加强调研，提出优化资金配置、提高资金使用效益。';
+    const rest = '进一步做好宣传工作，强化预算绩效管理意识，按时完成全年各项工作任务。';
+    // A paragraph's lines in the column [72, 472]: an indented first line two characters in and two shorter.
+    const lines = (text: string, y: number, indented: boolean): Item[] => {
+      const chars = [...text];
+      const first = indented ? 38 : 40;
+      const out = [at(chars.slice(0, first).join(''), indented ? 92 : 72, y)];
+      for (let i = first, k = 1; i < chars.length; i += 40, k++) out.push(at(chars.slice(i, i + 40).join(''), 72, y - k * 16));
+      return out;
+    };
+    for (const indented of [true, false]) {
+      const cut = a.slice(0, indented ? 38 : 40) + foot;
+      const one = [...lines(a, 700, indented), ...lines(a, 620, indented), ...lines(cut, 540, indented)];
+      const two = [...lines(rest, 780, false), ...lines(a, 700, indented)];
+      const blocks = assemble([page(1, one), page(2, two)], TABLE_WORDS);
+      const foot1 = blocks.filter((x): x is Para => x.kind === 'para' && x.page === 1).at(-1)!;
+      expect(foot1.runsOn).toBe(indented ? true : undefined);
+      expect(foot1.unsureBreaks).toEqual(indented ? undefined : [foot.slice(-12)]);
+      const joined = joinBrokenParagraphs({ format: 'pdf', blocks, pages: 2 } as DocModel).value.blocks.filter((x): x is Para => x.kind === 'para');
+      expect(joined.map((p) => p.text)).toEqual(indented ? [a, a, cut + rest, a] : [a, a, cut, rest, a]);
+    }
   });
 
   it('starts a paragraph at a lead-in label (绩效指标：) under a line that fills the column', () => {

@@ -197,6 +197,30 @@ describe('stitching tables across pages', () => {
   });
 });
 
+describe('a project label merged over two rows, cut by a page break', () => {
+  it('预算规模 | 及资金用途: the whole label stands on the 预算数 row, the 资金用途 row goes on without it', () => {
+    const a = table([row(['项目编码', '13022426P39824', '项目名称', '信息网络建设专项']), row(['预算规模', '预算数', '6258.00', '其中：财政资金', '6258.00', '其他资金'])], 1);
+    const b = table([row(['及资金用途', '用于高新区各条互联网专线租赁'], 2), row(['资金支出计划', '3月底', '12月底'], 2)], 2);
+    const rows = (stitchTables(model([a, b])).value.blocks[0] as Table).rows.map((r) => r.cells.map((c) => c.text));
+    expect(rows).toEqual([
+      ['项目编码', '13022426P39824', '项目名称', '信息网络建设专项'],
+      ['预算规模及资金用途', '预算数', '6258.00', '其中：财政资金', '6258.00', '其他资金'],
+      ['用于高新区各条互联网专线租赁'],
+      ['资金支出计划', '3月底', '12月底'],
+    ]);
+  });
+
+  it('a label of one row wrapped over the break (项目 | 编码) is its row\'s, the rest of the row joined to it', () => {
+    const a = table([row(['项目', '236-0744-', '项目名称', '法制专项经费'])], 1);
+    const b = table([row(['编码', 'YBN-704D'], 2), row(['资金用途', '聘请常年法律顾问'], 2)], 2);
+    const rows = (stitchTables(model([a, b])).value.blocks[0] as Table).rows.map((r) => r.cells.map((c) => c.text));
+    expect(rows).toEqual([
+      ['项目编码', '236-0744-YBN-704D', '项目名称', '法制专项经费'],
+      ['资金用途', '聘请常年法律顾问'],
+    ]);
+  });
+});
+
 describe('rows cut by a page break, on generated documents (test/fixtures/seeds)', () => {
   // Each rendition's indicator rows as its gold has them: before, a complete row after the
   // break was joined to the row before it (or a row's rest, or an empty row, read as a row),
@@ -206,6 +230,12 @@ describe('rows cut by a page break, on generated documents (test/fixtures/seeds)
     ['s015', 'wkhtmltopdf.pdf'],
     ['s011', 'wkhtmltopdf.pdf'],
     ['s009', 'wkhtmltopdf.pdf'],
+    // Tables without column rules: a row whose 依据 is all after the break, the rest filling
+    // every other core column too (文字 + 描述 under 符号), is that row's rest where every other
+    // row of the table fills 依据 (WeasyPrint); a page holding a row's rest beside empty 值 and
+    // 单位 puts its 依据 where its text starts (LibreOffice).
+    ['s005', 'weasyprint.pdf'],
+    ['s005', 'lo.pdf'],
   ];
   for (const [seed, file] of cases) {
     it(`${seed}/${file}: every indicator row as the document has it`, async () => {
