@@ -337,7 +337,7 @@ describe('scan reader parts', () => {
     }
   });
 
-  it('finds a column line leaning as a photograph leans it, and one jogging a pixel to and fro, whole and alone', () => {
+  it('finds a column line leaning as a photograph leans it, and one jogging a pixel to and fro, whole and alone (a bent page)', () => {
     // One pixel thick, 600 pixels long (150 dpi): leaning 1 in 20 (2.9°), its runs on each column
     // of pixels are 20 pixels, shorter than a rule; jogging a pixel right and back every 12
     // pixels (a line resampled upright), its runs are 12. A stroke of text 6 pixels beside the
@@ -350,7 +350,7 @@ describe('scan reader parts', () => {
     const jogging = new Uint8Array(width * height);
     for (let y = 100; y < 700; y++) jogging[y * width + 200 + (Math.floor(y / 12) % 2)] = 1;
     for (const [name, mask] of [['leaning', leaning], ['jogging', jogging]] as const) {
-      const rules = findRules(mask, width, height, 150);
+      const rules = findRules(mask, width, height, 150, true);
       expect(rules.map((r) => r.dir), name).toEqual(['v']);
       expect(rules[0]!.a, name).toBeLessThanOrEqual(110);
       expect(rules[0]!.b, name).toBeGreaterThanOrEqual(690);
@@ -373,7 +373,7 @@ describe('scan reader parts', () => {
     const measured = leanOf(binarize(leaning, 128), width, height, 150)!;
     for (const x of xs) expect(Math.abs(measured.a + measured.b * x - lean(x)), `x ${x}`).toBeLessThan(0.002);
     const upright_ = upright(leaning, measured);
-    const rules = findRules(binarize(upright_, 128), width, height, 150).filter((r) => r.dir === 'v');
+    const rules = findRules(binarize(upright_, 128), width, height, 150, true).filter((r) => r.dir === 'v');
     expect(rules.length).toBe(xs.length);
     rules.sort((p, q) => p.pos - q.pos).forEach((r, i) => {
       expect(Math.abs(r.pos - xs[i]!), `line ${i}`).toBeLessThan(2);

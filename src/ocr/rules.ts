@@ -105,7 +105,7 @@ function crossed(g: { parts: Run[]; a: number; b: number }, at: (line: number, k
 const MAX_CROSSED = 0.35;
 
 /** Joins runs on neighbouring lines that overlap into rules (runs come sorted by line). */
-function joinRuns(rs: Run[], dir: 'h' | 'v', s: Scale, at: (line: number, k: number) => number, extent: number): Array<PixelRule & { parts: Run[] }> {
+function joinRuns(rs: Run[], dir: 'h' | 'v', s: Scale, at: (line: number, k: number) => number, extent: number, bent = false): Array<PixelRule & { parts: Run[] }> {
   const open: Array<{ parts: Run[]; last: number; a: number; b: number }> = [];
   const done: Array<{ parts: Run[]; last: number; a: number; b: number }> = [];
   for (const r of rs) {
@@ -113,18 +113,21 @@ function joinRuns(rs: Run[], dir: 'h' | 'v', s: Scale, at: (line: number, k: num
     for (let i = open.length - 1; i >= 0; i--) {
       if (r.line - open[i]!.last > 2) done.push(...open.splice(i, 1));
     }
-    // A run continues a line whose runs on the lines just before overlap it: where the line
-    // reaches now, not anywhere along it (a line turned a degree or two steps across the
-    // lines, and a stroke of text standing beside it further along is not part of it). A run
-    // that continues two such pieces (a line jogging a pixel to and fro) makes them one.
+    // A run continues a line it overlaps. On a bent page, only where the line reaches now (its
+    // runs on the lines just before), not anywhere along it: a line turned a degree or two
+    // steps across the lines, and a stroke of text standing beside it further along is not
+    // part of it; a run that continues two such pieces (a line jogging a pixel to and fro)
+    // makes them one. A straight page's thick or doubled line steps from row to row in no
+    // order (a grey scan's edge) and is one line wherever its runs overlap.
     const touches = (o: (typeof open)[number]) => {
+      if (!bent) return r.a <= o.b + s.gap && r.b >= o.a - s.gap;
       for (let k = o.parts.length - 1; k >= 0 && o.parts[k]!.line >= r.line - 2; k--) {
         const p = o.parts[k]!;
         if (r.a <= p.b + s.gap && r.b >= p.a - s.gap) return true;
       }
       return false;
     };
-    const hit = open.filter(touches);
+    const hit = bent ? open.filter(touches) : open.filter(touches).slice(0, 1);
     const g = hit[0];
     if (g) {
       for (const o of hit.slice(1)) {
@@ -160,18 +163,24 @@ function joinRuns(rs: Run[], dir: 'h' | 'v', s: Scale, at: (line: number, k: num
 
 /**
  * The page's rules, and the ink mask with their pixels cleared (`mask` is changed in place).
+ * `bent`: a page whose lines were straightened or stood upright (a photograph): its lines
+ * still step a pixel here and there, and are followed run by run.
  */
-export function findRules(mask: Uint8Array, width: number, height: number, dpi: number): PixelRule[] {
+export function findRules(mask: Uint8Array, width: number, height: number, dpi: number, bent = false): PixelRule[] {
   const s = ruleScale(dpi);
   const atH = (y: number, x: number) => mask[y * width + x]!;
   const atV = (x: number, y: number) => mask[y * width + x]!;
   // A line turned a little (a photographed sheet's perspective, a bowed page) crosses rows of
   // pixels every 1/slope pixels: its runs on each row are short, and joined across rows they
   // are the line. Runs of a quarter of a rule's length are joined, and the joined line must be
-  // a rule's length; so for columns (a column line at a page's foot crosses a row of cells a
-  // few times as tall as a rule's shortest run).
-  const hAll = joinRuns(runs(height, width, atH, s.gap, Math.round(s.minH / 4)), 'h', s, atH, height).filter((r) => r.b - r.a + 1 >= s.minH);
-  const vAll = joinRuns(runs(width, height, atV, s.gap, Math.round(s.minV / 4)), 'v', s, atV, width).filter((r) => r.b - r.a + 1 >= s.minV);
+  // a rule's length; so for columns on a bent page (a column line at a page's foot crosses a
+  // row of cells a few times as tall as a rule's shortest run). On a straight page a column's
+  // runs are its length (shorter ones are strokes of text, which touching a thick grey line
+  // would be taken into it).
+  const hAll = joinRuns(runs(height, width, atH, s.gap, Math.round(s.minH / 4)), 'h', s, atH, height, bent).filter((r) => r.b - r.a + 1 >= s.minH);
+  const vAll = bent
+    ? joinRuns(runs(width, height, atV, s.gap, Math.round(s.minV / 4)), 'v', s, atV, width, true).filter((r) => r.b - r.a + 1 >= s.minV)
+    : joinRuns(runs(width, height, atV, s.gap, s.minV), 'v', s, atV, width);
   // A line an inch long is a rule; a shorter one only where it meets a rule of the other
   // direction (a table's cell border), step by step from the long ones. Alone it is more
   // likely the stroke of a large bold character.
@@ -213,7 +222,7 @@ export function findRules(mask: Uint8Array, width: number, height: number, dpi: 
 export function leanOf(mask: Uint8Array, width: number, height: number, dpi: number): { a: number; b: number } | null {
   const s = ruleScale(dpi);
   const atV = (x: number, y: number) => mask[y * width + x]!;
-  const lines = joinRuns(runs(width, height, atV, s.gap, Math.round(s.minV / 4)), 'v', s, atV, width).filter((r) => r.b - r.a >= dpi);
+  const lines = joinRuns(runs(width, height, atV, s.gap, Math.round(s.minV / 4)), 'v', s, atV, width, true).filter((r) => r.b - r.a >= dpi);
   const fits: Array<{ x: number; lean: number; w: number }> = [];
   for (const l of lines) {
     // Least squares of the runs' column on their middle row, each weighted by its length.
