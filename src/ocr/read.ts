@@ -329,7 +329,7 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
   const specks = despeckle(mask, img.width, img.height, speck);
   clearEdges(mask, img.width, img.height);
   const inked = mask.slice();
-  const rules = alignRules(findRules(mask, img.width, img.height, dpi, straight != null || lean != null), Math.max(2, Math.round(dpi / 50)));
+  const rules = alignRules(findRules(mask, img.width, img.height, dpi, lean != null), Math.max(2, Math.round(dpi / 50)));
   // A page peppered with specks (a photocopy's toner, grain): a 3 × 3 median of the grey takes
   // away specks of a pixel or two — those left in the mask by the clearing above, and those
   // beside characters that would be read as marks — before ink is told from paper again. The

@@ -163,8 +163,9 @@ function joinRuns(rs: Run[], dir: 'h' | 'v', s: Scale, at: (line: number, k: num
 
 /**
  * The page's rules, and the ink mask with their pixels cleared (`mask` is changed in place).
- * `bent`: a page whose lines were straightened or stood upright (a photograph): its lines
- * still step a pixel here and there, and are followed run by run.
+ * `bent`: a page whose column lines leaned and were stood upright (a photograph): its lines
+ * still step a pixel here and there, and are followed run by run. (Not a page the dewarping
+ * alone moved: it moves some straight scans a little too.)
  */
 export function findRules(mask: Uint8Array, width: number, height: number, dpi: number, bent = false): PixelRule[] {
   const s = ruleScale(dpi);
