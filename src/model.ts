@@ -96,6 +96,11 @@ export interface Row extends Source {
    * cell per line, a row with more lines than columns): said on the row by the interpreter.
    */
   unsure?: string;
+  /**
+   * A dump's line kept in its table for its place only (plain pdftotext writes a table block by
+   * block): its text is no cell of a known row or column, and no project field is read from it.
+   */
+  unread?: boolean;
   /** Index of the table in the document (after stitching) and of the row in it; set by the locate stage. */
   at?: { table: number; row: number };
 }

@@ -122,6 +122,26 @@ export const FUND_USE_LABEL = '资金用途';
 export const GOALS_LABEL = /^绩效目标$|^年度绩效目标$/;
 /** A numbered goal's own label cell (目标1). */
 export const NUMBERED_GOAL_LABEL = /^目标\d+$/;
+/**
+ * A project code's whole shape in the templates: six-digit region, two-digit year, P and twelve
+ * letters or digits (13081124P000049100058), or 101-0103-YBN-B8HR. A piece of a code cut by a
+ * narrow column matches neither.
+ */
+export const PROJECT_CODE_SHAPE = /^(\d{8}P[0-9A-Z]{12}|\d{3}-\d{4}-[A-Z]{3}-[0-9A-Z]{4})$/;
+/** The first piece of a project code a narrow column cut (13088126P727263 · 2996A9, 340-0900- · YBN-X5PU). */
+export const PROJECT_CODE_START = /^(\d{8}P[0-9A-Z]{0,11}|\d{3}-\d{4}-)$/;
+/**
+ * A project table's labels written whole, of which a text dump that wraps them in narrow
+ * columns (plain pdftotext: 项目编 · 码, 资金支出计 · 划（累计进 · 度%）) gives pieces.
+ */
+export const PROJECT_LABEL_WORDS = [
+  '项目编码', '项目名称', '预算规模及资金用途', '预算数', '其中：财政资金', '其中:财政资金', '其他资金', '资金用途',
+  '资金支出计划（累计进度%）', '资金支出计划(累计进度%)', '资金支出计划（%）', '资金支出计划(%)', '绩效目标', '项目绩效模板', '预算项目绩效表',
+];
+/** The starts of the budget labels a narrow column leaves on their first line (预算数, 其中：财政资, 其他资). */
+export const BUDGET_TOTAL_START = /^(预算数|预算金额|资金总额|预算总额)$/;
+export const BUDGET_FISCAL_START = /^(其中[：:])?财政(拨款|资金?)?$/;
+export const BUDGET_OTHER_START = /^(其中[：:])?其他(资金?)?$/;
 /** A spending-plan period heading: 3月底, 第一季度, 全年 … (a cell of its own in any layout). */
 export const PERIOD = /^(\d{1,2}月(底|末)|第?[一二三四1-4]季度(末)?|全年|上半年|下半年)$/;
 /** Each period in a text (PERIOD unanchored). */
@@ -211,6 +231,8 @@ const WORDS: TableWords = {
     return UNIT_LINE_PRINTED.test(t) || MONEY_UNIT_PRINTED.test(t);
   },
   opensTable: (text) => TABLE_OPENING.test(text.trim()),
+  valueHeader: (text) => VALUE_HEADER.test(text.trim()),
+  unitHeader: (text) => UNIT_HEADER.test(text.trim()),
 };
 
 /**

@@ -127,8 +127,17 @@ describe('text drawn off the page', () => {
     // page; only page 8's text content held any of it, and the other pages' rows had been silent.
     const doc = await loadPdf(readFileSync(path.join(FIXTURES, 'xelatex', 'chengde-office-2020.xelatex.pdf')), OPTS);
     const pages = doc.warnings.filter((w) => w.code === 'page-hidden-text').map((w) => w.loc?.page);
-    expect(pages).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(pages).toEqual([5, 6, 7, 9, 10, 11, 12]);
     expect(doc.warnings.find((w) => w.code === 'page-hidden-text' && w.loc?.page === 9)?.message).toMatch(/^page 9: 98 character\(s\) drawn where the page does not show them/);
+    // Page 8's fund-use text runs past the edge from cells the page shows: read, and said.
+    expect(doc.warnings.filter((w) => w.code === 'page-text-overflow').map((w) => w.loc?.page)).toEqual([8, 11]);
+  });
+
+  it('reads a string run past the page\'s edge from where the page shows it, and says so; a string placed off the page stays out', async () => {
+    const doc = await loadPdf(pdf(`${BODY}BT /F1 12 Tf 480 400 Td (Basis runs past the edge) Tj ET BT /F1 12 Tf 700 300 Td (Right of the page) Tj ET`), OPTS);
+    expect(text(doc)).toContain('Basis runs past the edge');
+    expect(text(doc)).not.toContain('Right of the page');
+    expect(doc.warnings.find((w) => w.code === 'page-text-overflow')?.message).toMatch(/^page 1: \d+ character\(s\) run past the page's edge/);
   });
 });
 

@@ -127,6 +127,19 @@ export function namedOn(warnings: readonly Warning[], loc: Loc | null | undefine
 }
 
 /**
+ * Where part one's indicator table stands in a document none of whose part-one rows was read:
+ * the first table a warning names that comes before every project's table (part one comes
+ * before part two, and a table no project was read from there is part one's), as the loc of the
+ * table as a whole. Null when no warning names such a table: then the missing rows have no place.
+ */
+function partOneTable(got: BudgetDocument): Loc | null {
+  const first = Math.min(...got.projects.map((p) => p.loc?.table ?? Infinity));
+  const tables = got.warnings.map((w) => w.loc?.table).filter((t): t is number => t != null && t < first);
+  if (!tables.length) return null;
+  return { page: null, page_end: null, bbox: null, table: Math.min(...tables), row: null, line: null };
+}
+
+/**
  * Counts the wrong items of two lists whose own place no warning names (each told to
  * `where`), and the right ones a warning names all the same (into `alarms`).
  */
@@ -235,8 +248,15 @@ export function scoreDocument(got: BudgetDocument, want: BudgetDocument, layer: 
   s.silentRows += silentRowsIn(got.part_one.sub_goals, want.part_one.sub_goals, warns, null, sameItem, 'item', s.alarms, silentAt('part_one.sub_goals'));
   s.silentRows += silentRowsIn(got.part_one.safeguards, want.part_one.safeguards, warns, null, sameItem, 'item', s.alarms, silentAt('part_one.safeguards'));
   compareList(got.part_one.dept_indicators, want.part_one.dept_indicators, s.indicators, d, 'part_one.dept_indicators');
-  s.silent += silentIn(got.part_one.dept_indicators, want.part_one.dept_indicators, warns, null, sameRow);
-  s.silentRows += silentRowsIn(got.part_one.dept_indicators, want.part_one.dept_indicators, warns, null, sameRow, 'row', s.alarms, silentAt('part_one.dept_indicators'));
+  const deptTable = got.part_one.dept_indicators.length ? null : partOneTable(got);
+  if (deptTable && namedOn(warns, deptTable, 'table')) {
+    // None of part one's rows was read, and a warning on the table they stand in says so: each
+    // missing row is named there (a row read wrong still needs its own row's warning).
+    if (!covered(warns, deptTable)) s.silent += want.part_one.dept_indicators.length;
+  } else {
+    s.silent += silentIn(got.part_one.dept_indicators, want.part_one.dept_indicators, warns, null, sameRow);
+    s.silentRows += silentRowsIn(got.part_one.dept_indicators, want.part_one.dept_indicators, warns, null, sameRow, 'row', s.alarms, silentAt('part_one.dept_indicators'));
+  }
   compareList(
     got.part_one.dept_indicators.map((i) => [i.value_raw, i.value]),
     want.part_one.dept_indicators.map((i) => [i.value_raw, i.value]),

@@ -31,6 +31,17 @@ import { editDistance } from '../util.js';
 
 type Checked = Pick<Indicator, 'level1' | 'level2' | 'level3' | 'description' | 'value_raw' | 'basis'>;
 
+/** Code points that stand for no character: the replacement character, noncharacters, private use. */
+const UNREADABLE = /[\uFFFD\uFFF0-\uFFFF\uE000-\uF8FF]/u;
+const ALL_FIELDS: ReadonlyArray<readonly [keyof Checked, string]> = [
+  ['level1', '一级指标'],
+  ['level2', '二级指标'],
+  ['level3', '三级指标'],
+  ['description', '绩效指标描述'],
+  ['value_raw', '指标值'],
+  ['basis', '指标值确定依据'],
+];
+
 const FIELDS: ReadonlyArray<readonly [keyof Checked, string]> = [
   ['level3', '三级指标'],
   ['description', '绩效指标描述'],
@@ -78,6 +89,14 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
     const l3 = x.level3 ?? '';
     if (i > 0 && !x.value_raw && [...l3].length <= 4 && /[。；，]$/u.test(l3) && indicators[i - 1]!.value_raw) {
       out.push(message('indicator-cell-empty', `${name(i - 1)}: the row below ("${l3}") holds no 指标值, perhaps the end of this row's text`, [rows[i - 1]!]));
+    }
+  });
+  // A character that stands for none (U+FFFD, a noncharacter, a private-use code point): a glyph
+  // its font maps to no character, left in the text.
+  indicators.forEach((x, i) => {
+    const cells = ALL_FIELDS.filter(([f]) => UNREADABLE.test(x[f] ?? ''));
+    if (cells.length) {
+      out.push(message('text-unreadable-char', `${name(i)}: ${cells.map(([f, label]) => `${label} "${x[f]}"`).join(', ')} holds a character that stands for none (a glyph its font maps to no character)`, [rows[i]!]));
     }
   });
   // A row of marks alone (dot leaders of a contents page, specks read as marks): no data.

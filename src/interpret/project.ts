@@ -9,7 +9,7 @@ import { type Block, type Cell, type Para, type Row, type Table, cellAt } from '
 import type { Project } from '../schema.js';
 import { NO_LOC, locOf } from '../loc.js';
 import { type Message, type Result, lowConfidenceMessages, message } from '../diagnostics.js';
-import { cleanText, codeText, squash } from '../text/clean.js';
+import { cleanText, codeText, joinLines, squash } from '../text/clean.js';
 import { numeralValue, parseNumbered, splitItems } from '../text/numbering.js';
 import { isProjectTitle } from '../segment.js';
 import { MONEY_PRECISION, MONEY_SCALE, MONEY_SQL, fitsMoney } from '../money.js';
@@ -104,6 +104,8 @@ function valueAfter(row: Row, label: RegExp, skipEmpty: boolean): string | undef
   return '';
 }
 
+/** A text holding a period (PERIODS_IN, without its global state). */
+const HAS_PERIOD = new RegExp(PERIODS_IN.source);
 /** An amount's text (AMOUNT unanchored). */
 const AMOUNT_TEXT = '[-+]?\\d[\\d,]*(?:\\.\\d+)?';
 /** The budget row's labels by field. */
@@ -140,18 +142,23 @@ export function splitGoals(paras: readonly string[]): string[] {
 
 interface ProjectOptions {
   gridReliable: boolean;
+  /** Some of the project's tables were rebuilt from text positions (no ruling lines). */
+  unruled: boolean;
 }
 
 function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
   const messages: Message[] = [];
   let indicatorFrom = rows.findIndex((r) => isHeaderRow(r) || isSubheaderRow(r));
   if (indicatorFrom < 0) indicatorFrom = rows.length;
-  const top = rows.slice(0, indicatorFrom);
+  // Lines a dump kept only for their place (Row.unread) are no field's.
+  const top = rows.slice(0, indicatorFrom).filter((r) => !r.unread);
   // A text dump's rows read with a guess (Row.unsure: cells set off their columns or rows) among
   // the project's own fields: which field each cell fills is a guess, said at the project's place.
   const unsure = top.filter((r) => r.unsure);
   if (unsure.length) messages.push(message('cells-unplaced', `project ${p.seq} (${p.title}): ${unsure.length} row(s) of its fields read with a guess (${unsure[0]!.unsure}): its fields may be wrong`, [rows[0]!, ...unsure]));
   let afterBudget = false;
+  // The fund use was read from a row of a table without rules: an unlabelled row after it may be its rest.
+  let fundGoesOn = false;
   for (let i = 0; i < top.length; i++) {
     const row = top[i]!;
     const texts = row.cells.filter((c) => !c.merged).map((c) => c.text);
@@ -192,6 +199,7 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
     }
     if (texts.includes(FUND_USE_LABEL)) {
       p.fund_use = cleanText(row.cells.filter((c) => !c.merged && c.text !== '' && !isLabel(c.text)).map((c) => c.text).join(' ')) || null;
+      fundGoesOn = !opts.gridReliable || opts.unruled;
       continue;
     }
     const periods = row.cells.flatMap(periodCells);
@@ -212,9 +220,25 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
     }
     if (afterBudget) {
       const cells = row.cells.filter((c) => !c.merged && c.text !== '' && !isLabel(c.text));
-      if (cells.length > 0) p.fund_use = cleanText(cells.map((c) => c.text).join(' '));
+      if (cells.length > 0) {
+        p.fund_use = cleanText(cells.map((c) => c.text).join(' '));
+        fundGoesOn = !opts.gridReliable || opts.unruled;
+      }
       afterBudget = false;
+      continue;
     }
+    // A table without rules sets the fund-use text's last wrapped line apart as a row of its own
+    // (…（以3年内案件发生的平均数 · 为准）): a row of words alone — no label, no period, no
+    // figure — after fund-use text that stops mid-sentence, before the next label.
+    if (fundGoesOn && p.fund_use && !/[。；;）)”]$/.test(p.fund_use)) {
+      const own = row.cells.filter((c) => !c.merged && c.text !== '');
+      const words = own.length > 0 && own.every((c) => !isLabel(c.text) && !HAS_PERIOD.test(c.text) && !/^[\d.,%％\s]+$/.test(c.text));
+      if (words) {
+        p.fund_use = joinLines([p.fund_use, cleanText(own.map((c) => c.text).join(' '))]);
+        continue;
+      }
+    }
+    fundGoesOn = false;
   }
   const ind = readIndicatorTable(rows.slice(indicatorFrom), opts.gridReliable, `project ${p.seq} (${p.title}): `);
   p.indicators = ind.value;
@@ -358,7 +382,7 @@ export function readPartTwo(blocks: readonly Block[]): Result<Project[]> {
     for (const t of raw.tables.filter((x) => x.rules === 'text')) {
       messages.push(message('table-no-rules', `${at}: table drawn without ruling lines, columns rebuilt from text positions`, t.rows));
     }
-    messages.push(...readRows(rows, p, { gridReliable: raw.tables.every((t) => t.columns === 'grid') }));
+    messages.push(...readRows(rows, p, { gridReliable: raw.tables.every((t) => t.columns === 'grid'), unruled: raw.tables.some((t) => t.rules === 'text') }));
     messages.push(...lowConfidenceMessages(rows, `${at}: `));
     if (!p.title && p.project_name) p.title = p.project_name;
     if (raw.tables.length === 0) messages.push(message('project-no-table', `${at}: title with no table`, self));

@@ -19,7 +19,12 @@
  * continues a piece of the line above that filled its column (a wrapped cell), and none starts
  * again in a column whose piece above ended short (a new row's cell; in an indicator table a
  * piece holding Latin letters or digits, narrower on the page than its columns, is no measure
- * of that); a blank line ends a row. A table's rows are held to its header's columns, carried
+ * of that, nor is a piece running over the start of another column, and the spaces pdftotext
+ * writes between CJK text and digits take no room on the page; a line of number fragments
+ * under a number goes on with it); a blank line ends a row. A header squeezed left of its
+ * rows' columns (names one space apart) is set at them, one wrapped line by line in narrow
+ * columns joined on its first line; a split value's sub-header is a row of its own. A table's
+ * rows are held to its header's columns (a split value's sub-header standing for 指标值), carried
  * over to the next page where the table goes on without it; rows that fill every column but
  * stand off them are set under them by rank.
  * Each row's pieces are then given column by column, each column's lines top down: the order a
@@ -36,6 +41,12 @@ const COLUMN = 5;
 export const MONO_SIZE = COLUMN * 2;
 /** Distance between two lines, in the items' frame. */
 export const MONO_PITCH = MONO_SIZE * 1.2;
+/**
+ * How much narrower an item is than its characters' columns: two pieces one space apart are
+ * two cells (pieces keep their single spaces inside; only splitAtEdges parts them there), and
+ * the layout engine reads text items a space apart (half a character) as one cell's words.
+ */
+const CELL_GAP = 1;
 /** What a run of blank lines adds to the distance between two lines, in pitches. */
 const BLANK_GAP = 1.5;
 
@@ -45,6 +56,8 @@ interface Run {
   text: string;
   /** Width as displayed: two for a full-width character, one for the others. */
   width: number;
+  /** Columns it takes in the dump, where not its characters' count (a header name joined from its wrapped lines). */
+  cols?: number;
 }
 
 const WIDE = /[\u2E80-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF01-\uFF60\uFFE0-\uFFE6\u3000-\u303F]/u;
@@ -90,7 +103,7 @@ export function runsOf(line: string, n: number): Run[] {
  * parted off before, whose starts count too). Never after a number: `15 万元` is a number and
  * its unit.
  */
-function splitAtEdges(part: ReadonlyArray<readonly Run[]>, more: readonly Run[] = []): Run[][] {
+function splitAtEdges(part: ReadonlyArray<readonly Run[]>, more: readonly Run[] = [], unitCol = Infinity): Run[][] {
   const starts = new Map<number, Set<number>>();
   for (const r of [...part.flat(), ...more]) (starts.get(r.col) ?? starts.set(r.col, new Set()).get(r.col)!).add(r.line);
   const edge = (col: number, line: number) => {
@@ -104,7 +117,23 @@ function splitAtEdges(part: ReadonlyArray<readonly Run[]>, more: readonly Run[] 
       const out: Run[] = [];
       let from = 0;
       for (let k = 1; k < chars.length; k++) {
-        if (chars[k - 1] !== ' ' || /\d$/.test(chars.slice(from, k - 1).join(''))) continue;
+        if (chars[k - 1] !== ' ') continue;
+        // (But where the value is split into 符号 · 值 · 单位, a number and the text after it
+        // set at the 单位 column, or a column or two left of it, are two cells: `95 万/人`.)
+        if (/^[\d.,]+$/.test(chars.slice(from, k - 1).join('')) && r.col + k >= unitCol - UNIT_SQUEEZE && r.col + from < unitCol - UNIT_SQUEEZE) {
+          const text = chars.slice(from, k - 1).join('');
+          out.push({ line: r.line, col: r.col + from, text, width: displayWidth(text) });
+          from = k;
+          continue;
+        }
+        if (/\d$/.test(chars.slice(from, k - 1).join(''))) continue;
+        // (And there a sign and the number one space after it are 符号 and 值: `＝ 46.97`.)
+        if (Number.isFinite(unitCol) && new RegExp(`^${SIGN.source}+$`).test(chars.slice(from, k - 1).join('')) && /\d/.test(chars[k]!)) {
+          const text = chars.slice(from, k - 1).join('');
+          out.push({ line: r.line, col: r.col + from, text, width: displayWidth(text) });
+          from = k;
+          continue;
+        }
         const cjk = k >= 2 && WIDE.test(chars[k - 2]!) && (WIDE.test(chars[k]!) || SIGN.test(chars[k]!));
         if (!cjk && !edge(r.col + k, r.line)) continue;
         const text = chars.slice(from, k - 1).join('');
@@ -119,6 +148,18 @@ function splitAtEdges(part: ReadonlyArray<readonly Run[]>, more: readonly Run[] 
   );
 }
 
+/**
+ * How wide a piece stands on the page, in columns: its display width without the spaces
+ * pdftotext writes between a CJK character and a Latin letter or digit (`2020 年 6 月`: the
+ * page sets them close, the text has no space there).
+ */
+function measure(text: string): number {
+  return displayWidth(text.replace(/ (?=\p{Script=Han})|(?<=\p{Script=Han}) /gu, ''));
+}
+
+/** How many columns left of the sub-header's 单位 a row's 单位 cell may be set. */
+const UNIT_SQUEEZE = 2;
+
 /** Whether a monospace dump's line holds two pieces or more (text, two spaces, text). */
 export function hasColumns(line: string): boolean {
   return /\S {2,}\S/.test(line.trim());
@@ -132,15 +173,28 @@ const NEAR = 1;
  * the column is wide. Pieces with another piece after them on their line count first: the last
  * piece of a line may run on over the columns to its right (a project's goal over the
  * indicator table's columns), and is the measure only of a column no other piece bounds.
+ * A piece running over the start of a column other lines start pieces at (two cells set one
+ * space apart and read as one piece: `＝ 46.97` over the 符号 and 值 columns, `12345 热线服务
+ * 12345 热线服务人员数` over two text columns) is no measure of its column either, and counts
+ * only where no other piece measures it.
  */
-function widest(byLine: ReadonlyArray<readonly Run[]>): (col: number) => number {
+function widest(byLine: ReadonlyArray<readonly Run[]>, indicators: boolean): (col: number) => number {
   const bounded = new Map<number, number>();
   const last = new Map<number, number>();
+  const over = new Map<number, number>();
+  // The lines pieces start on, by column.
+  const starts = new Map<number, Set<number>>();
+  for (const runs of byLine) for (const r of runs) (starts.get(r.col) ?? starts.set(r.col, new Set()).get(r.col)!).add(r.line);
+  // (In an indicator table only: its rows share the header's columns. A project table's upper
+  // part sets each line's labels and amounts at columns of its own.)
+  const edges = indicators ? [...starts].filter(([, at]) => at.size >= 2).map(([c]) => c) : [];
   for (const runs of byLine) {
     if (runs.length < 2) continue;
     runs.forEach((r, k) => {
-      const into = k < runs.length - 1 ? bounded : last;
-      into.set(r.col, Math.max(into.get(r.col) ?? 0, r.width));
+      const end = r.col + [...r.text].length;
+      const crosses = edges.some((e) => e > r.col + NEAR && e < end && [...starts.get(e)!].some((l) => l !== r.line));
+      const into = crosses ? over : k < runs.length - 1 ? bounded : last;
+      into.set(r.col, Math.max(into.get(r.col) ?? 0, indicators ? measure(r.text) : r.width));
     });
   }
   const near = (m: Map<number, number>, col: number) => {
@@ -148,7 +202,7 @@ function widest(byLine: ReadonlyArray<readonly Run[]>): (col: number) => number 
     for (let c = col - NEAR; c <= col + NEAR; c++) w = Math.max(w, m.get(c) ?? 0);
     return w;
   };
-  return (col) => near(bounded, col) || near(last, col);
+  return (col) => near(bounded, col) || near(last, col) || near(over, col);
 }
 
 /** Characters a line may not start with (closing punctuation stays with the character before). */
@@ -181,9 +235,12 @@ function firstUnit(text: string): number {
 function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) => number, words: TableWords, indicators: boolean, doubt: (lines: readonly number[], why: string) => void): Run[][][] {
   const rows: Run[][][] = [];
   let cur: Run[][] | null = null;
+  // Whether the current row is a header's sub-header.
+  let sub = false;
   for (const runs of byLine) {
     // A header's sub-header (符号 · 值 · 单位 under 指标值) is a row of its own, as it is written.
-    if (!runs.length || words.headerCell(runs.map((r) => r.text).join(''))) cur = null;
+    const opensSub = runs.length > 0 && words.headerCell(runs.map((r) => r.text).join(''));
+    if (!runs.length || opensSub) cur = null;
     if (!runs.length) {
       cur = null;
       continue;
@@ -198,7 +255,12 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
         // The row's latest piece in this column.
         let above: Run | undefined;
         for (let k = cur.length - 1; k >= 0 && !above; k--) above = cur[k]!.find((q) => Math.abs(q.col - r.col) <= NEAR);
-        if (!above) continue;
+        // A sub-header stands over the value columns alone: a piece in a column it leaves empty
+        // (a row's 二级指标 under the 符号 · 值 · 单位（文 · 字描述） wrapped) is a row's.
+        if (!above) {
+          if (sub) fresh = true;
+          continue;
+        }
         // Wrapped: the start of this piece would not have fitted after the piece above in the
         // widest its column is seen.
         if (above.width + firstUnit(r.text) > widthAt(above.col)) {
@@ -214,6 +276,19 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
       }
       // Unclear pieces go with the line's others; alone they start a row, as any piece does.
       if (unclear && !goesOn) fresh = true;
+      // A line of number fragments alone, each under a number of the line above (a value
+      // wrapped digit by digit in a narrow column: 20 · ,7 · 57 · .2 · 1), goes on: a row's
+      // first line holds its names.
+      const prev: readonly Run[] = cur[cur.length - 1]!;
+      const over = (r: Run): Run | undefined => prev.find((q: Run) => q.line === r.line - 1 && Math.abs(q.col - r.col) <= NEAR && /[\d.,\s]/.test(q.text));
+      if (indicators && runs.every((r) => NUMBER_PART.test(r.text) && over(r))) {
+        fresh = false;
+        // Its first line holding a unit after the number's start (`20 亿` over `,7`): the
+        // number's digits and its unit come out in the wrong order.
+        const top = (r: Run) => cur!.flat().filter((q) => Math.abs(q.col - r.col) <= NEAR).sort((a, b) => a.line - b.line)[0];
+        const unit = runs.map(top).find((q) => q && !NUMBER_PART.test(q.text) && /^[\d.,]+\s*\S/.test(q.text));
+        if (unit) doubt([...cur.flat().map((x) => x.line), runs[0]!.line], `the number under "${unit.text}" goes on digit by digit on the lines under it: where its unit stands among the digits is a guess`);
+      }
     }
     // A line whose pieces all stand in columns the row has left empty so far (a merged cell's
     // label set in the middle of its rows) goes on with the row.
@@ -223,6 +298,7 @@ function rowsOf(byLine: ReadonlyArray<readonly Run[]>, widthAt: (col: number) =>
       // the row above ends is a guess (a label wrapped over both rows, 预算规模及资 · 金用途).
       if (cur && wrapped && !words.headerLine(cur[0]!.map((r) => r.text).join('  '))) doubt([...cur.flat().map((x) => x.line), runs[0]!.line], `the dump's line with "${wrapped.text}" goes on with a cell wrapped from the line above and starts a row all the same: where the row above ends is a guess`);
       cur = [[...runs]];
+      sub = opensSub;
       rows.push(cur);
     }
   }
@@ -280,12 +356,24 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt
     const onFirst = labelled.map(([c, k]) => lines(c)[0] === span[k]![0]);
     const onLast = labelled.map(([c, k]) => lines(c)[1] === span[k]![1]);
     // (A label filling its row from its first line to its last may be a merged one set at the foot.)
-    const single = labelled.map(([, k], j) => onFirst[j]! && !onLast[j] && span[k]![1] > span[k]![0]);
+    // Where the part holds its table's header, every row under it has a label of this column:
+    // rows before the first label are that label's (a merged label centred on a row's first
+    // line by chance is no row's alone).
+    const opens = first > 0;
+    const single = labelled.map(([, k], j) => !(opens && j === 0 && k > 0) && onFirst[j]! && !onLast[j] && span[k]![1] > span[k]![0]);
     if (onFirst.every(Boolean)) continue;
-    const bottom = labelled.every((_, j) => onFirst[j] || onLast[j]);
+    let bottom = labelled.every((_, j) => onFirst[j] || onLast[j]);
     const starts: number[] = [];
     if (bottom) labelled.forEach(([, k], j) => starts.push(single[j] || j === 0 ? k : labelled[j - 1]![1] + 1));
-    else {
+    // A label set below its row's first line is a merged cell's (a cell of one row is set at its
+    // top): read at the foot, it must span two rows or more. Where it would span its own row
+    // alone, the labels stand in the middle of their rows (centred, one on the last line of a
+    // row by chance: 时效指标 on the last line of the first of its two rows).
+    if (bottom && labelled.some(([, k], j) => !onFirst[j] && starts[j] === k)) {
+      bottom = false;
+      starts.length = 0;
+    }
+    if (!bottom) {
       // Middle: rows [u, v] for label j, u ≤ its row ≤ v, the spans one after another.
       const mid = labelled.map(([c]) => (lines(c)[0] + lines(c)[1]) / 2);
       const m = labelled.length;
@@ -323,6 +411,8 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt
         v = u - 1;
       }
       if (got.length < m) continue;
+      // (The rows before the first label's are its own too, where the table starts here.)
+      if (opens) got[0] = 0;
       starts.push(...got);
     }
     // Two labels of a line each a line apart, the first filling its column, where the column
@@ -350,6 +440,8 @@ function placeMerged(rows: Run[][][], header: (row: Run[][]) => boolean, widthAt
   return rows.map((r) => r.filter((line) => line.length > 0)).filter((r) => r.length > 0);
 }
 
+/** A piece of a number wrapped over lines. */
+const NUMBER_PART = /^[\d.,]+$/;
 /** Most lines a row is read to run over (a crafted page of one endless cell stays linear). */
 const MAX_ROW_LINES = 64;
 /** Most rows a table's merged labels are parted among (the parting takes the square of them). */
@@ -386,6 +478,7 @@ export interface MonoPage {
  */
 export function monospacePage(lines: readonly string[], words: TableWords, carried: readonly number[] = []): MonoPage {
   const byLine = lines.map((l, i) => runsOf(l, i));
+  joinWrappedHeader(byLine, words);
   // Columns are measured part by part of the page: a table's header row, a title or a unit
   // line starts a table of other columns (a project table's upper part is wider).
   // A header row's names are no measure of its columns: one stands over several (指标值 over
@@ -416,18 +509,32 @@ export function monospacePage(lines: readonly string[], words: TableWords, carri
     // column edges the unparted pieces do not (`信息系统漏洞处置 100 次` parts where `≥90 百分比`
     // starts on the lines around it).
     const raw = byLine.slice(cuts[k], cuts[k + 1]);
-    const once = splitAtEdges(raw);
+    // The 单位 column of a split value's sub-header (符号 · 值 · 单位（文字描述）).
+    const unitCol =
+      raw
+        .filter((runs) => runs.length && !header.has(runs[0]!.line) && words.headerCell(runs.map((r) => r.text.replace(/\s/g, '')).join('')))
+        .flatMap((runs) => runs.flatMap((r) => {
+          const chars = [...r.text];
+          const at = chars.findIndex((_, k) => words.unitHeader(chars.slice(k).join('')));
+          return at >= 0 ? [r.col + at] : [];
+        }))[0] ?? Infinity;
+    const once = splitAtEdges(raw, [], unitCol);
     const signs = once.flatMap((runs, i) => runs.filter((r) => SIGN.test([...r.text][0] ?? '') && !raw[i]!.some((q) => q.col === r.col)));
-    const part = splitAtEdges(raw, signs);
-    const widthAt = widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1)));
+    const part = splitAtEdges(raw, signs, unitCol);
+    // The rows' 单位 cells, set a column or two left of the sub-header's 单位 where the number
+    // before them is long, under it (the column between 值 and 单位 shows).
+    if (Number.isFinite(unitCol)) for (const runs of part) for (const r of runs) if (r.col >= unitCol - UNIT_SQUEEZE && r.col < unitCol) r.col = unitCol;
     const indicators = part.some((runs) => runs.length && header.has(runs[0]!.line)) || (k === 0 && headerCols.length > 0);
+    const widthAt = widest(part.filter((runs) => !header.has(runs[0]?.line ?? -1)), indicators);
     const read = rowsOf(part, widthAt, words, indicators, doubt);
+    headerOverData(read, (runs) => header.has(runs[0]?.line ?? -1), words);
     const placed = placeMerged(read, (row) => row.some((runs) => header.has(runs[0]?.line ?? -1) || words.headerCell(runs.map((r) => r.text).join(''))), widthAt, doubt);
     const head = part.filter((runs) => header.has(runs[0]?.line ?? -1)).flat();
     // A header whose 指标值 is split (符号 · 值 · 单位 on the lines under it) names fewer columns
-    // than its rows fill: its names are no count of the columns.
-    const split = part.some((runs) => runs.length && !header.has(runs[0]!.line) && words.headerCell(runs.map((r) => r.text).join('')));
-    if (head.length >= 3) headerCols = split ? [] : columnStarts(head);
+    // than its rows fill: its sub-header's names stand for 指标值 (一级 … 描述, 符号, 值, 单位,
+    // 依据), where it shows three pieces or more; else the header gives no count of the columns.
+    const sub = part.filter((runs) => runs.length && !header.has(runs[0]!.line) && words.headerCell(runs.map((r) => r.text.replace(/\s/g, '')).join(''))).flat();
+    if (head.length >= 3) headerCols = sub.length ? (sub.length >= 3 ? columnStarts([...head.filter((h) => !words.valueHeader(h.text)), ...sub]) : []) : columnStarts(head);
     else if (k > 0) headerCols = [];
     underHeader(placed.filter((r) => !r.some((runs) => runs.some((x) => header.has(x.line)))), headerCols);
     for (const row of placed) misaligned(row, doubt);
@@ -451,7 +558,7 @@ export function monospacePage(lines: readonly string[], words: TableWords, carri
     down.push(at);
   }
   const height = at + MONO_PITCH;
-  const item = (r: Run): Item => ({ str: r.text, x: r.col * COLUMN, y: height - down[r.line]!, w: [...r.text].length * COLUMN, size: MONO_SIZE });
+  const item = (r: Run): Item => ({ str: r.text, x: r.col * COLUMN, y: height - down[r.line]!, w: (r.cols ?? [...r.text].length) * COLUMN - CELL_GAP, size: MONO_SIZE });
   const items: Item[] = [];
   for (const row of rows) for (const col of columnsOf(row)) for (const r of col) items.push(item(r));
   const width = byLine.reduce((w, runs) => runs.reduce((x, r) => Math.max(x, r.col + [...r.text].length), w), 1) * COLUMN;
@@ -495,6 +602,80 @@ function underHeader(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, header:
         const j = cols.findIndex((c) => Math.abs(c - r.col) <= NEAR);
         if (j >= 0) r.col += header[j]! - cols[j]!;
       }
+    }
+  }
+}
+
+/**
+ * An indicator header whose names are all wrapped (`一级 · 指标`, `二 · 级 · 指 · 标` in narrow
+ * columns): no line of it holds a whole level name, so it would not be told a header. Where
+ * the pieces of a line, each joined with the pieces under it at its column on the lines right
+ * after it, read as a header's names, each name is set whole on the header's first line (as
+ * wide as its widest line) and its wrapped pieces are taken off the lines under it.
+ */
+function joinWrappedHeader(byLine: Run[][], words: TableWords): void {
+  for (let i = 0; i < byLine.length; i++) {
+    const runs = byLine[i]!;
+    if (runs.length < 3 || words.headerLine(runs.map((r) => r.text).join('  '))) continue;
+    // Each piece's wrapped pieces: at its column, on the lines right after it, while there are.
+    const under = runs.map((r) => {
+      const got: Run[] = [];
+      for (let j = i + 1; j < byLine.length && j <= i + MAX_HEADER_WRAP; j++) {
+        const q = byLine[j]!.find((x) => Math.abs(x.col - r.col) <= NEAR);
+        if (!q) break;
+        got.push(q);
+      }
+      return got;
+    });
+    const joined = runs.map((r, k) => r.text + under[k]!.map((q) => q.text).join(''));
+    // (Two level names or more, each the whole of its joined piece: not a column of labels
+    // that runs on into a header below it.)
+    const names = joined.filter((t) => words.headerLine(t));
+    if (names.length < 2 || names.some((t) => [...t].length > LEVEL_NAME_CHARS)) continue;
+    runs.forEach((r, k) => {
+      if (!under[k]!.length) return;
+      r.cols = Math.max([...r.text].length, ...under[k]!.map((q) => [...q.text].length));
+      r.text = joined[k]!;
+      r.width = displayWidth(r.text);
+      for (const q of under[k]!) byLine[q.line]!.splice(byLine[q.line]!.indexOf(q), 1);
+    });
+  }
+}
+
+/** Characters of a level name (一级指标). */
+const LEVEL_NAME_CHARS = 4;
+/** Most lines a header name is read to wrap over. */
+const MAX_HEADER_WRAP = 4;
+
+/**
+ * Sets an indicator header's names at the columns of the rows under them where the dump set
+ * them left of those: pdftotext sets each piece one column past the text to its left, and a
+ * header whose names stand close on the page (`一级指标 二级指 三级指标`, one space apart) comes
+ * out squeezed left of its columns, a name standing between two columns of the rows (二级指 at
+ * column 5, the rows' 二级指标 at 8). A name is moved to the first column the rows start pieces
+ * at (two lines or more) right of the name before it, from its own column up to the next name
+ * of its line, where it stands at none.
+ */
+function headerOverData(rows: ReadonlyArray<ReadonlyArray<readonly Run[]>>, isHeader: (runs: readonly Run[]) => boolean, words: TableWords): void {
+  const head = rows.filter((r) => r.some(isHeader));
+  if (!head.length) return;
+  const body = rows.filter((r) => !r.some(isHeader) && !r.some((runs) => words.headerCell(runs.map((x) => x.text).join(''))));
+  const starts = new Map<number, Set<number>>();
+  for (const r of body.flat(2)) (starts.get(r.col) ?? starts.set(r.col, new Set()).get(r.col)!).add(r.line);
+  const edges = [...starts].filter(([, at]) => at.size >= 2).map(([c]) => c).sort((a, b) => a - b);
+  if (edges.length < 3) return;
+  for (const row of head) {
+    for (const runs of row) {
+      const sorted = [...runs].sort((a, b) => a.col - b.col);
+      // (Each name right of the column the name before it was set at.)
+      let before = -Infinity;
+      sorted.forEach((r, k) => {
+        const to = sorted[k + 1]?.col ?? Infinity;
+        const own = edges.some((e) => Math.abs(e - r.col) <= NEAR && e > before);
+        const at = own ? undefined : edges.find((e) => e > r.col && e > before && e < to);
+        if (at != null) r.col = at;
+        before = r.col;
+      });
     }
   }
 }

@@ -87,6 +87,10 @@ export interface TableWords {
   unitLine: (text: string) => boolean;
   /** The first cell of a line that opens a new table (its first label): the table before ends there. */
   opensTable: (text: string) => boolean;
+  /** The header's name of the value (指标值), standing over 符号 · 值 · 单位 where the value is split. */
+  valueHeader: (text: string) => boolean;
+  /** Text opening with the split value's 单位 name (单位（文字描述）, or the start of it wrapped). */
+  unitHeader: (text: string) => boolean;
 }
 
 function chunksOf(line: Line): Chunk[] {

@@ -19,13 +19,14 @@ import { InputError } from '../errors.js';
 import { PAGE_NUMBER, cleanText, hasControlChars, joinLines } from '../text/clean.js';
 import { splitItems } from '../text/numbering.js';
 import { type Message, type Result, controlCharsMessage } from '../diagnostics.js';
-import { OPENS_BLOCK, PROJECT_TABLE_LABEL, TOC_LINE_BARE, TOC_LINE_DUMP, opensText } from '../vocab.js';
+import { OPENS_BLOCK, OPENS_ITEM, PROJECT_TABLE_LABEL, TOC_LINE_BARE, TOC_LINE_DUMP, opensText } from '../vocab.js';
 import { type ContentsLine, contentsRuns } from '../text/contents.js';
 import { decodeText, utf16WithoutBom } from '../text/encoding.js';
 import { isCellPerLine, loadCellPerLine } from '../text/cells.js';
+import { projectFields } from '../text/blocks.js';
 import { type PageContent, assemble, pageContent } from '../layout/index.js';
 import { MONO_SIZE, hasColumns, monospacePage } from '../layout/monospace.js';
-import { PART, PROJECT_TITLE_END, TABLE_WORDS } from '../vocab.js';
+import { PART, PROJECT_CODE_SHAPE, PROJECT_TITLE_END, TABLE_WORDS } from '../vocab.js';
 import { message } from '../diagnostics.js';
 
 export type TxtLayout = 'pdf' | 'docx' | 'cells' | 'columns' | 'blocks';
@@ -266,12 +267,16 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
   // A paragraph right after a table's last row — on the line under it, or first on the next
   // page — set in the table's inner columns (not at its left edge): the row's cells may run on
   // into it (a wrapped cell's end the table rules left out, a cut row's rest). The row says so.
+  // On the next page its column tells nothing (pdftotext sets each page from its own leftmost
+  // text: a cut row's rest alone at the top stands at column 0): there, a paragraph that opens
+  // no block will do.
   const runsOn = new Set<Row>();
   assembled.forEach((b, i) => {
     const next = assembled[i + 1];
     if (b.kind !== 'table' || next?.kind !== 'para' || !next.bbox || next.page == null) return;
     const last = b.rows[b.rows.length - 1];
-    if (!last?.bbox || last.page == null || next.bbox[0]! <= last.bbox[0]! + MONO_SIZE * 2) return;
+    if (!last?.bbox || last.page == null) return;
+    if (next.page === last.page ? next.bbox[0]! <= last.bbox[0]! + MONO_SIZE * 2 : OPENS_BLOCK.test(next.text) || OPENS_ITEM.test(next.text)) return;
     const lastLine = lineOf[last.page - 1]!(last.bbox[3] - MONO_SIZE * 1.2);
     const paraLine = lineOf[next.page - 1]!(next.bbox[1]!);
     if (next.page === last.page ? paraLine === lastLine + 1 : next.page === last.page + 1) runsOn.add(last);
@@ -325,10 +330,12 @@ function inheritDoubt(rows: Row[]): void {
 
 /**
  * The first line of a table in a dump without cells: a project table's label (wrapped in a
- * narrow column: 项目编 · 码), or an indicator header's first name (一级指 · 标).
+ * narrow column: 项目编 · 码), a project code alone (its label wrapped below it: 项目 · code ·
+ * 项目名称 … 编码), or an indicator header's first name (一级指 · 标, or 一级 alone with 指标
+ * wrapped far below it, as part one's narrower first column leaves it).
  */
 function opensTableText(t: string): boolean {
-  return /^(项目编|项目名称|预算项目绩效表$|项目绩效模板|一级指)|项目名称$/.test(t);
+  return /^(项目编|项目名称|预算项目绩效表$|项目绩效模板|一级指|一级$)|项目名称$/.test(t) || PROJECT_CODE_SHAPE.test(t);
 }
 
 /**
@@ -351,23 +358,54 @@ function loadBlocks(lines: readonly string[], contents: ReadonlySet<number>, off
   const blocks: Block[] = [];
   const messages: Message[] = [];
   const why = 'the dump writes this table\'s text block by block (a column\'s cells, then the next column\'s, in the order of the page\'s text blocks): its rows and columns cannot be rebuilt, and its cells were not read';
-  const ends = (t: string) => PART.test(t) || (t.length <= 120 && PROJECT_TITLE_END.test(t)) || OPENS_BLOCK.test(t) || opensText(t);
+  const whyFields = 'the dump writes the project table block by block, and this field was taken from the order of its lines';
+  /** The last project title before the table (its name confirms the table's 项目名称). */
+  let title: string | null = null;
+  // A line opening with six digits and then letters or digits is a project code (13081122P…),
+  // not a unit line (106006 单位名): the table goes on.
+  const unitLine = (t: string) => OPENS_BLOCK.test(t) && !/^\d{6}[0-9A-Za-z]/.test(t) && !PROJECT_TITLE_END.test(t);
+  const ends = (t: string, indicators = true) => PART.test(t) || (t.length <= 120 && PROJECT_TITLE_END.test(t)) || (indicators && unitLine(t)) || opensText(t);
   for (let i = 0; i < lines.length; i++) {
     const t = cleanText(lines[i]!);
     if (!contents.has(i) && opensTableText(t)) {
       const rows: Row[] = [];
       let k = i;
+      // Above its indicator header a project table goes on over a unit line or 单位：万元 that
+      // the page's blocks set among its labels; below it such a line begins the next project.
+      let indicators = false;
       for (; k < lines.length; k++) {
         const x = cleanText(lines[k]!);
-        if (k > i && (ends(x) || contents.has(k))) break;
+        if (k > i && (ends(x, indicators) || contents.has(k))) break;
+        indicators ||= /^一级/.test(x);
         if (x === '' || PAGE_NUMBER.test(x)) continue;
         rows.push({ cells: [cellOf([x], 0)], page: null, breakBefore: false, line: k + 1 + offset, unsure: why });
       }
-      blocks.push({ kind: 'table', rows, page: null, columns: 'order' });
-      messages.push(message('cells-unplaced', `lines ${i + 1 + offset}–${k + offset}: ${why}`, rows));
+      // A project table's own fields, above its indicator header, looked for among its lines
+      // (text/blocks.ts); the indicator rows below stay lines, not read.
+      const header = rows.findIndex((r) => /^一级/.test(r.cells[0]!.text));
+      const end = header >= 0 ? header : rows.length;
+      const top = rows.slice(0, end);
+      const read = end > 0 ? projectFields(top.filter((r) => !unitLine(r.cells[0]!.text)).map((r) => ({ text: lines[r.line! - 1 - offset]!.trim(), line: r.line! })), title, whyFields) : null;
+      // A table without the indicator header (the page set the table's label column apart from
+      // its values) is read only where the title confirms its name: else it may be the next
+      // project's values, set before that project's title.
+      const fields = read && (header >= 0 || read.confirmed.includes('项目名称')) ? read : null;
+      // The unit lines among its labels are kept as rows of their own (the project reader reads them).
+      const kept = fields ? [...fields.rows, ...top.filter((r) => unitLine(r.cells[0]!.text)).map(({ unsure: _, ...r }) => r), ...rows.slice(end).map((r) => ({ ...r, unread: true }))] : rows;
+      blocks.push({ kind: 'table', rows: kept, page: null, columns: 'order' });
+      if (fields) {
+        const confirmed = fields.confirmed.length ? ` (confirmed by the document: ${fields.confirmed.join(', ')})` : '';
+        // Named by rows standing alone on their line (a message finds its row again by its line).
+        const alone = (r: Row) => kept.filter((x) => x.line === r.line).length === 1;
+        const guessed = fields.rows.filter((r) => r.unsure);
+        const where = guessed.filter(alone).length ? guessed.filter(alone) : kept.filter(alone).slice(0, 1);
+        if (fields.guessed.length) messages.push(message('cells-unplaced', `lines ${i + 1 + offset}–${rows[end - 1]!.line}: the project's ${fields.guessed.join(', ')} read from the order of the dump's lines alone${confirmed}: they may be wrong`, where.length ? where : guessed));
+        if (end < rows.length) messages.push(message('cells-unplaced', `lines ${rows[end]!.line}–${k + offset}: ${why}`, rows.slice(end)));
+      } else messages.push(message('cells-unplaced', `lines ${i + 1 + offset}–${k + offset}: ${why}`, rows));
       i = k - 1;
       continue;
     }
+    if (!contents.has(i) && t.length <= 120 && PROJECT_TITLE_END.test(t)) title = t;
     const p = paraLine(lines[i]!, i + 1 + offset);
     if (p) blocks.push(p);
   }

@@ -19,7 +19,8 @@ const ENDS_OPEN = /[\u4E00-\u9FFF\dA-Za-z、，,]$/;
 function isCut(p: Para, next: Para): boolean {
   if (p.heading != null || p.bold || next.heading != null) return false;
   if (p.text.includes('\t') || next.text.includes('\t')) return false;
-  if (p.text.length < 30 || !(ENDS_OPEN.test(p.text) || p.runsOn)) return false;
+  // A project title ends whole (…绩效目标表): the line after it (a unit code alone) is no rest of it.
+  if (p.text.length < 30 || !(ENDS_OPEN.test(p.text) || p.runsOn) || PROJECT_TITLE_END.test(p.text)) return false;
   if (OPENS_ITEM.test(next.text) || parseNumbered(next.text) || PROJECT_TITLE_END.test(next.text)) return false;
   return p.page == null || next.page == null || next.page === p.page + 1;
 }

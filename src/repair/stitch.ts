@@ -242,6 +242,8 @@ function mergeInto(out: Row[], cur: Row): void {
       out[r] = { ...out[r]!, cells: out[r]!.cells.map((c) => (c.col === add.col && c.text === target.text ? { ...withoutRoom(c), text, paras: newParas, ...(add.room != null ? { room: add.room } : {}) } : c)) };
     }
   }
+  // A rest read with a guess (a text dump's Row.unsure) leaves the joined row a guess.
+  if (cur.unsure && !out[last]!.unsure) out[last] = { ...out[last]!, unsure: `its rest on the next page: ${cur.unsure}` };
   // The joined row now ends on the page its rest was on.
   const end = cur.pageEnd ?? cur.page;
   if (end != null) out[last] = { ...out[last]!, pageEnd: Math.max(end, out[last]!.pageEnd ?? out[last]!.page ?? end) };
@@ -269,7 +271,7 @@ function rejoinSplitLevels(rows: Row[]): Row[] {
       if (j >= out.length || k < 0 || k < out.indexOf(header)) continue;
       const below = cellAt(out[j]!, col);
       const above = cellAt(out[k]!, col);
-      if (below && above && above.text === '' && below.text !== '' && above.merged) fillAcross(out, k, col, below.text);
+      if (below && above && above.text === '' && below.text !== '' && above.merged) fillAcross(out, k, col, continued(out, k, col) ?? below.text);
       if (!below || !above || below.text === '' || above.text === '') continue;
       const joined = joinLines([above.text, below.text]);
       if (LEVEL_NAME_END.test(above.text) || (below.text.length > 2 && LEVEL_NAME_END.test(below.text)) || !LEVEL_NAME_END.test(joined)) continue;
@@ -293,9 +295,26 @@ function rejoinSplitLevels(rows: Row[]): Row[] {
 }
 
 /**
+ * The text of the cell an empty merged level cell goes on from, where that cell's first row
+ * opens its page (the cell began on the page before, its text printed there: a cell over three
+ * pages): the text of that column in the last row before the break. Null where the empty
+ * cell begins on its own page (its text is the next page's, fillAcross).
+ */
+function continued(out: readonly Row[], k: number, col: number): string | null {
+  let top = k;
+  while (top > 0 && cellAt(out[top]!, col)?.merged && cellAt(out[top - 1]!, col)?.text === '') top--;
+  if (!out[top]!.breakBefore) return null;
+  let r = top - 1;
+  while (r >= 0 && (isHeaderRow(out[r]!) || isSubheaderRow(out[r]!))) r--;
+  const text = r >= 0 ? (cellAt(out[r]!, col)?.text ?? '') : '';
+  return text !== '' && !isHeaderRow(out[r]!) ? text : null;
+}
+
+/**
  * A merged level cell that runs to the foot of the page with no text there, its text printed
  * on the next page (centred or set at the bottom of the whole cell): its rows before the break
- * get that text too. Rows `k` and up, while the cell is a merged copy of the same empty cell.
+ * get that text too — unless the cell began on the page before that one (continued). Rows `k`
+ * and up, while the cell is a merged copy of the same empty cell.
  */
 function fillAcross(out: Row[], k: number, col: number, text: string): void {
   for (let r = k; r >= 0; r--) {

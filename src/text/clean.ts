@@ -16,8 +16,8 @@
  */
 import { unifyIdeographs } from './compat.js';
 
-/** CJK ideographs, CJK punctuation, full-width forms, and the curly quotes/ellipsis/dash used in Chinese text. */
-const WIDE = '\\u2E80-\\u2FFF\\u3000-\\u303F\\u3040-\\u30FF\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uF900-\\uFAFF\\uFE30-\\uFE4F\\uFF00-\\uFFEF\\u2018\\u2019\\u201C\\u201D\\u2026\\u2014\\u00B7\\u2460-\\u24FF\\u3200-\\u32FF';
+/** CJK ideographs, CJK punctuation, full-width forms, enclosed and compatibility forms (①, ㈠, ㎡), and the curly quotes/ellipsis/dash used in Chinese text. */
+const WIDE = '\\u2E80-\\u2FFF\\u3000-\\u303F\\u3040-\\u30FF\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uF900-\\uFAFF\\uFE30-\\uFE4F\\uFF00-\\uFFEF\\u2018\\u2019\\u201C\\u201D\\u2026\\u2014\\u00B7\\u2460-\\u24FF\\u3200-\\u33FF';
 const WIDE_CHAR = new RegExp(`[${WIDE}]`);
 const SPACE_AFTER_WIDE = new RegExp(`([${WIDE}])[\\s\\u00A0]+`, 'g');
 const SPACE_BEFORE_WIDE = new RegExp(`[\\s\\u00A0]+(?=[${WIDE}])`, 'g');

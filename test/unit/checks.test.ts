@@ -32,6 +32,15 @@ describe('indicator rows against their table', () => {
     expect(m[0]!.where).toEqual([rows(4)[1]]);
   });
 
+  it('a character that stands for none (U+FFFF, U+FFFD, private use) is said on its row', () => {
+    for (const ch of ['\uFFFF', '\uFFFD', '\uE001']) {
+      const t = [ind('产出指标', '数量指标', 'a'), ind('产出指标', '质量指标', 'b', `≥14 ${ch}`), ind('效益指标', '社会效益指标', 'c'), ind('满意度指标', '服务对象满意度指标', 'd')];
+      const m = indicatorRowChecks(t, rows(4), '');
+      expect(m.map((x) => x.code)).toEqual(['text-unreadable-char']);
+      expect(m[0]!.where).toEqual([rows(4)[1]]);
+    }
+  });
+
   it('a column the table leaves empty on many rows is the table\'s own pattern, not a doubt', () => {
     const t = [ind('产出指标', '数量指标', 'a', '1', null), ind('产出指标', '质量指标', 'b', '1', null), ind('效益指标', '社会效益指标', 'c', '1', '计划'), ind('满意度指标', '服务对象满意度指标', 'd', '1', null)];
     expect(indicatorRowChecks(t, rows(4), '')).toEqual([]);

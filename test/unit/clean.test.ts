@@ -13,6 +13,11 @@ describe('cleaning', () => {
 });
 
 describe('code points producers write for what the document means', () => {
+  it('white space touching a CJK compatibility unit sign (㎡, ㎏) goes, as beside any CJK character', () => {
+    expect(cleanText('＞=1.31 ㎡')).toBe('＞=1.31㎡');
+    expect(cleanText('≥ 20 ㎏ 以上')).toBe('≥ 20㎏以上');
+  });
+
   it('dingbat circled digits become the circled digits (a typesetter writes ➀ for ①)', () => {
     expect(cleanText('➀加强管理➁规范流程➉')).toBe('①加强管理②规范流程⑩');
     expect(cleanText('➊重点')).toBe('❶重点');

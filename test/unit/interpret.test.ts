@@ -97,6 +97,18 @@ describe('project tables', () => {
     expect(p.goals).toEqual(['1.1.依法合规，按时完成区志编撰工作。']);
   });
 
+  it('reads the last wrapped line of the fund use that a table without rules set apart as a row of its own (…平均数 · 为准）), and no row of figures or periods', () => {
+    const t = projectTable('13010124P001') as Extract<Block, { kind: 'table' }>;
+    const fund = (rest: string[]) => {
+      const rows = [...t.rows];
+      rows[2] = row(['', '1.聘请常年法律顾问3家2.案件代理数量（以3年内案件发生的平均数']);
+      rows.splice(3, 0, row(rest));
+      return interpret(partTwo([para('1.测试项目绩效目标表'), para('单位：万元'), { ...t, rows, rules: 'text' } as Block])).projects[0]!.fund_use;
+    };
+    expect(fund(['', '为准）'])).toBe('1.聘请常年法律顾问3家2.案件代理数量（以3年内案件发生的平均数为准）');
+    expect(fund(['', '12月底75.00'])).toBe('1.聘请常年法律顾问3家2.案件代理数量（以3年内案件发生的平均数');
+  });
+
   it('recognises other spellings of a project title', () => {
     const doc = interpret(partTwo([para('1.甲项目绩效目标申报表'), projectTable('13010124P001'), para('二、乙项目绩效目标表（2024年）'), projectTable('13010124P002')]));
     expect(doc.projects.map((p) => [p.seq, p.title])).toEqual([

@@ -141,6 +141,102 @@ describe('monospace dumps: rows and columns against the header (generated seeds)
     expect(warnedOn(d, r.loc)).toContain('cells-unplaced');
   });
 
+  it('measure a column by the pieces within it, not by two cells set one space apart over the next column', async () => {
+    // Seed 16: `12345 热线服务 12345 热线服务人员数` (三级指标 and its description one space
+    // apart, one piece) ran over the description's column and made the 三级指标 column look wide
+    // enough for every wrapped line under it (机制，充分调 under 完善招商引资) to start a row: 14
+    // rows were read for 9.
+    const d = await seed('016');
+    expect(d.projects[0]!.indicators.map((i) => i.level3)).toEqual(['12345热线服务12345热线服务人员数人员数量', '按时完成率', '下沉工作完成情况', '保障日常办公', '完善招商引资机制，充分调动社会各界参与高新区招商引资工作的积极性', '宣传党和政府的工作方针，反映社情民意', '资金的使用效率', '签约项目金额', '领导满意度']);
+    expect(row(d, 0, '领导满意度')).toMatchObject({ level1: '满意度指标', description: '历任领导及各部门对志书的满意度', value_raw: '8万', basis: '方案' });
+  });
+
+  it('measure a column without the spaces pdftotext writes between CJK text and digits', async () => {
+    // Seed 11: `2020 年 6 月` (ten columns wide on the page, twelve in the dump) had made the value
+    // column look wide enough for 准 under 达到国家标 to start a row of its own.
+    const d = await seed('011');
+    expect(row(d, 2, '按期完成率')).toMatchObject({ value_raw: '达到国家标准', basis: '营业执照' });
+    expect(row(d, 2, '高科技项目占比')).toMatchObject({ level2: '质量指标', value_raw: '>90m2', basis: '年初预算安排' });
+  });
+
+  it('read a merged label below its row\'s first line as spanning two rows or more', async () => {
+    // Seed 15 (labels centred): 时效指标 stands on the last line of the first of its two rows;
+    // read as set at the foot it had spanned that row alone, and 及时率 went to 质量指标, unwarned.
+    const d = await seed('015');
+    expect(row(d, 0, '招商活动支出及时性')!.level2).toBe('时效指标');
+    expect(row(d, 0, '及时率')).toMatchObject({ level1: '产出指标', level2: '时效指标', value_raw: '3万', basis: '实际支出情况' });
+    expect(row(d, 0, '信息系统漏洞处置率（%）')!.level2).toBe('质量指标');
+  });
+
+  it('give a merged label the rows above it down to the table\'s header, where it stands on the first line of a row', async () => {
+    // Seed 9 (labels at the foot, 一级指标 merged): project 2's 产出指标 stands on the first
+    // line of its third row; read as that row's own, the two rows above had no 一级指标.
+    const d = await seed('009');
+    expect(d.projects[1]!.indicators.slice(0, 2).map((i) => [i.level1, i.level3])).toEqual([['产出指标', '预算执行率（%）'], ['产出指标', '劳务费支出']]);
+    expect(row(d, 1, '劳务费支出')).toMatchObject({ level2: '成本指标', description: '劳务费本年支出总额', value_raw: '≤500万元', basis: '审计数据' });
+  });
+
+  it('read a table whose header names stand one space apart, and whose 单位 cells stand left of the sub-header\'s 单位', async () => {
+    // Seed 19: `一级指标 二级指 三级指标` squeezed left of the rows' columns (二级指 between 一级指标
+    // and the rows' 二级指标) read as one column; the sub-header 符号 · 值 · 单位（文字描 had run
+    // on into the first row; `95 万/人` and `333 以上完成率` (a number and its 单位 cell one
+    // space apart, the 单位 a column or two left of the sub-header's) hid the column between
+    // 值 and 单位. The project's table had been read as no indicator rows at all.
+    const d = await seed('019');
+    const got = d.projects[0]!.indicators;
+    expect(got.map((i) => [i.level1, i.level2, i.level3, i.value_raw, i.basis])).toEqual([
+      ['产出指标', '成本指标', '人均费用', '≥95万/人', '合同'],
+      ['产出指标', '成本指标', '成本控制率', '＜3336以上完成率', '预决算数据'],
+      ['产出指标', '数量指标', '大数据研发展示中心租赁面积', '<2022年12月底', '协议'],
+      ['产出指标', '时效指标', '预算执行率', '≥48.72项', '预决算数据'],
+      ['产出指标', '时效指标', '实施进度', '≥85,681.30百分率', '年初预算安排'],
+      ['效益指标', '可持续影响指标', '项目预期使用寿命', '＞30篇', '志书'],
+      ['效益指标', '生态效益指标', '生态效益指标', '符合相关规定', '生态效益指标'],
+      ['效益指标', '生态效益指标', '美化乡村环境', '＞14454每村1次', '老促会工作计划'],
+      ['效益指标', '社会效益指标', '宣传党和政府的工作方针，反映社情民意', '%', '社情民意反馈'],
+      ['效益指标', '社会效益指标', '满足机关工作的正常开展', '完成1.1万户配送', '满足机关工作的正常开展'],
+    ]);
+  });
+
+  it('say on a row cut by a page break that its rest on the next page was read with a guess', async () => {
+    // Seed 11: the last row's rest (指标 · 意度指标 · 务人员的评 · 价结果) stands alone at the top of
+    // the next page, off the carried header's columns: said on that rest, but not on the row
+    // it was joined to, whose 三级指标 took the 依据's rest unwarned.
+    const d = await seed('011');
+    const r = row(d, 2, '综合部满意度务人员的评价结果')!;
+    expect(warnedOn(d, r.loc)).toContain('cells-unplaced');
+  });
+
+  it('say on a table\'s last row that its cells may run on into the paragraph first on the next page, whatever its column', async () => {
+    // Seed 15: the department table's last row goes on at the top of the next page (记录为依 ·
+    // 据。), which pdftotext sets at column 0, the page's own leftmost text: read as a paragraph
+    // at the table's left edge, the row, its 依据 cut short, had said nothing.
+    const d = await seed('015');
+    const r = d.part_one.dept_indicators.find((i) => i.level3 === '接待对象满意度')!;
+    expect(r.basis).toBe('根据评价手册测评');
+    expect(warnedOn(d, r.loc)).toContain('cells-unplaced');
+  });
+
+  it('read a header whose names wrap in columns so narrow that no line holds a level name', async () => {
+    // Seed 5: 一级 · 指标, 二 · 级 · 指 · 标, 三级指 · 标 (and a split value's `＝ 46.97`, its sign
+    // and number one space apart): no line read as the header, the tables had no indicator rows.
+    const d = await seed('005');
+    expect(d.projects[0]!.indicators.map((i) => [i.level1, i.level2, i.level3, i.value_raw, i.basis])).toEqual([
+      ['产出指标', '数量指标', '拨款数额', '≥14件数', '决算数据'],
+      ['产出指标', '时效指标', '案件代理手续及答辩状递交及时率', '可及时入驻', '依据上年度标准'],
+      ['产出指标', '质量指标', '租赁质量情况：租赁办公用房及住宅内各项设施齐全，运转正常', '＝46.97期', '实际运转情况'],
+      ['效益指标', '生态效益指标', '美化乡村环境', '8.10满意度占百分比', '老促会工作计划'],
+    ]);
+  });
+
+  it('keep a number wrapped digit by digit in a narrow 值 column in its row', async () => {
+    // Seed 10: `25.9 · 8`, `36.3 · 5`, `46.1 · 7`, `51,8 · 93.4 · 6` — each line of digits
+    // alone had started a row of its own.
+    const d = await seed('010');
+    expect(d.projects[2]!.indicators.slice(1, 7).map((i) => i.value_raw)).toEqual(['<25.98平方米', '＝36.35期', '≤98,714.41个村（社区）年初预算安排', '≤60.00劳务派遣人员数量', '≤46.17百分率', '≧51,893.46满意度占百分比']);
+    expect(row(d, 2, '拨款数额')).toMatchObject({ value_raw: '＝36.35期', basis: '决算数据' });
+  });
+
   it('say at the project\'s place that fields were read from rows set by a guess', async () => {
     // Seed 10: project 1's 资金用途 and spending plan come from rows whose cells stand off their
     // columns (Row.unsure): its fields were wrong with no warning on the project's table.
@@ -170,8 +266,11 @@ describe('plain pdftotext dumps (a table block by block)', () => {
     const { value, messages } = await loadTxt(Buffer.from(plain.join('\n')));
     const tables = value.blocks.filter((b) => b.kind === 'table');
     expect(tables).toHaveLength(2);
-    for (const t of tables) for (const r of t.kind === 'table' ? t.rows : []) expect(r.unsure).toMatch(/block by block/);
-    expect(tables[0]!.kind === 'table' && tables[0]!.rows.map((r) => r.line)).toEqual([4, 5, 6, 7, 8, 9]);
+    // Above the indicator header, the fields the document confirms (test/unit/blocks.test.ts).
+    const first = tables[0]!.kind === 'table' ? tables[0]!.rows : [];
+    expect(first.slice(0, 2).map((r) => [r.cells.map((c) => c.text), r.unsure])).toEqual([[['项目编码', '271-0852-YBN-JWQN'], undefined], [['项目名称', '测试项目'], undefined]]);
+    for (const r of [...first.slice(2), ...(tables[1]!.kind === 'table' ? tables[1]!.rows : [])]) expect(r.unsure).toMatch(/block by block/);
+    expect(first.map((r) => r.line)).toEqual([4, 6, 7, 8, 9]);
     expect(messages.filter((m) => m.code === 'cells-unplaced' && m.where == null)).toHaveLength(1);
     expect(value.blocks.filter((b) => b.kind === 'para').map((b) => b.kind === 'para' && b.text)).toEqual(['第二部分预算项目绩效目标', '1.测试项目绩效目标表', '单位：万元', '2.另一项目绩效目标表']);
   });

@@ -197,6 +197,21 @@ describe('stitching tables across pages', () => {
   });
 });
 
+describe('a merged level cell over three pages', () => {
+  it('its empty middle part at the top of a page goes on from the text above the break, not the next cell below the next break', () => {
+    const head = row(HEADER);
+    const mid = (l1: string, merged: boolean, page: number, l3: string, extra: Partial<Row> = {}): Row => {
+      const r = row([l1, '时效指标', l3, l3, '≥1次', '计划'], page, extra);
+      r.cells[0] = { ...r.cells[0]!, merged };
+      return r;
+    };
+    // A merged cell's rows below its first carry its text as merged copies; a browser draws the
+    // cell again at the top of each page, empty where its text was printed on an earlier page.
+    const rows = [head, mid('产出指标', false, 1, 'a'), mid('产出指标', true, 1, 'b'), mid('', false, 2, 'c', { breakBefore: true }), mid('', true, 2, 'd'), mid('效益指标', false, 3, 'e', { breakBefore: true })];
+    expect(stitchRows(rows).slice(1).map((r) => r.cells[0]!.text)).toEqual(['产出指标', '产出指标', '产出指标', '产出指标', '效益指标']);
+  });
+});
+
 describe('a project label merged over two rows, cut by a page break', () => {
   it('预算规模 | 及资金用途: the whole label stands on the 预算数 row, the 资金用途 row goes on without it', () => {
     const a = table([row(['项目编码', '13022426P39824', '项目名称', '信息网络建设专项']), row(['预算规模', '预算数', '6258.00', '其中：财政资金', '6258.00', '其他资金'])], 1);
@@ -262,6 +277,12 @@ describe('paragraphs cut by a page break', () => {
       expect(joinBrokenParagraphs(model([para(long, { page: 1 }), para(next, { page: 2 })])).value.blocks, next).toHaveLength(2);
     }
     expect(joinBrokenParagraphs(model([para(`${long}。`, { page: 1 }), para('工作任务之中。', { page: 2 })])).value.blocks).toHaveLength(2);
+  });
+
+  it('a project title ends whole: the unit code alone on the line after it is no rest of it', () => {
+    // Plain pdftotext of seed 9: 5.…项目项目绩效目标表, then 229002 (its unit name set further on).
+    const title = '5.承德高新区管委会办公用房租赁及运行项目与信息化平台升级改造项目项目绩效目标表';
+    expect(joinBrokenParagraphs(model([para(title), para('229002')])).value.blocks).toHaveLength(2);
   });
 
   it('never across more than one page', () => {

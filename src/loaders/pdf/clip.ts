@@ -33,6 +33,8 @@ export interface PlacedGlyph extends Box {
 export interface UnseenGlyphs {
   hidden: PlacedGlyph[];
   doubled: PlacedGlyph[];
+  /** Glyphs run past the page's edge from text the page shows (WalkedGlyph.overflow): kept, and said. */
+  overflow: PlacedGlyph[];
 }
 
 /** How near a second draw of a character must stand to the first to be a double, in font sizes. */
@@ -104,6 +106,13 @@ export interface WalkedGlyph {
   box: Box;
   /** Whether the page shows it: inside the clip in force, in no layer that is off. */
   shown: boolean;
+  /**
+   * Off the page, with no clip but the page's own, after a glyph of the same string that the
+   * page shows: text run past the page's edge (a table wider than its page, its last column's
+   * lines running off the paper). Counted as shown: it is the document's text, cut only by
+   * the paper's edge; the page says it (`page-text-overflow`).
+   */
+  overflow?: boolean;
 }
 
 /**
@@ -248,6 +257,9 @@ export function walkGlyphs(
         const above = direction > 0 ? ASCENT : DESCENT;
         const placed = font != null && !font.vertical && size > 0 && inAnnotation === 0;
         const m = placed ? multiply(st.ctm, tm) : IDENTITY;
+        // No clip in force but the page's own: a glyph off the page after one it shows ran past the edge.
+        const pageClip = st.clip.x0 === view[0] && st.clip.y0 === view[1] && st.clip.x1 === view[2] && st.clip.y1 === view[3];
+        let someShown = false;
         for (const g of glyphs) {
           if (typeof g === 'number') {
             x -= (g * size) / 1000;
@@ -260,7 +272,10 @@ export function walkGlyphs(
             const gx1 = tx + (x + w) * h;
             const box = boxOf(m, Math.min(gx0, gx1), ty + rise - below * size, Math.max(gx0, gx1), ty + rise + above * size);
             const at = multiply(m, [size * direction * hScale, 0, 0, size * direction, gx0, ty + rise]);
-            visit({ font: fontName, glyph: g, at, box, shown: offLayers === 0 && shown(box, st.clip) });
+            const seen = offLayers === 0 && shown(box, st.clip);
+            const overflow = !seen && someShown && pageClip && offLayers === 0;
+            if (seen && g.unicode && g.unicode.trim() !== '') someShown = true;
+            visit({ font: fontName, glyph: g, at, box, shown: seen || overflow, ...(overflow ? { overflow } : {}) });
           }
           x += w + ((g.isSpace ? wordSpacing : 0) + charSpacing) * direction;
         }
@@ -296,6 +311,7 @@ export function placedGlyphs(
 export function hiddenGlyphs(placed: readonly WalkedGlyph[]): UnseenGlyphs {
   const hidden: PlacedGlyph[] = [];
   const doubled: PlacedGlyph[] = [];
+  const overflow: PlacedGlyph[] = [];
   // Glyphs shown so far, by coarse place: where their boxes' centres are, how big they are and
   // which character (a page repeating one character a hundred thousand times stays linear, as
   // a cell holds only what is drawn within it). A cell's key is a number, not a string: this
@@ -312,12 +328,13 @@ export function hiddenGlyphs(placed: readonly WalkedGlyph[]): UnseenGlyphs {
     }
     return false;
   };
-  for (const { glyph: g, box, shown } of placed) {
+  for (const { glyph: g, box, shown, overflow: over } of placed) {
     if (!g.unicode || g.unicode.trim() === '') continue;
     if (!shown) {
       hidden.push({ char: g.unicode, ...box });
       continue;
     }
+    if (over) overflow.push({ char: g.unicode, ...box });
     const cx = (box.x0 + box.x1) / 2, cy = (box.y0 + box.y1) / 2;
     const em = Math.min(box.x1 - box.x0 || Infinity, box.y1 - box.y0) / (ASCENT + DESCENT);
     const near = em * DOUBLE;
@@ -329,7 +346,7 @@ export function hiddenGlyphs(placed: readonly WalkedGlyph[]): UnseenGlyphs {
       else drawn.set(key, [{ ch: g.unicode, cx, cy, size: em }]);
     }
   }
-  return { hidden, doubled };
+  return { hidden, doubled, overflow };
 }
 
 /** Whether a point (a glyph's centre) stands on an item: within its extent, `slack` points to each side, and its line's height. */

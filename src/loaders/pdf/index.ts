@@ -141,7 +141,11 @@ async function readPage(doc: PdfDocument, n: number, mode: OcrMode, ocr: OcrPage
       ocr.readings.set(drawing, scan);
       return pageContent(n, scan.items, scan.segments, { view: scan.view }, TABLE_WORDS);
     }
-    const content = pageContent(n, shown.value, up.segs, { view: up.view, toPage }, TABLE_WORDS);
+    // Text run past the page's right edge (shown.ts) keeps the rules it runs between: the page's
+    // box reaches as far as the text it reads.
+    const reach = shown.value.reduce((x, i) => Math.max(x, i.x + i.w), up.view[2]);
+    const view: PageView = reach > up.view[2] ? [up.view[0], up.view[1], reach + 1, up.view[3]] : up.view;
+    const content = pageContent(n, shown.value, up.segs, { view, toPage }, TABLE_WORDS);
     return { ...content, messages: [...shown.messages, ...content.messages] };
   } finally {
     page.cleanup();

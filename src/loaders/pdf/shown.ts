@@ -4,7 +4,7 @@
  * (doubles.ts; doubles left over said by `page-doubled-text`).
  */
 import { type Message, type Result, message, pagePlace } from '../../diagnostics.js';
-import { type FontInfo, type PlacedGlyph, type WalkedGlyph, dropGlyphs, hiddenGlyphs } from './clip.js';
+import { ASCENT, DESCENT, type FontInfo, type PlacedGlyph, type WalkedGlyph, dropGlyphs, hiddenGlyphs, onItem } from './clip.js';
 import { doublesLeft, dropDoubles, dropWholeDoubles } from './doubles.js';
 import { type Matrix, boxOf } from '../../layout/matrix.js';
 import type { PdfPage } from './draw.js';
@@ -45,6 +45,30 @@ function shownItems(all: Item[], hidden: readonly PlacedGlyph[], n: number, toPa
   return { value: items, messages: [message('page-hidden-text', said, [pagePlace(n, bbox)])] };
 }
 
+/**
+ * The items with the glyphs run past the page's edge that they lack: pdf.js's text content
+ * leaves out what stands off the page (a XeLaTeX table's last column runs past it), so each
+ * such glyph no item covers becomes an item of its own, written right after the item on its
+ * line that it goes on from (tables without rules read cells in the order the page writes them).
+ */
+function withOverflow(items: Item[], overflow: readonly PlacedGlyph[]): Item[] {
+  const after = new Map<Item | null, Item[]>();
+  for (const g of overflow) {
+    const size = (g.y1 - g.y0) / (ASCENT + DESCENT);
+    const cx = (g.x0 + g.x1) / 2, cy = (g.y0 + g.y1) / 2;
+    if (items.some((it) => onItem(it, cx, cy))) continue;
+    const added: Item = { str: g.char, x: g.x0, y: g.y0 + DESCENT * size, w: g.x1 - g.x0, size };
+    // The item it goes on from: on its line, ending at or before it, the nearest.
+    let from: Item | null = null;
+    for (const it of items) {
+      if (Math.abs(it.y - added.y) < size * 0.5 && it.x + it.w <= added.x + size * 0.5 && (!from || it.x + it.w > from.x + from.w)) from = it;
+    }
+    after.set(from, [...(after.get(from) ?? []), added]);
+  }
+  if (after.size === 0) return items;
+  return [...items.flatMap((it) => [it, ...(after.get(it) ?? [])]), ...(after.get(null) ?? [])];
+}
+
 /** Whether optional content (a layer) is shown, by the document's default configuration. */
 export type LayerShown = (props: unknown) => boolean;
 
@@ -77,8 +101,13 @@ export function shownText(placed: readonly WalkedGlyph[], up: { items: Item[]; t
   const left = whole.left;
   const count = (xs: readonly Item[]) => xs.reduce((k, i) => k + i.str.replace(/\s+/g, '').length, 0);
   const single = dropGlyphs(whole.items, left);
-  const shown = shownItems(single, turned(unseen.hidden), n, toPage);
+  const shown = shownItems(withOverflow(single, turned(unseen.overflow)), turned(unseen.hidden), n, toPage);
   const doubledLeft = left.length - (count(whole.items) - count(single));
   if (doubledLeft > 0) shown.messages.push(doubledMessage(n, doubledLeft, left, toPage));
+  if (unseen.overflow.length) {
+    const sample = unseen.overflow.slice(0, 8).map((g) => g.char).join('');
+    const said = `page ${n}: ${unseen.overflow.length} character(s) run past the page's edge from text it shows (a table wider than its page) were read, though a viewer does not show them: ${sample}${unseen.overflow.length > 8 ? '…' : ''}`;
+    shown.messages.push(message('page-text-overflow', said, [pagePlace(n, boxAround(turned(unseen.overflow), toPage))]));
+  }
   return shown;
 }
