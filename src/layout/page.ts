@@ -212,13 +212,22 @@ function textTable(t: TextTable, page: number, box: ToBox): Table {
   return { kind: 'table', rows, page, columns: 'grid', xs: t.xs, starts, rules: 'text' };
 }
 
-/** Fewer than this many characters (a table counts one) over all pages is no text to read. */
+/** Fewer than this many characters over all pages, in lines and in table cells, is no text to read. */
 export const MIN_DOCUMENT_CHARS = 20;
 
-/** Whether pages hold too little text to be a document (a blank or unreadable one). */
+/**
+ * Whether pages hold too little text to be a document (a blank or unreadable one). A table's
+ * cells count as much as lines: a page image that is one project table (its title and page
+ * number the only lines outside it) is a document.
+ */
 export function tooLittleText(pages: readonly PageContent[]): boolean {
-  const chars = pages.reduce((s, p) => s + p.lines.reduce((k, l) => k + l.text.length, 0) + p.tables.length, 0);
-  return chars < MIN_DOCUMENT_CHARS;
+  let chars = 0;
+  for (const p of pages) {
+    for (const l of p.lines) chars += l.text.length;
+    for (const { table } of p.tables) for (const row of table.rows) for (const cell of row.cells) chars += cell.text.length;
+    if (chars >= MIN_DOCUMENT_CHARS) return false;
+  }
+  return true;
 }
 
 /** The page's box in user space: [x0, y0, x1, y1] as pdf.js gives `page.view`. */

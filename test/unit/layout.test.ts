@@ -4,7 +4,7 @@
  * numbers dropped; boxes on the page with the origin top-left.
  */
 import { describe, expect, it } from 'vitest';
-import { type Item, type PageContent, type Segment, assemble, pageContent } from '../../src/layout/index.js';
+import { type Item, type PageContent, type Segment, assemble, pageContent, tooLittleText } from '../../src/layout/index.js';
 import type { DocModel, Para, Table } from '../../src/model.js';
 import { joinBrokenParagraphs } from '../../src/repair/paragraphs.js';
 import { TABLE_WORDS } from '../../src/vocab.js';
@@ -46,6 +46,15 @@ describe('a page: tables from rules, lines outside them', () => {
     expect(TABLE_WORDS.title('3.外事活动经费绩效\u2F6C标表')).toBe(true);
     expect(TABLE_WORDS.opensTable('项\u2F6C编码')).toBe(true);
     expect(TABLE_WORDS.title('3.外事活动经费绩效\u2F6C标')).toBe(false);
+  });
+
+  it('a page that is one table with little text around it is text to read: its cells count, an empty grid does not', () => {
+    const segs = [h(700, 72, 372), h(680, 72, 372), h(660, 72, 372), v(72, 660, 700), v(222, 660, 700), v(372, 660, 700)];
+    const cells = [at('项目编码', 80, 686), at('13010124P001', 230, 686), at('项目名称', 80, 666), at('园区基础设施维护', 230, 666)];
+    const full = page(1, [at('11', 200, 60), ...cells], segs);
+    expect(full.lines.map((l) => l.text)).toEqual(['11']);
+    expect(tooLittleText([full])).toBe(false);
+    expect(tooLittleText([page(1, [at('11', 200, 60)], segs)])).toBe(true);
   });
 
   it('text inside a ruled grid becomes its cells; text outside stays lines; boxes are top-left based', () => {

@@ -7,7 +7,11 @@
  * A page that is one scanned image of lower resolution than the one asked for (a 100 or 150
  * dpi archive scan) is drawn at the image's own resolution and enlarged by sharp with a
  * Lanczos kernel: the canvas's own enlargement while drawing is bilinear, and blurs the thin
- * strokes of small characters (一 lost from 一级指标 at 100 dpi).
+ * strokes of small characters (一 lost from 一级指标 at 100 dpi). One of higher resolution (a
+ * 300 dpi archive scan, a bilevel G4 or JBIG2 page) is drawn at its own resolution too and
+ * reduced by sharp: the canvas's reduction samples the image instead of averaging it, and a
+ * thin rule or stroke of a bilevel image comes out broken or missing (a column line gone
+ * in places, cells of two columns read as one; 一 lost).
  */
 import { type PdfPage, drawPage } from './draw.js';
 import { pdfjs } from './open.js';
@@ -17,6 +21,8 @@ import { type Readings, bitmapKey } from './repeats.js';
 
 /** Largest bitmap drawn for one page (pixels): a huge page box is drawn at a lower resolution. */
 const MAX_PIXELS = 24_000_000;
+/** Largest bitmap drawn for a scan of higher resolution than the one asked for, before it is reduced (an A4 page at 300 dpi). */
+const MAX_HIGH_PIXELS = 9_000_000;
 
 export interface Rendered {
   gray: Gray;
@@ -48,15 +54,18 @@ export async function renderGray(page: PdfPage, dpi: number): Promise<Rendered> 
   const area = base.width * base.height * scale * scale;
   if (area > MAX_PIXELS) scale *= Math.sqrt(MAX_PIXELS / area);
   const native = await imageDpi(page, base.width);
-  // A low-resolution scan: drawn as it is, enlarged below.
+  // A low-resolution scan: drawn as it is, enlarged below; a high-resolution one drawn as it is
+  // (or as near as the bound allows), reduced below.
   const low = native != null && native >= 50 && native < scale * 72 * 0.95 ? native / 72 : null;
-  const drawn = low ?? scale;
+  const highest = Math.min(native == null ? 0 : native / 72, Math.sqrt(MAX_HIGH_PIXELS / (base.width * base.height)));
+  const high = low == null && highest > scale * 1.05 ? highest : null;
+  const drawn = low ?? high ?? scale;
   const canvas = await drawPage(page, drawn);
   const rgba = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
   const gray = greyOf(rgba, canvas.width, canvas.height, 4);
-  if (low == null) return { gray, dpi: scale * 72 };
+  if (low == null && high == null) return { gray, dpi: scale * 72 };
   const { default: sharp } = await import('sharp');
-  const width = Math.round((gray.width * scale) / low);
+  const width = Math.round((gray.width * scale) / drawn);
   const { data, info } = await sharp(Buffer.from(gray.data.buffer, gray.data.byteOffset, gray.data.length), { raw: { width: gray.width, height: gray.height, channels: 1 } })
     .resize({ width, kernel: 'lanczos3' })
     .greyscale()
