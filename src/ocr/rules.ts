@@ -272,7 +272,7 @@ const MAX_LEAN = 0.05;
 /** How far a line's lean may stand off the page's fit and still be taken to lean with it. */
 const LEAN_OFF = 0.006;
 /** Shift at a line's ends (pixels) under which a lean is left alone. */
-const MIN_LEAN_SHIFT = 3;
+const MIN_LEAN_SHIFT = 6;
 
 /**
  * Lines of one direction whose positions lie within `tol` pixels share their mean position:
