@@ -112,3 +112,32 @@ export function dewarp(img: Gray, mask: Uint8Array, em: number): Gray | null {
   }
   return { width: w, height: h, data: out };
 }
+
+/**
+ * The page with its vertical lines stood upright: each pixel taken from as far across as its
+ * column's line leans there (`lean`: pixels across per pixel down, a + b·x, rules.ts leanOf),
+ * measured from the page's middle row, so that the middle stays where it is. A photographed
+ * sheet's vertical lines lean by different amounts across it (perspective), which no one
+ * turn of the page undoes; leaning, a thin line crosses columns of pixels too often to be
+ * found whole, and its one position stands off its cells at their ends.
+ */
+export function upright(img: Gray, lean: { a: number; b: number }): Gray {
+  const { width: w, height: h, data } = img;
+  const out = new Uint8Array(w * h).fill(255);
+  const mid = h / 2;
+  // A thin line resampled between two columns would fade under the ink threshold, and taken
+  // from the nearest column it would be missed where the columns stretch: a pixel near a
+  // column's middle takes that column, one between two columns the darker of them.
+  for (let y = 0; y < h; y++) {
+    const dy = y - mid;
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      const sx = x + (lean.a + lean.b * x) * dy;
+      const x0 = Math.floor(sx);
+      if (x0 < 0 || x0 + 1 >= w) continue;
+      const f = sx - x0;
+      out[row + x] = f < 0.3 ? data[row + x0]! : f > 0.7 ? data[row + x0 + 1]! : Math.min(data[row + x0]!, data[row + x0 + 1]!);
+    }
+  }
+  return { width: w, height: h, data: out };
+}

@@ -5,17 +5,17 @@
  * a PDF with a text layer (../pdf/page.ts).
  *
  *   grey bitmap → paper flattened → ink mask → skew measured and turned back → bent lines
- *   straightened → rules found and cleared →
+ *   straightened → leaning column lines stood upright → rules found and cleared →
  *   text pieces (XY cut) → each piece recognised → items and segments in points
  */
 import type { Segment } from '../layout/segments.js';
 import type { Item } from '../layout/text.js';
 import { skewOf } from './deskew.js';
-import { dewarp } from './dewarp.js';
+import { dewarp, upright } from './dewarp.js';
 import { type Piece, textPieces } from './pieces.js';
 import { type Gray, binarize, clearEdges, crop, despeckle, flatten, median3, otsu, rotate } from './raster.js';
 import { type Recognized, recognitionStats, recognize, strayDots, unspaced } from './recognize.js';
-import { type PixelRule, alignRules, findRules } from './rules.js';
+import { type PixelRule, alignRules, findRules, leanOf } from './rules.js';
 
 export interface ScanPage {
   items: Item[];
@@ -337,12 +337,18 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     img = straight;
     mask = binarize(img, threshold);
   }
+  // Its vertical lines stood upright where the perspective leans them.
+  const lean = leanOf(mask, img.width, img.height, dpi);
+  if (lean) {
+    img = upright(img, lean);
+    mask = binarize(img, threshold);
+  }
   // Specks smaller than a full stop (scan noise, dust) are paper; so is ink reaching the edge.
   const speck = Math.max(3, Math.round((nominal * 0.1) ** 2));
   const specks = despeckle(mask, img.width, img.height, speck);
   clearEdges(mask, img.width, img.height);
   const inked = mask.slice();
-  const rules = alignRules(findRules(mask, img.width, img.height, dpi), Math.max(2, Math.round(dpi / 50)));
+  const rules = alignRules(findRules(mask, img.width, img.height, dpi, lean != null), Math.max(2, Math.round(dpi / 50)));
   // A page peppered with specks (a photocopy's toner, grain): a 3 × 3 median of the grey takes
   // away specks of a pixel or two — those left in the mask by the clearing above, and those
   // beside characters that would be read as marks — before ink is told from paper again. The

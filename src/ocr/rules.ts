@@ -2,8 +2,9 @@
  * Ruling lines found in a page bitmap: long horizontal and vertical runs of ink.
  *
  * A run may jump small breaks (a scanned line is rarely unbroken); runs on neighbouring
- * pixel rows (columns) that overlap make one line, as thick as the rows it took — a line a
- * degree off the axis steps from row to row and is still one line. Runs far longer than a
+ * pixel rows (columns) that overlap where the line has reached make one line, as thick as the
+ * rows it took — a line a degree or two off the axis steps from row to row and is still one
+ * line, and a stroke of text beside it further along is not taken in. Runs far longer than a
  * character is wide are rules; text strokes never are. The pixels of the rules found are
  * cleared from the ink mask, so text touching a rule is read without it.
  *
@@ -104,7 +105,7 @@ function crossed(g: { parts: Run[]; a: number; b: number }, at: (line: number, k
 const MAX_CROSSED = 0.35;
 
 /** Joins runs on neighbouring lines that overlap into rules (runs come sorted by line). */
-function joinRuns(rs: Run[], dir: 'h' | 'v', s: Scale, at: (line: number, k: number) => number, extent: number): Array<PixelRule & { parts: Run[] }> {
+function joinRuns(rs: Run[], dir: 'h' | 'v', s: Scale, at: (line: number, k: number) => number, extent: number, bent = false): Array<PixelRule & { parts: Run[] }> {
   const open: Array<{ parts: Run[]; last: number; a: number; b: number }> = [];
   const done: Array<{ parts: Run[]; last: number; a: number; b: number }> = [];
   for (const r of rs) {
@@ -112,8 +113,30 @@ function joinRuns(rs: Run[], dir: 'h' | 'v', s: Scale, at: (line: number, k: num
     for (let i = open.length - 1; i >= 0; i--) {
       if (r.line - open[i]!.last > 2) done.push(...open.splice(i, 1));
     }
-    const g = open.find((o) => r.a <= o.b + s.gap && r.b >= o.a - s.gap);
+    // A run continues a line it overlaps. On a bent page, only where the line reaches now (its
+    // runs on the lines just before), not anywhere along it: a line turned a degree or two
+    // steps across the lines, and a stroke of text standing beside it further along is not
+    // part of it; a run that continues two such pieces (a line jogging a pixel to and fro)
+    // makes them one. A straight page's thick or doubled line steps from row to row in no
+    // order (a grey scan's edge) and is one line wherever its runs overlap.
+    const touches = (o: (typeof open)[number]) => {
+      if (!bent) return r.a <= o.b + s.gap && r.b >= o.a - s.gap;
+      for (let k = o.parts.length - 1; k >= 0 && o.parts[k]!.line >= r.line - 2; k--) {
+        const p = o.parts[k]!;
+        if (r.a <= p.b + s.gap && r.b >= p.a - s.gap) return true;
+      }
+      return false;
+    };
+    const hit = bent ? open.filter(touches) : open.filter(touches).slice(0, 1);
+    const g = hit[0];
     if (g) {
+      for (const o of hit.slice(1)) {
+        g.parts.push(...o.parts);
+        g.a = Math.min(g.a, o.a);
+        g.b = Math.max(g.b, o.b);
+        open.splice(open.indexOf(o), 1);
+      }
+      if (hit.length > 1) g.parts.sort((p, q) => p.line - q.line);
       g.parts.push(r);
       g.last = r.line;
       g.a = Math.min(g.a, r.a);
@@ -140,17 +163,25 @@ function joinRuns(rs: Run[], dir: 'h' | 'v', s: Scale, at: (line: number, k: num
 
 /**
  * The page's rules, and the ink mask with their pixels cleared (`mask` is changed in place).
+ * `bent`: a page whose column lines leaned and were stood upright (a photograph): its lines
+ * still step a pixel here and there, and are followed run by run. (Not a page the dewarping
+ * alone moved: it moves some straight scans a little too.)
  */
-export function findRules(mask: Uint8Array, width: number, height: number, dpi: number): PixelRule[] {
+export function findRules(mask: Uint8Array, width: number, height: number, dpi: number, bent = false): PixelRule[] {
   const s = ruleScale(dpi);
   const atH = (y: number, x: number) => mask[y * width + x]!;
   const atV = (x: number, y: number) => mask[y * width + x]!;
   // A line turned a little (a photographed sheet's perspective, a bowed page) crosses rows of
   // pixels every 1/slope pixels: its runs on each row are short, and joined across rows they
   // are the line. Runs of a quarter of a rule's length are joined, and the joined line must be
-  // a rule's length.
-  const hAll = joinRuns(runs(height, width, atH, s.gap, Math.round(s.minH / 4)), 'h', s, atH, height).filter((r) => r.b - r.a + 1 >= s.minH);
-  const vAll = joinRuns(runs(width, height, atV, s.gap, s.minV), 'v', s, atV, width);
+  // a rule's length; so for columns on a bent page (a column line at a page's foot crosses a
+  // row of cells a few times as tall as a rule's shortest run). On a straight page a column's
+  // runs are its length (shorter ones are strokes of text, which touching a thick grey line
+  // would be taken into it).
+  const hAll = joinRuns(runs(height, width, atH, s.gap, Math.round(s.minH / 4)), 'h', s, atH, height, bent).filter((r) => r.b - r.a + 1 >= s.minH);
+  const vAll = bent
+    ? joinRuns(runs(width, height, atV, s.gap, Math.round(s.minV / 4)), 'v', s, atV, width, true).filter((r) => r.b - r.a + 1 >= s.minV)
+    : joinRuns(runs(width, height, atV, s.gap, s.minV), 'v', s, atV, width);
   // A line an inch long is a rule; a shorter one only where it meets a rule of the other
   // direction (a table's cell border), step by step from the long ones. Alone it is more
   // likely the stroke of a large bold character.
@@ -180,6 +211,68 @@ export function findRules(mask: Uint8Array, width: number, height: number, dpi: 
   }
   return [...hs, ...vs].map(({ parts: _parts, ...r }) => r);
 }
+
+/**
+ * How the page's vertical lines lean, as a photograph's perspective leans them (they run
+ * towards a point beyond the page, so each leans by an amount that changes steadily across
+ * the page): the lean in pixels across per pixel down, as a + b·x, fitted to the lines an inch
+ * long or more (each line's lean from where its runs stand along it). Null when fewer than
+ * two such lines tell, or when no line would move by more than a pixel or two at its ends
+ * (a flat or deskewed page).
+ */
+export function leanOf(mask: Uint8Array, width: number, height: number, dpi: number): { a: number; b: number } | null {
+  const s = ruleScale(dpi);
+  const atV = (x: number, y: number) => mask[y * width + x]!;
+  const lines = joinRuns(runs(width, height, atV, s.gap, Math.round(s.minV / 4)), 'v', s, atV, width, true).filter((r) => r.b - r.a >= dpi);
+  const fits: Array<{ x: number; lean: number; w: number }> = [];
+  for (const l of lines) {
+    // Least squares of the runs' column on their middle row, each weighted by its length.
+    let n = 0, my = 0, mx = 0;
+    for (const p of l.parts) {
+      const w = p.b - p.a + 1;
+      n += w;
+      my += ((p.a + p.b) / 2) * w;
+      mx += p.line * w;
+    }
+    my /= n;
+    mx /= n;
+    let sxy = 0, syy = 0;
+    for (const p of l.parts) {
+      const w = p.b - p.a + 1;
+      const dy = (p.a + p.b) / 2 - my;
+      sxy += dy * (p.line - mx) * w;
+      syy += dy * dy * w;
+    }
+    if (syy > 0) fits.push({ x: mx, lean: sxy / syy, w: l.b - l.a });
+  }
+  // A line leaning more than a turned sheet's lines can (3°) is no single straight line.
+  let kept = fits.filter((f) => Math.abs(f.lean) < MAX_LEAN);
+  let model: { a: number; b: number } | null = null;
+  for (let pass = 0; pass < 2 && kept.length >= 2; pass++) {
+    // Weighted least squares of lean on x (a single lean where the lines stand close together).
+    const W = kept.reduce((n, f) => n + f.w, 0);
+    const mx = kept.reduce((n, f) => n + f.x * f.w, 0) / W;
+    const ml = kept.reduce((n, f) => n + f.lean * f.w, 0) / W;
+    const sxx = kept.reduce((n, f) => n + (f.x - mx) ** 2 * f.w, 0);
+    const b = sxx > (width / 4) ** 2 * W * 0.05 ? kept.reduce((n, f) => n + (f.x - mx) * (f.lean - ml) * f.w, 0) / sxx : 0;
+    model = { a: ml - b * mx, b };
+    // Lines off the fit (a stroke, a line of another drawing) are left out and the rest fitted again.
+    const m = model;
+    kept = kept.filter((f) => Math.abs(m.a + m.b * f.x - f.lean) < LEAN_OFF);
+  }
+  if (!model || kept.length < 2) return null;
+  const m = model;
+  // Moved at its ends by how much, the line the fit moves most.
+  const most = Math.max(...kept.map((f) => Math.abs(m.a + m.b * f.x) * (f.w / 2)));
+  return most < MIN_LEAN_SHIFT ? null : model;
+}
+
+/** Lean (across per down) beyond which a line is not one a turned or photographed sheet shows. */
+const MAX_LEAN = 0.05;
+/** How far a line's lean may stand off the page's fit and still be taken to lean with it. */
+const LEAN_OFF = 0.006;
+/** Shift at a line's ends (pixels) under which a lean is left alone. */
+const MIN_LEAN_SHIFT = 6;
 
 /**
  * Lines of one direction whose positions lie within `tol` pixels share their mean position:

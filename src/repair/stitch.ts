@@ -508,6 +508,41 @@ function alignGrids(a: Table, b: Table): [Table, Table] {
   return [remap(a), remap(b)];
 }
 
+/** Whether a table was read from a page image (its cells carry OCR confidence). */
+const scanned = (t: Table) => t.rows.some((r) => r.cells.some((c) => c.confidence != null));
+
+/**
+ * A scanned or photographed continuation page stands where the sheet lay, not where the
+ * first page did: shifted a few millimetres, a photograph's perspective scaling it too, so
+ * its column lines miss the first page's by more than the snap. Where the continuation draws
+ * as many column lines as the last row before the break uses (edges of its cells, merged ones
+ * included), and one shift and scale puts each near its partner (within a quarter of the
+ * narrowest column), they are the same lines: the continuation's are moved onto them. Otherwise the continuation is left as
+ * it is.
+ */
+function registered(a: Table, b: Table): Table {
+  if (!a.xs || !b.xs || !scanned(a) || !scanned(b)) return b;
+  const last = a.rows[a.rows.length - 1];
+  if (!last) return b;
+  const edges = [...new Set(last.cells.flatMap((c) => [c.col, c.col + c.colSpan]))].sort((p, q) => p - q).map((k) => a.xs![k]!);
+  const own = b.xs;
+  if (edges.length !== own.length || own.length < 3) return b;
+  // Least squares of edges on own: x' = scale · x + shift.
+  const n = own.length;
+  const mx = own.reduce((t, x) => t + x, 0) / n;
+  const my = edges.reduce((t, x) => t + x, 0) / n;
+  const sxx = own.reduce((t, x) => t + (x - mx) ** 2, 0);
+  const scale = own.reduce((t, x, i) => t + (x - mx) * (edges[i]! - my), 0) / sxx;
+  if (!(scale > 0.9 && scale < 1.1)) return b;
+  // Each within a quarter of the narrowest column of its partner (a perspective does not
+  // scale a page evenly: the fit leaves a few points), so no line could be taken for the next.
+  const narrowest = Math.min(...edges.slice(1).map((x, i) => x - edges[i]!));
+  const moved = own.map((x) => my + scale * (x - mx));
+  if (moved.some((x, i) => Math.abs(x - edges[i]!) > narrowest / 4)) return b;
+  if (own.every((x, i) => Math.abs(x - edges[i]!) <= X_SNAP)) return b;
+  return { ...b, xs: [...edges] };
+}
+
 /**
  * Puts a text-position table and its continuation on one grid. Such columns are placed at the
  * middle of the gaps between texts, which move with each page's content (and a page may show a
@@ -516,7 +551,7 @@ function alignGrids(a: Table, b: Table): [Table, Table] {
  * (alignGrids).
  */
 function alignText(a: Table, b: Table): [Table, Table] {
-  if (!a.xs || !b.xs || a.rules !== 'text' || b.rules !== 'text') return alignGrids(a, b);
+  if (!a.xs || !b.xs || a.rules !== 'text' || b.rules !== 'text') return alignGrids(a, registered(a, b));
   return b.xs.length > a.xs.length ? [onGrid(a, b), b] : [a, onGrid(b, a)];
 }
 
