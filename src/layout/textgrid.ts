@@ -216,13 +216,16 @@ function bands(lines: Line[], words: TableWords, rules: readonly HRule[]): TLine
       prev = line;
       return;
     }
-    // A table-of-contents entry (title … page number) is no table row.
-    const chunks = words.tocLine(line.text) || contents.has(line) ? [{ x0: line.x0, x1: line.x1, y: line.y, size: line.size, text: line.text }] : chunksOf(line);
     // A line near the one above is the table's; so is a row as far below as the table's rows
     // already stand from each other (cell padding and rules can set rows wider than lines).
     // So is a row the table's own rule parts from the line above (rows set far apart by their
     // padding, a horizontal rule between them).
     const gap = prev != null ? prev.y - line.y : Infinity;
+    // A table-of-contents entry (title … page number) is no table row. A line a line's pitch
+    // under a table's line, starting inside the table, is not one: it is the rest of the cells
+    // above it (度指标 · 23, the wrapped ends of a level name and of a value).
+    const inside = region.length > 0 && gap <= Math.max(prev?.size ?? 0, line.size) * 1.7 && line.x0 > Math.min(...region.map((l) => l.line.x0)) + line.size;
+    const chunks = !inside && (words.tocLine(line.text) || contents.has(line)) ? [{ x0: line.x0, x1: line.x1, y: line.y, size: line.size, text: line.text }] : chunksOf(line);
     const size = Math.max(prev?.size ?? 0, line.size);
     const ruled = prev != null && gap <= size * RULED_ROW && rules.some((r) => r.y < prev!.y && r.y > line.y && r.x0 <= Math.min(prev!.x0, line.x0) + size && r.x1 >= Math.max(prev!.x1, line.x1) - size);
     const near = gap <= size * 2.6 || (chunks.length >= 2 && gap <= rowPitch(region) * 1.15) || ruled;

@@ -58,6 +58,16 @@ describe('text-position tables', () => {
     expect(rows[0]).toContain('指标值');
   });
 
+  it('keep the wrapped end of a table\'s last row, a word and a number a tab apart, as that row\'s rest, not a contents entry', () => {
+    // 服务对象满意 · 度指标 and 248 · 23, written cell by cell as word processors write them: the
+    // rest on the next line, read as a line, looks like 'title <tab> page'.
+    const last = [at('满意度', 60, 640), at('服务对象满意', 120, 640), at('度指标', 120, 628), at('村民满意', 200, 640), at('>=', 300, 640), at('248', 340, 640), at('23', 340, 628), at('次', 385, 640), at('调查', 460, 640)];
+    const items = [...header(700), ...row(660, ['产出指标', '完成率', '按时完成', '>=', '90', '%', '合同']), ...last];
+    const rows = texts(items);
+    expect(rows).toHaveLength(4);
+    expect(rows[3]).toEqual(['满意度', '服务对象满意度指标', '村民满意', '>=', '24823', '次', '调查']);
+  });
+
   it('put a number and its unit in their own columns, under their header cells', () => {
     const rows = texts([...header(700), ...row(660, ['产出指标', '完成率', '按时完成', '>=', '90', '%', '合同'])]);
     expect(rows[2]).toEqual(['产出指标', '完成率', '按时完成', '>=', '90', '%', '合同']);
