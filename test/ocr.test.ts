@@ -22,7 +22,7 @@ import { skewOf } from '../src/ocr/deskew.js';
 import { dewarp, upright } from '../src/ocr/dewarp.js';
 import { textPieces } from '../src/ocr/pieces.js';
 import { type Gray, binarize, despeckle, flatten, greyOf, rotate } from '../src/ocr/raster.js';
-import { inkContradicts, wrappedDots } from '../src/ocr/read.js';
+import { inkContradicts, pieceCrop, wrappedDots } from '../src/ocr/read.js';
 import { confusions, strayDots, unspaced } from '../src/ocr/recognize.js';
 import { findRules, leanOf } from '../src/ocr/rules.js';
 import { renderGray } from '../src/loaders/pdf/render.js';
@@ -448,6 +448,20 @@ describe('scan reader parts', () => {
     const words = [piece(100, 100, 400), piece(100, 140, 300), piece(500, 100, 640), piece(100, 300, 400), piece(100, 340, 300), piece(500, 300, 700)];
     const texts = ['反映办公·', '用房专项资金', '.文字描述', '完成考核任务.', '1.指导企业', '合计：3.'];
     expect(wrappedDots(words, texts, em)).toEqual(['反映办公', '用房专项资金', '文字描述', '完成考核任务.', '1.指导企业', '合计：3.']);
+  });
+
+  it('crops a piece with room around it, the ink of the next piece in that room made paper', () => {
+    // Two pieces on a line 4 pixels apart (承 | 德高新区): the first's crop reaches 6 pixels past it.
+    const width = 60, height = 20;
+    const grey: Gray = { width, height, data: new Uint8Array(width * height).fill(255) };
+    for (let y = 5; y < 15; y++) for (let x = 10; x < 20; x++) grey.data[y * width + x] = 0;
+    for (let y = 5; y < 15; y++) for (let x = 24; x < 50; x++) grey.data[y * width + x] = 0;
+    const a = { x0: 10, y0: 5, x1: 20, y1: 15 };
+    const b = { x0: 24, y0: 5, x1: 50, y1: 15 };
+    const c = pieceCrop(grey, a, [a, b], 4, 3, 26, 17);
+    const inked = (x: number, y: number) => c.data[(y - 3) * c.width + (x - 4)] === 0;
+    expect(inked(10, 5) && inked(19, 14)).toBe(true);
+    expect([24, 25].some((x) => inked(x, 10))).toBe(false);
   });
 
   it('reads the confusions the context settles', () => {

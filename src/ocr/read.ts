@@ -315,6 +315,28 @@ export function inkContradicts(r: Recognized, p: Piece, cropWidth: number, mask:
 }
 
 /**
+ * A piece's crop with room around it. Ink in that room that is another piece's (the next
+ * character of the line where the cut parted them) is made paper: the model reads what the
+ * crop shows, and read the edge of 德 beside a piece holding 承 alone as 承德 (承德德高新区,
+ * 会费费 on a photocopy). `others`: the pieces near it.
+ */
+export function pieceCrop(grey: Gray, p: Piece, others: readonly Piece[], x0: number, y0: number, x1: number, y1: number): Gray {
+  const c = crop(grey, x0, y0, x1, y1);
+  const a = Math.max(0, Math.floor(x0));
+  const b = Math.max(0, Math.floor(y0));
+  for (const q of others) {
+    if (q === p || q.x1 <= a || q.x0 >= a + c.width || q.y1 <= b || q.y0 >= b + c.height) continue;
+    for (let gy = Math.max(q.y0, b); gy < Math.min(q.y1, b + c.height); gy++) {
+      for (let gx = Math.max(q.x0, a); gx < Math.min(q.x1, a + c.width); gx++) {
+        if (gx >= p.x0 && gx < p.x1 && gy >= p.y0 && gy < p.y1) continue;
+        c.data[(gy - b) * c.width + (gx - a)] = 255;
+      }
+    }
+  }
+  return c;
+}
+
+/**
  * Reads a page bitmap at `dpi` whose page box is `heightPt` points tall (the page's origin
  * is its top-left corner in the bitmap).
  */
@@ -386,7 +408,7 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     const h = Math.max(ink, Math.min(em * 0.95, ink * 2));
     const pad = Math.max(2, Math.round(h * 0.12)) + (h - ink) / 2;
     const side = p.x1 - p.x0 < h * 1.5 ? Math.round(h * 0.2) : Math.max(2, Math.round(h * 0.12));
-    return crop(grey, p.x0 - side, p.y0 - pad, p.x1 + side, p.y1 + pad);
+    return pieceCrop(grey, p, words, p.x0 - side, p.y0 - pad, p.x1 + side, p.y1 + pad);
   });
   const texts = await recognize(crops);
   // The characters' advance: in a line with 汉字 about the line's ink height; digits and Latin are shorter than the page's em.
@@ -412,8 +434,8 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     .map((_, i) => i)
     .filter((i) => words[i]!.x1 - words[i]!.x0 < (words[i]!.y1 - words[i]!.y0) * 2.5 && (texts[i]!.confidence < SURE || contradicted(i)));
   const variants = [
-    (p: Piece) => crop(grey, p.x0 - 1, p.y0 - 1, p.x1 + 1, p.y1 + 1),
-    (p: Piece) => crop(grey, p.x0 - Math.round((p.y1 - p.y0) * 0.4), p.y0, p.x1 + Math.round((p.y1 - p.y0) * 0.4), p.y1),
+    (p: Piece) => pieceCrop(grey, p, words, p.x0 - 1, p.y0 - 1, p.x1 + 1, p.y1 + 1),
+    (p: Piece) => pieceCrop(grey, p, words, p.x0 - Math.round((p.y1 - p.y0) * 0.4), p.y0, p.x1 + Math.round((p.y1 - p.y0) * 0.4), p.y1),
   ];
   recognitionStats.rereads += short.length;
   for (const variant of variants) {
