@@ -161,9 +161,11 @@ function repairNumberOverflow(rows: Placed[]): Array<{ index: number; said: stri
 
 /**
  * Reads indicator rows from `rows` (the header row included). `gridReliable` says whether the
- * cells' column positions are real (DOCX, PDF, tab-per-column dumps) or mere order.
+ * cells' column positions are real (DOCX, PDF, tab-per-column dumps) or mere order; `unruled`,
+ * that some of the table was rebuilt from text positions (no rules show where a merged cell
+ * begins and ends).
  */
-export function readIndicatorTable(rows: readonly Row[], gridReliable = true, where = ''): Result<Indicator[]> {
+export function readIndicatorTable(rows: readonly Row[], gridReliable = true, where = '', unruled = false): Result<Indicator[]> {
   const messages: Message[] = [];
   const indicators: Indicator[] = [];
   let header: Row | null = null;
@@ -237,6 +239,18 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true, wh
     const labels = (Object.entries(f) as [Field, string][]).filter(([, t]) => LABEL_WORDS.test(cleanText(t)));
     if (labels.length) {
       messages.push(message('indicator-label-value', `${where}indicator row holds header words (${labels.map(([k, t]) => `${k}: ${t}`).join(', ')})`, [row]));
+    }
+    // A row carried over a page break takes the 一级指标 of the rows before the break; where the
+    // next row opens another 一级指标 and no rule shows where the merged cells begin (a table
+    // without rules), that cell may be the next one's, its text set in the middle of the rows
+    // it spans, below this row (效果指标 over two rows).
+    const col1 = map?.level1;
+    const own1 = col1 === undefined ? undefined : cellAt(row, col1);
+    const next1 = placed[i + 1]?.level1 ?? '';
+    const before = sources[i - 1];
+    const afterBreak = before != null && before.page != null && row.page != null && row.page > before.page;
+    if (unruled && !f.level1 && last1 && afterBreak && !own1?.merged && next1 && cleanText(next1) !== cleanText(last1)) {
+      messages.push(message('indicator-level-pattern', `${where}indicator row "${cleanText(f.level3 ?? '')}": 一级指标 "${cleanText(last1)}" is taken from the rows before the page break, while the next row opens "${cleanText(next1)}": a merged cell set in the middle of its rows may be this row's too`, [row]));
     }
     last1 = level1;
     last2 = level2;

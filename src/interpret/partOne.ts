@@ -158,7 +158,7 @@ export function readPartOne(blocks: readonly Block[]): Result<PartOne> {
     if (t.rules === 'text') {
       messages.push(message('table-no-rules', 'part one indicator table: drawn without ruling lines, columns rebuilt from text positions', t.rows));
     }
-    const r = readIndicatorTable(t.rows, t.columns === 'grid', 'part one indicator table: ');
+    const r = readIndicatorTable(t.rows, t.columns === 'grid', 'part one indicator table: ', t.rules === 'text');
     messages.push(...lowConfidenceMessages(t.rows, 'part one indicator table: '));
     dept.push(...r.value);
     messages.push(...r.messages);

@@ -252,7 +252,7 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
     }
     fundGoesOn = false;
   }
-  const ind = readIndicatorTable(rows.slice(indicatorFrom), opts.gridReliable, `project ${p.seq} (${p.title}): `);
+  const ind = readIndicatorTable(rows.slice(indicatorFrom), opts.gridReliable, `project ${p.seq} (${p.title}): `, opts.unruled);
   p.indicators = ind.value;
   messages.push(...ind.messages);
   return messages;

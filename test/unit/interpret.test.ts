@@ -200,6 +200,33 @@ describe('part one sub-goals', () => {
   });
 });
 
+describe('merged level cells over a page break in a table without rules', () => {
+  const on = (page: number, texts: string[]): Row => ({ ...row(texts), page });
+  const rows = [
+    on(1, ['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']),
+    on(1, ['效益指标', '生态效益指标', '节能', '节能', '文字描述', '依据']),
+    // Page 2: this row's 一级指标 is empty; 效果指标, set in the middle of the two rows it spans, stands on the next.
+    on(2, ['', '社会效益指标', '商务接待制度执行率', '按制度接待的比率', '>20%', '依据']),
+    on(2, ['效果指标', '社会效益指标', '办公用房综合利用率', '租用面积与实际使用面积的比率', '<48户', '合同']),
+  ];
+
+  it('say on the row carried over the break that its 一级指标 may be the next row\'s', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    const r = readIndicatorTable(rows, true, '', true);
+    expect(r.value[1]!.level1).toBe('效益指标');
+    const said = r.messages.filter((m) => m.code === 'indicator-level-pattern');
+    expect(said).toHaveLength(1);
+    expect(said[0]!.message).toMatch(/商务接待制度执行率.*效益指标.*效果指标/);
+  });
+
+  it('say nothing where rules show the merged cells (a ruled table) or where no row after the break opens another', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    expect(readIndicatorTable(rows, true, '', false).messages.filter((m) => m.code === 'indicator-level-pattern')).toEqual([]);
+    const same = [...rows.slice(0, 3), on(2, ['', '社会效益指标', '办公用房综合利用率', '比率', '<48户', '合同'])];
+    expect(readIndicatorTable(same, true, '', true).messages.filter((m) => m.code === 'indicator-level-pattern')).toEqual([]);
+  });
+});
+
 describe('split 符号/值/单位 indicator tables', () => {
   const header = [row(['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '', '', '指标值确定依据']), row(['', '', '', '', '符号', '值', '单位（文字描述）', ''])];
   const ind = (name: string, sym: string, num: string, unit: string) => row(['产出指标', '数量指标', name, name, sym, num, unit, '依据']);
