@@ -27,6 +27,7 @@ export const WARNING_CODES = {
   'indicator-row-marks': 'an indicator row whose cells hold marks alone (dot leaders, specks read as marks): no data',
   'part-one-missing': 'a budget text from which part one (总体绩效目标, 分项绩效目标, 保障措施) or a section of it was not read, or a part-one item without the lines it always has (a sub-goal\'s 绩效目标/绩效指标, a title of words): a line taken for an item',
   'indicator-value-symbol': 'an indicator value opening with a 2 where the other values of its table open with ≥ or ≤ (the ≥ may have been read as 2), or holding two comparison signs (the values of several rows read as one)',
+  'project-goals-order': 'a project\'s goals numbered (1. 2.) and then one without a number: lines of the goal cells may have been set in the wrong goal (a table without rules), said on the goal rows',
   'project-field-missing': 'a project whose table leaves empty a field the templates always fill (项目名称, 资金用途, 绩效目标) or the document\'s other projects fill (项目编码, the budget), or whose budget row shows a figure\'s label with no amount beside it that could be read: a cell may have been lost or not read',
   'project-unit-line-missing': 'a project without the unit line (单位编码 单位名, 单位：万元) that the document\'s other projects have',
   'indicator-label-value': 'an indicator cell holds header or label words instead of data',

@@ -116,6 +116,9 @@ function misreadNameLabel(c: Cell): boolean {
   return c.confidence != null && c.text.startsWith(PROJECT_NAME_WORD[0]!) && !PROJECT_CODE_LABEL.test(c.text) && Math.abs([...c.text].length - PROJECT_NAME_WORD.length) <= 2 && editDistance(c.text, PROJECT_NAME_WORD) <= 2;
 }
 
+/** A goal opening with its number (1. 2、 （3）). */
+const NUMBERED_ITEM = /^\s*[（(]?\d{1,2}[)）.、．]/u;
+
 /** A text holding a period (PERIODS_IN, without its global state). */
 const HAS_PERIOD = new RegExp(PERIODS_IN.source);
 /** An amount's text (AMOUNT unanchored). */
@@ -168,6 +171,7 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
   // the project's own fields: which field each cell fills is a guess, said at the project's place.
   const unsure = top.filter((r) => r.unsure);
   if (unsure.length) messages.push(message('cells-unplaced', `project ${p.seq} (${p.title}): ${unsure.length} row(s) of its fields read with a guess (${unsure[0]!.unsure}): its fields may be wrong`, [rows[0]!, ...unsure]));
+  const goalRows: Row[] = [];
   let afterBudget = false;
   // The fund use was read from a row of a table without rules: an unlabelled row after it may be its rest.
   let fundGoesOn = false;
@@ -228,6 +232,7 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
       const cells = row.cells.filter((c) => !c.merged && c.text !== '' && !isLabel(c.text));
       // A numbered goal's label run into its text (目标1 1.1.…, no gutter between their columns) is no goal.
       p.goals.push(...splitGoals(cells.flatMap((c) => c.paras)).filter((g) => !NUMBERED_GOAL_LABEL.test(g)));
+      goalRows.push(row);
       continue;
     }
     if (afterBudget) {
@@ -252,6 +257,11 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
     }
     fundGoesOn = false;
   }
+  // Goals numbered 1. 2. and then one without a number: no template writes them so; the lines of
+  // the goal cells were set in the wrong goals (a table without rules sets a goal's wrapped lines apart).
+  const numbered = p.goals.findIndex((g) => NUMBERED_ITEM.test(g));
+  const loose = numbered < 0 ? -1 : p.goals.findIndex((g, k) => k > numbered && !NUMBERED_ITEM.test(g));
+  if (loose > 0) messages.push(message('project-goals-order', `project ${p.seq} (${p.title}): goal ${loose + 1} "${p.goals[loose]!.slice(0, 30)}" has no number after numbered goals: the goal cells' lines may be set in the wrong goals`, goalRows));
   const ind = readIndicatorTable(rows.slice(indicatorFrom), opts.gridReliable, `project ${p.seq} (${p.title}): `, opts.unruled);
   p.indicators = ind.value;
   messages.push(...ind.messages);

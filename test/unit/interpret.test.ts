@@ -67,6 +67,22 @@ describe('project tables', () => {
     expect([q.budget_total, q.budget_fiscal]).toEqual([10, 8]);
   });
 
+  it('says goals numbered and then one without a number (a goal\'s wrapped lines set in the wrong goal), and not numbered goals alone', () => {
+    const said = (goals: string[]) => {
+      const t = projectTable('13010124P001') as Extract<Block, { kind: 'table' }>;
+      const goalRow = row(['绩效目标', goals.join('')]);
+      goalRow.cells[1]!.paras = goals;
+      t.rows[5] = goalRow;
+      const doc = interpret(partTwo([para('1.测试项目绩效目标表'), para('单位：万元'), t]));
+      return doc.warnings.filter((w) => w.code === 'project-goals-order');
+    };
+    const wrong = said(['1.目标内容1管理', '2.目标内容2', '加强资金规范性管理，强化监督']);
+    expect(wrong).toHaveLength(1);
+    expect(wrong[0]!.message).toMatch(/goal 3 "加强资金规范性管理/);
+    expect(said(['1.目标一', '2.目标二'])).toEqual([]);
+    expect(said(['做好培训工作'])).toEqual([]);
+  });
+
   it('says a budget figure its row holds text for but no amount could be read from (two cells run together), and not an empty one', () => {
     const t = projectTable('13010124P001') as Extract<Block, { kind: 'table' }>;
     const read = (cells: string[]) => {
