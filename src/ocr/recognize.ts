@@ -162,7 +162,8 @@ function decode(data: Float32Array, steps: number, classes: number, chars: strin
  */
 export function confusions(text: string): string {
   return text
-    .replace(/(?<=\d)[Oo](?=\d)|(?<=(?:^|\d)P)[Oo](?=[0-9Oo]{3})/gu, '0')
+    // The code's first O first: an O after it then stands between digits.
+    .replace(/(?<=(?:^|\d)P)[Oo](?=[0-9Oo]{3})/gu, '0')
     .replace(/(?<=\d)[Oo](?=\d)/gu, '0')
     .replace(/(^|[\u4e00-\u9fff])[-－](?=[\u4e00-\u9fff])/gu, '$1一')
     .replace(/(^|[<>≤≥])二(?=\d)/gu, '$1=')
