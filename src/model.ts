@@ -59,6 +59,13 @@ export interface Para extends Source {
    * stay apart, and the place is one of `unsureBreaks`.)
    */
   runsOn?: boolean;
+  /**
+   * A paragraph of one line whose text stands in parts set far apart (tab-separated in `text`):
+   * each part's box, in order (layout engine). The repair stage puts the rests of a table row's
+   * cells, cut by a page break and set side by side at the top of the next page, back into
+   * their columns by them.
+   */
+  parts?: BBox[];
 }
 
 export interface Cell {

@@ -7,7 +7,7 @@
 import type { Block, Para } from '../model.js';
 import { para } from '../model.js';
 import { PAGE_NUMBER, cleanText, joinLines } from '../text/clean.js';
-import { FULL_STOP, type Line, cellsOfLine, firstCellGoesOn, toParagraphs } from './text.js';
+import { FULL_STOP, type Line, cellsOfLine, firstCellGoesOn, lineParts, toParagraphs } from './text.js';
 import { type PageContent, itemsBox } from './page.js';
 import type { TableWords } from './textgrid.js';
 import { pushTo } from '../util.js';
@@ -194,6 +194,11 @@ export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine
         const confs = items.map((i) => i.conf).filter((c): c is number => c != null);
         const confidence = confs.length ? { confidence: Math.min(...confs) } : {};
         const block: Para = { ...para(text, { page: p.page, heading: size > bodySize + 1 ? 1 : null }), bbox, ...confidence };
+        // A line of parts set far apart: each part's box, where they are the text's parts.
+        if (group.length === 1 && text.includes('\t')) {
+          const parts = lineParts(group[0]!).filter((its) => cleanText(its.map((i) => i.str).join('')) !== '');
+          if (parts.length === text.split('\t').length) block.parts = parts.map((its) => itemsBox(its, p.box)!);
+        }
         countOpening(group, left, opening);
         groups.set(block, group);
         placed.push({ top: group[0]!.y + group[0]!.size, block });

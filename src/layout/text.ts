@@ -97,6 +97,21 @@ function mainBaseline(items: readonly Item[]): number {
   return best;
 }
 
+/** A gap between a line's items wider than this many font sizes is a tab stop (a tab in its text). */
+const TAB_GAP = 2.5;
+
+/** A line's items in the parts its tabs set apart (joinItems), in order. */
+export function lineParts(line: Pick<Line, 'items' | 'size'>): Item[][] {
+  const parts: Item[][] = [];
+  let end: number | null = null;
+  for (const it of line.items) {
+    if (end == null || it.x - end > line.size * TAB_GAP) parts.push([]);
+    parts[parts.length - 1]!.push(it);
+    end = it.x + it.w;
+  }
+  return parts;
+}
+
 /** Joins a line's items; a real gap becomes a space, a wide gap (TOC leader, tab stop) a tab. */
 function joinItems(items: readonly Item[], size: number, baseline: number): string {
   let out = '';
@@ -104,7 +119,7 @@ function joinItems(items: readonly Item[], size: number, baseline: number): stri
   for (const it of items) {
     if (end != null) {
       const gap = it.x - end;
-      if (gap > size * 2.5) out += '\t';
+      if (gap > size * TAB_GAP) out += '\t';
       else if (gap > size * 0.2) out += ' ';
     }
     // A raised 2 or 3 after a letter is a superscript: m² / m³.

@@ -28,6 +28,9 @@
  * 6. (anywhere in an indicator table) A row all of whose cells are merged copies of the row
  *    above but for text in cells that row left empty, or filled to their last line's end, is
  *    that row's rest: a rule drawn through one column's cell cut it.
+ * 7. The rests of several cells of a table's last row, set side by side at the top of the next
+ *    page outside any table (a browser's cut row where the table ends with it: the next title
+ *    follows), each where its column's text starts, go back into their cells.
  *
  * Works the same whether or not the header is repeated. Only 'grid' tables are touched: a
  * one-cell-per-line dump has no page breaks inside its tables.
@@ -429,6 +432,66 @@ function cellRest(prev: Block | undefined, b: Block, next: Block | undefined): n
   return cell && cell.text !== '' && !cell.merged ? col : null;
 }
 
+/** The most lines of a cut row's rests set side by side at the top of the next page. */
+const MAX_REST_LINES = 6;
+
+/** Each part of a paragraph with its box: the parts of a line set far apart, or the paragraph whole. */
+function partsOf(b: Block): Array<{ text: string; box: [number, number] }> | null {
+  if (b.kind !== 'para' || !b.bbox) return null;
+  const texts = b.text.split('\t');
+  if (texts.length === 1) return [{ text: b.text, box: [b.bbox[0], b.bbox[2]] }];
+  if (b.parts?.length !== texts.length) return null;
+  return texts.map((text, k) => ({ text, box: [b.parts![k]![0], b.parts![k]![2]] }));
+}
+
+/**
+ * The rests of a table's last row that a page break cut, where the browser printing it set them
+ * side by side at the top of the next page, outside any table (the table ended with that row:
+ * the next project's title follows). The paragraphs from `input[i]` on are such rests when the
+ * first is a line of two parts or more and every part of every line stands inside one column of
+ * the table, where that column's text starts, and the row has text of its own in that column
+ * (lines after the first only in the columns the first opened, each under the one before). The
+ * lines of each column, and how many paragraphs they are; null otherwise.
+ */
+function rowRests(prev: Table, input: readonly Block[], i: number): { lines: Map<number, string[]>; count: number } | null {
+  const first = input[i]!;
+  if (first.kind !== 'para' || prev.columns !== 'grid' || !prev.xs || first.page == null || first.page !== lastPage(prev) + 1) return null;
+  const last = prev.rows[prev.rows.length - 1];
+  if (!last || (last.pageEnd ?? last.page) !== lastPage(prev)) return null;
+  const xs = prev.xs;
+  // The column a part stands in, where the column's text starts; null if none.
+  const columnOf = ({ box: [x0, x1] }: { box: [number, number] }): number | null => {
+    const col = columnAt(xs, x0 + X_SNAP);
+    if (x0 < xs[col]! - X_SNAP || x1 > xs[col + 1]! + X_SNAP) return null;
+    const start = prev.starts?.[col];
+    if (start != null ? Math.abs(x0 - start) > X_SNAP : x0 - xs[col]! > TEXT_IN) return null;
+    const cell = cellAt(last, col);
+    return cell && cell.col === col && cell.text !== '' && !cell.merged ? col : null;
+  };
+  const opening = partsOf(first);
+  if (!opening || opening.length < 2) return null;
+  const lines = new Map<number, string[]>();
+  for (const part of opening) {
+    const col = columnOf(part);
+    if (col == null || lines.has(col)) return null;
+    lines.set(col, [part.text]);
+  }
+  let count = 1;
+  let bottom = first.bbox![3];
+  const height = first.bbox![3] - first.bbox![1];
+  for (let k = i + 1; k < input.length && count < MAX_REST_LINES; k++) {
+    const b = input[k]!;
+    const parts = partsOf(b);
+    if (!parts || b.kind !== 'para' || b.page !== first.page || b.bbox![1] - bottom > height * 0.5) break;
+    const cols = parts.map(columnOf);
+    if (cols.some((c) => c == null || !lines.has(c)) || new Set(cols).size !== cols.length) break;
+    parts.forEach((part, j) => lines.get(cols[j]!)!.push(part.text));
+    bottom = b.bbox![3];
+    count++;
+  }
+  return { lines, count };
+}
+
 /** A short paragraph of one word on page `page`: what a cell's rest cut off by a page break may be. */
 function isShortRest(b: Block, page: number | null | undefined): boolean {
   return b.kind === 'para' && b.page === page && [...b.text].length <= MAX_REST && !/\s/.test(b.text);
@@ -439,8 +502,27 @@ function joinAcrossPages(input: readonly Block[]): Block[] {
   const out: Block[] = [];
   // A cell's rest standing alone at the top of the next page goes back into its cell.
   const blocks: Block[] = [];
+  // Rests of several cells of the last row set side by side at the top of the next page.
+  let skip = 0;
   input.forEach((b, i) => {
+    if (skip > 0) {
+      skip--;
+      return;
+    }
     const prev = blocks[blocks.length - 1];
+    const rests = prev?.kind === 'table' ? rowRests(prev, input, i) : null;
+    if (rests && prev?.kind === 'table') {
+      const last = prev.rows[prev.rows.length - 1]!;
+      const cells = last.cells.map((c) => {
+        const lines = rests.lines.get(c.col);
+        if (!lines) return c;
+        const paras = [...c.paras.slice(0, -1), joinLines([c.paras[c.paras.length - 1] ?? '', ...lines])];
+        return { ...withoutRoom(c), paras, text: cleanText(paras.join(' ')) };
+      });
+      blocks[blocks.length - 1] = { ...prev, rows: [...prev.rows.slice(0, -1), { ...last, cells, pageEnd: b.page }] };
+      skip = rests.count - 1;
+      return;
+    }
     // The table's continuation stands after every such rest (a cell wrapped a character a line: 指 · 标).
     let k = i + 1;
     while (k < input.length && isShortRest(input[k]!, b.page)) k++;

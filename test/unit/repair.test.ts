@@ -264,6 +264,34 @@ describe('rows cut by a page break, on generated documents (test/fixtures/seeds)
   }
 });
 
+describe('a table\'s last row cut by a page break, its rests side by side at the top of the next page', () => {
+  it('wkhtmltopdf s005: the rests of two cells (的比率 · 交的实际使, then 用面积为依 · 据) go back into their cells', async () => {
+    // The table ends with the row (the next project's title follows the rests): before, the
+    // row kept its cells cut short (…与实际使用面积, …及各单位提), with no warning, and the
+    // rests were read as paragraphs.
+    const dir = path.join(FIXTURES, 'seeds', 's005');
+    const out = await extractBytes(readFileSync(path.join(dir, 'wkhtmltopdf.pdf')), 'wkhtmltopdf.pdf');
+    const row = out.record.projects[1]!.indicators.find((i) => i.level3 === '办公用房综合利用率')!;
+    expect(row.description).toBe('办公用房租用面积与实际使用面积的比率');
+    expect(row.basis).toBe('参照办公用房租赁合同及各单位提交的实际使用面积为依据');
+    expect(row.loc).toMatchObject({ page: 4, page_end: 5 });
+    expect(out.record.projects[2]!.title).toBe('外事活动经费绩效目标表');
+  });
+
+  it('a line of one piece, or pieces off the columns\' text, at the top of the next page stays a paragraph', () => {
+    const t = (rows: Row[]): Table => ({ kind: 'table', rows, page: 1, columns: 'grid', xs: [0, 50, 100, 150], starts: [2, 52, 102], rules: 'text' });
+    const last: Row = { ...row(['甲', '乙的', '丙的']), page: 1 };
+    const rest = (text: string, parts: Array<[number, number]>): Block => ({ ...para(text, { page: 2 }), bbox: [parts[0]![0], 10, parts[parts.length - 1]![1], 20], ...(parts.length > 1 ? { parts: parts.map(([a, b]) => [a, 10, b, 20] as [number, number, number, number]) } : {}) });
+    const title = para('2.乙项目绩效目标表', { page: 2 });
+    const joined = (b: Block) => ((stitchTables(model([t([last]), b, title])).value.blocks[0] as Table).rows[0]!.cells.map((c) => c.text));
+    expect(joined(rest('比率\t依据', [[52, 70], [102, 120]]))).toEqual(['甲', '乙的比率', '丙的依据']);
+    // One piece: no rest of several cells (a heading, a paragraph's line).
+    expect(joined(rest('比率', [[52, 70]]))).toEqual(['甲', '乙的', '丙的']);
+    // Pieces not where the columns' text starts (a paragraph's words set apart).
+    expect(joined(rest('比率\t依据', [[60, 80], [102, 120]]))).toEqual(['甲', '乙的', '丙的']);
+  });
+});
+
 describe('paragraphs cut by a page break', () => {
   const long = '为贯彻落实预算绩效管理要求，本单位结合工作实际，制定本年度部门整体绩效目标并细化分解到各项';
   it('a long paragraph stopping mid-sentence at the foot of a page goes on in the first paragraph of the next', () => {
