@@ -36,6 +36,17 @@ const CELLS = path.join(DIR, 'cells.ps.pdf');
  * recogniser reads as the radical 丶 (a 汉字, read with certainty). */
 const COMMA = path.join(DIR, 'comma.ps.pdf');
 
+/** Pages 3–4 of generated seed 6 through the round trip: the driver showed two cells' first lines
+ * in one string (热线服务人员费 单人年服务费成本), the first cell's wrapped 用 written after it;
+ * and a value item opens with blank glyphs (2022 年 6月 over 底, its 单位 cells further right). */
+const WRAP = path.join(DIR, 'wrap.ps.pdf');
+/** Page 5 of generated seed 13 through the round trip: “第一责任人” whose closing mark a Latin
+ * font draws, which the recogniser reads as a straight ". */
+const QUOTE = path.join(DIR, 'quote.ps.pdf');
+/** Page 3 of generated seed 20 through the round trip: 办公OA in AR PL UMing, whose Latin letters
+ * and digits are all half an em wide (O as narrow as 0). */
+const LATIN = path.join(DIR, 'latin.ps.pdf');
+
 interface Read {
   record: DocumentRecord;
   /** Distinct glyphs recognised, and the pages reported as sent to recognition. */
@@ -178,6 +189,34 @@ describe('a mark the recogniser mistakes for a 汉字 of the same shape', () => 
     const text = JSON.stringify(record.projects);
     expect(text).toContain('专线租赁、信息系统维护、高新区门户网站');
     expect(text).not.toContain('丶');
+  }, 120_000);
+});
+
+describe('cells a print driver showed in one string, and narrow marks', () => {
+  it('a cell wrapped under two cells shown in one string, and a value opening with blank glyphs, are one cell each', async () => {
+    const { record } = await read(WRAP);
+    const rows = record.projects.flatMap((p) => p.indicators).map((i) => `${i.level3} | ${i.description} | ${i.value_raw}`);
+    expect(rows).toContain('热线服务人员费用 | 单人年服务费成本 | 可及时入驻');
+    expect(rows.some((r) => r.startsWith('用 |'))).toBe(false);
+    // Page 3's table (part one's, on these pages alone) as the layout engine reads it.
+    const { loadPdf } = await import('../src/loaders/pdf/index.js');
+    const model = await loadPdf(readFileSync(WRAP), { maxPages: 50, maxBytes: 50e6, maxCells: 1e5 });
+    const cells = model.value.blocks.flatMap((b) => (b.kind === 'table' ? b.rows.map((r) => r.cells.map((c) => c.text).join(' | ')) : []));
+    expect(cells.some((r) => r.includes('有较好的社会影响 | 有较好的社会影响 | 2022年6月底 | 社会影响力'))).toBe(true);
+  }, 120_000);
+
+  it('a straight quotation mark closing a curly one on its line is the closing curly mark', async () => {
+    const { loadPdf } = await import('../src/loaders/pdf/index.js');
+    const model = await loadPdf(readFileSync(QUOTE), { maxPages: 50, maxBytes: 50e6, maxCells: 1e5 });
+    const text = model.value.blocks.map((b) => (b.kind === 'para' ? b.text : '')).join('\n');
+    expect(text).toContain('履行好“第一责任人”责任');
+  }, 120_000);
+
+  it('O in a font whose Latin letters and digits are all half an em wide is read as the recogniser reads it, not as 0', async () => {
+    const { record } = await read(LATIN);
+    const text = JSON.stringify(record);
+    expect(text).toContain('办公OA和');
+    expect(text).not.toContain('办公0A和');
   }, 120_000);
 });
 

@@ -417,7 +417,7 @@ interface Piece {
  * An item cut at a run of white space near a column boundary (`inner`): the text of two cells
  * side by side written as one item with a space between them (`完成1.1万户配送 《承德…`).
  */
-function splitAtSpaces(it: Item, inner: readonly number[], atGutter: Set<Item>): Item[] {
+function splitAtSpaces(it: Item, inner: readonly number[], atGutter: Set<Item>, startsNear: (g: number, x: number) => boolean): Item[] {
   if (!/\S\s+\S/.test(it.str)) return [it];
   const chars = [...it.str];
   const starts = [...charStarts(chars, it.x, it.w, it.size), it.x + it.w];
@@ -429,8 +429,11 @@ function splitAtSpaces(it: Item, inner: readonly number[], atGutter: Set<Item>):
     let e = k;
     while (e < chars.length && /\s/.test(chars[e]!)) e++;
     if (e >= chars.length) break;
-    // The boundary falls in the space, give or take a character (positions are estimated).
-    if (!inner.some((g) => g >= starts[k]! - it.size && g <= starts[e]! + it.size)) continue;
+    // The boundary falls in the space, give or take a character (positions are estimated), and
+    // in a piece of several lines (a cell that wraps) the text after it starts where the next
+    // column's cells start (a cell's text opens at its column's edge): a value running on into
+    // the gutter (`2022 年 6月` over `底`, beside 单位 cells set 2.5 ems further right) is one cell.
+    if (!inner.some((g) => g >= starts[k]! - it.size && g <= starts[e]! + it.size && startsNear(g, starts[e]!))) continue;
     const piece = { ...it, str: chars.slice(from, k).join(''), x: starts[from]!, w: starts[k]! - starts[from]! };
     if (from > 0 && opens) atGutter.add(piece);
     out.push(piece);
@@ -446,6 +449,9 @@ function splitAtSpaces(it: Item, inner: readonly number[], atGutter: Set<Item>):
   return out;
 }
 
+/** How far (ems) the text after a space may start from where its column's cells start: positions inside an item are estimated. */
+const START_SLACK = 1.5;
+
 /**
  * A piece cut at the column boundaries (`xs`) the band's other rows show, where the text of two
  * cells side by side read as one piece: narrow padding, a label overflowing its column, or two
@@ -454,12 +460,21 @@ function splitAtSpaces(it: Item, inner: readonly number[], atGutter: Set<Item>):
  * over several lines, at a boundary no item crosses. A gap inside one cell's line (a change of
  * font, a word space) is narrower than half an em and is never cut.
  */
-function splitAtGutters(p: Piece, xs: readonly number[]): Piece[] {
+function splitAtGutters(p: Piece, xs: readonly number[], colStarts: ReadonlyMap<number, readonly number[]> = new Map()): Piece[] {
   const inner = xs.slice(1, -1).filter((g) => g > p.x0 + 1 && g < p.x1 - 1);
   if (!inner.length) return [p];
   // Items that start after a space standing on a column boundary: a cell's text begins there.
   const atGutter = new Set<Item>();
-  const items = p.items.flatMap((it) => splitAtSpaces(it, inner, atGutter));
+  const em = p.items[0]?.size ?? 10;
+  const lines = new Set(p.items.map((it) => Math.round(it.y / (em * 0.5)))).size;
+  // Whether text at x stands where the cells of the column right of boundary g start (a piece
+  // of one line, or a column none of whose cells is known: any place will do).
+  const startsNear = (g: number, x: number) => {
+    if (lines < 2) return true;
+    const known = colStarts.get(xs.indexOf(g));
+    return !known?.length || known.some((s) => Math.abs(s - x) <= em * START_SLACK);
+  };
+  const items = p.items.flatMap((it) => splitAtSpaces(it, inner, atGutter, startsNear));
   if (items.length < 2) return [p];
   const size = items[0]!.size;
   // Wider than a word space (a number and its unit written apart, 3 月底, stay one cell), or
@@ -508,6 +523,8 @@ const ALIGNED = 1.5;
  * (`order`, given the parts of the items it cut).
  */
 function splitAtEdges(lines: readonly Line[], order: Map<Item, number>): Line[] {
+  const written = lines.flatMap((l) => l.items).sort((a, b) => order.get(a)! - order.get(b)!);
+  const place = new Map(written.map((it, k) => [it, k] as const));
   // Where cells start: a line's first item, or one after a gap wider than inside a cell's line.
   const edges: Array<[number, number]> = [];
   lines.forEach((l, n) => {
@@ -564,11 +581,47 @@ function splitAtEdges(lines: readonly Line[], order: Map<Item, number>): Line[] 
         continue;
       }
       parts.push({ ...it, str: chars.slice(from).join(''), x, w: it.x + it.w - x });
-      parts.forEach((p, j) => order.set(p, order.get(it)! + j / (parts.length + 1)));
+      // The first part's wrapped lines, written after the item (a print driver's one string
+      // holding two cells' first lines: 热线服务人员费 单人年服务费成本, then 用 under the first),
+      // go before the parts after it: its cell is written whole before the next one. Only
+      // between cells of a row that goes on after the item, where the first part is filled up
+      // to the next (the line under it would not have fitted beside it).
+      const wrap = l.items.some((o) => o.x >= it.x + it.w) ? wrapOf(parts[0]!, parts[1]!.x, it, written, place.get(it)!, order) : it;
+      const after = order.get(wrap !== it && parts[0]!.x + parts[0]!.w + firstChar(wrap) > parts[1]!.x ? wrap : it)!;
+      parts.forEach((p, j) => order.set(p, j === 0 ? order.get(it)! : after + j / (parts.length + 1)));
       items.push(...parts);
     }
     return items.length === l.items.length ? l : { ...l, items };
   });
+}
+
+/** The width of an item's first character (estimated). */
+function firstChar(it: Item): number {
+  const chars = [...it.str.trimStart()];
+  if (!chars.length) return 0;
+  const starts = [...charStarts(chars, it.x, it.w, it.size), it.x + it.w];
+  return starts[1]! - starts[0]!;
+}
+
+/**
+ * The last item of the lines of `first`'s cell written right after the item `it` it was cut
+ * from (`written[at]`): items in the written order after `it`, each on the next line under the one before
+ * (a line pitch at most, as a cell's lines go on: bandTable), under `first` and ending short
+ * of `next` (where the item's next part starts: a line running on under it is one wide cell's,
+ * its justified text cut by chance). `it` itself where none is.
+ */
+function wrapOf(first: Item, next: number, it: Item, written: readonly Item[], at: number, order: ReadonlyMap<Item, number>): Item {
+  let last = it;
+  let y = first.y;
+  for (let k = at + 1; k < written.length; k++) {
+    const c = written[k]!;
+    const size = c.size;
+    const under = y - c.y > size * 0.5 && y - c.y < size * 2.2 && c.x >= first.x - size * 0.5 && c.x + c.w <= next;
+    if (!under || order.get(c)! < order.get(it)!) break;
+    last = c;
+    y = c.y;
+  }
+  return last;
 }
 
 /**
@@ -779,7 +832,10 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
   const colOf = (x: number) => columnAt(xs, x);
   // Text of two cells side by side, written so close that it read as one piece, parts again
   // at the gutters between its items.
-  const parts = pieces.flatMap((p) => splitAtGutters(p, xs));
+  // Where each column's cells start (the pieces that show the columns).
+  const colStarts = new Map<number, number[]>();
+  for (const p of fine) pushTo(colStarts, colOf(p.x0 + 0.5), p.x0);
+  const parts = pieces.flatMap((p) => splitAtGutters(p, xs, colStarts));
   const partRows = parts.length === pieces.length ? rows : rowsOf(parts);
   // A piece belongs to the columns it covers by more than a character's width (or most of a
   // narrow column): a header cell wider than the data under it, its padding reaching a point

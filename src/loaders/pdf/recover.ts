@@ -155,7 +155,7 @@ const HALF: Record<string, string> = { 一: '-', 二: '=', '—': '-', '、': ',
  *   when its ink stays under the middle of the em (x-height), upper case above it; o/O/0 drawn
  *   that tall is a digit when narrow.
  */
-function asDrawn(read: string, o: Occ): string {
+function asDrawn(read: string, o: Occ, oneWidth = false): string {
   const ch = MISTAKEN[read] ?? read;
   const ratio = o.size > 0 ? o.adv / o.size : 1;
   if (ch.length !== 1) return ch;
@@ -165,8 +165,10 @@ function asDrawn(read: string, o: Occ): string {
     // The ink's top above the baseline, in ems, with the glyph turned upright on its line.
     const { top } = inkRise(o)!;
     if (top < X_HEIGHT) return ch.toLowerCase();
-    // O and 0 differ in width alone: a narrow one is the digit; else the recogniser's choice stands.
-    if (/[oO0]/u.test(ch)) return ratio < 0.6 ? '0' : ch === '0' ? '0' : 'O';
+    // O and 0 differ in width alone: a narrow one is the digit; else the recogniser's choice
+    // stands — and in a font drawing every narrow character in one width (a CJK font's
+    // half-width Latin: O as narrow as 0), where width tells nothing.
+    if (/[oO0]/u.test(ch)) return ratio < 0.6 && !oneWidth ? '0' : ch === '0' ? '0' : 'O';
     return ch.toUpperCase();
   }
   if (ratio < 0.7) {
@@ -183,6 +185,65 @@ function asDrawn(read: string, o: Occ): string {
     if (advance > 0) return (ink.x0 + ink.x1) / 2 > advance / 2 ? quote[0] : quote[1];
   }
   return FULL[ch] ?? ch;
+}
+
+/** Curly quotation marks, opening and closing, by the straight mark a recogniser reads for them. */
+const CURLY: Record<string, readonly [string, string]> = { '"': ['“', '”'], "'": ['‘', '’'] };
+
+/**
+ * Straight quotation marks read for curly ones: the recogniser hardly tells a narrow ” (a Latin
+ * font's) from ", but on its line the mark after an opening “ (or before a closing ”), with no
+ * other mark of its kind between, is its partner. The glyphs' texts (`text`, by occurrence)
+ * along each line; the partners found, by occurrence.
+ */
+export function pairQuotes<T>(line: ReadonlyArray<{ o: T; text: string }>): Map<T, string> {
+  const out = new Map<T, string>();
+  for (const [straight, [open, close]] of Object.entries(CURLY)) {
+    const marks = line.filter((g) => g.text === straight || g.text === open || g.text === close);
+    marks.forEach((g, k) => {
+      if (g.text !== straight) return;
+      if (marks[k - 1]?.text === open) out.set(g.o, close);
+      else if (marks[k + 1]?.text === close) out.set(g.o, open);
+    });
+  }
+  return out;
+}
+
+/** Occurrences of recognised glyphs grouped into lines (level text), each along its baseline. */
+function glyphLines(occs: readonly Occ[]): Occ[][] {
+  const level = occs.filter((o) => Math.abs(o.w.at[1]!) < 1e-3 * Math.abs(o.w.at[0]!) && o.size > 0);
+  const sorted = [...level].sort((a, b) => b.w.at[5]! - a.w.at[5]! || a.w.at[4]! - b.w.at[4]!);
+  const lines: Occ[][] = [];
+  for (const o of sorted) {
+    const line = lines[lines.length - 1];
+    if (line && Math.abs(line[0]!.w.at[5]! - o.w.at[5]!) < o.size * 0.3) line.push(o);
+    else lines.push([o]);
+  }
+  return lines.map((l) => l.sort((a, b) => a.w.at[4]! - b.w.at[4]!));
+}
+
+/** Glyphs narrower than this (ems) are a font's narrow characters: Latin letters, digits, marks. */
+const NARROW = 0.8;
+
+/**
+ * The fonts of a page that draw every narrow character they hold in one width (three glyphs or
+ * more, all within 0.02 em): a CJK font's half-width Latin, where O is as narrow as 0.
+ */
+function oneWidthFonts(occs: readonly Occ[]): Set<string> {
+  const widths = new Map<string, Map<string, number>>();
+  for (const o of occs) {
+    const ratio = o.size > 0 ? o.adv / o.size : 0;
+    if (!(ratio > 0) || ratio >= NARROW) continue;
+    let m = widths.get(o.w.font);
+    if (!m) widths.set(o.w.font, (m = new Map()));
+    m.set(o.id, ratio);
+  }
+  const out = new Set<string>();
+  for (const [font, m] of widths) {
+    const rs = [...m.values()];
+    if (rs.length >= 3 && Math.max(...rs) - Math.min(...rs) <= 0.02) out.add(font);
+  }
+  return out;
 }
 
 /** The ink's bottom and top above the baseline, in ems, with the glyph turned upright on its line (null: no ink). */
@@ -531,12 +592,13 @@ export class FontRecovery {
       lines.push(line);
     }
     const alone = await this.readLines(lines);
+    const oneWidth = oneWidthFonts(occs);
     const votes = new Map<string, Vote[]>();
     const again: Array<{ key: string; o: Occ }> = [];
     keys.forEach((key, i) => {
       const first = todo.get(key)![0]!;
       const r = alone[Math.floor(i / PER_LINE)]![i % PER_LINE]!;
-      const char = asDrawn(r.char, first);
+      const char = asDrawn(r.char, first, oneWidth.has(first.w.font));
       const hanzi = HANZI.test(char);
       // A glyph read alone is a weak witness unless it is a 汉字: the recogniser tells digits,
       // letters and marks apart by their neighbours.
@@ -556,7 +618,7 @@ export class FontRecovery {
       const read = (await this.readLines(lines)).map((r, i) => r[lines[i]!.target!]!);
       again.forEach(({ key, o }, i) => {
         const r = read[i]!;
-        votes.get(key)!.push({ char: asDrawn(r.char, o), p: r.p, weight: 1 });
+        votes.get(key)!.push({ char: asDrawn(r.char, o, oneWidth.has(o.w.font)), p: r.p, weight: 1 });
       });
     }
     for (const key of keys) {
@@ -653,8 +715,10 @@ export function settle(all: Vote[]): Reading {
   // Settled: readings that agree, one of them likely (two: near certain), little against
   // them; or one reading among neighbours near certain, with little against it. Readings that
   // agree but are each unlikely settle nothing: the recogniser's best guess at a shape it does
-  // not know (缮 read 鳝 three times, at 0.10, 0.09 and 0.04).
-  const sure = against <= 0.25 * support && ((agreeing.length >= 2 && best >= 0.8) || (agreeing.length >= 3 && best >= LIKELY) || agreeing.some((v) => v.weight === 1 && v.p >= 0.98));
+  // not know (缮 read 鳝 three times, at 0.10, 0.09 and 0.04); nor do two readings of a 汉字
+  // where the second is unlikely (辦 read 瓣 alone at 0.84, then at 0.37 among its neighbours).
+  const likely = agreeing.filter((v) => v.p >= LIKELY).length;
+  const sure = against <= 0.25 * support && ((agreeing.length >= 2 && best >= 0.8 && (agreeing.length > 2 || likely >= 2 || !HANZI.test(text))) || (agreeing.length >= 3 && best >= LIKELY) || agreeing.some((v) => v.weight === 1 && v.p >= 0.98));
   return { text, conf: sure ? Math.max(SETTLED, best) : Math.min(UNSURE, support / votes.reduce((n, v) => n + v.weight, 0)), sure };
 }
 
@@ -846,7 +910,15 @@ function sized(t: number[], glyphs: readonly Occ[]): number[] {
 function rewrite(items: RawItem[], occs: Occ[], readingOf: (o: Occ) => Reading | null, redo: (o: Occ) => boolean, gone: ReadonlySet<string>, view: number[]): RawItem[] {
   const byItem = new Map<number, Occ[]>();
   for (const o of occs) if (o.item >= 0) byItem.set(o.item, [...(byItem.get(o.item) ?? []), o]);
-  const textOf = (o: Occ) => readingOf(o)?.text ?? o.w.glyph.unicode ?? '';
+  const readText = (o: Occ) => readingOf(o)?.text ?? o.w.glyph.unicode ?? '';
+  // Straight quotation marks read on glyphs that close (or open) a curly pair on their line.
+  const partners = new Map<Occ, string>();
+  if (occs.some((o) => CURLY[readingOf(o)?.text ?? ''])) {
+    for (const line of glyphLines(occs)) {
+      for (const [o, t] of pairQuotes(line.map((o) => ({ o, text: readText(o) })))) if (readingOf(o)) partners.set(o, t);
+    }
+  }
+  const textOf = (o: Occ) => partners.get(o) ?? readText(o);
   /** The text of glyphs along `ref`'s baseline, and its confidence. */
   const write = (glyphs: Occ[], ref: ArrayLike<number>): { str: string; conf: number | undefined } => {
     const sorted = glyphs.map((o) => ({ o, x: along(o, ref).x })).sort((a, b) => a.x - b.x);
