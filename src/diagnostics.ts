@@ -19,7 +19,7 @@ export type { Place };
 export const WARNING_CODES = {
   'table-no-rules': 'a table was rebuilt from text positions alone (no ruling lines): its columns are less certain',
   'table-header-unknown': 'a part-one table without a recognised indicator header row (一级/二级/三级指标 …): its rows were not read',
-  'cells-unplaced': 'a text dump\'s cells could not be placed surely: empty cells dropped, a row of a monospace dump set off its table\'s columns, cut from the row above or given a merged label by a guess (on the row; for the rows a project\'s fields come from, at the project\'s place), a table written block by block (plain pdftotext) and not rebuilt, or a project field read from the order of its lines',
+  'cells-unplaced': 'a text dump\'s cells could not be placed surely: empty cells dropped, a row of a monospace dump set off its table\'s columns, cut from the row above or given a merged label by a guess (on the row; for the rows a project\'s fields come from, at the project\'s place), a table written block by block (plain pdftotext) and not rebuilt, a project field read from the order of its lines, or a part-one item whose text is a paragraph right after a table\'s last row, in its inner columns (that row\'s cells may run on into it)',
   'indicator-no-level': 'an indicator row whose 一级/二级指标 are empty with no row above to inherit them from',
   'indicator-cell-empty': 'an indicator row leaves empty a cell (三级指标, 描述, 指标值, 依据) that every other row of its table fills, or that the document\'s other project tables fill on nearly every row while this table leaves it empty on many or all of its rows: a cell (or a whole column) may have been lost or misplaced',
   'indicator-cell-spans': 'one cell of an indicator row stands over the columns of two header cells (指标值 and 依据, …) and its text was read for each: the columns of a table without lines may be joined on that row',
@@ -155,6 +155,21 @@ export function unsureBreakItems(items: ReadonlyArray<readonly Para[]>, name: (i
     if (at.length === 0) return;
     const where = paras.filter((p) => p.unsureBreaks?.length);
     out.push(message('paragraph-break-unsure', `${name(i)}: whether a paragraph ends after ${at.map((t) => `"…${t}"`).join(', ')} cannot be told (a full line closing a sentence, the next at the margin, the paragraphs opening without indent)`, where));
+  });
+  return out;
+}
+
+/**
+ * One message for each text item (`items[i]` its paragraphs) holding a paragraph the loader
+ * doubts is one (Para.unsure: a table row's cells may run on into it), placed on those
+ * paragraphs.
+ */
+export function unsureParaItems(items: ReadonlyArray<readonly Para[]>, name: (i: number) => string): Message[] {
+  const out: Message[] = [];
+  items.forEach((paras, i) => {
+    const where = paras.filter((p) => p.unsure);
+    if (where.length === 0) return;
+    out.push(message('cells-unplaced', `${name(i)}: ${where.map((p) => p.unsure).join('; ')}`, where));
   });
   return out;
 }

@@ -66,6 +66,12 @@ export interface Para extends Source {
    * their columns by them.
    */
   parts?: BBox[];
+  /**
+   * Why the loader doubts the text is a paragraph of its own (a text dump: it stands right
+   * after a table's last row, in the table's inner columns, and may be the rest of that row's
+   * cells). Said on the part-one item that takes it as its text.
+   */
+  unsure?: string;
 }
 
 export interface Cell {

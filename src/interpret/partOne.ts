@@ -5,7 +5,7 @@
 import type { Block, Para, Table } from '../model.js';
 import type { Indicator, Loc } from '../schema.js';
 import { locOf } from '../loc.js';
-import { type Message, type Result, lowConfidenceItems, lowConfidenceMessages, message, unsureBreakItems } from '../diagnostics.js';
+import { type Message, type Result, lowConfidenceItems, lowConfidenceMessages, message, unsureBreakItems, unsureParaItems } from '../diagnostics.js';
 import { SECTION_OVERALL, SECTION_SAFEGUARDS, SECTION_SUBGOALS, SUBGOAL_GOAL as GOAL, SUBGOAL_INDICATOR as INDICATOR, SUBGOAL_LEAD_IN_INSIDE as LEAD_IN_INSIDE, TABLE_CAPTION, numberedAsItem } from '../vocab.js';
 import { cleanText } from '../text/clean.js';
 import { type Numbered, parseNumbered } from '../text/numbering.js';
@@ -172,6 +172,9 @@ export function readPartOne(blocks: readonly Block[]): Result<PartOne> {
     ...unsureBreakItems([by.overall], () => 'part one overall goal'),
     ...unsureBreakItems(subGoals.sources, (i) => `part one sub-goal ${subGoals[i]!.seq ?? i + 1} "${subGoals[i]!.title ?? ''}"`),
     ...unsureBreakItems(safeguards.sources, (i) => `part one safeguard ${safeguards[i]!.seq ?? i + 1} "${safeguards[i]!.title ?? ''}"`),
+    ...unsureParaItems([by.overall], () => 'part one overall goal'),
+    ...unsureParaItems(subGoals.sources, (i) => `part one sub-goal ${subGoals[i]!.seq ?? i + 1} "${subGoals[i]!.title ?? ''}"`),
+    ...unsureParaItems(safeguards.sources, (i) => `part one safeguard ${safeguards[i]!.seq ?? i + 1} "${safeguards[i]!.title ?? ''}"`),
   );
   // A sub-goal always has its 绩效目标 or 绩效指标 lines, and an item a title of words: one
   // without is a line taken for an item (a heading, dot leaders, a line of another section).

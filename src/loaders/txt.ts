@@ -271,6 +271,8 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
   // text: a cut row's rest alone at the top stands at column 0): there, a paragraph that opens
   // no block will do.
   const runsOn = new Set<Row>();
+  /** The paragraphs such rows may run on into: a part-one item taking one as its text says so too. */
+  const runInto = new Set<Block>();
   assembled.forEach((b, i) => {
     const next = assembled[i + 1];
     if (b.kind !== 'table' || next?.kind !== 'para' || !next.bbox || next.page == null) return;
@@ -279,11 +281,18 @@ function loadColumns(lines: readonly string[], pageStarts: readonly number[], of
     if (next.page === last.page ? next.bbox[0]! <= last.bbox[0]! + MONO_SIZE * 2 : OPENS_BLOCK.test(next.text) || OPENS_ITEM.test(next.text)) return;
     const lastLine = lineOf[last.page - 1]!(last.bbox[3] - MONO_SIZE * 1.2);
     const paraLine = lineOf[next.page - 1]!(next.bbox[1]!);
-    if (next.page === last.page ? paraLine === lastLine + 1 : next.page === last.page + 1) runsOn.add(last);
+    if (next.page === last.page ? paraLine === lastLine + 1 : next.page === last.page + 1) {
+      runsOn.add(last);
+      runInto.add(next);
+    }
   });
   const blocks = assembled.map((b): Block => {
     const at = (page: number | null, bbox: readonly number[] | null | undefined) => (page != null && bbox ? lineOf[page - 1]!(bbox[1]!) : null);
-    if (b.kind === 'para') return { ...b, line: at(b.page, b.bbox), bbox: null };
+    if (b.kind === 'para') {
+      const line = at(b.page, b.bbox);
+      const unsure = runInto.has(b) ? `line ${line} stands right after the last row of a table, in its inner columns: it may be the rest of that row's cells (read as a paragraph)` : null;
+      return { ...b, line, bbox: null, ...(unsure ? { unsure } : {}) };
+    }
     return {
       ...b,
       rows: b.rows.map((r) => {

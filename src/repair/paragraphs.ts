@@ -31,7 +31,7 @@ export function joinBrokenParagraphs(model: DocModel): Result<DocModel> {
     const prev = out[out.length - 1];
     if (b.kind === 'para' && prev?.kind === 'para' && isCut(prev, b)) {
       const unsure = [...(prev.unsureBreaks ?? []), ...(b.unsureBreaks ?? [])];
-      out[out.length - 1] = { ...prev, text: joinLines([prev.text, b.text]), pageEnd: b.pageEnd ?? b.page ?? prev.pageEnd, runsOn: b.runsOn, ...(unsure.length ? { unsureBreaks: unsure } : {}) };
+      out[out.length - 1] = { ...prev, text: joinLines([prev.text, b.text]), pageEnd: b.pageEnd ?? b.page ?? prev.pageEnd, runsOn: b.runsOn, ...(unsure.length ? { unsureBreaks: unsure } : {}), ...(prev.unsure ?? b.unsure ? { unsure: prev.unsure ?? b.unsure } : {}) };
       continue;
     }
     out.push(b);

@@ -15,6 +15,7 @@ import { detectLayout, loadTxt } from '../../src/loaders/txt.js';
 import { FIXTURES } from '../helpers.js';
 import { extractBytes } from '../../src/extract.js';
 import type { BudgetDocument } from '../../src/schema.js';
+import { namedOn } from '../../src/eval/score.js';
 
 const dump = (name: string) => readFileSync(path.join(FIXTURES, 'dumps', name), 'utf8').split('\n');
 
@@ -215,6 +216,12 @@ describe('monospace dumps: rows and columns against the header (generated seeds)
     const r = d.part_one.dept_indicators.find((i) => i.level3 === '接待对象满意度')!;
     expect(r.basis).toBe('根据评价手册测评');
     expect(warnedOn(d, r.loc)).toContain('cells-unplaced');
+    // The paragraph says so too, at its line: the part-one item that took it as its text
+    // (the department table's caption, numbered as the last safeguard) had said nothing.
+    const item = d.part_one.safeguards.find((s) => s.text.includes('记录为依'))!;
+    const line = d.warnings.find((w) => w.code === 'cells-unplaced' && w.loc?.table == null && w.loc?.page != null);
+    expect(line?.message).toContain('may be the rest of that row');
+    expect(namedOn(d.warnings, item.loc, 'item')).toBe(true);
   });
 
   it('read a header whose names wrap in columns so narrow that no line holds a level name', async () => {
