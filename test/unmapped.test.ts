@@ -38,7 +38,8 @@ const COMMA = path.join(DIR, 'comma.ps.pdf');
 
 /** Pages 3–4 of generated seed 6 through the round trip: the driver showed two cells' first lines
  * in one string (热线服务人员费 单人年服务费成本), the first cell's wrapped 用 written after it;
- * and a value item opens with blank glyphs (2022 年 6月 over 底, its 单位 cells further right). */
+ * and a value runs on into the gutter before the 单位 column (2022 年 6月 over 底, the 单位 cells
+ * starting 2.5 ems further right). */
 const WRAP = path.join(DIR, 'wrap.ps.pdf');
 /** Page 5 of generated seed 13 through the round trip: “第一责任人” whose closing mark a Latin
  * font draws, which the recogniser reads as a straight ". */
@@ -193,7 +194,7 @@ describe('a mark the recogniser mistakes for a 汉字 of the same shape', () => 
 });
 
 describe('cells a print driver showed in one string, and narrow marks', () => {
-  it('a cell wrapped under two cells shown in one string, and a value opening with blank glyphs, are one cell each', async () => {
+  it('a cell wrapped under two cells shown in one string, and a value run on into the gutter over its wrapped line, are one cell each', async () => {
     const { record } = await read(WRAP);
     const rows = record.projects.flatMap((p) => p.indicators).map((i) => `${i.level3} | ${i.description} | ${i.value_raw}`);
     expect(rows).toContain('热线服务人员费用 | 单人年服务费成本 | 可及时入驻');
