@@ -449,8 +449,9 @@ function partsOf(b: Block): Array<{ text: string; box: [number, number] }> | nul
  * side by side at the top of the next page, outside any table (the table ended with that row:
  * the next project's title follows). The paragraphs from `input[i]` on are such rests when the
  * first is a line of two parts or more and every part of every line stands inside one column of
- * the table, where that column's text starts, and the row has text of its own in that column
- * (lines after the first only in the columns the first opened, each under the one before). The
+ * the table, where that column's text starts, and the row has text of its own in that column,
+ * filling its last line where its room is measured (lines after the first only in the columns
+ * the first opened, each under the one before). The
  * lines of each column, and how many paragraphs they are; null otherwise.
  */
 function rowRests(prev: Table, input: readonly Block[], i: number): { lines: Map<number, string[]>; count: number } | null {
@@ -474,6 +475,9 @@ function rowRests(prev: Table, input: readonly Block[], i: number): { lines: Map
   for (const part of opening) {
     const col = columnOf(part);
     if (col == null || lines.has(col)) return null;
+    // A drawn cell that ended with room for the rest's first word did not go on (Cell.room).
+    const room = cellAt(last, col)!.room;
+    if (room != null && room > firstWord(part.text) + ROOM_SLACK) return null;
     lines.set(col, [part.text]);
   }
   let count = 1;
