@@ -19,10 +19,10 @@ import type { BudgetDocument } from '../src/schema.js';
 import { scoreDocument } from '../src/eval/score.js';
 import { textLayer } from '../src/eval/layer.js';
 import { skewOf } from '../src/ocr/deskew.js';
-import { dewarp, upright } from '../src/ocr/dewarp.js';
+import { dewarp, smoothSteps, upright } from '../src/ocr/dewarp.js';
 import { textPieces } from '../src/ocr/pieces.js';
 import { type Gray, binarize, despeckle, flatten, greyOf, rotate } from '../src/ocr/raster.js';
-import { inkContradicts, pieceCrop, wrappedDots } from '../src/ocr/read.js';
+import { inkContradicts, pieceCrop, speckMarks, wrappedDots } from '../src/ocr/read.js';
 import { confusions, strayDots, unspaced } from '../src/ocr/recognize.js';
 import { findRules, leanOf } from '../src/ocr/rules.js';
 import { renderGray } from '../src/loaders/pdf/render.js';
@@ -154,11 +154,15 @@ describe('scans as archives hold them: stamped, photocopied, photographed, bilev
   // and the photograph's right rows keep the OCR doubt they always had on ≥90百分比 (0.80–0.89),
   // so its false alarms rose with its right rows (0.3 was held while those rows were wrong).
   // Its rules turned by the perspective found whole (rules.ts), it finds both projects and 17
-  // rows, two more of them right and warned for the same doubts (14 of 27).
+  // rows, two more of them right and warned for the same doubts (14 of 27). Straightened by
+  // the smooth fit of its shifts and stood upright at its own lean (up to 0.08), the page's
+  // crops change a little: one more right row is doubted (≥15百分比 read at 0.80, was 0.97),
+  // 15 of 27 — the price of the photographs' rows over twelve seeds (398 of 577 → 517 of 576, silent
+  // 25 → 0 on seeds 3–11).
   const held: Record<(typeof kinds)[number], { rows: number; values: number; allProjects: boolean; silentRows: number; falseAlarms: number }> = {
     seal: { rows: 17 / 18, values: 1, allProjects: true, silentRows: 0, falseAlarms: 0.1 },
     photocopy: { rows: 14 / 18, values: 0.94, allProjects: false, silentRows: 0, falseAlarms: 1 },
-    photo: { rows: 17 / 18, values: 1, allProjects: true, silentRows: 0, falseAlarms: 0.55 },
+    photo: { rows: 17 / 18, values: 1, allProjects: true, silentRows: 0, falseAlarms: 0.56 },
     g4: { rows: 17 / 18, values: 1, allProjects: true, silentRows: 0, falseAlarms: 0.45 },
     jbig2: { rows: 16 / 18, values: 0.94, allProjects: true, silentRows: 0, falseAlarms: 0.75 },
   };
@@ -204,6 +208,103 @@ describe('a photographed table going on over the next page', () => {
     const fields = (i: (typeof want.indicators)[number]) => [i.level1, i.level2, i.level3, i.description, i.value_raw, i.basis];
     // The rows from the one cut by the break to the table's end (the rows before it hold misreadings of their own, warned).
     expect(got.indicators.slice(6).map(fields)).toEqual(want.indicators.slice(6).map(fields));
+  }, 300_000);
+});
+
+describe('a photographed table whose rows are of one height', () => {
+  // Page 15 of seed 1 of the phone photograph (chengde-office-2024): project 8's indicator
+  // rows, each two lines high, repeat at one pitch. Matching one strip's row profile to its
+  // neighbour's, one band of the page took each rule for the next row's: the shifts measured
+  // there ran against those of the bands above and below it, and the page was bent 40 pixels
+  // where the photograph had it nearly straight. The rules across the table broke into pieces
+  // at two heights, two rows were read as one (新媒体信息更新是否及时 with 预算执行率) and the
+  // five rows after them stood one place off, none of them warned.
+  it('straightens the page by a smooth fit of its shifts: every row of the project in place', async () => {
+    requireShared();
+    const { record } = await extract('chengde-office-2024-photo-s01-p15.pdf');
+    const want = gold('chengde-office-2024').projects[7]!;
+    const got = record.projects.find((p) => p.project_code === want.project_code)!;
+    expect(got.indicators.length).toBe(want.indicators.length);
+    // Each row in its place; a cell misread in it (预算执行率(%) for （%）) is one OCR doubts.
+    expect(got.indicators.map((i) => [i.level1, i.level2])).toEqual(want.indicators.map((i) => [i.level1, i.level2]));
+    got.indicators.forEach((i, k) => {
+      const w = want.indicators[k]!;
+      if (i.level3 !== w.level3 || i.value_raw !== w.value_raw) expect(i.confidence!).toBeLessThan(OCR_LOW_CONFIDENCE);
+    });
+    expect(got.indicators.filter((i, k) => i.level3 === want.indicators[k]!.level3 && i.value_raw === want.indicators[k]!.value_raw).length).toBeGreaterThanOrEqual(6);
+  }, 300_000);
+
+  it('replaces the steps of a band that contradicts the bands around it by a smooth fit of the rest', () => {
+    // The steps measured on that page (pixels each strip stands below the one before it, by
+    // band; null: too little ink). Band 2 was matched one row off.
+    const measured = [
+      [0, -17, -18, -14, -5],
+      [0, -2, -7, -12, -6],
+      [0, -2, 12, 15, -3],
+      [0, 0, -3, -7, -6],
+      [0, null, null, null, -1],
+    ];
+    const smooth = smoothSteps(measured, 8);
+    // The contradicting steps follow the bands around them: between theirs, none of them up.
+    for (let s = 1; s < 5; s++) {
+      expect(smooth[2]![s]!).toBeLessThanOrEqual(0.5);
+      expect(smooth[2]![s]!).toBeGreaterThanOrEqual(Math.min(smooth[1]![s]!, smooth[3]![s]!) - 3);
+    }
+    expect(smooth[2]![2]).not.toBe(12);
+    expect(smooth[2]![3]).not.toBe(15);
+    // The steps that agree with the surface are kept as measured; the unmeasured take the surface's.
+    for (const b of [0, 1, 3]) expect(smooth[b]).toEqual(measured[b]);
+    expect([smooth[2]![1], smooth[2]![4], smooth[4]![4]]).toEqual([-2, -3, -1]);
+    for (let s = 1; s < 4; s++) expect(Number.isFinite(smooth[4]![s]!)).toBe(true);
+    // Too few steps to fit a surface: kept as measured.
+    expect(smoothSteps([[0, 3, null]], 4)).toEqual([[0, 3, 0]]);
+  });
+});
+
+describe('a photographed rule with a cell\'s text set down on it', () => {
+  // Pages 7–8 of seed 10 of the phone photograph (chengde-office-2024): the goals cell's last
+  // line sits on the rule above the indicator header, and the photograph's blur joins them:
+  // ink touched the rule from above along three quarters of its length, and the rule was
+  // taken for strokes of text crossing it (a line is refused when ink crosses a third of it).
+  // Goals and header ran into one row, no header was found on page 7, its seven indicator
+  // rows were lost and page 8's six stood in their places, eleven rows wrong without a
+  // warning. Ink touching one side of a line now counts half.
+  it('finds the rule: the goals read, every indicator row in its place', async () => {
+    requireShared();
+    const { record } = await extract('chengde-office-2024-photo-s10-p7-8.pdf');
+    const want = gold('chengde-office-2024').projects[0]!;
+    const got = record.projects.find((p) => p.project_code === want.project_code)!;
+    expect(got.goals.length).toBe(want.goals.length);
+    expect(got.indicators.map((i) => [i.level1, i.level2, i.level3, i.basis])).toEqual(want.indicators.map((i) => [i.level1, i.level2, i.level3, i.basis]));
+    // A value read wrong is one OCR doubts (warned on its row).
+    got.indicators.forEach((i, k) => {
+      if (i.value_raw !== want.indicators[k]!.value_raw) expect(i.confidence!).toBeLessThan(OCR_LOW_CONFIDENCE);
+    });
+  }, 300_000);
+});
+
+describe('a photocopy\'s toner specks', () => {
+  // Pages 11–14 of seed 0 of the photocopy (chengde-office-2020, 150 dpi grey): specks beside
+  // and between characters were read as · . : and letters (反映办公·用房, .文字描述, GNWK·,
+  // 案件代理手续及答辩状递交及时率.), and specks scattered along the foot of page 12 were taken
+  // for a contents line's dot leaders, an indicator row of …… in every cell. A piece of specks
+  // alone beside a number stays as read (the <= of <=100.00% broke into dots, read OEY): taken
+  // out, its row would have read 100.00% at 0.98, wrong and not warned.
+  it('reads no speck as a mark or a letter, and no speck trail as a leader row', async () => {
+    requireShared();
+    const { record } = await extract('chengde-office-2020-photocopy-s00-p11-14.pdf');
+    const want = gold('chengde-office-2020').projects;
+    const fields = (i: (typeof want)[number]['indicators'][number]) => [i.level3, i.value_raw, i.basis];
+    for (const [k, right] of [[0, [0, 2, 4]], [1, [1, 5]]] as const) {
+      const got = record.projects.find((p) => p.project_code === want[k]!.project_code)!;
+      expect(got.indicators.length).toBe(want[k]!.indicators.length);
+      for (const r of right) expect(fields(got.indicators[r]!)).toEqual(fields(want[k]!.indicators[r]!));
+      // The rest, wrong, are doubted on their rows.
+      got.indicators.forEach((i, r) => {
+        if (JSON.stringify(fields(i)) !== JSON.stringify(fields(want[k]!.indicators[r]!))) expect(i.confidence!).toBeLessThan(OCR_LOW_CONFIDENCE);
+      });
+    }
+    expect(JSON.stringify(record.projects)).not.toMatch(/……|·/);
   }, 300_000);
 });
 
@@ -404,6 +505,11 @@ describe('scan reader parts', () => {
       expect(r.b - r.a).toBeGreaterThan(990);
     });
     expect(leanOf(binarize(page(() => 0), 128), width, height, 150)).toBeNull();
+    // A photograph's shear left after deskewing by its text lines: every line leaning 3.4°
+    // (1 in 17), more than a page turned on the glass, is measured all the same.
+    const sheared = leanOf(binarize(page(() => 0.06), 128), width, height, 150)!;
+    expect(sheared).not.toBeNull();
+    for (const x of xs) expect(Math.abs(sheared.a + sheared.b * x - 0.06)).toBeLessThan(0.002);
   });
 
   it('takes dot leaders out of a contents line as a leader piece', () => {
@@ -417,6 +523,36 @@ describe('scan reader parts', () => {
     const pieces = textPieces(mask, width, height, 25, []);
     expect(pieces.filter((p) => p.leader)).toHaveLength(1);
     expect(pieces.filter((p) => !p.leader)).toHaveLength(2);
+  });
+
+  it('takes no speck trail for a leader: dots ems apart, or at different heights', () => {
+    const width = 800;
+    const height = 60;
+    const line = (dot: (k: number) => [number, number] | null) => {
+      const data = new Uint8Array(width * height).fill(255);
+      for (let x = 20; x < 140; x++) for (let y = 15; y < 40; y++) if (x % 4) data[y * width + x] = 0; // text
+      for (let k = 0; ; k++) {
+        const at = dot(k);
+        if (!at || at[0] > 700) break;
+        for (let y = at[1]; y < at[1] + 3; y++) for (let d = 0; d < 3; d++) data[y * width + at[0] + d] = 0;
+      }
+      return textPieces(binarize({ width, height, data }), width, height, 25, []);
+    };
+    expect(line((k) => [150 + k * 8, 36]).filter((p) => p.leader)).toHaveLength(1);
+    // Toner specks: one every two ems, or as many as a leader's at heights all over the line.
+    expect(line((k) => [150 + k * 50, 36]).filter((p) => p.leader)).toHaveLength(0);
+    expect(line((k) => [150 + k * 8, 16 + ((k * 7) % 22)]).filter((p) => p.leader)).toHaveLength(0);
+  });
+
+  it('cuts the lines under a tall band one by one (a band never grows past twice the text size)', () => {
+    // A shadow 200 px tall along the top, then eight lines of text 25 px high, 8 px apart.
+    const width = 400;
+    const height = 500;
+    const mask = new Uint8Array(width * height);
+    for (let y = 0; y < 200; y++) for (let x = 10; x < 390; x += 2) mask[y * width + x] = 1;
+    for (let l = 0; l < 8; l++) for (let y = 208 + l * 33; y < 233 + l * 33; y++) for (let x = 20; x < 380; x++) if (x % 5) mask[y * width + x] = 1;
+    const pieces = textPieces(mask, width, height, 25, []);
+    expect(pieces.filter((p) => p.y1 - p.y0 <= 30)).toHaveLength(8);
   });
 
   it('clears specks, keeps strokes', () => {
@@ -565,6 +701,30 @@ describe('degradations undone', () => {
     expect(inkContradicts(reading('修缮工', [15, 49, 83]), piece, 98, mask, width, 31)).toBe(false);
     expect(inkContradicts(reading('修工', [15, 83]), piece, 98, mask, width, 31)).toBe(true);
     expect(inkContradicts(reading('修石出工', [15, 42, 56, 83]), piece, 98, mask, width, 31)).toBe(true);
+  });
+
+  it('takes out a dot or a letter read from a speck, and keeps a decimal point and a letter', () => {
+    // "汉" blots 30 px square with a 3 × 3 speck between the first two, then "5.0" (digits of
+    // 14 × 20 px around a 3 × 3 point) and an "A" 14 × 20 px.
+    const width = 240;
+    const mask = new Uint8Array(width * 30);
+    const blot = (x0: number, y0: number, w: number, h: number) => {
+      for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) mask[y * width + x] = 1;
+    };
+    blot(0, 0, 30, 30);
+    blot(35, 14, 3, 3);
+    blot(43, 0, 30, 30);
+    blot(80, 10, 14, 20);
+    blot(97, 26, 3, 3);
+    blot(103, 10, 14, 20);
+    blot(125, 10, 14, 20);
+    const piece = { x0: 0, y0: 0, x1: 140, y1: 30 };
+    const reading = { text: '汉·汉5.0A', confidence: 0.9, at: [15, 36, 58, 87, 98, 110, 132].map((x) => x / 140) };
+    const out = speckMarks(reading, piece, 140, mask, width, 30);
+    expect(out).toEqual({ text: '汉汉5.0A', at: [15, 58, 87, 98, 110, 132].map((x) => x / 140), removed: 1 });
+    // Read as a letter, the speck goes too; a comma read there stays (a photocopy's real comma can be as small).
+    expect(speckMarks({ ...reading, text: '汉x汉5.0A' }, piece, 140, mask, width, 30).text).toBe('汉汉5.0A');
+    expect(speckMarks({ ...reading, text: '汉，汉5.0A' }, piece, 140, mask, width, 30).text).toBe('汉，汉5.0A');
   });
 
   it('writes JBIG2 pages that pdf.js reads back pixel for pixel', async () => {

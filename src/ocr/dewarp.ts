@@ -9,6 +9,14 @@
  * page stands above or below its left edge. The page is resampled with those shifts
  * (bilinear between tile centres), so its lines run straight again. A flat page measures no
  * shift and is left as it is.
+ *
+ * A neighbour's shift is measured by matching profiles, and a table's rows repeat at one
+ * pitch: in a band of equal rows a strip's rules can match its neighbour's next rule as well as
+ * their own, and such a band would be bent where it was straight (40 pixels over a table's
+ * width, its rows' rules crossing). The shifts of a photographed sheet change smoothly over it
+ * (its perspective and bow), so the measured steps are fitted by a smooth surface — a
+ * quadratic across the page, changing steadily down it — steps standing off the fit are left
+ * out and the rest fitted again, and the page is straightened by the fit (`smoothSteps`).
  */
 import type { Gray } from './raster.js';
 
@@ -56,6 +64,92 @@ function bestShift(a: Float64Array, b: Float64Array, range: number, minInk: numb
   return bestScore > 0 ? best : null;
 }
 
+/** Terms of the smooth surface the steps are fitted by, at (u, v) in [-1, 1]: across and down the page. */
+const TERMS: Array<(u: number, v: number) => number> = [() => 1, (u) => u, (u) => u * u, (_, v) => v, (u, v) => u * v];
+
+/** Solves the normal equations A·x = y (A symmetric, n × n) by Gaussian elimination; null when singular. */
+function solve(a: number[][], y: number[]): number[] | null {
+  const n = y.length;
+  const m = a.map((row, i) => [...row, y[i]!]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[p]![c]!)) p = r;
+    if (Math.abs(m[p]![c]!) < 1e-9) return null;
+    [m[c], m[p]] = [m[p]!, m[c]!];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = m[r]![c]! / m[c]![c]!;
+      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
+    }
+  }
+  return m.map((row, i) => row[n]! / row[i]!);
+}
+
+/**
+ * The steps between neighbouring strips (`steps[band][strip]`, null where unmeasured; the
+ * first strip's is 0) replaced by a smooth surface fitted to the measured ones: terms of
+ * TERMS that the bands and strips can tell apart, fitted by least squares, the steps more than
+ * `tol` pixels (or three times the typical residual) off it left out and the rest fitted again.
+ * A band's step pattern that contradicts the bands around it — a table's rules matched one
+ * row off — is one such outlier. Where too few steps are measured to tell, the steps are kept
+ * as measured (unmeasured ones 0). Outside the measured bands and strips the surface is held
+ * at its value at their edge.
+ */
+export function smoothSteps(steps: ReadonlyArray<ReadonlyArray<number | null>>, tol: number): number[][] {
+  const bands = steps.length;
+  const strips = steps[0]?.length ?? 0;
+  const raw = steps.map((row) => row.map((d) => d ?? 0));
+  const at = (b: number, s: number): [number, number] => [strips > 2 ? (2 * (s - 1)) / (strips - 2) - 1 : 0, bands > 1 ? (2 * b) / (bands - 1) - 1 : 0];
+  let points: Array<{ u: number; v: number; d: number }> = [];
+  steps.forEach((row, b) => row.forEach((d, s) => {
+    if (s > 0 && d != null) points.push({ d, ...((([u, v]) => ({ u, v }))(at(b, s))) });
+  }));
+  const uses = TERMS.map((_, k) => (k === 2 ? strips >= 5 : k === 1 ? strips >= 3 : k === 3 ? bands >= 3 : k === 4 ? bands >= 3 && strips >= 3 : true));
+  const terms = TERMS.filter((_, k) => uses[k]);
+  if (points.length < terms.length * 2) return raw;
+  let coef: number[] | null = null;
+  for (let pass = 0; pass < 3; pass++) {
+    const a = terms.map(() => terms.map(() => 0));
+    const y = terms.map(() => 0);
+    for (const p of points) {
+      const f = terms.map((t) => t(p.u, p.v));
+      for (let i = 0; i < f.length; i++) {
+        y[i]! += f[i]! * p.d;
+        for (let j = 0; j < f.length; j++) a[i]![j]! += f[i]! * f[j]!;
+      }
+    }
+    const next = solve(a, y);
+    if (!next) return raw;
+    coef = next;
+    const fit = (p: { u: number; v: number }) => terms.reduce((n, t, k) => n + t(p.u, p.v) * next[k]!, 0);
+    const res = points.map((p) => Math.abs(p.d - fit(p))).sort((x, z) => x - z);
+    const limit = Math.max(tol, 3 * res[res.length >> 1]!);
+    const kept = points.filter((p) => Math.abs(p.d - fit(p)) <= limit);
+    if (kept.length === points.length) break;
+    if (kept.length < terms.length * 2) return raw;
+    points = kept;
+  }
+  const c = coef!;
+  const us = points.map((p) => p.u);
+  const vs = points.map((p) => p.v);
+  const [u0, u1, v0, v1] = [Math.min(...us), Math.max(...us), Math.min(...vs), Math.max(...vs)];
+  const inliers = new Set(points);
+  const all = new Map<string, { u: number; v: number; d: number }>();
+  for (const p of inliers) all.set(`${p.u},${p.v}`, p);
+  return steps.map((row, b) =>
+    row.map((d, s) => {
+      if (s === 0) return 0;
+      const [u, v] = at(b, s);
+      // A step that agrees with the surface is kept as measured (the surface smooths what
+      // the page really does between its tiles); one off it, or unmeasured, takes the surface's.
+      if (d != null && all.has(`${u},${v}`)) return d;
+      const cu = Math.min(u1, Math.max(u0, u));
+      const cv = Math.min(v1, Math.max(v0, v));
+      return terms.reduce((n, t, k) => n + t(cu, cv) * c[k]!, 0);
+    }),
+  );
+}
+
 /**
  * The page straightened, or null when it is flat already. `em` is the body text's size in
  * pixels: it sets the tiles (about 12 ems wide, 16 tall) and the largest shift looked for
@@ -70,16 +164,19 @@ export function dewarp(img: Gray, mask: Uint8Array, em: number): Gray | null {
   const bh = h / bands;
   // shift[b][s]: how far strip s of band b stands below strip 0 (pixels).
   const shift: number[][] = [];
+  // steps[b][s]: how far strip s of band b stands below strip s − 1, as measured (null: too little ink).
+  const steps: Array<Array<number | null>> = [];
   let most = 0;
   for (let b = 0; b < bands; b++) {
     const y0 = Math.max(0, Math.round(b * bh) - range);
     const y1 = Math.min(h, Math.round((b + 1) * bh) + range);
     const profiles = Array.from({ length: strips }, (_, s) => profile(mask, w, Math.round(s * sw), Math.round((s + 1) * sw), y0, y1));
+    steps.push(Array.from({ length: strips }, (_, s) => (s === 0 ? 0 : bestShift(profiles[s - 1]!, profiles[s]!, range, em * em * 2))));
+  }
+  const smooth = smoothSteps(steps, Math.max(3, range / 2));
+  for (let b = 0; b < bands; b++) {
     const row = [0];
-    for (let s = 1; s < strips; s++) {
-      const d = bestShift(profiles[s - 1]!, profiles[s]!, range, em * em * 2);
-      row.push(row[s - 1]! + (d ?? 0));
-    }
+    for (let s = 1; s < strips; s++) row.push(row[s - 1]! + (smooth[b]![s] ?? 0));
     // Measured from the band's middle, so that the page as a whole does not move.
     const mid = row.reduce((n, v) => n + v, 0) / row.length;
     shift.push(row.map((v) => v - mid));

@@ -81,7 +81,10 @@ function lineBands(prof: Int32Array, em: number, ruled: (from: number, to: numbe
   const out: Array<[number, number]> = [];
   for (const b of raw) {
     const last = out[out.length - 1];
-    const size = last ? Math.max(em, last[1] - last[0], b[1] - b[0]) : em;
+    // The size of the line's characters: em, or a larger title's, but never more than twice
+    // em — a band grown by what it took in would take in the next line, and that the next,
+    // down a page whose first band is tall (a photocopy's shadow along the top).
+    const size = last ? Math.min(em * 2, Math.max(em, last[1] - last[0], b[1] - b[0])) : em;
     if (last && b[0] - last[1] < size * 0.5 && b[1] - last[0] <= size * 1.3 && !ruled(last[1], b[0])) last[1] = b[1];
     else out.push([b[0], b[1]]);
   }
@@ -104,15 +107,18 @@ function inkCount(prof: Int32Array, a: number, b: number): number {
 
 /**
  * Takes dot leaders (a contents line's …… between title and page) out of a one-line band:
- * a stretch of at least two characters' width made only of small dots, six or more. The
+ * a stretch of at least two characters' width made only of small dots, six or more, at least
+ * one an em, on one level (a leader sets two to four an em on its baseline; toner specks
+ * scattered along a line stand ems apart and at any height, and are no leader). The
  * recognition model reads long rows of dots badly; they become a leader piece, read as ……
  * the way a text layer gives them.
  */
 function clearLeaders(c: Ctx, band: Piece): void {
   const h = band.y1 - band.y0;
   const w = band.x1 - band.x0;
-  // Each column: empty (0), only a dot's height of ink (1), or more (2).
+  // Each column: empty (0), only a dot's height of ink (1), or more (2); and where its ink's middle is.
   const kind = new Uint8Array(w);
+  const level = new Float64Array(w);
   for (let x = band.x0; x < band.x1; x++) {
     let top = -1;
     let bottom = -1;
@@ -123,6 +129,7 @@ function clearLeaders(c: Ctx, band: Piece): void {
       }
     }
     kind[x - band.x0] = top < 0 ? 0 : bottom - top + 1 <= Math.max(2, h * 0.25) ? 1 : 2;
+    level[x - band.x0] = (top + bottom) / 2;
   }
   // Leaders run between a title and its page number: a band of dots with no text beside them
   // is scan noise (a photocopy's toner specks in a margin), not a leader.
@@ -130,8 +137,10 @@ function clearLeaders(c: Ctx, band: Piece): void {
   const minSpan = c.em * 2;
   let start = -1;
   let dots = 0;
+  let low = Infinity;
+  let high = -Infinity;
   const flush = (end: number) => {
-    if (start >= 0 && dots >= 6 && end - start >= minSpan) {
+    if (start >= 0 && dots >= 6 && end - start >= minSpan && dots * c.em >= end - start && high - low <= Math.max(2, h * 0.2)) {
       for (let y = band.y0; y < band.y1; y++) c.mask.fill(0, y * c.width + band.x0 + start, y * c.width + band.x0 + end);
       c.out.push({ x0: band.x0 + start, x1: band.x0 + end, y0: band.y0, y1: band.y1, leader: true });
     }
@@ -142,6 +151,8 @@ function clearLeaders(c: Ctx, band: Piece): void {
       flush(i);
       start = -1;
       dots = 0;
+      low = Infinity;
+      high = -Infinity;
       continue;
     }
     if (start < 0) {
@@ -149,6 +160,10 @@ function clearLeaders(c: Ctx, band: Piece): void {
       start = i;
     }
     if (k === 1 && (i === 0 || kind[i - 1] !== 1)) dots++;
+    if (k === 1) {
+      low = Math.min(low, level[i]!);
+      high = Math.max(high, level[i]!);
+    }
   }
 }
 

@@ -203,6 +203,85 @@ export function strayPieces(words: readonly Piece[], readings: ReadonlyArray<{ t
   return new Set(words.map((_, i) => i).filter((i) => weak[i] && !inRuledCell(words[i]!, rules) && !text.some((q) => near(words[i]!, q))));
 }
 
+/**
+ * Characters a speck of ink is read as that the documents never print as small among 汉字: a
+ * dot (· . * ` ' ") or a letter. Not the clause marks (， 、 。 ； ：): a photocopy's thin ink
+ * leaves a real comma's head alone in the mask, no larger than a speck.
+ */
+const SPECK_READ = /^[·.*`'"A-Za-z]$/u;
+/** Largest side of a speck, in ems: a full stop 。, a 、 and a comma's ink stand taller or wider. */
+const SPECK_SIDE = 0.18;
+
+/**
+ * Characters read from specks: the ink where the model read a dot or a letter is one blot no
+ * larger than a fifth of an em either way — toner or dust beside or inside a line (反映办公·用房,
+ * .文字描述, 总分20分RS). A letter's ink is taller than that; a decimal point or a numbering's
+ * dot as small stands beside a digit, and is kept; so is a piece read as letters that would
+ * lose every character, standing where a value's sign stands (`signPlace`: a number within
+ * three ems of it, above, below or beside). A piece of dots alone goes. The ink is the connected blot
+ * of the mask nearest the character's place, within the piece; a character with no ink
+ * within a third of an em of its place was read from grey the page's threshold calls paper
+ * (a faint smudge) and is taken out too. Returns the reading with those characters taken
+ * out, and how many were.
+ */
+export function speckMarks(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number, em: number, signPlace = false): { text: string; at: number[]; removed: number } {
+  const chars = [...r.text];
+  if (r.at.length !== chars.length || !chars.some((c) => SPECK_READ.test(c))) return { text: r.text, at: r.at, removed: 0 };
+  const side = (cropWidth - (p.x1 - p.x0)) / 2;
+  const limit = Math.max(2, em * SPECK_SIDE);
+  const ink = (x: number, y: number) => x >= p.x0 && x < p.x1 && y >= p.y0 && y < p.y1 && mask[y * width + x] === 1;
+  const mid = (p.y0 + p.y1) / 2;
+  /** The blot nearest column x: whether it is no larger than a speck. */
+  const speckAt = (x: number): boolean | null => {
+    let sx = -1;
+    let sy = -1;
+    for (let k = 0; k <= em * 0.35 && sx < 0; k++) {
+      for (const cx of k ? [x - k, x + k] : [x]) {
+        let best = Infinity;
+        for (let y = p.y0; y < p.y1; y++) {
+          if (ink(cx, y) && Math.abs(y - mid) < best) {
+            best = Math.abs(y - mid);
+            sx = cx;
+            sy = y;
+          }
+        }
+        if (sx >= 0) break;
+      }
+    }
+    if (sx < 0) return null;
+    // Flood the blot, giving up once it outgrows a speck.
+    const seen = new Set<number>([sy * width + sx]);
+    const stack: Array<[number, number]> = [[sx, sy]];
+    let [x0, x1, y0, y1] = [sx, sx, sy, sy];
+    while (stack.length) {
+      const [cx, cy] = stack.pop()!;
+      x0 = Math.min(x0, cx); x1 = Math.max(x1, cx); y0 = Math.min(y0, cy); y1 = Math.max(y1, cy);
+      if (x1 - x0 + 1 > limit || y1 - y0 + 1 > limit) return false;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const nx = cx + dx, ny = cy + dy;
+        const key = ny * width + nx;
+        if ((dx || dy) && ink(nx, ny) && !seen.has(key)) {
+          seen.add(key);
+          stack.push([nx, ny]);
+        }
+      }
+    }
+    return true;
+  };
+  const keep = chars.map((c, i) => {
+    if (!SPECK_READ.test(c)) return true;
+    // A decimal point, a thousands comma, a numbering's dot: beside a digit.
+    if (/[.·]/u.test(c) && (/[0-9]/.test(chars[i - 1] ?? '') || /[0-9]/.test(chars[i + 1] ?? ''))) return true;
+    return speckAt(Math.round(p.x0 + r.at[i]! * cropWidth - side)) === false;
+  });
+  const removed = keep.filter((k) => !k).length;
+  // A piece of nothing but such readings, letters among them, beside a number may be a sign
+  // whose thin ink broke into dots (<= read OEY by 100.00%): it stays as read, its doubt said
+  // on its row.
+  if (!removed || (signPlace && removed === chars.length && /[A-Za-z]/.test(r.text))) return { text: r.text, at: r.at, removed: 0 };
+  return { text: chars.filter((_, i) => keep[i]).join(''), at: r.at.filter((_, i) => keep[i]), removed };
+}
+
 /** Confidence given to a piece whose reading the ink contradicts (under the warning threshold). */
 const CONTRADICTED = 0.5;
 
@@ -461,7 +540,9 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     const odd = implausibleLatin(r.text);
     const marks = markWidths(r, p, crops[i]!.width, mask, img.width);
     const confidence = Math.min(r.confidence, bad ? CONTRADICTED : 1, odd || marks.guessed ? UNSURE : 1);
-    texts[i] = { ...r, text: marks.text, confidence };
+    const signPlace = words.some((q, j) => j !== i && Math.max(q.x0 - p.x1, p.x0 - q.x1) < em * 3 && Math.max(q.y0 - p.y1, p.y0 - q.y1) < em * 3 && /^\d/.test(texts[j]!.text));
+    const unspecked = speckMarks({ ...r, text: marks.text }, p, crops[i]!.width, mask, img.width, em, signPlace);
+    texts[i] = { ...r, text: unspecked.text, at: unspecked.at, confidence };
   });
   const pt = 72 / dpi;
   const items: Item[] = [];

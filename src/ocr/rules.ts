@@ -78,7 +78,11 @@ function runs(lines: number, length: number, at: (line: number, k: number) => nu
 /** Share of a rule's length that is ink (a scanned line has a few breaks; dot leaders are half paper). */
 const MIN_FILL = 0.8;
 
-/** Share of a rule's length where ink touches it from the side: 2 pixels beyond its edges. */
+/**
+ * Share of a rule's length where ink touches it from the side, 2 pixels beyond its edges:
+ * ink on both sides counts whole (a stroke crossing it), on one side half (a cell's text set
+ * down on its border, touching it all along one side when a photograph blurs them together).
+ */
 function crossed(g: { parts: Run[]; a: number; b: number }, at: (line: number, k: number) => number, extent: number): number {
   let top = Infinity;
   let bottom = -Infinity;
@@ -92,7 +96,9 @@ function crossed(g: { parts: Run[]; a: number; b: number }, at: (line: number, k
   let n = 0;
   for (let k = g.a; k <= g.b; k += 2) {
     n++;
-    if ((before >= 0 && at(before, k) === 1) || (after < extent && at(after, k) === 1)) hit++;
+    const a = before >= 0 && at(before, k) === 1;
+    const b = after < extent && at(after, k) === 1;
+    hit += a && b ? 1 : a || b ? 0.5 : 0;
   }
   return n ? hit / n : 1;
 }
@@ -245,7 +251,7 @@ export function leanOf(mask: Uint8Array, width: number, height: number, dpi: num
     }
     if (syy > 0) fits.push({ x: mx, lean: sxy / syy, w: l.b - l.a });
   }
-  // A line leaning more than a turned sheet's lines can (3°) is no single straight line.
+  // A line leaning more than a photographed sheet's lines can (MAX_LEAN) is no single straight line.
   let kept = fits.filter((f) => Math.abs(f.lean) < MAX_LEAN);
   let model: { a: number; b: number } | null = null;
   for (let pass = 0; pass < 2 && kept.length >= 2; pass++) {
@@ -267,8 +273,13 @@ export function leanOf(mask: Uint8Array, width: number, height: number, dpi: num
   return most < MIN_LEAN_SHIFT ? null : model;
 }
 
-/** Lean (across per down) beyond which a line is not one a turned or photographed sheet shows. */
-const MAX_LEAN = 0.05;
+/**
+ * Lean (across per down) beyond which a line is not one a turned or photographed sheet shows
+ * (4.6°): a photograph's shear, left after the page is deskewed by its text lines, leans the
+ * column lines 3° and more (0.053 on a phone photograph's table, whose rules were then not
+ * found at all).
+ */
+const MAX_LEAN = 0.08;
 /** How far a line's lean may stand off the page's fit and still be taken to lean with it. */
 const LEAN_OFF = 0.006;
 /** Shift at a line's ends (pixels) under which a lean is left alone. */
