@@ -53,8 +53,8 @@ const FIELDS: ReadonlyArray<readonly [keyof Checked, string]> = [
 const LEVEL_NAME_SHAPE = /^(?!标)(?:(?!指标).)+指标$/u;
 /** The level names of the templates. */
 const LEVEL_NAMES = [...new Set([...LEVEL2_OF.keys(), ...[...LEVEL2_OF.values()].flat()])];
-/** A text of two names ending in 指标, one after the other. */
-const RUN_TOGETHER = /^((?:(?!指标).)+指标)((?:(?!指标).)+指标)$/u;
+/** Names ending in 指标, one after the other (a text of two or more is names run together). */
+const NAMES_IN = /(?:(?!指标).)+指标/gu;
 
 /** Rows of a table fewer than this give no pattern to hold a row against. */
 const MIN_ROWS = 3;
@@ -110,13 +110,13 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
   // 满意度指标服务对象满意度指标), where the table's other names are whole: a name holds 指标 once,
   // at its end, and a name short of it is the start of a known one or of one the table holds.
   for (const field of ['level1', 'level2'] as const) {
-    // Two names of the templates run together (产出指标效益指标: the rule between two merged
-    // cells not seen) are said whatever the table's other names are.
+    // Two or more names of the templates run together (产出指标效益指标, 产出指标效果指标满意度指标:
+    // the rules between merged cells not seen) are said whatever the table's other names are.
     indicators.forEach((x, i) => {
       const t = x[field] ?? '';
-      const two = RUN_TOGETHER.exec(t);
-      if (two && LEVEL_NAMES.includes(two[1]!) && LEVEL_NAMES.includes(two[2]!)) {
-        out.push(message('indicator-level-pattern', `${name(i)}: ${field === 'level1' ? '一级指标' : '二级指标'} "${t}" is two level names run together (the cells of two rows read as one)`, [rows[i]!]));
+      const parts = t.match(NAMES_IN) ?? [];
+      if (parts.length >= 2 && parts.join('') === t && parts.every((n) => LEVEL_NAMES.includes(n))) {
+        out.push(message('indicator-level-pattern', `${name(i)}: ${field === 'level1' ? '一级指标' : '二级指标'} "${t}" is level names run together (the cells of rows read as one)`, [rows[i]!]));
       }
     });
     const names = indicators.map((x) => x[field] ?? '').filter((t) => /\p{Script=Han}/u.test(t));

@@ -198,6 +198,15 @@ describe('a level name cut short or run into the next', () => {
     expect(m.map((x) => x.where)).toEqual([[rows(4)[0]], [rows(4)[1]], [rows(4)[2]]]);
   });
 
+  it('three names run together (a photograph\'s merged 一级指标 cells read as one) are said too', () => {
+    // chengde-office-2020, photo seed 0: the rules between three merged cells not found.
+    const t = [ind('产出指标', '数量指标', 'a'), ind('产出指标效果指标满意度指标', '质量指标', 'b'), ind('效果指标', '社会效益指标', 'c'), ind('满意度指标', '服务对象满意度指标', 'd')];
+    const m = indicatorRowChecks(t, rows(4), '').filter((x) => x.message.includes('level names run together'));
+    expect(m.map((x) => x.where)).toEqual([[rows(4)[1]]]);
+    // A name that only ends like one (自定义产出指标) is not names run together.
+    expect(indicatorRowChecks([ind('自定义指标产出指标', '数量指标', 'a'), ...t.slice(2)], rows(3), '').filter((x) => x.message.includes('level names run together'))).toEqual([]);
+  });
+
   it('scores in the 二级指标 column and names of words no template knows are left alone', () => {
     const t = [ind('产出指标', '3', 'a'), ind('产出指标', '12', 'b'), ind('效益指标', '社会效益指标', 'c'), ind('效益指标', '自定义', 'd')];
     expect(indicatorRowChecks(t, rows(4), '').filter((x) => x.message.includes('no whole level name'))).toEqual([]);
