@@ -16,7 +16,8 @@
  * width, its rows' rules crossing). The shifts of a photographed sheet change smoothly over it
  * (its perspective and bow), so the measured steps are fitted by a smooth surface — a
  * quadratic across the page, changing steadily down it — steps standing off the fit are left
- * out and the rest fitted again, and the page is straightened by the fit (`smoothSteps`).
+ * out and the rest fitted again; the steps that agree with the fit are kept as measured, and
+ * those off it (or unmeasured) take the fit's (`smoothSteps`).
  */
 import type { Gray } from './raster.js';
 
@@ -87,22 +88,25 @@ function solve(a: number[][], y: number[]): number[] | null {
 
 /**
  * The steps between neighbouring strips (`steps[band][strip]`, null where unmeasured; the
- * first strip's is 0) replaced by a smooth surface fitted to the measured ones: terms of
+ * first strip's is 0) checked against a smooth surface fitted to the measured ones: terms of
  * TERMS that the bands and strips can tell apart, fitted by least squares, the steps more than
  * `tol` pixels (or three times the typical residual) off it left out and the rest fitted again.
- * A band's step pattern that contradicts the bands around it — a table's rules matched one
- * row off — is one such outlier. Where too few steps are measured to tell, the steps are kept
- * as measured (unmeasured ones 0). Outside the measured bands and strips the surface is held
- * at its value at their edge.
+ * A step that agrees with the surface is kept as measured; one off it — a band's step pattern
+ * that contradicts the bands around it, a table's rules matched one row off — or unmeasured
+ * takes the surface's. Where too few steps are measured to tell, the steps are kept as
+ * measured (unmeasured ones 0). Outside the measured bands and strips the surface is held at
+ * its value at their edge.
  */
 export function smoothSteps(steps: ReadonlyArray<ReadonlyArray<number | null>>, tol: number): number[][] {
   const bands = steps.length;
   const strips = steps[0]?.length ?? 0;
   const raw = steps.map((row) => row.map((d) => d ?? 0));
   const at = (b: number, s: number): [number, number] => [strips > 2 ? (2 * (s - 1)) / (strips - 2) - 1 : 0, bands > 1 ? (2 * b) / (bands - 1) - 1 : 0];
-  let points: Array<{ u: number; v: number; d: number }> = [];
+  let points: Array<{ u: number; v: number; d: number; key: number }> = [];
   steps.forEach((row, b) => row.forEach((d, s) => {
-    if (s > 0 && d != null) points.push({ d, ...((([u, v]) => ({ u, v }))(at(b, s))) });
+    if (s === 0 || d == null) return;
+    const [u, v] = at(b, s);
+    points.push({ u, v, d, key: b * strips + s });
   }));
   const uses = TERMS.map((_, k) => (k === 2 ? strips >= 5 : k === 1 ? strips >= 3 : k === 3 ? bands >= 3 : k === 4 ? bands >= 3 && strips >= 3 : true));
   const terms = TERMS.filter((_, k) => uses[k]);
@@ -133,16 +137,14 @@ export function smoothSteps(steps: ReadonlyArray<ReadonlyArray<number | null>>, 
   const us = points.map((p) => p.u);
   const vs = points.map((p) => p.v);
   const [u0, u1, v0, v1] = [Math.min(...us), Math.max(...us), Math.min(...vs), Math.max(...vs)];
-  const inliers = new Set(points);
-  const all = new Map<string, { u: number; v: number; d: number }>();
-  for (const p of inliers) all.set(`${p.u},${p.v}`, p);
+  const inliers = new Set(points.map((p) => p.key));
   return steps.map((row, b) =>
     row.map((d, s) => {
       if (s === 0) return 0;
-      const [u, v] = at(b, s);
       // A step that agrees with the surface is kept as measured (the surface smooths what
       // the page really does between its tiles); one off it, or unmeasured, takes the surface's.
-      if (d != null && all.has(`${u},${v}`)) return d;
+      if (d != null && inliers.has(b * strips + s)) return d;
+      const [u, v] = at(b, s);
       const cu = Math.min(u1, Math.max(u0, u));
       const cv = Math.min(v1, Math.max(v0, v));
       return terms.reduce((n, t, k) => n + t(cu, cv) * c[k]!, 0);

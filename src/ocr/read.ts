@@ -224,7 +224,7 @@ const SPECK_SIDE = 0.18;
  * (a faint smudge) and is taken out too. Returns the reading with those characters taken
  * out, and how many were.
  */
-export function speckMarks(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number, em: number, signPlace = false): { text: string; at: number[]; removed: number } {
+export function speckMarks(r: Recognized, p: Piece, cropWidth: number, mask: Uint8Array, width: number, em: number, signPlace: () => boolean = () => false): { text: string; at: number[]; removed: number } {
   const chars = [...r.text];
   if (r.at.length !== chars.length || !chars.some((c) => SPECK_READ.test(c))) return { text: r.text, at: r.at, removed: 0 };
   const side = (cropWidth - (p.x1 - p.x0)) / 2;
@@ -270,7 +270,7 @@ export function speckMarks(r: Recognized, p: Piece, cropWidth: number, mask: Uin
   };
   const keep = chars.map((c, i) => {
     if (!SPECK_READ.test(c)) return true;
-    // A decimal point, a thousands comma, a numbering's dot: beside a digit.
+    // A decimal point, a numbering's dot: beside a digit.
     if (/[.·]/u.test(c) && (/[0-9]/.test(chars[i - 1] ?? '') || /[0-9]/.test(chars[i + 1] ?? ''))) return true;
     return speckAt(Math.round(p.x0 + r.at[i]! * cropWidth - side)) === false;
   });
@@ -278,7 +278,7 @@ export function speckMarks(r: Recognized, p: Piece, cropWidth: number, mask: Uin
   // A piece of nothing but such readings, letters among them, beside a number may be a sign
   // whose thin ink broke into dots (<= read OEY by 100.00%): it stays as read, its doubt said
   // on its row.
-  if (!removed || (signPlace && removed === chars.length && /[A-Za-z]/.test(r.text))) return { text: r.text, at: r.at, removed: 0 };
+  if (!removed || (removed === chars.length && /[A-Za-z]/.test(r.text) && signPlace())) return { text: r.text, at: r.at, removed: 0 };
   return { text: chars.filter((_, i) => keep[i]).join(''), at: r.at.filter((_, i) => keep[i]), removed };
 }
 
@@ -540,7 +540,8 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     const odd = implausibleLatin(r.text);
     const marks = markWidths(r, p, crops[i]!.width, mask, img.width);
     const confidence = Math.min(r.confidence, bad ? CONTRADICTED : 1, odd || marks.guessed ? UNSURE : 1);
-    const signPlace = words.some((q, j) => j !== i && Math.max(q.x0 - p.x1, p.x0 - q.x1) < em * 3 && Math.max(q.y0 - p.y1, p.y0 - q.y1) < em * 3 && /^\d/.test(texts[j]!.text));
+    // Asked only of a piece that would lose every character to specks.
+    const signPlace = () => words.some((q, j) => j !== i && Math.max(q.x0 - p.x1, p.x0 - q.x1) < em * 3 && Math.max(q.y0 - p.y1, p.y0 - q.y1) < em * 3 && /^\d/.test(texts[j]!.text));
     const unspecked = speckMarks({ ...r, text: marks.text }, p, crops[i]!.width, mask, img.width, em, signPlace);
     texts[i] = { ...r, text: unspecked.text, at: unspecked.at, confidence };
   });
