@@ -187,10 +187,15 @@ export const SYMBOL_CELL = /^(文字描述|>=|<=|=|>|<|≥|≤|≧|≦|＞|＜|�
 /** The 符号 cell's word for a value given as text alone. */
 export const TEXT_VALUE_SYMBOL = '文字描述';
 
-/** An indicator table's header row: it names 二级指标 and 三级指标. */
+/**
+ * An indicator table's header row: it names 二级指标 and 三级指标, or three of its columns
+ * whichever (a scan's 二级指标 read 级指标 beside 一级指标 · 三级指标 · 指标值: no indicator row
+ * holds three header labels).
+ */
 export function isIndicatorHeaderRow(row: Row): boolean {
   const texts = row.cells.filter((c) => !c.merged).map((c) => c.text);
-  return texts.some((t) => LEVEL2_HEADER.test(t)) && texts.some((t) => LEVEL3_HEADER.test(t));
+  if (texts.some((t) => LEVEL2_HEADER.test(t)) && texts.some((t) => LEVEL3_HEADER.test(t))) return true;
+  return new Set(texts.filter((t) => HEADER_LABEL.test(t))).size >= 3;
 }
 
 /** The split value's sub-header row (符号 · 值 · 单位). */

@@ -236,7 +236,9 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true, wh
     if (!level1 && !level2) {
       messages.push(message('indicator-no-level', `${where}indicator row "${cleanText(f.level3 ?? '')}" has no 一级/二级指标`, [row]));
     }
-    const labels = (Object.entries(f) as [Field, string][]).filter(([, t]) => LABEL_WORDS.test(cleanText(t)));
+    // Its own cells, and the levels it takes from the rows above (a header row not told as one
+    // lends them its labels).
+    const labels = ([...Object.entries(f), ...(f.level1 ? [] : [['level1', level1]]), ...(f.level2 ? [] : [['level2', level2]])] as [Field, string][]).filter(([, t]) => LABEL_WORDS.test(cleanText(t)));
     if (labels.length) {
       messages.push(message('indicator-label-value', `${where}indicator row holds header words (${labels.map(([k, t]) => `${k}: ${t}`).join(', ')})`, [row]));
     }

@@ -201,9 +201,20 @@ function bands(lines: Line[], words: TableWords, rules: readonly HRule[]): TLine
       while (end > 0 && region[end - 1]!.chunks.length < 2 && !(keepsTail(end - 1) && region.slice(0, end - 1).some((l) => l.chunks.length >= 2))) end--;
     }
     region = region.slice(0, end);
-    // Three table lines make a table; so does one line of three cells or more (a table's first
-    // row at the foot of a page): prose never stands in three blocks.
-    if (region.filter((l) => l.chunks.length >= 2).length >= 3 || region.some((l) => l.chunks.length >= 3)) out.push(...cutAtHeaders(region, words));
+    // Three table lines make a table where two of them part their cells at one column and no
+    // more of its lines run across that column than part there: the gaps a scan's recognition
+    // left in lines of prose (after a 。, at a speck) fall anywhere, and the prose around them
+    // runs across. So does one line of three cells or more (a table's first row at the foot of
+    // a page): prose never stands in three blocks.
+    const parted = region.filter((l) => l.chunks.length >= 2);
+    const gaps = (l: TLine) => l.chunks.slice(1).map((c, k) => [l.chunks[k]!.x1, c.x0] as const);
+    const column = (x: number) => {
+      const parting = region.filter((l) => gaps(l).some(([p, q]) => p <= x && q >= x)).length;
+      const across = region.filter((l) => l.line.x0 < x && l.line.x1 > x).length - parting;
+      return parting >= 2 && across <= parting;
+    };
+    const columned = parted.some((a, i) => parted.slice(i + 1).some((b) => gaps(a).some(([p, q]) => gaps(b).some(([r, t]) => Math.min(q, t) > Math.max(p, r) && column((Math.min(q, t) + Math.max(p, r)) / 2)))));
+    if ((parted.length >= 3 && columned) || region.some((l) => l.chunks.length >= 3)) out.push(...cutAtHeaders(region, words));
     region = [];
   };
   let prev: Line | null = null;

@@ -38,13 +38,32 @@ const BODY_PT = 10.5;
  * least three times as wide as high), when it differs much from what the resolution says
  * (a page whose stated size is not its printed size, a scan enlarged or reduced).
  */
-function textSize(pieces: readonly Piece[], nominal: number): number {
-  const lines = pieces
+function textSize(pieces: readonly Piece[], nominal: number, mask: Uint8Array, width: number): number {
+  // A line's height is that of its rows of ink dense enough to be text: a speck of a
+  // photocopy joined to the line above or below it does not make it taller.
+  const heights = pieces
     .filter((p) => !p.leader && p.x1 - p.x0 >= (p.y1 - p.y0) * 3)
-    .map((p) => p.y1 - p.y0)
-    .sort((a, b) => a - b);
-  if (lines.length < 5) return nominal;
-  const measured = lines[lines.length >> 1]! / 0.95;
+    .map((p) => {
+      const dense = (y: number) => {
+        let n = 0;
+        for (let x = p.x0; x < p.x1; x++) n += mask[y * width + x]!;
+        return n >= (p.x1 - p.x0) * 0.04;
+      };
+      let y0 = p.y0;
+      while (y0 < p.y1 && !dense(y0)) y0++;
+      let y1 = p.y1;
+      while (y1 > y0 && !dense(y1 - 1)) y1--;
+      return { h: y1 - y0, w: p.x1 - p.x0 };
+    })
+    .filter((l) => l.h > 0 && l.w >= l.h * 3)
+    .sort((a, b) => a.h - b.h);
+  if (heights.length < 5) return nominal;
+  // The height under which half the lines' length lies: a photocopy's specks joined into
+  // short flat chains (many, a few pixels high) do not outvote the page's lines of text.
+  const total = heights.reduce((s, l) => s + l.w, 0);
+  let run = 0;
+  const middle = heights.find((l) => (run += l.w) >= total / 2)!;
+  const measured = middle.h / 0.95;
   return Math.abs(measured / nominal - 1) > 0.3 ? measured : nominal;
 }
 
@@ -149,6 +168,22 @@ export function loneMarks(words: readonly Piece[], texts: readonly string[], em:
     return marks(i) && !words.some((q, j) => j !== i && !marks(j) && q.y0 < p.y1 + em * 0.3 && q.y1 > p.y0 - em * 0.3 && Math.max(q.x0 - p.x1, p.x0 - q.x1) < em * 1.5);
   };
   return new Set(words.map((_, i) => i).filter(lone));
+}
+
+/** Largest side of a piece, in ems, whose ink no character but a mark or a dash is as small as. */
+const TINY_PIECE = 0.3;
+/** A dash alone (a value cell's `-`) is as short as a speck, and kept. */
+const DASHES = /^[-‐‑‒–—―－_~～]+$/u;
+
+/**
+ * Pieces whose ink is smaller than any character but a mark — a blot under a third of an em
+ * either way — read as a character (a photocopy's toner read 9, 0, e, 电, +): specks. A digit
+ * stands half an em tall or more, a small letter near as much; marks alone are loneMarks', and
+ * a dash alone is kept. Their indexes.
+ */
+export function tinyPieces(words: readonly Piece[], texts: readonly string[], em: number): Set<number> {
+  const tiny = (p: Piece) => Math.max(p.x1 - p.x0, p.y1 - p.y0) < em * TINY_PIECE;
+  return new Set(words.map((_, i) => i).filter((i) => tiny(words[i]!) && texts[i]!.trim() !== '' && !LONE.test(texts[i]!.trim()) && !DASHES.test(texts[i]!.trim())));
 }
 
 /**
@@ -383,8 +418,50 @@ export function inkCheck(r: Recognized, p: Piece, cropWidth: number, mask: Uint8
     if (start >= 0 && x - start >= em * 0.35) uncovered.push([start, x]);
     start = -1;
   }
+  // Ink standing apart before a reading's first digit — a sign the model dropped (≤100% read
+  // 100%) — is narrower than a run no character covers: the digit's own width covers half of
+  // it. The digit's ink is the run of inked columns at its place; ink before that run, apart
+  // from it, as tall as a quarter of an em and not a speck, is a character not read.
+  if (/^[0-9]/.test(chars[0]!) && !uncovered.length) {
+    let at = Math.round(r.at[0]! * cropWidth - side);
+    for (let k = 0; k <= em * 0.3 && !cols[at]; k++) at = cols[at - k] ? at - k : cols[at + k] ? at + k : at;
+    if (at >= 0 && at < w && cols[at]) {
+      let a = at;
+      while (a > 0 && cols[a - 1]) a--;
+      if (a - first >= em * 0.15 && largestBlot(mask, width, p.x0 + first, p.y0, p.x0 + a - 1, p.y1) >= em * 0.25) uncovered.push([first, a]);
+    }
+  }
   const skipped = skippedAt(r.text, r.at.map((a) => a * cropWidth - side), first, last + 1);
   return { tooMany, uncovered, cols, skipped };
+}
+
+/** The largest side of the largest connected blot of ink inside [x0, x1) × [y0, y1) of the mask. */
+function largestBlot(mask: Uint8Array, width: number, x0: number, y0: number, x1: number, y1: number): number {
+  const seen = new Uint8Array(Math.max(0, (x1 - x0) * (y1 - y0)));
+  const inside = (x: number, y: number) => x >= x0 && x < x1 && y >= y0 && y < y1;
+  let best = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      if (!mask[y * width + x] || seen[(y - y0) * (x1 - x0) + x - x0]) continue;
+      let [bx0, bx1, by0, by1] = [x, x, y, y];
+      const stack: Array<[number, number]> = [[x, y]];
+      seen[(y - y0) * (x1 - x0) + x - x0] = 1;
+      while (stack.length) {
+        const [cx, cy] = stack.pop()!;
+        bx0 = Math.min(bx0, cx); bx1 = Math.max(bx1, cx); by0 = Math.min(by0, cy); by1 = Math.max(by1, cy);
+        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+          const nx = cx + dx, ny = cy + dy;
+          if (!inside(nx, ny) || !mask[ny * width + nx]) continue;
+          const k = (ny - y0) * (x1 - x0) + nx - x0;
+          if (seen[k]) continue;
+          seen[k] = 1;
+          stack.push([nx, ny]);
+        }
+      }
+      best = Math.max(best, bx1 - bx0 + 1, by1 - by0 + 1);
+    }
+  }
+  return best;
 }
 
 /** Whether the ink of a piece contradicts its reading (inkCheck). */
@@ -466,7 +543,7 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
   // (cutting clears dot leaders from the mask: the second cut starts from the mask before).
   const uncut = mask.slice();
   let pieces = textPieces(mask, img.width, img.height, nominal, rules);
-  const em = textSize(pieces, nominal);
+  const em = textSize(pieces, nominal, mask, img.width);
   if (em !== nominal) {
     mask.set(uncut);
     pieces = textPieces(mask, img.width, img.height, em, rules);
@@ -564,7 +641,7 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     const bottom = heightPt - p.y1 * pt;
     return { str, x: p.x0 * pt, y: bottom + size * 0.1, w: (p.x1 - p.x0) * pt, size, ...(conf == null ? {} : { conf }) };
   };
-  const noise = new Set([...loneMarks(words, texts.map((t) => t.text), em), ...strayPieces(words, texts, rules, em)]);
+  const noise = new Set([...loneMarks(words, texts.map((t) => t.text), em), ...tinyPieces(words, texts.map((t) => t.text), em), ...strayPieces(words, texts, rules, em)]);
   const undotted = wrappedDots(words, texts.map((t) => t.text), em);
   words.forEach((_, i) => {
     if (undotted[i] !== texts[i]!.text) texts[i] = { ...texts[i]!, text: undotted[i]! };

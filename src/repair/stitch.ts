@@ -379,12 +379,20 @@ export function stitchRows(input: readonly Row[]): Row[] {
         continue;
       }
     }
-    // The rest of a header row cut by the break (指标值确定依据 alone on the next page): header words only.
-    if (afterBreak && prev && isHeaderRow(prev) && prev === header && !isSubheaderRow(row) && headerRest(row)) {
-      mergeInto(out, row);
-      header = out[out.length - 1]!;
-      afterBreak = false;
-      continue;
+    // The rest of a header row cut by the break (指标值确定依据 alone on the next page): header
+    // words only, or the ends of the header's labels (一级指标 · 二级 · 三级指标 … above, 指标
+    // below: the row above is a header by its other labels already).
+    if (afterBreak && prev && isHeaderRow(prev) && prev === header && !isSubheaderRow(row)) {
+      const trial = [...out];
+      mergeInto(trial, row);
+      const joined = trial[trial.length - 1]!;
+      const own = row.cells.filter((c) => !c.merged && c.text !== '');
+      if (headerRest(row) || (own.length > 0 && own.every((c) => INDICATOR_LABEL_WORDS.test(cellAt(joined, c.col)?.text ?? '')))) {
+        out.splice(0, out.length, ...trial);
+        header = joined;
+        afterBreak = false;
+        continue;
+      }
     }
     // A row that no rule closes at the foot of the page, nor above its rest, was cut, whatever its cells look like.
     const open = prev?.openBelow === true && row.openAbove === true;

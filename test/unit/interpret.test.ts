@@ -336,6 +336,31 @@ describe('indicator header labels misread', () => {
     expect(mid.value[0]!.description).toBe('修缮的工程量');
   });
 
+  it('a header row with 二级指标 misread is still the header where three other labels name it (a page break repeats it)', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    const header = row(['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']);
+    const repeated = row(['一级指标', '级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']);
+    const r = readIndicatorTable([header, ind('产出指标', '数量指标', '修缮工程量'), repeated, ind('效益指标', '社会效益指标', '群众满意'), ind('', '可持续影响指标', '长效机制')]);
+    expect(r.value.map((i) => [i.level1, i.level3])).toEqual([
+      ['产出指标', '修缮工程量'],
+      ['效益指标', '群众满意'],
+      ['效益指标', '长效机制'],
+    ]);
+    expect(r.messages.filter((m) => m.code === 'indicator-label-value')).toEqual([]);
+  });
+
+  it('a row taking its 一级指标 from a header row not told as one says so on that row', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    const header = row(['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']);
+    // Two labels only (级指标, 三级指: misread): an indicator row, with header words.
+    const misread = row(['一级指标', '级指标', '三级指', '绩效描述', '指标值', '依据确定']);
+    const r = readIndicatorTable([header, ind('产出指标', '数量指标', '修缮工程量'), misread, ind('', '可持续影响指标', '长效机制')]);
+    expect(r.value[2]!.level1).toBe('一级指标');
+    const said = r.messages.filter((m) => m.code === 'indicator-label-value');
+    // The misread header's own row, and the row under it that took its 一级指标.
+    expect(said.map((m) => (m.where![0] as Row).cells[2]!.text)).toEqual(['三级指', '长效机制']);
+  });
+
   it('two unnamed cells where one field is missing name neither', async () => {
     const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
     const header = row(['一一级指标', '某某', '二级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']);

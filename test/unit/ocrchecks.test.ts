@@ -9,7 +9,7 @@ import { readPartOne } from '../../src/interpret/partOne.js';
 import { para, type Block } from '../../src/model.js';
 import { toWarnings } from '../../src/diagnostics.js';
 import { namedOn } from '../../src/eval/score.js';
-import { implausibleLatin, loneMarks, skippedAt, strayPieces } from '../../src/ocr/read.js';
+import { implausibleLatin, inkCheck, loneMarks, skippedAt, strayPieces, tinyPieces } from '../../src/ocr/read.js';
 import type { Loc, Warning } from '../../src/schema.js';
 
 const p = (text: string, confidence?: number, top = 100): Block => ({ ...para(text, { page: 1 }), bbox: [90, top, 500, top + 14], ...(confidence == null ? {} : { confidence }) });
@@ -85,6 +85,37 @@ describe('specks read as characters', () => {
     const readings = [r('心', 0.03), r('ae', 0.38), r('接待投资客商考察', 0.99), r('无', 0.4), r('元', 0.5), r('4', 0.99)];
     // 心 and ae stand alone; 无 stands in a ruled cell (kept, its doubt said on its row); 元 beside a line of text; 4 is sure.
     expect([...strayPieces(words, readings, rules, 30)]).toEqual([0, 1]);
+  });
+});
+
+describe('pieces smaller than any character', () => {
+  const piece = (x0: number, y0: number, w: number, h: number) => ({ x0, y0, x1: x0 + w, y1: y0 + h });
+  it("a blot under a third of an em read as a digit, a letter or a 汉字 is a speck; a dash, a mark, a digit's height are not", () => {
+    const words = [piece(100, 100, 3, 3), piece(200, 100, 5, 7), piece(300, 100, 4, 4), piece(400, 100, 8, 2), piece(500, 100, 4, 4), piece(600, 100, 6, 17), piece(700, 100, 300, 29)];
+    const texts = ['9', 'e', '电', '-', '.', '1', '接待投资客商考察'];
+    // em 29 px: 9, e and 电 are specks; - is a value's dash; . is loneMarks' to judge; 1 stands 17 px tall.
+    expect([...tinyPieces(words, texts, 29)]).toEqual([0, 1, 2]);
+  });
+});
+
+describe('a sign dropped before a number', () => {
+  // A 100 × 40 piece at (10, 10) of a 200 × 60 mask; em 30 px; the digit 1 a bar at columns 50–53.
+  const mask = (before: 'sign' | 'speck' | 'none') => {
+    const m = new Uint8Array(200 * 60);
+    const ink = (x: number, y: number) => (m[y * 200 + x] = 1);
+    for (let y = 14; y < 44; y++) for (let x = 50; x < 54; x++) ink(x, y);
+    if (before === 'sign') for (let k = 0; k < 14; k++) for (let t = 0; t < 3; t++) ink(36 + Math.floor((k * 10) / 14) + t, 20 + k); // a stroke of ≤, 14 px tall, 12 wide, two columns from the 1
+    if (before === 'speck') for (let y = 12; y < 15; y++) for (let x = 38; x < 41; x++) ink(x, y); // a dot of toner
+    return m;
+  };
+  const p = { x0: 10, y0: 10, x1: 110, y1: 50 };
+  const read = { text: '1', confidence: 0.98, at: [(51.5 - 10) / 100] };
+  it('ink apart before the first digit, taller than a quarter of an em, is a character not read (though narrower than the run no character covers)', () => {
+    expect(inkCheck(read, p, 100, mask('sign'), 200, 30).uncovered.length).toBe(1);
+  });
+  it('a speck there, or nothing, is no character', () => {
+    expect(inkCheck(read, p, 100, mask('speck'), 200, 30).uncovered).toEqual([]);
+    expect(inkCheck(read, p, 100, mask('none'), 200, 30).uncovered).toEqual([]);
   });
 });
 
