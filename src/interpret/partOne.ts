@@ -8,7 +8,7 @@ import { locOf } from '../loc.js';
 import { type Message, type Result, lowConfidenceItems, lowConfidenceMessages, message, unsureBreakItems, unsureParaItems } from '../diagnostics.js';
 import { SECTION_OVERALL, SECTION_SAFEGUARDS, SECTION_SUBGOALS, SUBGOAL_GOAL as GOAL, SUBGOAL_INDICATOR as INDICATOR, SUBGOAL_LEAD_IN_INSIDE as LEAD_IN_INSIDE, TABLE_CAPTION, numberedAsItem } from '../vocab.js';
 import { cleanText } from '../text/clean.js';
-import { type Numbered, parseNumbered } from '../text/numbering.js';
+import { type Numbered, numeralValue, parseNumbered } from '../text/numbering.js';
 import { readIndicatorTable } from './indicators.js';
 
 export interface SubGoal {
@@ -95,6 +95,37 @@ function splitHeading(rest: string): { title: string; text: string | null } {
 }
 
 /** The safeguards and, for each, the paragraphs it was read from. */
+/**
+ * Items whose numbers skip one (一、二、四: the heading of 三 was not read, a scan's misread
+ * numeral or a heading run into the text above), go back, or leave no room for the items
+ * between them that have no number (三、车、应急工作管理、五: a line taken for an item): from the last item numbered in
+ * order on, each item stands at another place than the document's, and the one before the
+ * skip may hold the lost item's text. Said on each of those items.
+ */
+function numberingGaps(items: ReadonlyArray<{ seq: string | null; title: string | null }> & { sources: Para[][] }, what: string): Message[] {
+  let last = 0;
+  let lastAt = -1;
+  // Numbers of the first numbered item's kind (1. or 一、): an item numbered the other way is
+  // no item of this list (a heading taken for one, said by its own check).
+  const arabic = (seq: string) => /^\d+$/.test(seq);
+  const kind = items.find((g) => g.seq != null && numeralValue(g.seq) != null)?.seq;
+  for (let i = 0; i < items.length; i++) {
+    const seq = items[i]!.seq;
+    const n = seq == null || arabic(seq) !== arabic(kind!) ? null : numeralValue(seq);
+    if (n == null) continue;
+    // An item with no number of its own takes the place of one (一、二、三、应急工作管理、五).
+    if (n !== last + (i - lastAt)) {
+      const from = Math.max(0, lastAt);
+      return items.slice(from).map((g, k) =>
+        message('part-one-missing', `part one ${what} ${g.seq ?? from + k + 1} "${g.title ?? ''}": the items' numbers go ${lastAt >= 0 ? items[lastAt]!.seq : '(start)'} → ${seq}: an item's heading was not read here, and the items from here on stand one place off the document's`, items.sources[from + k]!),
+      );
+    }
+    last = n;
+    lastAt = i;
+  }
+  return [];
+}
+
 function readSafeguards(paras: Para[]): Safeguard[] & { sources: Para[][] } {
   const out: Safeguard[] = [];
   let top: Numbered['style'] | null = null;
@@ -187,6 +218,7 @@ export function readPartOne(blocks: readonly Block[]): Result<PartOne> {
   safeguards.forEach((g, i) => {
     if (g.title != null && !/[\p{L}\p{N}]/u.test(g.title)) messages.push(message('part-one-missing', `part one safeguard ${g.seq ?? i + 1} "${g.title}": a title of marks alone`, safeguards.sources[i]!));
   });
+  messages.push(...numberingGaps(subGoals, 'sub-goal'), ...numberingGaps(safeguards, 'safeguard'));
   return {
     value: {
       overall_goal: overall.length ? overall.join('\n') : null,

@@ -177,13 +177,22 @@ const DASHES = /^[-‐‑‒–—―－_~～]+$/u;
 
 /**
  * Pieces whose ink is smaller than any character but a mark — a blot under a third of an em
- * either way — read as a character (a photocopy's toner read 9, 0, e, 电, +): specks. A digit
- * stands half an em tall or more, a small letter near as much; marks alone are loneMarks', and
- * a dash alone is kept. Their indexes.
+ * either way, or a short piece of such blots alone — read as a character (a photocopy's toner
+ * read 9, 0, e, 电, +): specks. A digit stands half an em tall or more, a small letter near as
+ * much; marks alone are loneMarks', and a dash alone is kept. Their indexes.
  */
-export function tinyPieces(words: readonly Piece[], texts: readonly string[], em: number): Set<number> {
+export function tinyPieces(words: readonly Piece[], texts: readonly string[], em: number, mask?: Uint8Array, width = 0): Set<number> {
   const tiny = (p: Piece) => Math.max(p.x1 - p.x0, p.y1 - p.y0) < em * TINY_PIECE;
-  return new Set(words.map((_, i) => i).filter((i) => tiny(words[i]!) && texts[i]!.trim() !== '' && !LONE.test(texts[i]!.trim()) && !DASHES.test(texts[i]!.trim())));
+  // A short piece none of whose blots is that large: specks scattered in an empty cell, read
+  // as 业馆 (a character's strokes join into a blot larger than that, even on a photocopy).
+  // Not where a value's sign stands (a number within three ems): a thin <= broken into dots.
+  const signPlace = (p: Piece) => words.some((q, j) => q !== p && Math.max(q.x0 - p.x1, p.x0 - q.x1) < em * 3 && Math.max(q.y0 - p.y1, p.y0 - q.y1) < em * 3 && /^\d/.test(texts[j]!));
+  const scattered = (p: Piece) => mask != null && p.x1 - p.x0 < em * 3 && largestBlot(mask, width, p.x0, p.y0, p.x1, p.y1) < em * TINY_PIECE && !signPlace(p);
+  return new Set(
+    words
+      .map((_, i) => i)
+      .filter((i) => texts[i]!.trim() !== '' && !LONE.test(texts[i]!.trim()) && !DASHES.test(texts[i]!.trim()) && (tiny(words[i]!) || scattered(words[i]!))),
+  );
 }
 
 /**
@@ -317,6 +326,89 @@ export function speckMarks(r: Recognized, p: Piece, cropWidth: number, mask: Uin
   return { text: chars.filter((_, i) => keep[i]).join(''), at: r.at.filter((_, i) => keep[i]), removed };
 }
 
+/** What the model reads a faint ≥ or ≤ before a number as (≥1 read 21, ≤8 read S8, ≤ read <). */
+const SIGN_MISREAD = /^[2SsZz<>≤≥](?=[0-9])/u;
+
+/**
+ * A value's sign the model read as another character, told by its ink: a reading opening with
+ * 2, S, Z, <, >, ≤ or ≥ before a digit, whose first glyph is no taller than that digit and is a
+ * chevron over a bar — the ink of the chevron's top and foot on one side, its middle's on the
+ * other — is ≥ (middle right) or ≤ (middle left). A 2's arc is centred at the top; < and > have
+ * no bar.
+ * The reading with that sign (made unsure by the caller: the model did not read it), or null
+ * where the ink says nothing else.
+ */
+export function signGlyph(text: string, p: Piece, mask: Uint8Array, width: number, em: number): string | null {
+  if (!SIGN_MISREAD.test(text)) return null;
+  const inkAt = (x: number, y: number) => mask[y * width + x] === 1;
+  // Runs of inked columns, left to right; specks (narrow and short) left out.
+  const runs: Array<{ a: number; b: number; top: number; bottom: number }> = [];
+  for (let x = p.x0; x < p.x1; ) {
+    let top = -1;
+    let bottom = -1;
+    const a = x;
+    for (; x < p.x1; x++) {
+      let any = false;
+      for (let y = p.y0; y < p.y1; y++) {
+        if (!inkAt(x, y)) continue;
+        any = true;
+        if (top < 0 || y < top) top = y;
+        bottom = Math.max(bottom, y + 1);
+      }
+      if (!any) break;
+    }
+    if (x > a && !(x - a < em * 0.2 && bottom - top < em * 0.2)) runs.push({ a, b: x, top, bottom });
+    x++;
+    if (runs.length >= 2) break;
+  }
+  const [g, run] = runs;
+  if (!g || !run) return null;
+  // The digit after it: the run's first half em (digits run together where the ink blurs).
+  let [dTop, dBottom] = [p.y1, p.y0];
+  for (let x = run.a; x < Math.min(run.b, run.a + em * 0.5); x++) {
+    for (let y = p.y0; y < p.y1; y++) {
+      if (!inkAt(x, y)) continue;
+      dTop = Math.min(dTop, y);
+      dBottom = Math.max(dBottom, y + 1);
+    }
+  }
+  const d = { top: dTop, bottom: dBottom };
+  const hd = d.bottom - d.top;
+  const hg = g.bottom - g.top;
+  if (hd < em * 0.4 || hg > hd * 1.05 || g.bottom > d.bottom + hd * 0.15) return null;
+  const w = g.b - g.a;
+  const cover = (y: number) => {
+    let n = 0;
+    for (let x = g.a; x < g.b; x++) n += inkAt(x, y) ? 1 : 0;
+    return n;
+  };
+  // The bar: the glyph's last rows inked over most of its width (a row of blur under it
+  // aside), no more than a third of its height, under a row inked less.
+  let y = g.bottom - 1;
+  if (cover(y) < w * 0.6) y--;
+  const barBottom = y + 1;
+  while (y > g.top && cover(y) >= w * 0.6) y--;
+  const barTop = y + 1;
+  if (barTop >= barBottom || barBottom - barTop > hg * 0.3 || cover(barTop - 1) >= w * 0.5) return null;
+  // The chevron over it: its top and its foot on one side, its middle on the other (a 2's arc
+  // spans its width at the top).
+  const h = barTop - g.top;
+  const meanX = (from: number, to: number): number => {
+    let sx = 0;
+    let n = 0;
+    for (let yy = Math.round(from); yy < Math.round(to); yy++) for (let x = g.a; x < g.b; x++) if (inkAt(x, yy)) { sx += x - g.a + 0.5; n++; }
+    return n ? sx / n / w : NaN;
+  };
+  if (h < hg * 0.5) return null;
+  const top = meanX(g.top, g.top + h * 0.2);
+  const mid = meanX(g.top + h * 0.4, g.top + h * 0.6);
+  const foot = meanX(g.top + h * 0.8, barTop);
+  const sign = top < 0.42 && mid > 0.58 && foot < 0.42 ? '≥' : top > 0.58 && mid < 0.42 && foot > 0.58 ? '≤' : null;
+  if (!sign) return null;
+  const read = sign + text.slice([...text][0]!.length);
+  return read === text ? null : read;
+}
+
 /** Confidence given to a piece whose reading the ink contradicts (under the warning threshold). */
 const CONTRADICTED = 0.5;
 
@@ -435,33 +527,46 @@ export function inkCheck(r: Recognized, p: Piece, cropWidth: number, mask: Uint8
   return { tooMany, uncovered, cols, skipped };
 }
 
-/** The largest side of the largest connected blot of ink inside [x0, x1) × [y0, y1) of the mask. */
-function largestBlot(mask: Uint8Array, width: number, x0: number, y0: number, x1: number, y1: number): number {
-  const seen = new Uint8Array(Math.max(0, (x1 - x0) * (y1 - y0)));
-  const inside = (x: number, y: number) => x >= x0 && x < x1 && y >= y0 && y < y1;
-  let best = 0;
+/** A connected blot of ink: its box, [x0, x1) × [y0, y1). */
+interface Blot {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** The connected blots of ink inside [x0, x1) × [y0, y1) of the mask, top to bottom. */
+function blotsIn(mask: Uint8Array, width: number, x0: number, y0: number, x1: number, y1: number): Blot[] {
+  const w = x1 - x0;
+  const seen = new Uint8Array(Math.max(0, w * (y1 - y0)));
+  const out: Blot[] = [];
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
-      if (!mask[y * width + x] || seen[(y - y0) * (x1 - x0) + x - x0]) continue;
-      let [bx0, bx1, by0, by1] = [x, x, y, y];
+      if (!mask[y * width + x] || seen[(y - y0) * w + x - x0]) continue;
+      const b = { x0: x, y0: y, x1: x + 1, y1: y + 1 };
       const stack: Array<[number, number]> = [[x, y]];
-      seen[(y - y0) * (x1 - x0) + x - x0] = 1;
+      seen[(y - y0) * w + x - x0] = 1;
       while (stack.length) {
         const [cx, cy] = stack.pop()!;
-        bx0 = Math.min(bx0, cx); bx1 = Math.max(bx1, cx); by0 = Math.min(by0, cy); by1 = Math.max(by1, cy);
+        b.x0 = Math.min(b.x0, cx); b.x1 = Math.max(b.x1, cx + 1); b.y0 = Math.min(b.y0, cy); b.y1 = Math.max(b.y1, cy + 1);
         for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
           const nx = cx + dx, ny = cy + dy;
-          if (!inside(nx, ny) || !mask[ny * width + nx]) continue;
-          const k = (ny - y0) * (x1 - x0) + nx - x0;
+          if (nx < x0 || nx >= x1 || ny < y0 || ny >= y1 || !mask[ny * width + nx]) continue;
+          const k = (ny - y0) * w + nx - x0;
           if (seen[k]) continue;
           seen[k] = 1;
           stack.push([nx, ny]);
         }
       }
-      best = Math.max(best, bx1 - bx0 + 1, by1 - by0 + 1);
+      out.push(b);
     }
   }
-  return best;
+  return out.sort((a, b) => a.y0 - b.y0);
+}
+
+/** The largest side of the largest connected blot of ink inside [x0, x1) × [y0, y1) of the mask. */
+function largestBlot(mask: Uint8Array, width: number, x0: number, y0: number, x1: number, y1: number): number {
+  return Math.max(0, ...blotsIn(mask, width, x0, y0, x1, y1).map((b) => Math.max(b.x1 - b.x0, b.y1 - b.y0)));
 }
 
 /** Whether the ink of a piece contradicts its reading (inkCheck). */
@@ -620,7 +725,8 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     // Asked only of a piece that would lose every character to specks.
     const signPlace = () => words.some((q, j) => j !== i && Math.max(q.x0 - p.x1, p.x0 - q.x1) < em * 3 && Math.max(q.y0 - p.y1, p.y0 - q.y1) < em * 3 && /^\d/.test(texts[j]!.text));
     const unspecked = speckMarks({ ...r, text: marks.text }, p, crops[i]!.width, mask, img.width, em, signPlace);
-    texts[i] = { ...r, text: unspecked.text, at: unspecked.at, confidence };
+    const sign = signGlyph(unspecked.text, p, mask, img.width, em);
+    texts[i] = sign == null ? { ...r, text: unspecked.text, at: unspecked.at, confidence } : { ...r, text: sign, at: unspecked.at, confidence: Math.min(confidence, UNSURE) };
   });
   const pt = 72 / dpi;
   const items: Item[] = [];
@@ -641,7 +747,7 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     const bottom = heightPt - p.y1 * pt;
     return { str, x: p.x0 * pt, y: bottom + size * 0.1, w: (p.x1 - p.x0) * pt, size, ...(conf == null ? {} : { conf }) };
   };
-  const noise = new Set([...loneMarks(words, texts.map((t) => t.text), em), ...tinyPieces(words, texts.map((t) => t.text), em), ...strayPieces(words, texts, rules, em)]);
+  const noise = new Set([...loneMarks(words, texts.map((t) => t.text), em), ...tinyPieces(words, texts.map((t) => t.text), em, mask, img.width), ...strayPieces(words, texts, rules, em)]);
   const undotted = wrappedDots(words, texts.map((t) => t.text), em);
   words.forEach((_, i) => {
     if (undotted[i] !== texts[i]!.text) texts[i] = { ...texts[i]!, text: undotted[i]! };

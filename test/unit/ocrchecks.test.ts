@@ -9,7 +9,7 @@ import { readPartOne } from '../../src/interpret/partOne.js';
 import { para, type Block } from '../../src/model.js';
 import { toWarnings } from '../../src/diagnostics.js';
 import { namedOn } from '../../src/eval/score.js';
-import { implausibleLatin, inkCheck, loneMarks, skippedAt, strayPieces, tinyPieces } from '../../src/ocr/read.js';
+import { implausibleLatin, inkCheck, loneMarks, signGlyph, skippedAt, strayPieces, tinyPieces } from '../../src/ocr/read.js';
 import type { Loc, Warning } from '../../src/schema.js';
 
 const p = (text: string, confidence?: number, top = 100): Block => ({ ...para(text, { page: 1 }), bbox: [90, top, 500, top + 14], ...(confidence == null ? {} : { confidence }) });
@@ -38,6 +38,20 @@ describe('part-one paragraphs read by OCR', () => {
     const r = readPartOne([...blocks(0.97).slice(0, 5), p('…………', 0.99, 170), p('五、部门整体支出绩效指标情况表', 0.99, 175), p('三、保障措施', 0.99, 180)]);
     const w = toWarnings(r.messages);
     expect(w.map((x) => [x.code, x.loc])).toEqual([['part-one-missing', r.value.sub_goals[2]!.loc], ['part-one-missing', r.value.sub_goals[3]!.loc]]);
+  });
+
+  it('items whose numbers skip one are said from the last in order on; an item with no number takes a number\'s place', () => {
+    const item = (n: string, top: number) => [p(`${n}招商经费`, 0.99, top), p('绩效目标：接待投资客商考察', 0.99, top + 10)];
+    const head = p('二、分项绩效目标', 0.99, 80);
+    // 1. 2. 4.: the heading of 3. was not read (its text is in 2.'s).
+    const skipped = readPartOne([head, ...item('1.', 100), ...item('2.', 200), ...item('4.', 300)]);
+    const said = toWarnings(skipped.messages).filter((w) => w.code === 'part-one-missing');
+    expect(said.map((w) => w.loc)).toEqual([skipped.value.sub_goals[1]!.loc, skipped.value.sub_goals[2]!.loc]);
+    expect(said[0]!.message).toContain('2 → 4');
+    // 1. 2. (an item with no number) 4.: in order.
+    const unnumbered = readPartOne([head, ...item('1.', 100), ...item('2.', 200), p('应急工作管理', 0.99, 250), p('绩效目标：加强应急管理工作', 0.99, 260), ...item('4.', 300)]);
+    expect(unnumbered.value.sub_goals.map((g) => g.seq)).toEqual(['1', '2', null, '4']);
+    expect(unnumbered.messages).toEqual([]);
   });
 
   it('paragraphs read surely, and paragraphs not read by OCR, give nothing', () => {
@@ -116,6 +130,78 @@ describe('a sign dropped before a number', () => {
   it('a speck there, or nothing, is no character', () => {
     expect(inkCheck(read, p, 100, mask('speck'), 200, 30).uncovered).toEqual([]);
     expect(inkCheck(read, p, 100, mask('none'), 200, 30).uncovered).toEqual([]);
+  });
+});
+
+describe('a value\'s sign read as another character', () => {
+  // A piece drawn in ASCII (# ink), one row a line; em 29 px.
+  const piece = (art: string) => {
+    const rows = art.trim().split('\n').map((r) => r.trim());
+    const width = rows[0]!.length;
+    const mask = new Uint8Array(width * rows.length);
+    rows.forEach((r, y) => [...r].forEach((c, x) => (mask[y * width + x] = c === '#' ? 1 : 0)));
+    return { p: { x0: 0, y0: 0, x1: width, y1: rows.length }, mask, width };
+  };
+  // ≥1 of a photocopy (read 21 at 0.82): the chevron's foot touches the bar.
+  const geq1 = `
+    ......................##..
+    ....................#####.
+    ...................######.
+    .###................#####.
+    .#####...............####.
+    ...#####..............###.
+    ....######............###.
+    .......#####..........###.
+    .........####.........###.
+    .........####.........###.
+    .........####.........###.
+    ......#####...........###.
+    ....######............###.
+    ..#####...............###.
+    .####.................###.
+    .##...................###.
+    .##...................###.
+    .############........#####
+    .############.......######
+    .############........####.`;
+  // A 2 beside a 1: its arc centred at the top, its foot a bar.
+  const two1 = `
+    ....######............##..
+    ..##########........#####.
+    .###......###......######.
+    .##........###......#####.
+    ...........###.......####.
+    ...........###........###.
+    ..........###.........###.
+    .........###..........###.
+    ........###...........###.
+    .......###............###.
+    ......###.............###.
+    .....###..............###.
+    ....###...............###.
+    ...###................###.
+    ..###.................###.
+    .###..................###.
+    .###..................###.
+    .############........#####
+    .############.......######
+    .############........####.`;
+  it('a chevron over a bar before a digit is ≥ (its middle right) or ≤ (its middle left)', () => {
+    const g = piece(geq1);
+    expect(signGlyph('21', g.p, g.mask, g.width, 29)).toBe('≥1');
+    expect(signGlyph('S1', g.p, g.mask, g.width, 29)).toBe('≥1');
+    // Mirrored: ≤.
+    const m = piece(geq1.split('\n').map((r) => { const t = r.trim(); const sign = t.slice(0, 14); return [...sign].reverse().join('') + t.slice(14); }).join('\n'));
+    expect(signGlyph('<1', m.p, m.mask, m.width, 29)).toBe('≤1');
+    // Read right: nothing to change.
+    expect(signGlyph('≥1', g.p, g.mask, g.width, 29)).toBeNull();
+  });
+  it('a 2, and a reading not opening with a sign\'s misreading, are left alone', () => {
+    const t = piece(two1);
+    expect(signGlyph('21', t.p, t.mask, t.width, 29)).toBeNull();
+    const g = piece(geq1);
+    expect(signGlyph('31', g.p, g.mask, g.width, 29)).toBeNull();
+    expect(signGlyph('2年', g.p, g.mask, g.width, 29)).toBeNull();
   });
 });
 
