@@ -26,7 +26,7 @@ import type { Row } from '../model.js';
 import type { Indicator, Loc, Project } from '../schema.js';
 import { type Message, message } from '../diagnostics.js';
 import { LEVEL2_OF } from '../vocab.js';
-import type { Place } from '../loc.js';
+import { type Place, rowConfidence } from '../loc.js';
 import { editDistance } from '../util.js';
 
 type Checked = Pick<Indicator, 'level1' | 'level2' | 'level3' | 'description' | 'value_raw' | 'basis'>;
@@ -165,11 +165,15 @@ function valueSymbolChecks(indicators: readonly Checked[], rows: readonly Row[],
     // Two comparison signs in one value (≥48条≥90%10%): the values of several rows run into one cell.
     const signs = v.match(SIGNS)?.length ?? 0;
     if (signs >= 2) out.push(message('indicator-value-symbol', `${name(i)}: 指标值 "${v}" holds ${signs} comparison signs: the values of several rows may have been read as one`, [rows[i]!]));
-    if (!TWO.test(v)) return;
     const others = values.filter((o, k) => k !== i && o !== '');
     const symbols = others.filter((o) => SYMBOL.test(o)).length;
-    if (symbols >= 2 && symbols * 2 > others.length) {
+    const mostly = symbols >= 2 && symbols * 2 > others.length;
+    if (TWO.test(v) && mostly) {
       out.push(message('indicator-value-symbol', `${name(i)}: 指标值 "${v}" opens with a 2 where ${symbols} of the other ${others.length} values of its table open with ≥ or ≤ (a ≥ read as 2?)`, [rows[i]!]));
+    } else if (/^\d/u.test(v) && mostly && rowConfidence([rows[i]!]) != null && symbols * 4 >= others.length * 3) {
+      // Read by OCR (a text layer's value is what is printed): a number with no sign where
+      // three in four of the table's values open with one — a faint sign the model left out.
+      out.push(message('indicator-value-symbol', `${name(i)}: 指标值 "${v}" opens with no comparison sign where ${symbols} of the other ${others.length} values of its table open with one (a faint sign not read?)`, [rows[i]!]));
     }
   });
   return out;

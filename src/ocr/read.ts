@@ -214,6 +214,23 @@ export function wrappedDots(words: readonly Piece[], texts: readonly string[], e
   });
 }
 
+/** Marks a line of Chinese never opens with (kinsoku: they stay at the end of the line above). */
+const NEVER_OPENS = /^[，。：；、！？,:;]+(?=[\u4e00-\u9fff])/u;
+
+/**
+ * A clause mark opening a line before a 汉字 (：常年法律服务协议, 、年初预算): typesetting never
+ * starts a line with one, so it is a speck read as a mark — unless the piece goes on from
+ * another on its line (绩效目标 | ：…, parted at a wide gap). The pieces' texts without them.
+ */
+export function openingMarks(words: readonly Piece[], texts: readonly string[], em: number): string[] {
+  return texts.map((t, i) => {
+    if (!NEVER_OPENS.test(t)) return t;
+    const p = words[i]!;
+    const after = words.some((q, j) => j !== i && texts[j]!.trim() !== '' && q.x1 <= p.x0 + em * 0.2 && p.x0 - q.x1 < em * 2 && Math.min(p.y1, q.y1) - Math.max(p.y0, q.y0) > (p.y1 - p.y0) / 2);
+    return after ? t : t.replace(NEVER_OPENS, '');
+  });
+}
+
 /** Confidence under which one or two characters read alone outside a table are taken for specks. */
 const SPECK_CONF = 0.7;
 
@@ -748,7 +765,7 @@ export async function readScan(scanned: Gray, dpi: number, heightPt: number): Pr
     return { str, x: p.x0 * pt, y: bottom + size * 0.1, w: (p.x1 - p.x0) * pt, size, ...(conf == null ? {} : { conf }) };
   };
   const noise = new Set([...loneMarks(words, texts.map((t) => t.text), em), ...tinyPieces(words, texts.map((t) => t.text), em, mask, img.width), ...strayPieces(words, texts, rules, em)]);
-  const undotted = wrappedDots(words, texts.map((t) => t.text), em);
+  const undotted = openingMarks(words, wrappedDots(words, texts.map((t) => t.text), em), em);
   words.forEach((_, i) => {
     if (undotted[i] !== texts[i]!.text) texts[i] = { ...texts[i]!, text: undotted[i]! };
   });

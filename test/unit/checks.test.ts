@@ -95,6 +95,21 @@ describe('a ≥ read as 2', () => {
   });
 });
 
+describe('a faint sign not read', () => {
+  // Rows read by OCR: their cells say how sure the reading is.
+  const ocrRows = (n: number): Row[] => rows(n).map((r) => ({ ...r, cells: [{ text: 'x', paras: ['x'], col: 0, colSpan: 1, merged: false, confidence: 0.97 }] }));
+  it('a number with no sign, read by OCR, where three in four of its table\'s values open with one, is said on its row', () => {
+    const t = [ind('产出指标', '数量指标', 'a', '≥1000米'), ind('产出指标', '数量指标', 'b', '100%'), ind('产出指标', '质量指标', 'c', '≥90%'), ind('效益指标', '社会效益指标', 'd', '≤5天')];
+    const r = ocrRows(4);
+    expect(indicatorRowChecks(t, r, '').map((x) => [x.code, x.where])).toEqual([['indicator-value-symbol', [r[1]]]]);
+    // From a text layer: what is printed.
+    expect(indicatorRowChecks(t, rows(4), '')).toEqual([]);
+    // Values with a sign and without, in like numbers: a table of both kinds.
+    const mixed = [ind('产出指标', '数量指标', 'a', '≥1000米'), ind('产出指标', '数量指标', 'b', '100%'), ind('产出指标', '质量指标', 'c', '≥90%'), ind('效益指标', '社会效益指标', 'd', '5天'), ind('效益指标', '社会效益指标', 'e', '10次')];
+    expect(indicatorRowChecks(mixed, ocrRows(5), '')).toEqual([]);
+  });
+});
+
 describe('the values of several rows read as one', () => {
   it('a value holding two comparison signs is said on its row; one sign, or >= written in two characters, is not', () => {
     const t = [ind('产出指标', '数量指标', 'a', '≥48条≥90%10%'), ind('产出指标', '数量指标', 'b', '>=90%'), ind('产出指标', '质量指标', 'c', '≥90%'), ind('效益指标', '社会效益指标', 'd', '<=5天>=1天')];

@@ -9,7 +9,7 @@ import { readPartOne } from '../../src/interpret/partOne.js';
 import { para, type Block } from '../../src/model.js';
 import { toWarnings } from '../../src/diagnostics.js';
 import { namedOn } from '../../src/eval/score.js';
-import { implausibleLatin, inkCheck, loneMarks, signGlyph, skippedAt, strayPieces, tinyPieces } from '../../src/ocr/read.js';
+import { implausibleLatin, inkCheck, loneMarks, openingMarks, signGlyph, skippedAt, strayPieces, tinyPieces } from '../../src/ocr/read.js';
 import type { Loc, Warning } from '../../src/schema.js';
 
 const p = (text: string, confidence?: number, top = 100): Block => ({ ...para(text, { page: 1 }), bbox: [90, top, 500, top + 14], ...(confidence == null ? {} : { confidence }) });
@@ -99,6 +99,15 @@ describe('specks read as characters', () => {
     const readings = [r('心', 0.03), r('ae', 0.38), r('接待投资客商考察', 0.99), r('无', 0.4), r('元', 0.5), r('4', 0.99)];
     // 心 and ae stand alone; 无 stands in a ruled cell (kept, its doubt said on its row); 元 beside a line of text; 4 is sure.
     expect([...strayPieces(words, readings, rules, 30)]).toEqual([0, 1]);
+  });
+});
+
+describe('a clause mark opening a line', () => {
+  const piece = (x0: number, y0: number, w: number, h = 30) => ({ x0, y0, x1: x0 + w, y1: y0 + h });
+  it('is a speck where the line opens there; kept where the piece goes on from another on its line', () => {
+    const words = [piece(100, 100, 300), piece(100, 200, 120), piece(240, 200, 200), piece(100, 300, 60)];
+    const texts = ['：常年法律服务协议是否有效', '绩效目标', '：接待投资客商考察', '、'];
+    expect(openingMarks(words, texts, 30)).toEqual(['常年法律服务协议是否有效', '绩效目标', '：接待投资客商考察', '、']);
   });
 });
 
