@@ -165,6 +165,10 @@ function valueSymbolChecks(indicators: readonly Checked[], rows: readonly Row[],
     // Two comparison signs in one value (≥48条≥90%10%): the values of several rows run into one cell.
     const signs = v.match(SIGNS)?.length ?? 0;
     if (signs >= 2) out.push(message('indicator-value-symbol', `${name(i)}: 指标值 "${v}" holds ${signs} comparison signs: the values of several rows may have been read as one`, [rows[i]!]));
+    // Read by OCR, a number ending in a dot no digit follows (3.万: a speck read as a point).
+    if (/^[≥≤<>=]*\d+(\.\d+)?[.·。](?!\d)/u.test(v) && rowConfidence([rows[i]!]) != null) {
+      out.push(message('indicator-value-symbol', `${name(i)}: 指标值 "${v}" has a point after its number that no digit follows (a speck read as a point?)`, [rows[i]!]));
+    }
     const others = values.filter((o, k) => k !== i && o !== '');
     const symbols = others.filter((o) => SYMBOL.test(o)).length;
     const mostly = symbols >= 2 && symbols * 2 > others.length;
@@ -200,6 +204,16 @@ export function projectFieldChecks(projects: readonly Project[], places: Readonl
       return others.length ? filled * 2 > others.length : ALWAYS.includes(f);
     });
     if (missing.length) out.push(message('project-field-missing', `project ${p.seq} "${p.title}": no ${missing.join(', ')} read from its table`, places[i]!));
+    // A project code of another length than the document's other codes share (three at least,
+    // most of them): a character lost or read in (…10002 for …10002G).
+    const code = p.project_code;
+    if (code) {
+      const lengths = others.map((q) => q.project_code?.length).filter((n): n is number => n != null);
+      const usual = lengths.find((n) => lengths.filter((m) => m === n).length * 2 > lengths.length);
+      if (lengths.length >= 3 && usual != null && code.length !== usual) {
+        out.push(message('project-field-missing', `project ${p.seq} "${p.title}": project_code "${code}" has ${code.length} characters where the document's other codes have ${usual}`, places[i]!));
+      }
+    }
   });
   return out;
 }

@@ -94,13 +94,12 @@ function splitHeading(rest: string): { title: string; text: string | null } {
   return { title: cleanText(rest), text: null };
 }
 
-/** The safeguards and, for each, the paragraphs it was read from. */
 /**
  * Items whose numbers skip one (一、二、四: the heading of 三 was not read, a scan's misread
  * numeral or a heading run into the text above), go back, or leave no room for the items
- * between them that have no number (三、车、应急工作管理、五: a line taken for an item): from the last item numbered in
- * order on, each item stands at another place than the document's, and the one before the
- * skip may hold the lost item's text. Said on each of those items.
+ * between them that have no number (三、车、应急工作管理、五: a line taken for an item): from
+ * the last item numbered in order on, each item stands at another place than the document's,
+ * and the one before the skip may hold the lost item's text. Said on each of those items.
  */
 function numberingGaps(items: ReadonlyArray<{ seq: string | null; title: string | null }> & { sources: Para[][] }, what: string): Message[] {
   let last = 0;
@@ -126,6 +125,7 @@ function numberingGaps(items: ReadonlyArray<{ seq: string | null; title: string 
   return [];
 }
 
+/** The safeguards and, for each, the paragraphs it was read from. */
 function readSafeguards(paras: Para[]): Safeguard[] & { sources: Para[][] } {
   const out: Safeguard[] = [];
   let top: Numbered['style'] | null = null;

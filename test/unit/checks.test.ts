@@ -104,6 +104,10 @@ describe('a faint sign not read', () => {
     expect(indicatorRowChecks(t, r, '').map((x) => [x.code, x.where])).toEqual([['indicator-value-symbol', [r[1]]]]);
     // From a text layer: what is printed.
     expect(indicatorRowChecks(t, rows(4), '')).toEqual([]);
+    // A point after a number that no digit follows: a speck.
+    const dotted = [ind('产出指标', '数量指标', 'a', '3.万'), ind('产出指标', '数量指标', 'b', '3.5万'), ind('产出指标', '质量指标', 'c', '5万元')];
+    expect(indicatorRowChecks(dotted, r.slice(0, 3), '').map((x) => x.where)).toEqual([[r[0]]]);
+    expect(indicatorRowChecks(dotted, rows(3), '')).toEqual([]);
     // Values with a sign and without, in like numbers: a table of both kinds.
     const mixed = [ind('产出指标', '数量指标', 'a', '≥1000米'), ind('产出指标', '数量指标', 'b', '100%'), ind('产出指标', '质量指标', 'c', '≥90%'), ind('效益指标', '社会效益指标', 'd', '5天'), ind('效益指标', '社会效益指标', 'e', '10次')];
     expect(indicatorRowChecks(mixed, ocrRows(5), '')).toEqual([]);
@@ -128,6 +132,14 @@ describe('project fields left empty', () => {
     expect(m[0]!.message).toContain('project_name');
     // A single project is held to the fields every template fills.
     expect(projectFieldChecks([proj(1, { fund_use: null })], places(1)).map((x) => x.code)).toEqual(['project-field-missing']);
+  });
+
+  it('a project code of another length than the document\'s other codes is said on its table', () => {
+    const codes = ['13081124P00010210002G', '13081124P000049100058', '13081124P000102100034', '13081124P00010210002'];
+    const m = projectFieldChecks(codes.map((c, i) => proj(i + 1, { project_code: c })), places(4));
+    expect(m.map((x) => [x.code, x.where])).toEqual([['project-field-missing', places(4)[3]]]);
+    // Two other codes only: no usual length to hold it to.
+    expect(projectFieldChecks(codes.slice(1).map((c, i) => proj(i + 1, { project_code: c })), places(3))).toEqual([]);
   });
 
   it('fields the document\'s projects leave empty alike, and projects without a table, give nothing', () => {

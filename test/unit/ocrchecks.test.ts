@@ -9,7 +9,7 @@ import { readPartOne } from '../../src/interpret/partOne.js';
 import { para, type Block } from '../../src/model.js';
 import { toWarnings } from '../../src/diagnostics.js';
 import { namedOn } from '../../src/eval/score.js';
-import { implausibleLatin, inkCheck, loneMarks, openingMarks, signGlyph, skippedAt, strayPieces, tinyPieces } from '../../src/ocr/read.js';
+import { implausibleLatin, inkCheck, loneMarks, markWidths, openingMarks, signGlyph, skippedAt, strayPieces, tinyPieces } from '../../src/ocr/read.js';
 import type { Loc, Warning } from '../../src/schema.js';
 
 const p = (text: string, confidence?: number, top = 100): Block => ({ ...para(text, { page: 1 }), bbox: [90, top, 500, top + 14], ...(confidence == null ? {} : { confidence }) });
@@ -99,6 +99,26 @@ describe('specks read as characters', () => {
     const readings = [r('心', 0.03), r('ae', 0.38), r('接待投资客商考察', 0.99), r('无', 0.4), r('元', 0.5), r('4', 0.99)];
     // 心 and ae stand alone; 无 stands in a ruled cell (kept, its doubt said on its row); 元 beside a line of text; 4 is sure.
     expect([...strayPieces(words, readings, rules, 30)]).toEqual([0, 1]);
+  });
+});
+
+describe('a comma\'s width told by the white after it', () => {
+  // 全 , 运 in a 30 px line: two inked squares of 28 px and a comma's blot of 4 between them.
+  const line = (after: number) => {
+    const width = 28 + 2 + 4 + after + 28;
+    const mask = new Uint8Array(width * 30);
+    const ink = (x0: number, x1: number, y0: number) => {
+      for (let y = y0; y < 30; y++) for (let x = x0; x < x1; x++) mask[y * width + x] = 1;
+    };
+    ink(0, 28, 0);
+    ink(30, 34, 22);
+    ink(34 + after, width, 0);
+    const r = { text: '全,运', confidence: 0.99, at: [14 / width, 32 / width, (34 + after + 14) / width] };
+    return markWidths(r, { x0: 0, y0: 0, x1: width, y1: 30 }, width, mask, width);
+  };
+  it('half a character of white after it: full width; little white between two 汉字: half width, and a guess', () => {
+    expect(line(14)).toEqual({ text: '全，运', guessed: false });
+    expect(line(3)).toEqual({ text: '全,运', guessed: true });
   });
 });
 
