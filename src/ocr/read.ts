@@ -352,10 +352,10 @@ const SIGN_MISREAD = /^[2SsZz<>≤≥](?=[0-9])/u;
 
 /**
  * A value's sign the model read as another character, told by its ink: a reading opening with
- * 2, S, Z, <, >, ≤ or ≥ before a digit, whose first glyph is no taller than that digit and is a
- * chevron over a bar — the ink of the chevron's top and foot on one side, its middle's on the
- * other — is ≥ (middle right) or ≤ (middle left). A 2's arc is centred at the top; < and > have
- * no bar.
+ * 2, S, Z, <, >, ≤ or ≥ before a digit, whose first glyph stands lower than that digit (a 2
+ * stands as tall), no taller, and is a chevron over a bar — the ink of the chevron's top and
+ * foot on one side, its middle's on the other — is ≥ (middle right) or ≤ (middle left). A 2's
+ * arc is nearer centred at its top; < and > have no bar.
  * The reading with that sign (made unsure by the caller: the model did not read it), or null
  * where the ink says nothing else.
  */
@@ -396,7 +396,8 @@ export function signGlyph(text: string, p: Piece, mask: Uint8Array, width: numbe
   const d = { top: dTop, bottom: dBottom };
   const hd = d.bottom - d.top;
   const hg = g.bottom - g.top;
-  if (hd < em * 0.4 || hg > hd * 1.05 || g.bottom > d.bottom + hd * 0.15) return null;
+  // A sign's top stands lower than the digit's; a 2's does not.
+  if (hd < em * 0.4 || g.top - d.top < Math.max(2, hd * 0.08) || hg > hd * 1.05 || g.bottom > d.bottom + hd * 0.15) return null;
   const w = g.b - g.a;
   const cover = (y: number) => {
     let n = 0;
@@ -424,7 +425,7 @@ export function signGlyph(text: string, p: Piece, mask: Uint8Array, width: numbe
   const top = meanX(g.top, g.top + h * 0.2);
   const mid = meanX(g.top + h * 0.4, g.top + h * 0.6);
   const foot = meanX(g.top + h * 0.8, barTop);
-  const sign = top < 0.42 && mid > 0.58 && foot < 0.42 ? '≥' : top > 0.58 && mid < 0.42 && foot > 0.58 ? '≤' : null;
+  const sign = top < 0.33 && mid > 0.58 && foot < 0.42 ? '≥' : top > 0.67 && mid < 0.42 && foot > 0.58 ? '≤' : null;
   if (!sign) return null;
   const read = sign + text.slice([...text][0]!.length);
   return read === text ? null : read;

@@ -225,9 +225,33 @@ describe('a value\'s sign read as another character', () => {
     // Read right: nothing to change.
     expect(signGlyph('≥1', g.p, g.mask, g.width, 29)).toBeNull();
   });
+  // The 2 of 2800.00 on a clean scan turned 1° (its arc leans left, its top as high as the 8's).
+  const two8 = `
+    ....###..............#...
+    ..########.......########
+    .###....###.....####...##
+    .##......###....###.....#
+    .........###....###.....#
+    .........###....###.....#
+    .........###....###.....#
+    .........###....###.....#
+    .........###.....###...##
+    ........###......########
+    ........###......########
+    .......###......###.....#
+    ......###......###......#
+    .....###.......###.......
+    ....###........###.......
+    ...###.........###.......
+    ..###..........###.......
+    .########.#.....##......#
+    .############...###....##
+    .############....########`;
   it('a 2, and a reading not opening with a sign\'s misreading, are left alone', () => {
     const t = piece(two1);
     expect(signGlyph('21', t.p, t.mask, t.width, 29)).toBeNull();
+    const e = piece(two8);
+    expect(signGlyph('2800.00', e.p, e.mask, e.width, 29)).toBeNull();
     const g = piece(geq1);
     expect(signGlyph('31', g.p, g.mask, g.width, 29)).toBeNull();
     expect(signGlyph('2年', g.p, g.mask, g.width, 29)).toBeNull();
