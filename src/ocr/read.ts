@@ -143,8 +143,9 @@ export function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uin
   }
   // A comma, semicolon or colon told half-width between two 汉字: Chinese text sets them full
   // width there far more often than not, and a photocopy's specks and thin ink move the white
-  // the width is told by (设施齐全,运转正常). Kept as told, a guess.
-  for (let i = 1; i + 1 < out.length; i++) if (told[i] && /^[,;:]$/.test(out[i]!) && CJK.test(out[i - 1]!) && CJK.test(out[i + 1]!)) guesses++;
+  // the width is told by (设施齐全,运转正常). Kept as told, a guess. So too after a 汉字 at the
+  // piece's end, where its line goes on in the next (工作方针, over 反映社情民意).
+  for (let i = 1; i < out.length; i++) if (told[i] && /^[,;:]$/.test(out[i]!) && CJK.test(out[i - 1]!) && (i + 1 === out.length || CJK.test(out[i + 1]!))) guesses++;
   return { text: out.join(''), guessed: guesses > 0 };
 }
 

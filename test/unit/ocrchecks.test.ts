@@ -120,6 +120,19 @@ describe('a comma\'s width told by the white after it', () => {
     expect(line(14)).toEqual({ text: '全，运', guessed: false });
     expect(line(3)).toEqual({ text: '全,运', guessed: true });
   });
+  it('told half width after a 汉字 at the end of the piece (its line goes on below): a guess too', () => {
+    // 针 , and a speck 3 px after the comma: the white after it is little, the piece ends there.
+    const width = 28 + 2 + 4 + 3 + 2;
+    const mask = new Uint8Array(width * 30);
+    const ink = (x0: number, x1: number, y0: number, y1 = 30) => {
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) mask[y * width + x] = 1;
+    };
+    ink(0, 28, 0);
+    ink(30, 34, 22);
+    ink(37, 39, 26, 28);
+    const r = { text: '针，', confidence: 0.96, at: [14 / width, 32 / width] };
+    expect(markWidths(r, { x0: 0, y0: 0, x1: width, y1: 30 }, width, mask, width)).toEqual({ text: '针,', guessed: true });
+  });
 });
 
 describe('a clause mark opening a line', () => {
