@@ -42,7 +42,14 @@ const ALL_FIELDS: ReadonlyArray<readonly [keyof Checked, string]> = [
   ['basis', '指标值确定依据'],
 ];
 
+/**
+ * The cells a row is held against its table's other rows on. The levels are whole in every row
+ * (a merged cell's text is every row's it spans): a level empty where another row names one is
+ * a cell not read, as are an empty 三级指标 or 指标值.
+ */
 const FIELDS: ReadonlyArray<readonly [keyof Checked, string]> = [
+  ['level1', '一级指标'],
+  ['level2', '二级指标'],
   ['level3', '三级指标'],
   ['description', '绩效指标描述'],
   ['value_raw', '指标值'],
@@ -69,6 +76,8 @@ const PARENTS = (() => {
 /** Messages for the indicator rows of one table (`rows[i]` is the source row of `indicators[i]`). */
 export function indicatorRowChecks(indicators: readonly Checked[], rows: readonly Row[], prefix: string): Message[] {
   const out: Message[] = [];
+  /** A level empty where the table's other rows name one: said on rows no other message names. */
+  const levels: Message[] = [];
   const n = indicators.length;
   const name = (i: number) => `${prefix}indicator row "${indicators[i]!.level3 ?? ''}"`;
   if (n >= 2) {
@@ -76,10 +85,14 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
       const empty = indicators.map((x, i) => (x[field] == null || x[field] === '' ? i : -1)).filter((i) => i >= 0);
       // One row (or a few in a long table) without what every other row has; a row without
       // its 三级指标 or 指标值 (the row's name and datum) wherever another row has them.
-      const essential = field === 'level3' || field === 'value_raw';
+      const essential = field === 'level3' || field === 'value_raw' || field === 'level1' || field === 'level2';
       if (empty.length === 0) continue;
       if (!essential && (n < MIN_ROWS || empty.length > Math.max(1, Math.floor(n / 5)))) continue;
-      for (const i of empty) out.push(message('indicator-cell-empty', `${name(i)}: ${label} is empty where the other ${n - empty.length} rows of its table fill it`, [rows[i]!]));
+      for (const i of empty) {
+        // A 一级指标 empty over a known 二级指标 is said below, with the 一级指标 it stands under.
+        if (field === 'level1' && PARENTS.has(indicators[i]!.level2 ?? '')) continue;
+        (field === 'level1' || field === 'level2' ? levels : out).push(message('indicator-cell-empty', `${name(i)}: ${label} is empty where the other ${n - empty.length} rows of its table fill it`, [rows[i]!]));
+      }
     }
   }
   out.push(...valueSymbolChecks(indicators, rows, name));
@@ -122,6 +135,12 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
     const names = indicators.map((x) => x[field] ?? '').filter((t) => /\p{Script=Han}/u.test(t));
     const whole = names.filter((t) => LEVEL_NAME_SHAPE.test(t));
     if (names.length < 2 || whole.length * 2 < names.length) continue;
+    // A level of no 汉字 at all (7, a speck or a stray digit read into the cell) where the
+    // table's others are names.
+    indicators.forEach((x, i) => {
+      const t = (x[field] ?? '').trim();
+      if (t !== '' && !/\p{Script=Han}/u.test(t)) out.push(message('indicator-level-pattern', `${name(i)}: ${field === 'level1' ? '一级指标' : '二级指标'} "${t}" is no level name where the table's others are`, [rows[i]!]));
+    });
     const known = [...whole, ...LEVEL_NAMES];
     indicators.forEach((x, i) => {
       const t = x[field] ?? '';
@@ -144,6 +163,8 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
     }
     if (level1 && seen[seen.length - 1] !== level1) seen.push(level1);
   });
+  const named = new Set(out.flatMap((m) => (Array.isArray(m.where) ? m.where : [])));
+  out.push(...levels.filter((m) => !(m.where as Row[]).some((r) => named.has(r))));
   return out;
 }
 
@@ -169,10 +190,17 @@ function valueSymbolChecks(indicators: readonly Checked[], rows: readonly Row[],
     if (/^[≥≤<>=]*\d+(\.\d+)?[.·。](?!\d)/u.test(v) && rowConfidence([rows[i]!]) != null) {
       out.push(message('indicator-value-symbol', `${name(i)}: 指标值 "${v}" has a point after its number that no digit follows (a speck read as a point?)`, [rows[i]!]));
     }
+    // A rate over 100% that reads as a rate once its leading 2 is taken for a ≥ (到位率 260%):
+    // rates of completion, attainment and satisfaction stop at 100% (growth is another matter).
+    const rate = /^2(\d+(?:\.\d+)?)\s*(%|％|百分比|百分率)$/u.exec(v);
+    const named = `${indicators[i]!.level3 ?? ''}${indicators[i]!.description ?? ''}`;
+    const overRate = rate != null && Number(rate[1]) <= 100 && Number(v.slice(0, rate[1]!.length + 1)) > 100 && /率|度/u.test(named) && !/增|提高|提升|超|降低|下降|减少/u.test(named);
     const others = values.filter((o, k) => k !== i && o !== '');
     const symbols = others.filter((o) => SYMBOL.test(o)).length;
     const mostly = symbols >= 2 && symbols * 2 > others.length;
-    if (TWO.test(v) && mostly) {
+    if (overRate && !mostly) {
+      out.push(message('indicator-value-symbol', `${name(i)}: 指标值 "${v}" is a rate over 100%; with its 2 read for a ≥ it would be ≥${rate![1]}${rate![2]}`, [rows[i]!]));
+    } else if (TWO.test(v) && mostly) {
       out.push(message('indicator-value-symbol', `${name(i)}: 指标值 "${v}" opens with a 2 where ${symbols} of the other ${others.length} values of its table open with ≥ or ≤ (a ≥ read as 2?)`, [rows[i]!]));
     } else if (/^\d/u.test(v) && mostly && rowConfidence([rows[i]!]) != null && symbols * 4 >= others.length * 3) {
       // Read by OCR (a text layer's value is what is printed): a number with no sign where

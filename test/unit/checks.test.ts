@@ -74,9 +74,33 @@ describe('unit lines across projects', () => {
 describe('a 一级指标 not read', () => {
   it('a row with a known 二级指标 and no 一级指标 is said on that row; rows with both are not', () => {
     const t = [ind('产出指标', '数量指标', 'a'), ind(null, '经济效益指标', 'b'), ind('效益指标', '社会效益指标', 'c'), ind(null, '自定义', 'd')];
-    const m = indicatorRowChecks(t, rows(4), '');
+    const m = indicatorRowChecks(t, rows(4), '').filter((x) => x.code === 'indicator-level-pattern');
     expect(m.map((x) => [x.code, x.where])).toEqual([['indicator-level-pattern', [rows(4)[1]]]]);
     expect(m[0]!.message).toContain('效益指标');
+  });
+});
+
+describe('level cells against their table', () => {
+  it('a 二级指标 empty where the other rows name theirs is said on each such row, however many', () => {
+    const t = [ind('产出指标', null, 'a'), ind('产出指标', '质量指标', 'b'), ind('效益指标', null, 'c'), ind('满意度指标', '服务对象满意度指标', 'd'), ind('满意度指标', null, 'e')];
+    const m = indicatorRowChecks(t, rows(5), '');
+    expect(m.map((x) => [x.code, x.where])).toEqual([0, 2, 4].map((i) => ['indicator-cell-empty', [rows(5)[i]]]));
+    expect(m[0]!.message).toContain('二级指标');
+  });
+  it('a level of no 汉字 where the others are names is said; a table of no names at all is not judged', () => {
+    const t = [ind('效果指标', '产出指标', 'a'), ind('效果指标', '7', 'b'), ind('效果指标', '社会效益指标', 'c')];
+    const m = indicatorRowChecks(t, rows(3), '');
+    expect(m.map((x) => [x.code, x.where])).toEqual([['indicator-level-pattern', [rows(3)[1]]]]);
+    expect(indicatorRowChecks([ind('1', '1', 'a'), ind('2', '2', 'b'), ind('3', '3', 'c')], rows(3), '')).toEqual([]);
+  });
+});
+
+describe('a rate over 100%', () => {
+  it('that reads as a rate with its 2 taken for a ≥ is said; growth, and 100% itself, are not', () => {
+    const t = [ind('产出指标', '质量指标', '资金到位率', '260%'), ind('产出指标', '质量指标', '完成率', '100%'), ind('效益指标', '经济效益指标', '收入增长率', '250%'), ind('满意度指标', '服务对象满意度指标', '满意度', '95%')];
+    const m = indicatorRowChecks(t, rows(4), '');
+    expect(m.map((x) => [x.code, x.where])).toEqual([['indicator-value-symbol', [rows(4)[0]]]]);
+    expect(m[0]!.message).toContain('≥60%');
   });
 });
 
