@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import PQueue from 'p-queue';
-import { blocksOf, generateGeometry } from './gen/blocks.js';
+import { type Geometry, blocksOf, generateGeometry } from './gen/blocks.js';
 import { docxContent, writeDocx } from './gen/docx.js';
 import { writeHtml } from './gen/html.js';
 import { generateDoc, goldOf, readPools } from './gen/model.js';
@@ -23,6 +23,24 @@ import { defaultCorpus, projectRoot } from '../paths.js';
 export const SEED_CACHE = path.join(projectRoot(), 'node_modules', '.cache', 'jixiao-eval-seeds');
 
 const found = new Map<string, boolean>();
+/** Each generator font's Debian package, named when the font is missing. */
+const FONT_PACKAGES: Record<string, string> = {
+  'Noto Serif CJK SC': 'fonts-noto-cjk', 'Noto Sans CJK SC': 'fonts-noto-cjk', 'AR PL UMing CN': 'fonts-arphic-uming',
+  'AR PL SungtiL GB': 'fonts-arphic-gbsn00lp', 'AR PL KaitiM GB': 'fonts-arphic-gkai00mp', 'WenQuanYi Zen Hei': 'fonts-wqy-zenhei',
+  'Droid Sans Fallback': 'fonts-droid-fallback',
+};
+
+const fonts = new Map<string, boolean>();
+/** Whether fontconfig has a font of this family (a producer would quietly put another in its place). */
+function hasFont(family: string): boolean {
+  if (!fonts.has(family)) {
+    const r = spawnSync('fc-list', [family, 'family'], { encoding: 'utf8', timeout: 60_000 });
+    // Without fontconfig's fc-list no check can be made: the producers are left to their own.
+    fonts.set(family, r.error != null || r.stdout.split('\n').some((l) => l.split(',').includes(family)));
+  }
+  return fonts.get(family)!;
+}
+
 function has(tool: string): boolean {
   if (!found.has(tool)) found.set(tool, spawnSync(tool, ['--version'], { stdio: 'ignore', timeout: 60_000 }).error == null);
   return found.get(tool)!;
@@ -98,7 +116,14 @@ export async function makeSeeds(corpus: string, outDir: string, o: MakeOptions):
       try {
         const dir = path.join(out, seedName(seed));
         await sources(dir, seed, pools);
-        const geometry = JSON.parse(readFileSync(path.join(dir, 'geometry.json'), 'utf8'));
+        const geometry = JSON.parse(readFileSync(path.join(dir, 'geometry.json'), 'utf8')) as Geometry;
+        // A rendition in a font put in place of a missing one is another document than the
+        // seed's on every other machine: the seed is not made here.
+        const absentFonts = [...new Set([geometry.bodyFont, geometry.tableFont])].filter((f) => !hasFont(f));
+        if (absentFonts.length) {
+          log(`eval: ${seedName(seed)} not made: its fonts ${absentFonts.join(', ')} are not installed (apt-get install ${absentFonts.map((f) => FONT_PACKAGES[f] ?? f).join(' ')})`);
+          return;
+        }
         // Renditions by a producer whose version changed (or by the one they were made from) go.
         const versions = path.join(dir, 'versions.json');
         // (Renditions made before versions were kept are of every producer's first version.)

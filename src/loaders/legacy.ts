@@ -23,7 +23,7 @@
  */
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -88,9 +88,22 @@ const PREFIX = 'jixiao-doc-';
 
 /** What a legacy file becomes: a text (.doc, .wps) a DOCX, a sheet (.xls, .et) an XLSX. */
 const TARGET = {
-  docx: { from: 'doc', what: '.doc', kind: 'a Word document', pkg: 'libreoffice-writer-nogui' },
-  xlsx: { from: 'xls', what: '.xls', kind: 'an Excel workbook', pkg: 'libreoffice-calc-nogui' },
+  docx: { from: 'doc', what: '.doc', kind: 'a Word document', pkg: 'libreoffice-writer-nogui', part: 'text (Writer)', lib: 'libswlo.so' },
+  xlsx: { from: 'xls', what: '.xls', kind: 'an Excel workbook', pkg: 'libreoffice-calc-nogui', part: 'spreadsheet (Calc)', lib: 'libsclo.so' },
 } as const;
+
+/**
+ * Whether the LibreOffice at `soffice` has the component that reads a legacy file of this kind
+ * (Debian installs Writer and Calc as separate packages; without Calc, soffice converts no .xls
+ * and says only that the source could not be loaded). Judged by the component's library beside
+ * the program (soffice's real path); an installation laid out otherwise is assumed complete.
+ */
+export async function hasComponent(soffice: string, to: keyof typeof TARGET): Promise<boolean> {
+  const program = path.dirname(await realpath(soffice).catch(() => soffice));
+  const known = await access(path.join(program, 'libmergedlo.so')).then(() => true, () => false);
+  if (!known) return true;
+  return access(path.join(program, TARGET[to].lib)).then(() => true, () => false);
+}
 
 export async function convertLegacyDoc(bytes: Buffer, file: string, task = 'x'): Promise<Buffer> {
   return convertLegacy(bytes, file, 'docx', task);
@@ -102,6 +115,9 @@ export async function convertLegacy(bytes: Buffer, file: string, to: keyof typeo
   const soffice = await onPath(['soffice', 'libreoffice']);
   if (!soffice) {
     throw new InputError(`legacy ${t.what}: convert with LibreOffice (install it: apt-get install ${t.pkg})`, 'legacy-doc');
+  }
+  if (!(await hasComponent(soffice, to))) {
+    throw new InputError(`legacy ${t.what}: the LibreOffice installed has no ${t.part} component to convert it (install it: apt-get install ${t.pkg})`, 'legacy-doc');
   }
   const dir = await mkdtemp(path.join(tmpdir(), `${PREFIX}${safeTask(task)}-`));
   try {
