@@ -34,20 +34,23 @@ const SUBHEADER: ReadonlyArray<readonly [Field, RegExp]> = INDICATOR_SPLIT_COLUM
 export type ColumnMap = Partial<Record<Field, number>>;
 
 
+/** A header cell's label without marks around it (specks read as dots by OCR: 指标值确定依据……). */
+const headerLabel = (t: string) => t.replace(/^[\s.·…。，、,:：;；]+|[\s.·…。，、,:：;；]+$/gu, '');
+
 function mapColumns(header: Row | null, sub: Row | null): ColumnMap {
   const map: ColumnMap = {};
   if (header) {
     const unnamed: Cell[] = [];
     for (const c of header.cells) {
       if (c.merged) continue;
-      const labels = HEADER.filter(([, re]) => re.test(c.text));
+      const labels = HEADER.filter(([, re]) => re.test(headerLabel(c.text)));
       for (const [f] of labels) if (map[f] === undefined) map[f] = c.col;
       if (labels.length === 0) unnamed.push(c);
     }
     byPlace(map, unnamed);
   }
   if (sub) {
-    for (const c of sub.cells) for (const [f, re] of SUBHEADER) if (re.test(c.text) && map[f] === undefined) map[f] = c.col;
+    for (const c of sub.cells) for (const [f, re] of SUBHEADER) if (re.test(headerLabel(c.text)) && map[f] === undefined) map[f] = c.col;
   }
   // 依据 stands after 单位: a header label set over the 单位 column (rebuilt from text
   // positions, the label reaching left of its own column) is the next column's.
@@ -276,5 +279,16 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true, wh
     });
   });
   messages.push(...indicatorRowChecks(indicators, sources, where));
+  // A column the header names that no row fills (a 依据 or 描述 column lost whole on a scan: its
+  // text read into the cell beside it, or not read at all). The rows' own check holds a row
+  // against the others, which here are as empty; this holds them against the header.
+  if (map && indicators.length >= 2) {
+    for (const [field, label] of [['description', '绩效指标描述'], ['basis', '指标值确定依据']] as const) {
+      if (map[field] === undefined || indicators.some((x) => x[field])) continue;
+      indicators.forEach((x, i) => {
+        messages.push(message('indicator-cell-empty', `${where}indicator row "${x.level3 ?? ''}": ${label} is empty on every row of its table, though its header names the column: the column may have been lost`, [sources[i]!]));
+      });
+    }
+  }
   return { value: indicators, messages };
 }

@@ -129,6 +129,63 @@ function mode(values: number[]): number | null {
   return best && best.length >= 2 ? best.reduce((a, b) => a + b, 0) / best.length : null;
 }
 
+/**
+ * One edge of a page's text column as a line over the page's height, x = a + b·y, fitted to
+ * the lines that reach it: of the lines within four characters of the page's outermost, those
+ * within half a character of the fit are kept and the fit made again (a paragraph's short last
+ * line, an indented first line fall away). Null where fewer than five lines reach it or the
+ * edge leans more than a photograph or a skewed scan does (1 in 20).
+ */
+function fitEdge(points: ReadonlyArray<readonly [number, number]>, side: 'left' | 'right', size: number): ((y: number) => number) | null {
+  if (points.length < 5) return null;
+  const xs = points.map(([, x]) => x).sort((a, b) => a - b);
+  const outer = side === 'right' ? xs[Math.floor((xs.length - 1) * 0.9)]! : xs[Math.ceil((xs.length - 1) * 0.1)]!;
+  let kept = points.filter(([, x]) => (side === 'right' ? x >= outer - size * 4 : x <= outer + size * 4));
+  let fit: { a: number; b: number } | null = null;
+  for (let round = 0; round < 4; round++) {
+    if (kept.length < 5) return null;
+    const n = kept.length;
+    const my = kept.reduce((t, [y]) => t + y, 0) / n;
+    const mx = kept.reduce((t, [, x]) => t + x, 0) / n;
+    const vy = kept.reduce((t, [y]) => t + (y - my) ** 2, 0);
+    const b = vy > 0 ? kept.reduce((t, [y, x]) => t + (y - my) * (x - mx), 0) / vy : 0;
+    fit = { a: mx - b * my, b };
+    const f = fit;
+    // Inward of the edge by more than half a character: a line that stops short of it.
+    const next = kept.filter(([y, x]) => (side === 'right' ? x >= f.a + f.b * y - size * 0.5 : x <= f.a + f.b * y + size * 0.5));
+    if (next.length === kept.length) break;
+    kept = next;
+  }
+  if (!fit || Math.abs(fit.b) > 0.05) return null;
+  const f = fit;
+  return (y) => f.a + f.b * y;
+}
+
+/**
+ * A page read by OCR is a picture of its own: placed on the glass its own way, framed and
+ * leant by a camera (a photograph's column narrows towards its far end). Its lines as they
+ * would stand on the document's column (`left`, `right`): each edge fitted over the page's
+ * height (fitEdge) and the lines between them mapped onto the column, so that a full line
+ * reaches the right edge wherever on the page it stands. Null where the page's edges cannot be
+ * told (the lines as they are).
+ */
+function straightened(lines: readonly Line[], left: number, right: number, size: number): Map<Line, Line> | null {
+  if (lines.length < 8) return null;
+  const l = fitEdge(lines.map((x) => [x.y, x.x0] as const), 'left', size);
+  const r = fitEdge(lines.map((x) => [x.y, x.x1] as const), 'right', size);
+  if (!l || !r) return null;
+  const out = new Map<Line, Line>();
+  for (const line of lines) {
+    const [a, b] = [l(line.y), r(line.y)];
+    // The same column, moved and scaled a little by the scan: never another column.
+    if (b - a < (right - left) * 0.8 || b - a > (right - left) * 1.25) return null;
+    const k = (right - left) / (b - a);
+    const x = (v: number) => left + (v - a) * k;
+    out.set(line, { ...line, x0: x(line.x0), x1: x(line.x1), items: line.items.map((i) => ({ ...i, x: x(i.x), w: i.w * k })) });
+  }
+  return out;
+}
+
 function percentile(values: number[], q: number): number {
   if (values.length === 0) return 0;
   const s = [...values].sort((a, b) => a - b);
@@ -182,9 +239,15 @@ export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine
       const above = tops.filter((y) => y > l.y).length;
       (segments[above] ??= []).push(l);
     }
+    // A page read by OCR is a picture of its own, placed on the glass or framed by the camera
+    // its own way: its lines are set on the document's column (straightened) before paragraphs are told.
+    const straight = lines.some((l) => l.items.some((i) => i.conf != null)) ? straightened(lines, left, right, bodySize) : null;
+    const back = new Map<Line, Line>();
+    if (straight) for (const [a, b] of straight) back.set(b, a);
     for (const seg of segments) {
       if (!seg) continue;
-      for (const group of toParagraphs(seg, { left, right, pitch, spacing, ends: words?.tocLine, opens: words?.opensParagraph })) {
+      const paragraphs = toParagraphs(straight ? seg.map((l) => straight.get(l)!) : seg, { left, right, pitch, spacing, ends: words?.tocLine, opens: words?.opensParagraph });
+      for (const group of straight ? paragraphs.map((g) => g.map((l) => back.get(l)!)) : paragraphs) {
         const text = group.length === 1 ? group[0]!.text.split('\t').map(cleanText).filter(Boolean).join('\t') : cellsText(group);
         if (text === '') continue;
         const size = Math.max(...group.map((l) => l.size));

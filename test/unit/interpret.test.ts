@@ -243,6 +243,32 @@ describe('merged level cells over a page break in a table without rules', () => 
   });
 });
 
+describe('an indicator table\'s header against its rows', () => {
+  const header = ['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据……'];
+  const body = [
+    ['产出指标', '数量指标', '培训次数', '全年培训次数', '≥4次', ''],
+    ['产出指标', '质量指标', '合格率', '培训合格率', '≥95%', ''],
+    ['效益指标', '社会效益指标', '服务水平', '服务水平提高', '有效提高', ''],
+  ];
+
+  it('a header label with specks read as dots after it still names its column', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    const r = readIndicatorTable([row(header), ...body.map((b) => row([...b.slice(0, 5), '年度计划']))]);
+    expect(r.value.map((x) => x.basis)).toEqual(['年度计划', '年度计划', '年度计划']);
+  });
+
+  it('a column the header names that no row fills is said on every row (a column lost whole)', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    const r = readIndicatorTable([row(header), ...body.map(row)]);
+    const said = r.messages.filter((m) => m.code === 'indicator-cell-empty');
+    expect(said).toHaveLength(3);
+    expect(said.every((m) => /指标值确定依据 is empty on every row/.test(m.message))).toBe(true);
+    // Filled on one row: the rows' own check speaks for the others, not this one.
+    const one = readIndicatorTable([row(header), ...body.map((b, i) => row([...b.slice(0, 5), i === 0 ? '计划' : '']))]);
+    expect(one.messages.filter((m) => /on every row/.test(m.message))).toEqual([]);
+  });
+});
+
 describe('split 符号/值/单位 indicator tables', () => {
   const header = [row(['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '', '', '指标值确定依据']), row(['', '', '', '', '符号', '值', '单位（文字描述）', ''])];
   const ind = (name: string, sym: string, num: string, unit: string) => row(['产出指标', '数量指标', name, name, sym, num, unit, '依据']);

@@ -246,6 +246,24 @@ describe('assembling pages', () => {
     }
   });
 
+  it('reads a page of a photograph on its own column, however it leans: a full line closing a clause goes on below', () => {
+    const a = '为贯彻落实预算绩效管理要求，本单位结合工作实际，制定本年度部门整体绩效目标，并细化分解到各项工作任务之中，确保目标可衡量。';
+    // Page 1 a PDF page on the column [72, 472]; page 2 read by OCR from a photograph, its
+    // column narrower (characters 9.5 points) and leaning: [60 + d, 440 + d], d = (800 − y) / 50.
+    const one = [...paragraph(a + a, 780), ...paragraph(a + a, 700), ...paragraph(a, 620)];
+    const clause = '加强人员培训，提高职工的业务素质；加强调研，提出优化资金配置、提高资金使用效益；';
+    const lines = [a.slice(0, 40), clause, a.slice(0, 40), a.slice(20, 60), a.slice(0, 40), a.slice(0, 12) + '。'];
+    const photo = (texts: string[], y0: number): Item[] =>
+      texts.map((t, k) => {
+        const y = y0 - k * 16;
+        const d = (800 - y) / 50;
+        return { str: t, x: 60 + d, y, w: [...t].length * 9.5, size: 9.5, conf: 0.99 };
+      });
+    const two = [...photo(lines, 780), ...photo(lines, 660)];
+    const read = paras(assemble([page(1, one), page(2, two)], TABLE_WORDS));
+    expect(read.slice(-2)).toEqual([lines.join(''), lines.join('')]);
+  });
+
   it('starts a paragraph at a lead-in label (绩效指标：) under a line that fills the column', () => {
     const goal = '绩效目标：加强行政事务管理（接待办、外事办、港澳台办、节能办）工作，完成各项任务';
     const indicator = '绩效指标：完成机关所有行政事务管理工作。';
