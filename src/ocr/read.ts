@@ -550,21 +550,6 @@ export function inkCheck(r: Recognized, p: Piece, cropWidth: number, mask: Uint8
     }
   }
   const skipped = skippedAt(r.text, r.at.map((a) => a * cropWidth - side), first, last + 1);
-  // Between two 汉字 read side by side a quarter of an em or more further apart than their
-  // advance, a blot of ink standing wholly in the white between them, as tall as half an em: a
-  // narrow character the model dropped (总额/预算 read 总额预算), too narrow to show as uncovered
-  // and too near to move the line's pitch.
-  for (let i = 0; i + 1 < chars.length; i++) {
-    if (!IDEOGRAPH.test(chars[i]!) || !IDEOGRAPH.test(chars[i + 1]!) || skipped.includes(i)) continue;
-    const a = r.at[i]! * cropWidth - side;
-    const b = r.at[i + 1]! * cropWidth - side;
-    if (b - a < em * 1.25) continue;
-    const x0 = Math.max(0, Math.ceil(a + em * 0.4));
-    const x1 = Math.min(w, Math.floor(b - em * 0.4));
-    if (x1 - x0 < 3) continue;
-    const blots = blotsIn(mask, width, p.x0 + x0, p.y0, p.x0 + x1, p.y1);
-    if (blots.some((o) => o.x0 > p.x0 + x0 && o.x1 < p.x0 + x1 && o.y1 - o.y0 >= em * 0.45)) skipped.push(i);
-  }
   return { tooMany, uncovered, cols, skipped };
 }
 

@@ -146,33 +146,6 @@ describe('a comma whose white cannot be told', () => {
   });
 });
 
-describe('a narrow character dropped between two 汉字', () => {
-  // 额 / 预 in a 30 px line (em 30): the two read, the slash between them not. Each 汉字 an
-  // inked square of 27 px; the slash a stroke 3 px wide and 24 tall, or a speck.
-  const line = (between: 'slash' | 'speck' | 'none', gap: number) => {
-    const width = 27 + gap + 27;
-    const mask = new Uint8Array(width * 30);
-    const ink = (x0: number, x1: number, y0: number, y1: number) => {
-      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) mask[y * width + x] = 1;
-    };
-    ink(0, 27, 2, 29);
-    ink(27 + gap, width, 2, 29);
-    const mid = 27 + Math.floor(gap / 2);
-    if (between === 'slash') ink(mid - 1, mid + 2, 4, 28);
-    if (between === 'speck') ink(mid - 1, mid + 1, 14, 16);
-    const r = { text: '额预', confidence: 0.99, at: [13.5 / width, (27 + gap + 13.5) / width] };
-    return inkCheck(r, { x0: 0, y0: 0, x1: width, y1: 30 }, width, mask, width, 30).skipped;
-  };
-  it('a blot as tall as half an em standing alone in a wider gap than the advance is a character not read', () => {
-    expect(line('slash', 16)).toEqual([0]);
-  });
-  it('a speck there, nothing there, or the two at their usual advance: nothing dropped', () => {
-    expect(line('speck', 16)).toEqual([]);
-    expect(line('none', 16)).toEqual([]);
-    expect(line('slash', 3)).toEqual([]);
-  });
-});
-
 describe('a clause mark opening a line', () => {
   const piece = (x0: number, y0: number, w: number, h = 30) => ({ x0, y0, x1: x0 + w, y1: y0 + h });
   it('is a speck where the line opens there; kept where the piece goes on from another on its line', () => {
