@@ -145,8 +145,14 @@ export function markWidths(r: Recognized, p: Piece, cropWidth: number, mask: Uin
   // width there far more often than not, and a photocopy's specks and thin ink move the white
   // the width is told by (设施齐全,运转正常). Kept as told, a guess. So too after a 汉字 at the
   // piece's end, where its line goes on in the next (工作方针, over 反映社情民意).
-  // A mark whose white could not be told (no ink found at its place) is as much a guess.
-  for (let i = 1; i < out.length; i++) if (/^[,;:]$/.test(out[i]!) && CJK.test(out[i - 1]!) && (i + 1 === out.length || CJK.test(out[i + 1]!))) guesses++;
+  // A mark whose white could not be told (no ink found at its place) is as much a guess; so is
+  // one a speck read as a dot follows (机制，·充分: the speck took the white the width is told by).
+  for (let i = 1; i < out.length; i++) {
+    if (!/^[,;:]$/.test(out[i]!) || !CJK.test(out[i - 1]!)) continue;
+    let k = i + 1;
+    while (k < out.length && /^[·.'`]$/.test(out[k]!)) k++;
+    if (k === out.length || CJK.test(out[k]!)) guesses++;
+  }
   return { text: out.join(''), guessed: guesses > 0 };
 }
 

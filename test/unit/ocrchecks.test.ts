@@ -146,6 +146,23 @@ describe('a comma whose white cannot be told', () => {
   });
 });
 
+describe('a comma a speck follows', () => {
+  it('told half width by the little white before the speck (read as a dot), between two 汉字: a guess', () => {
+    // 机 ， · 充: the comma's blot at 30–34, a speck at 36–38 taking the white after it.
+    const width = 28 + 2 + 4 + 2 + 2 + 4 + 28;
+    const mask = new Uint8Array(width * 30);
+    const ink = (x0: number, x1: number, y0: number, y1 = 30) => {
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) mask[y * width + x] = 1;
+    };
+    ink(0, 28, 0);
+    ink(30, 34, 22);
+    ink(36, 38, 14, 16);
+    ink(42, width, 0);
+    const r = { text: '机，·充', confidence: 0.95, at: [14 / width, 32 / width, 37 / width, 56 / width] };
+    expect(markWidths(r, { x0: 0, y0: 0, x1: width, y1: 30 }, width, mask, width)).toEqual({ text: '机,·充', guessed: true });
+  });
+});
+
 describe('a clause mark opening a line', () => {
   const piece = (x0: number, y0: number, w: number, h = 30) => ({ x0, y0, x1: x0 + w, y1: y0 + h });
   it('is a speck where the line opens there; kept where the piece goes on from another on its line', () => {
