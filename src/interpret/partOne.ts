@@ -217,6 +217,8 @@ export function readPartOne(blocks: readonly Block[]): Result<PartOne> {
   });
   safeguards.forEach((g, i) => {
     if (g.title != null && !/[\p{L}\p{N}]/u.test(g.title)) messages.push(message('part-one-missing', `part one safeguard ${g.seq ?? i + 1} "${g.title}": a title of marks alone`, safeguards.sources[i]!));
+    // A text of no 汉字 at all (a number, a mark): a page number or a speck read as its text, its own text not read.
+    if (g.text != null && !/[\u3400-\u9fff]/u.test(g.text)) messages.push(message('part-one-missing', `part one safeguard ${g.seq ?? i + 1} "${g.title ?? ''}": its text "${g.text}" holds no word`, safeguards.sources[i]!));
   });
   messages.push(...numberingGaps(subGoals, 'sub-goal'), ...numberingGaps(safeguards, 'safeguard'));
   return {

@@ -42,3 +42,13 @@ describe('the department indicator table after the safeguards', () => {
     expect(readPartOne(blocks).value.dept_indicators.map((i) => i.level3)).toEqual(['培训次数']);
   });
 });
+
+describe('a safeguard whose text holds no word', () => {
+  it('a number alone read as its text (a page number, a speck) is said on it; a text of words is not', () => {
+    const blocks: Block[] = [para('三、保障措施'), para('（一）完善制度建设'), para('认真贯彻国家政策。'), para('（二）部门整体支出绩效指标情况表'), para('1'), table];
+    const r = readPartOne(blocks);
+    expect(r.value.safeguards.map((g) => g.text)).toEqual(['认真贯彻国家政策。', '1']);
+    const said = r.messages.filter((m) => /holds no word/.test(m.message));
+    expect(said.map((m) => m.message)).toEqual(['part one safeguard 二 "部门整体支出绩效指标情况表": its text "1" holds no word']);
+  });
+});
