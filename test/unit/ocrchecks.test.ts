@@ -102,64 +102,33 @@ describe('specks read as characters', () => {
   });
 });
 
+/**
+ * markWidths on a 30 px line `width` px wide whose ink is the boxes [x0, x1, y0, y1?) (y1 30
+ * unless given), read as `text` with its characters at the pixel places `at`.
+ */
+function marksOn(width: number, inks: ReadonlyArray<readonly number[]>, text: string, at: number[], confidence = 0.99) {
+  const mask = new Uint8Array(width * 30);
+  for (const [x0, x1, y0, y1 = 30] of inks) for (let y = y0!; y < y1; y++) for (let x = x0!; x < x1!; x++) mask[y * width + x] = 1;
+  return markWidths({ text, confidence, at: at.map((x) => x / width) }, { x0: 0, y0: 0, x1: width, y1: 30 }, width, mask, width);
+}
+
 describe('a comma\'s width told by the white after it', () => {
   // 全 , 运 in a 30 px line: two inked squares of 28 px and a comma's blot of 4 between them.
-  const line = (after: number) => {
-    const width = 28 + 2 + 4 + after + 28;
-    const mask = new Uint8Array(width * 30);
-    const ink = (x0: number, x1: number, y0: number) => {
-      for (let y = y0; y < 30; y++) for (let x = x0; x < x1; x++) mask[y * width + x] = 1;
-    };
-    ink(0, 28, 0);
-    ink(30, 34, 22);
-    ink(34 + after, width, 0);
-    const r = { text: '全,运', confidence: 0.99, at: [14 / width, 32 / width, (34 + after + 14) / width] };
-    return markWidths(r, { x0: 0, y0: 0, x1: width, y1: 30 }, width, mask, width);
-  };
+  const line = (after: number) => marksOn(28 + 2 + 4 + after + 28, [[0, 28, 0], [30, 34, 22], [34 + after, 62 + after, 0]], '全,运', [14, 32, 34 + after + 14]);
   it('half a character of white after it: full width; little white between two 汉字: half width, and a guess', () => {
     expect(line(14)).toEqual({ text: '全，运', guessed: false });
     expect(line(3)).toEqual({ text: '全,运', guessed: true });
   });
   it('told half width after a 汉字 at the end of the piece (its line goes on below): a guess too', () => {
     // 针 , and a speck 3 px after the comma: the white after it is little, the piece ends there.
-    const width = 28 + 2 + 4 + 3 + 2;
-    const mask = new Uint8Array(width * 30);
-    const ink = (x0: number, x1: number, y0: number, y1 = 30) => {
-      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) mask[y * width + x] = 1;
-    };
-    ink(0, 28, 0);
-    ink(30, 34, 22);
-    ink(37, 39, 26, 28);
-    const r = { text: '针，', confidence: 0.96, at: [14 / width, 32 / width] };
-    expect(markWidths(r, { x0: 0, y0: 0, x1: width, y1: 30 }, width, mask, width)).toEqual({ text: '针,', guessed: true });
+    expect(marksOn(28 + 2 + 4 + 3 + 2, [[0, 28, 0], [30, 34, 22], [37, 39, 26, 28]], '针，', [14, 32], 0.96)).toEqual({ text: '针,', guessed: true });
   });
-});
-
-describe('a comma whose white cannot be told', () => {
-  it('read half width between two 汉字 where no ink stands at its place: a guess all the same', () => {
-    // 机 , 充 in a 30 px line: the comma's ink lost to the copy (no ink at its place).
-    const width = 28 + 8 + 28;
-    const mask = new Uint8Array(width * 30);
-    for (let y = 0; y < 30; y++) for (const [a, b] of [[0, 28], [36, 64]]) for (let x = a!; x < b!; x++) mask[y * width + x] = 1;
-    const r = { text: '机,充', confidence: 0.99, at: [14 / width, 32 / width, 50 / width] };
-    expect(markWidths(r, { x0: 0, y0: 0, x1: width, y1: 30 }, width, mask, width)).toEqual({ text: '机,充', guessed: true });
+  it('read half width between two 汉字 where no ink stands at its place (lost to the copy): a guess all the same', () => {
+    expect(marksOn(28 + 8 + 28, [[0, 28, 0], [36, 64, 0]], '机,充', [14, 32, 50])).toEqual({ text: '机,充', guessed: true });
   });
-});
-
-describe('a comma a speck follows', () => {
-  it('told half width by the little white before the speck (read as a dot), between two 汉字: a guess', () => {
+  it('told half width by the little white before a speck read as a dot, between two 汉字: a guess', () => {
     // 机 ， · 充: the comma's blot at 30–34, a speck at 36–38 taking the white after it.
-    const width = 28 + 2 + 4 + 2 + 2 + 4 + 28;
-    const mask = new Uint8Array(width * 30);
-    const ink = (x0: number, x1: number, y0: number, y1 = 30) => {
-      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) mask[y * width + x] = 1;
-    };
-    ink(0, 28, 0);
-    ink(30, 34, 22);
-    ink(36, 38, 14, 16);
-    ink(42, width, 0);
-    const r = { text: '机，·充', confidence: 0.95, at: [14 / width, 32 / width, 37 / width, 56 / width] };
-    expect(markWidths(r, { x0: 0, y0: 0, x1: width, y1: 30 }, width, mask, width)).toEqual({ text: '机,·充', guessed: true });
+    expect(marksOn(70, [[0, 28, 0], [30, 34, 22], [36, 38, 14, 16], [42, 70, 0]], '机，·充', [14, 32, 37, 56], 0.95)).toEqual({ text: '机,·充', guessed: true });
   });
 });
 
