@@ -1,5 +1,5 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,17 +21,6 @@ export const SHARED = path.resolve(ROOT, '..', 'shared');
 export const CORPUS = path.join(SHARED, 'corpus');
 export const SPEC = path.join(SHARED, 'spec');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
-
-/**
- * Whether LibreOffice with its spreadsheet component (Calc) is installed: soffice on PATH and,
- * in a Debian layout, Calc's library beside it (the same test the legacy loader makes).
- */
-export function hasCalc(): boolean {
-  const found = spawnSync('sh', ['-c', 'command -v soffice || command -v libreoffice'], { encoding: 'utf8' });
-  if (found.status !== 0) return false;
-  const program = path.dirname(realpathSync(found.stdout.trim()));
-  return !existsSync(path.join(program, 'libmergedlo.so')) || existsSync(path.join(program, 'libsclo.so'));
-}
 
 export function requireShared(): void {
   if (!existsSync(CORPUS)) throw new Error(`the shared corpus is expected at ${CORPUS}`);

@@ -73,11 +73,16 @@ const PARENTS = (() => {
   return out;
 })();
 
-/** Messages for the indicator rows of one table (`rows[i]` is the source row of `indicators[i]`). */
-export function indicatorRowChecks(indicators: readonly Checked[], rows: readonly Row[], prefix: string): Message[] {
+/**
+ * Messages for the indicator rows of one table (`rows[i]` is the source row of
+ * `indicators[i]`); `named`, the cells its header names a column for.
+ */
+export function indicatorRowChecks(indicators: readonly Checked[], rows: readonly Row[], prefix: string, named: ReadonlySet<keyof Checked> = new Set()): Message[] {
   const out: Message[] = [];
   /** A level empty where the table's other rows name one: said on rows no other message names. */
   const levels: Message[] = [];
+  /** A column the header names that no row fills: said on every row, after the rest. */
+  const lost: Message[] = [];
   const n = indicators.length;
   const name = (i: number) => `${prefix}indicator row "${indicators[i]!.level3 ?? ''}"`;
   if (n >= 2) {
@@ -87,6 +92,13 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
       // its 三级指标 or 指标值 (the row's name and datum) wherever another row has them.
       const essential = field === 'level3' || field === 'value_raw' || field === 'level1' || field === 'level2';
       if (empty.length === 0) continue;
+      // A column the header names that no row fills (a 依据 column lost whole on a scan: its text
+      // read into the cell beside it, or not read at all): held against the header, the other
+      // rows being as empty.
+      if (!essential && empty.length === n && named.has(field)) {
+        for (const i of empty) lost.push(message('indicator-cell-empty', `${name(i)}: ${label} is empty on every row of its table, though its header names the column: the column may have been lost`, [rows[i]!]));
+        continue;
+      }
       if (!essential && (n < MIN_ROWS || empty.length > Math.max(1, Math.floor(n / 5)))) continue;
       for (const i of empty) {
         // A 一级指标 empty over a known 二级指标 is said below, with the 一级指标 it stands under.
@@ -163,8 +175,8 @@ export function indicatorRowChecks(indicators: readonly Checked[], rows: readonl
     }
     if (level1 && seen[seen.length - 1] !== level1) seen.push(level1);
   });
-  const named = new Set(out.flatMap((m) => (Array.isArray(m.where) ? m.where : [])));
-  out.push(...levels.filter((m) => !(m.where as Row[]).some((r) => named.has(r))));
+  const said = new Set(out.flatMap((m) => (Array.isArray(m.where) ? m.where : [])));
+  out.push(...levels.filter((m) => !(m.where as Row[]).some((r) => said.has(r))), ...lost);
   return out;
 }
 

@@ -278,17 +278,7 @@ export function readIndicatorTable(rows: readonly Row[], gridReliable = true, wh
       confidence: rowConfidence([row]),
     });
   });
-  messages.push(...indicatorRowChecks(indicators, sources, where));
-  // A column the header names that no row fills (a 依据 or 描述 column lost whole on a scan: its
-  // text read into the cell beside it, or not read at all). The rows' own check holds a row
-  // against the others, which here are as empty; this holds them against the header.
-  if (map && indicators.length >= 2) {
-    for (const [field, label] of [['description', '绩效指标描述'], ['basis', '指标值确定依据']] as const) {
-      if (map[field] === undefined || indicators.some((x) => x[field])) continue;
-      indicators.forEach((x, i) => {
-        messages.push(message('indicator-cell-empty', `${where}indicator row "${x.level3 ?? ''}": ${label} is empty on every row of its table, though its header names the column: the column may have been lost`, [sources[i]!]));
-      });
-    }
-  }
+  const named = new Set((['description', 'basis'] as const).filter((f) => map?.[f] !== undefined));
+  messages.push(...indicatorRowChecks(indicators, sources, where, named));
   return { value: indicators, messages };
 }

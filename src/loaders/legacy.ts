@@ -105,6 +105,12 @@ export async function hasComponent(soffice: string, to: keyof typeof TARGET): Pr
   return access(path.join(program, TARGET[to].lib)).then(() => true, () => false);
 }
 
+/** Whether this machine can convert a legacy file of this kind: LibreOffice on PATH, with the component it needs. */
+export async function canConvertLegacy(to: keyof typeof TARGET): Promise<boolean> {
+  const soffice = await onPath(['soffice', 'libreoffice']);
+  return soffice != null && (await hasComponent(soffice, to));
+}
+
 export async function convertLegacyDoc(bytes: Buffer, file: string, task = 'x'): Promise<Buffer> {
   return convertLegacy(bytes, file, 'docx', task);
 }
