@@ -201,9 +201,20 @@ describe('a relation sign is told by its shape', () => {
     expect(signOf(mirror(leqq))).toBe('≧');
     expect(signOf(mirror(lt))).toBe('>');
   });
-  it('no other shape: a sign whose lower stroke slants (⩾), 二 and 三, a 汉字 of one contour, a V', () => {
+  it('a lower stroke slanting with the arm is the same sign (GB fonts draw ≤ as ⩽); a bar may touch the arm', () => {
+    // WenQuanYi Zen Hei's ≥, and AR PL's ≤ (Bousung), their lower strokes slanting.
     const geSlanted = polygons([750, 357, 250, 127, 250, 76, 750, 307, 750, 357], [750, 457, 250, 678, 250, 627, 692, 432, 250, 235, 250, 185, 750, 406, 750, 457]);
-    expect(signOf(geSlanted)).toBeNull();
+    expect(signOf(geSlanted)).toBe('≥');
+    const leSlanted = polygons([164, 335, 840, -13, 840, -53, 164, 290, 164, 335], [840, 831, 840, 790, 210, 480, 840, 150, 840, 111, 164, 460, 164, 500, 840, 831]);
+    expect(signOf(leSlanted)).toBe('≤');
+    // GB ≦ whose upper bar meets the chevron's lower arm end.
+    const leqqTouching = polygons([55, 135, 436, 135, 436, 193, 55, 193, 55, 135], [55, -34, 436, -34, 436, 25, 55, 25, 55, -34], [425, 610, 100, 420, 425, 240, 425, 164, 45, 390, 45, 460, 425, 683, 425, 610]);
+    expect(signOf(leqqTouching)).toBe('≦');
+    // A stroke steeper than the arm, or one crossing the chevron's middle, is no such sign.
+    expect(signOf(polygons([164, 700, 840, -13, 840, -53, 164, 660, 164, 700], [840, 831, 840, 790, 210, 480, 840, 150, 840, 111, 164, 460, 164, 500, 840, 831]))).toBeNull();
+    expect(signOf(polygons([164, 520, 840, 520, 840, 460, 164, 460, 164, 520], [840, 831, 840, 790, 210, 480, 840, 150, 840, 111, 164, 460, 164, 500, 840, 831]))).toBeNull();
+  });
+  it('no other shape: 二 and 三, a 汉字 of one contour, a V', () => {
     expect(signOf(polygons([141, 695, 855, 695, 855, 621, 141, 621], [55, 74, 941, 74, 941, 0, 55, 0]))).toBeNull();
     expect(signOf(polygons([125, 734, 875, 734, 875, 660, 125, 660], [168, 398, 832, 398, 832, 324, 168, 324], [78, 55, 922, 55, 922, -20, 78, -20]))).toBeNull();
     // 长 (WenQuanYi Zen Hei): one contour, its stem's foot at the middle of its left edge.

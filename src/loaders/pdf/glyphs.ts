@@ -364,11 +364,34 @@ function chevron(p: Piece): '<' | '>' | null {
 }
 
 /**
+ * Whether a piece is a stroke under a chevron, about as wide as it: a bar (≤), or a stroke
+ * slanting with the chevron's lower arm (the ⩽ GB fonts draw for ≤: AR PL, Bousung), its high
+ * end no higher than the tip and its low end at the arms' end. A bar may touch the lower arm's
+ * end (WenQuanYi Zen Hei's ≦) but stands under the tip.
+ */
+function underChevron(b: Piece, body: Piece, dir: '<' | '>'): boolean {
+  const w = body.x1 - body.x0, h = body.y1 - body.y0;
+  const bw = b.x1 - b.x0, bh = b.y1 - b.y0;
+  if (!(bw >= 0.7 * w && b.x0 <= body.x0 + EDGE * w && b.x1 >= body.x1 - EDGE * w)) return false;
+  if (bh <= BAR * bw) return b.y1 <= body.y0 + EDGE * h;
+  // A slanted stroke: thin along the diagonal it falls along, away from the tip.
+  const from: [number, number] = dir === '<' ? [b.x0, b.y1] : [b.x0, b.y0];
+  const to: [number, number] = dir === '<' ? [b.x1, b.y0] : [b.x1, b.y1];
+  const near = ARM * Math.max(w, h);
+  if (!b.pts.every((q) => toSegment(q, from, to) <= near)) return false;
+  // No steeper than the arm it follows (half the chevron's height over its width), its box's
+  // height holding the stroke's own thickness.
+  if (bh > 1.5 * (h / 2 / w) * bw) return false;
+  return b.y1 <= (body.y0 + body.y1) / 2 && b.y0 <= body.y0 + EDGE * h;
+}
+
+/**
  * The relation sign a glyph draws, told by its shape alone (null: no such sign): a chevron on
  * its side (< >), with one bar under it (≤ ≥) or two (≦ ≧), or two bars of one length one over
  * the other (=). The recogniser reads these badly standing alone in a cell (≦ and ≧ are not
- * in its alphabet at all), and no other character is drawn so. A sign whose lower stroke
- * slants (⩽) is left to the recogniser. The width (< or ＜) is the caller's to tell.
+ * in its alphabet at all), and no other character is drawn so. A lower stroke that slants
+ * with the chevron's arm (⩽) is how GB fonts draw ≤ itself: the same sign. The width (< or ＜)
+ * is the caller's to tell.
  */
 export function signOf(o: Outline): string | null {
   if (o.masks.length) return null;
@@ -385,13 +408,12 @@ export function signOf(o: Outline): string | null {
     const close = Math.max(a.y1, b.y1) - Math.min(a.y0, b.y0) <= 0.7 * Math.max(wa, wb);
     return sameLength && close ? '=' : null;
   }
-  if (bodies.length !== 1) return null;
-  const body = bodies[0]!;
-  const dir = chevron(body);
-  if (!dir) return null;
-  const w = body.x1 - body.x0;
-  // Bars under the chevron, each about as wide as it.
-  if (!bars.every((b) => b.y1 <= body.y0 + 0.05 * w && b.x1 - b.x0 >= 0.7 * w && b.x0 <= body.x0 + 0.2 * w && b.x1 >= body.x1 - 0.2 * w)) return null;
+  // One chevron; every other piece a stroke under it.
+  const body = ps.find((p) => chevron(p));
+  if (!body) return null;
+  const dir = chevron(body)!;
+  const strokes = ps.filter((p) => p !== body);
+  if (!strokes.every((b) => underChevron(b, body, dir))) return null;
   const signs = dir === '<' ? ['<', '≤', '≦'] : ['>', '≥', '≧'];
-  return signs[bars.length] ?? null;
+  return signs[strokes.length] ?? null;
 }

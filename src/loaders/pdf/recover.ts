@@ -138,6 +138,14 @@ const FULL: Record<string, string> = { ',': '，', ';': '；', ':': '：', '!': 
 const FULL_EM = 0.9;
 /** The same for a Type 3 font, whose size is estimated from its neighbours or its glyphs. */
 const FULL_EM_TYPE3 = 0.8;
+/**
+ * Marks whose full-width form is another shape than the half-width one, read for it on a
+ * glyph filling its em: a Latin font's % is at most 0.95 em wide (DejaVu), a CJK font's ％ a
+ * whole em; a superscript digit is never a whole em wide, the unit sign ㎡ is.
+ */
+const WIDE: Record<string, string> = { '%': '％', '²': '㎡', '³': '㎥' };
+/** The advance (in sizes of text) from which a glyph fills its em. */
+const WHOLE_EM = 0.97;
 /** Characters the recogniser reads for a mark of the same shape that budget texts are written with: the radical 丶 for the enumeration comma 、. */
 const MISTAKEN: Record<string, string> = { 丶: '、' };
 /** Forms a recogniser reads in the other width on a half-width glyph. */
@@ -184,6 +192,7 @@ function asDrawn(read: string, o: Occ, oneWidth = false): string {
     const advance = (o.w.glyph.width ?? 0) * (o.font?.fontMatrix?.[0] ?? 0.001);
     if (advance > 0) return (ink.x0 + ink.x1) / 2 > advance / 2 ? quote[0] : quote[1];
   }
+  if (WIDE[ch] && ratio >= WHOLE_EM && !o.font?.isType3Font) return WIDE[ch];
   return FULL[ch] ?? ch;
 }
 
