@@ -60,24 +60,22 @@ function mapColumns(header: Row | null, sub: Row | null): ColumnMap {
 
 
 /**
- * Header cells no label names (a label misread by OCR: 一一级指标, 二级指杯) by where they
- * stand: the columns keep the templates' order, so an unnamed cell that is the only one
- * between the named columns around a field that none names is that field's.
+ * Header cells no label names (a label misread by OCR: 一一级指标, 二级指杯, or a photocopy's
+ * 一 and 二 lost: 级指标 · 级指标) by where they stand: the columns keep the templates' order,
+ * so the unnamed cells between two named columns (or an end of the row) are the fields none
+ * names there, in order, where they are as many as those fields.
  */
 function byPlace(map: ColumnMap, unnamed: readonly Cell[]): void {
   for (let i = 0; i < HEADER.length; i++) {
-    const [f] = HEADER[i]!;
-    if (map[f] !== undefined) continue;
-    let lo = i - 1;
-    while (lo >= 0 && map[HEADER[lo]![0]] === undefined) lo--;
+    if (map[HEADER[i]![0]] !== undefined) continue;
+    const lo = i - 1;
     let hi = i + 1;
     while (hi < HEADER.length && map[HEADER[hi]![0]] === undefined) hi++;
-    // One field unnamed between two named ones (or an end of the row), one unnamed cell there.
-    if (hi - lo !== 2) continue;
     const from = lo >= 0 ? map[HEADER[lo]![0]]! : -Infinity;
     const to = hi < HEADER.length ? map[HEADER[hi]![0]]! : Infinity;
-    const between = unnamed.filter((c) => c.col > from && c.col < to && c.text !== '');
-    if (between.length === 1) map[f] = between[0]!.col;
+    const between = unnamed.filter((c) => c.col > from && c.col < to && c.text !== '').sort((a, b) => a.col - b.col);
+    if (between.length === hi - i) between.forEach((c, k) => (map[HEADER[i + k]![0]] = c.col));
+    i = hi - 1;
   }
 }
 

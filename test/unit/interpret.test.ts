@@ -387,6 +387,19 @@ describe('indicator header labels misread', () => {
     expect(said.map((m) => (m.where![0] as Row).cells[2]!.text)).toEqual(['三级指', '长效机制']);
   });
 
+  it('unnamed cells as many as the fields none names there take them in order (a photocopy lost 一 and 二: 级指标 · 级指标)', async () => {
+    const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
+    const header = row(['级指标', '级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']);
+    const r = readIndicatorTable([header, ind('产出指标', '数量指标', '修缮工程量'), ind('', '质量指标', '验收通过率')]);
+    expect(r.value.map((i) => [i.level1, i.level2, i.level3])).toEqual([
+      ['产出指标', '数量指标', '修缮工程量'],
+      ['产出指标', '质量指标', '验收通过率'],
+    ]);
+    // Three cells for those two fields: no column is named by place.
+    const extra = readIndicatorTable([row(['级指标', '某某', '级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']), row(['产出指标', 'x', '数量指标', '修缮工程量', '修缮工程量', '≥1000米', '年初预算安排'])]);
+    expect([extra.value[0]!.level1, extra.value[0]!.level2]).toEqual([null, null]);
+  });
+
   it('two unnamed cells where one field is missing name neither', async () => {
     const { readIndicatorTable } = await import('../../src/interpret/indicators.js');
     const header = row(['一一级指标', '某某', '二级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据']);
