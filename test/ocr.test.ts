@@ -326,6 +326,17 @@ describe('a photocopy peppered with toner', () => {
     await expect(extract('chengde-office-2024-photocopy-s10-p6.pdf')).rejects.toMatchObject({ kind: 'not-budget-text' });
   }, 300_000);
 
+  // Page 19 of seed 13: a blank page (its page number alone) under specks. With no lines of
+  // text, the specks' short chains alone set the page's text size (a third of the body's), and
+  // at that size they passed for characters: four indicator rows of 电 · 9 · + · e · 0 after the
+  // document's last project.
+  it('a blank page under specks reads as its page number and no more', async () => {
+    const doc = await openPdf(readFileSync(path.join(SCANS, 'chengde-office-2024-photocopy-s13-p19.pdf')));
+    const { ocrPage } = await import('../src/loaders/pdf/render.js');
+    const { items } = await ocrPage(await doc.getPage(1));
+    expect(items.map((i) => i.str).join('|')).toBe('17');
+  }, 300_000);
+
   // Pages 15–17 of seed 7: the 疫情防控专项 table. Its ≤ signs were printed faint and the model
   // left them out (≤100% read 100% at 0.98); the header row repeated after the page break was
   // read with 二级指标 as 级指标, so no header was seen there: the row cut by the break was not

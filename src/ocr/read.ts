@@ -33,6 +33,10 @@ const NOISY_SPECKS = 140;
 /** Nominal body text size in points: sets the scale of the layout rules in pixels. */
 const BODY_PT = 10.5;
 
+/** Share of the nominal size under which a page's measured text size needs many lines to be believed, and how many. */
+const SMALL_TEXT = 0.5;
+const SMALL_TEXT_LINES = 20;
+
 /**
  * The body text's size in pixels: the usual height of the page's lines of text (pieces at
  * least three times as wide as high), when it differs much from what the resolution says
@@ -64,6 +68,9 @@ function textSize(pieces: readonly Piece[], nominal: number, mask: Uint8Array, w
   let run = 0;
   const middle = heights.find((l) => (run += l.w) >= total / 2)!;
   const measured = middle.h / 0.95;
+  // Text under half the nominal size (5 pt) on a page of few lines is a blank page's specks
+  // joined into chains: read at their size, every speck would pass for a character.
+  if (measured < nominal * SMALL_TEXT && heights.length < SMALL_TEXT_LINES) return nominal;
   return Math.abs(measured / nominal - 1) > 0.3 ? measured : nominal;
 }
 
