@@ -319,6 +319,24 @@ function readPlan(
 }
 
 /** Reads a budget unit line (`101001 单位名`) or `单位：万元` into `p`; false when `t` is neither. */
+/** The rest of a unit's name wrapped onto a line of its own: a few 汉字, no mark. */
+const UNIT_NAME_REST = /^[\u4e00-\u9fff]{1,4}$/u;
+
+/**
+ * A unit's name wrapped onto a line of its own (…本 / 级, with 单位：万元 set apart at the
+ * right) was read as the unit line and a one-word explanation. Where another project of the
+ * document prints the name whole, the word is the name's end.
+ */
+function joinWrappedUnitNames(projects: Project[]): void {
+  const names = new Set(projects.map((p) => p.unit_name).filter((n): n is string => n != null));
+  for (const p of projects) {
+    if (p.unit_name == null || p.explanation == null || !UNIT_NAME_REST.test(p.explanation)) continue;
+    if (!names.has(p.unit_name + p.explanation)) continue;
+    p.unit_name += p.explanation;
+    p.explanation = null;
+  }
+}
+
 function readUnitLine(t: string, p: Project): boolean {
   // Both on one line: two fields, not one (`…本级单位：万元` is no unit name).
   const both = UNIT_LINE.test(t) ? TRAILING_MONEY_UNIT.exec(t) : null;
@@ -425,6 +443,7 @@ export function readPartTwo(blocks: readonly Block[]): Result<Project[]> {
     projects.push(p);
     places.push(rows);
   }
+  joinWrappedUnitNames(projects);
   messages.push(...unitLineChecks(projects, places), ...projectFieldChecks(projects, places), ...unitNameChecks(projects, places));
   messages.push(...columnChecks(projects));
   return { value: projects, messages };

@@ -331,6 +331,16 @@ describe('unit lines', () => {
     const joined = interpret(partTwo([para('1.甲项目绩效目标表'), para('101001 某某局本级单位：万元'), projectTable('13010124P011')]));
     expect(joined.projects[0]).toMatchObject({ unit_code: '101001', unit_name: '某某局本级', money_unit: '万元' });
   });
+  it('a unit name wrapped onto a line of its own ends the name another project prints whole, and is no explanation', () => {
+    const doc = interpret(partTwo([
+      para('1.甲项目绩效目标表'), para('101001 某某局综合办公室本'), para('级'), para('单位：万元'), projectTable('13010124P012'),
+      para('2.乙项目绩效目标表'), para('101001 某某局综合办公室本级'), para('单位：万元'), projectTable('13010124P013'),
+    ]));
+    expect(doc.projects.map((p) => [p.unit_name, p.explanation])).toEqual([['某某局综合办公室本级', null], ['某某局综合办公室本级', null]]);
+    // No project prints the joined name: the word stays the explanation it was read as.
+    const alone = interpret(partTwo([para('1.甲项目绩效目标表'), para('101001 某某局综合办公室'), para('说明'), para('单位：万元'), projectTable('13010124P014')]));
+    expect([alone.projects[0]!.unit_name, alone.projects[0]!.explanation]).toEqual(['某某局综合办公室', '说明']);
+  });
 });
 
 describe('part one not read', () => {
