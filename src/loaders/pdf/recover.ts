@@ -741,6 +741,9 @@ function assign(occs: Occ[], items: RawItem[]): void {
   // How far the glyph's middle lies outside the item (0: within it); Infinity when off its baseline or further than a tenth of its size.
   const outside = (k: number, o: Occ) => {
     const { it } = live[k]!;
+    // An item is one string shown in one font: a glyph of another font drawn over it (a number
+    // overflowing its cell into the next one's label) is not its.
+    if (it.fontName != null && it.fontName !== o.w.font) return Infinity;
     const size = textSize(it.transform) || 1;
     const p = along(o, it.transform);
     if (Math.abs(p.y) > size * 0.3) return Infinity;
