@@ -5,7 +5,7 @@
  * unit line (`101001 单位名`), `单位：万元`, and its table rows (possibly several tables, and
  * tables continued across pages, already stitched by the repair stage).
  */
-import { type Block, type Cell, type Para, type Row, type Table, cellAt } from '../model.js';
+import { type Block, type Cell, type Para, type Row, type Table, cellAt, columnAt } from '../model.js';
 import type { Project } from '../schema.js';
 import { NO_LOC, locOf } from '../loc.js';
 import { type Message, type Result, lowConfidenceMessages, message } from '../diagnostics.js';
@@ -90,9 +90,14 @@ function printedNumber(text: string | undefined): string | null {
   return /^-?\d+(\.\d+)?$/.test(t) ? t : null;
 }
 
+/** An amount and the text after it in one cell (5.00其他资金). */
+const AMOUNT_THEN = /^[-+]?\d[\d,]*(?:\.\d+)?\s*(\S.*)$/;
+
 /** The cell after the label cell in row order (empty string when that cell is empty). */
 function valueAfter(row: Row, label: RegExp | ((c: Cell) => boolean), skipEmpty: boolean): string | undefined {
-  const i = row.cells.findIndex((c) => !c.merged && (typeof label === 'function' ? label(c) : label.test(c.text)));
+  let i = row.cells.findIndex((c) => !c.merged && (typeof label === 'function' ? label(c) : label.test(c.text)));
+  // The label after the amount before it, in one cell (5.00其他资金 | 3.30): its value is the next cell's.
+  if (i < 0 && typeof label !== 'function') i = row.cells.findIndex((c) => !c.merged && label.test(AMOUNT_THEN.exec(c.text)?.[1] ?? ''));
   if (i < 0) return typeof label === 'function' ? undefined : joinedValue(row, label);
   for (let k = i + 1; k < row.cells.length; k++) {
     const c = row.cells[k]!;
@@ -159,6 +164,8 @@ interface ProjectOptions {
   gridReliable: boolean;
   /** Some of the project's tables were rebuilt from text positions (no ruling lines). */
   unruled: boolean;
+  /** The table each row stands in. */
+  tableOf: ReadonlyMap<Row, Table>;
 }
 
 function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
@@ -220,9 +227,11 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
     }
     const periods = row.cells.flatMap(periodCells);
     if (periods.length > 0) {
-      const values = top[i + 1];
+      const next = top[i + 1];
       i++;
-      const plan = readPlan(periods, row, values, opts.gridReliable, p.title);
+      const values = next && onTableOf(next, opts.tableOf.get(next), opts.tableOf.get(row));
+      // Values in another table whose columns cannot be set on the periods' are placed by count alone.
+      const plan = readPlan(periods, row, values ?? next, opts.gridReliable && values !== null, p.title);
       p.spending_plan = plan.value;
       messages.push(...plan.messages);
       afterBudget = false;
@@ -266,6 +275,24 @@ function readRows(rows: Row[], p: Project, opts: ProjectOptions): Message[] {
   p.indicators = ind.value;
   messages.push(...ind.messages);
   return messages;
+}
+
+/**
+ * A row re-indexed on the grid of the table `to`, where it stands in another one `from` (the
+ * spending plan's values on the next page, under periods set on this one, in a table the
+ * page break parted from it): each cell goes to the column of `to` where its text starts.
+ * Columns rebuilt from text positions are numbered anew on each page (a column empty there is
+ * none), so the same numbers name other columns. Null where either table does not know where
+ * its columns' text starts; the row itself where both are one.
+ */
+function onTableOf(row: Row, from: Table | undefined, to: Table | undefined): Row | null {
+  if (!from || !to || from === to) return row;
+  if (!from.starts || !to.xs) return null;
+  const cells = row.cells.map((c) => {
+    const start = from.starts![c.col];
+    return start == null ? null : { ...c, col: columnAt(to.xs!, start + 1), colSpan: 1 };
+  });
+  return cells.every((c) => c != null) ? { ...row, cells: cells as Cell[] } : null;
 }
 
 /** Periods a plan's header cell holds: itself, or each of several periods run together in it (3月底6月底: no gutter between their columns, the values under them empty). */
@@ -318,7 +345,6 @@ function readPlan(
   return { value: plan, messages: [message('plan-unplaced', said, [values])] };
 }
 
-/** Reads a budget unit line (`101001 单位名`) or `单位：万元` into `p`; false when `t` is neither. */
 /** The rest of a unit's name wrapped onto a line of its own: a few 汉字, no mark. */
 const UNIT_NAME_REST = /^[\u4e00-\u9fff]{1,4}$/u;
 
@@ -337,6 +363,7 @@ function joinWrappedUnitNames(projects: Project[]): void {
   }
 }
 
+/** Reads a budget unit line (`101001 单位名`) or `单位：万元` into `p`; false when `t` is neither. */
 function readUnitLine(t: string, p: Project): boolean {
   // Both on one line: two fields, not one (`…本级单位：万元` is no unit name).
   const both = UNIT_LINE.test(t) ? TRAILING_MONEY_UNIT.exec(t) : null;
@@ -422,7 +449,8 @@ export function readPartTwo(blocks: readonly Block[]): Result<Project[]> {
     for (const t of raw.tables.filter((x) => x.rules === 'text')) {
       messages.push(message('table-no-rules', `${at}: table drawn without ruling lines, columns rebuilt from text positions`, t.rows));
     }
-    messages.push(...readRows(rows, p, { gridReliable: raw.tables.every((t) => t.columns === 'grid'), unruled: raw.tables.some((t) => t.rules === 'text') }));
+    const tableOf = new Map(raw.tables.flatMap((t) => t.rows.map((r) => [r, t] as const)));
+    messages.push(...readRows(rows, p, { gridReliable: raw.tables.every((t) => t.columns === 'grid'), unruled: raw.tables.some((t) => t.rules === 'text'), tableOf }));
     messages.push(...lowConfidenceMessages(rows, `${at}: `));
     if (!p.title && p.project_name) p.title = p.project_name;
     if (raw.tables.length === 0) messages.push(message('project-no-table', `${at}: title with no table`, self));
