@@ -63,9 +63,11 @@ export function splitItems(field: string): string[] {
 
 /**
  * A line that opens a numbered item (`1.` `1.2、` `（一）` `一、` `①`; `1. 区志…` as a typesetter
- * spaces it): a paragraph or a cell's paragraph starts there, whatever room the line before it left.
+ * spaces it; the official style's later ordinals with their comma, `二是，`): a paragraph or a
+ * cell's paragraph starts there, whatever room the line before it left. (`一是` may follow a
+ * lead-in on its line, and a wrap may fall before a word opening 是: neither is taken.)
  */
-const ITEM_START = /^\s*(?:\d{1,2}[.．、](?:\d{1,2}[.．、])?(?:[^\d\s]|\s[\u4e00-\u9fff])|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[\u2460-\u2473])/;
+const ITEM_START = /^\s*(?:\d{1,2}[.．、](?:\d{1,2}[.．、])?(?:[^\d\s]|\s[\u4e00-\u9fff])|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[\u2460-\u2473]|[二三四五六七八九十]是[，,：:])/;
 
 /** Whether a line opens a numbered item. */
 export function opensItem(text: string): boolean {
