@@ -36,3 +36,12 @@ describe('code points producers write for what the document means', () => {
     }
   });
 });
+
+describe('lines opening a numbered item', async () => {
+  const { opensItem } = await import('../../src/text/numbering.js');
+  it('the numbers and the official style\'s later ordinals with their comma open one; 一是 and 是 run on in words do not', () => {
+    for (const t of ['1.加强管理', '1.2、规范', '（一）总体', '三、保障', '①健全', '二是，及时支付各项运行费用', '三是：坚持']) expect(opensItem(t), t).toBe(true);
+    // 一是 may follow a lead-in on its line (目标：一是…); 二是 without its comma runs on in a paragraph (…效率。二是及时…), and a wrap may fall before 是.
+    for (const t of ['一是，加强', '二是及时准确做好', '是否有效', '十分必要']) expect(opensItem(t), t).toBe(false);
+  });
+});

@@ -343,6 +343,37 @@ describe('unit lines', () => {
   });
 });
 
+describe('a project table cut by a page break, its columns rebuilt from text', () => {
+  const table = (page: number, rows: Row[], xs: number[], starts: number[]): Block => ({ kind: 'table', page, columns: 'grid', rules: 'text', xs, starts, rows: rows.map((r) => ({ ...r, page })) }) as Block;
+  const head = (plan: Row[]) =>
+    table(5, [
+      row(['项目编码', '13010124P020', '项目名称', '甲项目']),
+      // The fiscal amount overflowing its cell over the next label (XeLaTeX's p{} column).
+      row(['预算规模及资金用途', '预算数', '7376.00', '其中：财政资金', '4685.89其他资金', '2690.11']),
+      row(['资金支出计划', '3月底', '6月底', '10月底', '12月底']),
+      ...plan,
+    ], [38, 81, 135, 208, 291, 376, 446], [40, 89, 147, 229, 297, 403]);
+  // The next page numbers its own text columns: 10月底's column is empty there, so it is none.
+  const rest = table(6, [row(['', '25.00', '50.00', '100.00']), row(['绩效目标', '1.目标一'])], [38, 81, 132, 236, 396], [40, 89, 147, 297]);
+  it('an amount and the next label in one cell: the label takes the next cell; values on the next page go under the periods where their text starts', () => {
+    const doc = interpret(partTwo([para('1.甲项目绩效目标表'), head([]), rest]));
+    const p = doc.projects[0]!;
+    expect([p.budget_total, p.budget_fiscal, p.budget_other]).toEqual([7376, 4685.89, 2690.11]);
+    expect(p.spending_plan).toEqual([
+      { period: '3月底', value: '25.00' },
+      { period: '6月底', value: '50.00' },
+      { period: '10月底', value: null },
+      { period: '12月底', value: '100.00' },
+    ]);
+  });
+  it('values in another table whose columns are not known are placed by count alone, and said where they cannot be', () => {
+    const { starts: _, ...unknown } = rest as Block & { starts?: number[] };
+    const doc = interpret(partTwo([para('1.甲项目绩效目标表'), head([]), unknown as Block]));
+    expect(doc.projects[0]!.spending_plan.map((x) => x.value)).toEqual([null, null, null, null]);
+    expect(doc.warnings.filter((w) => w.code === 'plan-unplaced')).toHaveLength(1);
+  });
+});
+
 describe('part one not read', () => {
   const cover = [para('河北省某某局2024年部门预算绩效文本')];
   const tables = [para('第二部分'), para('1.测试项目绩效目标表'), projectTable('13010124P001')];
