@@ -7,7 +7,7 @@
 import type { Block, Para } from '../model.js';
 import { para } from '../model.js';
 import { PAGE_NUMBER, cleanText, joinLines } from '../text/clean.js';
-import { FULL_STOP, type Line, cellsOfLine, firstCellGoesOn, lineParts, toParagraphs } from './text.js';
+import { FULL_STOP, type Item, type Line, cellsOfLine, firstCellGoesOn, lineParts, toParagraphs } from './text.js';
 import { type PageContent, itemsBox } from './page.js';
 import type { TableWords } from './textgrid.js';
 import { pushTo } from '../util.js';
@@ -192,6 +192,15 @@ function percentile(values: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1))))]!;
 }
 
+/** Confidence under which a reading of a letter or two (no 汉字, no digit) is a speck's, not text. */
+const SPECK_READING = 0.5;
+
+/** An OCR item that reads a speck: one or two letters or marks, no 汉字 or digit, read unsurely. */
+function speckReading(it: Item): boolean {
+  const t = it.str.trim();
+  return it.conf != null && it.conf < SPECK_READING && [...t].length <= 2 && !/[\u4e00-\u9fff\d]/u.test(t);
+}
+
 /**
  * A paragraph's text of several lines. Where its first line holds two cells side by side and
  * the lines under it are the first cell's wrapped rest (text.ts firstCellGoesOn), the first
@@ -226,8 +235,10 @@ export function assemble(pages: PageContent[], words?: Pick<TableWords, 'tocLine
   const opening = { indented: 0, flush: 0 };
   for (const p of pages) {
     const lines = withoutRunning(p, running).filter((l, i, all) => {
-      const t = cleanText(l.text);
-      // A page number: a bare number (or "- 3 -", "第3页") as the page's first or last line.
+      // A page number: a bare number (or "- 3 -", "第3页") as the page's first or last line —
+      // beside it, on a page read by OCR, no more than specks read unsurely as a letter or two
+      // (a photocopy's `7 CR`, which parted a table from its continuation on the next page).
+      const t = cleanText(l.items.some((it) => it.conf != null) ? l.items.filter((it) => !speckReading(it)).map((it) => it.str).join(' ') : l.text);
       return !(PAGE_NUMBER.test(t) && (i === 0 || i === all.length - 1));
     });
     const placed: Array<{ top: number; block: Block }> = [];

@@ -168,6 +168,14 @@ describe('assembling pages', () => {
     expect(text).toEqual(['第1页的正文内容。', '第2页的正文内容。', '第3页的正文内容。', '第4页的正文内容。']);
   });
 
+  it('drops a page number read by OCR beside specks read unsurely as letters (a photocopy\'s 7 CR), and keeps a word read surely beside a number', () => {
+    const ocr = (str: string, x: number, y: number, conf: number) => ({ ...at(str, x, y), conf });
+    const pages = [1, 2].map((n) => page(n, [...paragraph(`第${n}页的正文内容。`, 700).map((i) => ({ ...i, conf: 0.99 })), ocr(String(n + 6), 296, 40, 0.95), ocr('CR', 306, 40, 0.21)]));
+    expect(paras(assemble(pages))).toEqual(['第1页的正文内容。', '第2页的正文内容。']);
+    const sure = [page(1, [...paragraph('正文内容。', 700).map((i) => ({ ...i, conf: 0.99 })), ocr('7', 296, 40, 0.95), ocr('CR', 306, 40, 0.9)])];
+    expect(paras(assemble(sure))).toEqual(['正文内容。', '7CR']);
+  });
+
   it("joins a paragraph's wrapped lines and starts a new paragraph after a short last line", () => {
     const long = '为贯彻落实预算绩效管理要求，本单位结合工作实际，制定本年度部门整体绩效目标，并细化分解到各项工作任务之中，确保目标可衡量。';
     const items = [...paragraph(long, 700), ...paragraph('二、分项绩效目标', 600)];
