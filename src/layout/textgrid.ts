@@ -526,6 +526,27 @@ function splitAtGutters(p: Piece, xs: readonly number[], colStarts: ReadonlyMap<
 /** Text starting this close to where other rows' cells start stands at the same column edge. */
 const ALIGNED = 1.5;
 
+/** Two amounts with their decimals (or percent signs) run together with no gap: 67.00100.00, 33%67%. */
+const AMOUNTS_RUN = /\d(?:\.\d+|%)\d/;
+
+/**
+ * Whether `chars[from, k)` ends an amount written with its decimals or a percent sign and
+ * `chars[k…]` opens another, up to the next white space or the end: two cells' amounts run
+ * together. A whole number is never cut (2022 is no 20 and 22).
+ */
+function amountsMeet(chars: readonly string[], from: number, k: number): boolean {
+  const before = chars.slice(from, k).join('');
+  let e = k;
+  while (e < chars.length && !/\s/.test(chars[e]!)) e++;
+  return /(?:^|[^\d.])\d+(?:\.\d+|%)$|^\d+(?:\.\d+|%)$/.test(before) && /^\d+(?:\.\d+)?%?$/.test(chars.slice(k, e).join('')) && decimalsAlike(before, chars.slice(k, e).join(''));
+}
+
+/** Whether two amounts are written alike: the same number of decimals, or both with %. */
+function decimalsAlike(a: string, b: string): boolean {
+  const dec = (t: string) => (/%$/.test(t) ? '%' : (/\.(\d+)$/.exec(t)?.[1]?.length ?? 0));
+  return dec(a) === dec(b);
+}
+
 /**
  * Items holding two cells' text with a space between them (`项目编码 463-…`, `一级指标 二级`:
  * little padding, a gap pdf.js wrote as a space), cut at a space over which items of two other
@@ -533,7 +554,7 @@ const ALIGNED = 1.5;
  * after the space starts at that edge; each part keeps its item's place in the written order
  * (`order`, given the parts of the items it cut).
  */
-function splitAtEdges(lines: readonly Line[], order: Map<Item, number>): Line[] {
+function splitAtEdges(lines: readonly Line[], order: Map<Item, number>, opensCell: Set<Item> = new Set()): Line[] {
   const written = lines.flatMap((l) => l.items).sort((a, b) => order.get(a)! - order.get(b)!);
   const place = new Map(written.map((it, k) => [it, k] as const));
   // Where cells start: a line's first item, or one after a gap wider than inside a cell's line.
@@ -567,16 +588,28 @@ function splitAtEdges(lines: readonly Line[], order: Map<Item, number>): Line[] 
   return lines.map((l, n) => {
     const items: Item[] = [];
     for (const it of l.items) {
-      if (!/\S\s+\S/.test(it.str)) {
+      if (!/\S\s+\S/.test(it.str) && !AMOUNTS_RUN.test(it.str)) {
         items.push(it);
         continue;
       }
       const chars = [...it.str];
       const starts = [...charStarts(chars, it.x, it.w, it.size), it.x + it.w];
       const parts: Item[] = [];
+      const cutAt = new Set<number>();
       let from = 0;
       let x = it.x;
       for (let k = 1; k < chars.length; k++) {
+        // Two amounts run together (67.00100.00: cells too narrow for them, set with no gap):
+        // cut where the second starts at a column edge, each side an amount.
+        if (/\d/.test(chars[k]!) && amountsMeet(chars, from, k)) {
+          const edge = edgeIn(starts[k]! - ALIGNED, starts[k]! + ALIGNED, n);
+          if (edge == null) continue;
+          parts.push({ ...it, str: chars.slice(from, k).join(''), x, w: starts[k]! - x });
+          from = k;
+          x = starts[k]!;
+          cutAt.add(k);
+          continue;
+        }
         if (!/\s/.test(chars[k]!) || /\s/.test(chars[k - 1]!)) continue;
         let e = k;
         while (e < chars.length && /\s/.test(chars[e]!)) e++;
@@ -592,6 +625,12 @@ function splitAtEdges(lines: readonly Line[], order: Map<Item, number>): Line[] 
         continue;
       }
       parts.push({ ...it, str: chars.slice(from).join(''), x, w: it.x + it.w - x });
+      // The part after an amounts' cut touches the one before it, yet opens its own cell.
+      let at = 0;
+      for (const part of parts) {
+        if (cutAt.has(at)) opensCell.add(part);
+        at += [...part.str].length;
+      }
       // The first part's wrapped lines, written after the item (a print driver's one string
       // holding two cells' first lines: 热线服务人员费 单人年服务费成本, then 用 under the first),
       // go before the parts after it: its cell is written whole before the next one. Only
@@ -770,7 +809,8 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
   // Cells, in the order the PDF wrote them: an item goes on the current cell when it continues
   // the current line, or starts the next line inside the cell's extent.
   const written = band.flatMap((l) => l.line.items).sort((a, b) => order.get(a)! - order.get(b)!);
-  const lines = splitAtEdges(band.map((l) => l.line), order);
+  const cut = new Set<Item>();
+  const lines = splitAtEdges(band.map((l) => l.line), order, cut);
   const items = lines.flatMap((l) => l.items).sort((a, b) => order.get(a)! - order.get(b)!);
   const pieces: Piece[] = [];
   let cur: (Piece & { lineY: number; lineStart: number; lineEnd: number; text: string }) | null = null;
@@ -784,7 +824,7 @@ function bandTable(band: TLine[], order: Map<Item, number>, words: TableWords): 
     // of it: a sign drawn from another font after the text it stands before (≦ + 100m²). So is
     // a piece overlapping the line's end: CJK punctuation set close (》、《 share their blank halves).
     // An item starting at a column edge with a gutter's gap before it opens a cell (cellStarts).
-    const sameLine = cur != null && onLine && ((it.x > cur.lineStart && it.x - cur.lineEnd <= gap && !(opens.has(it) && (it.x - cur.lineEnd > 0 || words.wholeCell(it.str.replace(/\s+/g, ''))))) || (it.x < cur.lineStart && it.x + it.w >= cur.lineStart - gap && it.x + it.w <= cur.lineStart + size * 0.5));
+    const sameLine = cur != null && onLine && !cut.has(it) && ((it.x > cur.lineStart && it.x - cur.lineEnd <= gap && !(opens.has(it) && (it.x - cur.lineEnd > 0 || words.wholeCell(it.str.replace(/\s+/g, ''))))) || (it.x < cur.lineStart && it.x + it.w >= cur.lineStart - gap && it.x + it.w <= cur.lineStart + size * 0.5));
     const below = cur != null && cur.lineY - it.y > size * 0.5 && it.x < cur.x1 + size * 0.5;
     // A period heading (3月底), a header label (单位（文字描述）) or a project table's label
     // (项目绩效模板) is a whole cell: the text under it is the next row's (a value, the rest of a
