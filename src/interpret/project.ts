@@ -90,21 +90,21 @@ function printedNumber(text: string | undefined): string | null {
   return /^-?\d+(\.\d+)?$/.test(t) ? t : null;
 }
 
-/** An amount and the text after it in one cell (5.00其他资金). */
-const AMOUNT_THEN = /^[-+]?\d[\d,]*(?:\.\d+)?\s*(\S.*)$/;
+/** An amount and the text after it in one cell (5.00其他资金): the amount, the text. */
+const AMOUNT_THEN = /^([-+]?\d[\d,]*(?:\.\d+)?)\s*(\S.*)$/;
 
 /** The cell after the label cell in row order (empty string when that cell is empty). */
 function valueAfter(row: Row, label: RegExp | ((c: Cell) => boolean), skipEmpty: boolean): string | undefined {
   let i = row.cells.findIndex((c) => !c.merged && (typeof label === 'function' ? label(c) : label.test(c.text)));
   // The label after the amount before it, in one cell (5.00其他资金 | 3.30): its value is the next cell's.
-  if (i < 0 && typeof label !== 'function') i = row.cells.findIndex((c) => !c.merged && label.test(AMOUNT_THEN.exec(c.text)?.[1] ?? ''));
+  if (i < 0 && typeof label !== 'function') i = row.cells.findIndex((c) => !c.merged && label.test(AMOUNT_THEN.exec(c.text)?.[2] ?? ''));
   if (i < 0) return typeof label === 'function' ? undefined : joinedValue(row, label);
   for (let k = i + 1; k < row.cells.length; k++) {
     const c = row.cells[k]!;
     if (c.merged) continue;
     if (isLabel(c.text)) return '';
     // The amount and the next label in one cell (5.00其他资金): the amount is the value.
-    const m = /^([-+]?\d[\d,]*(?:\.\d+)?)\s*(\S.*)$/.exec(c.text);
+    const m = AMOUNT_THEN.exec(c.text);
     if (m && isLabel(m[2]!)) return m[1];
     if (c.text !== '' || !skipEmpty) return c.text;
   }

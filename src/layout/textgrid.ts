@@ -538,7 +538,8 @@ function amountsMeet(chars: readonly string[], from: number, k: number): boolean
   const before = chars.slice(from, k).join('');
   let e = k;
   while (e < chars.length && !/\s/.test(chars[e]!)) e++;
-  return /(?:^|[^\d.])\d+(?:\.\d+|%)$|^\d+(?:\.\d+|%)$/.test(before) && /^\d+(?:\.\d+)?%?$/.test(chars.slice(k, e).join('')) && decimalsAlike(before, chars.slice(k, e).join(''));
+  const after = chars.slice(k, e).join('');
+  return /(?:^|[^\d.])\d+(?:\.\d+|%)$|^\d+(?:\.\d+|%)$/.test(before) && /^\d+(?:\.\d+)?%?$/.test(after) && decimalsAlike(before, after);
 }
 
 /** Whether two amounts are written alike: the same number of decimals, or both with %. */
@@ -595,16 +596,21 @@ function splitAtEdges(lines: readonly Line[], order: Map<Item, number>, opensCel
       const chars = [...it.str];
       const starts = [...charStarts(chars, it.x, it.w, it.size), it.x + it.w];
       const parts: Item[] = [];
+      // Where an amounts' cut was made: the part from there touches the one before it, yet opens its own cell.
       const cutAt = new Set<number>();
       let from = 0;
       let x = it.x;
+      const push = (part: Item) => {
+        if (cutAt.has(from)) opensCell.add(part);
+        parts.push(part);
+      };
       for (let k = 1; k < chars.length; k++) {
         // Two amounts run together (67.00100.00: cells too narrow for them, set with no gap):
         // cut where the second starts at a column edge, each side an amount.
         if (/\d/.test(chars[k]!) && amountsMeet(chars, from, k)) {
           const edge = edgeIn(starts[k]! - ALIGNED, starts[k]! + ALIGNED, n);
           if (edge == null) continue;
-          parts.push({ ...it, str: chars.slice(from, k).join(''), x, w: starts[k]! - x });
+          push({ ...it, str: chars.slice(from, k).join(''), x, w: starts[k]! - x });
           from = k;
           x = starts[k]!;
           cutAt.add(k);
@@ -616,7 +622,7 @@ function splitAtEdges(lines: readonly Line[], order: Map<Item, number>, opensCel
         if (e >= chars.length || /\d$/.test(chars.slice(0, k).join(''))) continue;
         const edge = edgeIn(starts[k]! - ALIGNED, starts[e]! + ALIGNED, n);
         if (edge == null) continue;
-        parts.push({ ...it, str: chars.slice(from, k).join(''), x, w: starts[k]! - x });
+        push({ ...it, str: chars.slice(from, k).join(''), x, w: starts[k]! - x });
         from = e;
         x = Math.max(edge, starts[k]!);
       }
@@ -624,13 +630,7 @@ function splitAtEdges(lines: readonly Line[], order: Map<Item, number>, opensCel
         items.push(it);
         continue;
       }
-      parts.push({ ...it, str: chars.slice(from).join(''), x, w: it.x + it.w - x });
-      // The part after an amounts' cut touches the one before it, yet opens its own cell.
-      let at = 0;
-      for (const part of parts) {
-        if (cutAt.has(at)) opensCell.add(part);
-        at += [...part.str].length;
-      }
+      push({ ...it, str: chars.slice(from).join(''), x, w: it.x + it.w - x });
       // The first part's wrapped lines, written after the item (a print driver's one string
       // holding two cells' first lines: 热线服务人员费 单人年服务费成本, then 用 under the first),
       // go before the parts after it: its cell is written whole before the next one. Only

@@ -409,9 +409,9 @@ export function signOf(o: Outline): string | null {
     return sameLength && close ? '=' : null;
   }
   // One chevron; every other piece a stroke under it.
-  const body = ps.find((p) => chevron(p));
-  if (!body) return null;
-  const dir = chevron(body)!;
+  const pointing = ps.map((p) => [p, chevron(p)] as const).find(([, d]) => d != null);
+  if (!pointing) return null;
+  const [body, dir] = pointing as readonly [Piece, '<' | '>'];
   const strokes = ps.filter((p) => p !== body);
   if (!strokes.every((b) => underChevron(b, body, dir))) return null;
   const signs = dir === '<' ? ['<', '≤', '≦'] : ['>', '≥', '≧'];
